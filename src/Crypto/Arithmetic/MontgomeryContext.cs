@@ -1,0 +1,94 @@
+using System.Numerics;
+
+namespace Duet.Crypto.Arithmetic;
+
+/// <summary>An element of Z_m held by one backend, in Montgomery form. Owned by the caller; reusable as a destination.</summary>
+public abstract class Residue : IDisposable
+{
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}
+
+/// <summary>
+/// Fixed-width Montgomery arithmetic modulo one odd modulus. Immutable after construction and safe to share
+/// across threads; every operation writes into a caller-owned destination, which may alias an input.
+/// </summary>
+public abstract class MontgomeryContext : IDisposable
+{
+    protected MontgomeryContext(BigInteger modulus)
+    {
+        if (modulus <= 1 || modulus.IsEven)
+        {
+            throw new ArgumentException("Montgomery arithmetic needs an odd modulus above 1.", nameof(modulus));
+        }
+
+        Modulus = modulus;
+        ByteLength = (int)((modulus.GetBitLength() + 7) / 8);
+    }
+
+    public BigInteger Modulus { get; }
+
+    /// <summary>Width in bytes of a value modulo <see cref="Modulus"/> written big-endian.</summary>
+    public int ByteLength { get; }
+
+    /// <summary>Name of the backend: "native" or "managed".</summary>
+    public abstract string Backend { get; }
+
+    /// <summary>A new residue holding zero.</summary>
+    public abstract Residue NewResidue();
+
+    /// <summary>Sets <paramref name="destination"/> to <paramref name="value"/> (0 ≤ value &lt; modulus).</summary>
+    public abstract void Load(BigInteger value, Residue destination);
+
+    /// <summary>Sets <paramref name="destination"/> from an unsigned big-endian value below the modulus.</summary>
+    public abstract void Load(ReadOnlySpan<byte> bigEndian, Residue destination);
+
+    /// <summary>The ordinary value of <paramref name="value"/> in [0, modulus).</summary>
+    public abstract BigInteger Store(Residue value);
+
+    /// <summary>Writes the ordinary value as exactly <see cref="ByteLength"/> big-endian bytes.</summary>
+    public abstract void Store(Residue value, Span<byte> bigEndian);
+
+    public abstract void SetOne(Residue destination);
+
+    public abstract void Copy(Residue source, Residue destination);
+
+    /// <summary>destination = a·b mod m.</summary>
+    public abstract void Multiply(Residue a, Residue b, Residue destination);
+
+    /// <summary>destination = a² mod m.</summary>
+    public virtual void Square(Residue a, Residue destination) => Multiply(a, a, destination);
+
+    /// <summary>destination = a⁻¹ mod m, for a public value a (not constant time). Throws when a is not invertible.</summary>
+    public abstract void Inverse(Residue a, Residue destination);
+
+    /// <summary>True when the two residues hold the same value.</summary>
+    public abstract bool AreEqual(Residue a, Residue b);
+
+    /// <summary>base^exponent mod m for a public exponent ≥ 0 (variable time, sliding window).</summary>
+    public virtual void Pow(Residue @base, BigInteger exponent, Residue destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(exponent.Sign, nameof(exponent));
+        Exponentiation.SlidingWindow(this, @base, exponent, destination);
+    }
+
+    /// <summary>base^exponent mod m for a secret exponent ≥ 0, in time independent of the exponent's value.</summary>
+    public abstract BigInteger PowSecret(BigInteger @base, BigInteger exponent);
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}

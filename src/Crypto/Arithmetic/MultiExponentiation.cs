@@ -1,0 +1,211 @@
+namespace Duet.Crypto.Arithmetic;
+
+/// <summary>
+/// Pippenger's bucket method for Π bases[i]^exponents[i] with exponents below 2^exponentBits. One instance holds
+/// its buckets as scratch: use one per thread.
+/// </summary>
+public sealed class MultiExponentiation : IDisposable
+{
+    private readonly MontgomeryContext context;
+    private readonly Residue[] buckets;
+    private readonly bool[] filled;
+    private readonly Residue running;
+    private readonly Residue windowSum;
+
+    public MultiExponentiation(MontgomeryContext context, int exponentBits, int windowBits)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowBits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(windowBits, 16);
+        this.context = context;
+        ExponentBits = exponentBits;
+        WindowBits = windowBits;
+        buckets = new Residue[1 << windowBits];
+        filled = new bool[buckets.Length];
+        for (var i = 1; i < buckets.Length; i++)
+        {
+            buckets[i] = context.NewResidue();
+        }
+
+        running = context.NewResidue();
+        windowSum = context.NewResidue();
+    }
+
+    public int ExponentBits { get; }
+
+    public int WindowBits { get; }
+
+    /// <summary>The window that minimises multiplications for `terms` terms of `exponentBits`-bit exponents.</summary>
+    public static int BestWindow(int terms, int exponentBits)
+    {
+        var best = 1;
+        var bestCost = double.MaxValue;
+        for (var c = 1; c <= 16; c++)
+        {
+            var cost = MultiplicationsPerTerm(terms, exponentBits, c);
+            if (cost < bestCost)
+            {
+                (best, bestCost) = (c, cost);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Multiplications per term for Pippenger with window c (bucket fills, bucket sums, squarings).</summary>
+    public static double MultiplicationsPerTerm(int terms, int exponentBits, int c)
+    {
+        var windows = (exponentBits + c - 1) / c;
+        return ((double)windows * (terms + (2 << c)) + exponentBits) / terms;
+    }
+
+    /// <summary>destination = Π bases[i]^exponents[i]; every exponent below 2^ExponentBits.</summary>
+    public void Compute(IReadOnlyList<Residue> bases, ReadOnlySpan<ulong> exponents, Residue destination)
+    {
+        ArgumentNullException.ThrowIfNull(bases);
+        if (bases.Count != exponents.Length)
+        {
+            throw new ArgumentException("One exponent per base is needed.", nameof(exponents));
+        }
+
+        var mask = (1UL << WindowBits) - 1;
+        var windows = (ExponentBits + WindowBits - 1) / WindowBits;
+        var started = false;
+        for (var w = windows - 1; w >= 0; w--)
+        {
+            if (started)
+            {
+                for (var s = 0; s < WindowBits; s++)
+                {
+                    context.Square(destination, destination);
+                }
+            }
+
+            Array.Clear(filled);
+            var shift = w * WindowBits;
+            for (var i = 0; i < exponents.Length; i++)
+            {
+                var digit = (int)((exponents[i] >> shift) & mask);
+                if (digit == 0)
+                {
+                    continue;
+                }
+
+                if (filled[digit])
+                {
+                    context.Multiply(buckets[digit], bases[i], buckets[digit]);
+                }
+                else
+                {
+                    context.Copy(bases[i], buckets[digit]);
+                    filled[digit] = true;
+                }
+            }
+
+            // Σ_d d·bucket[d] as a running product from the top bucket down.
+            var anyRunning = false;
+            var anySum = false;
+            for (var d = buckets.Length - 1; d >= 1; d--)
+            {
+                if (filled[d])
+                {
+                    if (anyRunning)
+                    {
+                        context.Multiply(running, buckets[d], running);
+                    }
+                    else
+                    {
+                        context.Copy(buckets[d], running);
+                        anyRunning = true;
+                    }
+                }
+
+                if (anyRunning)
+                {
+                    if (anySum)
+                    {
+                        context.Multiply(windowSum, running, windowSum);
+                    }
+                    else
+                    {
+                        context.Copy(running, windowSum);
+                        anySum = true;
+                    }
+                }
+            }
+
+            if (!anySum)
+            {
+                continue;
+            }
+
+            if (started)
+            {
+                context.Multiply(destination, windowSum, destination);
+            }
+            else
+            {
+                context.Copy(windowSum, destination);
+                started = true;
+            }
+        }
+
+        if (!started)
+        {
+            context.SetOne(destination);
+        }
+    }
+
+    /// <summary>Inverts every value in place with one inversion and 3(n−1) multiplications (Montgomery's trick).</summary>
+    public static void InvertAll(MontgomeryContext context, IReadOnlyList<Residue> values)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        var prefix = new Residue[values.Count];
+        try
+        {
+            prefix[0] = context.NewResidue();
+            context.Copy(values[0], prefix[0]);
+            for (var i = 1; i < values.Count; i++)
+            {
+                prefix[i] = context.NewResidue();
+                context.Multiply(prefix[i - 1], values[i], prefix[i]);
+            }
+
+            using var inverse = context.NewResidue();
+            using var next = context.NewResidue();
+            context.Inverse(prefix[^1], inverse);
+            for (var i = values.Count - 1; i > 0; i--)
+            {
+                context.Multiply(inverse, values[i], next);
+                context.Multiply(inverse, prefix[i - 1], values[i]);
+                context.Copy(next, inverse);
+            }
+
+            context.Copy(inverse, values[0]);
+        }
+        finally
+        {
+            foreach (var p in prefix)
+            {
+                p?.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var bucket in buckets)
+        {
+            bucket?.Dispose();
+        }
+
+        running.Dispose();
+        windowSum.Dispose();
+    }
+}

@@ -1,0 +1,113 @@
+using System.Numerics;
+using Duet.Crypto.Arithmetic;
+
+namespace Duet.Crypto.Paillier;
+
+/// <summary>How an encryption of zero is drawn.</summary>
+public enum RandomiserMode
+{
+    /// <summary>DJN: h_s^α with α uniform of |n|/2 bits, from a fixed-base table.</summary>
+    Djn,
+
+    /// <summary>Classic Paillier: r^n mod n² for r uniform in Z*_n.</summary>
+    Classic,
+}
+
+/// <summary>
+/// Encrypts signed plaintexts: c = (1 + m·n)·ρ mod n² where ρ is a fresh encryption of zero. Made over a public key
+/// it uses the public path; made over a private key it computes ρ with CRT over p² and q².
+/// </summary>
+public sealed class Encryptor
+{
+    private readonly PaillierPrivateKey? owner;
+
+    public Encryptor(PaillierPublicKey key, RandomiserMode mode = RandomiserMode.Djn)
+    {
+        Key = key ?? throw new ArgumentNullException(nameof(key));
+        Mode = mode;
+    }
+
+    public Encryptor(PaillierPrivateKey key, RandomiserMode mode = RandomiserMode.Djn)
+        : this(key?.PublicKey ?? throw new ArgumentNullException(nameof(key)), mode)
+    {
+        owner = key;
+    }
+
+    public PaillierPublicKey Key { get; }
+
+    public RandomiserMode Mode { get; }
+
+    /// <summary>True when the key owner's CRT path is used.</summary>
+    public bool IsOwner => owner is not null;
+
+    /// <summary>destination = Enc(plaintext) for a signed plaintext within ±n/2.</summary>
+    public void Encrypt(BigInteger plaintext, Residue destination)
+    {
+        EncryptZero(destination);
+        using var message = Key.Context.NewResidue();
+        LoadMessage(plaintext, message);
+        Key.Context.Multiply(destination, message, destination);
+    }
+
+    /// <summary>destination = a fresh encryption of zero.</summary>
+    public void EncryptZero(Residue destination)
+    {
+        var context = Key.Context;
+        if (Mode == RandomiserMode.Classic)
+        {
+            BigInteger r;
+            do
+            {
+                r = Randomness.Below(Key.N);
+            }
+            while (r.IsZero || !BigInteger.GreatestCommonDivisor(r, Key.N).IsOne);
+
+            if (owner is null)
+            {
+                context.Load(r, destination);
+                context.Pow(destination, Key.N, destination);
+            }
+            else
+            {
+                // r^n mod p² with n reduced mod φ(p²) = p(p−1), and likewise for q.
+                var rp = owner.PHalf.Context.PowSecret(r, Key.N % (owner.PSquared - owner.P));
+                var rq = owner.QHalf.Context.PowSecret(r, Key.N % (owner.QSquared - owner.Q));
+                context.Load(JoinCrt(rp, rq), destination);
+            }
+
+            return;
+        }
+
+        var alpha = Randomness.Bits(Key.RandomiserBits);
+        if (owner is null)
+        {
+            Key.RandomiserTable.Pow(alpha, destination);
+            return;
+        }
+
+        context.Load(JoinCrt(OwnerPow(owner.PHalf, alpha), OwnerPow(owner.QHalf, alpha)), destination);
+    }
+
+    /// <summary>destination = 1 + m·n mod n² = g^m, the deterministic part of an encryption.</summary>
+    internal void LoadMessage(BigInteger plaintext, Residue destination) =>
+        Key.Context.Load((Key.ToPlaintextSpace(plaintext) * Key.N) + 1, destination);
+
+    private static BigInteger OwnerPow(PaillierPrivateKey.CrtHalf half, BigInteger alpha)
+    {
+        using var value = half.Context.NewResidue();
+        half.RandomiserTable.Pow(alpha, value);
+        return half.Context.Store(value);
+    }
+
+    private BigInteger JoinCrt(BigInteger modP2, BigInteger modQ2)
+    {
+        var k = owner!;
+        var t = (modP2 - modQ2) % k.PSquared;
+        if (t.Sign < 0)
+        {
+            t += k.PSquared;
+        }
+
+        return modQ2 + (k.QSquared * (t * k.QSquaredInverse % k.PSquared));
+    }
+}

@@ -1,0 +1,67 @@
+using System.Numerics;
+using Duet.Crypto.Arithmetic;
+
+namespace Duet.Crypto.Paillier;
+
+/// <summary>Homomorphic operations with the public key only. Destinations may alias inputs.</summary>
+public sealed class Evaluator
+{
+    private readonly Encryptor randomiser;
+
+    public Evaluator(PaillierPublicKey key, RandomiserMode mode = RandomiserMode.Djn)
+    {
+        Key = key ?? throw new ArgumentNullException(nameof(key));
+        randomiser = new Encryptor(key, mode);
+    }
+
+    public PaillierPublicKey Key { get; }
+
+    private MontgomeryContext Context => Key.Context;
+
+    /// <summary>Enc(a + b).</summary>
+    public void Add(Residue a, Residue b, Residue destination) => Context.Multiply(a, b, destination);
+
+    /// <summary>Enc(a − b).</summary>
+    public void Subtract(Residue a, Residue b, Residue destination)
+    {
+        using var inverse = Context.NewResidue();
+        Context.Inverse(b, inverse);
+        Context.Multiply(a, inverse, destination);
+    }
+
+    /// <summary>Enc(−a).</summary>
+    public void Negate(Residue a, Residue destination) => Context.Inverse(a, destination);
+
+    /// <summary>Enc(a + plaintext) for a signed plaintext within ±n/2.</summary>
+    public void AddPlain(Residue a, BigInteger plaintext, Residue destination)
+    {
+        using var message = Context.NewResidue();
+        randomiser.LoadMessage(plaintext, message);
+        Context.Multiply(a, message, destination);
+    }
+
+    /// <summary>Enc(a·scalar); a negative scalar inverts the ciphertext instead of raising it to n − |scalar|.</summary>
+    public void Multiply(Residue a, long scalar, Residue destination) => Multiply(a, new BigInteger(scalar), destination);
+
+    /// <summary>Enc(a·scalar) for a signed big-integer scalar.</summary>
+    public void Multiply(Residue a, BigInteger scalar, Residue destination)
+    {
+        if (scalar.Sign < 0)
+        {
+            Context.Inverse(a, destination);
+            Context.Pow(destination, -scalar, destination);
+        }
+        else
+        {
+            Context.Pow(a, scalar, destination);
+        }
+    }
+
+    /// <summary>Multiplies by a fresh encryption of zero, so the result is unlinkable to its inputs.</summary>
+    public void Rerandomize(Residue a, Residue destination)
+    {
+        using var zero = Context.NewResidue();
+        randomiser.EncryptZero(zero);
+        Context.Multiply(a, zero, destination);
+    }
+}

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Duet.Crypto.Arithmetic;
+
+namespace Duet.Crypto.Paillier;
+
+/// <summary>The factorisation p·q of a Paillier modulus, with the CRT constants the key owner needs.</summary>
+public sealed class PaillierPrivateKey : IDisposable
+{
+    private const string FileFormat = "duet-paillier-private-key";
+
+    private readonly Lazy<CrtHalf> pHalf;
+    private readonly Lazy<CrtHalf> qHalf;
+
+    public PaillierPrivateKey(BigInteger p, BigInteger q, PaillierPublicKey publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        if (p * q != publicKey.N)
+        {
+            throw new InvalidKeyException("factors", "p·q does not equal the public modulus.");
+        }
+
+        P = p;
+        Q = q;
+        PublicKey = publicKey;
+        PSquared = p * p;
+        QSquared = q * q;
+        QSquaredInverse = ModInverse(QSquared, PSquared);
+        QInverse = ModInverse(q, p);
+        pHalf = new Lazy<CrtHalf>(() => new CrtHalf(p, publicKey));
+        qHalf = new Lazy<CrtHalf>(() => new CrtHalf(q, publicKey));
+    }
+
+    public BigInteger P { get; }
+
+    public BigInteger Q { get; }
+
+    public PaillierPublicKey PublicKey { get; }
+
+    internal BigInteger PSquared { get; }
+
+    internal BigInteger QSquared { get; }
+
+    /// <summary>(q²)⁻¹ mod p², to join residues mod p² and q².</summary>
+    internal BigInteger QSquaredInverse { get; }
+
+    /// <summary>q⁻¹ mod p, to join plaintexts mod p and q.</summary>
+    internal BigInteger QInverse { get; }
+
+    internal CrtHalf PHalf => pHalf.Value;
+
+    internal CrtHalf QHalf => qHalf.Value;
+
+    /// <summary>The key file a user keeps: JSON marked secret, with the factors and h_s.</summary>
+    public string ToJson()
+    {
+        var node = new JsonObject
+        {
+            ["format"] = FileFormat,
+            ["version"] = 1,
+            ["secret"] = true,
+            ["warning"] = "This file holds a Paillier private key. Keep it private.",
+            ["bits"] = PublicKey.Bits,
+            ["p"] = P.ToString("x", CultureInfo.InvariantCulture),
+            ["q"] = Q.ToString("x", CultureInfo.InvariantCulture),
+            ["hs"] = PublicKey.Hs.ToString("x", CultureInfo.InvariantCulture),
+        };
+        return node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    public static PaillierPrivateKey FromJson(string json, int minimumBits = PaillierPublicKey.MinimumBits)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidKeyException("format", $"The key file is not valid JSON: {e.Message}");
+        }
+
+        if (node?["format"]?.GetValue<string>() != FileFormat)
+        {
+            throw new InvalidKeyException("format", $"The key file is not a {FileFormat}.");
+        }
+
+        var p = ParseHex(node["p"], "p");
+        var q = ParseHex(node["q"], "q");
+        var hs = ParseHex(node["hs"], "hs");
+        var publicKey = PaillierPublicKey.Create(p * q, hs, minimumBits);
+        return new PaillierPrivateKey(p, q, publicKey);
+    }
+
+    public void Dispose()
+    {
+        if (pHalf.IsValueCreated)
+        {
+            pHalf.Value.Dispose();
+        }
+
+        if (qHalf.IsValueCreated)
+        {
+            qHalf.Value.Dispose();
+        }
+    }
+
+    internal static BigInteger ModInverse(BigInteger value, BigInteger modulus)
+    {
+        var bcValue = new Org.BouncyCastle.Math.BigInteger(1, value.ToByteArray(isUnsigned: true, isBigEndian: true));
+        var bcModulus = new Org.BouncyCastle.Math.BigInteger(1, modulus.ToByteArray(isUnsigned: true, isBigEndian: true));
+        return new BigInteger(bcValue.ModInverse(bcModulus).ToByteArrayUnsigned(), isUnsigned: true, isBigEndian: true);
+    }
+
+    private static BigInteger ParseHex(JsonNode? node, string name)
+    {
+        var text = node?.GetValue<string>();
+        if (string.IsNullOrEmpty(text) || !BigInteger.TryParse("0" + text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value) || value.Sign <= 0)
+        {
+            throw new InvalidKeyException("format", $"The key file's '{name}' is not a positive hexadecimal number.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Arithmetic modulo one prime squared: decryption exponent, L-function constant and the h_s table.</summary>
+    internal sealed class CrtHalf : IDisposable
+    {
+        public CrtHalf(BigInteger prime, PaillierPublicKey key)
+        {
+            Prime = prime;
+            Square = prime * prime;
+            Exponent = prime - 1;
+            Context = Backends.Create(Square);
+
+            // h = L_p(g^(p−1) mod p²)⁻¹ mod p with g = n + 1.
+            var gp = BigInteger.ModPow(key.N + 1, Exponent, Square);
+            LInverse = ModInverse((gp - 1) / prime % prime, prime);
+            using var hs = Context.NewResidue();
+            Context.Load(key.Hs % Square, hs);
+            RandomiserTable = new FixedBaseTable(Context, hs, key.RandomiserBits, 8);
+        }
+
+        public BigInteger Prime { get; }
+
+        public BigInteger Square { get; }
+
+        public BigInteger Exponent { get; }
+
+        public BigInteger LInverse { get; }
+
+        public MontgomeryContext Context { get; }
+
+        public FixedBaseTable RandomiserTable { get; }
+
+        /// <summary>The plaintext modulo this prime: L_p(c^(p−1) mod p²)·h mod p, exponent in constant time.</summary>
+        public BigInteger Decrypt(BigInteger ciphertext)
+        {
+            var u = Context.PowSecret(ciphertext % Square, Exponent);
+            return (u - 1) / Prime * LInverse % Prime;
+        }
+
+        public void Dispose()
+        {
+            RandomiserTable.Dispose();
+            Context.Dispose();
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using Duet.Crypto.Arithmetic;
+
+namespace Duet.Crypto.Paillier;
+
+/// <summary>
+/// A Paillier public key n with g = n + 1 and the DJN randomiser base h_s = (−x²)^n mod n². Validated when made
+/// (PROTOCOL.md §9) and immutable after; its arithmetic context and fixed-base table are shared by all threads.
+/// </summary>
+public sealed class PaillierPublicKey : IDisposable
+{
+    /// <summary>The smallest modulus accepted in production.</summary>
+    public const int MinimumBits = 2048;
+
+    /// <summary>Window of the fixed-base table for h_s; 2^8 entries per window.</summary>
+    private const int RandomiserWindowBits = 8;
+
+    private static readonly byte[] Magic = "DPK1"u8.ToArray();
+
+    private readonly Lazy<FixedBaseTable> randomiserTable;
+
+    private PaillierPublicKey(BigInteger n, BigInteger hs)
+    {
+        N = n;
+        NSquared = n * n;
+        Hs = hs;
+        Bits = (int)n.GetBitLength();
+        HalfN = n >> 1;
+        Context = Backends.Create(NSquared);
+        CiphertextBytes = Context.ByteLength;
+        HsResidue = Context.NewResidue();
+        Context.Load(hs, HsResidue);
+        randomiserTable = new Lazy<FixedBaseTable>(() => new FixedBaseTable(Context, HsResidue, RandomiserBits, RandomiserWindowBits));
+    }
+
+    public BigInteger N { get; }
+
+    public BigInteger NSquared { get; }
+
+    public BigInteger Hs { get; }
+
+    /// <summary>Bit length of n.</summary>
+    public int Bits { get; }
+
+    /// <summary>Bit length of the DJN exponent α: |n|/2.</summary>
+    public int RandomiserBits => Bits / 2;
+
+    /// <summary>Bytes of one ciphertext written big-endian at fixed width.</summary>
+    public int CiphertextBytes { get; }
+
+    /// <summary>Montgomery arithmetic modulo n².</summary>
+    public MontgomeryContext Context { get; }
+
+    internal Residue HsResidue { get; }
+
+    internal FixedBaseTable RandomiserTable => randomiserTable.Value;
+
+    private BigInteger HalfN { get; }
+
+    /// <summary>Makes a key from its parts, running every check of PROTOCOL.md §9.</summary>
+    public static PaillierPublicKey Create(BigInteger n, BigInteger hs, int minimumBits = MinimumBits)
+    {
+        Validate(n, hs, minimumBits);
+        return new PaillierPublicKey(n, hs);
+    }
+
+    public static PaillierPublicKey FromBytes(ReadOnlySpan<byte> bytes, int minimumBits = MinimumBits)
+    {
+        if (bytes.Length < 12 || !bytes[..4].SequenceEqual(Magic))
+        {
+            throw new InvalidKeyException("format", "The public key bytes do not start with the DPK1 header.");
+        }
+
+        var nLength = BinaryPrimitives.ReadInt32BigEndian(bytes[4..]);
+        if (nLength <= 0 || nLength > 4096 || bytes.Length < 12 + nLength)
+        {
+            throw new InvalidKeyException("format", "The public key's modulus length is out of range.");
+        }
+
+        var n = new BigInteger(bytes.Slice(8, nLength), isUnsigned: true, isBigEndian: true);
+        var hLength = BinaryPrimitives.ReadInt32BigEndian(bytes[(8 + nLength)..]);
+        if (hLength <= 0 || bytes.Length != 12 + nLength + hLength)
+        {
+            throw new InvalidKeyException("format", "The public key's h_s length does not match the bytes received.");
+        }
+
+        var hs = new BigInteger(bytes.Slice(12 + nLength, hLength), isUnsigned: true, isBigEndian: true);
+        return Create(n, hs, minimumBits);
+    }
+
+    public byte[] ToBytes()
+    {
+        var n = N.ToByteArray(isUnsigned: true, isBigEndian: true);
+        var h = Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
+        var bytes = new byte[12 + n.Length + h.Length];
+        Magic.CopyTo(bytes, 0);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), n.Length);
+        n.CopyTo(bytes, 8);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8 + n.Length), h.Length);
+        h.CopyTo(bytes, 12 + n.Length);
+        return bytes;
+    }
+
+    /// <summary>Reads a fixed-width big-endian ciphertext, checking 0 &lt; c &lt; n² and gcd(c, n) = 1.</summary>
+    public void ReadCiphertext(ReadOnlySpan<byte> bigEndian, Residue destination)
+    {
+        var c = ParseCiphertext(bigEndian);
+        if (!BigInteger.GreatestCommonDivisor(c, N).IsOne)
+        {
+            throw new InvalidCiphertextException("coprime", "A ciphertext shares a factor with n.");
+        }
+
+        Context.Load(bigEndian, destination);
+    }
+
+    /// <summary>
+    /// Reads a batch of fixed-width ciphertexts, checking each range and, once, that the product is coprime to n
+    /// (a product is coprime exactly when every factor is).
+    /// </summary>
+    public void ReadCiphertexts(ReadOnlySpan<byte> bigEndian, IReadOnlyList<Residue> destinations)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        if (bigEndian.Length != destinations.Count * CiphertextBytes)
+        {
+            throw new InvalidCiphertextException("count", $"Expected {destinations.Count} ciphertexts of {CiphertextBytes} bytes, got {bigEndian.Length} bytes.");
+        }
+
+        if (destinations.Count == 0)
+        {
+            return;
+        }
+
+        using var product = Context.NewResidue();
+        for (var i = 0; i < destinations.Count; i++)
+        {
+            var slice = bigEndian.Slice(i * CiphertextBytes, CiphertextBytes);
+            ParseCiphertext(slice);
+            Context.Load(slice, destinations[i]);
+            if (i == 0)
+            {
+                Context.Copy(destinations[i], product);
+            }
+            else
+            {
+                Context.Multiply(product, destinations[i], product);
+            }
+        }
+
+        if (!BigInteger.GreatestCommonDivisor(Context.Store(product), N).IsOne)
+        {
+            throw new InvalidCiphertextException("coprime", "A ciphertext of the batch shares a factor with n.");
+        }
+    }
+
+    public void WriteCiphertext(Residue ciphertext, Span<byte> bigEndian) => Context.Store(ciphertext, bigEndian);
+
+    /// <summary>A signed plaintext in (−n/2, n/2] as its representative in [0, n).</summary>
+    public BigInteger ToPlaintextSpace(BigInteger value)
+    {
+        if (BigInteger.Abs(value) > HalfN)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), $"A plaintext must lie within ±n/2 ({Bits}-bit n).");
+        }
+
+        return value.Sign < 0 ? value + N : value;
+    }
+
+    /// <summary>The signed value, centred in (−n/2, n/2], of a representative in [0, n).</summary>
+    public BigInteger FromPlaintextSpace(BigInteger value) => value > HalfN ? value - N : value;
+
+    public void Dispose()
+    {
+        if (randomiserTable.IsValueCreated)
+        {
+            randomiserTable.Value.Dispose();
+        }
+
+        HsResidue.Dispose();
+        Context.Dispose();
+    }
+
+    private BigInteger ParseCiphertext(ReadOnlySpan<byte> bigEndian)
+    {
+        if (bigEndian.Length != CiphertextBytes)
+        {
+            throw new InvalidCiphertextException("width", $"A ciphertext must be {CiphertextBytes} bytes, got {bigEndian.Length}.");
+        }
+
+        var c = new BigInteger(bigEndian, isUnsigned: true, isBigEndian: true);
+        if (c.IsZero || c >= NSquared)
+        {
+            throw new InvalidCiphertextException("range", "A ciphertext lies outside 0 < c < n².");
+        }
+
+        return c;
+    }
+
+    private static void Validate(BigInteger n, BigInteger hs, int minimumBits)
+    {
+        if (n.GetBitLength() < minimumBits)
+        {
+            throw new InvalidKeyException("modulus-size", $"The modulus has {n.GetBitLength()} bits; at least {minimumBits} are required.");
+        }
+
+        if (n.IsEven)
+        {
+            throw new InvalidKeyException("modulus-odd", "The modulus is even.");
+        }
+
+        foreach (var prime in SmallPrimes.Below65536)
+        {
+            if ((n % prime).IsZero)
+            {
+                throw new InvalidKeyException("small-factor", $"The modulus has the small prime factor {prime}.");
+            }
+        }
+
+        if (hs.Sign <= 0 || hs >= n * n || !BigInteger.GreatestCommonDivisor(hs, n).IsOne)
+        {
+            throw new InvalidKeyException("hs", "h_s is not a unit modulo n².");
+        }
+    }
+}
+
+internal static class SmallPrimes
+{
+    public static readonly int[] Below65536 = Sieve(65536);
+
+    private static int[] Sieve(int limit)
+    {
+        var composite = new bool[limit];
+        var primes = new List<int>();
+        for (var i = 2; i < limit; i++)
+        {
+            if (composite[i])
+            {
+                continue;
+            }
+
+            primes.Add(i);
+            for (var j = (long)i * i; j < limit; j += i)
+            {
+                composite[j] = true;
+            }
+        }
+
+        return [.. primes];
+    }
+}

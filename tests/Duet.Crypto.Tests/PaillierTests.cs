@@ -1,0 +1,227 @@
+using System.Numerics;
+using Duet.Crypto.Arithmetic;
+using Duet.Crypto.Paillier;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Duet.Crypto.Tests;
+
+public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture>
+{
+    private readonly PaillierPrivateKey key = fixture.Key;
+
+    private PaillierPublicKey Public => key.PublicKey;
+
+    private BigInteger Bound => Public.N >> 1;
+
+    [Fact]
+    public void GeneratedKeyMeetsEveryConstraint()
+    {
+        var bits = key.PublicKey.Bits;
+        Assert.Equal(1024, bits);
+        Assert.Equal(bits / 2, (int)key.P.GetBitLength());
+        Assert.Equal(bits / 2, (int)key.Q.GetBitLength());
+        Assert.True(BigInteger.Abs(key.P - key.Q) > BigInteger.One << ((bits / 2) - 100));
+        Assert.True(BigInteger.GreatestCommonDivisor(Public.N, (key.P - 1) * (key.Q - 1)).IsOne);
+        Assert.True(BigInteger.GreatestCommonDivisor(Public.Hs, Public.N).IsOne);
+        Assert.True(Public.Hs > 0 && Public.Hs < Public.NSquared);
+    }
+
+    [Fact]
+    public void ProductionKeySizeRoundTrips()
+    {
+        using var big = KeyGenerator.Generate(2048);
+        Assert.Equal(2048, big.PublicKey.Bits);
+        using var c = big.PublicKey.Context.NewResidue();
+        new Encryptor(big.PublicKey).Encrypt(-123456789, c);
+        Assert.Equal(new BigInteger(-123456789), new Decryptor(big).Decrypt(c));
+    }
+
+    [Fact]
+    public void KeyGeneratorRefusesUnsupportedSizes()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => KeyGenerator.Generate(1024));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KeyGenerator.Generate(2047));
+    }
+
+    [Property(MaxTest = 40)]
+    public Property EncryptionRoundTripsOnEveryPath()
+    {
+        return Prop.ForAll(SignedPlaintexts(), m =>
+        {
+            var decryptor = new Decryptor(key);
+            foreach (var encryptor in Encryptors())
+            {
+                using var c = Public.Context.NewResidue();
+                encryptor.Encrypt(m, c);
+                if (decryptor.Decrypt(c) != m)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        });
+    }
+
+    [Property(MaxTest = 40)]
+    public Property HomomorphismLaws()
+    {
+        return Prop.ForAll(SignedPlaintexts(), SignedPlaintexts(), Gen.Choose(int.MinValue, int.MaxValue).ToArbitrary(), (a, b, s) =>
+        {
+            var encryptor = new Encryptor(Public);
+            var evaluator = new Evaluator(Public);
+            var decryptor = new Decryptor(key);
+            using var ca = Public.Context.NewResidue();
+            using var cb = Public.Context.NewResidue();
+            using var r = Public.Context.NewResidue();
+            encryptor.Encrypt(a, ca);
+            encryptor.Encrypt(b, cb);
+
+            evaluator.Add(ca, cb, r);
+            var sum = Wrap(a + b);
+            var ok = decryptor.Decrypt(r) == sum;
+            evaluator.Subtract(ca, cb, r);
+            ok &= decryptor.Decrypt(r) == Wrap(a - b);
+            evaluator.Negate(ca, r);
+            ok &= decryptor.Decrypt(r) == Wrap(-a);
+            evaluator.AddPlain(ca, b, r);
+            ok &= decryptor.Decrypt(r) == sum;
+            evaluator.Multiply(ca, (long)s, r);
+            ok &= decryptor.Decrypt(r) == Wrap(a * s);
+            evaluator.Multiply(ca, b, r);
+            ok &= decryptor.Decrypt(r) == Wrap(a * b);
+            evaluator.Rerandomize(ca, r);
+            ok &= decryptor.Decrypt(r) == a && !Public.Context.AreEqual(r, ca);
+            return ok;
+        });
+    }
+
+    [Fact]
+    public void EncryptionsOfTheSameValueDiffer()
+    {
+        var encryptor = new Encryptor(key);
+        using var c1 = Public.Context.NewResidue();
+        using var c2 = Public.Context.NewResidue();
+        encryptor.Encrypt(7, c1);
+        encryptor.Encrypt(7, c2);
+        Assert.False(Public.Context.AreEqual(c1, c2));
+    }
+
+    [Fact]
+    public void KnownAnswerFromFixedKey()
+    {
+        // p = 2^127 − 1 and q = 2^89 − 1 are Mersenne primes; g = n + 1 so Enc(m, r) = (1 + m n) r^n mod n².
+        var p = BigInteger.Pow(2, 127) - 1;
+        var q = BigInteger.Pow(2, 89) - 1;
+        var n = p * q;
+        var hs = BigInteger.ModPow(n - 4, n, n * n);
+        using var pub = PaillierPublicKey.Create(n, hs, minimumBits: 200);
+        using var priv = new PaillierPrivateKey(p, q, pub);
+        var c = (1 + (42 * n)) * BigInteger.ModPow(5, n, n * n) % (n * n);
+        using var residue = pub.Context.NewResidue();
+        pub.Context.Load(c, residue);
+        Assert.Equal(new BigInteger(42), new Decryptor(priv).Decrypt(residue));
+        pub.Context.Load((1 + ((n - 42) * n)) % (n * n), residue);
+        Assert.Equal(new BigInteger(-42), new Decryptor(priv).Decrypt(residue));
+    }
+
+    [Fact]
+    public void PublicKeyBytesRoundTripAndValidate()
+    {
+        var bytes = Public.ToBytes();
+        using var back = PaillierPublicKey.FromBytes(bytes, minimumBits: 1024);
+        Assert.Equal(Public.N, back.N);
+        Assert.Equal(Public.Hs, back.Hs);
+        Assert.Equal("modulus-size", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.FromBytes(bytes)).Check);
+        Assert.Equal("format", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.FromBytes(bytes.AsSpan(0, bytes.Length - 1), 1024)).Check);
+    }
+
+    [Fact]
+    public void InvalidKeysAreRejectedWithTheirReason()
+    {
+        var n = Public.N;
+        Assert.Equal("modulus-odd", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n + 1, Public.Hs, 1024)).Check);
+        Assert.Equal("small-factor", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n * 65521, 5, 1024)).Check);
+        Assert.Equal("hs", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n, 0, 1024)).Check);
+        Assert.Equal("hs", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n, n * n, 1024)).Check);
+        Assert.Equal("hs", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n, key.P * 3, 1024)).Check);
+    }
+
+    [Fact]
+    public void InvalidCiphertextsAreRejectedWithTheirReason()
+    {
+        var width = Public.CiphertextBytes;
+        using var r = Public.Context.NewResidue();
+        Assert.Equal("range", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(new byte[width], r)).Check);
+        var tooBig = Public.NSquared.ToByteArray(isUnsigned: true, isBigEndian: true);
+        Assert.Equal("range", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(Pad(Public.NSquared - 0 + 0 - 0, width + 1).AsSpan(1), r)).Check);
+        Assert.Equal("width", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(tooBig.AsSpan(1), r)).Check);
+        Assert.Equal("coprime", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(Pad(key.P, width), r)).Check);
+
+        var good = new Encryptor(Public);
+        using var c = Public.Context.NewResidue();
+        good.Encrypt(5, c);
+        var batch = new byte[width * 3];
+        Public.WriteCiphertext(c, batch.AsSpan(0, width));
+        Public.WriteCiphertext(c, batch.AsSpan(width, width));
+        Pad(key.Q * 7, width).CopyTo(batch, 2 * width);
+        var destinations = new[] { Public.Context.NewResidue(), Public.Context.NewResidue(), Public.Context.NewResidue() };
+        Assert.Equal("coprime", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertexts(batch, destinations)).Check);
+        Public.WriteCiphertext(c, batch.AsSpan(2 * width, width));
+        Public.ReadCiphertexts(batch, destinations);
+        Assert.Equal(new BigInteger(5), new Decryptor(key).Decrypt(destinations[2]));
+        Assert.Equal("count", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertexts(batch.AsSpan(1), destinations)).Check);
+    }
+
+    [Fact]
+    public void PrivateKeyFileRoundTrips()
+    {
+        var json = key.ToJson();
+        Assert.Contains("\"secret\": true", json, StringComparison.Ordinal);
+        using var back = PaillierPrivateKey.FromJson(json, minimumBits: 1024);
+        Assert.Equal(key.P, back.P);
+        Assert.Equal(Public.Hs, back.PublicKey.Hs);
+        Assert.Equal("format", Assert.Throws<InvalidKeyException>(() => PaillierPrivateKey.FromJson("{\"format\":\"other\"}")).Check);
+        Assert.Equal("format", Assert.Throws<InvalidKeyException>(() => PaillierPrivateKey.FromJson("not json")).Check);
+    }
+
+    private IEnumerable<Encryptor> Encryptors()
+    {
+        yield return new Encryptor(Public);
+        yield return new Encryptor(key);
+        yield return new Encryptor(Public, RandomiserMode.Classic);
+        yield return new Encryptor(key, RandomiserMode.Classic);
+    }
+
+    private BigInteger Wrap(BigInteger value)
+    {
+        var r = BigInteger.Remainder(value, Public.N);
+        if (r.Sign < 0)
+        {
+            r += Public.N;
+        }
+
+        return Public.FromPlaintextSpace(r);
+    }
+
+    /// <summary>Signed values of every size up to ±n/2: small, 64-bit, and full-width.</summary>
+    private Arbitrary<BigInteger> SignedPlaintexts()
+    {
+        var bound = Bound;
+        var bits = (int)bound.GetBitLength() - 1;
+        var small = Gen.Choose(-1000, 1000).Select(x => new BigInteger(x));
+        var wide = Gen.Choose(1, bits).SelectMany(b => Gen.Elements(-1, 1).Select(sign => sign * Randomness.Bits(b)));
+        var edges = Gen.Elements(bound, -bound + 1, BigInteger.Zero, BigInteger.One, BigInteger.MinusOne);
+        return Gen.OneOf(small, wide, edges).ToArbitrary();
+    }
+
+    private static byte[] Pad(BigInteger value, int width)
+    {
+        var bytes = new byte[width];
+        var raw = value.ToByteArray(isUnsigned: true, isBigEndian: true);
+        raw.CopyTo(bytes, width - raw.Length);
+        return bytes;
+    }
+}
