@@ -10,6 +10,7 @@ public sealed class FixedBaseTable : IDisposable
 {
     private readonly MontgomeryContext context;
     private readonly Residue[] entries;
+    private readonly Residue one;
 
     public FixedBaseTable(MontgomeryContext context, Residue @base, int exponentBits, int windowBits)
     {
@@ -23,6 +24,8 @@ public sealed class FixedBaseTable : IDisposable
         Windows = (exponentBits + windowBits - 1) / windowBits;
         var perWindow = (1 << windowBits) - 1;
         entries = new Residue[Windows * perWindow];
+        one = context.NewResidue();
+        context.SetOne(one);
         using var step = context.NewResidue();
         context.Copy(@base, step);
         for (var i = 0; i < Windows; i++)
@@ -50,7 +53,10 @@ public sealed class FixedBaseTable : IDisposable
     public static long EntryCount(int exponentBits, int windowBits) =>
         (long)((exponentBits + windowBits - 1) / windowBits) * ((1 << windowBits) - 1);
 
-    /// <summary>accumulator ·= base^exponent, for 0 ≤ exponent &lt; 2^ExponentBits.</summary>
+    /// <summary>
+    /// accumulator ·= base^exponent, for 0 ≤ exponent &lt; 2^ExponentBits, with one multiplication per window
+    /// whatever the exponent's value.
+    /// </summary>
     public void MultiplyPower(ulong exponent, Residue accumulator)
     {
         if (ExponentBits < 64 && exponent >> ExponentBits != 0)
@@ -59,14 +65,9 @@ public sealed class FixedBaseTable : IDisposable
         }
 
         var mask = (1UL << WindowBits) - 1;
-        var perWindow = (int)mask;
-        for (var i = 0; exponent != 0; i++, exponent >>= WindowBits)
+        for (var i = 0; i < Windows; i++, exponent >>= WindowBits)
         {
-            var digit = (int)(exponent & mask);
-            if (digit != 0)
-            {
-                context.Multiply(accumulator, entries[(i * perWindow) + digit - 1], accumulator);
-            }
+            context.Multiply(accumulator, Entry(i, (int)(exponent & mask)), accumulator);
         }
     }
 
@@ -79,15 +80,10 @@ public sealed class FixedBaseTable : IDisposable
         }
 
         var bytes = exponent.ToByteArray(isUnsigned: true);
-        var perWindow = (1 << WindowBits) - 1;
         context.SetOne(destination);
         for (var i = 0; i < Windows; i++)
         {
-            var digit = Bits.Window(bytes, i * WindowBits, WindowBits);
-            if (digit != 0)
-            {
-                context.Multiply(destination, entries[(i * perWindow) + digit - 1], destination);
-            }
+            context.Multiply(destination, Entry(i, Bits.Window(bytes, i * WindowBits, WindowBits)), destination);
         }
 
         Array.Clear(bytes);
@@ -99,7 +95,13 @@ public sealed class FixedBaseTable : IDisposable
         {
             entry?.Dispose();
         }
+
+        one.Dispose();
     }
+
+    // A zero digit multiplies by one, so the count of multiplications does not depend on the exponent.
+    private Residue Entry(int window, int digit) =>
+        digit == 0 ? one : entries[(window * ((1 << WindowBits) - 1)) + digit - 1];
 }
 
 internal static class Bits

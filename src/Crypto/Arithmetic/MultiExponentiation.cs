@@ -8,7 +8,6 @@ public sealed class MultiExponentiation : IDisposable
 {
     private readonly MontgomeryContext context;
     private readonly Residue[] buckets;
-    private readonly bool[] filled;
     private readonly Residue running;
     private readonly Residue windowSum;
 
@@ -21,8 +20,7 @@ public sealed class MultiExponentiation : IDisposable
         ExponentBits = exponentBits;
         WindowBits = windowBits;
         buckets = new Residue[1 << windowBits];
-        filled = new bool[buckets.Length];
-        for (var i = 1; i < buckets.Length; i++)
+        for (var i = 0; i < buckets.Length; i++)
         {
             buckets[i] = context.NewResidue();
         }
@@ -59,7 +57,11 @@ public sealed class MultiExponentiation : IDisposable
         return ((double)windows * (terms + (2 << c)) + exponentBits) / terms;
     }
 
-    /// <summary>destination = Π bases[i]^exponents[i]; every exponent below 2^ExponentBits.</summary>
+    /// <summary>
+    /// destination = Π bases[i]^exponents[i]; every exponent below 2^ExponentBits. The number of multiplications
+    /// depends only on the count of terms, not on the exponents' values: a zero digit lands in a dummy bucket and
+    /// empty buckets hold one.
+    /// </summary>
     public void Compute(IReadOnlyList<Residue> bases, ReadOnlySpan<ulong> exponents, Residue destination)
     {
         ArgumentNullException.ThrowIfNull(bases);
@@ -70,89 +72,36 @@ public sealed class MultiExponentiation : IDisposable
 
         var mask = (1UL << WindowBits) - 1;
         var windows = (ExponentBits + WindowBits - 1) / WindowBits;
-        var started = false;
+        context.SetOne(destination);
         for (var w = windows - 1; w >= 0; w--)
         {
-            if (started)
+            for (var s = 0; s < WindowBits; s++)
             {
-                for (var s = 0; s < WindowBits; s++)
-                {
-                    context.Square(destination, destination);
-                }
+                context.Square(destination, destination);
             }
 
-            Array.Clear(filled);
+            foreach (var bucket in buckets)
+            {
+                context.SetOne(bucket);
+            }
+
             var shift = w * WindowBits;
             for (var i = 0; i < exponents.Length; i++)
             {
                 var digit = (int)((exponents[i] >> shift) & mask);
-                if (digit == 0)
-                {
-                    continue;
-                }
-
-                if (filled[digit])
-                {
-                    context.Multiply(buckets[digit], bases[i], buckets[digit]);
-                }
-                else
-                {
-                    context.Copy(bases[i], buckets[digit]);
-                    filled[digit] = true;
-                }
+                context.Multiply(buckets[digit], bases[i], buckets[digit]);
             }
 
             // Σ_d d·bucket[d] as a running product from the top bucket down.
-            var anyRunning = false;
-            var anySum = false;
+            context.SetOne(running);
+            context.SetOne(windowSum);
             for (var d = buckets.Length - 1; d >= 1; d--)
             {
-                if (filled[d])
-                {
-                    if (anyRunning)
-                    {
-                        context.Multiply(running, buckets[d], running);
-                    }
-                    else
-                    {
-                        context.Copy(buckets[d], running);
-                        anyRunning = true;
-                    }
-                }
-
-                if (anyRunning)
-                {
-                    if (anySum)
-                    {
-                        context.Multiply(windowSum, running, windowSum);
-                    }
-                    else
-                    {
-                        context.Copy(running, windowSum);
-                        anySum = true;
-                    }
-                }
+                context.Multiply(running, buckets[d], running);
+                context.Multiply(windowSum, running, windowSum);
             }
 
-            if (!anySum)
-            {
-                continue;
-            }
-
-            if (started)
-            {
-                context.Multiply(destination, windowSum, destination);
-            }
-            else
-            {
-                context.Copy(windowSum, destination);
-                started = true;
-            }
-        }
-
-        if (!started)
-        {
-            context.SetOne(destination);
+            context.Multiply(destination, windowSum, destination);
         }
     }
 

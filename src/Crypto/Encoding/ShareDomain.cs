@@ -1,0 +1,11 @@
+namespace Duet.Crypto.Encoding;
+
+/// <summary>How the two additive shares of the product are expressed (PROTOCOL.md §7).</summary>
+public enum ShareDomain
+{
+    /// <summary>Both shares reduced mod 2^64 (two's complement); exact reconstruction while |Z| &lt; 2^63.</summary>
+    Ring64,
+
+    /// <summary>Exact signed integers.</summary>
+    Integer,
+}

@@ -1,0 +1,55 @@
+using System.Numerics;
+using Duet.Crypto.Arithmetic;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Crypto.MatMul;
+
+/// <summary>The encryptor's finish (PROTOCOL.md §6): decrypt, unpack slots, subtract the offset.</summary>
+public static class DecryptKernel
+{
+    /// <summary>
+    /// Validates and decrypts results [first, first + count) and writes the encryptor's shares v_s − 2^bz into its
+    /// share matrix (blocks write disjoint entries).
+    /// </summary>
+    public static void DecryptBlock(PackingPlan plan, Decryptor decryptor, ReadOnlySpan<byte> ciphertexts, int first, int count, Matrix<BigInteger> encryptorShare)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(decryptor);
+        ArgumentNullException.ThrowIfNull(encryptorShare);
+        if (first < 0 || count < 0 || first + count > plan.ResultCount)
+        {
+            throw new InvalidCiphertextException("index", $"Results [{first}, {first + count}) lie outside the plan's {plan.ResultCount}.");
+        }
+
+        var key = decryptor.PublicKey;
+        var residues = new Residue[count];
+        for (var i = 0; i < count; i++)
+        {
+            residues[i] = key.Context.NewResidue();
+        }
+
+        try
+        {
+            key.ReadCiphertexts(ciphertexts, residues);
+            var slotMask = (BigInteger.One << plan.SlotBits) - 1;
+            var offset = BigInteger.One << plan.ProductBits;
+            for (var i = 0; i < count; i++)
+            {
+                var index = first + i;
+                var plaintext = decryptor.DecryptUnsigned(residues[i]);
+                foreach (var (slot, row, column) in EvaluateKernel.Slots(plan, index / plan.ColumnGroups, index % plan.ColumnGroups))
+                {
+                    encryptorShare[row, column] = ((plaintext >> (plan.SlotBits * slot)) & slotMask) - offset;
+                }
+            }
+        }
+        finally
+        {
+            foreach (var r in residues)
+            {
+                r.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System.Numerics;
+using Duet.Crypto.Arithmetic;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Crypto.MatMul;
+
+/// <summary>The evaluator's work on one tile of row groups (PROTOCOL.md §5). Tiles are independent.</summary>
+public static class EvaluateKernel
+{
+    /// <summary>
+    /// Evaluates, masks and re-randomises every result of a tile: writes the ciphertexts in result order into output
+    /// and the evaluator's shares (−r) into its share matrix (tiles write disjoint entries).
+    /// </summary>
+    public static void EvaluateTile(EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare)
+    {
+        ArgumentNullException.ThrowIfNull(bases);
+        ArgumentNullException.ThrowIfNull(evaluator);
+        ArgumentNullException.ThrowIfNull(x);
+        var plan = bases.Plan;
+        var context = bases.Key.Context;
+        var width = bases.Key.CiphertextBytes;
+        if (x.Rows != plan.Rows || x.Columns != plan.Inner)
+        {
+            throw new EncodingException($"The evaluator's operand is {x.Rows}x{x.Columns}; the plan expects {plan.Rows}x{plan.Inner}.");
+        }
+
+        var (first, end) = plan.TileRowGroups(tile);
+        var (_, count) = plan.TileResults(tile);
+        if (output.Length != count * width)
+        {
+            throw new ArgumentException($"A tile of {count} results needs {count * width} bytes.", nameof(output));
+        }
+
+        var products = NewResidues(context, count);
+        try
+        {
+            if (bases.Strategy == MultiExpStrategy.Pippenger)
+            {
+                EvaluateWithBuckets(bases, x, first, end, products);
+            }
+            else
+            {
+                EvaluateWithTables(bases, x, first, end, products);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var rowGroup = first + (i / plan.ColumnGroups);
+                var columnGroup = i % plan.ColumnGroups;
+                MaskAndRerandomize(plan, evaluator, products[i], rowGroup, columnGroup, evaluatorShare);
+                bases.Key.WriteCiphertext(products[i], output.Slice(i * width, width));
+            }
+        }
+        finally
+        {
+            Dispose(products);
+        }
+    }
+
+    /// <summary>
+    /// Adds the offset 2^bz and a fresh mask r_s to every used slot, re-randomises, and records −r_s as the evaluator's
+    /// share of that entry.
+    /// </summary>
+    public static void MaskAndRerandomize(PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(evaluator);
+        ArgumentNullException.ThrowIfNull(evaluatorShare);
+        var offset = BigInteger.One << plan.ProductBits;
+        var maskBits = plan.ProductBits + 1 + plan.Sigma;
+        var plaintext = BigInteger.Zero;
+        foreach (var (slot, row, column) in Slots(plan, rowGroup, columnGroup))
+        {
+            var mask = Randomness.Bits(maskBits);
+            plaintext += (offset + mask) << (plan.SlotBits * slot);
+            evaluatorShare[row, column] = -mask;
+        }
+
+        evaluator.AddPlain(product, plaintext, product);
+        evaluator.Rerandomize(product, product);
+    }
+
+    /// <summary>The slots of a result that hold real entries, with the entry's row and column.</summary>
+    internal static IEnumerable<(int Slot, int Row, int Column)> Slots(PackingPlan plan, int rowGroup, int columnGroup)
+    {
+        for (var a = 0; a < plan.RowGroupSize; a++)
+        {
+            var row = (rowGroup * plan.RowGroupSize) + a;
+            if (row >= plan.Rows)
+            {
+                yield break;
+            }
+
+            for (var c = 0; c < plan.ColumnGroupSize; c++)
+            {
+                var column = (columnGroup * plan.ColumnGroupSize) + c;
+                if (column < plan.Columns)
+                {
+                    yield return (PackingPlan.Slot(a, c, plan.ColumnGroupSize), row, column);
+                }
+            }
+        }
+    }
+
+    // R = Π Y^x with signed x: a negative entry raises the operand's inverse, precomputed once per session.
+    private static void EvaluateWithBuckets(EvaluationBases bases, Matrix<long> x, int first, int end, Residue[] products)
+    {
+        var plan = bases.Plan;
+        var terms = plan.TermsPerResult;
+        var selected = new Residue[terms];
+        var exponents = new ulong[terms];
+        using var buckets = new MultiExponentiation(bases.Key.Context, plan.XBits, bases.Window);
+        for (var g = first; g < end; g++)
+        {
+            for (var cg = 0; cg < plan.ColumnGroups; cg++)
+            {
+                for (var t = 0; t < terms; t++)
+                {
+                    var value = Entry(plan, x, g, t);
+                    var operand = plan.OperandIndex(cg, t / plan.RowGroupSize, t % plan.RowGroupSize);
+                    selected[t] = value >= 0 ? bases.Operand(operand) : bases.Inverse(operand);
+                    exponents[t] = Magnitude(value);
+                }
+
+                buckets.Compute(selected, exponents, products[((g - first) * plan.ColumnGroups) + cg]);
+            }
+        }
+    }
+
+    // Positive and negative entries accumulate apart; the negative products are inverted together per tile.
+    private static void EvaluateWithTables(EvaluationBases bases, Matrix<long> x, int first, int end, Residue[] products)
+    {
+        var plan = bases.Plan;
+        var context = bases.Key.Context;
+        var negatives = NewResidues(context, products.Length);
+        try
+        {
+            for (var g = first; g < end; g++)
+            {
+                for (var cg = 0; cg < plan.ColumnGroups; cg++)
+                {
+                    var i = ((g - first) * plan.ColumnGroups) + cg;
+                    context.SetOne(products[i]);
+                    context.SetOne(negatives[i]);
+                    for (var t = 0; t < plan.TermsPerResult; t++)
+                    {
+                        var value = Entry(plan, x, g, t);
+                        var table = bases.Table(plan.OperandIndex(cg, t / plan.RowGroupSize, t % plan.RowGroupSize));
+                        table.MultiplyPower(Magnitude(value), value >= 0 ? products[i] : negatives[i]);
+                    }
+                }
+            }
+
+            MultiExponentiation.InvertAll(context, negatives);
+            for (var i = 0; i < products.Length; i++)
+            {
+                context.Multiply(products[i], negatives[i], products[i]);
+            }
+        }
+        finally
+        {
+            Dispose(negatives);
+        }
+    }
+
+    /// <summary>x[g·G + a, k] for term t = k·G + a, or 0 past the last row.</summary>
+    private static long Entry(PackingPlan plan, Matrix<long> x, int rowGroup, int term)
+    {
+        var row = (rowGroup * plan.RowGroupSize) + (term % plan.RowGroupSize);
+        return row < plan.Rows ? x[row, term / plan.RowGroupSize] : 0;
+    }
+
+    private static ulong Magnitude(long value) => value >= 0 ? (ulong)value : (ulong)(-value);
+
+    private static Residue[] NewResidues(MontgomeryContext context, int count)
+    {
+        var residues = new Residue[count];
+        for (var i = 0; i < count; i++)
+        {
+            residues[i] = context.NewResidue();
+        }
+
+        return residues;
+    }
+
+    private static void Dispose(Residue[] residues)
+    {
+        foreach (var r in residues)
+        {
+            r.Dispose();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using Duet.Crypto.Encoding;
+
+namespace Duet.Crypto.MatMul;
+
+/// <summary>
+/// The layout of one product Z = X·Y (X: m×k held by the evaluator, Y: k×n held by the encryptor) in packed
+/// Paillier plaintexts, PROTOCOL.md §4. Both parties compute it with <see cref="Create"/> from the same handshake.
+/// </summary>
+public sealed record PackingPlan
+{
+    /// <summary>The statistical security parameter's floor.</summary>
+    public const int MinimumSigma = 40;
+
+    /// <summary>Result ciphertexts aimed at per tile (one tile is one result block on the wire).</summary>
+    private const int ResultsPerTile = 32;
+
+    /// <summary>Encrypted operands per block from the encryptor.</summary>
+    private const int OperandsPerBlock = 64;
+
+    private PackingPlan()
+    {
+    }
+
+    public int Rows { get; private init; }
+
+    public int Inner { get; private init; }
+
+    public int Columns { get; private init; }
+
+    /// <summary>Declared bound of the evaluator's entries: |x| &lt; 2^XBits.</summary>
+    public int XBits { get; private init; }
+
+    /// <summary>Declared bound of the encryptor's entries: |y| &lt; 2^YBits.</summary>
+    public int YBits { get; private init; }
+
+    public int KeyBits { get; private init; }
+
+    public int Sigma { get; private init; }
+
+    /// <summary>bz = bx + by + ceil(log2 k): every |Z_ij| &lt; 2^bz.</summary>
+    public int ProductBits { get; private init; }
+
+    /// <summary>w = bz + 2 + σ.</summary>
+    public int SlotBits { get; private init; }
+
+    /// <summary>S = floor((|n| − 2) / w).</summary>
+    public int Slots { get; private init; }
+
+    /// <summary>G: rows of X served by one result ciphertext.</summary>
+    public int RowGroupSize { get; private init; }
+
+    /// <summary>C: columns of Y served by one result ciphertext.</summary>
+    public int ColumnGroupSize { get; private init; }
+
+    public int RowGroups => (Rows + RowGroupSize - 1) / RowGroupSize;
+
+    public int ColumnGroups => (Columns + ColumnGroupSize - 1) / ColumnGroupSize;
+
+    /// <summary>Ciphertexts the encryptor sends: one per (column group, k, row offset a).</summary>
+    public int EncryptedCount => ColumnGroups * Inner * RowGroupSize;
+
+    /// <summary>Ciphertexts the evaluator sends back: one per (row group, column group).</summary>
+    public int ResultCount => RowGroups * ColumnGroups;
+
+    /// <summary>Bases of one column group's multi-exponentiation: k·G.</summary>
+    public int TermsPerResult => Inner * RowGroupSize;
+
+    public int OperandsPerEncryptBlock => OperandsPerBlock;
+
+    public int EncryptBlocks => (EncryptedCount + OperandsPerBlock - 1) / OperandsPerBlock;
+
+    /// <summary>Row groups per evaluation tile; a tile covers every column group of its row groups.</summary>
+    public int RowGroupsPerTile => Math.Max(1, ResultsPerTile / ColumnGroups);
+
+    public int Tiles => (RowGroups + RowGroupsPerTile - 1) / RowGroupsPerTile;
+
+    /// <summary>The plan for these shapes and parameters, or an <see cref="EncodingException"/> saying why none is safe.</summary>
+    public static PackingPlan Create(int rows, int inner, int columns, int xBits, int yBits, int keyBits, int sigma = MinimumSigma)
+    {
+        if (rows <= 0 || inner <= 0 || columns <= 0)
+        {
+            throw new EncodingException($"Shapes must be positive: {rows}x{inner} times {inner}x{columns}.");
+        }
+
+        if (xBits is < 1 or > FixedPoint.MaxInputBits || yBits is < 1 or > FixedPoint.MaxInputBits)
+        {
+            throw new EncodingException($"Bit bounds must lie in [1, {FixedPoint.MaxInputBits}], got {xBits} and {yBits}.");
+        }
+
+        if (sigma < MinimumSigma)
+        {
+            throw new EncodingException($"σ = {sigma} is below the minimum statistical security of {MinimumSigma}.");
+        }
+
+        var productBits = xBits + yBits + CeilLog2(inner);
+        var slotBits = productBits + 2 + sigma;
+        var slots = (keyBits - 2) / slotBits;
+        if (slots < 1)
+        {
+            throw new EncodingException(
+                $"A slot needs {slotBits} bits (bz = {productBits}, σ = {sigma}) but a {keyBits}-bit key holds at most {keyBits - 2}; lower the bit bounds or use a larger key.");
+        }
+
+        int g, c;
+        if (columns >= slots)
+        {
+            (g, c) = (1, slots);
+        }
+        else
+        {
+            c = columns;
+            g = Math.Min(slots / columns, rows);
+        }
+
+        return new PackingPlan
+        {
+            Rows = rows,
+            Inner = inner,
+            Columns = columns,
+            XBits = xBits,
+            YBits = yBits,
+            KeyBits = keyBits,
+            Sigma = sigma,
+            ProductBits = productBits,
+            SlotBits = slotBits,
+            Slots = slots,
+            RowGroupSize = g,
+            ColumnGroupSize = c,
+        };
+    }
+
+    /// <summary>Position of the encrypted operand Y[k, a] of a column group in the encryptor's stream.</summary>
+    public int OperandIndex(int columnGroup, int k, int a) => (((columnGroup * Inner) + k) * RowGroupSize) + a;
+
+    /// <summary>Position of the result of a row group and column group in the evaluator's stream.</summary>
+    public int ResultIndex(int rowGroup, int columnGroup) => (rowGroup * ColumnGroups) + columnGroup;
+
+    /// <summary>Row groups [First, End) of an evaluation tile.</summary>
+    public (int First, int End) TileRowGroups(int tile)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tile);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tile, Tiles);
+        var first = tile * RowGroupsPerTile;
+        return (first, Math.Min(first + RowGroupsPerTile, RowGroups));
+    }
+
+    /// <summary>The results of an evaluation tile: a contiguous range of result indices.</summary>
+    public (int First, int Count) TileResults(int tile)
+    {
+        var (first, end) = TileRowGroups(tile);
+        return (first * ColumnGroups, (end - first) * ColumnGroups);
+    }
+
+    /// <summary>The encrypted operands [First, First + Count) of one block from the encryptor.</summary>
+    public (int First, int Count) EncryptBlock(int block)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(block);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, EncryptBlocks);
+        var first = block * OperandsPerBlock;
+        return (first, Math.Min(OperandsPerBlock, EncryptedCount - first));
+    }
+
+    /// <summary>The slot of row offset a and column offset c inside one result ciphertext.</summary>
+    public static int Slot(int a, int c, int columnGroupSize) => (a * columnGroupSize) + c;
+
+    public override string ToString() =>
+        $"{Rows}x{Inner}·{Inner}x{Columns}: w={SlotBits} S={Slots} G={RowGroupSize} C={ColumnGroupSize}, {EncryptedCount} ciphertexts out, {ResultCount} back";
+
+    private static int CeilLog2(int value)
+    {
+        var bits = 0;
+        while ((1L << bits) < value)
+        {
+            bits++;
+        }
+
+        return bits;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Numerics;
+using Duet.Crypto.Arithmetic;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Crypto.MatMul;
+
+/// <summary>Which operand of P = L·R a party holds.</summary>
+public enum OperandSide
+{
+    Left,
+    Right,
+}
+
+/// <summary>What both parties agree on before a product (PROTOCOL.md §3, §4, §7).</summary>
+public sealed record ProtocolParameters(int LeftBits, int RightBits, int KeyBits = 2048, int Sigma = PackingPlan.MinimumSigma, ShareDomain Domain = ShareDomain.Ring64);
+
+/// <summary>Both parties' shares of L·R, each in the agreed domain, and how the product was computed.</summary>
+public sealed record ProtocolResult(Matrix<BigInteger> LeftShare, Matrix<BigInteger> RightShare, OperandSide Encryptor, PackingPlan Plan, MultiExpStrategy Strategy);
+
+/// <summary>
+/// The whole protocol in one process, without actors or a network: the oracle the actor runtime is tested against.
+/// Each step is the same kernel a party runs; only the message passing is replaced by local variables.
+/// </summary>
+public static class ReferenceProtocol
+{
+    /// <summary>The party with the smaller matrix encrypts (PROTOCOL.md §2); on a tie, the right operand's owner.</summary>
+    public static OperandSide ChooseEncryptor(int leftRows, int leftColumns, int rightRows, int rightColumns) =>
+        (long)leftRows * leftColumns < (long)rightRows * rightColumns ? OperandSide.Left : OperandSide.Right;
+
+    /// <summary>The canonical form: the evaluator's X (m×k) and the encryptor's Y (k×n), transposing when E holds the left operand.</summary>
+    public static (Matrix<long> X, Matrix<long> Y, int XBits, int YBits) Canonical(Matrix<long> left, Matrix<long> right, ProtocolParameters parameters, OperandSide encryptor)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return encryptor == OperandSide.Right
+            ? (left, right, parameters.LeftBits, parameters.RightBits)
+            : (right.Transpose(), left.Transpose(), parameters.RightBits, parameters.LeftBits);
+    }
+
+    public static ProtocolResult Run(
+        Matrix<long> left,
+        Matrix<long> right,
+        ProtocolParameters parameters,
+        PaillierPrivateKey key,
+        OperandSide? encryptor = null,
+        int parallelism = 0,
+        long memoryBudget = EvaluationBases.DefaultMemoryBudget)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(key);
+        if (left.Columns != right.Rows)
+        {
+            throw new EncodingException($"Inner dimensions differ: {left.Rows}x{left.Columns} times {right.Rows}x{right.Columns}.");
+        }
+
+        if (key.PublicKey.Bits != parameters.KeyBits)
+        {
+            throw new EncodingException($"The key has {key.PublicKey.Bits} bits; the parameters say {parameters.KeyBits}.");
+        }
+
+        FixedPoint.CheckBounds(left, parameters.LeftBits, "left operand");
+        FixedPoint.CheckBounds(right, parameters.RightBits, "right operand");
+        var side = encryptor ?? ChooseEncryptor(left.Rows, left.Columns, right.Rows, right.Columns);
+        var (x, y, xBits, yBits) = Canonical(left, right, parameters, side);
+        var plan = PackingPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.KeyBits, parameters.Sigma);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
+        var publicKey = key.PublicKey;
+        var width = publicKey.CiphertextBytes;
+
+        // Encryptor: pack and encrypt Y.
+        var encrypted = new byte[plan.EncryptedCount * width];
+        var ownerEncryptor = new Encryptor(key);
+        Parallel.For(0, plan.EncryptBlocks, options, block =>
+        {
+            var (first, count) = plan.EncryptBlock(block);
+            EncryptKernel.EncryptBlock(plan, y, ownerEncryptor, first, count, encrypted.AsSpan(first * width, count * width));
+        });
+
+        // Evaluator: validate what it received, multiply, mask, re-randomise.
+        var operands = new Residue[plan.EncryptedCount];
+        for (var i = 0; i < operands.Length; i++)
+        {
+            operands[i] = publicKey.Context.NewResidue();
+        }
+
+        publicKey.ReadCiphertexts(encrypted, operands);
+        var results = new byte[plan.ResultCount * width];
+        var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
+        var evaluator = new Evaluator(publicKey);
+        MultiExpStrategy strategy;
+        using (var bases = EvaluationBases.Build(plan, publicKey, operands, memoryBudget, options.MaxDegreeOfParallelism))
+        {
+            strategy = bases.Strategy;
+            Parallel.For(0, plan.Tiles, options, tile =>
+            {
+                var (first, count) = plan.TileResults(tile);
+                EvaluateKernel.EvaluateTile(bases, evaluator, x, tile, results.AsSpan(first * width, count * width), evaluatorShare);
+            });
+        }
+
+        // Encryptor: decrypt its share.
+        var encryptorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
+        var decryptor = new Decryptor(key);
+        Parallel.For(0, plan.Tiles, options, tile =>
+        {
+            var (first, count) = plan.TileResults(tile);
+            DecryptKernel.DecryptBlock(plan, decryptor, results.AsSpan(first * width, count * width), first, count, encryptorShare);
+        });
+
+        var e = FromCanonical(encryptorShare, side, parameters.Domain);
+        var v = FromCanonical(evaluatorShare, side, parameters.Domain);
+        return side == OperandSide.Right
+            ? new ProtocolResult(v, e, side, plan, strategy)
+            : new ProtocolResult(e, v, side, plan, strategy);
+    }
+
+    /// <summary>A share of the canonical Z back in the shape of L·R, in the agreed domain.</summary>
+    public static Matrix<BigInteger> FromCanonical(Matrix<BigInteger> share, OperandSide encryptor, ShareDomain domain)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        var reduced = Shares.Reduce(share, domain);
+        return encryptor == OperandSide.Right ? reduced : reduced.Transpose();
+    }
+}
