@@ -1,0 +1,68 @@
+using System.Text;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Protocol;
+
+// Sent by both parties, whatever their role.
+
+/// <summary>Opens a session (both ways). Each side checks that the other's parameters agree with its own
+/// and derives the roles and the packing plan from the two Hellos.</summary>
+/// <param name="ProtocolVersion">The sender's <c>duet.protocol-version</c>.</param>
+/// <param name="Side">Which operand of P = L·R the sender holds.</param>
+/// <param name="Rows">Rows of the sender's matrix.</param>
+/// <param name="Columns">Columns of the sender's matrix.</param>
+/// <param name="InputBits">Declared bound: every entry x of the sender's matrix has |x| &lt; 2^InputBits.</param>
+/// <param name="FractionBits">Fixed-point fraction bits of the sender's entries.</param>
+/// <param name="KeyBits">Paillier modulus size the sender asks for (the Encryptor's is used).</param>
+/// <param name="Sigma">Statistical security parameter σ.</param>
+/// <param name="PartyName">Free text for logs and error messages, never trusted.</param>
+public sealed record Hello(
+    Guid SessionId,
+    int ProtocolVersion,
+    OperandSide Side,
+    int Rows,
+    int Columns,
+    int InputBits,
+    int FractionBits,
+    ShareDomain Domain,
+    Reveal Reveal,
+    int KeyBits,
+    int Sigma,
+    RolePreference Role,
+    string PartyName) : IProtocolMessage;
+
+/// <summary>Closes one direction of a stream: what the sender of <c>Done</c> received, for the peer to check
+/// against what it sent.</summary>
+/// <param name="Count">Number of ciphertexts received.</param>
+/// <param name="Digest">SHA-256 (32 bytes) of the received fixed-width ciphertext bytes, each index once,
+/// in the plan's flat order.</param>
+public sealed record Done(Guid SessionId, long Count, byte[] Digest) : IProtocolMessage
+{
+    /// <summary>Length of <see cref="Digest"/>: SHA-256.</summary>
+    public const int DigestBytes = 32;
+
+    public bool Equals(Done? other) =>
+        other is not null && SessionId == other.SessionId && Count == other.Count && ByteContent.Equal(Digest, other.Digest);
+
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        hash.Add(SessionId);
+        hash.Add(Count);
+        ByteContent.AddTo(ref hash, Digest);
+        return hash.ToHashCode();
+    }
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"SessionId = {SessionId}, Count = {Count}, ");
+        ByteContent.Print(builder, nameof(Digest), Digest);
+        return true;
+    }
+}
+
+/// <summary>Ends the session with a typed error that both sides report; no share is written.</summary>
+/// <param name="Text">Human-readable detail. The wire keeps at most
+/// <see cref="Wire.WireLimits.MaxAbortTextBytes"/> UTF-8 bytes of it.</param>
+public sealed record Abort(Guid SessionId, AbortReason Reason, string Text) : IProtocolMessage;

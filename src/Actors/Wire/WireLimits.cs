@@ -1,0 +1,25 @@
+namespace Duet.Actors.Wire;
+
+/// <summary>Bounds of the binary wire format. <see cref="DuetSerializer"/> refuses to write or read anything
+/// outside them, so a corrupted length can never make a receiver allocate more than it was sent.</summary>
+public static class WireLimits
+{
+    /// <summary>First byte of every encoded message; bump it when the layout changes.</summary>
+    public const byte FormatVersion = 1;
+
+    /// <summary>UTF-8 bytes of <see cref="Protocol.Hello.PartyName"/>.</summary>
+    public const int MaxPartyNameBytes = 256;
+
+    /// <summary>UTF-8 bytes of <see cref="Protocol.Abort.Text"/>; longer text is cut at a character boundary when written.</summary>
+    public const int MaxAbortTextBytes = 4096;
+
+    /// <summary>Bytes of n or h_s in a public key (h_s lives mod n², so this allows n up to 32768 bits).</summary>
+    public const int MaxKeyBytes = 8192;
+
+    /// <summary>Bytes of one ciphertext (an element of Z_(n²)).</summary>
+    public const int MaxCiphertextWidth = 8192;
+
+    /// <summary>Payload bytes of one block or revealed-share message; far above <c>duet.flow.block-bytes</c>
+    /// and the transport frame, it only guards against corrupted lengths.</summary>
+    public const int MaxPayloadBytes = 16 * 1024 * 1024;
+}

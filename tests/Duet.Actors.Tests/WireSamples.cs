@@ -1,0 +1,75 @@
+using System.Numerics;
+using Duet.Actors.Protocol;
+using Duet.Actors.Wire;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>One valid instance of every protocol message, with contents that exercise the edges of each field.</summary>
+internal static class WireSamples
+{
+    public static readonly Guid Session = new("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+
+    public static Hello Hello() => new(
+        Session, ProtocolVersion: 1, OperandSide.Right, Rows: 100_000, Columns: 16, InputBits: 32, FractionBits: 12,
+        ShareDomain.Integer, Reveal.ToLeft, KeyBits: 3072, Sigma: 40, RolePreference.Evaluator, PartyName: "Bank Ærø — 東京");
+
+    public static PublicKeyMessage PublicKey() => new(Session, Bytes(384, 1), Bytes(768, 2));
+
+    public static EncryptedBlock EncryptedBlock(int count = 3, int width = 8) =>
+        new(Session, BlockIndex: 7, FirstIndex: 21, count, width, Bytes(count * width, 3));
+
+    public static ResultBlock ResultBlock() => new(Session, BlockIndex: 0, FirstIndex: 0, Count: 2, Width: 5, Bytes(10, 4));
+
+    public static Credit Credit() => new(Session, Granted: 12);
+
+    public static Done Done() => new(Session, Count: 1L << 33, Bytes(32, 5));
+
+    public static Abort Abort() => new(Session, AbortReason.DuplicateMismatch, "ciphertext 17 arrived twice with different bytes");
+
+    public static RevealedShare RevealedShare()
+    {
+        BigInteger[] values = [0, 1, -1, 127, 128, -128, -129, long.MaxValue, long.MinValue, BigInteger.Pow(2, 200) - 3, -BigInteger.Pow(3, 90)];
+        var padded = values.Concat(Enumerable.Repeat(BigInteger.One, 1)).ToArray(); // 12 values: 3 rows x 4 columns
+        return new RevealedShare(Session, FirstRow: 40, Rows: 3, Columns: 4, SignedIntegerCodec.Encode(padded));
+    }
+
+    public static IReadOnlyList<(IProtocolMessage Message, string Manifest)> All() =>
+    [
+        (Hello(), "HE"),
+        (PublicKey(), "PK"),
+        (EncryptedBlock(), "EB"),
+        (ResultBlock(), "RB"),
+        (Credit(), "CR"),
+        (Done(), "DN"),
+        (Abort(), "AB"),
+        (RevealedShare(), "RS"),
+    ];
+
+    public static TheoryData<string> Manifests()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (_, manifest) in All())
+        {
+            data.Add(manifest);
+        }
+
+        return data;
+    }
+
+    public static IProtocolMessage ByManifest(string manifest) => All().Single(x => x.Manifest == manifest).Message;
+
+    /// <summary>Deterministic, non-trivial bytes; the first is non-zero so big-endian values have full width.</summary>
+    public static byte[] Bytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        if (length > 0)
+        {
+            bytes[0] |= 0x80;
+        }
+
+        return bytes;
+    }
+}
