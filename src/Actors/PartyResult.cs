@@ -1,0 +1,65 @@
+using System.Numerics;
+using Duet.Actors.Protocol;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors;
+
+/// <summary>A progress event: units of a phase done out of its total.</summary>
+public sealed record PartyProgress(string Phase, long Done, long Total);
+
+/// <summary>What a run cost and how it went, for the host's summary line and the benchmarks.</summary>
+public sealed record PartyStatistics
+{
+    public required Guid SessionId { get; init; }
+
+    public required bool IsEncryptor { get; init; }
+
+    public required OperandSide Encryptor { get; init; }
+
+    public required PackingPlan Plan { get; init; }
+
+    public required string Backend { get; init; }
+
+    public MultiExpStrategy? Strategy { get; init; }
+
+    public long CiphertextsSent { get; init; }
+
+    public long CiphertextsReceived { get; init; }
+
+    /// <summary>Payload bytes of every protocol message this party sent (ciphertexts, key, shares).</summary>
+    public long BytesSent { get; init; }
+
+    public long BytesReceived { get; init; }
+
+    /// <summary>The most blocks this party ever had sent beyond what the peer acknowledged; never above the window.</summary>
+    public int MaxInFlight { get; init; }
+
+    /// <summary>Tiles computed again after a worker failed.</summary>
+    public int TilesRetried { get; init; }
+
+    public TimeSpan Handshake { get; init; }
+
+    public TimeSpan Keys { get; init; }
+
+    public TimeSpan Streaming { get; init; }
+
+    public TimeSpan Finishing { get; init; }
+
+    public TimeSpan Total { get; init; }
+}
+
+/// <summary>
+/// One party's outcome: its share of L·R in the agreed domain, and the product itself when it was revealed to this
+/// party (exact integers, still carrying the fixed-point scale 2^(fx+fy)).
+/// </summary>
+public sealed record PartyResult(Matrix<BigInteger> Share, Matrix<BigInteger>? Product, ShareDomain Domain, int ProductFractionBits, PartyStatistics Statistics);
+
+/// <summary>A session that ended without a result, with the typed reason both sides report.</summary>
+public sealed class SessionAbortedException(AbortReason reason, string message, bool raisedByPeer) : Exception(message)
+{
+    public AbortReason Reason { get; } = reason;
+
+    /// <summary>True when the peer aborted and this side learnt it from the peer's Abort message.</summary>
+    public bool RaisedByPeer { get; } = raisedByPeer;
+}

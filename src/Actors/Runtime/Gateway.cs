@@ -1,0 +1,79 @@
+using Akka.Actor;
+using Akka.Event;
+using Duet.Actors.Protocol;
+
+namespace Duet.Actors.Runtime;
+
+/// <summary>
+/// The well-known actor of a party that accepts the peer's session, or starts one by calling the peer's gateway.
+/// A party runs one session; a message for any other session is dropped and logged.
+/// </summary>
+internal sealed class Gateway : ReceiveActor
+{
+    private readonly SessionJob job;
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private IActorRef? session;
+    private Guid sessionId;
+
+    public Gateway(SessionJob job)
+    {
+        this.job = job;
+        Receive<Call>(call =>
+        {
+            if (session is not null)
+            {
+                return;
+            }
+
+            sessionId = SessionIds.NewRandom();
+            session = Context.ActorOf(Session.Props(job, sessionId, call.PeerGatewayPath), "session");
+        });
+        Receive<Hello>(hello =>
+        {
+            if (session is null)
+            {
+                sessionId = hello.SessionId;
+                session = Context.ActorOf(Session.Props(job, sessionId, null), "session");
+            }
+
+            ForwardOrDrop(hello);
+        });
+        Receive<IProtocolMessage>(ForwardOrDrop);
+        Receive<Cancel>(_ =>
+        {
+            if (session is null)
+            {
+                job.Completion.TrySetException(new SessionAbortedException(AbortReason.Cancelled, "cancelled before a peer called", raisedByPeer: false));
+            }
+            else
+            {
+                session.Forward(Cancel.Instance);
+            }
+        });
+    }
+
+    private void ForwardOrDrop(IProtocolMessage message)
+    {
+        if (session is not null && message.SessionId == sessionId)
+        {
+            session.Forward(message);
+        }
+        else
+        {
+            log.Warning("gateway: dropped {0} for unknown session {1}", message.GetType().Name, message.SessionId);
+        }
+    }
+
+    /// <summary>Start a session by calling the peer's gateway at this actor path.</summary>
+    public sealed record Call(string PeerGatewayPath);
+
+    /// <summary>The host gave up: abort the session with reason Cancelled.</summary>
+    public sealed class Cancel : INoSerializationVerificationNeeded
+    {
+        public static readonly Cancel Instance = new();
+
+        private Cancel()
+        {
+        }
+    }
+}

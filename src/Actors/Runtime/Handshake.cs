@@ -1,0 +1,91 @@
+using Duet.Actors.Protocol;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Runtime;
+
+/// <summary>What two hellos agree on: roles and the packing plan, or why they cannot agree.</summary>
+public sealed record Agreement(OperandSide Encryptor, PackingPlan Plan, Hello Left, Hello Right)
+{
+    /// <summary>True when this side's operand is transposed into the canonical form (E holds the left operand).</summary>
+    public bool Transposed => Encryptor == OperandSide.Left;
+}
+
+/// <summary>A handshake that cannot go on, with the reason both sides report.</summary>
+public sealed class HandshakeException(AbortReason reason, string message) : Exception(message)
+{
+    public AbortReason Reason { get; } = reason;
+}
+
+/// <summary>The one function both parties call on the two hellos (PROTOCOL.md §2, §4).</summary>
+public static class Handshake
+{
+    public static Agreement Agree(Hello mine, Hello theirs, int protocolVersion)
+    {
+        ArgumentNullException.ThrowIfNull(mine);
+        ArgumentNullException.ThrowIfNull(theirs);
+        if (mine.ProtocolVersion != protocolVersion || theirs.ProtocolVersion != protocolVersion)
+        {
+            throw new HandshakeException(AbortReason.Incompatible, $"protocol versions differ: {mine.ProtocolVersion} and {theirs.ProtocolVersion}.");
+        }
+
+        if (mine.Side == theirs.Side)
+        {
+            throw new HandshakeException(AbortReason.Incompatible, $"both parties hold the {mine.Side.ToString().ToLowerInvariant()} operand.");
+        }
+
+        var (left, right) = mine.Side == OperandSide.Left ? (mine, theirs) : (theirs, mine);
+        if (left.Columns != right.Rows)
+        {
+            throw new HandshakeException(AbortReason.Incompatible, $"inner dimensions differ: left is {left.Rows}x{left.Columns}, right is {right.Rows}x{right.Columns}.");
+        }
+
+        Same(left.Domain, right.Domain, "share domain");
+        Same(left.Reveal, right.Reveal, "reveal choice");
+        Same(left.Sigma, right.Sigma, "sigma");
+        if (left.FractionBits + right.FractionBits > 0 && left.Domain == Crypto.Encoding.ShareDomain.Ring64 && left.InputBits + right.InputBits > 126)
+        {
+            throw new HandshakeException(AbortReason.Incompatible, "the bit bounds are too wide for ring64 shares.");
+        }
+
+        var encryptor = ChooseEncryptor(left, right);
+        var e = encryptor == OperandSide.Left ? left : right;
+        var v = encryptor == OperandSide.Left ? right : left;
+
+        // Canonical form: V's X is m×k, E's Y is k×n; transposed when E holds the left operand.
+        var (m, k, n) = encryptor == OperandSide.Right
+            ? (left.Rows, left.Columns, right.Columns)
+            : (right.Columns, right.Rows, left.Rows);
+        try
+        {
+            var plan = PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma);
+            return new Agreement(encryptor, plan, left, right);
+        }
+        catch (Crypto.Encoding.EncodingException error)
+        {
+            throw new HandshakeException(AbortReason.Incompatible, error.Message);
+        }
+    }
+
+    private static OperandSide ChooseEncryptor(Hello left, Hello right)
+    {
+        if (left.Role == right.Role && left.Role != RolePreference.Auto)
+        {
+            throw new HandshakeException(AbortReason.RoleConflict, $"both parties insist on being the {left.Role.ToString().ToLowerInvariant()}.");
+        }
+
+        return (left.Role, right.Role) switch
+        {
+            (RolePreference.Encryptor, _) or (_, RolePreference.Evaluator) => OperandSide.Left,
+            (RolePreference.Evaluator, _) or (_, RolePreference.Encryptor) => OperandSide.Right,
+            _ => ReferenceProtocol.ChooseEncryptor(left.Rows, left.Columns, right.Rows, right.Columns),
+        };
+    }
+
+    private static void Same<T>(T a, T b, string what)
+    {
+        if (!EqualityComparer<T>.Default.Equals(a, b))
+        {
+            throw new HandshakeException(AbortReason.Incompatible, $"the parties ask for different {what}: {a} and {b}.");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Duet.Actors.Protocol;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Tests;
+
+public sealed class TwoPartyProductTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys>
+{
+    [Theory]
+    [InlineData(7, 4, 3, RolePreference.Auto, RolePreference.Auto, ShareDomain.Ring64)]
+    [InlineData(3, 4, 9, RolePreference.Auto, RolePreference.Auto, ShareDomain.Integer)]
+    [InlineData(40, 5, 1, RolePreference.Encryptor, RolePreference.Auto, ShareDomain.Ring64)]
+    [InlineData(1, 6, 30, RolePreference.Auto, RolePreference.Evaluator, ShareDomain.Integer)]
+    [InlineData(30, 3, 2, RolePreference.Evaluator, RolePreference.Encryptor, ShareDomain.Ring64)]
+    public async Task ReconstructedProductIsExact(int m, int k, int n, RolePreference leftRole, RolePreference rightRole, ShareDomain domain)
+    {
+        var random = new Random((m * 100) + (k * 10) + n);
+        var left = TwoParties.Random(random, m, k, 16);
+        var right = TwoParties.Random(random, k, n, 16);
+        var (a, b) = await TwoParties.Run(
+            left, TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = leftRole, Domain = domain },
+            right, TwoParties.Settings(OperandSide.Right, keys.Right) with { Role = rightRole, Domain = domain });
+
+        var expectedEncryptor = (leftRole, rightRole) switch
+        {
+            (RolePreference.Encryptor, _) or (_, RolePreference.Evaluator) => OperandSide.Left,
+            (RolePreference.Evaluator, _) or (_, RolePreference.Encryptor) => OperandSide.Right,
+            _ => ReferenceProtocol.ChooseEncryptor(m, k, k, n),
+        };
+        Assert.Equal(expectedEncryptor, a.Statistics.Encryptor);
+        Assert.Equal(expectedEncryptor, b.Statistics.Encryptor);
+        Assert.NotEqual(a.Statistics.IsEncryptor, b.Statistics.IsEncryptor);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share, b.Share, domain).Data);
+        Assert.Null(a.Product);
+        Assert.Null(b.Product);
+        Assert.InRange(a.Statistics.MaxInFlight, 0, 2);
+        Assert.InRange(b.Statistics.MaxInFlight, 0, 2);
+    }
+}
