@@ -27,9 +27,11 @@ public sealed record PartyEndpoint(string Host, int Port, string? Peer = null)
         return (text[..colon].Trim('[', ']'), port);
     }
 
-    internal string GatewayPath()
+    internal string GatewayPath() => GatewayPath(Peer!);
+
+    internal static string GatewayPath(string peer)
     {
-        var (host, port) = ParseHostPort(Peer!, "peer");
+        var (host, port) = ParseHostPort(peer, "peer");
         return $"akka.tcp://{SystemName}@{host}:{port}/user/{GatewayName}";
     }
 }
@@ -58,21 +60,31 @@ public static class DuetParty
         using var system = ActorSystem.Create(PartyEndpoint.SystemName, SystemConfig(endpoint, extraConfig));
         try
         {
-            var job = new SessionJob(settings, matrix, progress);
-            var gateway = system.ActorOf(Props.Create(() => new Gateway(job)), PartyEndpoint.GatewayName);
-            if (endpoint.Peer is not null)
-            {
-                gateway.Tell(new Gateway.Call(endpoint.GatewayPath()));
-            }
-
-            await using (cancellationToken.Register(() => gateway.Tell(Gateway.Cancel.Instance)))
-            {
-                return await job.Completion.Task.ConfigureAwait(false);
-            }
+            return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The actor path of the gateway of a peer given as "host:port".</summary>
+    public static string GatewayPathFor(string peer) => PartyEndpoint.GatewayPath(peer);
+
+    /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>
+    internal static async Task<PartyResult> RunOn(
+        ActorSystem system, PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken)
+    {
+        var job = new SessionJob(settings, matrix, progress);
+        var gateway = system.ActorOf(Props.Create(() => new Gateway(job)), PartyEndpoint.GatewayName);
+        if (peerGatewayPath is not null)
+        {
+            gateway.Tell(new Gateway.Call(peerGatewayPath));
+        }
+
+        await using (cancellationToken.Register(() => gateway.Tell(Gateway.Cancel.Instance)))
+        {
+            return await job.Completion.Task.ConfigureAwait(false);
         }
     }
 

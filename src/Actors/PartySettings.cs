@@ -51,6 +51,9 @@ public sealed record PartySettings
     /// <summary>Test hook: when it returns true for (kind, index, attempt), that work item throws in its worker.</summary>
     internal Func<string, int, int, bool>? FaultInjection { get; init; }
 
+    /// <summary>Test hook: sees (and may alter) the ciphertext bytes of each outgoing block before it is sent.</summary>
+    internal Action<int, byte[]>? TamperOutgoing { get; init; }
+
     public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
 
     /// <summary>Reads the <c>duet</c> block of a configuration (with the embedded defaults behind it).</summary>

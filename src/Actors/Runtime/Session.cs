@@ -432,6 +432,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
     private void SendBlock(int index, byte[] bytes, IProtocolMessage message, int count)
     {
+        settings.TamperOutgoing?.Invoke(index, bytes);
         sentDigests[index] = SHA256.HashData(bytes);
         blocksSent++;
         ciphertextsSent += count;
