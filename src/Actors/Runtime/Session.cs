@@ -214,7 +214,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
     private void Keying()
     {
-        Receive<Hello>(h => Accept(h));
+        Receive<Hello>(h => { _ = Accept(h); });
         Receive<KeyReady>(ready =>
         {
             privateKey = ready.Key;
@@ -284,7 +284,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
     private void Streaming()
     {
-        Receive<Hello>(h => Accept(h));
+        Receive<Hello>(h => { _ = Accept(h); });
         Receive<Credit>(credit =>
         {
             if (credit.Granted < grantedByPeer)
