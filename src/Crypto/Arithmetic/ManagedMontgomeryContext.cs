@@ -3,13 +3,16 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 
 namespace Duet.Crypto.Arithmetic;
 
 /// <summary>
-/// Montgomery arithmetic in pure C# on 64-bit limbs (CIOS product, SOS squaring, branch-free final subtraction).
-/// Portable fallback for the native backend and its test oracle.
+/// Montgomery arithmetic in pure C# on 64-bit limbs: CIOS products, a squaring that forms each cross product once,
+/// and a branch-free final subtraction, so every product takes the same time. Portable fallback for the native
+/// backend and its test oracle; scratch lives on the stack, so a context is safe to share across threads.
 /// </summary>
 [SkipLocalsInit]
 public sealed class ManagedMontgomeryContext : MontgomeryContext
@@ -19,32 +22,32 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
 
     private const int SecretWindowBits = 5;
 
-    private readonly int _limbs;
-    private readonly int _bitLength;
-    private readonly ulong[] _modulus;
-    private readonly ulong[] _rSquared;
-    private readonly ulong[] _one;
-    private readonly ulong _negativeInverse;
+    private readonly int limbCount;
+    private readonly int bitLength;
+    private readonly ulong[] modulusLimbs;
+    private readonly ulong[] rSquared;
+    private readonly ulong[] montgomeryOne;
+    private readonly ulong negativeInverse;
 
     public ManagedMontgomeryContext(BigInteger modulus)
         : base(modulus)
     {
-        _bitLength = (int)modulus.GetBitLength();
-        _limbs = (_bitLength + 63) / 64;
-        if (_limbs > MaxLimbs)
+        bitLength = (int)modulus.GetBitLength();
+        limbCount = (bitLength + 63) / 64;
+        if (limbCount > MaxLimbs)
         {
             throw new ArgumentOutOfRangeException(nameof(modulus), $"The managed backend supports moduli up to {MaxLimbs * 64} bits.");
         }
 
-        _modulus = ToLimbs(modulus, _limbs);
-        _rSquared = ToLimbs(BigInteger.ModPow(2, 128 * _limbs, modulus), _limbs);
-        _one = ToLimbs(BigInteger.ModPow(2, 64 * _limbs, modulus), _limbs);
-        _negativeInverse = NegativeInverse(_modulus[0]);
+        modulusLimbs = ToLimbs(modulus, limbCount);
+        rSquared = ToLimbs(BigInteger.ModPow(2, 128 * limbCount, modulus), limbCount);
+        montgomeryOne = ToLimbs(BigInteger.ModPow(2, 64 * limbCount, modulus), limbCount);
+        negativeInverse = NegativeInverse(modulusLimbs[0]);
     }
 
     public override string Backend => "managed";
 
-    public override Residue NewResidue() => new ManagedResidue(_limbs);
+    public override Residue NewResidue() => new ManagedResidue(limbCount);
 
     public override void Load(BigInteger value, Residue destination)
     {
@@ -54,21 +57,21 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
             throw new ArgumentOutOfRangeException(nameof(value), "The value must lie in [0, modulus).");
         }
 
-        Span<ulong> plain = stackalloc ulong[_limbs];
+        Span<ulong> plain = stackalloc ulong[limbCount];
         WriteLimbs(value, plain);
-        MontgomeryProduct(plain, _rSquared, target.Limbs);
+        MontgomeryProduct(plain, rSquared, target.Limbs);
     }
 
     public override void Load(ReadOnlySpan<byte> bigEndian, Residue destination)
     {
         var target = Own(destination);
-        Span<ulong> plain = stackalloc ulong[_limbs];
+        Span<ulong> plain = stackalloc ulong[limbCount];
         plain.Clear();
         for (int i = 0; i < bigEndian.Length; i++)
         {
             int position = bigEndian.Length - 1 - i;
             int limb = position / 8;
-            if (limb >= _limbs)
+            if (limb >= limbCount)
             {
                 if (bigEndian[i] != 0)
                 {
@@ -81,18 +84,18 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
             plain[limb] |= (ulong)bigEndian[i] << (8 * (position % 8));
         }
 
-        if (Compare(plain, _modulus) >= 0)
+        if (Compare(plain, modulusLimbs) >= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(bigEndian), "The value must lie in [0, modulus).");
         }
 
-        MontgomeryProduct(plain, _rSquared, target.Limbs);
+        MontgomeryProduct(plain, rSquared, target.Limbs);
     }
 
     public override BigInteger Store(Residue value)
     {
         var source = Own(value);
-        Span<ulong> plain = stackalloc ulong[_limbs];
+        Span<ulong> plain = stackalloc ulong[limbCount];
         Reduce(source.Limbs, plain);
         return new BigInteger(MemoryMarshal.AsBytes(ToLittleEndian(plain)), isUnsigned: true, isBigEndian: false);
     }
@@ -105,7 +108,7 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
             throw new ArgumentException($"The destination must be exactly {ByteLength} bytes.", nameof(bigEndian));
         }
 
-        Span<ulong> plain = stackalloc ulong[_limbs];
+        Span<ulong> plain = stackalloc ulong[limbCount];
         Reduce(source.Limbs, plain);
         for (int i = 0; i < bigEndian.Length; i++)
         {
@@ -114,7 +117,7 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
         }
     }
 
-    public override void SetOne(Residue destination) => _one.CopyTo(Own(destination).Limbs, 0);
+    public override void SetOne(Residue destination) => montgomeryOne.CopyTo(Own(destination).Limbs, 0);
 
     public override void Copy(Residue source, Residue destination)
     {
@@ -148,28 +151,29 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
             reduced += Modulus;
         }
 
-        // The number of windows depends only on the public widths, never on the exponent's value.
+        // The number of windows depends only on the exponent's width in 64-bit limbs (public: p − 1 has |n|/2 bits),
+        // never on its value.
         int exponentBits = (int)((exponent.GetBitLength() + 63) / 64 * 64);
-        int windows = (Math.Max(exponentBits, _bitLength) + SecretWindowBits - 1) / SecretWindowBits;
+        int windows = (Math.Max(exponentBits, 64) + SecretWindowBits - 1) / SecretWindowBits;
         int tableSize = 1 << SecretWindowBits;
         byte[] exponentBytes = new byte[((windows * SecretWindowBits) + 7) / 8 + 1];
-        ulong[] table = ArrayPool<ulong>.Shared.Rent((tableSize + 2) * _limbs);
+        ulong[] table = ArrayPool<ulong>.Shared.Rent((tableSize + 2) * limbCount);
         try
         {
             exponent.TryWriteBytes(exponentBytes, out _, isUnsigned: true, isBigEndian: false);
-            var entries = table.AsSpan(0, tableSize * _limbs);
-            var accumulator = table.AsSpan(tableSize * _limbs, _limbs);
-            var selected = table.AsSpan((tableSize + 1) * _limbs, _limbs);
+            var entries = table.AsSpan(0, tableSize * limbCount);
+            var accumulator = table.AsSpan(tableSize * limbCount, limbCount);
+            var selected = table.AsSpan((tableSize + 1) * limbCount, limbCount);
 
-            _one.CopyTo(entries[.._limbs]);
+            montgomeryOne.CopyTo(entries[..limbCount]);
             WriteLimbs(reduced, selected);
-            MontgomeryProduct(selected, _rSquared, entries.Slice(_limbs, _limbs));
+            MontgomeryProduct(selected, rSquared, entries.Slice(limbCount, limbCount));
             for (int i = 2; i < tableSize; i++)
             {
-                MontgomeryProduct(entries.Slice((i - 1) * _limbs, _limbs), entries.Slice(_limbs, _limbs), entries.Slice(i * _limbs, _limbs));
+                MontgomeryProduct(entries.Slice((i - 1) * limbCount, limbCount), entries.Slice(limbCount, limbCount), entries.Slice(i * limbCount, limbCount));
             }
 
-            _one.CopyTo(accumulator);
+            montgomeryOne.CopyTo(accumulator);
             for (int w = windows - 1; w >= 0; w--)
             {
                 for (int s = 0; s < SecretWindowBits; s++)
@@ -186,7 +190,7 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(table.AsSpan(0, (tableSize + 2) * _limbs)));
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(table.AsSpan(0, (tableSize + 2) * limbCount)));
             CryptographicOperations.ZeroMemory(exponentBytes);
             ArrayPool<ulong>.Shared.Return(table);
         }
@@ -196,12 +200,12 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
     private void SelectEntry(ReadOnlySpan<ulong> entries, int index, Span<ulong> destination)
     {
         destination.Clear();
-        int count = entries.Length / _limbs;
+        int count = entries.Length / limbCount;
         for (int i = 0; i < count; i++)
         {
             ulong difference = (ulong)(uint)(i ^ index);
             ulong mask = ((difference | (0UL - difference)) >> 63) - 1;
-            var entry = entries.Slice(i * _limbs, _limbs);
+            var entry = entries.Slice(i * limbCount, limbCount);
             for (int j = 0; j < destination.Length; j++)
             {
                 destination[j] |= entry[j] & mask;
@@ -218,7 +222,7 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
 
     private void Reduce(ReadOnlySpan<ulong> montgomery, Span<ulong> plain)
     {
-        Span<ulong> unit = stackalloc ulong[_limbs];
+        Span<ulong> unit = stackalloc ulong[limbCount];
         unit.Clear();
         unit[0] = 1;
         MontgomeryProduct(montgomery, unit, plain);
@@ -227,154 +231,184 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
     /// <summary>destination = a·b·R⁻¹ mod m by CIOS; destination may alias a or b.</summary>
     private void MontgomeryProduct(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> destination)
     {
-        int n = _limbs;
+        int n = limbCount;
         Span<ulong> t = stackalloc ulong[n + 1];
         t.Clear();
         ref ulong ra = ref MemoryMarshal.GetReference(a);
         ref ulong rb = ref MemoryMarshal.GetReference(b);
-        ref ulong rm = ref MemoryMarshal.GetArrayDataReference(_modulus);
+        ref ulong rm = ref MemoryMarshal.GetArrayDataReference(modulusLimbs);
         ref ulong rt = ref MemoryMarshal.GetReference(t);
-        ulong k = _negativeInverse;
+        ref ulong end = ref Unsafe.Add(ref rt, n);
+        ulong k = negativeInverse;
 
         for (int i = 0; i < n; i++)
         {
             ulong bi = Unsafe.Add(ref rb, i);
 
-            // Column 0: fold in a[0]·b[i], choose the multiple of m that clears the low limb.
-            ulong hi = Math.BigMul(ra, bi, out ulong lo);
-            lo += rt;
-            hi += lo < rt ? 1UL : 0UL;
-            ulong carry = hi;
+            // Column 0: add a[0]·b[i], then the multiple q of m that clears the low limb.
+            ulong x = ra;
+            ulong t0 = rt;
+            ulong lo = (x * bi) + t0;
+            ulong carry = MultiplyHigh(x, bi) + (lo < t0 ? 1UL : 0UL);
             ulong q = lo * k;
-            ulong hi2 = Math.BigMul(q, rm, out ulong lo2);
-            lo2 += lo;
-            hi2 += lo2 < lo ? 1UL : 0UL;
-            ulong carry2 = hi2;
+            ulong y = rm;
+            ulong lo2 = (q * y) + lo;
+            ulong carry2 = MultiplyHigh(q, y) + (lo2 < lo ? 1UL : 0UL);
 
-            for (int j = 1; j < n; j++)
+            // Columns 1..n−1, shifted down one limb as they are written.
+            ref ulong pa = ref Unsafe.Add(ref ra, 1);
+            ref ulong pm = ref Unsafe.Add(ref rm, 1);
+            ref ulong pt = ref Unsafe.Add(ref rt, 1);
+            while (Unsafe.IsAddressLessThan(ref pt, ref end))
             {
-                ulong tj = Unsafe.Add(ref rt, j);
-                hi = Math.BigMul(Unsafe.Add(ref ra, j), bi, out lo);
-                lo += tj;
-                hi += lo < tj ? 1UL : 0UL;
+                ulong tj = pt;
+                x = pa;
+                lo = (x * bi) + tj;
+                ulong hi = MultiplyHigh(x, bi) + (lo < tj ? 1UL : 0UL);
                 lo += carry;
-                hi += lo < carry ? 1UL : 0UL;
-                carry = hi;
+                carry = hi + (lo < carry ? 1UL : 0UL);
 
-                hi2 = Math.BigMul(q, Unsafe.Add(ref rm, j), out lo2);
-                lo2 += lo;
-                hi2 += lo2 < lo ? 1UL : 0UL;
+                y = pm;
+                lo2 = (q * y) + lo;
+                hi = MultiplyHigh(q, y) + (lo2 < lo ? 1UL : 0UL);
                 lo2 += carry2;
-                hi2 += lo2 < carry2 ? 1UL : 0UL;
-                carry2 = hi2;
-                Unsafe.Add(ref rt, j - 1) = lo2;
+                carry2 = hi + (lo2 < carry2 ? 1UL : 0UL);
+                Unsafe.Subtract(ref pt, 1) = lo2;
+
+                pa = ref Unsafe.Add(ref pa, 1);
+                pm = ref Unsafe.Add(ref pm, 1);
+                pt = ref Unsafe.Add(ref pt, 1);
             }
 
-            ulong top = Unsafe.Add(ref rt, n);
-            ulong sum = top + carry;
+            ulong sum = end + carry;
             ulong overflow = sum < carry ? 1UL : 0UL;
             ulong sum2 = sum + carry2;
             overflow += sum2 < carry2 ? 1UL : 0UL;
-            Unsafe.Add(ref rt, n - 1) = sum2;
+            Unsafe.Subtract(ref end, 1) = sum2;
+            end = overflow;
+        }
+
+        SubtractModulusIfNeeded(t[..n], t[n], destination);
+    }
+
+    /// <summary>
+    /// destination = a²·R⁻¹ mod m; may alias. CIOS over a² = Σᵢ aᵢ·2^(64i)·(aᵢ·2^(64i) + 2·Σ_(j&gt;i) aⱼ·2^(64j)):
+    /// row i multiplies aᵢ only by limbs i..n of the bracket, so each cross product is formed once.
+    /// </summary>
+    private void MontgomerySquare(ReadOnlySpan<ulong> a, Span<ulong> destination)
+    {
+        int n = limbCount;
+        Span<ulong> scratch = stackalloc ulong[(2 * n) + 2];
+        // Between rows t < 2a + m < 3m (each row adds at most aᵢ·2a), so its extra limb holds at most 2.
+        Span<ulong> t = scratch[..(n + 1)];
+        t.Clear();
+        ref ulong ra = ref MemoryMarshal.GetReference(a);
+        ref ulong rm = ref MemoryMarshal.GetArrayDataReference(modulusLimbs);
+        ref ulong rt = ref MemoryMarshal.GetReference(t);
+        ref ulong rx = ref scratch[n + 1];
+        ulong k = negativeInverse;
+
+        // x = 2a; row i then overwrites limb i with aᵢ and drops aᵢ's own bit from limb i + 1.
+        ulong previous = 0;
+        for (int j = 0; j < n; j++)
+        {
+            ulong limb = Unsafe.Add(ref ra, j);
+            Unsafe.Add(ref rx, j) = (limb << 1) | (previous >> 63);
+            previous = limb;
+        }
+
+        Unsafe.Add(ref rx, n) = previous >> 63;
+
+        for (int i = 0; i < n; i++)
+        {
+            ulong ai = Unsafe.Add(ref ra, i);
+            Unsafe.Add(ref rx, i) = ai;
+            Unsafe.Add(ref rx, i + 1) &= ~1UL;
+
+            // Column 0 holds a row product only in the first row.
+            ulong t0 = rt;
+            ulong carry = 0;
+            if (i == 0)
+            {
+                t0 = ai * ai;
+                carry = MultiplyHigh(ai, ai);
+            }
+
+            ulong q = t0 * k;
+            ulong y = rm;
+            ulong lo2 = (q * y) + t0;
+            ulong carry2 = MultiplyHigh(q, y) + (lo2 < t0 ? 1UL : 0UL);
+
+            // Columns 1..i−1: reduction only.
+            int column = 1;
+            for (; column < i; column++)
+            {
+                ulong tj = Unsafe.Add(ref rt, column);
+                y = Unsafe.Add(ref rm, column);
+                lo2 = (q * y) + tj;
+                ulong hi = MultiplyHigh(q, y) + (lo2 < tj ? 1UL : 0UL);
+                lo2 += carry2;
+                carry2 = hi + (lo2 < carry2 ? 1UL : 0UL);
+                Unsafe.Add(ref rt, column - 1) = lo2;
+            }
+
+            // Columns i..n−1: row product and reduction.
+            for (; column < n; column++)
+            {
+                ulong tj = Unsafe.Add(ref rt, column);
+                ulong x = Unsafe.Add(ref rx, column);
+                ulong lo = (ai * x) + tj;
+                ulong hi = MultiplyHigh(ai, x) + (lo < tj ? 1UL : 0UL);
+                lo += carry;
+                carry = hi + (lo < carry ? 1UL : 0UL);
+
+                y = Unsafe.Add(ref rm, column);
+                lo2 = (q * y) + lo;
+                hi = MultiplyHigh(q, y) + (lo2 < lo ? 1UL : 0UL);
+                lo2 += carry2;
+                carry2 = hi + (lo2 < carry2 ? 1UL : 0UL);
+                Unsafe.Add(ref rt, column - 1) = lo2;
+            }
+
+            // Column n: the row's top limb is a single bit of 2a.
+            ulong top = Unsafe.Add(ref rt, n);
+            ulong xn = Unsafe.Add(ref rx, n);
+            ulong sum = (ai * xn) + top;
+            ulong overflow = MultiplyHigh(ai, xn) + (sum < top ? 1UL : 0UL);
+            sum += carry;
+            overflow += sum < carry ? 1UL : 0UL;
+            sum += carry2;
+            overflow += sum < carry2 ? 1UL : 0UL;
+            Unsafe.Add(ref rt, n - 1) = sum;
             Unsafe.Add(ref rt, n) = overflow;
         }
 
         SubtractModulusIfNeeded(t[..n], t[n], destination);
     }
 
-    /// <summary>destination = a²·R⁻¹ mod m: half the cross products, then a separate reduction (SOS); may alias.</summary>
-    private void MontgomerySquare(ReadOnlySpan<ulong> a, Span<ulong> destination)
+    /// <summary>The high half of x·y; the low half is x·y in ordinary wrapping arithmetic.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MultiplyHigh(ulong x, ulong y)
     {
-        int n = _limbs;
-        Span<ulong> t = stackalloc ulong[2 * n];
-        t.Clear();
-        ref ulong ra = ref MemoryMarshal.GetReference(a);
-        ref ulong rt = ref MemoryMarshal.GetReference(t);
-        ref ulong rm = ref MemoryMarshal.GetArrayDataReference(_modulus);
-
-        // Cross products a[i]·a[j], i < j.
-        for (int i = 0; i < n - 1; i++)
+        if (Bmi2.X64.IsSupported)
         {
-            ulong ai = Unsafe.Add(ref ra, i);
-            ulong carry = 0;
-            for (int j = i + 1; j < n; j++)
-            {
-                ref ulong slot = ref Unsafe.Add(ref rt, i + j);
-                ulong hi = Math.BigMul(ai, Unsafe.Add(ref ra, j), out ulong lo);
-                lo += slot;
-                hi += lo < slot ? 1UL : 0UL;
-                lo += carry;
-                hi += lo < carry ? 1UL : 0UL;
-                slot = lo;
-                carry = hi;
-            }
-
-            Unsafe.Add(ref rt, i + n) = carry;
+            return Bmi2.X64.MultiplyNoFlags(x, y);
         }
 
-        // Double the cross products and add the squares a[i]².
-        ulong shifted = 0;
-        ulong addCarry = 0;
-        for (int i = 0; i < n; i++)
+        if (ArmBase.Arm64.IsSupported)
         {
-            ulong hi = Math.BigMul(Unsafe.Add(ref ra, i), Unsafe.Add(ref ra, i), out ulong lo);
-            ref ulong low = ref Unsafe.Add(ref rt, 2 * i);
-            ref ulong high = ref Unsafe.Add(ref rt, (2 * i) + 1);
-            ulong doubledLow = (low << 1) | shifted;
-            ulong doubledHigh = (high << 1) | (low >> 63);
-            shifted = high >> 63;
-
-            ulong s = doubledLow + lo;
-            ulong c = s < lo ? 1UL : 0UL;
-            ulong s2 = s + addCarry;
-            c += s2 < addCarry ? 1UL : 0UL;
-            low = s2;
-
-            s = doubledHigh + hi;
-            ulong c2 = s < hi ? 1UL : 0UL;
-            s2 = s + c;
-            c2 += s2 < c ? 1UL : 0UL;
-            high = s2;
-            addCarry = c2;
+            return ArmBase.Arm64.MultiplyHigh(x, y);
         }
 
-        // Montgomery reduction of the 2n-limb square.
-        ulong k = _negativeInverse;
-        ulong overflow = 0;
-        for (int i = 0; i < n; i++)
-        {
-            ulong q = Unsafe.Add(ref rt, i) * k;
-            ulong carry = 0;
-            for (int j = 0; j < n; j++)
-            {
-                ref ulong slot = ref Unsafe.Add(ref rt, i + j);
-                ulong hi = Math.BigMul(q, Unsafe.Add(ref rm, j), out ulong lo);
-                lo += slot;
-                hi += lo < slot ? 1UL : 0UL;
-                lo += carry;
-                hi += lo < carry ? 1UL : 0UL;
-                slot = lo;
-                carry = hi;
-            }
-
-            ref ulong upper = ref Unsafe.Add(ref rt, i + n);
-            ulong sum = upper + carry;
-            ulong c = sum < carry ? 1UL : 0UL;
-            ulong sum2 = sum + overflow;
-            c += sum2 < overflow ? 1UL : 0UL;
-            upper = sum2;
-            overflow = c;
-        }
-
-        SubtractModulusIfNeeded(t[n..], overflow, destination);
+        return Math.BigMul(x, y, out _);
     }
 
     /// <summary>destination = value − m when (top:value) ≥ m, else value; without branches on the data.</summary>
     private void SubtractModulusIfNeeded(ReadOnlySpan<ulong> value, ulong top, Span<ulong> destination)
     {
-        int n = _limbs;
+        int n = limbCount;
         ref ulong rv = ref MemoryMarshal.GetReference(value);
-        ref ulong rm = ref MemoryMarshal.GetArrayDataReference(_modulus);
+        ref ulong rm = ref MemoryMarshal.GetArrayDataReference(modulusLimbs);
         ref ulong rd = ref MemoryMarshal.GetReference(destination);
         ulong borrow = 0;
         for (int j = 0; j < n; j++)
@@ -406,9 +440,9 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
             throw new ArgumentException($"Expected a residue of the managed backend, got {residue.GetType().Name}.", nameof(residue));
         }
 
-        if (managed.Limbs.Length != _limbs)
+        if (managed.Limbs.Length != limbCount)
         {
-            throw new ArgumentException($"The residue is {managed.Limbs.Length} limbs wide; this context needs {_limbs}.", nameof(residue));
+            throw new ArgumentException($"The residue is {managed.Limbs.Length} limbs wide; this context needs {limbCount}.", nameof(residue));
         }
 
         return managed;
