@@ -1,0 +1,52 @@
+using Akka.Configuration;
+using Duet.Actors.Protocol;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Tests;
+
+public sealed class PartySettingsTests
+{
+    [Fact]
+    public void DefaultsComeFromTheEmbeddedConfiguration()
+    {
+        var settings = PartySettings.FromConfig(ConfigurationFactory.Empty);
+        Assert.Equal(OperandSide.Left, settings.Side);
+        Assert.Equal(32, settings.InputBits);
+        Assert.Equal(ShareDomain.Ring64, settings.Domain);
+        Assert.Equal(Reveal.None, settings.Reveal);
+        Assert.Equal(3072, settings.KeyBits);
+        Assert.Equal(2048, settings.MinKeyBits);
+        Assert.Equal(TimeSpan.FromSeconds(60), settings.Timeout);
+        Assert.Equal(8, settings.Window);
+        Assert.Equal(512L << 20, settings.TableMemoryBytes);
+    }
+
+    [Fact]
+    public void EveryKeyIsRead()
+    {
+        var config = ConfigurationFactory.ParseString("""
+            duet.party { name = bank, side = right, input-bits = 40, frac-bits = 16 }
+            duet.session { role = encryptor, share-domain = integer, reveal = to-left, key-bits = 2048, min-key-bits = 3072, sigma = 60, timeout = 5s }
+            duet.flow.window = 3
+            duet.workers = 5
+            duet.evaluator.table-memory = 1MiB
+            """);
+        var s = PartySettings.FromConfig(config);
+        Assert.Equal(("bank", OperandSide.Right, 40, 16), (s.Name, s.Side, s.InputBits, s.FractionBits));
+        Assert.Equal((RolePreference.Encryptor, ShareDomain.Integer, Reveal.ToLeft), (s.Role, s.Domain, s.Reveal));
+        Assert.Equal((2048, 3072, 60, TimeSpan.FromSeconds(5)), (s.KeyBits, s.MinKeyBits, s.Sigma, s.Timeout));
+        Assert.Equal((3, 5, 1L << 20), (s.Window, s.Workers, s.TableMemoryBytes));
+    }
+
+    [Fact]
+    public void BadValuesNameTheirKey()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PartySettings.FromConfig(ConfigurationFactory.ParseString("duet.session.reveal = everyone")));
+        Assert.Contains("duet.session.reveal", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => PartySettings.FromConfig(ConfigurationFactory.ParseString("duet.party.side = 1")));
+        Assert.Throws<ArgumentException>(() => new PartySettings { Sigma = 39 }.Validate());
+        Assert.Throws<ArgumentException>(() => new PartySettings { InputBits = 64 }.Validate());
+        Assert.Throws<ArgumentException>(() => new PartySettings { KeyBits = 1024 }.Validate());
+    }
+}
