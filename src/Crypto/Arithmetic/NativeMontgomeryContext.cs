@@ -111,7 +111,8 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
     public override BigInteger PowSecret(BigInteger @base, BigInteger exponent)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(exponent.Sign, nameof(exponent));
-        using var b = FromBigInteger(BigInteger.Remainder(@base, Modulus) is var r && r.Sign < 0 ? r + Modulus : r);
+        // OpenSSL reduces a non-negative base itself (BN_nnmod inside BN_mod_exp_mont_consttime).
+        using var b = FromBigInteger(@base.Sign >= 0 ? @base : (BigInteger.Remainder(@base, Modulus) + Modulus) % Modulus);
         using var e = FromBigInteger(exponent);
         using var result = new SafeBignumHandle();
         Check(NativeMethods.BN_mod_exp_mont_consttime(result, b, e, modulus, Scratch, montgomery));

@@ -43,6 +43,14 @@ public sealed class Encryptor
     /// <summary>destination = Enc(plaintext) for a signed plaintext within ±n/2.</summary>
     public void Encrypt(BigInteger plaintext, Residue destination)
     {
+        if (owner is not null && Mode == RandomiserMode.Djn)
+        {
+            var m = Key.ToPlaintextSpace(plaintext);
+            var alpha = Randomness.Bits(Key.RandomiserBits);
+            Key.Context.Load(JoinCrt(owner.PHalf.Encrypt(m, alpha), owner.QHalf.Encrypt(m, alpha)), destination);
+            return;
+        }
+
         EncryptZero(destination);
         using var message = Key.Context.NewResidue();
         LoadMessage(plaintext, message);
@@ -85,19 +93,12 @@ public sealed class Encryptor
             return;
         }
 
-        context.Load(JoinCrt(OwnerPow(owner.PHalf, alpha), OwnerPow(owner.QHalf, alpha)), destination);
+        context.Load(JoinCrt(owner.PHalf.Encrypt(BigInteger.Zero, alpha), owner.QHalf.Encrypt(BigInteger.Zero, alpha)), destination);
     }
 
     /// <summary>destination = 1 + m·n mod n² = g^m, the deterministic part of an encryption.</summary>
     internal void LoadMessage(BigInteger plaintext, Residue destination) =>
         Key.Context.Load((Key.ToPlaintextSpace(plaintext) * Key.N) + 1, destination);
-
-    private static BigInteger OwnerPow(PaillierPrivateKey.CrtHalf half, BigInteger alpha)
-    {
-        using var value = half.Context.NewResidue();
-        half.RandomiserTable.Pow(alpha, value);
-        return half.Context.Store(value);
-    }
 
     private BigInteger JoinCrt(BigInteger modP2, BigInteger modQ2)
     {

@@ -128,9 +128,13 @@ public sealed class PaillierPrivateKey : IDisposable
     /// <summary>Arithmetic modulo one prime squared: decryption exponent, L-function constant and the h_s table.</summary>
     internal sealed class CrtHalf : IDisposable
     {
+        // Wider than the public table's window: the key owner encrypts often and builds these tables once per key.
+        private const int RandomiserWindowBits = 10;
+
         public CrtHalf(BigInteger prime, PaillierPublicKey key)
         {
             Prime = prime;
+            Cofactor = key.N / prime;
             Square = prime * prime;
             Exponent = prime - 1;
             Context = Backends.Create(Square);
@@ -140,10 +144,13 @@ public sealed class PaillierPrivateKey : IDisposable
             LInverse = ModInverse((gp - 1) / prime % prime, prime);
             using var hs = Context.NewResidue();
             Context.Load(key.Hs % Square, hs);
-            RandomiserTable = new FixedBaseTable(Context, hs, key.RandomiserBits, 8);
+            RandomiserTable = new FixedBaseTable(Context, hs, key.RandomiserBits, RandomiserWindowBits);
         }
 
         public BigInteger Prime { get; }
+
+        /// <summary>The other prime: n / Prime.</summary>
+        public BigInteger Cofactor { get; }
 
         public BigInteger Square { get; }
 
@@ -158,8 +165,23 @@ public sealed class PaillierPrivateKey : IDisposable
         /// <summary>The plaintext modulo this prime: L_p(c^(p−1) mod p²)·h mod p, exponent in constant time.</summary>
         public BigInteger Decrypt(BigInteger ciphertext)
         {
-            var u = Context.PowSecret(ciphertext % Square, Exponent);
+            var u = Context.PowSecret(ciphertext, Exponent);
             return (u - 1) / Prime * LInverse % Prime;
+        }
+
+        /// <summary>(1 + m·n)·h_s^α mod Prime², for m in [0, n): g^m mod p² is 1 + p·(m·q mod p) since n = p·q.</summary>
+        public BigInteger Encrypt(BigInteger message, BigInteger alpha)
+        {
+            using var value = Context.NewResidue();
+            RandomiserTable.Pow(alpha, value);
+            if (!message.IsZero)
+            {
+                using var g = Context.NewResidue();
+                Context.Load(1 + (Prime * (message * Cofactor % Prime)), g);
+                Context.Multiply(value, g, value);
+            }
+
+            return Context.Store(value);
         }
 
         public void Dispose()
