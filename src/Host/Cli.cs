@@ -1,10 +1,93 @@
+using System.CommandLine;
+using Duet.Actors;
+using Duet.Actors.Protocol;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.Paillier;
+using Duet.Host.Commands;
+using Duet.Host.Files;
+
 namespace Duet.Host;
 
+/// <summary>The process exit codes of <c>duet</c>.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>A run that failed: peer lost, timeout, validation abort, an output that could not be written.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Bad input: a missing or malformed file, a value over its bound, a bad option, a peer that does not match.</summary>
+    public const int BadInput = 2;
+}
+
+/// <summary>The <c>duet</c> command line: parses, runs one command, and turns every failure into one line and an exit code.</summary>
 internal static class Cli
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) =>
+        Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs one command with its output on the given writers; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        Console.Error.WriteLine("duet: no command yet");
-        return args.Length == 0 ? 2 : 2;
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var live = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+        var console = new CommandConsole(stdout, stderr, live);
+        var root = CreateRootCommand(console);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            stderr.WriteLine($"duet: {OneLine(parsed.Errors[0].Message)} (see 'duet --help')");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            // InvokeAsync, not Invoke: it turns SIGINT/SIGTERM into cancellation of the running command.
+            var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            return parsed.InvokeAsync(configuration).GetAwaiter().GetResult();
+        }
+        catch (Exception error)
+        {
+            var (code, message) = Describe(error);
+            stderr.WriteLine($"duet: {OneLine(message)}");
+            return code;
+        }
     }
+
+    public static RootCommand CreateRootCommand(CommandConsole console) =>
+        new("duet: two parties multiply their private matrices with Paillier encryption; each ends with an additive share of the product.")
+        {
+            DemoCommand.Create(console),
+            PartyCommand.Create(console),
+            KeygenCommand.Create(console),
+            RevealCommand.Create(console),
+            InspectCommand.Create(console),
+        };
+
+    /// <summary>The exit code and the one-line message of a failure.</summary>
+    internal static (int Code, string Message) Describe(Exception error)
+    {
+        while (error is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            error = aggregate.InnerExceptions[0];
+        }
+
+        return error switch
+        {
+            SessionAbortedException aborted => (
+                aborted.Reason is AbortReason.Incompatible or AbortReason.RoleConflict ? ExitCodes.BadInput : ExitCodes.Failure,
+                $"session aborted ({Units.Words(aborted.Reason)}{(aborted.RaisedByPeer ? ", reported by the peer" : string.Empty)}): {aborted.Message}"),
+            UsageException or InputFileException or EncodingException => (ExitCodes.BadInput, error.Message),
+            InvalidKeyException key => (ExitCodes.BadInput, $"invalid key: {key.Message}"),
+            ArgumentException => (ExitCodes.BadInput, error.Message),
+            OutputFileException => (ExitCodes.Failure, error.Message),
+            OperationCanceledException => (ExitCodes.Failure, "cancelled"),
+            IOException or UnauthorizedAccessException => (ExitCodes.Failure, error.Message),
+            _ => (ExitCodes.Failure, $"internal error ({error.GetType().Name}): {error.Message}"),
+        };
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 }

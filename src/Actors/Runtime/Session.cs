@@ -812,7 +812,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         return hash.GetHashAndReset();
     }
 
-    private sealed class CallAgain : INoSerializationVerificationNeeded
+    private sealed class CallAgain : INoSerializationVerificationNeeded, INotInfluenceReceiveTimeout
     {
         public static readonly CallAgain Instance = new();
     }

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Text;
+using Duet.Crypto.Paillier;
+using Duet.Host.Files;
+
+namespace Duet.Host.Commands;
+
+/// <summary><c>duet keygen</c>: a Paillier private key as JSON, for a party that encrypts with a key of its own.</summary>
+internal static class KeygenCommand
+{
+    public static Command Create(CommandConsole console)
+    {
+        var bits = new Option<int>("--bits") { HelpName = "BITS", Description = "Modulus size: 2048, 3072 (recommended) or 4096.", DefaultValueFactory = _ => 3072 };
+        var output = new Option<string>("--out") { HelpName = "FILE", Description = "Key file to write (JSON, readable by its owner only).", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace an existing key file." };
+        var command = new Command("keygen", "Generate a Paillier private key file for 'duet party --key'.") { bits, output, force };
+        command.SetAction(parsed => Run(console, parsed.GetValue(bits), parsed.GetValue(output)!, parsed.GetValue(force)));
+        return command;
+    }
+
+    private static int Run(CommandConsole console, int bits, string path, bool force)
+    {
+        if (!KeyGenerator.SupportedBits.Contains(bits))
+        {
+            throw new UsageException(Units.Invariant($"--bits {bits} is not supported; use 2048, 3072 or 4096"));
+        }
+
+        if (File.Exists(path) && !force)
+        {
+            throw new UsageException($"--out {path}: the file exists; give --force to replace it");
+        }
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var key = KeyGenerator.Generate(bits);
+        var json = Encoding.UTF8.GetBytes(key.ToJson());
+        MatrixFileAccess.WriteAtomically(path, stream =>
+        {
+            // Owner-only before the first byte of the key is written.
+            if (stream is FileStream file && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            stream.Write(json);
+        });
+        console.Out.WriteLine(Units.Invariant($"wrote a {bits}-bit Paillier private key to {path} in {Units.Duration(started.Elapsed)}; keep it secret"));
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,295 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Configuration;
+using Duet.Actors;
+using Duet.Actors.Protocol;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Host.Commands;
+
+/// <summary>
+/// <c>duet party</c>: one party of one session, from a HOCON file plus command-line overrides. Writes this party's
+/// share, and the product when it is revealed to this party.
+/// </summary>
+internal static class PartyCommand
+{
+    // Keys the host reads besides those of PartySettings.FromConfig.
+    private const string ListenKey = "duet.party.listen";
+    private const string PeerKey = "duet.party.peer";
+    private const string KeyFileKey = "duet.party.key-file";
+
+    private static readonly TimeSpan HoconParseLimit = TimeSpan.FromSeconds(5);
+
+    public static Command Create(CommandConsole console)
+    {
+        var config = new Option<string?>("--config") { HelpName = "FILE", Description = "HOCON configuration (see hocon/party-a.hocon); options below override it." };
+        var input = new Option<string>("--input") { HelpName = "FILE", Description = "This party's matrix (.csv or .npy).", Required = true };
+        var output = new Option<string>("--output") { HelpName = "FILE", Description = "This party's share file: .npy or .csv for ring64, .csv for integer shares.", Required = true };
+        var product = new Option<string?>("--product") { HelpName = "FILE", Description = "Product file, written when the product is revealed to this party [default: <output>.product.<ext>]." };
+        var listen = new Option<string?>("--listen") { HelpName = "HOST:PORT", Description = "HOST:PORT to listen on and wait for the peer (duet.party.listen)." };
+        var peer = new Option<string?>("--peer") { HelpName = "HOST:PORT", Description = "HOST:PORT of the peer to call (duet.party.peer)." };
+        var role = new Option<string?>("--role") { Description = "Role to ask for (duet.session.role)." };
+        role.AcceptOnlyFromAmong("auto", "encryptor", "evaluator");
+        var side = new Option<string?>("--side") { Description = "Operand this party holds in P = L·R (duet.party.side)." };
+        side.AcceptOnlyFromAmong("left", "right");
+        var share = new Option<string?>("--share") { Description = "Share domain (duet.session.share-domain)." };
+        share.AcceptOnlyFromAmong("ring64", "integer");
+        var reveal = new Option<string?>("--reveal") { Description = "Who receives the product: self and peer are relative to this party (duet.session.reveal)." };
+        reveal.AcceptOnlyFromAmong("none", "self", "peer", "both");
+        var key = new Option<string?>("--key") { HelpName = "FILE", Description = "Private key file from 'duet keygen', used when this party encrypts (duet.party.key-file)." };
+        var inputBits = new Option<int?>("--input-bits") { HelpName = "BITS", Description = "Declared bound of this party's entries, |x| < 2^b after scaling (duet.party.input-bits)." };
+        var fractionBits = new Option<int?>("--frac-bits") { HelpName = "BITS", Description = "Fixed-point fraction bits of this party's entries; needed for reals (duet.party.frac-bits)." };
+        var header = new Option<bool>("--header") { Description = "The CSV input starts with a header line." };
+        var name = new Option<string?>("--name") { HelpName = "NAME", Description = "This party's name in progress lines, logs and the peer's view (duet.party.name) [default: its side]." };
+        var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer).")
+        {
+            config, input, output, product, listen, peer, role, side, share, reveal, key, inputBits, fractionBits, header, name,
+        };
+        command.SetAction((parsed, cancellation) => RunAsync(
+            console,
+            new PartyOptions(
+                parsed.GetValue(config),
+                parsed.GetValue(input)!,
+                parsed.GetValue(output)!,
+                parsed.GetValue(product),
+                parsed.GetValue(listen),
+                parsed.GetValue(peer),
+                parsed.GetValue(role),
+                parsed.GetValue(side),
+                parsed.GetValue(share),
+                parsed.GetValue(reveal),
+                parsed.GetValue(key),
+                parsed.GetValue(inputBits),
+                parsed.GetValue(fractionBits),
+                parsed.GetValue(header),
+                parsed.GetValue(name)),
+            cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandConsole console, PartyOptions options, CancellationToken cancellation)
+    {
+        var file = LoadConfig(options.Config);
+        var settings = Settings(file, options);
+        using var key = settings.Key;
+        var endpoint = Endpoint(file, options);
+        Outputs.CheckShare(options.Output, settings.Domain, "--output");
+        var productPath = options.Product ?? Outputs.ProductPathBeside(options.Output);
+        if (Outputs.RevealsTo(settings.Reveal, settings.Side))
+        {
+            Outputs.Check(productPath, "--product");
+        }
+
+        var operand = Operand.Read(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)");
+        // A status line on a terminal only: redirected, stderr carries nothing but progress and the one error line.
+        if (console.LiveProgress)
+        {
+            console.Error.WriteLine(endpoint.Peer is null
+                ? Units.Invariant($"[{settings.Name}] {Units.Words(settings.Side)} operand {operand.Description}; waiting for the peer on {endpoint.Host}:{endpoint.Port}")
+                : Units.Invariant($"[{settings.Name}] {Units.Words(settings.Side)} operand {operand.Description}; calling the peer at {endpoint.Peer}"));
+        }
+
+        var extra = ConfigurationFactory.ParseString(Units.Invariant($"""
+            akka.remote.dot-netty.tcp.hostname = "{endpoint.Host}"
+            akka.remote.dot-netty.tcp.port = {endpoint.Port}
+            """)).WithFallback(StderrLogger.Configuration).WithFallback(file);
+        var result = await ProgressDisplay.RunAsync(
+            console,
+            display => DuetParty.RunAsync(settings, operand.Encoded, endpoint, display.For(settings.Name), cancellation, extra)).ConfigureAwait(false);
+
+        Outputs.WriteShare(options.Output, result.Share, result.Domain);
+        var written = $"share -> {options.Output}";
+        if (result.Product is not null)
+        {
+            Outputs.WriteProduct(productPath, result.Product, result.ProductFractionBits);
+            written += $", product -> {productPath}";
+        }
+
+        var s = result.Statistics;
+        console.Out.WriteLine(Units.Invariant(
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The HOCON file, or an empty configuration (the embedded defaults apply) when none is given.</summary>
+    private static Config LoadConfig(string? path)
+    {
+        if (path is null)
+        {
+            return Config.Empty;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"--config {path}: file not found");
+        }
+
+        var text = File.ReadAllText(path);
+
+        // The HOCON parser spins forever on some malformed files (an unclosed '['); a configuration is small, so
+        // a parse that takes seconds is one of those.
+        var parsing = Task.Run(() => ConfigurationFactory.ParseString(text));
+        bool finished;
+        try
+        {
+            finished = parsing.Wait(HoconParseLimit);
+        }
+        catch (AggregateException error)
+        {
+            var cause = error.InnerException ?? error;
+            throw new UsageException($"--config {path}: not valid HOCON: {cause.Message}", cause);
+        }
+
+        return finished
+            ? parsing.Result
+            : throw new UsageException($"--config {path}: not valid HOCON: the parser did not finish (an unclosed '['?)");
+    }
+
+    private static PartySettings Settings(Config file, PartyOptions options)
+    {
+        PartySettings settings;
+        try
+        {
+            settings = PartySettings.FromConfig(file);
+        }
+        catch (Exception error) when (error is not ArgumentException)
+        {
+            throw new UsageException($"--config {options.Config}: {error.Message}", error);
+        }
+
+        if (options.Side is not null)
+        {
+            settings = settings with { Side = PartySettings.ParseEnum<OperandSide>(options.Side, "--side") };
+        }
+
+        settings = settings with
+        {
+            Name = options.Name ?? (file.HasPath("duet.party.name") ? settings.Name : Units.Words(settings.Side)),
+            Role = options.Role is null ? settings.Role : PartySettings.ParseEnum<RolePreference>(options.Role, "--role"),
+            Domain = options.Share is null ? settings.Domain : PartySettings.ParseEnum<ShareDomain>(options.Share, "--share"),
+            Reveal = options.Reveal is null ? settings.Reveal : RevealFor(options.Reveal, settings.Side),
+            InputBits = options.InputBits ?? settings.InputBits,
+            FractionBits = options.FractionBits ?? settings.FractionBits,
+        };
+
+        var keyFile = options.Key ?? RelativeToConfig(file.GetString(KeyFileKey, null), options.Config);
+        if (keyFile is not null)
+        {
+            var key = ReadKey(keyFile, settings.MinKeyBits);
+            settings = settings with { Key = key, KeyBits = key.PublicKey.Bits };
+        }
+
+        try
+        {
+            settings.Validate();
+        }
+        catch
+        {
+            settings.Key?.Dispose();
+            throw;
+        }
+
+        return settings;
+    }
+
+    /// <summary>self and peer name this party's side and the other; both parties must end up with the same value.</summary>
+    private static Reveal RevealFor(string text, OperandSide side) => text switch
+    {
+        "self" => side == OperandSide.Left ? Reveal.ToLeft : Reveal.ToRight,
+        "peer" => side == OperandSide.Left ? Reveal.ToRight : Reveal.ToLeft,
+        _ => PartySettings.ParseEnum<Reveal>(text, "--reveal"),
+    };
+
+    private static PaillierPrivateKey ReadKey(string path, int minimumBits)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"--key {path}: file not found");
+        }
+
+        try
+        {
+            return PaillierPrivateKey.FromJson(File.ReadAllText(path), minimumBits);
+        }
+        catch (Exception error) when (error is ValidationException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
+        {
+            throw new UsageException($"--key {path}: not a usable private key: {error.Message}", error);
+        }
+    }
+
+    private static string? RelativeToConfig(string? path, string? configPath) =>
+        path is null || configPath is null || Path.IsPathRooted(path)
+            ? path
+            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? string.Empty, path);
+
+    /// <summary>Listen where asked; a party that only calls listens on an ephemeral port of the address that reaches the peer.</summary>
+    private static PartyEndpoint Endpoint(Config file, PartyOptions options)
+    {
+        var listen = options.Listen ?? file.GetString(ListenKey, null);
+        var peer = options.Peer ?? file.GetString(PeerKey, null);
+        if (string.IsNullOrWhiteSpace(listen) && string.IsNullOrWhiteSpace(peer))
+        {
+            throw new UsageException($"give --listen HOST:PORT to wait for the peer or --peer HOST:PORT to call it ({ListenKey} / {PeerKey} in the configuration)");
+        }
+
+        if (!string.IsNullOrWhiteSpace(peer))
+        {
+            _ = PartyEndpoint.ParseHostPort(peer, options.Peer is null ? PeerKey : "--peer");
+        }
+        else
+        {
+            peer = null;
+        }
+
+        if (!string.IsNullOrWhiteSpace(listen))
+        {
+            var (host, port) = PartyEndpoint.ParseHostPort(listen, options.Listen is null ? ListenKey : "--listen");
+            return new PartyEndpoint(host, port, peer);
+        }
+
+        var (peerHost, _) = PartyEndpoint.ParseHostPort(peer!, "--peer");
+        return new PartyEndpoint(LocalAddressToward(peerHost), 0, peer);
+    }
+
+    /// <summary>The local address the system would use to reach the host (a UDP connect sends nothing).</summary>
+    private static string LocalAddressToward(string host)
+    {
+        try
+        {
+            var address = IPAddress.TryParse(host, out var parsed) ? parsed : Dns.GetHostAddresses(host)[0];
+            if (IPAddress.IsLoopback(address))
+            {
+                return address.ToString();
+            }
+
+            using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            socket.Connect(address, 9);
+            return ((IPEndPoint)socket.LocalEndPoint!).Address.ToString();
+        }
+        catch (Exception error) when (error is SocketException or IndexOutOfRangeException)
+        {
+            throw new UsageException($"--peer {host}: cannot find a route to this host ({error.Message})", error);
+        }
+    }
+
+
+    private sealed record PartyOptions(
+        string? Config,
+        string Input,
+        string Output,
+        string? Product,
+        string? Listen,
+        string? Peer,
+        string? Role,
+        string? Side,
+        string? Share,
+        string? Reveal,
+        string? Key,
+        int? InputBits,
+        int? FractionBits,
+        bool Header,
+        string? Name);
+}

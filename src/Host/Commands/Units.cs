@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace Duet.Host.Commands;
+
+/// <summary>Sizes and durations as people read them in a summary line.</summary>
+internal static class Units
+{
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1000 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+        < 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e3:0.#} kB"),
+        < 1_000_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0.#} MB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:0.##} GB"),
+    };
+
+    public static string Duration(TimeSpan time) => time.TotalSeconds switch
+    {
+        < 1 => string.Create(CultureInfo.InvariantCulture, $"{time.TotalMilliseconds:0} ms"),
+        < 120 => string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.0#} s"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{(int)time.TotalMinutes} min {time.Seconds:00} s"),
+    };
+
+    public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An enum member as words: PeerLost as "peer lost", ToLeft as "to left".</summary>
+    public static string Words<T>(T value)
+        where T : struct, Enum
+    {
+        var name = value.ToString();
+        var text = new System.Text.StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && text.Length > 0)
+            {
+                text.Append(' ');
+            }
+
+            text.Append(char.ToLowerInvariant(c));
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Duet.Actors;
+using Duet.Host.Commands;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Duet.Host;
+
+/// <summary>
+/// The runtime's progress events on stderr: a live bar per party and phase with throughput and time left when stderr
+/// is a terminal, plain lines at most every two seconds otherwise. Events arrive on actor threads.
+/// </summary>
+internal abstract class ProgressDisplay
+{
+    /// <summary>Runs <paramref name="work"/> with progress shown on the console's error writer.</summary>
+    public static async Task<T> RunAsync<T>(CommandConsole console, Func<ProgressDisplay, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(work);
+        if (!console.LiveProgress)
+        {
+            return await work(new PlainLines(console.Error)).ConfigureAwait(false);
+        }
+
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Error) });
+        return await terminal.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ThroughputColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(context => work(new LiveBars(context)))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>The sink for one party's events, labelled with its name.</summary>
+    public IProgress<PartyProgress> For(string party) => new PartyEvents(this, party);
+
+    protected abstract void Report(string party, PartyProgress progress);
+
+    private sealed class PartyEvents(ProgressDisplay display, string party) : IProgress<PartyProgress>
+    {
+        public void Report(PartyProgress value) => display.Report(party, value);
+    }
+
+    private sealed class LiveBars(ProgressContext context) : ProgressDisplay
+    {
+        private readonly Lock gate = new();
+
+        // Phases of one party interleave (the evaluator receives and evaluates at once): one bar per party and phase.
+        private readonly Dictionary<(string Party, string Phase), ProgressTask> bars = [];
+
+        protected override void Report(string party, PartyProgress progress)
+        {
+            lock (gate)
+            {
+                var total = Math.Max(1, progress.Total);
+                if (!bars.TryGetValue((party, progress.Phase), out var bar))
+                {
+                    bar = context.AddTask($"{party} {progress.Phase}", autoStart: true, maxValue: total);
+                    bars[(party, progress.Phase)] = bar;
+                }
+
+                bar.MaxValue = total;
+                bar.Value = Math.Min(progress.Done, total);
+            }
+        }
+    }
+
+    private sealed class ThroughputColumn : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(task.Speed is double speed and > 0 ? Units.Invariant($"{speed:0.#}/s") : string.Empty, new Style(Color.Grey));
+    }
+
+    private sealed class PlainLines(TextWriter error) : ProgressDisplay
+    {
+        private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+        private readonly Lock gate = new();
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private readonly Dictionary<(string Party, string Phase), (TimeSpan At, long Done)> starts = [];
+        private TimeSpan lastLine = -Interval;
+
+        protected override void Report(string party, PartyProgress progress)
+        {
+            lock (gate)
+            {
+                var now = clock.Elapsed;
+                if (!starts.TryGetValue((party, progress.Phase), out var start))
+                {
+                    start = (now, progress.Done);
+                    starts[(party, progress.Phase)] = start;
+                }
+
+                if (now - lastLine < Interval)
+                {
+                    return;
+                }
+
+                lastLine = now;
+                var percent = progress.Total > 0 ? 100.0 * progress.Done / progress.Total : 100.0;
+                var seconds = (now - start.At).TotalSeconds;
+                var rate = seconds > 0 ? (progress.Done - start.Done) / seconds : 0;
+                var line = Units.Invariant($"[{party}] {progress.Phase} {progress.Done}/{progress.Total} ({percent:0}%)");
+                if (rate > 0 && progress.Done < progress.Total)
+                {
+                    line += Units.Invariant($", {rate:0.#}/s, about {Units.Duration(TimeSpan.FromSeconds((progress.Total - progress.Done) / rate))} left");
+                }
+
+                error.WriteLine(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using Duet.Crypto.Encoding;
+using Duet.Host.Files;
+
+namespace Duet.Host.Tests;
+
+/// <summary>
+/// Whole runs over loopback remoting: the demo, two parties in this process, and two real <c>duet party</c>
+/// processes. One class, so they run one after the other on a small machine.
+/// </summary>
+public sealed class CliEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+    private readonly FilesTestDirectory directory = new();
+
+    public void Dispose() => directory.Dispose();
+
+    [Fact]
+    public void Demo_verifies_the_reconstructed_product()
+    {
+        var outcome = CliRunner.Run("demo", "--rows", "20", "--inner", "5", "--cols", "3", "--key-bits", "2048");
+
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.StartsWith("verified: 60 entries exact", outcome.OutLines[^1], StringComparison.Ordinal);
+        Assert.Contains(outcome.OutLines, line => line.StartsWith("plan: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Demo_of_reals_in_ring64_with_the_product_revealed_to_both()
+    {
+        var outcome = CliRunner.Run(
+            "demo", "--rows", "7", "--inner", "4", "--cols", "2", "--frac-bits", "12", "--input-bits", "20", "--share", "ring64", "--reveal", "both");
+
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.StartsWith("verified: max abs error", outcome.OutLines[^1], StringComparison.Ordinal);
+        Assert.Contains("revealed product matches", outcome.OutLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_party_processes_reveal_the_product_to_both()
+    {
+        var x = CliRunner.RandomIntegers(6, 4, 1000, seed: 11);
+        var y = CliRunner.RandomIntegers(4, 2, 1000, seed: 12);
+        var xPath = directory.File("x.csv");
+        var yPath = directory.File("y.npy");
+        MatrixFiles.Write(xPath, x);
+        MatrixFiles.Write(yPath, y);
+        var key = directory.File("key.json");
+        Assert.Equal(0, CliRunner.Run("keygen", "--bits", "2048", "--out", key).Code);
+        var port = CliRunner.FreePort();
+
+        using var a = DuetProcess.Start(
+            directory.Path, "party", "--input", xPath, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--reveal", "both", "--name", "a");
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        using var b = DuetProcess.Start(
+            directory.Path, "party", "--input", yPath, "--output", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--reveal", "both", "--name", "b", "--key", key);
+        var outcomeB = await b.WaitAsync(RunTimeout);
+        var outcomeA = await a.WaitAsync(RunTimeout);
+
+        Assert.True(outcomeA.Code == 0, outcomeA.ToString());
+        Assert.True(outcomeB.Code == 0, outcomeB.ToString());
+        Assert.StartsWith("a: evaluator", outcomeA.OutLines[^1], StringComparison.Ordinal);
+        Assert.StartsWith("b: encryptor", outcomeB.OutLines[^1], StringComparison.Ordinal);
+        var expected = Shares.Product(x, y);
+        Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("a.product.npy")).Data);
+        Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("b.product.csv")).Data);
+
+        var revealed = CliRunner.Run("reveal", "--a", directory.File("a.npy"), "--b", directory.File("b.csv"), "--out", directory.File("p.csv"));
+        Assert.True(revealed.Code == 0, revealed.ToString());
+        Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("p.csv")).Data);
+    }
+
+    [Fact]
+    public async Task Two_parties_of_reals_reveal_to_one_side_from_configuration_files()
+    {
+        var x = directory.WriteText("x.csv", "a,b,c\n0.5,-1.25,2\n1,0,-0.75\n");
+        var w = directory.WriteText("w.csv", "0.25\n-2\n1.5\n");
+        var port = CliRunner.FreePort();
+        var configA = directory.WriteText("a.hocon", $"duet.party {{ name = a, side = left, input-bits = 16, frac-bits = 8, listen = \"127.0.0.1:{port}\" }}\nduet.session.share-domain = integer");
+        var configB = directory.WriteText("b.hocon", $"duet.party {{ name = b, side = right, input-bits = 16, frac-bits = 4, peer = \"127.0.0.1:{port}\" }}\nduet.session.share-domain = integer");
+
+        // "peer" seen from the right party and "self" seen from the left one are the same choice: to-left.
+        var runA = CliRunner.RunAsync("party", "--config", configA, "--input", x, "--header", "--output", directory.File("a.csv"), "--reveal", "self", "--product", directory.File("xw.csv"));
+        await CliRunner.WaitForListenerAsync(port, runA, RunTimeout);
+        var b = await CliRunner.RunAsync("party", "--config", configB, "--input", w, "--output", directory.File("b.csv"), "--reveal", "peer").WaitAsync(RunTimeout);
+        var a = await runA.WaitAsync(RunTimeout);
+
+        Assert.True(a.Code == 0, a.ToString());
+        Assert.True(b.Code == 0, b.ToString());
+        Assert.Contains("product -> ", a.OutLines[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain("product", b.OutLines[^1].Split(';')[^1], StringComparison.Ordinal);
+        Assert.False(File.Exists(directory.File("b.product.csv")));
+        var product = MatrixFiles.Read(directory.File("xw.csv")).ToFloat64();
+        Assert.Equal([(0.5 * 0.25) + (-1.25 * -2) + (2 * 1.5), 0.25 + (-0.75 * 1.5)], product.Data);
+
+        var revealed = CliRunner.Run("reveal", "--a", directory.File("a.csv"), "--b", directory.File("b.csv"), "--share", "integer", "--frac-bits", "12", "--out", directory.File("p.npy"));
+        Assert.True(revealed.Code == 0, revealed.ToString());
+        Assert.Equal(product.Data, MatrixFiles.Read(directory.File("p.npy")).ToFloat64().Data);
+    }
+
+    [Fact]
+    public async Task Parties_whose_shapes_do_not_match_both_fail_as_bad_input()
+    {
+        var x = directory.WriteText("x.csv", "1,2,3\n4,5,6\n");
+        var y = directory.WriteText("y.csv", "1\n2\n");
+        var port = CliRunner.FreePort();
+
+        var runA = CliRunner.RunAsync("party", "--input", x, "--output", directory.File("a.npy"), "--listen", $"127.0.0.1:{port}", "--side", "left");
+        await CliRunner.WaitForListenerAsync(port, runA, RunTimeout);
+        var b = await CliRunner.RunAsync("party", "--input", y, "--output", directory.File("b.npy"), "--peer", $"127.0.0.1:{port}", "--side", "right").WaitAsync(RunTimeout);
+        var a = await runA.WaitAsync(RunTimeout);
+
+        foreach (var outcome in new[] { a, b })
+        {
+            Assert.True(outcome.Code == 2, outcome.ToString());
+            var line = Assert.Single(outcome.ErrorLines, l => l.StartsWith("duet: ", StringComparison.Ordinal));
+            Assert.Contains("incompatible", line, StringComparison.Ordinal);
+            Assert.Contains("inner dimensions", line, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["x.csv", "y.csv"], directory.FileNames());
+    }
+
+    [Fact]
+    public async Task A_peer_that_never_answers_is_a_runtime_failure()
+    {
+        var y = directory.WriteText("y.csv", "1\n2\n");
+        var config = directory.WriteText("short.hocon", "duet.session.timeout = 2s");
+        var port = CliRunner.FreePort();
+
+        using var party = DuetProcess.Start(
+            directory.Path, "party", "--config", config, "--input", y, "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--side", "right");
+        var outcome = await party.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(outcome.Code == 1, outcome.ToString());
+        Assert.StartsWith("duet: session aborted (", outcome.ErrorLines[^1], StringComparison.Ordinal);
+        Assert.Equal(string.Empty, outcome.Out);
+        Assert.False(File.Exists(directory.File("b.npy")));
+    }
+}
