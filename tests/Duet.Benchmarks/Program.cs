@@ -2,5 +2,48 @@ namespace Duet.Benchmarks;
 
 internal static class Program
 {
-    private static int Main(string[] args) => args.Length == 0 ? 2 : 2;
+    private const string Usage = """
+        usage: dotnet run -c Release --project tests/Duet.Benchmarks -- COMMAND [--name value]...
+
+          primitives  [--key-bits 2048] [--seconds 2] [--json FILE] [--backend native|managed]
+          kernel      [--rows 2000] [--inner 100] [--cols 10] [--key-bits 2048] [--input-bits 32]
+                      [--baseline-rows R] [--repeat 2] [--seed 1] [--json FILE] [--backend native|managed] [--phases]
+          micro       BenchmarkDotNet: Montgomery multiply and 64-bit power, native vs managed
+          e2e         end-to-end over the actor runtime (not built yet)
+        """;
+
+    private static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.Error.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var (command, rest) = (args[0], args[1..]);
+        try
+        {
+            return command switch
+            {
+                "primitives" => PrimitivesCommand.Run(new CommandOptions(command, rest, PrimitivesCommand.ValueOptions)),
+                "kernel" => KernelCommand.Run(new CommandOptions(command, rest, KernelCommand.ValueOptions, KernelCommand.FlagOptions)),
+                "micro" => MicroCommand.Run(new CommandOptions(command, rest, [])),
+
+                // The end-to-end benchmark (two parties over the actor runtime) plugs in here.
+                "e2e" => NotBuilt(command),
+                _ => throw new UsageException($"unknown command '{command}'.\n{Usage}"),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+
+    private static int NotBuilt(string command)
+    {
+        Console.WriteLine($"{command}: not built yet");
+        return 2;
+    }
 }

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Benchmarks;
+
+/// <summary>Shared pieces of every command's output: rounding, the JSON file, the key size option.</summary>
+internal static class Report
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static int KeyBits(CommandOptions options)
+    {
+        var bits = options.Int("key-bits", 2048);
+        return KeyGenerator.SupportedBits.Contains(bits)
+            ? bits
+            : throw new UsageException($"--key-bits must be one of {string.Join(", ", KeyGenerator.SupportedBits)}; got {bits}.");
+    }
+
+    /// <summary>Rounds to a few significant digits: the machine is not steadier than that.</summary>
+    public static double Round(double value, int digits = 4)
+    {
+        if (value == 0 || double.IsNaN(value) || double.IsInfinity(value))
+        {
+            return value;
+        }
+
+        var scale = Math.Pow(10, digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(value))));
+        return Math.Round(value * scale) / scale;
+    }
+
+    public static string Format(double value) => Round(value).ToString("#,0.###", CultureInfo.InvariantCulture);
+
+    public static void WriteJson(string? path, JsonObject json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var text = json.ToJsonString(Indented);
+        if (path is null)
+        {
+            Console.WriteLine(text);
+            return;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllText(path, text + "\n");
+        Console.WriteLine($"wrote {path}");
+    }
+}

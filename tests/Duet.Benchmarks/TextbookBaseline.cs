@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Numerics;
+using Duet.Crypto;
+using Duet.Crypto.Arithmetic;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Benchmarks;
+
+/// <summary>
+/// The per-element protocol of python-paillier and FATE: one ciphertext per entry of Y, and for every output entry
+/// Z[i,j] = Π_k Enc(Y[k,j])^X[i,k] with one plain modular exponentiation per term, a mask, a re-randomisation and
+/// one decryption. It uses the same backend, CRT encryption and decryption, and DJN randomiser as the optimised
+/// protocol, and inverts each Enc(Y[k,j]) once rather than per negative term: only packing and multi-exponentiation
+/// differ.
+/// </summary>
+internal sealed class TextbookBaseline : IDisposable
+{
+    private readonly Matrix<long> x;
+    private readonly Matrix<long> y;
+    private readonly PaillierPrivateKey key;
+    private readonly ParallelOptions options;
+    private readonly int maskBits;
+    private readonly Residue[] encrypted;
+    private readonly Residue[] inverses;
+
+    /// <summary>Encrypts Y (the encryptor's part) and inverts each ciphertext (the evaluator's), timed as <see cref="SetupSeconds"/>.</summary>
+    public TextbookBaseline(Matrix<long> x, Matrix<long> y, int productBits, int sigma, PaillierPrivateKey key, int parallelism)
+    {
+        this.x = x;
+        this.y = y;
+        this.key = key;
+        options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
+        maskBits = productBits + 1 + sigma;
+        var context = key.PublicKey.Context;
+        encrypted = new Residue[y.Data.Length];
+        inverses = new Residue[y.Data.Length];
+        for (var i = 0; i < encrypted.Length; i++)
+        {
+            encrypted[i] = context.NewResidue();
+            inverses[i] = context.NewResidue();
+        }
+
+        var load = MachineLoad.Start();
+        var clock = Stopwatch.StartNew();
+        var encryptor = new Encryptor(key);
+        Parallel.For(0, encrypted.Length, options, i =>
+        {
+            encryptor.Encrypt(y.Data[i], encrypted[i]);
+            context.Inverse(encrypted[i], inverses[i]);
+        });
+        SetupSeconds = clock.Elapsed.TotalSeconds;
+        SetupCpuSeconds = load.OwnCpuSeconds();
+    }
+
+    public double SetupSeconds { get; }
+
+    public double? SetupCpuSeconds { get; }
+
+    /// <summary>Computes, masks, re-randomises and decrypts every output entry of rows [first, first + count) on all cores; returns the time and the entries that differ from X·Y.</summary>
+    public (double Seconds, int Mismatches) RunRows(int first, int count)
+    {
+        var publicKey = key.PublicKey;
+        var context = publicKey.Context;
+        var columns = y.Columns;
+        var evaluator = new Evaluator(publicKey);
+        var decryptor = new Decryptor(key);
+        var decrypted = new BigInteger[count * columns];
+        var clock = Stopwatch.StartNew();
+        Parallel.For(
+            0,
+            decrypted.Length,
+            options,
+            () => (Sum: context.NewResidue(), Term: context.NewResidue()),
+            (entry, _, scratch) =>
+            {
+                var (row, column) = (first + (entry / columns), entry % columns);
+                context.SetOne(scratch.Sum);
+                for (var k = 0; k < y.Rows; k++)
+                {
+                    var value = x[row, k];
+                    var index = (k * columns) + column;
+                    var magnitude = value >= 0 ? (BigInteger)value : -(BigInteger)value;
+                    context.Pow(value >= 0 ? encrypted[index] : inverses[index], magnitude, scratch.Term);
+                    context.Multiply(scratch.Sum, scratch.Term, scratch.Sum);
+                }
+
+                var mask = Randomness.Bits(maskBits);
+                evaluator.AddPlain(scratch.Sum, mask, scratch.Sum);
+                evaluator.Rerandomize(scratch.Sum, scratch.Sum);
+                decrypted[entry] = decryptor.Decrypt(scratch.Sum) - mask;
+                return scratch;
+            },
+            scratch =>
+            {
+                scratch.Sum.Dispose();
+                scratch.Term.Dispose();
+            });
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        var rows = new Matrix<long>(count, x.Columns, x.Data[(first * x.Columns)..((first + count) * x.Columns)]);
+        var expected = Shares.Product(rows, y);
+        return (seconds, expected.Data.Where((value, i) => value != decrypted[i]).Count());
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in encrypted.Concat(inverses))
+        {
+            r.Dispose();
+        }
+    }
+}
