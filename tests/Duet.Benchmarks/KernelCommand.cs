@@ -19,10 +19,10 @@ internal static class KernelCommand
     public static readonly string[] FlagOptions = ["phases"];
 
     /// <summary>Default baseline work, in modular exponentiations: about 20–30 s on two cores with the native backend.</summary>
-    private const long BaselineTerms = 250_000;
+    public const long BaselineTerms = 250_000;
 
     /// <summary>The baseline's rows run in this many chunks, so that a burst of outside load spoils one chunk, not the estimate.</summary>
-    private const int BaselineChunks = 5;
+    public const int BaselineChunks = 5;
 
     public static int Run(CommandOptions options)
     {
@@ -37,9 +37,7 @@ internal static class KernelCommand
             throw new UsageException($"--input-bits must be at most {FixedPoint.MaxInputBits}; got {inputBits}.");
         }
 
-        var baselineRows = options.OptionalInt("baseline-rows", 1)
-            ?? (int)Math.Clamp((BaselineTerms + ((long)inner * columns) - 1) / ((long)inner * columns), 1, rows);
-        baselineRows = Math.Min(baselineRows, rows);
+        var baselineRows = BaselineRows(options, rows, inner, columns);
         var repeat = options.Int("repeat", 2, 1);
         var seed = options.Int("seed", 1);
         var cores = Environment.ProcessorCount;
@@ -70,16 +68,18 @@ internal static class KernelCommand
         Print(optimized[^1]);
 
         using var baseline = new TextbookBaseline(x, y, plan.ProductBits, plan.Sigma, key, cores);
-        var chunks = new List<BaselineChunk>();
-        var chunkCount = Math.Min(BaselineChunks, baselineRows);
-        for (var c = 0; c < chunkCount; c++)
+        var chunks = baseline.RunChunks(baselineRows, BaselineChunks);
+        var chunkCount = chunks.Count;
+
+        // A stronger reference than the textbook: the same per-element protocol with this project's DJN randomiser.
+        double djnSeconds;
+        bool djnVerified;
+        using (var djn = new TextbookBaseline(x, y, plan.ProductBits, plan.Sigma, key, cores, RandomiserMode.Djn))
         {
-            var first = baselineRows * c / chunkCount;
-            var count = (baselineRows * (c + 1) / chunkCount) - first;
-            var load = MachineLoad.Start();
-            var (seconds, mismatches) = baseline.RunRows(first, count);
-            chunks.Add(new BaselineChunk(count, seconds, mismatches, load.OtherCores(), load.OwnCpuSeconds()));
-            Console.WriteLine($"  baseline rows {first}..{first + count - 1}: {Format(seconds)} s ({Format(chunks[^1].CpuSeconds)} cpu-s), {mismatches} wrong entries, others used {FormatLoad(chunks[^1].OtherCores)} cores");
+            var djnChunks = djn.RunChunks(baselineRows, BaselineChunks);
+            djnSeconds = djn.Estimate(djnChunks, rows);
+            djnVerified = djnChunks.All(c => c.Mismatches == 0);
+            Console.WriteLine($"  per-element reference with the DJN randomiser: {Format(djnSeconds)} s for {rows} rows");
         }
 
         for (var r = 1; r < repeat; r++)
@@ -92,11 +92,11 @@ internal static class KernelCommand
         var optimizedMean = optimized.Average(o => o.Seconds);
         var bestPerRow = chunks.Min(c => c.Seconds / c.Rows);
         var meanPerRow = chunks.Sum(c => c.Seconds) / baselineRows;
-        var baselineSeconds = baseline.SetupSeconds + (bestPerRow * rows);
+        var baselineSeconds = baseline.Estimate(chunks, rows);
         var baselineFromTotal = baseline.SetupSeconds + (meanPerRow * rows);
         var optimizedVerified = optimized.All(o => o.Verified);
         var baselineVerified = chunks.All(c => c.Mismatches == 0);
-        var verified = optimizedVerified && baselineVerified;
+        var verified = optimizedVerified && baselineVerified && djnVerified;
         var speedup = baselineSeconds / optimizedSeconds;
         var speedupFromMeans = baselineFromTotal / optimizedMean;
 
@@ -128,6 +128,9 @@ internal static class KernelCommand
             ["ciphertexts_in"] = plan.EncryptedCount,
             ["ciphertexts_out"] = plan.ResultCount,
             ["strategy"] = strategy.ToString(),
+            ["baseline"] = "textbook: Y and masks encrypted as (1 + m·n)·r^n with a full-size r^n, c^x per term, CRT decryption",
+            ["baseline_djn_s"] = Report.Round(djnSeconds),
+            ["speedup_vs_djn_per_element"] = Report.Round(djnSeconds / optimizedSeconds),
             ["baseline_rows"] = baselineRows,
             ["baseline_scaled"] = baselineRows < rows,
             ["method"] = $"best of {repeat} optimized runs (before and after the baseline); baseline = setup + best of {chunkCount} row chunks per row × rows",
@@ -198,12 +201,20 @@ internal static class KernelCommand
 
     private static string Format(double? value) => value is { } v ? Report.Format(v) : "unknown";
 
-    private static string FormatLoad(double? cores) => cores is { } c ? Report.Format(Report.Round(c, 2)) : "unknown";
+    private static string FormatLoad(double? cores) => Report.FormatLoad(cores);
 
-    private static JsonNode? RoundLoad(double? cores) => cores is { } c ? Report.Round(c, 2) : null;
+    private static JsonNode? RoundLoad(double? cores) => Report.RoundLoad(cores);
+
+    /// <summary>--baseline-rows, or by default about <see cref="BaselineTerms"/> exponentiations' worth of rows; at most all rows.</summary>
+    public static int BaselineRows(CommandOptions options, int rows, int inner, int columns)
+    {
+        var terms = (long)inner * columns;
+        var baselineRows = options.OptionalInt("baseline-rows", 1) ?? (int)Math.Clamp((BaselineTerms + terms - 1) / terms, 1, rows);
+        return Math.Min(baselineRows, rows);
+    }
 
     /// <summary>Uniform entries with |v| &lt; 2^bits. Seeded: the data need not be secret, only reproducible.</summary>
-    private static Matrix<long> RandomMatrix(Random random, int rows, int columns, int bits)
+    public static Matrix<long> RandomMatrix(Random random, int rows, int columns, int bits)
     {
         var limit = bits == 63 ? long.MaxValue : (1L << bits) - 1;
         var data = new long[checked(rows * columns)];
@@ -216,6 +227,4 @@ internal static class KernelCommand
     }
 
     private sealed record OptimizedRun(ProtocolResult Result, double Seconds, bool Verified, double? OtherCores, double? CpuSeconds);
-
-    private sealed record BaselineChunk(int Rows, double Seconds, int Mismatches, double? OtherCores, double? CpuSeconds);
 }

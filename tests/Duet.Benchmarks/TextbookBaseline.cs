@@ -9,10 +9,12 @@ namespace Duet.Benchmarks;
 
 /// <summary>
 /// The per-element protocol of python-paillier and FATE: one ciphertext per entry of Y, and for every output entry
-/// Z[i,j] = Π_k Enc(Y[k,j])^X[i,k] with one plain modular exponentiation per term, a mask, a re-randomisation and
-/// one decryption. It uses the same backend, CRT encryption and decryption, and DJN randomiser as the optimised
-/// protocol, and inverts each Enc(Y[k,j]) once rather than per negative term: only packing and multi-exponentiation
-/// differ.
+/// Z[i,j] = Π_k Enc(Y[k,j])^X[i,k] with one plain modular exponentiation per term, a freshly encrypted mask and
+/// one CRT decryption, on the same backend. With <see cref="RandomiserMode.Classic"/> (the textbook, as the issue
+/// defines it) Y and the masks are encrypted as (1 + m·n)·r^n with a full-size r^n; with
+/// <see cref="RandomiserMode.Djn"/> it borrows this project's DJN randomiser and key-owner CRT encryption, a
+/// stronger reference in which only packing and multi-exponentiation differ. Either way each Enc(Y[k,j]) is
+/// inverted once rather than per negative term.
 /// </summary>
 internal sealed class TextbookBaseline : IDisposable
 {
@@ -23,10 +25,13 @@ internal sealed class TextbookBaseline : IDisposable
     private readonly int maskBits;
     private readonly Residue[] encrypted;
     private readonly Residue[] inverses;
+    private readonly RandomiserMode randomiser;
 
     /// <summary>Encrypts Y (the encryptor's part) and inverts each ciphertext (the evaluator's), timed as <see cref="SetupSeconds"/>.</summary>
-    public TextbookBaseline(Matrix<long> x, Matrix<long> y, int productBits, int sigma, PaillierPrivateKey key, int parallelism)
+    public TextbookBaseline(
+        Matrix<long> x, Matrix<long> y, int productBits, int sigma, PaillierPrivateKey key, int parallelism, RandomiserMode randomiser = RandomiserMode.Classic)
     {
+        this.randomiser = randomiser;
         this.x = x;
         this.y = y;
         this.key = key;
@@ -43,7 +48,7 @@ internal sealed class TextbookBaseline : IDisposable
 
         var load = MachineLoad.Start();
         var clock = Stopwatch.StartNew();
-        var encryptor = new Encryptor(key);
+        var encryptor = MaskEncryptor();
         Parallel.For(0, encrypted.Length, options, i =>
         {
             encryptor.Encrypt(y.Data[i], encrypted[i]);
@@ -55,6 +60,8 @@ internal sealed class TextbookBaseline : IDisposable
 
     public double SetupSeconds { get; }
 
+    public RandomiserMode Randomiser => randomiser;
+
     public double? SetupCpuSeconds { get; }
 
     /// <summary>Computes, masks, re-randomises and decrypts every output entry of rows [first, first + count) on all cores; returns the time and the entries that differ from X·Y.</summary>
@@ -64,6 +71,7 @@ internal sealed class TextbookBaseline : IDisposable
         var context = publicKey.Context;
         var columns = y.Columns;
         var evaluator = new Evaluator(publicKey);
+        var maskEncryptor = MaskEncryptor();
         var decryptor = new Decryptor(key);
         var decrypted = new BigInteger[count * columns];
         var clock = Stopwatch.StartNew();
@@ -86,8 +94,17 @@ internal sealed class TextbookBaseline : IDisposable
                 }
 
                 var mask = Randomness.Bits(maskBits);
-                evaluator.AddPlain(scratch.Sum, mask, scratch.Sum);
-                evaluator.Rerandomize(scratch.Sum, scratch.Sum);
+                if (randomiser == RandomiserMode.Classic)
+                {
+                    maskEncryptor.Encrypt(mask, scratch.Term);
+                    evaluator.Add(scratch.Sum, scratch.Term, scratch.Sum);
+                }
+                else
+                {
+                    evaluator.AddPlain(scratch.Sum, mask, scratch.Sum);
+                    evaluator.Rerandomize(scratch.Sum, scratch.Sum);
+                }
+
                 decrypted[entry] = decryptor.Decrypt(scratch.Sum) - mask;
                 return scratch;
             },
@@ -103,6 +120,31 @@ internal sealed class TextbookBaseline : IDisposable
         return (seconds, expected.Data.Where((value, i) => value != decrypted[i]).Count());
     }
 
+    // The textbook encrypts with the public key and r^n; the DJN reference uses the key owner's CRT path.
+    private Encryptor MaskEncryptor() =>
+        randomiser == RandomiserMode.Classic ? new Encryptor(key.PublicKey, RandomiserMode.Classic) : new Encryptor(key);
+
+    /// <summary>Runs rows [0, rows) in up to <paramref name="chunks"/> chunks, one line each: a burst of outside load spoils one chunk, not the estimate.</summary>
+    public IReadOnlyList<BaselineChunk> RunChunks(int rows, int chunks)
+    {
+        var result = new List<BaselineChunk>();
+        var count = Math.Min(chunks, rows);
+        for (var c = 0; c < count; c++)
+        {
+            var first = rows * c / count;
+            var size = (rows * (c + 1) / count) - first;
+            var load = MachineLoad.Start();
+            var (seconds, mismatches) = RunRows(first, size);
+            result.Add(new BaselineChunk(size, seconds, mismatches, load.OtherCores(), load.OwnCpuSeconds()));
+            Console.WriteLine($"  baseline rows {first}..{first + size - 1}: {Report.Format(seconds)} s ({Report.Format(result[^1].CpuSeconds)} cpu-s), {mismatches} wrong entries, others used {Report.FormatLoad(result[^1].OtherCores)} cores");
+        }
+
+        return result;
+    }
+
+    /// <summary>The baseline's time for <paramref name="rows"/> rows: setup (not scaled) + the best chunk's time per row × rows.</summary>
+    public double Estimate(IReadOnlyList<BaselineChunk> chunks, int rows) => SetupSeconds + (chunks.Min(c => c.Seconds / c.Rows) * rows);
+
     public void Dispose()
     {
         foreach (var r in encrypted.Concat(inverses))
@@ -111,3 +153,5 @@ internal sealed class TextbookBaseline : IDisposable
         }
     }
 }
+
+internal sealed record BaselineChunk(int Rows, double Seconds, int Mismatches, double? OtherCores, double? CpuSeconds);

@@ -33,9 +33,10 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
         var parameters = new ProtocolParameters(bits, bits, KeyBits, Domain: ShareDomain.Integer);
         foreach (var side in new[] { OperandSide.Right, OperandSide.Left })
         {
-            foreach (var budget in new[] { 0L, EvaluationBases.DefaultMemoryBudget })
+            foreach (var strategy in new[] { MultiExpStrategy.Pippenger, MultiExpStrategy.FixedBaseTables })
             {
-                var result = ReferenceProtocol.Run(left, right, parameters, key, side, parallelism: 2, memoryBudget: budget);
+                var result = ReferenceProtocol.Run(left, right, parameters, key, side, parallelism: 2, strategyOnly: strategy);
+                Assert.Equal(strategy, result.Strategy);
                 Assert.Equal(side, result.Encryptor);
                 Assert.Equal(expected.Data, Shares.Reconstruct(result.LeftShare, result.RightShare, ShareDomain.Integer).Data);
             }
@@ -45,9 +46,12 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
     [Fact]
     public void BothStrategiesAreExercised()
     {
-        var plan = PackingPlan.Create(100, 10, 3, 16, 16, KeyBits);
-        Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(plan, 256, 0).Strategy);
-        Assert.Equal(MultiExpStrategy.FixedBaseTables, EvaluationBases.Choose(plan, 256, EvaluationBases.DefaultMemoryBudget).Strategy);
+        // Many row groups amortise tables; few do not, and a zero budget forbids them.
+        var tall = PackingPlan.Create(100_000, 10, 3, 16, 16, KeyBits);
+        Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(tall, 256, 0).Strategy);
+        Assert.Equal(MultiExpStrategy.FixedBaseTables, EvaluationBases.Choose(tall, 256, EvaluationBases.DefaultMemoryBudget).Strategy);
+        var shortPlan = PackingPlan.Create(100, 10, 3, 16, 16, KeyBits);
+        Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(shortPlan, 256, EvaluationBases.DefaultMemoryBudget).Strategy);
     }
 
     [Fact]

@@ -33,30 +33,6 @@ public sealed class MultiExponentiation : IDisposable
 
     public int WindowBits { get; }
 
-    /// <summary>The window that minimises multiplications for `terms` terms of `exponentBits`-bit exponents.</summary>
-    public static int BestWindow(int terms, int exponentBits)
-    {
-        var best = 1;
-        var bestCost = double.MaxValue;
-        for (var c = 1; c <= 16; c++)
-        {
-            var cost = MultiplicationsPerTerm(terms, exponentBits, c);
-            if (cost < bestCost)
-            {
-                (best, bestCost) = (c, cost);
-            }
-        }
-
-        return best;
-    }
-
-    /// <summary>Multiplications per term for Pippenger with window c (bucket fills, bucket sums, squarings).</summary>
-    public static double MultiplicationsPerTerm(int terms, int exponentBits, int c)
-    {
-        var windows = (exponentBits + c - 1) / c;
-        return ((double)windows * (terms + (2 << c)) + exponentBits) / terms;
-    }
-
     /// <summary>
     /// destination = Π bases[i]^exponents[i]; every exponent below 2^ExponentBits. The number of multiplications
     /// depends only on the count of terms, not on the exponents' values: a zero digit lands in a dummy bucket and

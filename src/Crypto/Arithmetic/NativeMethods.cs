@@ -89,6 +89,10 @@ internal static partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int BN_mod_mul_montgomery(SafeBignumHandle r, SafeBignumHandle a, SafeBignumHandle b, SafeMontgomeryHandle mont, SafeBignumContextHandle ctx);
 
+    /// <summary>The hot-loop product on raw pointers; callers keep the owning handles alive.</summary>
+    [LibraryImport(Library, EntryPoint = "BN_mod_mul_montgomery")]
+    internal static partial int BN_mod_mul_montgomery_raw(IntPtr r, IntPtr a, IntPtr b, IntPtr mont, IntPtr ctx);
+
     [LibraryImport(Library)]
     internal static partial IntPtr BN_mod_inverse(SafeBignumHandle r, SafeBignumHandle a, SafeBignumHandle n, SafeBignumContextHandle ctx);
 

@@ -9,8 +9,12 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
     [ThreadStatic]
     private static SafeBignumContextHandle? scratch;
 
+    [ThreadStatic]
+    private static IntPtr scratchPointer;
+
     private readonly SafeBignumHandle modulus;
     private readonly SafeMontgomeryHandle montgomery;
+    private readonly IntPtr montgomeryPointer;
     private readonly NativeResidue one;
 
     public NativeMontgomeryContext(BigInteger modulus)
@@ -24,13 +28,24 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         this.modulus = FromBigInteger(modulus);
         montgomery = new SafeMontgomeryHandle();
         Check(NativeMethods.BN_MONT_CTX_set(montgomery, this.modulus, Scratch));
+        montgomeryPointer = montgomery.DangerousGetHandle();
         one = (NativeResidue)NewResidue();
         Load(BigInteger.One, one);
     }
 
     public override string Backend => "native";
 
-    private static SafeBignumContextHandle Scratch => scratch ??= new SafeBignumContextHandle();
+    private static SafeBignumContextHandle Scratch => scratch ??= NewScratch();
+
+    // The thread's scratch context lives as long as the thread, so its raw pointer stays valid.
+    private static IntPtr ScratchPointer => scratchPointer != IntPtr.Zero ? scratchPointer : Scratch.DangerousGetHandle();
+
+    private static SafeBignumContextHandle NewScratch()
+    {
+        var handle = new SafeBignumContextHandle();
+        scratchPointer = handle.DangerousGetHandle();
+        return handle;
+    }
 
     public override Residue NewResidue() => new NativeResidue(ByteLength);
 
@@ -90,8 +105,16 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         }
     }
 
-    public override void Multiply(Residue a, Residue b, Residue destination) =>
-        Check(NativeMethods.BN_mod_mul_montgomery(Own(destination), Own(a), Own(b), montgomery, Scratch));
+    // Raw pointers: marshalling three SafeHandles costs reference-count traffic on every product of a hot loop.
+    public override void Multiply(Residue a, Residue b, Residue destination)
+    {
+        var status = NativeMethods.BN_mod_mul_montgomery_raw(Raw(destination), Raw(a), Raw(b), montgomeryPointer, ScratchPointer);
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(destination);
+        GC.KeepAlive(this);
+        Check(status);
+    }
 
     public override void Inverse(Residue a, Residue destination)
     {
@@ -145,6 +168,11 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         Check(NativeMethods.BN_to_montgomery(target, target, montgomery, Scratch));
     }
 
+    private IntPtr Raw(Residue residue) =>
+        residue is NativeResidue native && native.Width == ByteLength
+            ? native.Pointer
+            : throw new ArgumentException("The residue belongs to another backend or modulus width.", nameof(residue));
+
     private SafeBignumHandle Own(Residue residue) =>
         residue is NativeResidue native && native.Width == ByteLength
             ? native.Handle
@@ -186,11 +214,20 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         }
     }
 
-    private sealed class NativeResidue(int width) : Residue
+    private sealed class NativeResidue : Residue
     {
+        public NativeResidue(int width)
+        {
+            Width = width;
+            Pointer = Handle.DangerousGetHandle();
+        }
+
         public SafeBignumHandle Handle { get; } = new();
 
-        public int Width { get; } = width;
+        /// <summary>The BIGNUM the handle owns; valid while this residue is alive and not disposed.</summary>
+        public IntPtr Pointer { get; }
+
+        public int Width { get; }
 
         protected override void Dispose(bool disposing)
         {

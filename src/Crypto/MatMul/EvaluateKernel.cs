@@ -103,24 +103,30 @@ public static class EvaluateKernel
         }
     }
 
-    // R = Π Y^x with signed x: a negative entry raises the operand's inverse, precomputed once per session.
+    // R = Π Y^x with signed x, digit by digit: term (t, j) raises Y_t^(±2^(c·j)) to the j-th c-bit digit of |x|.
     private static void EvaluateWithBuckets(EvaluationBases bases, Matrix<long> x, int first, int end, Residue[] products)
     {
         var plan = bases.Plan;
-        var terms = plan.TermsPerResult;
+        var digits = bases.Digits;
+        var terms = plan.TermsPerResult * digits;
+        var mask = (1UL << bases.Window) - 1;
         var selected = new Residue[terms];
         var exponents = new ulong[terms];
-        using var buckets = new MultiExponentiation(bases.Key.Context, plan.XBits, bases.Window);
+        using var buckets = new MultiExponentiation(bases.Key.Context, bases.Window, bases.Window);
         for (var g = first; g < end; g++)
         {
             for (var cg = 0; cg < plan.ColumnGroups; cg++)
             {
-                for (var t = 0; t < terms; t++)
+                for (var t = 0; t < plan.TermsPerResult; t++)
                 {
                     var value = Entry(plan, x, g, t);
                     var operand = plan.OperandIndex(cg, t / plan.RowGroupSize, t % plan.RowGroupSize);
-                    selected[t] = value >= 0 ? bases.Operand(operand) : bases.Inverse(operand);
-                    exponents[t] = Magnitude(value);
+                    var magnitude = Magnitude(value);
+                    for (var j = 0; j < digits; j++)
+                    {
+                        selected[(t * digits) + j] = bases.Shifted(operand, j, value < 0);
+                        exponents[(t * digits) + j] = (magnitude >> (j * bases.Window)) & mask;
+                    }
                 }
 
                 buckets.Compute(selected, exponents, products[((g - first) * plan.ColumnGroups) + cg]);

@@ -11,8 +11,11 @@ public sealed record PackingPlan
     /// <summary>The statistical security parameter's floor.</summary>
     public const int MinimumSigma = 40;
 
-    /// <summary>Result ciphertexts aimed at per tile (one tile is one result block on the wire).</summary>
-    private const int ResultsPerTile = 32;
+    /// <summary>
+    /// Result ciphertexts aimed at per tile (one tile is one result block on the wire): small enough that a few
+    /// hundred results still make several tiles per core.
+    /// </summary>
+    private const int ResultsPerTile = 8;
 
     /// <summary>Encrypted operands per block from the encryptor.</summary>
     private const int OperandsPerBlock = 64;

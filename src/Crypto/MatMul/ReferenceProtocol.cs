@@ -46,7 +46,8 @@ public static class ReferenceProtocol
         PaillierPrivateKey key,
         OperandSide? encryptor = null,
         int parallelism = 0,
-        long memoryBudget = EvaluationBases.DefaultMemoryBudget)
+        long memoryBudget = EvaluationBases.DefaultMemoryBudget,
+        MultiExpStrategy? strategyOnly = null)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
@@ -92,7 +93,7 @@ public static class ReferenceProtocol
         var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         var evaluator = new Evaluator(publicKey);
         MultiExpStrategy strategy;
-        using (var bases = EvaluationBases.Build(plan, publicKey, operands, memoryBudget, options.MaxDegreeOfParallelism))
+        using (var bases = EvaluationBases.Build(plan, publicKey, operands, memoryBudget, options.MaxDegreeOfParallelism, strategyOnly))
         {
             strategy = bases.Strategy;
             Parallel.For(0, plan.Tiles, options, tile =>
