@@ -29,23 +29,24 @@ public sealed record PublicKeyMessage(Guid SessionId, byte[] N, byte[] Hs) : IPr
     }
 }
 
-/// <summary>A run of the Encryptor's ciphertexts Y[k,a] (PROTOCOL.md §4).</summary>
+/// <summary>A run of fixed-width ciphertexts; <see cref="EncryptedBlock"/> and <see cref="ResultBlock"/> are the two kinds.</summary>
 /// <param name="BlockIndex">Sequence number of the block in its stream, from 0; credit counts blocks.</param>
-/// <param name="FirstIndex">Position of the first ciphertext in the plan's flat ordering of encrypted operands.</param>
+/// <param name="FirstIndex">Position of the first ciphertext in the plan's flat ordering of its stream.</param>
 /// <param name="Count">Number of ciphertexts.</param>
 /// <param name="Width">Bytes per ciphertext: each is unsigned big-endian, left-padded to exactly this width.</param>
 /// <param name="Ciphertexts">The <paramref name="Count"/> ciphertexts concatenated; length is Count·Width.
 /// Read them with <see cref="Wire.CiphertextBlockCodec"/>.</param>
-public sealed record EncryptedBlock(Guid SessionId, int BlockIndex, int FirstIndex, int Count, int Width, byte[] Ciphertexts)
+public abstract record CiphertextBlock(Guid SessionId, int BlockIndex, int FirstIndex, int Count, int Width, byte[] Ciphertexts)
     : IProtocolMessage
 {
-    public bool Equals(EncryptedBlock? other) =>
-        other is not null && SessionId == other.SessionId && BlockIndex == other.BlockIndex && FirstIndex == other.FirstIndex
-        && Count == other.Count && Width == other.Width && ByteContent.Equal(Ciphertexts, other.Ciphertexts);
+    public virtual bool Equals(CiphertextBlock? other) =>
+        other is not null && EqualityContract == other.EqualityContract && SessionId == other.SessionId && BlockIndex == other.BlockIndex
+        && FirstIndex == other.FirstIndex && Count == other.Count && Width == other.Width && ByteContent.Equal(Ciphertexts, other.Ciphertexts);
 
     public override int GetHashCode()
     {
         var hash = default(HashCode);
+        hash.Add(EqualityContract);
         hash.Add(SessionId);
         hash.Add(BlockIndex);
         hash.Add(FirstIndex);
@@ -55,10 +56,15 @@ public sealed record EncryptedBlock(Guid SessionId, int BlockIndex, int FirstInd
         return hash.ToHashCode();
     }
 
-    private bool PrintMembers(StringBuilder builder)
+    protected virtual bool PrintMembers(StringBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.Append($"SessionId = {SessionId}, BlockIndex = {BlockIndex}, FirstIndex = {FirstIndex}, Count = {Count}, Width = {Width}, ");
         ByteContent.Print(builder, nameof(Ciphertexts), Ciphertexts);
         return true;
     }
 }
+
+/// <summary>A run of the Encryptor's ciphertexts Y[k,a] (PROTOCOL.md §4), in the plan's flat ordering of encrypted operands.</summary>
+public sealed record EncryptedBlock(Guid SessionId, int BlockIndex, int FirstIndex, int Count, int Width, byte[] Ciphertexts)
+    : CiphertextBlock(SessionId, BlockIndex, FirstIndex, Count, Width, Ciphertexts);

@@ -449,7 +449,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             return;
         }
 
-        if (!CheckBlock(block.BlockIndex, plan.EncryptBlocks, block.FirstIndex, block.Count, block.Width, block.Ciphertexts, plan.EncryptBlock))
+        if (!CheckBlock(block, plan.EncryptBlocks, plan.EncryptBlock))
         {
             return;
         }
@@ -487,7 +487,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             return;
         }
 
-        if (!CheckBlock(block.BlockIndex, plan.Tiles, block.FirstIndex, block.Count, block.Width, block.Ciphertexts, plan.TileResults))
+        if (!CheckBlock(block, plan.Tiles, plan.TileResults))
         {
             return;
         }
@@ -503,8 +503,9 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     }
 
     /// <summary>Checks a received block against the plan and the credit granted; false when it aborted or was a duplicate.</summary>
-    private bool CheckBlock(int index, int blocks, int first, int count, int width, byte[] ciphertexts, Func<int, (int First, int Count)> layout)
+    private bool CheckBlock(CiphertextBlock block, int blocks, Func<int, (int First, int Count)> layout)
     {
+        var (index, first, count, width, ciphertexts) = (block.BlockIndex, block.FirstIndex, block.Count, block.Width, block.Ciphertexts);
         if (index < 0 || index >= blocks || layout(index) != (first, count) || width != publicKey.CiphertextBytes || ciphertexts.Length != count * width)
         {
             Abort(AbortReason.PlanMismatch, $"block {index} does not match the plan (first {first}, count {count}, width {width})");
