@@ -395,27 +395,27 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         switch (done.Kind)
         {
             case "encrypt":
-            {
-                var bytes = (byte[])done.Result;
-                var (first, count) = plan.EncryptBlock(done.Index);
-                SendBlock(done.Index, bytes, new EncryptedBlock(sessionId, done.Index, first, count, publicKey.CiphertextBytes, bytes), count);
-                job.Progress?.Report(new PartyProgress("encrypt", blocksSent, plan.EncryptBlocks));
-                break;
-            }
-
-            case "evaluate":
-            {
-                var bytes = (byte[])done.Result;
-                var (first, count) = plan.TileResults(done.Index);
-                SendBlock(done.Index, bytes, new ResultBlock(sessionId, done.Index, first, count, publicKey.CiphertextBytes, bytes), count);
-                job.Progress?.Report(new PartyProgress("evaluate", blocksSent, plan.Tiles));
-                if (blocksSent == plan.Tiles)
                 {
-                    CompleteStreaming();
+                    var bytes = (byte[])done.Result;
+                    var (first, count) = plan.EncryptBlock(done.Index);
+                    SendBlock(done.Index, bytes, new EncryptedBlock(sessionId, done.Index, first, count, publicKey.CiphertextBytes, bytes), count);
+                    job.Progress?.Report(new PartyProgress("encrypt", blocksSent, plan.EncryptBlocks));
+                    break;
                 }
 
-                break;
-            }
+            case "evaluate":
+                {
+                    var bytes = (byte[])done.Result;
+                    var (first, count) = plan.TileResults(done.Index);
+                    SendBlock(done.Index, bytes, new ResultBlock(sessionId, done.Index, first, count, publicKey.CiphertextBytes, bytes), count);
+                    job.Progress?.Report(new PartyProgress("evaluate", blocksSent, plan.Tiles));
+                    if (blocksSent == plan.Tiles)
+                    {
+                        CompleteStreaming();
+                    }
+
+                    break;
+                }
 
             case "decrypt":
                 blocksProcessed++;
