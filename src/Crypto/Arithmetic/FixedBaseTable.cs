@@ -65,10 +65,13 @@ public sealed class FixedBaseTable : IDisposable
         }
 
         var mask = (1UL << WindowBits) - 1;
+        Span<int> digits = stackalloc int[Windows];
         for (var i = 0; i < Windows; i++, exponent >>= WindowBits)
         {
-            context.Multiply(accumulator, Entry(i, (int)(exponent & mask)), accumulator);
+            digits[i] = (int)(exponent & mask);
         }
+
+        Walk(digits, accumulator);
     }
 
     /// <summary>destination = base^exponent, for 0 ≤ exponent &lt; 2^ExponentBits.</summary>
@@ -80,13 +83,35 @@ public sealed class FixedBaseTable : IDisposable
         }
 
         var bytes = exponent.ToByteArray(isUnsigned: true);
-        context.SetOne(destination);
+        var digits = Windows <= 256 ? stackalloc int[Windows] : new int[Windows];
         for (var i = 0; i < Windows; i++)
         {
-            context.Multiply(destination, Entry(i, Bits.Window(bytes, i * WindowBits, WindowBits)), destination);
+            digits[i] = Bits.Window(bytes, i * WindowBits, WindowBits);
         }
 
         Array.Clear(bytes);
+        context.SetOne(destination);
+        Walk(digits, destination);
+        digits.Clear();
+    }
+
+    // accumulator ·= Π entry(i, digit_i), fetching each entry's header two steps and its digits one step ahead.
+    private void Walk(ReadOnlySpan<int> digits, Residue accumulator)
+    {
+        for (var i = 0; i < digits.Length; i++)
+        {
+            if (i + 2 < digits.Length)
+            {
+                context.Prefetch(Entry(i + 2, digits[i + 2]), digits: false);
+            }
+
+            if (i + 1 < digits.Length)
+            {
+                context.Prefetch(Entry(i + 1, digits[i + 1]), digits: true);
+            }
+
+            context.Multiply(accumulator, Entry(i, digits[i]), accumulator);
+        }
     }
 
     public void Dispose()

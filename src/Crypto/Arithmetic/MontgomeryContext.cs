@@ -69,6 +69,15 @@ public abstract class MontgomeryContext : IDisposable
     /// <summary>destination = a⁻¹ mod m, for a public value a (not constant time). Throws when a is not invertible.</summary>
     public abstract void Inverse(Residue a, Residue destination);
 
+    /// <summary>
+    /// A hint that <paramref name="value"/> is about to be read: the first stage fetches its header, the second
+    /// (issued one step later) its digits. Table walks call it ahead of use to hide cache misses; the default does
+    /// nothing.
+    /// </summary>
+    public virtual void Prefetch(Residue value, bool digits)
+    {
+    }
+
     /// <summary>True when the two residues hold the same value.</summary>
     public abstract bool AreEqual(Residue a, Residue b);
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 
 namespace Duet.Crypto.Arithmetic;
@@ -127,6 +128,31 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         }
 
         Check(NativeMethods.BN_to_montgomery(target, target, montgomery, context));
+    }
+
+    // A BIGNUM starts with the pointer to its limbs (struct bignum_st { BN_ULONG *d; ... }); a prefetch never
+    // faults, so a wrong guess would only waste the hint.
+    public override unsafe void Prefetch(Residue value, bool digits)
+    {
+        if (!Sse.IsSupported || value is not NativeResidue native)
+        {
+            return;
+        }
+
+        var header = (byte*)native.Pointer;
+        if (!digits)
+        {
+            Sse.Prefetch0(header);
+            return;
+        }
+
+        var limbs = *(byte**)header;
+        for (var offset = 0; offset < ByteLength; offset += 64)
+        {
+            Sse.Prefetch0(limbs + offset);
+        }
+
+        GC.KeepAlive(value);
     }
 
     public override bool AreEqual(Residue a, Residue b) => NativeMethods.BN_cmp(Own(a), Own(b)) == 0;
