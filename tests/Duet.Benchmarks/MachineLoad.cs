@@ -46,10 +46,20 @@ internal sealed class MachineLoad
         return own < 0 || startOwnTicks < 0 ? null : (own - startOwnTicks) / TicksPerSecond;
     }
 
-    /// <summary>utime + stime + cutime + cstime of this process from /proc/self/stat.</summary>
-    private static long OwnTicks()
+    /// <summary>CPU seconds (user + system) a running process has used so far, or null once it is gone.</summary>
+    public static double? CpuSeconds(int processId)
     {
-        var fields = ReadFirstLine("/proc/self/stat");
+        var ticks = ProcessTicks($"/proc/{processId}/stat", withChildren: false);
+        return ticks < 0 ? null : ticks / TicksPerSecond;
+    }
+
+    /// <summary>utime + stime + cutime + cstime of this process from /proc/self/stat.</summary>
+    private static long OwnTicks() => ProcessTicks("/proc/self/stat", withChildren: true);
+
+    /// <summary>utime + stime, and with <paramref name="withChildren"/> cutime + cstime, from a /proc/PID/stat file.</summary>
+    private static long ProcessTicks(string statPath, bool withChildren)
+    {
+        var fields = ReadFirstLine(statPath);
         var end = fields?.LastIndexOf(')') ?? -1;
         if (fields is null || end < 0)
         {
@@ -58,7 +68,8 @@ internal sealed class MachineLoad
 
         // Fields after the command name start at field 3 (state); utime is field 14.
         var rest = fields[(end + 2)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return rest.Length < 15 ? -1 : rest[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
+        var count = withChildren ? 4 : 2;
+        return rest.Length < 11 + count ? -1 : rest[11..(11 + count)].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
     }
 
     /// <summary>Non-idle jiffies of all CPUs: user, nice, system, irq, softirq, steal.</summary>

@@ -9,7 +9,9 @@ internal static class Program
           kernel      [--rows 2000] [--inner 100] [--cols 10] [--key-bits 2048] [--input-bits 32]
                       [--baseline-rows R] [--repeat 2] [--seed 1] [--json FILE] [--backend native|managed] [--phases]
           micro       BenchmarkDotNet: Montgomery multiply and 64-bit power, native vs managed
-          e2e         end-to-end over the actor runtime (not built yet)
+          e2e         [--rows 10000] [--inner 100] [--cols 10] [--key-bits 2048] [--input-bits 32] [--baseline-rows R]
+                      [--seed 1] [--keep DIR] [--json FILE] [--backend native|managed]
+                      two `duet party` processes on loopback against the textbook baseline
         """;
 
     private static int Main(string[] args)
@@ -28,9 +30,7 @@ internal static class Program
                 "primitives" => PrimitivesCommand.Run(new CommandOptions(command, rest, PrimitivesCommand.ValueOptions)),
                 "kernel" => KernelCommand.Run(new CommandOptions(command, rest, KernelCommand.ValueOptions, KernelCommand.FlagOptions)),
                 "micro" => MicroCommand.Run(new CommandOptions(command, rest, [])),
-
-                // The end-to-end benchmark (two parties over the actor runtime) plugs in here.
-                "e2e" => NotBuilt(command),
+                "e2e" => E2eCommand.Run(new CommandOptions(command, rest, E2eCommand.ValueOptions)),
                 _ => throw new UsageException($"unknown command '{command}'.\n{Usage}"),
             };
         }
@@ -39,11 +39,5 @@ internal static class Program
             Console.Error.WriteLine(e.Message);
             return 2;
         }
-    }
-
-    private static int NotBuilt(string command)
-    {
-        Console.WriteLine($"{command}: not built yet");
-        return 2;
     }
 }

@@ -33,6 +33,13 @@ internal static class Report
 
     public static string Format(double value) => Round(value).ToString("#,0.###", CultureInfo.InvariantCulture);
 
+    public static string Format(double? value) => value is { } v ? Format(v) : "unknown";
+
+    /// <summary>Cores used by other processes (<see cref="MachineLoad.OtherCores"/>), to two digits.</summary>
+    public static string FormatLoad(double? cores) => cores is { } c ? Format(Round(c, 2)) : "unknown";
+
+    public static JsonNode? RoundLoad(double? cores) => cores is { } c ? Round(c, 2) : null;
+
     public static void WriteJson(string? path, JsonObject json)
     {
         ArgumentNullException.ThrowIfNull(json);

@@ -1,0 +1,316 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Numerics;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Benchmarks;
+
+/// <summary>
+/// `e2e`: two real `duet party` processes (Release build) on loopback multiply random X (party A, left) by W (party B,
+/// right) with integer shares; the shares are checked exactly against X·W, and the wall time is compared with the
+/// textbook per-element protocol (<see cref="TextbookBaseline"/>) run in this process on the same backend.
+/// </summary>
+internal static partial class E2eCommand
+{
+    public static readonly string[] ValueOptions =
+        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", BackendChoice.Option];
+
+    private const string Dotnet = "dotnet";
+    private const string DuetDll = "src/Host/bin/Release/net10.0/duet.dll";
+    private const double Mebibyte = 1 << 20;
+    private const int StderrTail = 20;
+
+    public static int Run(CommandOptions options)
+    {
+        var backend = BackendChoice.Apply(options); // sets DUET_ARITHMETIC, which the parties inherit
+        var rows = options.Int("rows", 10_000, 1);
+        var inner = options.Int("inner", 100, 1);
+        var columns = options.Int("cols", 10, 1);
+        var keyBits = Report.KeyBits(options);
+        var inputBits = options.Int("input-bits", 32, 1);
+        if (inputBits > FixedPoint.MaxInputBits)
+        {
+            throw new UsageException($"--input-bits must be at most {FixedPoint.MaxInputBits}; got {inputBits}.");
+        }
+
+        var baselineRows = KernelCommand.BaselineRows(options, rows, inner, columns);
+        var seed = options.Int("seed", 1);
+        var keep = options.String("keep");
+        var directory = keep is null ? Directory.CreateTempSubdirectory("duet-e2e-").FullName : Directory.CreateDirectory(keep).FullName;
+        try
+        {
+            var duet = BuildDuet(RepositoryRoot());
+            var random = new Random(seed);
+            var x = KernelCommand.RandomMatrix(random, rows, inner, inputBits);
+            var w = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
+            Console.WriteLine($"e2e: X {rows}x{inner} (a, left) · W {inner}x{columns} (b, right), |entries| < 2^{inputBits}, {keyBits}-bit key, {backend} backend, {Environment.ProcessorCount} cores, files in {directory}");
+
+            var session = RunParties(duet, directory, x, w, keyBits, inputBits);
+            var (e, v) = session.A.Summary.IsEncryptor ? (session.A, session.B) : (session.B, session.A);
+            var verified = Verify(directory, x, w);
+            PrintParties(session, verified);
+
+            var plan = PackingPlan.Create(rows, inner, columns, inputBits, inputBits, keyBits);
+            using var key = KeyGenerator.Generate(keyBits);
+
+            // Warm-up as in `kernel`: JIT, and the key's lazily built CRT halves and randomiser tables, kept out of the baseline.
+            var warmRows = Math.Min(rows, 2);
+            ReferenceProtocol.Run(new Matrix<long>(warmRows, inner, x.Data[..(warmRows * inner)]), w, new ProtocolParameters(inputBits, inputBits, keyBits), key, OperandSide.Right, parallelism: 0);
+            var textbook = RunBaseline(x, w, plan, key, baselineRows, RandomiserMode.Classic);
+            Console.WriteLine("  per-element reference with the DJN randomiser:");
+            var djn = RunBaseline(x, w, plan, key, baselineRows, RandomiserMode.Djn);
+            var baselineVerified = textbook.Verified && djn.Verified;
+            var speedup = textbook.Seconds / session.WallSeconds;
+            Console.WriteLine($"  wall {Report.Format(session.WallSeconds)} s, baseline {Report.Format(textbook.Seconds)} s (ran {baselineRows} of {rows} rows), speedup {Report.Format(speedup)}x"
+                + $" (vs DJN per-element {Report.Format(djn.Seconds / session.WallSeconds)}x), verified: {verified}");
+
+            var json = new JsonObject
+            {
+                ["rows"] = rows,
+                ["inner"] = inner,
+                ["cols"] = columns,
+                ["key_bits"] = keyBits,
+                ["input_bits"] = inputBits,
+                ["wall_s"] = Report.Round(session.WallSeconds),
+                ["baseline_s"] = Report.Round(textbook.Seconds),
+                ["speedup"] = Report.Round(speedup),
+                ["verified"] = verified,
+                ["bytes_e_to_v"] = e.Summary.BytesSent,
+                ["bytes_v_to_e"] = v.Summary.BytesSent,
+                ["peak_rss_mb_e"] = Report.Round(e.PeakResidentBytes / Mebibyte),
+                ["peak_rss_mb_v"] = Report.Round(v.PeakResidentBytes / Mebibyte),
+                ["encryptor"] = e.Side,
+                ["baseline_rows"] = baselineRows,
+                ["baseline_scaled"] = baselineRows < rows,
+                ["baseline_verified"] = baselineVerified,
+                ["baseline"] = "textbook: W and masks encrypted as (1 + m·n)·r^n with a full-size r^n, c^x per term, CRT decryption",
+                ["baseline_djn_s"] = Report.Round(djn.Seconds),
+                ["speedup_vs_djn_per_element"] = Report.Round(djn.Seconds / session.WallSeconds),
+                ["backend"] = backend,
+                ["cores"] = Environment.ProcessorCount,
+                ["plan"] = plan.ToString(),
+                ["party_s_e"] = Report.Round(e.Summary.Seconds),
+                ["party_s_v"] = Report.Round(v.Summary.Seconds),
+                ["cpu_s_e"] = Report.Round(e.CpuSeconds),
+                ["cpu_s_v"] = Report.Round(v.CpuSeconds),
+                ["progress_seen_s_e"] = PhasesJson(e.Phases),
+                ["progress_seen_s_v"] = PhasesJson(v.Phases),
+                ["other_load_cores"] = Report.RoundLoad(session.OtherCores),
+                ["baseline_setup_s"] = Report.Round(textbook.SetupSeconds),
+                ["baseline_chunks"] = new JsonArray([.. textbook.Chunks.Select(c => (JsonNode?)new JsonObject
+                {
+                    ["rows"] = c.Rows,
+                    ["seconds"] = Report.Round(c.Seconds),
+                    ["other_load_cores"] = Report.RoundLoad(c.OtherCores),
+                })]),
+                ["method"] = "wall_s: launch of both `dotnet duet.dll party` processes (Release) to both exiting 0, loopback, integer shares, "
+                    + "a fresh key per run (duet.session.key-bits); bytes: payload bytes as the party summaries print them (to 0.1 kB, 0.1 MB or 0.01 GB); "
+                    + "peak_rss_mb: max VmHWM sampled every 100 ms, MiB; cpu_s: user+system at the last sample; "
+                    + "progress_seen_s: first and last stderr progress line of each phase (printed at most every 2 s); "
+                    + "baseline: per-element protocol in this process after a warm-up, W encrypted, setup + best of the row chunks per row × rows",
+                ["seed"] = seed,
+            };
+            Report.WriteJson(options.String("json"), json);
+            return verified && baselineVerified ? 0 : 1;
+        }
+        catch (BenchmarkFailure failure)
+        {
+            Console.Error.WriteLine($"e2e: {failure.Message}");
+            return 1;
+        }
+        finally
+        {
+            if (keep is null)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The per-element protocol on <paramref name="baselineRows"/> rows, scaled to all rows.</summary>
+    private static BaselineRun RunBaseline(Matrix<long> x, Matrix<long> w, PackingPlan plan, PaillierPrivateKey key, int baselineRows, RandomiserMode randomiser)
+    {
+        using var baseline = new TextbookBaseline(x, w, plan.ProductBits, plan.Sigma, key, Environment.ProcessorCount, randomiser);
+        var chunks = baseline.RunChunks(baselineRows, KernelCommand.BaselineChunks);
+        var seconds = baseline.Estimate(chunks, x.Rows);
+        Console.WriteLine($"  {randomiser} baseline: {Report.Format(baseline.SetupSeconds)} s to encrypt and invert W + best chunk per row × {x.Rows} rows = {Report.Format(seconds)} s");
+        return new BaselineRun(seconds, baseline.SetupSeconds, chunks, chunks.All(c => c.Mismatches == 0));
+    }
+
+    /// <summary>Writes the inputs and the key size, starts A (listens) and B (calls), and waits until both have exited.</summary>
+    private static Session RunParties(string duet, string directory, Matrix<long> x, Matrix<long> w, int keyBits, int inputBits)
+    {
+        // The key size has no option of its own; a one-line configuration sets it for whichever party encrypts.
+        var config = Path.Combine(directory, "e2e.hocon");
+        File.WriteAllText(config, $"duet.session.key-bits = {keyBits}\n");
+        NpyFile.Write(Path.Combine(directory, "x.npy"), x);
+        NpyFile.Write(Path.Combine(directory, "w.npy"), w);
+        var address = $"127.0.0.1:{FreePort()}";
+        string[] common = ["--config", config, "--share", "integer", "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
+
+        var load = MachineLoad.Start();
+        var clock = Stopwatch.StartNew();
+        using var a = PartyProcess.Start("a", Dotnet, [duet, "party", "--side", "left", "--listen", address, "--input", Path.Combine(directory, "x.npy"), "--output", Path.Combine(directory, "share-a.csv"), "--name", "a", .. common], clock);
+        using var b = PartyProcess.Start("b", Dotnet, [duet, "party", "--side", "right", "--peer", address, "--input", Path.Combine(directory, "w.npy"), "--output", Path.Combine(directory, "share-b.csv"), "--name", "b", .. common], clock);
+        Task<int>[] waits = [a.WaitAsync(), b.WaitAsync()];
+        if (Task.WhenAny(waits).GetAwaiter().GetResult().Result != 0)
+        {
+            // One party failed: the other would only wait for its session timeout.
+            a.Kill();
+            b.Kill();
+        }
+
+        Task.WaitAll(waits);
+        var wall = clock.Elapsed.TotalSeconds;
+        var others = load.OtherCores();
+
+        var parties = new List<PartyRun>();
+        foreach (var (party, side, exit) in new[] { (a, "left", waits[0].Result), (b, "right", waits[1].Result) })
+        {
+            File.WriteAllLines(Path.Combine(directory, $"{party.Name}.stdout"), party.Output);
+            File.WriteAllLines(Path.Combine(directory, $"{party.Name}.stderr"), party.Errors);
+            if (exit != 0)
+            {
+                var tail = string.Join("\n", party.Errors.TakeLast(StderrTail).Select(l => "    " + l));
+                throw new BenchmarkFailure($"party {party.Name} exited with {exit}; last lines of its stderr:\n{tail}");
+            }
+
+            var summary = party.Output.Select(ParseSummary).LastOrDefault(s => s is not null)
+                ?? throw new BenchmarkFailure($"party {party.Name} printed no summary line; stdout:\n{string.Join("\n", party.Output)}");
+            parties.Add(new PartyRun(party.Name, side, summary, party.PeakResidentBytes, party.CpuSeconds, party.Phases));
+        }
+
+        return new Session(parties[0], parties[1], wall, others);
+    }
+
+    /// <summary>Adds the two share files and compares the sum with the exact X·W.</summary>
+    private static bool Verify(string directory, Matrix<long> x, Matrix<long> w)
+    {
+        var expected = Shares.Product(x, w);
+        var a = ReadShare(Path.Combine(directory, "share-a.csv"), expected.Rows, expected.Columns);
+        var b = ReadShare(Path.Combine(directory, "share-b.csv"), expected.Rows, expected.Columns);
+        return Shares.Reconstruct(a, b, ShareDomain.Integer).Data.SequenceEqual(expected.Data);
+    }
+
+    private static Matrix<BigInteger> ReadShare(string path, int rows, int columns)
+    {
+        var lines = File.ReadAllLines(path);
+        var data = lines.SelectMany(l => l.Split(',')).Select(v => BigInteger.Parse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)).ToArray();
+        return lines.Length == rows && data.Length == (long)rows * columns
+            ? new Matrix<BigInteger>(rows, columns, data)
+            : throw new BenchmarkFailure($"{path}: expected a {rows}x{columns} share, got {lines.Length} lines and {data.Length} entries");
+    }
+
+    private static void PrintParties(Session session, bool verified)
+    {
+        Console.WriteLine($"  {"party",-6}{"side",-7}{"role",-11}{"party_s",9}{"cpu_s",9}{"peak_rss_MiB",14}{"sent_B",14}{"received_B",14}");
+        foreach (var p in new[] { session.A, session.B })
+        {
+            Console.WriteLine($"  {p.Name,-6}{p.Side,-7}{(p.Summary.IsEncryptor ? "encryptor" : "evaluator"),-11}{Report.Format(p.Summary.Seconds),9}{Report.Format(p.CpuSeconds),9}"
+                + $"{Report.Format(p.PeakResidentBytes / Mebibyte),14}{p.Summary.BytesSent,14:N0}{p.Summary.BytesReceived,14:N0}");
+            Console.WriteLine($"        progress seen (s from launch): {string.Join(", ", p.Phases.Select(f => $"{f.Key} {Report.Format(f.Value.First)}–{Report.Format(f.Value.Last)}"))}");
+        }
+
+        Console.WriteLine($"  wall {Report.Format(session.WallSeconds)} s (others used {Report.FormatLoad(session.OtherCores)} cores), shares verified: {verified}");
+    }
+
+    private static JsonObject PhasesJson(IReadOnlyDictionary<string, (double First, double Last)> phases) =>
+        new(phases.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)new JsonArray(Report.Round(p.Value.First), Report.Round(p.Value.Last)))));
+
+    /// <summary>"b: encryptor, right operand 100x10, product 10000x10 (integer shares), 1.23 s, sent 1.2 MB, received 3.4 MB; share -> ..."</summary>
+    private static PartySummary? ParseSummary(string line)
+    {
+        var match = SummaryLine().Match(line);
+        return match.Success
+            ? new PartySummary(match.Groups["role"].Value == "encryptor", Seconds(match.Groups["time"].Value), Bytes(match.Groups["sent"].Value), Bytes(match.Groups["received"].Value))
+            : null;
+    }
+
+    /// <summary>Inverse of the host's Units.Duration: "850 ms", "12.3 s", "4 min 05 s".</summary>
+    private static double Seconds(string text)
+    {
+        var parts = text.Split(' ');
+        return parts switch
+        {
+            [var ms, "ms"] => double.Parse(ms, CultureInfo.InvariantCulture) / 1000,
+            [var s, "s"] => double.Parse(s, CultureInfo.InvariantCulture),
+            [var min, "min", var s, "s"] => (double.Parse(min, CultureInfo.InvariantCulture) * 60) + double.Parse(s, CultureInfo.InvariantCulture),
+            _ => throw new BenchmarkFailure($"unreadable duration '{text}' in a party summary"),
+        };
+    }
+
+    /// <summary>Inverse of the host's Units.Bytes ("123 B", "4.5 kB", "6.7 MB", "1.23 GB"), as precise as it prints.</summary>
+    private static long Bytes(string text)
+    {
+        var parts = text.Split(' ');
+        var scale = parts[1] switch { "B" => 1, "kB" => 1e3, "MB" => 1e6, _ => 1e9 };
+        return (long)Math.Round(double.Parse(parts[0], CultureInfo.InvariantCulture) * scale);
+    }
+
+    /// <summary>Builds `duet` in Release once and returns the path of its dll.</summary>
+    private static string BuildDuet(string repository)
+    {
+        Console.WriteLine("e2e: dotnet build -c Release src/Host");
+        var info = new ProcessStartInfo(Dotnet, ["build", "-c", "Release", "src/Host", "-nologo", "-v", "quiet"])
+        {
+            WorkingDirectory = repository,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var build = Process.Start(info) ?? throw new BenchmarkFailure("could not start dotnet build");
+        var errors = build.StandardError.ReadToEndAsync();
+        var output = build.StandardOutput.ReadToEnd();
+        build.WaitForExit();
+        if (build.ExitCode != 0)
+        {
+            throw new BenchmarkFailure($"dotnet build -c Release src/Host failed ({build.ExitCode}):\n{output}{errors.Result}");
+        }
+
+        var dll = Path.Combine(repository, DuetDll);
+        return File.Exists(dll) ? dll : throw new BenchmarkFailure($"{dll} not found after the build");
+    }
+
+    /// <summary>The folder holding Actors.sln, above this program's base directory.</summary>
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Actors.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new BenchmarkFailure($"no Actors.sln above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>A loopback port that was free a moment ago (party A binds it right after).</summary>
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [GeneratedRegex(@"^\S+: (?<role>encryptor|evaluator), .*, (?<time>\d+ ms|[\d.]+ s|\d+ min \d+ s), sent (?<sent>[\d.]+ [kMG]?B), received (?<received>[\d.]+ [kMG]?B);")]
+    private static partial Regex SummaryLine();
+
+    private sealed record PartySummary(bool IsEncryptor, double Seconds, long BytesSent, long BytesReceived);
+
+    private sealed record PartyRun(string Name, string Side, PartySummary Summary, long PeakResidentBytes, double CpuSeconds, IReadOnlyDictionary<string, (double First, double Last)> Phases);
+
+    private sealed record BaselineRun(double Seconds, double SetupSeconds, IReadOnlyList<BaselineChunk> Chunks, bool Verified);
+
+    private sealed record Session(PartyRun A, PartyRun B, double WallSeconds, double? OtherCores);
+
+    /// <summary>The benchmark could not measure: a build or a party failed, or an output is unreadable. Exit code 1.</summary>
+    private sealed class BenchmarkFailure(string message) : Exception(message);
+}
