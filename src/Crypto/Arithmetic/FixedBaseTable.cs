@@ -8,6 +8,9 @@ namespace Duet.Crypto.Arithmetic;
 /// </summary>
 public sealed class FixedBaseTable : IDisposable
 {
+    // Products ahead at which an entry's digits are fetched (its header twice as far ahead).
+    private const int PrefetchDistance = 2;
+
     private readonly MontgomeryContext context;
     private readonly Residue[] entries;
     private readonly Residue one;
@@ -95,19 +98,19 @@ public sealed class FixedBaseTable : IDisposable
         digits.Clear();
     }
 
-    // accumulator ·= Π entry(i, digit_i), fetching each entry's header two steps and its digits one step ahead.
+    // accumulator ·= Π entry(i, digit_i), fetching each entry's header and digits a few products ahead.
     private void Walk(ReadOnlySpan<int> digits, Residue accumulator)
     {
         for (var i = 0; i < digits.Length; i++)
         {
-            if (i + 2 < digits.Length)
+            if (i + (2 * PrefetchDistance) < digits.Length)
             {
-                context.Prefetch(Entry(i + 2, digits[i + 2]), digits: false);
+                context.Prefetch(Entry(i + (2 * PrefetchDistance), digits[i + (2 * PrefetchDistance)]), digits: false);
             }
 
-            if (i + 1 < digits.Length)
+            if (i + PrefetchDistance < digits.Length)
             {
-                context.Prefetch(Entry(i + 1, digits[i + 1]), digits: true);
+                context.Prefetch(Entry(i + PrefetchDistance, digits[i + PrefetchDistance]), digits: true);
             }
 
             context.Multiply(accumulator, Entry(i, digits[i]), accumulator);
