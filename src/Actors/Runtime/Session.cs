@@ -54,7 +54,6 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     // What we sent and received, for Done and duplicates: one SHA-256 per block, in block order.
     private byte[]?[] sentDigests = [];
     private byte[]?[] receivedDigests = [];
-    private int blocksReceived;
     private int blocksProcessed;
     private long ciphertextsSent;
     private long ciphertextsReceived;
@@ -189,22 +188,20 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         share = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         handshakeAt = clock.Elapsed;
         log.Info("session {0}: {1} encrypts; plan {2}", sessionId, agreement.Encryptor, plan);
-        if (IsEncryptor)
+        Become(Keying);
+        if (!IsEncryptor)
         {
-            Become(Keying);
-            if (settings.Key is not null)
-            {
-                Self.Tell(new KeyReady(settings.Key));
-            }
-            else
-            {
-                var bits = mine.KeyBits;
-                Task.Run(() => new KeyReady(KeyGenerator.Generate(bits))).PipeTo(Self, failure: e => new WorkFailed("keygen", 0, MaxAttempts, e));
-            }
+            return;
+        }
+
+        if (settings.Key is not null)
+        {
+            Self.Tell(new KeyReady(settings.Key));
         }
         else
         {
-            Become(Keying);
+            var bits = mine.KeyBits;
+            Task.Run(() => new KeyReady(KeyGenerator.Generate(bits))).PipeTo(Self, failure: e => new WorkFailed("keygen", 0, MaxAttempts, e));
         }
     }
 
@@ -227,7 +224,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
             var n = publicKey.N.ToByteArray(isUnsigned: true, isBigEndian: true);
             var hs = publicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
-            SendToPeer(new PublicKeyMessage(sessionId, n, hs), n.Length + hs.Length, 0);
+            SendToPeer(new PublicKeyMessage(sessionId, n, hs), n.Length + hs.Length);
             StartStreaming(plan.EncryptBlocks, plan.Tiles);
         });
         Receive<PublicKeyMessage>(key =>
@@ -438,7 +435,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         ciphertextsSent += count;
         var acknowledged = Math.Max(0, grantedByPeer - settings.Window);
         maxInFlight = Math.Max(maxInFlight, blocksSent - acknowledged);
-        SendToPeer(message, bytes.Length, 0);
+        SendToPeer(message, bytes.Length);
     }
 
     private void OnEncryptedBlock(EncryptedBlock block)
@@ -532,7 +529,6 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         }
 
         receivedDigests[index] = digest;
-        blocksReceived++;
         ciphertextsReceived += count;
         bytesReceived += ciphertexts.Length;
         return true;
@@ -546,7 +542,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         if (granted > grantedToPeer)
         {
             grantedToPeer = granted;
-            SendToPeer(new Credit(sessionId, granted), 0, 0);
+            SendToPeer(new Credit(sessionId, granted), 0);
         }
     }
 
@@ -569,7 +565,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             {
                 var rows = Math.Min(rowsPerChunk, finalShare.Rows - row);
                 var values = SignedIntegerCodec.Encode(finalShare.Data.AsSpan(row * finalShare.Columns, rows * finalShare.Columns));
-                SendToPeer(new RevealedShare(sessionId, row, rows, finalShare.Columns, values), values.Length, 0);
+                SendToPeer(new RevealedShare(sessionId, row, rows, finalShare.Columns, values), values.Length);
             }
         }
 
@@ -659,7 +655,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         }
 
         doneSent = true;
-        SendToPeer(new Done(sessionId, ciphertextsReceived, Transcript(receivedDigests)), 0, 0);
+        SendToPeer(new Done(sessionId, ciphertextsReceived, Transcript(receivedDigests)), 0);
         TryFinish();
     }
 
@@ -774,9 +770,9 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         return false;
     }
 
-    private void SendToPeer(IProtocolMessage message, long payload, int unused)
+    /// <summary>Sends to the peer's session, counting the payload bytes (ciphertexts, key, share values).</summary>
+    private void SendToPeer(IProtocolMessage message, long payload)
     {
-        _ = unused;
         bytesSent += payload;
         peer.Tell(message, Self);
     }
