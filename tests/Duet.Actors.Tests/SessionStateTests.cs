@@ -157,3 +157,43 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         return Assert.IsType<SessionAbortedException>(error.InnerException).Reason;
     }
 }
+
+public sealed class HandshakeTests
+{
+    private static readonly Guid Id = Guid.NewGuid();
+
+    private static Hello Left => new(Id, 1, OperandSide.Left, 4, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 2048, 40, RolePreference.Auto, "a");
+
+    private static Hello Right => Left with { Side = OperandSide.Right, Rows = 3, Columns = 2, PartyName = "b" };
+
+    [Fact]
+    public void AgreesOnTheSmallerMatrixAndOnePlan()
+    {
+        var fromLeft = Handshake.Agree(Left, Right, 1);
+        var fromRight = Handshake.Agree(Right, Left, 1);
+        Assert.Equal(OperandSide.Right, fromLeft.Encryptor);
+        Assert.Equal(fromLeft.Plan, fromRight.Plan);
+    }
+
+    [Theory]
+    [InlineData(0, 3, 0, 2048)]
+    [InlineData(1 << 25, 3, 0, 2048)]
+    [InlineData(4, 3, 16, 2048)]
+    [InlineData(4, 3, -1, 2048)]
+    [InlineData(4, 3, 0, 100_000)]
+    public void InvalidHellosAreIncompatible(int rows, int columns, int fractionBits, int keyBits)
+    {
+        var bad = Left with { Rows = rows, Columns = columns, FractionBits = fractionBits, KeyBits = keyBits };
+        var error = Assert.Throws<HandshakeException>(() => Handshake.Agree(Right, bad, 1));
+        Assert.Equal(AbortReason.Incompatible, error.Reason);
+        Assert.Contains("a's hello is invalid", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AProductTooLargeForOneSessionIsRefused()
+    {
+        var tall = Left with { Rows = 1 << 24, Columns = 3 };
+        var wide = Right with { Columns = 1 << 5 };
+        Assert.Equal(AbortReason.Incompatible, Assert.Throws<HandshakeException>(() => Handshake.Agree(tall, wide, 1)).Reason);
+    }
+}

@@ -28,6 +28,8 @@ public static class Handshake
             throw new HandshakeException(AbortReason.Incompatible, $"protocol versions differ: {mine.ProtocolVersion} and {theirs.ProtocolVersion}.");
         }
 
+        CheckOwn(mine);
+        CheckOwn(theirs);
         if (mine.Side == theirs.Side)
         {
             throw new HandshakeException(AbortReason.Incompatible, $"both parties hold the {mine.Side.ToString().ToLowerInvariant()} operand.");
@@ -47,6 +49,11 @@ public static class Handshake
             throw new HandshakeException(AbortReason.Incompatible, "the bit bounds are too wide for ring64 shares.");
         }
 
+        if ((long)left.Rows * right.Columns > MaxProductEntries)
+        {
+            throw new HandshakeException(AbortReason.Incompatible, $"a {left.Rows}x{right.Columns} product exceeds the {MaxProductEntries} entries one session holds.");
+        }
+
         var encryptor = ChooseEncryptor(left, right);
         var e = encryptor == OperandSide.Left ? left : right;
         var v = encryptor == OperandSide.Left ? right : left;
@@ -63,6 +70,35 @@ public static class Handshake
         catch (Crypto.Encoding.EncodingException error)
         {
             throw new HandshakeException(AbortReason.Incompatible, error.Message);
+        }
+    }
+
+    /// <summary>Largest dimension a hello may announce.</summary>
+    public const int MaxDimension = 1 << 24;
+
+    /// <summary>Largest product one session computes: each party holds a share of every entry in memory.</summary>
+    public const long MaxProductEntries = 1L << 28;
+
+    /// <summary>The checks of a hello on its own (PROTOCOL.md §9): shapes, fraction bits and key size in range.</summary>
+    private static void CheckOwn(Hello hello)
+    {
+        string? problem = null;
+        if (hello.Rows is < 1 or > MaxDimension || hello.Columns is < 1 or > MaxDimension)
+        {
+            problem = $"a {hello.Rows}x{hello.Columns} matrix is outside 1..{MaxDimension} per dimension";
+        }
+        else if (hello.FractionBits < 0 || hello.FractionBits >= hello.InputBits)
+        {
+            problem = $"fraction bits {hello.FractionBits} are outside [0, input bits {hello.InputBits})";
+        }
+        else if (hello.KeyBits is < 256 or > 16384)
+        {
+            problem = $"a {hello.KeyBits}-bit key is outside 256..16384 bits";
+        }
+
+        if (problem is not null)
+        {
+            throw new HandshakeException(AbortReason.Incompatible, $"{hello.PartyName}'s hello is invalid: {problem}.");
         }
     }
 
