@@ -89,6 +89,23 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
         Assert.True(remote.RaisedByPeer);
     }
 
+    [Fact]
+    public async Task AFaultInsideTheSessionEndsItOnBothSidesAsInternal()
+    {
+        var left = TwoParties.Random(random, 8, 3, 16);
+        var right = TwoParties.Random(random, 3, 2, 16);
+        var port = TwoParties.FreePort();
+        var evaluator = DuetParty.RunAsync(TwoParties.Settings(OperandSide.Left, keys.Left), left, new PartyEndpoint("127.0.0.1", port));
+        var encryptor = DuetParty.RunAsync(
+            TwoParties.Settings(OperandSide.Right, keys.Right) with { TamperOutgoing = (_, _) => throw new InvalidOperationException("boom") },
+            right, new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}"));
+        var local = await Assert.ThrowsAsync<SessionAbortedException>(() => encryptor);
+        var remote = await Assert.ThrowsAsync<SessionAbortedException>(() => evaluator);
+        Assert.Equal((AbortReason.Internal, false), (local.Reason, local.RaisedByPeer));
+        Assert.Equal((AbortReason.Internal, true), (remote.Reason, remote.RaisedByPeer));
+        Assert.Contains("boom", local.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(4, RolePreference.Auto, RolePreference.Auto, ShareDomain.Ring64, AbortReason.Incompatible)]
     [InlineData(3, RolePreference.Encryptor, RolePreference.Encryptor, ShareDomain.Ring64, AbortReason.RoleConflict)]

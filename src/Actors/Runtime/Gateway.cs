@@ -52,6 +52,10 @@ internal sealed class Gateway : ReceiveActor
         });
     }
 
+    // A session that throws is a bug, not a transient fault: stop it (it reports Internal to both sides) rather
+    // than restart it with its state lost.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
     private void ForwardOrDrop(IProtocolMessage message)
     {
         if (session is not null && message.SessionId == sessionId)

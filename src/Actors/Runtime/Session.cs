@@ -142,6 +142,20 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         }
     }
 
+    // A handler that throws is a bug: end the session on both sides with reason Internal instead of crashing.
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception error) when (!finished)
+        {
+            Abort(AbortReason.Internal, $"{error.GetType().Name} while handling {message.GetType().Name}: {error.Message}");
+            return true;
+        }
+    }
+
     // ---- Handshake -------------------------------------------------------------------------------------------
 
     private void Handshaking()
