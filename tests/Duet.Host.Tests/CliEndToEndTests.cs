@@ -60,6 +60,9 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.True(outcomeB.Code == 0, outcomeB.ToString());
         Assert.StartsWith("a: evaluator", outcomeA.OutLines[^1], StringComparison.Ordinal);
         Assert.StartsWith("b: encryptor", outcomeB.OutLines[^1], StringComparison.Ordinal);
+
+        // 32-bit bounds and k = 4 allow |P| up to 2^66: each party is told that ring64 is exact only below 2^63.
+        Assert.Contains(outcomeA.OutLines, line => line.StartsWith("a: note:", StringComparison.Ordinal) && line.Contains("2^66", StringComparison.Ordinal));
         var expected = Shares.Product(x, y);
         Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("a.product.npy")).Data);
         Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("b.product.csv")).Data);

@@ -109,6 +109,14 @@ internal static class PartyCommand
         }
 
         var s = result.Statistics;
+
+        // The summary stays the last line; a note about ring64's exact range comes before it.
+        if (result.Domain == ShareDomain.Ring64 && s.Plan.ProductBits > 63)
+        {
+            console.Out.WriteLine(Units.Invariant(
+                $"{settings.Name}: note: the declared bounds allow |P| up to 2^{s.Plan.ProductBits}; ring64 shares give P exactly only where |P| < 2^63 (--share integer is exact everywhere)"));
+        }
+
         console.Out.WriteLine(Units.Invariant(
             $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
         return ExitCodes.Success;
