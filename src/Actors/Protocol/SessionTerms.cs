@@ -58,3 +58,16 @@ public enum AbortReason
 
     Internal = 11,
 }
+
+/// <summary>What a reveal choice means for one operand side.</summary>
+public static class RevealExtensions
+{
+    /// <summary>True when the product is revealed to the party holding this operand side.</summary>
+    public static bool ReachesSide(this Reveal reveal, Duet.Crypto.MatMul.OperandSide side) => reveal switch
+    {
+        Reveal.Both => true,
+        Reveal.ToLeft => side == Duet.Crypto.MatMul.OperandSide.Left,
+        Reveal.ToRight => side == Duet.Crypto.MatMul.OperandSide.Right,
+        _ => false,
+    };
+}

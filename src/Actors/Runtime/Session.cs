@@ -597,13 +597,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
     private OperandSide PeerSide => settings.Side == OperandSide.Left ? OperandSide.Right : OperandSide.Left;
 
-    private bool RevealsTo(OperandSide side) => settings.Reveal switch
-    {
-        Reveal.Both => true,
-        Reveal.ToLeft => side == OperandSide.Left,
-        Reveal.ToRight => side == OperandSide.Right,
-        _ => false,
-    };
+    private bool RevealsTo(OperandSide side) => settings.Reveal.ReachesSide(side);
 
     private void OnRevealedShare(RevealedShare revealed)
     {

@@ -203,7 +203,7 @@ internal static class DemoCommand
         foreach (var (result, side) in new[] { (leftResult, OperandSide.Left), (rightResult, OperandSide.Right) })
         {
             var name = Units.Words(side);
-            if (Outputs.RevealsTo(options.Reveal, side) && result.Product is null)
+            if (options.Reveal.ReachesSide(side) && result.Product is null)
             {
                 return (false, $"NOT verified: the product was to be revealed to {name}, which did not receive it");
             }

@@ -43,15 +43,6 @@ internal static class Outputs
         }
     }
 
-    /// <summary>True when the product is revealed to the party holding <paramref name="side"/>.</summary>
-    public static bool RevealsTo(Reveal reveal, OperandSide side) => reveal switch
-    {
-        Reveal.Both => true,
-        Reveal.ToLeft => side == OperandSide.Left,
-        Reveal.ToRight => side == OperandSide.Right,
-        _ => false,
-    };
-
     /// <summary>The default product file beside a share file: share.npy → share.product.npy.</summary>
     public static string ProductPathBeside(string sharePath) =>
         Path.Combine(Path.GetDirectoryName(sharePath) ?? string.Empty, $"{Path.GetFileNameWithoutExtension(sharePath)}.product{Path.GetExtension(sharePath)}");

@@ -78,7 +78,7 @@ internal static class PartyCommand
         var endpoint = Endpoint(file, options);
         Outputs.CheckShare(options.Output, settings.Domain, "--output");
         var productPath = options.Product ?? Outputs.ProductPathBeside(options.Output);
-        if (Outputs.RevealsTo(settings.Reveal, settings.Side))
+        if (settings.Reveal.ReachesSide(settings.Side))
         {
             Outputs.Check(productPath, "--product");
         }
