@@ -1,58 +1,79 @@
 using Akka.Configuration;
 using Duet.Actors.Protocol;
+using Duet.Actors.Tiles;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
 
 namespace Duet.Actors;
 
-/// <summary>Everything one party decides for a run, read once from HOCON (<c>duet { }</c>) and overridable in code.</summary>
+/// <summary>Everything one party decides for a run, read once from HOCON (<c>duet { }</c>) and overridable in code.
+/// Every default lives in duet.conf: start from <see cref="Defaults"/> or <see cref="FromConfig"/>.</summary>
 public sealed record PartySettings
 {
-    public string Name { get; init; } = "party";
+    private static readonly Lazy<PartySettings> LazyDefaults = new(() => FromConfig(Config.Empty));
+
+    private PartySettings()
+    {
+    }
+
+    /// <summary>The settings of the embedded duet.conf.</summary>
+    public static PartySettings Defaults => LazyDefaults.Value;
+
+    public required string Name { get; init; }
 
     /// <summary>Which operand of P = L·R this party holds.</summary>
-    public OperandSide Side { get; init; } = OperandSide.Left;
+    public required OperandSide Side { get; init; }
 
-    public RolePreference Role { get; init; } = RolePreference.Auto;
+    public required RolePreference Role { get; init; }
 
     /// <summary>Declared bound of this party's entries: |x| &lt; 2^InputBits (after fixed-point scaling).</summary>
-    public int InputBits { get; init; } = 32;
+    public required int InputBits { get; init; }
 
     /// <summary>Fraction bits of this party's fixed-point entries; 0 for integers.</summary>
-    public int FractionBits { get; init; }
+    public required int FractionBits { get; init; }
 
-    public ShareDomain Domain { get; init; } = ShareDomain.Ring64;
+    public required ShareDomain Domain { get; init; }
 
-    public Reveal Reveal { get; init; } = Reveal.None;
+    public required Reveal Reveal { get; init; }
 
     /// <summary>Modulus size this party uses when it is the encryptor.</summary>
-    public int KeyBits { get; init; } = 3072;
+    public required int KeyBits { get; init; }
 
     /// <summary>Smallest modulus accepted from the peer.</summary>
-    public int MinKeyBits { get; init; } = PaillierPublicKey.MinimumBits;
+    public required int MinKeyBits { get; init; }
 
-    public int Sigma { get; init; } = PackingPlan.MinimumSigma;
+    public required int Sigma { get; init; }
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+    public required TimeSpan Timeout { get; init; }
+
+    /// <summary>Version of the protocol announced in Hello (<c>duet.protocol-version</c>).</summary>
+    public required int ProtocolVersion { get; init; }
 
     /// <summary>Blocks in flight each way.</summary>
-    public int Window { get; init; } = 8;
+    public required int Window { get; init; }
+
+    /// <summary>Target payload bytes of one block or revealed-share message (<c>duet.flow.block-bytes</c>).</summary>
+    public required int BlockBytes { get; init; }
 
     /// <summary>Tile workers; 0 means one per core.</summary>
-    public int Workers { get; init; }
+    public required int Workers { get; init; }
 
     /// <summary>Memory the evaluator may spend on fixed-base tables.</summary>
-    public long TableMemoryBytes { get; init; } = EvaluationBases.DefaultMemoryBudget;
+    public required long TableMemoryBytes { get; init; }
 
-    /// <summary>The key to use when this party encrypts; a fresh one of KeyBits is generated when absent.</summary>
+    /// <summary>The key to use when this party encrypts; a fresh one of KeyBits is generated (and disposed with the
+    /// session) when absent. The caller keeps ownership of a key given here.</summary>
     public PaillierPrivateKey? Key { get; init; }
 
-    /// <summary>Test hook: when it returns true for (kind, index, attempt), that work item throws in its worker.</summary>
-    internal Func<string, int, int, bool>? FaultInjection { get; init; }
+    /// <summary>Test hook: a tile for which it returns true throws in its worker.</summary>
+    internal Func<Tile, bool>? FaultInjection { get; init; }
 
     /// <summary>Test hook: sees (and may alter) the ciphertext bytes of each outgoing block before it is sent.</summary>
     internal Action<int, byte[]>? TamperOutgoing { get; init; }
+
+    /// <summary>Test hook: runs on the table-build thread just before the evaluator builds its tables.</summary>
+    internal Action? BeforeTableBuild { get; init; }
 
     public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
 
@@ -63,35 +84,42 @@ public sealed record PartySettings
         var c = config.WithFallback(DuetConfig.Defaults);
         return new PartySettings
         {
-            Name = c.GetString("duet.party.name", "party"),
-            Side = ParseEnum<OperandSide>(c.GetString("duet.party.side", "left"), "duet.party.side"),
-            InputBits = c.GetInt("duet.party.input-bits", 32),
-            FractionBits = c.GetInt("duet.party.frac-bits", 0),
-            Role = ParseEnum<RolePreference>(c.GetString("duet.session.role", "auto"), "duet.session.role"),
-            Domain = ParseEnum<ShareDomain>(c.GetString("duet.session.share-domain", "ring64"), "duet.session.share-domain"),
-            Reveal = ParseEnum<Reveal>(c.GetString("duet.session.reveal", "none"), "duet.session.reveal"),
-            KeyBits = c.GetInt("duet.session.key-bits", 3072),
-            MinKeyBits = c.GetInt("duet.session.min-key-bits", PaillierPublicKey.MinimumBits),
-            Sigma = c.GetInt("duet.session.sigma", PackingPlan.MinimumSigma),
-            Timeout = c.GetTimeSpan("duet.session.timeout", TimeSpan.FromSeconds(60)),
-            Window = c.GetInt("duet.flow.window", 8),
-            Workers = c.GetInt("duet.workers", 0),
-            TableMemoryBytes = c.GetByteSize("duet.evaluator.table-memory") ?? EvaluationBases.DefaultMemoryBudget,
+            Name = c.GetString("duet.party.name"),
+            Side = ParseEnum<OperandSide>(c.GetString("duet.party.side"), "duet.party.side"),
+            InputBits = c.GetInt("duet.party.input-bits"),
+            FractionBits = c.GetInt("duet.party.frac-bits"),
+            Role = ParseEnum<RolePreference>(c.GetString("duet.session.role"), "duet.session.role"),
+            Domain = ParseEnum<ShareDomain>(c.GetString("duet.session.share-domain"), "duet.session.share-domain"),
+            Reveal = ParseEnum<Reveal>(c.GetString("duet.session.reveal"), "duet.session.reveal"),
+            KeyBits = c.GetInt("duet.session.key-bits"),
+            MinKeyBits = c.GetInt("duet.session.min-key-bits"),
+            Sigma = c.GetInt("duet.session.sigma"),
+            Timeout = c.GetTimeSpan("duet.session.timeout"),
+            ProtocolVersion = c.GetInt("duet.protocol-version"),
+            Window = c.GetInt("duet.flow.window"),
+            BlockBytes = c.GetInt("duet.flow.block-bytes"),
+            Workers = c.GetInt("duet.workers"),
+            TableMemoryBytes = c.GetByteSize("duet.evaluator.table-memory") ?? throw new ArgumentException("duet.evaluator.table-memory is not a size."),
         };
     }
 
-    /// <summary>Parses "to-left", "ring64", "encryptor"... into an enum member, naming the key on failure.</summary>
+    /// <summary>The words an option or key of this enum accepts: its members in lower case ("left", "ring64", ...).</summary>
+    public static string[] Words<T>()
+        where T : struct, Enum => [.. Enum.GetNames<T>().Select(n => n.ToLowerInvariant())];
+
+    /// <summary>The one parser of option words, for the command line and HOCON alike, naming the key on failure.</summary>
     public static T ParseEnum<T>(string text, string key)
         where T : struct, Enum
     {
-        var normalised = (text ?? string.Empty).Replace("-", string.Empty, StringComparison.Ordinal);
-        if (Enum.TryParse<T>(normalised, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(normalised, out _))
+        foreach (var value in Enum.GetValues<T>())
         {
-            return value;
+            if (string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
         }
 
-        var names = string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
-        throw new ArgumentException($"{key} = '{text}' is not one of: {names}.");
+        throw new ArgumentException($"{key} = '{text}' is not one of: {string.Join(", ", Words<T>())}.");
     }
 
     /// <summary>The settings' own consistency, checked before anything is sent.</summary>
@@ -110,6 +138,11 @@ public sealed record PartySettings
         if (Sigma < PackingPlan.MinimumSigma)
         {
             throw new ArgumentException($"sigma must be at least {PackingPlan.MinimumSigma}, got {Sigma}.");
+        }
+
+        if (BlockBytes < 1)
+        {
+            throw new ArgumentException($"the block size must be at least 1 byte, got {BlockBytes}.");
         }
 
         if (Window < 1)

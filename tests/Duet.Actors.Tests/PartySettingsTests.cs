@@ -27,14 +27,14 @@ public sealed class PartySettingsTests
     {
         var config = ConfigurationFactory.ParseString("""
             duet.party { name = bank, side = right, input-bits = 40, frac-bits = 16 }
-            duet.session { role = encryptor, share-domain = integer, reveal = to-left, key-bits = 2048, min-key-bits = 3072, sigma = 60, timeout = 5s }
+            duet.session { role = encryptor, share-domain = integer, reveal = left, key-bits = 2048, min-key-bits = 3072, sigma = 60, timeout = 5s }
             duet.flow.window = 3
             duet.workers = 5
             duet.evaluator.table-memory = 1MiB
             """);
         var s = PartySettings.FromConfig(config);
         Assert.Equal(("bank", OperandSide.Right, 40, 16), (s.Name, s.Side, s.InputBits, s.FractionBits));
-        Assert.Equal((RolePreference.Encryptor, ShareDomain.Integer, Reveal.ToLeft), (s.Role, s.Domain, s.Reveal));
+        Assert.Equal((RolePreference.Encryptor, ShareDomain.Integer, Reveal.Left), (s.Role, s.Domain, s.Reveal));
         Assert.Equal((2048, 3072, 60, TimeSpan.FromSeconds(5)), (s.KeyBits, s.MinKeyBits, s.Sigma, s.Timeout));
         Assert.Equal((3, 5, 1L << 20), (s.Window, s.Workers, s.TableMemoryBytes));
     }
@@ -45,8 +45,8 @@ public sealed class PartySettingsTests
         var error = Assert.Throws<ArgumentException>(() => PartySettings.FromConfig(ConfigurationFactory.ParseString("duet.session.reveal = everyone")));
         Assert.Contains("duet.session.reveal", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => PartySettings.FromConfig(ConfigurationFactory.ParseString("duet.party.side = 1")));
-        Assert.Throws<ArgumentException>(() => new PartySettings { Sigma = 39 }.Validate());
-        Assert.Throws<ArgumentException>(() => new PartySettings { InputBits = 64 }.Validate());
-        Assert.Throws<ArgumentException>(() => new PartySettings { KeyBits = 1024 }.Validate());
+        Assert.Throws<ArgumentException>(() => (PartySettings.Defaults with { Sigma = 39 }).Validate());
+        Assert.Throws<ArgumentException>(() => (PartySettings.Defaults with { InputBits = 64 }).Validate());
+        Assert.Throws<ArgumentException>(() => (PartySettings.Defaults with { KeyBits = 1024 }).Validate());
     }
 }

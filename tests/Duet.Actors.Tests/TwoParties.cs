@@ -34,7 +34,7 @@ internal static class TwoParties
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static PartySettings Settings(OperandSide side, PaillierPrivateKey key, int bits = 16) => new()
+    public static PartySettings Settings(OperandSide side, PaillierPrivateKey key, int bits = 16) => PartySettings.Defaults with
     {
         Name = side.ToString(),
         Side = side,

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Duet.Actors.Protocol;
+using Duet.Actors.Tiles;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 
@@ -11,8 +12,8 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
 
     [Theory]
     [InlineData(Reveal.None, false, false)]
-    [InlineData(Reveal.ToLeft, true, false)]
-    [InlineData(Reveal.ToRight, false, true)]
+    [InlineData(Reveal.Left, true, false)]
+    [InlineData(Reveal.Right, false, true)]
     [InlineData(Reveal.Both, true, true)]
     public async Task RevealDeliversTheProductOnlyToItsRecipients(Reveal reveal, bool toLeft, bool toRight)
     {
@@ -57,11 +58,11 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
         var (a, b) = await TwoParties.Run(
             left, TwoParties.Settings(OperandSide.Left, keys.Left) with
             {
-                FaultInjection = (kind, index, attempt) => kind == "evaluate" && index == 1 && attempt == 1 && Interlocked.Increment(ref crashes) > 0,
+                FaultInjection = tile => tile is EvaluateTile { Index: 1, Attempt: 1 } && Interlocked.Increment(ref crashes) > 0,
             },
             right, TwoParties.Settings(OperandSide.Right, keys.Right) with
             {
-                FaultInjection = (kind, index, attempt) => kind == "decrypt" && index == 0 && attempt == 1 && Interlocked.Increment(ref crashes) > 0,
+                FaultInjection = tile => tile is DecryptTile { Index: 0, Attempt: 1 } && Interlocked.Increment(ref crashes) > 0,
             });
         Assert.Equal(2, crashes);
         Assert.Equal(1, a.Statistics.TilesRetried);

@@ -25,7 +25,7 @@ public sealed class TwoPartyProductTests(RuntimeKeys keys) : IClassFixture<Runti
         {
             (RolePreference.Encryptor, _) or (_, RolePreference.Evaluator) => OperandSide.Left,
             (RolePreference.Evaluator, _) or (_, RolePreference.Encryptor) => OperandSide.Right,
-            _ => ReferenceProtocol.ChooseEncryptor(m, k, k, n),
+            _ => Orientation.BySize(m, k, k, n).Encryptor,
         };
         Assert.Equal(expectedEncryptor, a.Statistics.Encryptor);
         Assert.Equal(expectedEncryptor, b.Statistics.Encryptor);

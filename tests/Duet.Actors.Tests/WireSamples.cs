@@ -13,7 +13,7 @@ internal static class WireSamples
 
     public static Hello Hello() => new(
         Session, ProtocolVersion: 1, OperandSide.Right, Rows: 100_000, Columns: 16, InputBits: 32, FractionBits: 12,
-        ShareDomain.Integer, Reveal.ToLeft, KeyBits: 3072, Sigma: 40, RolePreference.Evaluator, PartyName: "Bank Ærø — 東京");
+        ShareDomain.Integer, Reveal.Left, KeyBits: 3072, Sigma: 40, RolePreference.Evaluator, PartyName: "Bank Ærø — 東京");
 
     public static PublicKeyMessage PublicKey() => new(Session, Bytes(384, 1), Bytes(768, 2));
 

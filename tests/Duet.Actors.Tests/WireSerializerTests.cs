@@ -284,7 +284,7 @@ public sealed class WireSerializerTests(WireSystemFixture fixture) : IClassFixtu
                     bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
                 }
 
-                IProtocolMessage decoded;
+                object decoded;
                 try
                 {
                     decoded = DuetSerializer.Decode(bytes, manifest);

@@ -110,9 +110,9 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
     [Fact]
     public void AutomaticRoleLetsTheSmallerMatrixEncrypt()
     {
-        Assert.Equal(OperandSide.Right, ReferenceProtocol.ChooseEncryptor(100, 10, 10, 1));
-        Assert.Equal(OperandSide.Left, ReferenceProtocol.ChooseEncryptor(1, 10, 10, 100));
-        Assert.Equal(OperandSide.Right, ReferenceProtocol.ChooseEncryptor(3, 3, 3, 3));
+        Assert.Equal(OperandSide.Right, Orientation.BySize(100, 10, 10, 1).Encryptor);
+        Assert.Equal(OperandSide.Left, Orientation.BySize(1, 10, 10, 100).Encryptor);
+        Assert.Equal(OperandSide.Right, Orientation.BySize(3, 3, 3, 3).Encryptor);
     }
 
     [Fact]

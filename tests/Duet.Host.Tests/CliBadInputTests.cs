@@ -53,7 +53,7 @@ public sealed class CliBadInputTests : IDisposable
     public void Bad_option_values(string option, string value, string expected)
     {
         var input = directory.WriteText("x.csv", "1,2\n");
-        var revealToMe = option == "--product" ? new[] { "--reveal", "self" } : [];
+        var revealToMe = option == "--product" ? new[] { "--reveal", "left" } : [];
         PartyFails(input, [option, option == "--key" ? directory.File(value) : value, .. revealToMe], expected);
     }
 

@@ -82,9 +82,9 @@ public sealed class CliEndToEndTests : IDisposable
         var configB = directory.WriteText("b.hocon", $"duet.party {{ name = b, side = right, input-bits = 16, frac-bits = 4, peer = \"127.0.0.1:{port}\" }}\nduet.session.share-domain = integer");
 
         // "peer" seen from the right party and "self" seen from the left one are the same choice: to-left.
-        var runA = CliRunner.RunAsync("party", "--config", configA, "--input", x, "--header", "--output", directory.File("a.csv"), "--reveal", "self", "--product", directory.File("xw.csv"));
+        var runA = CliRunner.RunAsync("party", "--config", configA, "--input", x, "--header", "--output", directory.File("a.csv"), "--reveal", "left", "--product", directory.File("xw.csv"));
         await CliRunner.WaitForListenerAsync(port, runA, RunTimeout);
-        var b = await CliRunner.RunAsync("party", "--config", configB, "--input", w, "--output", directory.File("b.csv"), "--reveal", "peer").WaitAsync(RunTimeout);
+        var b = await CliRunner.RunAsync("party", "--config", configB, "--input", w, "--output", directory.File("b.csv"), "--reveal", "left").WaitAsync(RunTimeout);
         var a = await runA.WaitAsync(RunTimeout);
 
         Assert.True(a.Code == 0, a.ToString());

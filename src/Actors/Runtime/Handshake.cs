@@ -4,10 +4,15 @@ using Duet.Crypto.MatMul;
 namespace Duet.Actors.Runtime;
 
 /// <summary>What two hellos agree on: roles and the packing plan, or why they cannot agree.</summary>
-public sealed record Agreement(OperandSide Encryptor, PackingPlan Plan, Hello Left, Hello Right)
+public sealed record Agreement(Orientation Orientation, PackingPlan Plan, Hello Left, Hello Right)
 {
-    /// <summary>True when this side's operand is transposed into the canonical form (E holds the left operand).</summary>
-    public bool Transposed => Encryptor == OperandSide.Left;
+    public OperandSide Encryptor => Orientation.Encryptor;
+
+    /// <summary>The hello of the party that holds the other operand than <paramref name="side"/>.</summary>
+    public Hello Peer(OperandSide side) => side == OperandSide.Left ? Right : Left;
+
+    /// <summary>Fraction bits of the product: fx + fy.</summary>
+    public int ProductFractionBits => Left.FractionBits + Right.FractionBits;
 }
 
 /// <summary>A handshake that cannot go on, with the reason both sides report.</summary>
@@ -44,28 +49,19 @@ public static class Handshake
         Same(left.Domain, right.Domain, "share domain");
         Same(left.Reveal, right.Reveal, "reveal choice");
         Same(left.Sigma, right.Sigma, "sigma");
-        if (left.FractionBits + right.FractionBits > 0 && left.Domain == Crypto.Encoding.ShareDomain.Ring64 && left.InputBits + right.InputBits > 126)
-        {
-            throw new HandshakeException(AbortReason.Incompatible, "the bit bounds are too wide for ring64 shares.");
-        }
-
         if ((long)left.Rows * right.Columns > MaxProductEntries)
         {
             throw new HandshakeException(AbortReason.Incompatible, $"a {left.Rows}x{right.Columns} product exceeds the {MaxProductEntries} entries one session holds.");
         }
 
-        var encryptor = ChooseEncryptor(left, right);
-        var e = encryptor == OperandSide.Left ? left : right;
-        var v = encryptor == OperandSide.Left ? right : left;
-
-        // Canonical form: V's X is m×k, E's Y is k×n; transposed when E holds the left operand.
-        var (m, k, n) = encryptor == OperandSide.Right
-            ? (left.Rows, left.Columns, right.Columns)
-            : (right.Columns, right.Rows, left.Rows);
+        var orientation = ChooseOrientation(left, right);
+        var e = orientation.Encryptor == OperandSide.Left ? left : right;
+        var v = orientation.Encryptor == OperandSide.Left ? right : left;
+        var (m, k, n) = orientation.Shape(left.Rows, left.Columns, right.Columns);
         try
         {
             var plan = PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma);
-            return new Agreement(encryptor, plan, left, right);
+            return new Agreement(orientation, plan, left, right);
         }
         catch (Crypto.Encoding.EncodingException error)
         {
@@ -102,7 +98,7 @@ public static class Handshake
         }
     }
 
-    private static OperandSide ChooseEncryptor(Hello left, Hello right)
+    private static Orientation ChooseOrientation(Hello left, Hello right)
     {
         if (left.Role == right.Role && left.Role != RolePreference.Auto)
         {
@@ -111,9 +107,9 @@ public static class Handshake
 
         return (left.Role, right.Role) switch
         {
-            (RolePreference.Encryptor, _) or (_, RolePreference.Evaluator) => OperandSide.Left,
-            (RolePreference.Evaluator, _) or (_, RolePreference.Encryptor) => OperandSide.Right,
-            _ => ReferenceProtocol.ChooseEncryptor(left.Rows, left.Columns, right.Rows, right.Columns),
+            (RolePreference.Encryptor, _) or (_, RolePreference.Evaluator) => new Orientation(OperandSide.Left),
+            (RolePreference.Evaluator, _) or (_, RolePreference.Encryptor) => new Orientation(OperandSide.Right),
+            _ => Orientation.BySize(left.Rows, left.Columns, right.Rows, right.Columns),
         };
     }
 

@@ -440,6 +440,8 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
             throw new ArgumentException($"Expected a residue of the managed backend, got {residue.GetType().Name}.", nameof(residue));
         }
 
+        ObjectDisposedException.ThrowIf(managed.IsDisposed, residue);
+
         if (managed.Limbs.Length != limbCount)
         {
             throw new ArgumentException($"The residue is {managed.Limbs.Length} limbs wide; this context needs {limbCount}.", nameof(residue));

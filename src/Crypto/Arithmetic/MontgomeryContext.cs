@@ -5,8 +5,12 @@ namespace Duet.Crypto.Arithmetic;
 /// <summary>An element of Z_m held by one backend, in Montgomery form. Owned by the caller; reusable as a destination.</summary>
 public abstract class Residue : IDisposable
 {
+    /// <summary>True once disposed; every arithmetic operation on it then throws <see cref="ObjectDisposedException"/>.</summary>
+    public bool IsDisposed { get; private set; }
+
     public void Dispose()
     {
+        IsDisposed = true;
         Dispose(true);
         GC.SuppressFinalize(this);
     }

@@ -134,7 +134,7 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
     // faults, so a wrong guess would only waste the hint.
     public override unsafe void Prefetch(Residue value, bool digits)
     {
-        if (!Sse.IsSupported || value is not NativeResidue native)
+        if (!Sse.IsSupported || value is not NativeResidue native || native.IsDisposed)
         {
             return;
         }
@@ -194,14 +194,16 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         Check(NativeMethods.BN_to_montgomery(target, target, montgomery, Scratch));
     }
 
-    private IntPtr Raw(Residue residue) =>
-        residue is NativeResidue native && native.Width == ByteLength
-            ? native.Pointer
-            : throw new ArgumentException("The residue belongs to another backend or modulus width.", nameof(residue));
+    // The cached pointer outlives the handle: a disposed residue must throw, never reach freed native memory.
+    private IntPtr Raw(Residue residue)
+    {
+        _ = Own(residue);
+        return ((NativeResidue)residue).Pointer;
+    }
 
     private SafeBignumHandle Own(Residue residue) =>
         residue is NativeResidue native && native.Width == ByteLength
-            ? native.Handle
+            ? (native.IsDisposed ? throw new ObjectDisposedException(nameof(Residue)) : native.Handle)
             : throw new ArgumentException("The residue belongs to another backend or modulus width.", nameof(residue));
 
     private static unsafe SafeBignumHandle FromBigInteger(BigInteger value)

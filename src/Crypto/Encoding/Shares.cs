@@ -7,6 +7,16 @@ public static class Shares
 {
     private static readonly BigInteger Ring = BigInteger.One << 64;
 
+    /// <summary>Bits a ring64 share sum holds exactly as a signed integer: |P| &lt; 2^63.</summary>
+    public const int Ring64ExactBits = 63;
+
+    /// <summary>The exactness rule of a domain: true when every product entry below 2^productBits in magnitude is
+    /// reconstructed exactly (always for integer shares; ring64 only while |P| &lt; 2^63).</summary>
+    public static bool IsExact(ShareDomain domain, int productBits) => domain == ShareDomain.Integer || productBits <= Ring64ExactBits;
+
+    /// <summary>The same rule for one product entry.</summary>
+    public static bool IsExact(ShareDomain domain, BigInteger product) => IsExact(domain, (int)BigInteger.Abs(product).GetBitLength());
+
     /// <summary>Expresses an exact integer share in the domain: unchanged, or reduced mod 2^64 into [0, 2^64).</summary>
     public static BigInteger Reduce(BigInteger share, ShareDomain domain) => domain switch
     {

@@ -10,9 +10,9 @@ public static class DecryptKernel
 {
     /// <summary>
     /// Validates and decrypts results [first, first + count) and writes the encryptor's shares v_s − 2^bz into its
-    /// share matrix (blocks write disjoint entries).
+    /// share matrix (blocks write disjoint entries); the share matrix may hold only the rows from <paramref name="firstRow"/> on.
     /// </summary>
-    public static void DecryptBlock(PackingPlan plan, Decryptor decryptor, ReadOnlySpan<byte> ciphertexts, int first, int count, Matrix<BigInteger> encryptorShare)
+    public static void DecryptBlock(PackingPlan plan, Decryptor decryptor, ReadOnlySpan<byte> ciphertexts, int first, int count, Matrix<BigInteger> encryptorShare, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(decryptor);
@@ -40,7 +40,7 @@ public static class DecryptKernel
                 var plaintext = decryptor.DecryptUnsigned(residues[i]);
                 foreach (var (slot, row, column) in EvaluateKernel.Slots(plan, index / plan.ColumnGroups, index % plan.ColumnGroups))
                 {
-                    encryptorShare[row, column] = ((plaintext >> (plan.SlotBits * slot)) & slotMask) - offset;
+                    encryptorShare[row - firstRow, column] = ((plaintext >> (plan.SlotBits * slot)) & slotMask) - offset;
                 }
             }
         }

@@ -10,9 +10,10 @@ public static class EvaluateKernel
 {
     /// <summary>
     /// Evaluates, masks and re-randomises every result of a tile: writes the ciphertexts in result order into output
-    /// and the evaluator's shares (−r) into its share matrix (tiles write disjoint entries).
+    /// and the evaluator's shares (−r) into its share matrix (tiles write disjoint entries); the share matrix may hold only
+    /// the rows from <paramref name="firstRow"/> on (a tile's own band).
     /// </summary>
-    public static void EvaluateTile(EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare)
+    public static void EvaluateTile(EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(bases);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -48,7 +49,7 @@ public static class EvaluateKernel
             {
                 var rowGroup = first + (i / plan.ColumnGroups);
                 var columnGroup = i % plan.ColumnGroups;
-                MaskAndRerandomize(plan, evaluator, products[i], rowGroup, columnGroup, evaluatorShare);
+                MaskAndRerandomize(plan, evaluator, products[i], rowGroup, columnGroup, evaluatorShare, firstRow);
                 bases.Key.WriteCiphertext(products[i], output.Slice(i * width, width));
             }
         }
@@ -62,7 +63,7 @@ public static class EvaluateKernel
     /// Adds the offset 2^bz and a fresh mask r_s to every used slot, re-randomises, and records −r_s as the evaluator's
     /// share of that entry.
     /// </summary>
-    public static void MaskAndRerandomize(PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare)
+    public static void MaskAndRerandomize(PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -74,7 +75,7 @@ public static class EvaluateKernel
         {
             var mask = Randomness.Bits(maskBits);
             plaintext += (offset + mask) << (plan.SlotBits * slot);
-            evaluatorShare[row, column] = -mask;
+            evaluatorShare[row - firstRow, column] = -mask;
         }
 
         evaluator.AddPlain(product, plaintext, product);

@@ -5,13 +5,6 @@ using Duet.Crypto.Paillier;
 
 namespace Duet.Crypto.MatMul;
 
-/// <summary>Which operand of P = L·R a party holds.</summary>
-public enum OperandSide
-{
-    Left,
-    Right,
-}
-
 /// <summary>What both parties agree on before a product (PROTOCOL.md §3, §4, §7).</summary>
 public sealed record ProtocolParameters(int LeftBits, int RightBits, int KeyBits = 2048, int Sigma = PackingPlan.MinimumSigma, ShareDomain Domain = ShareDomain.Ring64);
 
@@ -24,19 +17,16 @@ public sealed record ProtocolResult(Matrix<BigInteger> LeftShare, Matrix<BigInte
 /// </summary>
 public static class ReferenceProtocol
 {
-    /// <summary>The party with the smaller matrix encrypts (PROTOCOL.md §2); on a tie, the right operand's owner.</summary>
-    public static OperandSide ChooseEncryptor(int leftRows, int leftColumns, int rightRows, int rightColumns) =>
-        (long)leftRows * leftColumns < (long)rightRows * rightColumns ? OperandSide.Left : OperandSide.Right;
-
-    /// <summary>The canonical form: the evaluator's X (m×k) and the encryptor's Y (k×n), transposing when E holds the left operand.</summary>
-    public static (Matrix<long> X, Matrix<long> Y, int XBits, int YBits) Canonical(Matrix<long> left, Matrix<long> right, ProtocolParameters parameters, OperandSide encryptor)
+    /// <summary>The canonical form: the evaluator's X (m×k) and the encryptor's Y (k×n) with their bit bounds.</summary>
+    public static (Matrix<long> X, Matrix<long> Y, int XBits, int YBits) Canonical(Matrix<long> left, Matrix<long> right, ProtocolParameters parameters, Orientation orientation)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
         ArgumentNullException.ThrowIfNull(parameters);
-        return encryptor == OperandSide.Right
-            ? (left, right, parameters.LeftBits, parameters.RightBits)
-            : (right.Transpose(), left.Transpose(), parameters.RightBits, parameters.LeftBits);
+        ArgumentNullException.ThrowIfNull(orientation);
+        return orientation.Encryptor == OperandSide.Right
+            ? (orientation.ToCanonical(left), orientation.ToCanonical(right), parameters.LeftBits, parameters.RightBits)
+            : (orientation.ToCanonical(right), orientation.ToCanonical(left), parameters.RightBits, parameters.LeftBits);
     }
 
     public static ProtocolResult Run(
@@ -65,8 +55,9 @@ public static class ReferenceProtocol
 
         FixedPoint.CheckBounds(left, parameters.LeftBits, "left operand");
         FixedPoint.CheckBounds(right, parameters.RightBits, "right operand");
-        var side = encryptor ?? ChooseEncryptor(left.Rows, left.Columns, right.Rows, right.Columns);
-        var (x, y, xBits, yBits) = Canonical(left, right, parameters, side);
+        var orientation = encryptor is { } chosen ? new Orientation(chosen) : Orientation.BySize(left.Rows, left.Columns, right.Rows, right.Columns);
+        var side = orientation.Encryptor;
+        var (x, y, xBits, yBits) = Canonical(left, right, parameters, orientation);
         var plan = PackingPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.KeyBits, parameters.Sigma);
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
         var publicKey = key.PublicKey;
@@ -112,18 +103,10 @@ public static class ReferenceProtocol
             DecryptKernel.DecryptBlock(plan, decryptor, results.AsSpan(first * width, count * width), first, count, encryptorShare);
         });
 
-        var e = FromCanonical(encryptorShare, side, parameters.Domain);
-        var v = FromCanonical(evaluatorShare, side, parameters.Domain);
+        var e = orientation.FromCanonical(encryptorShare, parameters.Domain);
+        var v = orientation.FromCanonical(evaluatorShare, parameters.Domain);
         return side == OperandSide.Right
             ? new ProtocolResult(v, e, side, plan, strategy)
             : new ProtocolResult(e, v, side, plan, strategy);
-    }
-
-    /// <summary>A share of the canonical Z back in the shape of L·R, in the agreed domain.</summary>
-    public static Matrix<BigInteger> FromCanonical(Matrix<BigInteger> share, OperandSide encryptor, ShareDomain domain)
-    {
-        ArgumentNullException.ThrowIfNull(share);
-        var reduced = Shares.Reduce(share, domain);
-        return encryptor == OperandSide.Right ? reduced : reduced.Transpose();
     }
 }

@@ -37,9 +37,6 @@ public sealed class Encryptor
 
     public RandomiserMode Mode { get; }
 
-    /// <summary>True when the key owner's CRT path is used.</summary>
-    public bool IsOwner => owner is not null;
-
     /// <summary>destination = Enc(plaintext) for a signed plaintext within ±n/2.</summary>
     public void Encrypt(BigInteger plaintext, Residue destination)
     {

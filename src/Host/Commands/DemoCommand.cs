@@ -27,16 +27,14 @@ internal static class DemoCommand
         var rows = new Option<int>("--rows") { HelpName = "M", Description = "Rows M of the left matrix X (M×K), when generated.", DefaultValueFactory = _ => 1000 };
         var inner = new Option<int>("--inner") { HelpName = "K", Description = "Inner dimension K, when generated.", DefaultValueFactory = _ => 100 };
         var cols = new Option<int>("--cols") { HelpName = "N", Description = "Columns N of the right matrix Y (K×N), when generated.", DefaultValueFactory = _ => 10 };
-        var keyBits = new Option<int>("--key-bits") { HelpName = "BITS", Description = "Paillier modulus size: 2048, 3072 or 4096.", DefaultValueFactory = _ => 2048 };
+        var keyBits = new Option<int>("--key-bits") { HelpName = "BITS", Description = $"Paillier modulus size: {Units.KeySizes}.", DefaultValueFactory = _ => 2048 };
         var inputBits = new Option<int>("--input-bits") { HelpName = "BITS", Description = "Declared bound of both operands' entries: |x| < 2^b (after fixed-point scaling).", DefaultValueFactory = _ => 32 };
         var fractionBits = new Option<int>("--frac-bits") { HelpName = "BITS", Description = "Fixed-point fraction bits of both operands; > 0 makes generated matrices reals in (-1, 1).", DefaultValueFactory = _ => 0 };
         var x = new Option<string?>("--x") { HelpName = "FILE", Description = "Left matrix file (.csv or .npy) instead of a generated one." };
         var y = new Option<string?>("--y") { HelpName = "FILE", Description = "Right matrix file (.csv or .npy) instead of a generated one." };
         var header = new Option<bool>("--header") { Description = "CSV inputs start with a header line." };
-        var share = new Option<string>("--share") { Description = "Share domain; integer keeps every product entry exact, ring64 holds it mod 2^64.", DefaultValueFactory = _ => "integer" };
-        share.AcceptOnlyFromAmong("ring64", "integer");
-        var reveal = new Option<string>("--reveal") { Description = "Who also receives the product from the protocol; it is checked too.", DefaultValueFactory = _ => "none" };
-        reveal.AcceptOnlyFromAmong("none", "left", "right", "both");
+        var share = WordOption.Create<ShareDomain>("--share", "Share domain; integer keeps every product entry exact, ring64 holds it mod 2^64 [default: duet.session.share-domain].");
+        var reveal = WordOption.Create<Reveal>("--reveal", "Who also receives the product from the protocol, by operand side; it is checked too [default: duet.session.reveal].");
         var command = new Command("demo", "Run both parties in this process on loopback and check the reconstructed product.")
         {
             rows, inner, cols, keyBits, inputBits, fractionBits, x, y, header, share, reveal,
@@ -53,14 +51,8 @@ internal static class DemoCommand
                 parsed.GetValue(x),
                 parsed.GetValue(y),
                 parsed.GetValue(header),
-                PartySettings.ParseEnum<ShareDomain>(parsed.GetValue(share)!, "--share"),
-                parsed.GetValue(reveal) switch
-                {
-                    "left" => Reveal.ToLeft,
-                    "right" => Reveal.ToRight,
-                    "both" => Reveal.Both,
-                    _ => Reveal.None,
-                }),
+                parsed.GetValue(share) ?? PartySettings.Defaults.Domain,
+                parsed.GetValue(reveal) ?? PartySettings.Defaults.Reveal),
             cancellation));
         return command;
     }
@@ -68,7 +60,7 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(CommandConsole console, DemoOptions options, CancellationToken cancellation)
     {
         var (left, right) = Operands(options);
-        var settings = new PartySettings
+        var settings = PartySettings.Defaults with
         {
             InputBits = options.InputBits,
             FractionBits = options.FractionBits,
@@ -107,7 +99,7 @@ internal static class DemoCommand
 
         if (!KeyGenerator.SupportedBits.Contains(options.KeyBits))
         {
-            throw new UsageException(Units.Invariant($"--key-bits {options.KeyBits} is not supported; use 2048, 3072 or 4096"));
+            throw new UsageException(Units.Invariant($"--key-bits {options.KeyBits} is not supported; use {Units.KeySizes}"));
         }
 
         Operand? left = options.X is null ? null : Operand.Read(options.X, options.Header, options.InputBits, options.FractionBits, "--frac-bits");
@@ -215,7 +207,7 @@ internal static class DemoCommand
         }
 
         // Ring64 promises the product mod 2^64; it is the exact integer only while |P| < 2^63.
-        var wide = options.Domain == ShareDomain.Ring64 ? expected.Data.Count(z => BigInteger.Abs(z) >= BigInteger.One << 63) : 0;
+        var wide = expected.Data.Count(z => !Shares.IsExact(options.Domain, z));
         var comparable = wide > 0 ? expected.Map(z => Shares.Reconstruct(z, BigInteger.Zero, ShareDomain.Ring64)) : expected;
         var differing = reconstructed.Data.Where((z, i) => z != comparable.Data[i]).Count();
         if (differing > 0)
@@ -228,12 +220,12 @@ internal static class DemoCommand
         {
             return wide == 0
                 ? (true, Units.Invariant($"verified: {expected.Data.Length} entries exact{revealed}"))
-                : (true, Units.Invariant($"verified: {expected.Data.Length} entries exact mod 2^64 ({wide} reach 2^63, beyond what ring64 shares hold as integers; --share integer keeps them exact){revealed}"));
+                : (true, Units.Invariant($"verified: {expected.Data.Length} entries exact mod 2^64 ({wide} reach 2^{Shares.Ring64ExactBits}, beyond what ring64 shares hold as integers; --share integer keeps them exact){revealed}"));
         }
 
         if (wide > 0)
         {
-            return (false, Units.Invariant($"NOT verified: {wide} fixed-point products reach 2^63 and wrap in ring64; use --share integer or fewer --frac-bits"));
+            return (false, Units.Invariant($"NOT verified: {wide} fixed-point products reach 2^{Shares.Ring64ExactBits} and wrap in ring64; use --share integer or fewer --frac-bits"));
         }
 
         var (maxError, withinBound) = RealError(left.Reals, right.Reals, reconstructed, leftResult.ProductFractionBits, options.FractionBits);

@@ -10,7 +10,7 @@ internal static class KeygenCommand
 {
     public static Command Create(CommandConsole console)
     {
-        var bits = new Option<int>("--bits") { HelpName = "BITS", Description = "Modulus size: 2048, 3072 (recommended) or 4096.", DefaultValueFactory = _ => 3072 };
+        var bits = new Option<int>("--bits") { HelpName = "BITS", Description = $"Modulus size: {Units.KeySizes} (3072 recommended).", DefaultValueFactory = _ => 3072 };
         var output = new Option<string>("--out") { HelpName = "FILE", Description = "Key file to write (JSON, readable by its owner only).", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an existing key file." };
         var command = new Command("keygen", "Generate a Paillier private key file for 'duet party --key'.") { bits, output, force };
@@ -22,7 +22,7 @@ internal static class KeygenCommand
     {
         if (!KeyGenerator.SupportedBits.Contains(bits))
         {
-            throw new UsageException(Units.Invariant($"--bits {bits} is not supported; use 2048, 3072 or 4096"));
+            throw new UsageException(Units.Invariant($"--bits {bits} is not supported; use {Units.KeySizes}"));
         }
 
         if (File.Exists(path) && !force)

@@ -31,14 +31,10 @@ internal static class PartyCommand
         var product = new Option<string?>("--product") { HelpName = "FILE", Description = "Product file, written when the product is revealed to this party [default: <output>.product.<ext>]." };
         var listen = new Option<string?>("--listen") { HelpName = "HOST:PORT", Description = "HOST:PORT to listen on and wait for the peer (duet.party.listen)." };
         var peer = new Option<string?>("--peer") { HelpName = "HOST:PORT", Description = "HOST:PORT of the peer to call (duet.party.peer)." };
-        var role = new Option<string?>("--role") { Description = "Role to ask for (duet.session.role)." };
-        role.AcceptOnlyFromAmong("auto", "encryptor", "evaluator");
-        var side = new Option<string?>("--side") { Description = "Operand this party holds in P = L·R (duet.party.side)." };
-        side.AcceptOnlyFromAmong("left", "right");
-        var share = new Option<string?>("--share") { Description = "Share domain (duet.session.share-domain)." };
-        share.AcceptOnlyFromAmong("ring64", "integer");
-        var reveal = new Option<string?>("--reveal") { Description = "Who receives the product: self and peer are relative to this party (duet.session.reveal)." };
-        reveal.AcceptOnlyFromAmong("none", "self", "peer", "both");
+        var role = WordOption.Create<RolePreference>("--role", "Role to ask for (duet.session.role).");
+        var side = WordOption.Create<OperandSide>("--side", "Operand this party holds in P = L·R (duet.party.side).");
+        var share = WordOption.Create<ShareDomain>("--share", "Share domain (duet.session.share-domain).");
+        var reveal = WordOption.Create<Reveal>("--reveal", "Who also receives the product, by operand side; both parties pass the same word (duet.session.reveal).");
         var key = new Option<string?>("--key") { HelpName = "FILE", Description = "Private key file from 'duet keygen', used when this party encrypts (duet.party.key-file)." };
         var inputBits = new Option<int?>("--input-bits") { HelpName = "BITS", Description = "Declared bound of this party's entries, |x| < 2^b after scaling (duet.party.input-bits)." };
         var fractionBits = new Option<int?>("--frac-bits") { HelpName = "BITS", Description = "Fixed-point fraction bits of this party's entries; needed for reals (duet.party.frac-bits)." };
@@ -111,10 +107,10 @@ internal static class PartyCommand
         var s = result.Statistics;
 
         // The summary stays the last line; a note about ring64's exact range comes before it.
-        if (result.Domain == ShareDomain.Ring64 && s.Plan.ProductBits > 63)
+        if (!Shares.IsExact(result.Domain, s.Plan.ProductBits))
         {
             console.Out.WriteLine(Units.Invariant(
-                $"{settings.Name}: note: the declared bounds allow |P| up to 2^{s.Plan.ProductBits}; ring64 shares give P exactly only where |P| < 2^63 (--share integer is exact everywhere)"));
+                $"{settings.Name}: note: the declared bounds allow |P| up to 2^{s.Plan.ProductBits}; ring64 shares give P exactly only where |P| < 2^{Shares.Ring64ExactBits} (--share integer is exact everywhere)"));
         }
 
         console.Out.WriteLine(Units.Invariant(
@@ -168,17 +164,13 @@ internal static class PartyCommand
             throw new UsageException($"--config {options.Config}: {error.Message}", error);
         }
 
-        if (options.Side is not null)
-        {
-            settings = settings with { Side = PartySettings.ParseEnum<OperandSide>(options.Side, "--side") };
-        }
-
+        settings = settings with { Side = options.Side ?? settings.Side };
         settings = settings with
         {
             Name = options.Name ?? (file.HasPath("duet.party.name") ? settings.Name : Units.Words(settings.Side)),
-            Role = options.Role is null ? settings.Role : PartySettings.ParseEnum<RolePreference>(options.Role, "--role"),
-            Domain = options.Share is null ? settings.Domain : PartySettings.ParseEnum<ShareDomain>(options.Share, "--share"),
-            Reveal = options.Reveal is null ? settings.Reveal : RevealFor(options.Reveal, settings.Side),
+            Role = options.Role ?? settings.Role,
+            Domain = options.Share ?? settings.Domain,
+            Reveal = options.Reveal ?? settings.Reveal,
             InputBits = options.InputBits ?? settings.InputBits,
             FractionBits = options.FractionBits ?? settings.FractionBits,
         };
@@ -202,14 +194,6 @@ internal static class PartyCommand
 
         return settings;
     }
-
-    /// <summary>self and peer name this party's side and the other; both parties must end up with the same value.</summary>
-    private static Reveal RevealFor(string text, OperandSide side) => text switch
-    {
-        "self" => side == OperandSide.Left ? Reveal.ToLeft : Reveal.ToRight,
-        "peer" => side == OperandSide.Left ? Reveal.ToRight : Reveal.ToLeft,
-        _ => PartySettings.ParseEnum<Reveal>(text, "--reveal"),
-    };
 
     private static PaillierPrivateKey ReadKey(string path, int minimumBits)
     {
@@ -291,10 +275,10 @@ internal static class PartyCommand
         string? Product,
         string? Listen,
         string? Peer,
-        string? Role,
-        string? Side,
-        string? Share,
-        string? Reveal,
+        RolePreference? Role,
+        OperandSide? Side,
+        ShareDomain? Share,
+        Reveal? Reveal,
         string? Key,
         int? InputBits,
         int? FractionBits,

@@ -20,9 +20,12 @@ internal static class Units
         _ => string.Create(CultureInfo.InvariantCulture, $"{(int)time.TotalMinutes} min {time.Seconds:00} s"),
     };
 
+    /// <summary>The key sizes duet supports, for help texts and errors: "2048, 3072, 4096".</summary>
+    public static string KeySizes => string.Join(", ", Duet.Crypto.Paillier.KeyGenerator.SupportedBits);
+
     public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>An enum member as words: PeerLost as "peer lost", ToLeft as "to left".</summary>
+    /// <summary>An enum member as words: PeerLost as "peer lost", RolePreference.Auto as "auto".</summary>
     public static string Words<T>(T value)
         where T : struct, Enum
     {

@@ -1,25 +1,6 @@
 namespace Duet.Actors.Protocol;
 
-// The numeric values are part of the wire format: never renumber, only append. The same holds for the two
-// enums Hello borrows from Duet.Crypto (OperandSide, ShareDomain), which are one concept with one definition.
-
-/// <summary>Who receives the revealed product, named by operand side so both parties agree.</summary>
-public enum Reveal
-{
-    None = 0,
-    ToLeft = 1,
-    ToRight = 2,
-    Both = 3,
-}
-
-/// <summary>The role a party asks for at handshake (PROTOCOL.md §2).</summary>
-public enum RolePreference
-{
-    /// <summary>The party with the smaller matrix becomes the Encryptor.</summary>
-    Auto = 0,
-    Encryptor = 1,
-    Evaluator = 2,
-}
+// The numeric values are part of the wire format (Hello, Abort): never renumber, only append.
 
 /// <summary>Why a session was aborted; both sides report the same code.</summary>
 public enum AbortReason
@@ -57,17 +38,4 @@ public enum AbortReason
     Cancelled = 10,
 
     Internal = 11,
-}
-
-/// <summary>What a reveal choice means for one operand side.</summary>
-public static class RevealExtensions
-{
-    /// <summary>True when the product is revealed to the party holding this operand side.</summary>
-    public static bool ReachesSide(this Reveal reveal, Duet.Crypto.MatMul.OperandSide side) => reveal switch
-    {
-        Reveal.Both => true,
-        Reveal.ToLeft => side == Duet.Crypto.MatMul.OperandSide.Left,
-        Reveal.ToRight => side == Duet.Crypto.MatMul.OperandSide.Right,
-        _ => false,
-    };
 }

@@ -1,0 +1,121 @@
+using System.Numerics;
+using Akka.Actor;
+using Duet.Actors.Protocol;
+using Duet.Actors.State;
+using Duet.Actors.Tiles;
+using Duet.Crypto.Arithmetic;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Actors.Runtime;
+
+/// <summary>Keying (PROTOCOL.md §8): the encryptor makes or loads its key and sends the public part; the evaluator
+/// validates it. Either then starts streaming.</summary>
+internal sealed partial class Session
+{
+    private void StartEncryptorKeying(Agreed agreed)
+    {
+        Become(() => EncryptorKeying(agreed));
+        if (settings.Key is not null)
+        {
+            Self.Tell(new KeyReady(settings.Key, Generated: false));
+        }
+        else
+        {
+            var bits = mine.KeyBits;
+            Task.Run(() => new KeyReady(KeyGenerator.Generate(bits), Generated: true)).PipeTo(Self, failure: e => new KeyFailed(e));
+        }
+    }
+
+    private void EncryptorKeying(Agreed agreed) => Phase("keying", () =>
+    {
+        RepeatedHello(agreed);
+        Receive<KeyReady>(ready => OnKeyReady(agreed, ready));
+        Receive<KeyFailed>(failed => Abort(AbortReason.Internal, $"key generation failed: {failed.Error.Message}"));
+    });
+
+    private void OnKeyReady(Agreed agreed, KeyReady ready)
+    {
+        if (ready.Generated)
+        {
+            tiles.Own(ready.Key);
+        }
+
+        var key = ready.Key.PublicKey;
+        if (key.Bits != agreed.Plan.KeyBits)
+        {
+            Abort(AbortReason.Incompatible, $"the key has {key.Bits} bits, the handshake announced {agreed.Plan.KeyBits}");
+            return;
+        }
+
+        var n = key.N.ToByteArray(isUnsigned: true, isBigEndian: true);
+        var hs = key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
+        SendToPeer(new PublicKeyMessage(sessionId, n, hs), n.Length + hs.Length);
+        tiles.Attach(new EncryptorKit(agreed.Plan, agreed.Operand, new Encryptor(ready.Key), new Decryptor(ready.Key), settings.FaultInjection));
+        var streams = StartStreaming(agreed, key.CiphertextBytes);
+        Become(() => EncryptorStreaming(agreed, streams));
+        GrantCredit(streams);
+    }
+
+    private void EvaluatorKeying(Agreed agreed) => Phase("keying", () =>
+    {
+        RepeatedHello(agreed);
+        Receive<PublicKeyMessage>(key => OnPublicKey(agreed, key), _ => Sender.Path == peer.Path);
+    });
+
+    private void OnPublicKey(Agreed agreed, PublicKeyMessage message)
+    {
+        statistics.Received(message.N.Length + message.Hs.Length);
+        PaillierPublicKey key;
+        try
+        {
+            key = PaillierPublicKey.Create(
+                new BigInteger(message.N, isUnsigned: true, isBigEndian: true),
+                new BigInteger(message.Hs, isUnsigned: true, isBigEndian: true),
+                settings.MinKeyBits);
+        }
+        catch (InvalidKeyException error)
+        {
+            Abort(AbortReason.InvalidKey, $"the peer's public key failed the {error.Check} check: {error.Message}");
+            return;
+        }
+
+        tiles.Own(key);
+        if (key.Bits != agreed.Plan.KeyBits)
+        {
+            Abort(AbortReason.PlanMismatch, $"the peer's key has {key.Bits} bits, its hello announced {agreed.Plan.KeyBits}");
+            return;
+        }
+
+        var operands = new Residue[agreed.Plan.EncryptedCount];
+        for (var i = 0; i < operands.Length; i++)
+        {
+            operands[i] = key.Context.NewResidue();
+        }
+
+        tiles.Own(new ResidueArray(operands));
+        var evaluation = new Evaluation(key, operands);
+        var streams = StartStreaming(agreed, key.CiphertextBytes);
+        Become(() => EvaluatorStreaming(agreed, streams, evaluation));
+        GrantCredit(streams);
+    }
+
+    private Streams StartStreaming(Agreed agreed, int width)
+    {
+        statistics.Ended(SessionPhase.Keys, clock.Elapsed);
+        return new Streams(agreed.Plan, settings.Window, agreed.IsEncryptor, width);
+    }
+
+    private sealed record KeyFailed(Exception Error) : INoSerializationVerificationNeeded;
+
+    /// <summary>The peer's encrypted operand as received, owned by the tile context until disposed there.</summary>
+    private sealed class ResidueArray(Residue[] residues) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var residue in residues)
+            {
+                residue.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System.Numerics;
+using Akka.Event;
+using Duet.Actors.Protocol;
+using Duet.Actors.State;
+using Duet.Actors.Tiles;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Runtime;
+
+/// <summary>What both streaming behaviours share (PROTOCOL.md §9, §10): credit both ways, the check of every
+/// received block, sending a block, the peer's Done and its revealed share.</summary>
+internal sealed partial class Session
+{
+    /// <summary>Flow control: the peer's credit may only grow.</summary>
+    private void ReceiveCredit(Streams streams, Action granted) => Receive<Credit>(credit =>
+    {
+        if (!streams.Out.Grant(credit.Granted))
+        {
+            Abort(AbortReason.UnexpectedMessage, $"credit went back from {streams.Out.Granted} to {credit.Granted}");
+            return;
+        }
+
+        granted();
+    });
+
+    private void GrantCredit(Streams streams)
+    {
+        if (streams.In.Grant() is { } granted)
+        {
+            SendToPeer(new Credit(sessionId, granted), 0);
+        }
+    }
+
+    private void BlockProcessed(Streams streams)
+    {
+        if (streams.In.MarkProcessed() is { } granted)
+        {
+            SendToPeer(new Credit(sessionId, granted), 0);
+        }
+    }
+
+    /// <summary>Checks a received block against the plan, the ledger and the credit granted; false when it aborted
+    /// or the block was an identical duplicate.</summary>
+    private bool Admit(CiphertextBlock block, Streams streams, Func<int, (int First, int Count)> layout)
+    {
+        var (index, first, count, width, ciphertexts) = (block.BlockIndex, block.FirstIndex, block.Count, block.Width, block.Ciphertexts);
+        if (index < 0 || index >= streams.In.Blocks || layout(index) != (first, count) || width != streams.Width || ciphertexts.Length != count * width)
+        {
+            Abort(AbortReason.PlanMismatch, $"block {index} does not match the plan (first {first}, count {count}, width {width})");
+            return false;
+        }
+
+        switch (streams.Received.Inspect(index, ciphertexts, out var digest))
+        {
+            case BlockArrival.Conflict:
+                Abort(AbortReason.DuplicateMismatch, $"block {index} arrived twice with different contents");
+                return false;
+            case BlockArrival.Duplicate:
+                log.Info("session {0}: identical duplicate of block {1} ignored", sessionId, index);
+                return false;
+        }
+
+        if (!streams.In.Allows(index))
+        {
+            Abort(AbortReason.UnexpectedMessage, $"block {index} was sent beyond the granted window of {streams.In.Granted}");
+            return false;
+        }
+
+        streams.Received.RecordDigest(index, digest, count);
+        statistics.Received(ciphertexts.Length);
+        return true;
+    }
+
+    private void SendBlock(Streams streams, CiphertextBlock block)
+    {
+        settings.TamperOutgoing?.Invoke(block.BlockIndex, block.Ciphertexts);
+        streams.Sent.Record(block.BlockIndex, block.Ciphertexts, block.Count);
+        streams.Out.MarkSent();
+        SendToPeer(block, block.Ciphertexts.Length);
+    }
+
+    /// <summary>Copies a worker's band of the canonical share into the session's share.</summary>
+    private static void Accept(Matrix<BigInteger> share, ShareBand band)
+    {
+        if (band.Columns != share.Columns || band.FirstRow < 0 || band.Share.Length % share.Columns != 0
+            || band.FirstRow + (band.Share.Length / share.Columns) > share.Rows)
+        {
+            throw new InvalidOperationException($"tile {band.Index} returned a share band that does not fit the {share.Rows}x{share.Columns} share");
+        }
+
+        band.Share.CopyTo(share.Data, band.FirstRow * share.Columns);
+    }
+
+    /// <summary>A tile that failed beyond retry ends the session: invalid ciphertexts with their own reason.</summary>
+    private void TileFailed(TileFailed failed)
+    {
+        var reason = failed.Failure == TileFailure.InvalidCiphertext ? AbortReason.InvalidCiphertext : AbortReason.WorkerFailure;
+        Abort(reason, $"{failed.Kind} {failed.Index} failed (attempt {failed.Attempt}): {failed.Detail}");
+    }
+
+    /// <summary>The peer's Done may come while this side still streams; it must match what was sent.</summary>
+    private void ReceiveDone(Streams streams, Action matched) => Receive<Done>(done =>
+    {
+        if (!streams.Sent.Matches(done))
+        {
+            Abort(AbortReason.PlanMismatch, $"the peer's Done does not match what was sent ({done.Count} ciphertexts received, {streams.Sent.Ciphertexts} sent, or a different digest)");
+            return;
+        }
+
+        streams.PeerDone = true;
+        matched();
+    });
+
+    /// <summary>The peer's share may come while this side still streams; only a party the product is revealed to
+    /// takes it (otherwise it is unexpected).</summary>
+    private void ReceiveRevealedShare(Agreed agreed, Action added)
+    {
+        if (agreed.Reveal is not { } reveal)
+        {
+            return;
+        }
+
+        Receive<RevealedShare>(revealed =>
+        {
+            if (reveal.Add(revealed) is { } problem)
+            {
+                Abort(problem.Reason, problem.Text);
+                return;
+            }
+
+            statistics.Received(revealed.Values.Length);
+            added();
+        });
+    }
+
+    /// <summary>The streaming data of one session, both directions, and the canonical share being filled.</summary>
+    private sealed class Streams(PackingPlan plan, int window, bool encryptor, int width)
+    {
+        public OutgoingWindow Out { get; } = new(encryptor ? plan.EncryptBlocks : plan.Tiles, window);
+
+        public IncomingWindow In { get; } = new(encryptor ? plan.Tiles : plan.EncryptBlocks, window);
+
+        public BlockLedger Sent { get; } = new(encryptor ? plan.EncryptBlocks : plan.Tiles);
+
+        public BlockLedger Received { get; } = new(encryptor ? plan.Tiles : plan.EncryptBlocks);
+
+        public Matrix<BigInteger> Share { get; } = new(plan.Rows, plan.Columns);
+
+        /// <summary>Bytes per ciphertext under the session's key.</summary>
+        public int Width { get; } = width;
+
+        public bool PeerDone { get; set; }
+
+        public MultiExpStrategy? Strategy { get; set; }
+    }
+}

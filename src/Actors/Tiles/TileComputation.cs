@@ -1,0 +1,82 @@
+using System.Numerics;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Actors.Tiles;
+
+/// <summary>A tile computed with a session's kit: the kernels of Duet.Crypto, writing only into the result.</summary>
+internal static class TileComputation
+{
+    /// <summary>The result of a tile, or a <see cref="TileFailed"/> saying why there is none.</summary>
+    public static TileResult Compute(TileKit kit, Tile tile)
+    {
+        ArgumentNullException.ThrowIfNull(kit);
+        ArgumentNullException.ThrowIfNull(tile);
+        try
+        {
+            if (kit.Fault?.Invoke(tile) == true)
+            {
+                throw new InvalidOperationException($"injected fault in {tile.Kind} {tile.Index}, attempt {tile.Attempt}");
+            }
+
+            return (kit, tile) switch
+            {
+                (EncryptorKit k, EncryptTile t) => Encrypt(k, t),
+                (EncryptorKit k, DecryptTile t) => Decrypt(k, t),
+                (EvaluatorKit k, EvaluateTile t) => Evaluate(k, t),
+                _ => throw new InvalidOperationException($"a {tile.Kind} tile does not belong to a {kit.GetType().Name}"),
+            };
+        }
+        catch (ValidationException invalid)
+        {
+            return Failed(tile, TileFailure.InvalidCiphertext, $"the {invalid.Check} check failed: {invalid.Message}");
+        }
+        catch (Exception error)
+        {
+            return Failed(tile, TileFailure.Fault, $"{error.GetType().Name}: {error.Message}");
+        }
+    }
+
+    public static TileFailed Failed(Tile tile, TileFailure failure, string detail) =>
+        new(tile.SessionId, tile.Index, tile.Attempt, tile.Kind, failure, detail);
+
+    /// <summary>The rows of the canonical Z that tile (and decrypt block) <paramref name="index"/> covers.</summary>
+    public static (int FirstRow, int Rows) Band(PackingPlan plan, int index)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var (first, end) = plan.TileRowGroups(index);
+        var firstRow = first * plan.RowGroupSize;
+        return (firstRow, Math.Min(end * plan.RowGroupSize, plan.Rows) - firstRow);
+    }
+
+    private static EncryptResult Encrypt(EncryptorKit kit, EncryptTile tile)
+    {
+        var bytes = new byte[tile.Count * kit.Encryptor.Key.CiphertextBytes];
+        EncryptKernel.EncryptBlock(kit.Plan, kit.Y, kit.Encryptor, tile.First, tile.Count, bytes);
+        return new EncryptResult(tile.SessionId, tile.Index, tile.Attempt, bytes);
+    }
+
+    private static EvaluateResult Evaluate(EvaluatorKit kit, EvaluateTile tile)
+    {
+        var (_, count) = kit.Plan.TileResults(tile.Index);
+        var (firstRow, rows) = Band(kit.Plan, tile.Index);
+        var bytes = new byte[count * kit.Bases.Key.CiphertextBytes];
+        var share = new Matrix<BigInteger>(rows, kit.Plan.Columns);
+        EvaluateKernel.EvaluateTile(kit.Bases, kit.Evaluator, kit.X, tile.Index, bytes, share, firstRow);
+        return new EvaluateResult(tile.SessionId, tile.Index, tile.Attempt, bytes, firstRow, share.Columns, share.Data);
+    }
+
+    private static DecryptResult Decrypt(EncryptorKit kit, DecryptTile tile)
+    {
+        if (kit.Plan.TileResults(tile.Index) != (tile.First, tile.Count))
+        {
+            throw new InvalidCiphertextException("index", $"results [{tile.First}, {tile.First + tile.Count}) are not those of tile {tile.Index}");
+        }
+
+        var (firstRow, rows) = Band(kit.Plan, tile.Index);
+        var share = new Matrix<BigInteger>(rows, kit.Plan.Columns);
+        DecryptKernel.DecryptBlock(kit.Plan, kit.Decryptor, tile.Ciphertexts, tile.First, tile.Count, share, firstRow);
+        return new DecryptResult(tile.SessionId, tile.Index, tile.Attempt, firstRow, share.Columns, share.Data);
+    }
+}

@@ -1,0 +1,107 @@
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Actors.Tiles;
+
+/// <summary>What a worker needs to compute a session's tiles beyond the tile's own data; one kind per role.</summary>
+internal abstract record TileKit(PackingPlan Plan, Func<Tile, bool>? Fault);
+
+/// <summary>The encryptor's kit: its canonical operand Y and its key.</summary>
+internal sealed record EncryptorKit(PackingPlan Plan, Matrix<long> Y, Encryptor Encryptor, Decryptor Decryptor, Func<Tile, bool>? Fault)
+    : TileKit(Plan, Fault);
+
+/// <summary>The evaluator's kit: its canonical operand X, the peer's key and the fixed-base tables over the peer's
+/// encrypted operand.</summary>
+internal sealed record EvaluatorKit(PackingPlan Plan, Matrix<long> X, Evaluator Evaluator, EvaluationBases Bases, Func<Tile, bool>? Fault)
+    : TileKit(Plan, Fault);
+
+/// <summary>
+/// One session's per-node tile context and the lifetime of everything native it owns (keys, residues, tables).
+/// Whoever uses them (a worker computing a tile, the table build) holds a lease; once the session retires the
+/// context, the owned objects are disposed, newest first, when the last lease is released, never under a user.
+/// </summary>
+internal sealed class TileContext(Guid sessionId)
+{
+    private readonly object gate = new();
+    private readonly Stack<IDisposable> owned = new();
+    private int leases;
+    private bool retired;
+    private TileKit? kit;
+
+    public Guid SessionId { get; } = sessionId;
+
+    /// <summary>The kit, once the session has attached it.</summary>
+    public TileKit? Kit => Volatile.Read(ref kit);
+
+    /// <summary>True once retired and everything owned has been disposed.</summary>
+    public bool IsDisposed { get; private set; }
+
+    public void Attach(TileKit value) => Volatile.Write(ref kit, value);
+
+    /// <summary>Takes ownership; when the context is already retired and unused, disposes at once.</summary>
+    public void Own(IDisposable resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        lock (gate)
+        {
+            owned.Push(resource);
+            DisposeIfDone();
+        }
+    }
+
+    /// <summary>A lease that keeps the owned objects alive; false once the context is retired.</summary>
+    public bool TryAcquire()
+    {
+        lock (gate)
+        {
+            if (retired)
+            {
+                return false;
+            }
+
+            leases++;
+            return true;
+        }
+    }
+
+    public void Release()
+    {
+        lock (gate)
+        {
+            if (leases == 0)
+            {
+                throw new InvalidOperationException("a tile context lease was released twice");
+            }
+
+            leases--;
+            DisposeIfDone();
+        }
+    }
+
+    /// <summary>The session has ended: no new leases; dispose once the last one is released.</summary>
+    public void Retire()
+    {
+        lock (gate)
+        {
+            retired = true;
+            DisposeIfDone();
+        }
+    }
+
+    private void DisposeIfDone()
+    {
+        if (!retired || leases > 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref kit, null);
+        while (owned.TryPop(out var resource))
+        {
+            resource.Dispose();
+        }
+
+        IsDisposed = true;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Numerics;
+
+namespace Duet.Actors.Tiles;
+
+// Messages between a session's tile dispatcher and the tile workers. Plain data (indices and the tile's own bytes),
+// serializable by the DuetSerializer, so a tile can be computed on another node; what a tile needs beyond its own
+// data is the session's tile context, looked up by session id in the node's TileContexts.
+
+/// <summary>A tile message; <see cref="Index"/> is the block (encrypt) or tile (evaluate, decrypt) of the plan.</summary>
+public interface ITileMessage
+{
+    Guid SessionId { get; }
+
+    int Index { get; }
+
+    /// <summary>1 for the first computation of a tile, one more for each retry.</summary>
+    int Attempt { get; }
+}
+
+/// <summary>The three kinds of tile. The values are part of the wire format: never renumber.</summary>
+public enum TileKind
+{
+    Encrypt = 0,
+    Evaluate = 1,
+    Decrypt = 2,
+}
+
+/// <summary>Work for a tile worker.</summary>
+public abstract record Tile(Guid SessionId, int Index, int Attempt) : ITileMessage
+{
+    public abstract TileKind Kind { get; }
+
+    /// <summary>The same tile, to be computed again.</summary>
+    public Tile Retry() => this with { Attempt = Attempt + 1 };
+}
+
+/// <summary>Encrypt the encryptor's operands [First, First + Count) (PROTOCOL.md §4) of block <see cref="Tile.Index"/>.</summary>
+public sealed record EncryptTile(Guid SessionId, int Index, int Attempt, int First, int Count) : Tile(SessionId, Index, Attempt)
+{
+    public override TileKind Kind => TileKind.Encrypt;
+}
+
+/// <summary>Evaluate, mask and re-randomise the results of evaluation tile <see cref="Tile.Index"/> (PROTOCOL.md §5).</summary>
+public sealed record EvaluateTile(Guid SessionId, int Index, int Attempt) : Tile(SessionId, Index, Attempt)
+{
+    public override TileKind Kind => TileKind.Evaluate;
+}
+
+/// <summary>Validate and decrypt results [First, First + Count) of tile <see cref="Tile.Index"/>: the ciphertexts as
+/// received, fixed-width (PROTOCOL.md §6).</summary>
+public sealed record DecryptTile(Guid SessionId, int Index, int Attempt, int First, int Count, byte[] Ciphertexts) : Tile(SessionId, Index, Attempt)
+{
+    public override TileKind Kind => TileKind.Decrypt;
+}
+
+/// <summary>What a worker sends back.</summary>
+public abstract record TileResult(Guid SessionId, int Index, int Attempt) : ITileMessage;
+
+/// <summary>The ciphertexts of an encrypted block, fixed-width, ready to send.</summary>
+public sealed record EncryptResult(Guid SessionId, int Index, int Attempt, byte[] Ciphertexts) : TileResult(SessionId, Index, Attempt);
+
+/// <summary>A band of the canonical share: rows [FirstRow, FirstRow + Share.Length / Columns), row-major.</summary>
+public abstract record ShareBand(Guid SessionId, int Index, int Attempt, int FirstRow, int Columns, BigInteger[] Share)
+    : TileResult(SessionId, Index, Attempt);
+
+/// <summary>An evaluated tile: its result ciphertexts and the evaluator's share (−r) of the rows it covers.</summary>
+public sealed record EvaluateResult(Guid SessionId, int Index, int Attempt, byte[] Ciphertexts, int FirstRow, int Columns, BigInteger[] Share)
+    : ShareBand(SessionId, Index, Attempt, FirstRow, Columns, Share);
+
+/// <summary>A decrypted tile: the encryptor's share of the rows it covers.</summary>
+public sealed record DecryptResult(Guid SessionId, int Index, int Attempt, int FirstRow, int Columns, BigInteger[] Share)
+    : ShareBand(SessionId, Index, Attempt, FirstRow, Columns, Share);
+
+/// <summary>Why a tile failed. The values are part of the wire format: never renumber.</summary>
+public enum TileFailure
+{
+    /// <summary>The computation threw (a bug or an injected fault); computing it again may succeed.</summary>
+    Fault = 0,
+
+    /// <summary>A ciphertext from the peer failed validation: retrying cannot help, the session aborts.</summary>
+    InvalidCiphertext = 1,
+
+    /// <summary>The node has no context for the session (it ended, or the context has not arrived).</summary>
+    NoContext = 2,
+}
+
+/// <summary>A tile that did not complete, with the detail for the log or the abort text.</summary>
+public sealed record TileFailed(Guid SessionId, int Index, int Attempt, TileKind Kind, TileFailure Failure, string Detail)
+    : TileResult(SessionId, Index, Attempt);

@@ -1,0 +1,293 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Duet.Actors.Protocol;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Wire;
+
+/// <summary>The binary layout of the peer-to-peer messages (see <see cref="DuetSerializer"/>); never change it
+/// without bumping <see cref="WireLimits.FormatVersion"/>.</summary>
+internal static class PeerCodec
+{
+    // version + session id
+    internal const int Header = WireWriter.HeaderBytes + WireWriter.GuidBytes;
+
+    // BlockIndex, FirstIndex, Count, Width
+    private const int BlockFields = 4 * sizeof(int);
+
+    internal static byte[] EncodeHello(Hello m)
+    {
+        var name = Encoding.UTF8.GetBytes(m.PartyName ?? throw Invalid("Hello", "PartyName is null"));
+        CheckWrite("Hello", m.ProtocolVersion >= 0, "ProtocolVersion is negative");
+        CheckWrite("Hello", m.Rows >= 1 && m.Columns >= 1, $"shape {m.Rows}x{m.Columns} is not positive");
+        CheckWrite("Hello", m.InputBits >= 1, $"InputBits = {m.InputBits} is not positive");
+        CheckWrite("Hello", m.FractionBits >= 0 && m.KeyBits >= 1 && m.Sigma >= 0, "FractionBits, KeyBits or Sigma is negative");
+        CheckWrite("Hello", Enum.IsDefined(m.Side) && Enum.IsDefined(m.Domain) && Enum.IsDefined(m.Reveal) && Enum.IsDefined(m.Role),
+            "an enum field has an undefined value");
+        CheckWrite("Hello", name.Length <= WireLimits.MaxPartyNameBytes,
+            $"PartyName has {name.Length} UTF-8 bytes, more than {WireLimits.MaxPartyNameBytes}");
+
+        var bytes = new byte[Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteInt32(m.ProtocolVersion);
+        w.WriteByte((byte)m.Side);
+        w.WriteInt32(m.Rows);
+        w.WriteInt32(m.Columns);
+        w.WriteInt32(m.InputBits);
+        w.WriteInt32(m.FractionBits);
+        w.WriteByte((byte)m.Domain);
+        w.WriteByte((byte)m.Reveal);
+        w.WriteInt32(m.KeyBits);
+        w.WriteInt32(m.Sigma);
+        w.WriteByte((byte)m.Role);
+        w.WriteBytes(name);
+        return bytes;
+    }
+
+    internal static Hello DecodeHello(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "Hello");
+        r.ReadFormatVersion();
+        var hello = new Hello(
+            SessionId: r.ReadGuid(nameof(Hello.SessionId)),
+            ProtocolVersion: r.ReadInt32(nameof(Hello.ProtocolVersion), 0),
+            Side: r.ReadEnum<OperandSide>(nameof(Hello.Side)),
+            Rows: r.ReadInt32(nameof(Hello.Rows), 1),
+            Columns: r.ReadInt32(nameof(Hello.Columns), 1),
+            InputBits: r.ReadInt32(nameof(Hello.InputBits), 1),
+            FractionBits: r.ReadInt32(nameof(Hello.FractionBits), 0),
+            Domain: r.ReadEnum<ShareDomain>(nameof(Hello.Domain)),
+            Reveal: r.ReadEnum<Reveal>(nameof(Hello.Reveal)),
+            KeyBits: r.ReadInt32(nameof(Hello.KeyBits), 1),
+            Sigma: r.ReadInt32(nameof(Hello.Sigma), 0),
+            Role: r.ReadEnum<RolePreference>(nameof(Hello.Role)),
+            PartyName: r.ReadString(nameof(Hello.PartyName), WireLimits.MaxPartyNameBytes));
+        r.End();
+        return hello;
+    }
+
+    internal static byte[] EncodePublicKey(PublicKeyMessage m)
+    {
+        CheckWrite("PublicKeyMessage", m.N is { Length: >= 1 and <= WireLimits.MaxKeyBytes }, $"N must have 1 to {WireLimits.MaxKeyBytes} bytes");
+        CheckWrite("PublicKeyMessage", m.Hs is { Length: >= 1 and <= WireLimits.MaxKeyBytes }, $"Hs must have 1 to {WireLimits.MaxKeyBytes} bytes");
+        var bytes = new byte[Header + WireWriter.PrefixedBytes(m.N.Length) + WireWriter.PrefixedBytes(m.Hs.Length)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteBytes(m.N);
+        w.WriteBytes(m.Hs);
+        return bytes;
+    }
+
+    internal static PublicKeyMessage DecodePublicKey(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "PublicKeyMessage");
+        r.ReadFormatVersion();
+        var sessionId = r.ReadGuid(nameof(PublicKeyMessage.SessionId));
+        var n = r.ReadBytes(nameof(PublicKeyMessage.N), 1, WireLimits.MaxKeyBytes).ToArray();
+        var hs = r.ReadBytes(nameof(PublicKeyMessage.Hs), 1, WireLimits.MaxKeyBytes).ToArray();
+        r.End();
+        return new PublicKeyMessage(sessionId, n, hs);
+    }
+
+    internal static byte[] EncodeBlock(Guid sessionId, int blockIndex, int firstIndex, int count, int width, byte[] ciphertexts, string message)
+    {
+        // Plain ifs: this is the hot path, and interpolated details would be built even when the check passes.
+        if (ciphertexts is null)
+        {
+            throw Invalid(message, "Ciphertexts is null");
+        }
+
+        if (blockIndex < 0 || firstIndex < 0 || count < 1 || width is < 1 or > WireLimits.MaxCiphertextWidth
+            || (long)firstIndex + count > int.MaxValue)
+        {
+            throw Invalid(message, $"BlockIndex = {blockIndex}, FirstIndex = {firstIndex}, Count = {count}, Width = {width} are out of range");
+        }
+
+        if ((long)count * width > WireLimits.MaxPayloadBytes || !CiphertextBlockCodec.IsValidLayout(count, width, ciphertexts.Length))
+        {
+            throw Invalid(message, $"Ciphertexts has {ciphertexts.Length} bytes, expected Count·Width = {(long)count * width} (at most {WireLimits.MaxPayloadBytes})");
+        }
+
+        var bytes = new byte[Header + BlockFields + WireWriter.PrefixedBytes(ciphertexts.Length)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(sessionId);
+        w.WriteInt32(blockIndex);
+        w.WriteInt32(firstIndex);
+        w.WriteInt32(count);
+        w.WriteInt32(width);
+        w.WriteBytes(ciphertexts);
+        return bytes;
+    }
+
+    internal static EncryptedBlock DecodeEncryptedBlock(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "EncryptedBlock");
+        var (sessionId, blockIndex, firstIndex, count, width, ciphertexts) = DecodeBlock(ref r);
+        return new EncryptedBlock(sessionId, blockIndex, firstIndex, count, width, ciphertexts);
+    }
+
+    internal static ResultBlock DecodeResultBlock(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "ResultBlock");
+        var (sessionId, blockIndex, firstIndex, count, width, ciphertexts) = DecodeBlock(ref r);
+        return new ResultBlock(sessionId, blockIndex, firstIndex, count, width, ciphertexts);
+    }
+
+    private static (Guid SessionId, int BlockIndex, int FirstIndex, int Count, int Width, byte[] Ciphertexts) DecodeBlock(ref WireReader r)
+    {
+        r.ReadFormatVersion();
+        var sessionId = r.ReadGuid("SessionId");
+        var blockIndex = r.ReadInt32("BlockIndex", 0);
+        var firstIndex = r.ReadInt32("FirstIndex", 0);
+        var count = r.ReadInt32("Count", 1, int.MaxValue - firstIndex);
+        var width = r.ReadInt32("Width", 1, WireLimits.MaxCiphertextWidth);
+        var expected = (long)count * width;
+        if (expected > WireLimits.MaxPayloadBytes)
+        {
+            throw r.Error($"Count·Width = {expected} bytes exceeds the limit of {WireLimits.MaxPayloadBytes}");
+        }
+
+        var ciphertexts = r.ReadBytes("Ciphertexts", (int)expected, (int)expected).ToArray();
+        r.End();
+        return (sessionId, blockIndex, firstIndex, count, width, ciphertexts);
+    }
+
+    internal static byte[] EncodeCredit(Credit m)
+    {
+        CheckWrite("Credit", m.Granted >= 0, "Granted is negative");
+        var bytes = new byte[Header + sizeof(int)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteInt32(m.Granted);
+        return bytes;
+    }
+
+    internal static Credit DecodeCredit(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "Credit");
+        r.ReadFormatVersion();
+        var credit = new Credit(r.ReadGuid(nameof(Credit.SessionId)), r.ReadInt32(nameof(Credit.Granted), 0));
+        r.End();
+        return credit;
+    }
+
+    internal static byte[] EncodeDone(Done m)
+    {
+        CheckWrite("Done", m.Count >= 0, "Count is negative");
+        CheckWrite("Done", m.Digest is { Length: Done.DigestBytes }, $"Digest must have {Done.DigestBytes} bytes");
+        var bytes = new byte[Header + sizeof(long) + WireWriter.PrefixedBytes(Done.DigestBytes)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteInt64(m.Count);
+        w.WriteBytes(m.Digest);
+        return bytes;
+    }
+
+    internal static Done DecodeDone(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "Done");
+        r.ReadFormatVersion();
+        var sessionId = r.ReadGuid(nameof(Done.SessionId));
+        var count = r.ReadInt64(nameof(Done.Count));
+        if (count < 0)
+        {
+            throw r.Error($"Count = {count} is negative");
+        }
+
+        var digest = r.ReadBytes(nameof(Done.Digest), Done.DigestBytes, Done.DigestBytes).ToArray();
+        r.End();
+        return new Done(sessionId, count, digest);
+    }
+
+    internal static byte[] EncodeAbort(Abort m)
+    {
+        CheckWrite("Abort", Enum.IsDefined(m.Reason), $"Reason = {(int)m.Reason} is undefined");
+        var text = TruncateUtf8(m.Text ?? string.Empty, WireLimits.MaxAbortTextBytes);
+        var bytes = new byte[Header + 1 + WireWriter.PrefixedBytes(text.Length)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteByte((byte)m.Reason);
+        w.WriteBytes(text);
+        return bytes;
+    }
+
+    internal static Abort DecodeAbort(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "Abort");
+        r.ReadFormatVersion();
+        var abort = new Abort(
+            r.ReadGuid(nameof(Abort.SessionId)),
+            r.ReadEnum<AbortReason>(nameof(Abort.Reason)),
+            r.ReadString(nameof(Abort.Text), WireLimits.MaxAbortTextBytes));
+        r.End();
+        return abort;
+    }
+
+    internal static byte[] EncodeRevealedShare(RevealedShare m)
+    {
+        CheckWrite("RevealedShare", m.Values is { Length: <= WireLimits.MaxPayloadBytes }, $"Values must be present and at most {WireLimits.MaxPayloadBytes} bytes");
+        CheckWrite("RevealedShare", m.FirstRow >= 0 && m.Rows >= 1 && m.Columns >= 1 && (long)m.FirstRow + m.Rows <= int.MaxValue,
+            $"FirstRow = {m.FirstRow}, Rows = {m.Rows}, Columns = {m.Columns} are out of range");
+        CheckWrite("RevealedShare", (long)m.Rows * m.Columns <= int.MaxValue, "Rows·Columns overflows");
+        SignedIntegerCodec.Validate(m.Values, m.Rows * m.Columns);
+
+        var bytes = new byte[Header + (3 * sizeof(int)) + WireWriter.PrefixedBytes(m.Values.Length)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteInt32(m.FirstRow);
+        w.WriteInt32(m.Rows);
+        w.WriteInt32(m.Columns);
+        w.WriteBytes(m.Values);
+        return bytes;
+    }
+
+    internal static RevealedShare DecodeRevealedShare(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "RevealedShare");
+        r.ReadFormatVersion();
+        var sessionId = r.ReadGuid(nameof(RevealedShare.SessionId));
+        var firstRow = r.ReadInt32(nameof(RevealedShare.FirstRow), 0);
+        var rows = r.ReadInt32(nameof(RevealedShare.Rows), 1, int.MaxValue - firstRow);
+        var columns = r.ReadInt32(nameof(RevealedShare.Columns), 1);
+        if ((long)rows * columns > int.MaxValue)
+        {
+            throw r.Error($"Rows·Columns = {(long)rows * columns} overflows");
+        }
+
+        var values = r.ReadBytes(nameof(RevealedShare.Values), 0, WireLimits.MaxPayloadBytes);
+        r.End();
+        SignedIntegerCodec.Validate(values, rows * columns);
+        return new RevealedShare(sessionId, firstRow, rows, columns, values.ToArray());
+    }
+
+    /// <summary>Cuts UTF-8 at a character boundary so an over-long abort text still goes out.</summary>
+    internal static byte[] TruncateUtf8(string text, int maxBytes)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (bytes.Length <= maxBytes)
+        {
+            return bytes;
+        }
+
+        var cut = maxBytes;
+        while (cut > 0 && (bytes[cut] & 0xC0) == 0x80)
+        {
+            cut--;
+        }
+
+        return bytes[..cut];
+    }
+
+    internal static void CheckWrite(string message, bool condition, string detail)
+    {
+        if (!condition)
+        {
+            throw Invalid(message, detail);
+        }
+    }
+
+    internal static SerializationException Invalid(string message, string detail) =>
+        new($"Cannot serialize {message}: {detail}.");
+}

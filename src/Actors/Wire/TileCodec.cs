@@ -1,0 +1,147 @@
+using System.Numerics;
+using System.Runtime.Serialization;
+using Duet.Actors.Tiles;
+
+namespace Duet.Actors.Wire;
+
+/// <summary>The binary layout of the tile messages, in the conventions of <see cref="DuetSerializer"/>: header, then
+/// Index and Attempt, then each message's own fields; share bands as a value count and
+/// <see cref="SignedIntegerCodec"/> bytes.</summary>
+internal static class TileCodec
+{
+    public const string EncryptTileManifest = "ET";
+    public const string EvaluateTileManifest = "VT";
+    public const string DecryptTileManifest = "DT";
+    public const string EncryptResultManifest = "ER";
+    public const string EvaluateResultManifest = "VR";
+    public const string DecryptResultManifest = "DR";
+    public const string TileFailedManifest = "TF";
+
+    // Index, Attempt
+    private const int TileHeader = PeerCodec.Header + (2 * sizeof(int));
+
+    public static string ManifestFor(ITileMessage message) => message switch
+    {
+        EncryptTile => EncryptTileManifest,
+        EvaluateTile => EvaluateTileManifest,
+        DecryptTile => DecryptTileManifest,
+        EncryptResult => EncryptResultManifest,
+        EvaluateResult => EvaluateResultManifest,
+        DecryptResult => DecryptResultManifest,
+        TileFailed => TileFailedManifest,
+        _ => throw new ArgumentException($"{message.GetType().FullName} is not a Duet tile message.", nameof(message)),
+    };
+
+    public static byte[] Encode(ITileMessage message)
+    {
+        PeerCodec.CheckWrite(message.GetType().Name, message.Index >= 0 && message.Attempt >= 1, $"Index = {message.Index}, Attempt = {message.Attempt} are out of range");
+        var name = message.GetType().Name;
+        return message switch
+        {
+            EncryptTile m => Write(m, 2 * sizeof(int), (ref WireWriter w) => { w.WriteInt32(m.First); w.WriteInt32(m.Count); }),
+            EvaluateTile m => Write(m, 0, (ref WireWriter _) => { }),
+            DecryptTile m => Write(m, (2 * sizeof(int)) + Prefixed(m.Ciphertexts, name), (ref WireWriter w) =>
+            {
+                w.WriteInt32(m.First);
+                w.WriteInt32(m.Count);
+                w.WriteBytes(m.Ciphertexts);
+            }),
+            EncryptResult m => Write(m, Prefixed(m.Ciphertexts, name), (ref WireWriter w) => w.WriteBytes(m.Ciphertexts)),
+            EvaluateResult m => WriteBand(m, Prefixed(m.Ciphertexts, name), (ref WireWriter w) => w.WriteBytes(m.Ciphertexts)),
+            DecryptResult m => WriteBand(m, 0, (ref WireWriter _) => { }),
+            TileFailed m => EncodeFailed(m),
+            _ => throw new ArgumentException($"{message.GetType().FullName} is not a Duet tile message.", nameof(message)),
+        };
+    }
+
+    public static ITileMessage Decode(ReadOnlySpan<byte> bytes, string manifest)
+    {
+        var r = new WireReader(bytes, manifest);
+        r.ReadFormatVersion();
+        var (sessionId, index, attempt) = (r.ReadGuid("SessionId"), r.ReadInt32("Index", 0), r.ReadInt32("Attempt", 1));
+        ITileMessage message = manifest switch
+        {
+            EncryptTileManifest => new EncryptTile(sessionId, index, attempt, r.ReadInt32("First", 0), r.ReadInt32("Count", 0)),
+            EvaluateTileManifest => new EvaluateTile(sessionId, index, attempt),
+            DecryptTileManifest => new DecryptTile(sessionId, index, attempt, r.ReadInt32("First", 0), r.ReadInt32("Count", 0), ReadPayload(ref r, "Ciphertexts")),
+            EncryptResultManifest => new EncryptResult(sessionId, index, attempt, ReadPayload(ref r, "Ciphertexts")),
+            EvaluateResultManifest => ReadEvaluateResult(ref r, sessionId, index, attempt),
+            DecryptResultManifest => ReadBand(ref r, (firstRow, columns, share) => new DecryptResult(sessionId, index, attempt, firstRow, columns, share)),
+            TileFailedManifest => new TileFailed(
+                sessionId, index, attempt, r.ReadEnum<TileKind>("Kind"), r.ReadEnum<TileFailure>("Failure"), r.ReadString("Detail", WireLimits.MaxAbortTextBytes)),
+            _ => throw new SerializationException($"Unknown Duet message manifest '{manifest}' ({bytes.Length} bytes)."),
+        };
+        r.End();
+        return message;
+    }
+
+    private delegate void Fields(ref WireWriter writer);
+
+    private static int Prefixed(byte[] bytes, string message)
+    {
+        PeerCodec.CheckWrite(message, bytes is { Length: <= WireLimits.MaxPayloadBytes }, $"a byte field must be present and at most {WireLimits.MaxPayloadBytes} bytes");
+        return WireWriter.PrefixedBytes(bytes.Length);
+    }
+
+    private static byte[] Write(ITileMessage m, int fieldBytes, Fields fields)
+    {
+        var bytes = new byte[TileHeader + fieldBytes];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteInt32(m.Index);
+        w.WriteInt32(m.Attempt);
+        fields(ref w);
+        return bytes;
+    }
+
+    private static byte[] WriteBand(ShareBand m, int ownBytes, Fields own)
+    {
+        var name = m.GetType().Name;
+        var share = m.Share ?? throw PeerCodec.Invalid(name, "Share is null");
+        PeerCodec.CheckWrite(name, m.FirstRow >= 0 && m.Columns >= 1 && share.Length % m.Columns == 0, "the share band is out of shape");
+        var values = SignedIntegerCodec.Encode(share);
+        var size = ownBytes + (3 * sizeof(int)) + Prefixed(values, name);
+        return Write(m, size, (ref WireWriter w) =>
+        {
+            own(ref w);
+            w.WriteInt32(m.FirstRow);
+            w.WriteInt32(m.Columns);
+            w.WriteInt32(share.Length);
+            w.WriteBytes(values);
+        });
+    }
+
+    private static byte[] EncodeFailed(TileFailed m)
+    {
+        PeerCodec.CheckWrite("TileFailed", Enum.IsDefined(m.Kind) && Enum.IsDefined(m.Failure), "an enum field has an undefined value");
+        var detail = PeerCodec.TruncateUtf8(m.Detail ?? string.Empty, WireLimits.MaxAbortTextBytes);
+        return Write(m, 2 + WireWriter.PrefixedBytes(detail.Length), (ref WireWriter w) =>
+        {
+            w.WriteByte((byte)m.Kind);
+            w.WriteByte((byte)m.Failure);
+            w.WriteBytes(detail);
+        });
+    }
+
+    private static byte[] ReadPayload(ref WireReader r, string field) => r.ReadBytes(field, 0, WireLimits.MaxPayloadBytes).ToArray();
+
+    private static EvaluateResult ReadEvaluateResult(ref WireReader r, Guid sessionId, int index, int attempt)
+    {
+        var ciphertexts = ReadPayload(ref r, "Ciphertexts");
+        return ReadBand(ref r, (firstRow, columns, share) => new EvaluateResult(sessionId, index, attempt, ciphertexts, firstRow, columns, share));
+    }
+
+    private static T ReadBand<T>(ref WireReader r, Func<int, int, BigInteger[], T> create)
+    {
+        var firstRow = r.ReadInt32("FirstRow", 0);
+        var columns = r.ReadInt32("Columns", 1);
+        var count = r.ReadInt32("Values", 0);
+        if (count % columns != 0)
+        {
+            throw r.Error($"{count} values do not fill rows of {columns} columns");
+        }
+
+        var values = r.ReadBytes("Share", 0, WireLimits.MaxPayloadBytes);
+        return create(firstRow, columns, SignedIntegerCodec.Decode(values, count));
+    }
+}
