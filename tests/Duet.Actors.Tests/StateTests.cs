@@ -1,0 +1,192 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using Duet.Actors.Protocol;
+using Duet.Actors.State;
+using Duet.Actors.Wire;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>The session's bookkeeping objects on their own, without actors.</summary>
+public sealed class StateTests
+{
+    private static readonly Guid Id = Guid.NewGuid();
+
+    [Fact]
+    public void OutgoingWindowStartsOnlyWhatTheCreditAllowsAndRefusesCreditGoingBack()
+    {
+        var window = new OutgoingWindow(blocks: 5, window: 2);
+        Assert.False(window.TryStart(out _));
+        Assert.True(window.Grant(2));
+        Assert.Equal([0, 1], StartAll(window));
+        window.MarkSent();
+        window.MarkSent();
+        Assert.Equal(2, window.MaxInFlight);
+        Assert.True(window.Grant(7));
+        Assert.Equal([2, 3, 4], StartAll(window));
+        Assert.False(window.Grant(6));
+        Assert.Equal(7, window.Granted);
+        for (var i = 0; i < 3; i++)
+        {
+            window.MarkSent();
+        }
+
+        Assert.True(window.Complete);
+        Assert.Equal(2, window.MaxInFlight);
+    }
+
+    [Fact]
+    public void OutgoingWindowCountsBlocksSentBeyondTheAcknowledgedOnes()
+    {
+        // Credit 4 with a window of 2 acknowledges 2 blocks; sending 4 leaves 2 in flight, a third unacknowledged
+        // block would be 3.
+        var window = new OutgoingWindow(blocks: 10, window: 2);
+        window.Grant(4);
+        for (var i = 0; i < 4; i++)
+        {
+            window.MarkSent();
+        }
+
+        Assert.Equal(2, window.MaxInFlight);
+        window.MarkSent();
+        Assert.Equal(3, window.MaxInFlight);
+    }
+
+    [Fact]
+    public void IncomingWindowGrantsProcessedPlusWindowUpToTheLastBlock()
+    {
+        var window = new IncomingWindow(blocks: 4, window: 3);
+        Assert.Equal(3, window.Grant());
+        Assert.Null(window.Grant());
+        Assert.True(window.Allows(2));
+        Assert.False(window.Allows(3));
+        Assert.Equal(4, window.MarkProcessed());
+        Assert.Null(window.MarkProcessed());
+        Assert.Null(window.MarkProcessed());
+        Assert.False(window.Complete);
+        Assert.Null(window.MarkProcessed());
+        Assert.True(window.Complete);
+        Assert.Equal(4, window.Granted);
+    }
+
+    [Fact]
+    public void LedgerTellsNewDuplicateAndConflictingBlocksApart()
+    {
+        var ledger = new BlockLedger(3);
+        byte[] block = [1, 2, 3, 4];
+        Assert.Equal(BlockArrival.New, ledger.Inspect(1, block, out var digest));
+        Assert.Equal(SHA256.HashData(block), digest);
+        ledger.RecordDigest(1, digest, 2);
+        Assert.Equal(BlockArrival.Duplicate, ledger.Inspect(1, [1, 2, 3, 4], out _));
+        Assert.Equal(BlockArrival.Conflict, ledger.Inspect(1, [1, 2, 3, 5], out _));
+        Assert.Throws<InvalidOperationException>(() => ledger.RecordDigest(1, digest, 2));
+        Assert.Equal((1, 2L), (ledger.Recorded, ledger.Ciphertexts));
+    }
+
+    [Fact]
+    public void TranscriptIsTheDigestOfTheBlockDigestsInBlockOrder()
+    {
+        byte[][] blocks = [[1, 1], [2, 2, 2], [3]];
+        var sent = new BlockLedger(3);
+        var received = new BlockLedger(3);
+        foreach (var i in new[] { 2, 0, 1 })
+        {
+            sent.Record(i, blocks[i], i + 1);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            received.Record(i, blocks[i], i + 1);
+        }
+
+        var expected = SHA256.HashData([.. blocks.SelectMany(b => SHA256.HashData(b))]);
+        Assert.Equal(expected, sent.Transcript());
+        var done = received.ToDone(Id);
+        Assert.Equal(new Done(Id, 6, expected), done);
+        Assert.True(sent.Matches(done));
+        Assert.False(sent.Matches(done with { Count = 5 }));
+        Assert.False(sent.Matches(done with { Digest = new byte[32] }));
+    }
+
+    [Fact]
+    public void TranscriptOfAnIncompleteLedgerDiffersFromTheCompleteOne()
+    {
+        var partial = new BlockLedger(2);
+        var complete = new BlockLedger(2);
+        partial.Record(0, [7], 1);
+        complete.Record(0, [7], 1);
+        complete.Record(1, [8], 1);
+        Assert.NotEqual(partial.Transcript(), complete.Transcript());
+    }
+
+    [Fact]
+    public void RevealAssemblerCollectsRowsIgnoresIdenticalRepeatsAndRefusesOthers()
+    {
+        var share = new Matrix<BigInteger>(5, 2, [.. Enumerable.Range(0, 10).Select(i => (BigInteger.One << 80) - i)]);
+        var messages = RevealAssembler.Split(Id, share, blockBytes: 2 * 2 * SignedIntegerCodec.TypicalBytesPerValue).ToList();
+        Assert.Equal([0, 2, 4], messages.Select(m => m.FirstRow));
+        Assert.Equal(5, messages.Sum(m => m.Rows));
+
+        var assembler = new RevealAssembler(5, 2);
+        Assert.Null(assembler.Add(messages[2]));
+        Assert.Null(assembler.Add(messages[0]));
+        Assert.Null(assembler.Add(messages[0]));
+        Assert.False(assembler.Complete);
+        var altered = messages[1] with { Values = SignedIntegerCodec.Encode([BigInteger.One, 2, 3, 4]) };
+        Assert.Null(assembler.Add(messages[1]));
+        Assert.Equal(AbortReason.DuplicateMismatch, assembler.Add(altered)?.Reason);
+        Assert.True(assembler.Complete);
+        Assert.Equal(share.Data, assembler.Share.Data);
+    }
+
+    [Theory]
+    [InlineData(4, 1, 3)]
+    [InlineData(-1, 1, 2)]
+    [InlineData(0, 0, 2)]
+    [InlineData(0, 1, 3)]
+    public void RevealAssemblerRefusesRowsOutsideTheProduct(int firstRow, int rows, int columns)
+    {
+        var assembler = new RevealAssembler(4, 2);
+        var values = SignedIntegerCodec.Encode(new BigInteger[Math.Max(0, rows * columns)]);
+        Assert.Equal(AbortReason.PlanMismatch, assembler.Add(new RevealedShare(Id, firstRow, rows, columns, values))?.Reason);
+    }
+
+    [Fact]
+    public void RevealAssemblerRefusesMalformedValues()
+    {
+        var assembler = new RevealAssembler(1, 2);
+        Assert.Equal(AbortReason.UnexpectedMessage, assembler.Add(new RevealedShare(Id, 0, 1, 2, [1, 0]))?.Reason);
+    }
+
+    [Fact]
+    public void StatisticsTurnPhaseEndsIntoDurationsAndCountRetries()
+    {
+        var statistics = new SessionStatistics();
+        statistics.Ended(SessionPhase.Handshake, TimeSpan.FromSeconds(1));
+        statistics.Ended(SessionPhase.Keys, TimeSpan.FromSeconds(3));
+        statistics.Ended(SessionPhase.Streaming, TimeSpan.FromSeconds(10));
+        statistics.Sent(100);
+        statistics.Sent(20);
+        statistics.Received(7);
+        statistics.TileSucceeded(1);
+        statistics.TileSucceeded(3);
+        var plan = PackingPlan.Create(4, 3, 2, 16, 16, 1024);
+        var summary = statistics.Summary(new SummaryFacts(Id, true, OperandSide.Right, plan, "managed", null, 5, 6, 2), TimeSpan.FromSeconds(12));
+        Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(2)), (summary.Handshake, summary.Keys, summary.Streaming, summary.Finishing));
+        Assert.Equal((120L, 7L, 2), (summary.BytesSent, summary.BytesReceived, summary.TilesRetried));
+        Assert.Equal((5L, 6L, 2, OperandSide.Right, true), (summary.CiphertextsSent, summary.CiphertextsReceived, summary.MaxInFlight, summary.Encryptor, summary.IsEncryptor));
+        Assert.Equal(TimeSpan.FromSeconds(12), summary.Total);
+    }
+
+    private static List<int> StartAll(OutgoingWindow window)
+    {
+        var started = new List<int>();
+        while (window.TryStart(out var block))
+        {
+            started.Add(block);
+        }
+
+        return started;
+    }
+}

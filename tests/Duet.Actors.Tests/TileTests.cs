@@ -1,0 +1,174 @@
+using System.Numerics;
+using System.Runtime.Serialization;
+using Duet.Actors.Tiles;
+using Duet.Actors.Wire;
+using Duet.Crypto.Arithmetic;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+using AkkaSerialization = Akka.Serialization.Serialization;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>Tiles as plain messages: their wire form, their computation without actors, and the lifetime of the
+/// per-session context they are computed with.</summary>
+public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : IClassFixture<WireSystemFixture>, IClassFixture<RuntimeKeys>
+{
+    private static readonly Guid Id = Guid.NewGuid();
+
+    public static TheoryData<ITileMessage> Samples() =>
+    [
+        new EncryptTile(Id, 3, 1, 120, 40),
+        new EvaluateTile(Id, 7, 2),
+        new DecryptTile(Id, 0, 3, 0, 2, [.. Enumerable.Range(0, 16).Select(i => (byte)i)]),
+        new EncryptResult(Id, 4, 1, [9, 8, 7]),
+        new EvaluateResult(Id, 5, 1, [1, 2, 3, 4], 6, 2, [-(BigInteger.One << 90), 0, 5, -1]),
+        new DecryptResult(Id, 1, 2, 0, 3, [1, 2, 3, BigInteger.One << 70, -7, 0]),
+        new TileFailed(Id, 2, 3, TileKind.Decrypt, TileFailure.InvalidCiphertext, "the unit check failed: Ærø"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void EveryTileMessageRoundTripsThroughTheConfiguredSerializer(ITileMessage message)
+    {
+        var serialization = fixture.System.Serialization;
+        var serializer = serialization.FindSerializerFor(message);
+        Assert.IsType<DuetSerializer>(serializer);
+        var manifest = AkkaSerialization.ManifestFor(serializer, message);
+        var bytes = serializer.ToBinary(message);
+        var back = Assert.IsAssignableFrom<ITileMessage>(serialization.Deserialize(bytes, serializer.Identifier, manifest));
+
+        Assert.IsType(message.GetType(), back);
+        Assert.Equal((message.SessionId, message.Index, message.Attempt), (back.SessionId, back.Index, back.Attempt));
+        Assert.Equal(bytes, serializer.ToBinary(back));
+        Assert.Equal(Fields(message), Fields(back));
+    }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void TruncatedOrExtendedTileBytesAreRefused(ITileMessage message)
+    {
+        var manifest = DuetSerializer.ManifestFor(message);
+        var bytes = DuetSerializer.Encode(message);
+        Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes.AsSpan(0, bytes.Length - 1), manifest));
+        Assert.Throws<SerializationException>(() => DuetSerializer.Decode([.. bytes, 0], manifest));
+    }
+
+    [Fact]
+    public void ATileMessageIsNotAPeerMessage()
+    {
+        Assert.IsNotAssignableFrom<Protocol.IProtocolMessage>(new EvaluateTile(Id, 0, 1));
+        Assert.Throws<SerializationException>(() => DuetSerializer.Decode(DuetSerializer.Encode(new EvaluateTile(Id, 0, 1)), "XX"));
+    }
+
+    [Fact]
+    public void TilesAloneComputeBothSharesOfTheProduct()
+    {
+        var random = new Random(7);
+        var x = TwoParties.Random(random, 9, 4, 16);
+        var y = TwoParties.Random(random, 4, 3, 16);
+        var key = keys.Right;
+        var plan = PackingPlan.Create(9, 4, 3, 16, 16, key.PublicKey.Bits);
+        var encryptor = new EncryptorKit(plan, y, new Encryptor(key), new Decryptor(key), Fault: null);
+
+        var encrypted = new byte[plan.EncryptedCount * key.PublicKey.CiphertextBytes];
+        for (var block = 0; block < plan.EncryptBlocks; block++)
+        {
+            var (first, count) = plan.EncryptBlock(block);
+            var result = Assert.IsType<EncryptResult>(TileComputation.Compute(encryptor, new EncryptTile(Id, block, 1, first, count)));
+            result.Ciphertexts.CopyTo(encrypted, first * key.PublicKey.CiphertextBytes);
+        }
+
+        var operands = Enumerable.Range(0, plan.EncryptedCount).Select(_ => key.PublicKey.Context.NewResidue()).ToArray();
+        key.PublicKey.ReadCiphertexts(encrypted, operands);
+        using var bases = EvaluationBases.Build(plan, key.PublicKey, operands);
+        var evaluator = new EvaluatorKit(plan, x, new Evaluator(key.PublicKey), bases, Fault: null);
+        var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
+        var encryptorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
+        for (var tile = 0; tile < plan.Tiles; tile++)
+        {
+            var evaluated = Assert.IsType<EvaluateResult>(TileComputation.Compute(evaluator, new EvaluateTile(Id, tile, 1)));
+            evaluated.Share.CopyTo(evaluatorShare.Data, evaluated.FirstRow * plan.Columns);
+            var (first, count) = plan.TileResults(tile);
+            var decrypted = Assert.IsType<DecryptResult>(TileComputation.Compute(encryptor, new DecryptTile(Id, tile, 1, first, count, evaluated.Ciphertexts)));
+            decrypted.Share.CopyTo(encryptorShare.Data, decrypted.FirstRow * plan.Columns);
+        }
+
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(encryptorShare, evaluatorShare, ShareDomain.Integer).Data);
+    }
+
+    [Fact]
+    public void ACorruptedCiphertextFailsItsTileAsInvalidAndAFaultAsRetryable()
+    {
+        var key = keys.Right;
+        var plan = PackingPlan.Create(4, 2, 2, 16, 16, key.PublicKey.Bits);
+        var (first, count) = plan.TileResults(0);
+        var kit = new EncryptorKit(plan, new Matrix<long>(2, 2), new Encryptor(key), new Decryptor(key), Fault: tile => tile.Attempt == 1);
+        var zeros = new DecryptTile(Id, 0, 2, first, count, new byte[count * key.PublicKey.CiphertextBytes]);
+        Assert.Equal(TileFailure.InvalidCiphertext, Assert.IsType<TileFailed>(TileComputation.Compute(kit, zeros)).Failure);
+        var faulty = Assert.IsType<TileFailed>(TileComputation.Compute(kit, zeros with { Attempt = 1 }));
+        Assert.Equal((TileFailure.Fault, TileKind.Decrypt), (faulty.Failure, faulty.Kind));
+        Assert.Contains("injected", faulty.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AContextDisposesWhatItOwnsOnlyAfterItsLastLease()
+    {
+        var context = new TileContext(Id);
+        var first = new Disposable();
+        var second = new Disposable(first);
+        context.Own(first);
+        context.Own(second);
+        Assert.True(context.TryAcquire());
+        context.Retire();
+        Assert.False(context.TryAcquire());
+        Assert.False(first.Disposed || second.Disposed || context.IsDisposed);
+        context.Release();
+        Assert.True(first.Disposed && second.Disposed && context.IsDisposed);
+
+        var late = new Disposable();
+        context.Own(late);
+        Assert.True(late.Disposed);
+        Assert.Throws<InvalidOperationException>(context.Release);
+    }
+
+    [Fact]
+    public void TheNodeCacheHoldsOneContextPerSessionAndRetiresItOnClose()
+    {
+        var contexts = TileContexts.For(fixture.System);
+        var id = Guid.NewGuid();
+        var context = contexts.Open(id);
+        Assert.Same(context, contexts.Find(id));
+        Assert.Throws<InvalidOperationException>(() => contexts.Open(id));
+        var residue = keys.Left.PublicKey.Context.NewResidue();
+        context.Own(residue);
+        contexts.Close(id);
+        Assert.Null(contexts.Find(id));
+        Assert.True(residue.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => keys.Left.PublicKey.Context.Multiply(residue, residue, residue));
+    }
+
+    private static object[] Fields(ITileMessage message) => message switch
+    {
+        EncryptTile t => [t.First, t.Count],
+        EvaluateTile => [],
+        DecryptTile t => [t.First, t.Count, Convert.ToHexString(t.Ciphertexts)],
+        EncryptResult r => [Convert.ToHexString(r.Ciphertexts)],
+        EvaluateResult r => [Convert.ToHexString(r.Ciphertexts), r.FirstRow, r.Columns, string.Join(',', r.Share)],
+        DecryptResult r => [r.FirstRow, r.Columns, string.Join(',', r.Share)],
+        TileFailed f => [f.Kind, f.Failure, f.Detail],
+        _ => throw new ArgumentException(message.GetType().Name),
+    };
+
+    /// <summary>Records its disposal, and checks that whatever it depends on is still alive then (newest first).</summary>
+    private sealed class Disposable(Disposable? dependsOn = null) : IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose()
+        {
+            Assert.False(dependsOn?.Disposed ?? false, "disposed after what it depends on");
+            Disposed = true;
+        }
+    }
+}
