@@ -35,7 +35,7 @@ public sealed record PublicKeyMessage(Guid SessionId, byte[] N, byte[] Hs) : IPr
 /// <param name="Count">Number of ciphertexts.</param>
 /// <param name="Width">Bytes per ciphertext: each is unsigned big-endian, left-padded to exactly this width.</param>
 /// <param name="Ciphertexts">The <paramref name="Count"/> ciphertexts concatenated; length is Count·Width.
-/// Read them with <see cref="Wire.CiphertextBlockCodec"/>.</param>
+/// Read them with <see cref="Duet.Crypto.Paillier.PaillierPublicKey.ReadCiphertexts"/>.</param>
 public abstract record CiphertextBlock(Guid SessionId, int BlockIndex, int FirstIndex, int Count, int Width, byte[] Ciphertexts)
     : IProtocolMessage
 {

@@ -38,29 +38,6 @@ public static class SignedIntegerCodec
         return encoded;
     }
 
-    public static byte[] Encode(ReadOnlySpan<long> values)
-    {
-        long total = 0;
-        foreach (var value in values)
-        {
-            total += PrefixBytes + MinimalLength(value);
-        }
-
-        var encoded = new byte[checked((int)total)];
-        Span<byte> full = stackalloc byte[sizeof(long)];
-        var position = 0;
-        foreach (var value in values)
-        {
-            var length = MinimalLength(value);
-            BinaryPrimitives.WriteUInt16LittleEndian(encoded.AsSpan(position), (ushort)length);
-            BinaryPrimitives.WriteInt64BigEndian(full, value);
-            full[(sizeof(long) - length)..].CopyTo(encoded.AsSpan(position + PrefixBytes));
-            position += PrefixBytes + length;
-        }
-
-        return encoded;
-    }
-
     /// <summary>Decodes exactly <paramref name="count"/> values that must fill <paramref name="encoded"/>.</summary>
     /// <exception cref="SerializationException">The bytes are not exactly <paramref name="count"/> well-formed values.</exception>
     public static BigInteger[] Decode(ReadOnlySpan<byte> encoded, int count)
@@ -123,13 +100,6 @@ public static class SignedIntegerCodec
 
     private static bool IsRedundantSignByte(byte first, byte second) =>
         (first == 0x00 && (second & 0x80) == 0) || (first == 0xFF && (second & 0x80) != 0);
-
-    private static int MinimalLength(long value)
-    {
-        // Bits of two's complement = significant bits of the magnitude-like value plus the sign bit.
-        var bits = 65 - BitOperations.LeadingZeroCount((ulong)(value ^ (value >> 63)));
-        return (bits + 7) / 8;
-    }
 
     private static int CheckedByteCount(BigInteger value)
     {
