@@ -17,14 +17,6 @@ public interface ITileMessage
     int Attempt { get; }
 }
 
-/// <summary>The three kinds of tile. The values are part of the wire format: never renumber.</summary>
-public enum TileKind
-{
-    Encrypt = 0,
-    Evaluate = 1,
-    Decrypt = 2,
-}
-
 /// <summary>Work for a tile worker.</summary>
 public abstract record Tile(Guid SessionId, int Index, int Attempt) : ITileMessage
 {
@@ -70,19 +62,6 @@ public sealed record EvaluateResult(Guid SessionId, int Index, int Attempt, byte
 /// <summary>A decrypted tile: the encryptor's share of the rows it covers.</summary>
 public sealed record DecryptResult(Guid SessionId, int Index, int Attempt, int FirstRow, int Columns, BigInteger[] Share)
     : ShareBand(SessionId, Index, Attempt, FirstRow, Columns, Share);
-
-/// <summary>Why a tile failed. The values are part of the wire format: never renumber.</summary>
-public enum TileFailure
-{
-    /// <summary>The computation threw (a bug or an injected fault); computing it again may succeed.</summary>
-    Fault = 0,
-
-    /// <summary>A ciphertext from the peer failed validation: retrying cannot help, the session aborts.</summary>
-    InvalidCiphertext = 1,
-
-    /// <summary>The node has no context for the session (it ended, or the context has not arrived).</summary>
-    NoContext = 2,
-}
 
 /// <summary>A tile that did not complete, with the detail for the log or the abort text.</summary>
 public sealed record TileFailed(Guid SessionId, int Index, int Attempt, TileKind Kind, TileFailure Failure, string Detail)
