@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Remote;
 using Akka.Routing;
 using Duet.Actors.Protocol;
 using Duet.Actors.Wire;
@@ -127,6 +128,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        Context.System.EventStream.Unsubscribe(Self);
         bases?.Dispose();
         if (operands is not null && bases is null)
         {
@@ -181,7 +183,9 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         }
 
         peer = Sender;
-        Context.Watch(peer);
+
+        // Remote DeathWatch is off in untrusted mode: a lost peer shows as the end of the association with its address.
+        Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
         if (peerGatewayPath is null)
         {
             peer.Tell(mine);
@@ -733,11 +737,11 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
                 Fail(new SessionAbortedException(abort.Reason, $"the peer aborted ({abort.Reason}): {abort.Text}", raisedByPeer: true));
             }
         });
-        Receive<Terminated>(t =>
+        Receive<DisassociatedEvent>(lost =>
         {
-            if (t.ActorRef.Equals(peer))
+            if (lost.RemoteAddress.Equals(peer.Path.Address))
             {
-                Abort(AbortReason.PeerLost, "the peer's session or actor system is gone");
+                Abort(AbortReason.PeerLost, $"the link to the peer at {lost.RemoteAddress} was lost");
             }
         });
         Receive<ReceiveTimeout>(_ => Abort(AbortReason.Timeout, $"nothing happened for {settings.Timeout.TotalSeconds:0.#} s; the peer is unreachable or stalled"));
