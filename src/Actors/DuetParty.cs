@@ -1,14 +1,24 @@
 using System.Globalization;
+using System.Net;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
+using Duet.Actors.Protocol;
 using Duet.Actors.Runtime;
+using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
 
 namespace Duet.Actors;
 
-/// <summary>Where a party listens, and whom it calls: a party with no peer waits to be called.</summary>
+/// <summary>
+/// Where a party listens, whom it calls (a party with no peer waits to be called), and how its links are secured:
+/// mutual TLS with pinned certificates, or plaintext, which only loopback addresses may use.
+/// </summary>
 public sealed record PartyEndpoint(string Host, int Port, string? Peer = null)
 {
+    /// <summary>Mutual TLS of the party's links; null for plaintext on loopback only.</summary>
+    public PartyTls? Tls { get; init; }
+
     /// <summary>The actor system name shared by every Duet party.</summary>
     public const string SystemName = "duet";
 
@@ -27,13 +37,33 @@ public sealed record PartyEndpoint(string Host, int Port, string? Peer = null)
         return (text[..colon].Trim('[', ']'), port);
     }
 
-    internal string GatewayPath() => GatewayPath(Peer!);
+    internal string GatewayPath() => GatewayPath(Peer!, Tls is not null);
 
-    internal static string GatewayPath(string peer)
+    internal static string GatewayPath(string peer, bool tls)
     {
         var (host, port) = ParseHostPort(peer, "peer");
-        return $"akka.tcp://{SystemName}@{host}:{port}/user/{GatewayName}";
+        return $"akka{(tls ? ".ssl" : string.Empty)}.tcp://{SystemName}@{host}:{port}/user/{GatewayName}";
     }
+
+    /// <summary>Refuses a plaintext endpoint whose listening or peer address is not loopback.</summary>
+    public void CheckPlaintextIsLoopback()
+    {
+        if (Tls is not null)
+        {
+            return;
+        }
+
+        foreach (var host in Peer is null ? [Host] : new[] { Host, ParseHostPort(Peer, "peer").Host })
+        {
+            if (!IsLoopback(host))
+            {
+                throw new ArgumentException($"{host} is not a loopback address: plaintext links are refused there; configure TLS (duet certs, --cert, --pin).");
+            }
+        }
+    }
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 }
 
 /// <summary>The entry point of the runtime for a host: one call runs one party of one session.</summary>
@@ -56,11 +86,12 @@ public static class DuetParty
         ArgumentNullException.ThrowIfNull(endpoint);
         settings.Validate();
         FixedPoint.CheckBounds(matrix, settings.InputBits, $"{settings.Side.ToString().ToLowerInvariant()} operand");
+        endpoint.CheckPlaintextIsLoopback();
 
-        using var system = ActorSystem.Create(PartyEndpoint.SystemName, SystemConfig(endpoint, extraConfig));
+        using var system = CreateSystem(endpoint, extraConfig);
         try
         {
-            return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken).ConfigureAwait(false);
+            return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls).ConfigureAwait(false);
         }
         finally
         {
@@ -69,13 +100,27 @@ public static class DuetParty
     }
 
     /// <summary>The actor path of the gateway of a peer given as "host:port".</summary>
-    public static string GatewayPathFor(string peer) => PartyEndpoint.GatewayPath(peer);
+    public static string GatewayPathFor(string peer, bool tls = false) => PartyEndpoint.GatewayPath(peer, tls);
+
+    /// <summary>The party's actor system on the endpoint, with its TLS set-up when the endpoint has one.</summary>
+    internal static ActorSystem CreateSystem(PartyEndpoint endpoint, Config? extraConfig)
+    {
+        var bootstrap = BootstrapSetup.Create().WithConfig(SystemConfig(endpoint, extraConfig));
+        return endpoint.Tls is null
+            ? ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create(bootstrap))
+            : ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create(bootstrap, endpoint.Tls.Setup()));
+    }
 
     /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>
     internal static async Task<PartyResult> RunOn(
-        ActorSystem system, PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken)
+        ActorSystem system, PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null)
     {
         var job = new SessionJob(settings, matrix, progress);
+
+        // A TLS handshake that this party refuses as a client shuts its whole actor system down.
+        _ = system.WhenTerminated.ContinueWith(
+            _ => job.Completion.TrySetException(new SessionAbortedException(AbortReason.Internal, "the party's actor system stopped before the session finished", raisedByPeer: false)),
+            TaskScheduler.Default);
         var gateway = system.ActorOf(Props.Create(() => new Gateway(job)), PartyEndpoint.GatewayName);
         if (peerGatewayPath is not null)
         {
@@ -84,9 +129,25 @@ public static class DuetParty
 
         await using (cancellationToken.Register(() => gateway.Tell(Gateway.Cancel.Instance)))
         {
-            return await job.Completion.Task.ConfigureAwait(false);
+            try
+            {
+                return await job.Completion.Task.ConfigureAwait(false);
+            }
+            catch (SessionAbortedException) when (tls?.LastRefusal is not null)
+            {
+                if (await StoppedItself(system).ConfigureAwait(false))
+                {
+                    throw new LinkRefusedException(tls.LastRefusal);
+                }
+
+                throw;
+            }
         }
     }
+
+    /// <summary>True when the actor system is shutting itself down (as after a refused TLS handshake), not stopped by us.</summary>
+    private static async Task<bool> StoppedItself(ActorSystem system) =>
+        await Task.WhenAny(system.WhenTerminated, Task.Delay(TimeSpan.FromSeconds(3))).ConfigureAwait(false) == system.WhenTerminated;
 
     /// <summary>Remoting on the endpoint's host and port, in front of the embedded defaults.</summary>
     public static Config SystemConfig(PartyEndpoint endpoint, Config? extra = null)
@@ -101,6 +162,10 @@ public static class DuetParty
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             akka.remote.dot-netty.tcp.hostname = "{{endpoint.Host}}"
             akka.remote.dot-netty.tcp.port = {{endpoint.Port}}
+            akka.remote.dot-netty.tcp.enable-ssl = {{(endpoint.Tls is null ? "off" : "on")}}
+            # The peer reaches the gateway only: no remote deployment, no system messages, no selections elsewhere.
+            akka.remote.untrusted-mode = on
+            akka.remote.trusted-selection-paths = ["/user/{{PartyEndpoint.GatewayName}}"]
             """);
         var config = extra is null ? remoting : extra.WithFallback(remoting);
         return config.WithFallback(DuetConfig.Defaults);

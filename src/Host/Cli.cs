@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Duet.Actors;
 using Duet.Actors.Protocol;
+using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.Paillier;
 using Duet.Host.Commands;
@@ -62,6 +63,7 @@ internal static class Cli
             DemoCommand.Create(console),
             PartyCommand.Create(console),
             KeygenCommand.Create(console),
+            CertsCommand.Create(console),
             RevealCommand.Create(console),
             InspectCommand.Create(console),
         };
@@ -79,6 +81,7 @@ internal static class Cli
             SessionAbortedException aborted => (
                 aborted.Reason is AbortReason.Incompatible or AbortReason.RoleConflict ? ExitCodes.BadInput : ExitCodes.Failure,
                 $"session aborted ({Units.Words(aborted.Reason)}{(aborted.RaisedByPeer ? ", reported by the peer" : string.Empty)}): {aborted.Message}"),
+            LinkRefusedException => (ExitCodes.Failure, error.Message),
             UsageException or InputFileException or EncodingException => (ExitCodes.BadInput, error.Message),
             InvalidKeyException key => (ExitCodes.BadInput, $"invalid key: {key.Message}"),
             ArgumentException => (ExitCodes.BadInput, error.Message),

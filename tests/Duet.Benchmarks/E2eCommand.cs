@@ -19,7 +19,7 @@ namespace Duet.Benchmarks;
 internal static partial class E2eCommand
 {
     public static readonly string[] ValueOptions =
-        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", BackendChoice.Option];
+        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", BackendChoice.Option];
 
     private const string Dotnet = "dotnet";
     private const string DuetDll = "src/Host/bin/Release/net10.0/duet.dll";
@@ -51,7 +51,10 @@ internal static partial class E2eCommand
             var w = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
             Console.WriteLine($"e2e: X {rows}x{inner} (a, left) · W {inner}x{columns} (b, right), |entries| < 2^{inputBits}, {keyBits}-bit key, {backend} backend, {Environment.ProcessorCount} cores, files in {directory}");
 
-            var session = RunParties(duet, directory, x, w, keyBits, inputBits);
+            // The measured run uses mutual TLS, as `duet party` does by default; `--compare-insecure yes` also times
+            // the same session over plaintext loopback (first, so neither run profits from a warmer disk cache).
+            Session? insecure = options.String("compare-insecure") is "yes" ? RunParties(duet, directory, x, w, keyBits, inputBits, tls: false) : null;
+            var session = RunParties(duet, directory, x, w, keyBits, inputBits, tls: true);
             var (e, v) = session.A.Summary.IsEncryptor ? (session.A, session.B) : (session.B, session.A);
             var verified = Verify(directory, x, w);
             PrintParties(session, verified);
@@ -70,8 +73,16 @@ internal static partial class E2eCommand
             Console.WriteLine($"  wall {Report.Format(session.WallSeconds)} s, baseline {Report.Format(textbook.Seconds)} s (ran {baselineRows} of {rows} rows), speedup {Report.Format(speedup)}x"
                 + $" (vs DJN per-element {Report.Format(djn.Seconds / session.WallSeconds)}x), verified: {verified}");
 
+            if (insecure is not null)
+            {
+                Console.WriteLine($"  TLS {Report.Format(session.WallSeconds)} s against plaintext {Report.Format(insecure.WallSeconds)} s: TLS costs {Report.Format(100 * ((session.WallSeconds / insecure.WallSeconds) - 1))} % of wall time");
+            }
+
             var json = new JsonObject
             {
+                ["link"] = "mutual TLS, pinned self-signed ECDSA P-256 certificates",
+                ["wall_insecure_s"] = insecure is null ? null : Report.Round(insecure.WallSeconds),
+                ["tls_overhead_pct"] = insecure is null ? null : Report.Round(100 * ((session.WallSeconds / insecure.WallSeconds) - 1)),
                 ["rows"] = rows,
                 ["inner"] = inner,
                 ["cols"] = columns,
@@ -144,7 +155,7 @@ internal static partial class E2eCommand
     }
 
     /// <summary>Writes the inputs and the key size, starts A (listens) and B (calls), and waits until both have exited.</summary>
-    private static Session RunParties(string duet, string directory, Matrix<long> x, Matrix<long> w, int keyBits, int inputBits)
+    private static Session RunParties(string duet, string directory, Matrix<long> x, Matrix<long> w, int keyBits, int inputBits, bool tls)
     {
         // The key size has no option of its own; a one-line configuration sets it for whichever party encrypts.
         var config = Path.Combine(directory, "e2e.hocon");
@@ -153,11 +164,18 @@ internal static partial class E2eCommand
         NpyFile.Write(Path.Combine(directory, "w.npy"), w);
         var address = $"127.0.0.1:{FreePort()}";
         string[] common = ["--config", config, "--share", "integer", "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
+        string[] linkA = ["--insecure"], linkB = ["--insecure"];
+        if (tls)
+        {
+            var (certificateA, pinA) = MakeCertificate(duet, directory, "a");
+            var (certificateB, pinB) = MakeCertificate(duet, directory, "b");
+            (linkA, linkB) = (["--cert", certificateA, "--pin", pinB], ["--cert", certificateB, "--pin", pinA]);
+        }
 
         var load = MachineLoad.Start();
         var clock = Stopwatch.StartNew();
-        using var a = PartyProcess.Start("a", Dotnet, [duet, "party", "--side", "left", "--listen", address, "--input", Path.Combine(directory, "x.npy"), "--output", Path.Combine(directory, "share-a.csv"), "--name", "a", .. common], clock);
-        using var b = PartyProcess.Start("b", Dotnet, [duet, "party", "--side", "right", "--peer", address, "--input", Path.Combine(directory, "w.npy"), "--output", Path.Combine(directory, "share-b.csv"), "--name", "b", .. common], clock);
+        using var a = PartyProcess.Start("a", Dotnet, [duet, "party", "--side", "left", "--listen", address, "--input", Path.Combine(directory, "x.npy"), "--output", Path.Combine(directory, "share-a.csv"), "--name", "a", .. common, .. linkA], clock);
+        using var b = PartyProcess.Start("b", Dotnet, [duet, "party", "--side", "right", "--peer", address, "--input", Path.Combine(directory, "w.npy"), "--output", Path.Combine(directory, "share-b.csv"), "--name", "b", .. common, .. linkB], clock);
         Task<int>[] waits = [a.WaitAsync(), b.WaitAsync()];
         if (Task.WhenAny(waits).GetAwaiter().GetResult().Result != 0)
         {
@@ -187,6 +205,24 @@ internal static partial class E2eCommand
         }
 
         return new Session(parties[0], parties[1], wall, others);
+    }
+
+    /// <summary>`duet certs` for a party, before the clock starts: its file and the fingerprint it printed.</summary>
+    private static (string File, string Fingerprint) MakeCertificate(string duet, string directory, string name)
+    {
+        var file = Path.Combine(directory, $"{name}.pfx");
+        var info = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { duet, "certs", "--name", name, "--out", file, "--force" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info) ?? throw new BenchmarkFailure("could not start duet certs");
+        var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        process.WaitForExit();
+        return process.ExitCode == 0 && lines.Length > 0
+            ? (file, lines[^1].Trim())
+            : throw new BenchmarkFailure($"duet certs for {name} exited with {process.ExitCode}");
     }
 
     /// <summary>Adds the two share files and compares the sum with the exact X·W.</summary>

@@ -164,7 +164,7 @@ public sealed class CliBadInputTests : IDisposable
     private void PartyFails(string input, string[] options, string expected, string output = "share.npy")
     {
         var before = directory.FileNames();
-        string[] endpoint = options.Contains("--listen") ? [] : ["--listen", "127.0.0.1:0"];
+        string[] endpoint = options.Contains("--listen") ? ["--insecure"] : ["--listen", "127.0.0.1:0", "--insecure"];
         string[] args = ["party", "--input", input, "--output", directory.File(output), .. endpoint, .. options];
 
         var outcome = CliRunner.Run(args);

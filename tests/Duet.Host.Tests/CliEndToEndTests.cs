@@ -46,13 +46,15 @@ public sealed class CliEndToEndTests : IDisposable
         MatrixFiles.Write(yPath, y);
         var key = directory.File("key.json");
         Assert.Equal(0, CliRunner.Run("keygen", "--bits", "2048", "--out", key).Code);
+        var pinA = CliTlsTests.MakeCertificate(directory, "a");
+        var pinB = CliTlsTests.MakeCertificate(directory, "b");
         var port = CliRunner.FreePort();
 
         using var a = DuetProcess.Start(
-            directory.Path, "party", "--input", xPath, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--reveal", "both", "--name", "a");
+            directory.Path, "party", "--input", xPath, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--reveal", "both", "--name", "a", "--cert", "a.pfx", "--pin", pinB);
         await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
         using var b = DuetProcess.Start(
-            directory.Path, "party", "--input", yPath, "--output", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--reveal", "both", "--name", "b", "--key", key);
+            directory.Path, "party", "--input", yPath, "--output", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--reveal", "both", "--name", "b", "--key", key, "--cert", "b.pfx", "--pin", pinA);
         var outcomeB = await b.WaitAsync(RunTimeout);
         var outcomeA = await a.WaitAsync(RunTimeout);
 
@@ -78,8 +80,10 @@ public sealed class CliEndToEndTests : IDisposable
         var x = directory.WriteText("x.csv", "a,b,c\n0.5,-1.25,2\n1,0,-0.75\n");
         var w = directory.WriteText("w.csv", "0.25\n-2\n1.5\n");
         var port = CliRunner.FreePort();
-        var configA = directory.WriteText("a.hocon", $"duet.party {{ name = a, side = left, input-bits = 16, frac-bits = 8, listen = \"127.0.0.1:{port}\" }}\nduet.session.share-domain = integer");
-        var configB = directory.WriteText("b.hocon", $"duet.party {{ name = b, side = right, input-bits = 16, frac-bits = 4, peer = \"127.0.0.1:{port}\" }}\nduet.session.share-domain = integer");
+        var pinA = CliTlsTests.MakeCertificate(directory, "a");
+        var pinB = CliTlsTests.MakeCertificate(directory, "b");
+        var configA = directory.WriteText("a.hocon", $"duet.party {{ name = a, side = left, input-bits = 16, frac-bits = 8, listen = \"127.0.0.1:{port}\" }}\nduet.session.share-domain = integer\nduet.tls {{ certificate = a.pfx, peer-pins = [\"{pinB}\"] }}");
+        var configB = directory.WriteText("b.hocon", $"duet.party {{ name = b, side = right, input-bits = 16, frac-bits = 4, peer = \"127.0.0.1:{port}\" }}\nduet.session.share-domain = integer\nduet.tls {{ certificate = b.pfx, peer-pins = [\"{pinA}\"] }}");
 
         // "peer" seen from the right party and "self" seen from the left one are the same choice: to-left.
         var runA = CliRunner.RunAsync("party", "--config", configA, "--input", x, "--header", "--output", directory.File("a.csv"), "--reveal", "left", "--product", directory.File("xw.csv"));
@@ -87,7 +91,7 @@ public sealed class CliEndToEndTests : IDisposable
         var b = await CliRunner.RunAsync("party", "--config", configB, "--input", w, "--output", directory.File("b.csv"), "--reveal", "left").WaitAsync(RunTimeout);
         var a = await runA.WaitAsync(RunTimeout);
 
-        Assert.True(a.Code == 0, a.ToString());
+        Assert.True(a.Code == 0, a.ToString() + b.ToString());
         Assert.True(b.Code == 0, b.ToString());
         Assert.Contains("product -> ", a.OutLines[^1], StringComparison.Ordinal);
         Assert.DoesNotContain("product", b.OutLines[^1].Split(';')[^1], StringComparison.Ordinal);
@@ -107,9 +111,9 @@ public sealed class CliEndToEndTests : IDisposable
         var y = directory.WriteText("y.csv", "1\n2\n");
         var port = CliRunner.FreePort();
 
-        var runA = CliRunner.RunAsync("party", "--input", x, "--output", directory.File("a.npy"), "--listen", $"127.0.0.1:{port}", "--side", "left");
+        var runA = CliRunner.RunAsync("party", "--input", x, "--output", directory.File("a.npy"), "--listen", $"127.0.0.1:{port}", "--side", "left", "--insecure");
         await CliRunner.WaitForListenerAsync(port, runA, RunTimeout);
-        var b = await CliRunner.RunAsync("party", "--input", y, "--output", directory.File("b.npy"), "--peer", $"127.0.0.1:{port}", "--side", "right").WaitAsync(RunTimeout);
+        var b = await CliRunner.RunAsync("party", "--input", y, "--output", directory.File("b.npy"), "--peer", $"127.0.0.1:{port}", "--side", "right", "--insecure").WaitAsync(RunTimeout);
         var a = await runA.WaitAsync(RunTimeout);
 
         foreach (var outcome in new[] { a, b })
@@ -131,7 +135,7 @@ public sealed class CliEndToEndTests : IDisposable
         var port = CliRunner.FreePort();
 
         using var party = DuetProcess.Start(
-            directory.Path, "party", "--config", config, "--input", y, "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--side", "right");
+            directory.Path, "party", "--config", config, "--input", y, "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--side", "right", "--insecure");
         var outcome = await party.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(outcome.Code == 1, outcome.ToString());

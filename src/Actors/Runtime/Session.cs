@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Remote;
 using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Actors.Tiles;
@@ -73,6 +74,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        Context.System.EventStream.Unsubscribe(Self);
         TileContexts.For(Context.System).Close(sessionId);
         if (!ended)
         {
@@ -108,7 +110,9 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     {
         Timers.Cancel("hello");
         peer = Sender;
-        Context.Watch(peer);
+
+        // Remote DeathWatch is off in untrusted mode: a lost peer shows as the end of the association with its address.
+        Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
         if (peerGatewayPath is null)
         {
             peer.Tell(mine);
@@ -161,7 +165,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         Receive<IProtocolMessage>(message => Unexpected(message, name), message => message.SessionId != sessionId);
         handlers();
         Receive<Abort>(abort => Fail(new SessionAbortedException(abort.Reason, $"the peer aborted ({abort.Reason}): {abort.Text}", raisedByPeer: true)));
-        Receive<Terminated>(_ => Abort(AbortReason.PeerLost, "the peer's session or actor system is gone"), t => t.ActorRef.Equals(peer));
+        Receive<DisassociatedEvent>(lost => Abort(AbortReason.PeerLost, $"the link to the peer at {lost.RemoteAddress} was lost"), lost => lost.RemoteAddress.Equals(peer.Path.Address));
         Receive<ReceiveTimeout>(_ => Abort(AbortReason.Timeout, $"nothing happened for {settings.Timeout.TotalSeconds:0.#} s; the peer is unreachable or stalled"));
         Receive<Gateway.Cancel>(_ => Abort(AbortReason.Cancelled, "cancelled by the operator"));
         ReceiveAny(message => Unexpected(message, name));

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Numerics;
 using Duet.Actors;
 using Duet.Actors.Protocol;
+using Duet.Actors.Transport;
 using Duet.Crypto.Arithmetic;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
@@ -76,7 +77,7 @@ internal static class DemoCommand
         output.WriteLine($"left  X: {left.Description}");
         output.WriteLine($"right Y: {right.Description}");
         output.WriteLine(Units.Invariant(
-            $"{Units.Words(options.Domain)} shares, {options.KeyBits}-bit keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, {settings.EffectiveWorkers} workers per party, arithmetic backend {Backends.Current}"));
+            $"{Units.Words(options.Domain)} shares, {options.KeyBits}-bit keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, mutual TLS, {settings.EffectiveWorkers} workers per party, arithmetic backend {Backends.Current}"));
 
         var (leftResult, rightResult) = await ProgressDisplay.RunAsync(
             console,
@@ -127,8 +128,14 @@ internal static class DemoCommand
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var port = FreeLoopbackPort();
-        var leftRun = DuetParty.RunAsync(leftSettings, left, new PartyEndpoint(Loopback, port), display.For("left"), stop.Token, StderrLogger.Configuration);
-        var rightRun = DuetParty.RunAsync(rightSettings, right, new PartyEndpoint(Loopback, 0, Units.Invariant($"{Loopback}:{port}")), display.For("right"), stop.Token, StderrLogger.Configuration);
+
+        // The default path is the secure one: mutual TLS on certificates made for this run, each pinning the other.
+        using var leftCertificate = SelfSignedCertificate.Create("demo-left", TimeSpan.FromDays(1));
+        using var rightCertificate = SelfSignedCertificate.Create("demo-right", TimeSpan.FromDays(1));
+        var leftEndpoint = new PartyEndpoint(Loopback, port) { Tls = new PartyTls(leftCertificate, [CertificateFingerprint.Of(rightCertificate)]) };
+        var rightEndpoint = new PartyEndpoint(Loopback, 0, Units.Invariant($"{Loopback}:{port}")) { Tls = new PartyTls(rightCertificate, [CertificateFingerprint.Of(leftCertificate)]) };
+        var leftRun = DuetParty.RunAsync(leftSettings, left, leftEndpoint, display.For("left"), stop.Token, StderrLogger.Configuration);
+        var rightRun = DuetParty.RunAsync(rightSettings, right, rightEndpoint, display.For("right"), stop.Token, StderrLogger.Configuration);
         var first = await Task.WhenAny(leftRun, rightRun).ConfigureAwait(false);
         if (!first.IsCompletedSuccessfully)
         {

@@ -40,9 +40,12 @@ internal static class PartyCommand
         var fractionBits = new Option<int?>("--frac-bits") { HelpName = "BITS", Description = "Fixed-point fraction bits of this party's entries; needed for reals (duet.party.frac-bits)." };
         var header = new Option<bool>("--header") { Description = "The CSV input starts with a header line." };
         var name = new Option<string?>("--name") { HelpName = "NAME", Description = "This party's name in progress lines, logs and the peer's view (duet.party.name) [default: its side]." };
-        var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer).")
+        var cert = new Option<string?>("--cert") { HelpName = "FILE", Description = $"This party's TLS certificate and key from 'duet certs' (duet.tls.certificate); its password, if any, from {CertificateFile.PasswordVariable}." };
+        var pin = new Option<string[]>("--pin") { HelpName = "FINGERPRINT", Description = "SHA-256 fingerprint of the peer's certificate, as 'duet certs' printed it; repeatable (duet.tls.peer-pins).", AllowMultipleArgumentsPerToken = false };
+        var insecure = new Option<bool>("--insecure") { Description = "No TLS: plaintext, unauthenticated link; allowed only when every address is loopback." };
+        var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer), over mutual TLS with pinned certificates.")
         {
-            config, input, output, product, listen, peer, role, side, share, reveal, key, inputBits, fractionBits, header, name,
+            config, input, output, product, listen, peer, role, side, share, reveal, key, inputBits, fractionBits, header, name, cert, pin, insecure,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -61,7 +64,10 @@ internal static class PartyCommand
                 parsed.GetValue(inputBits),
                 parsed.GetValue(fractionBits),
                 parsed.GetValue(header),
-                parsed.GetValue(name)),
+                parsed.GetValue(name),
+                parsed.GetValue(cert),
+                parsed.GetValue(pin) ?? [],
+                parsed.GetValue(insecure)),
             cancellation));
         return command;
     }
@@ -71,7 +77,7 @@ internal static class PartyCommand
         var file = LoadConfig(options.Config);
         var settings = Settings(file, options);
         using var key = settings.Key;
-        var endpoint = Endpoint(file, options);
+        var endpoint = LinkSecurity.Secure(Endpoint(file, options), file, options.Config, options.Certificate, options.Pins, options.Insecure);
         Outputs.CheckShare(options.Output, settings.Domain, "--output");
         var productPath = options.Product ?? Outputs.ProductPathBeside(options.Output);
         if (settings.Reveal.ReachesSide(settings.Side))
@@ -80,6 +86,11 @@ internal static class PartyCommand
         }
 
         var operand = Operand.Read(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)");
+        if (endpoint.Tls is null)
+        {
+            console.Error.WriteLine(LinkSecurity.InsecureWarning);
+        }
+
         // A status line on a terminal only: redirected, stderr carries nothing but progress and the one error line.
         if (console.LiveProgress)
         {
@@ -175,7 +186,7 @@ internal static class PartyCommand
             FractionBits = options.FractionBits ?? settings.FractionBits,
         };
 
-        var keyFile = options.Key ?? RelativeToConfig(file.GetString(KeyFileKey, null), options.Config);
+        var keyFile = options.Key ?? LinkSecurity.RelativeTo(options.Config, file.GetString(KeyFileKey, null));
         if (keyFile is not null)
         {
             var key = ReadKey(keyFile, settings.MinKeyBits);
@@ -211,11 +222,6 @@ internal static class PartyCommand
             throw new UsageException($"--key {path}: not a usable private key: {error.Message}", error);
         }
     }
-
-    private static string? RelativeToConfig(string? path, string? configPath) =>
-        path is null || configPath is null || Path.IsPathRooted(path)
-            ? path
-            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? string.Empty, path);
 
     /// <summary>Listen where asked; a party that only calls listens on an ephemeral port of the address that reaches the peer.</summary>
     private static PartyEndpoint Endpoint(Config file, PartyOptions options)
@@ -283,5 +289,8 @@ internal static class PartyCommand
         int? InputBits,
         int? FractionBits,
         bool Header,
-        string? Name);
+        string? Name,
+        string? Certificate,
+        IReadOnlyList<string> Pins,
+        bool Insecure);
 }

@@ -1,0 +1,75 @@
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Actors;
+
+/// <summary>
+/// This party's own limits on what a peer may announce (PROTOCOL.md §9), checked at the handshake before anything
+/// is allocated: key sizes, rows, columns, product entries, and an estimate of the memory the plan needs. Every
+/// count is 64-bit, so an announced size cannot overflow into a small one.
+/// </summary>
+public sealed record SessionLimits
+{
+    /// <summary>Largest rows or columns of either matrix.</summary>
+    public long MaxDimension { get; init; } = 1 << 24;
+
+    /// <summary>Largest number of entries of either matrix (the evaluator holds the peer's encrypted).</summary>
+    public long MaxOperandEntries { get; init; } = 1L << 28;
+
+    /// <summary>Largest number of product entries (each party holds a share of each in memory).</summary>
+    public long MaxProductEntries { get; init; } = 1L << 28;
+
+    /// <summary>Memory the plan may need on this party, by the estimate of <see cref="EstimatedBytes"/>.</summary>
+    public long MemoryBudgetBytes { get; init; } = 8L << 30;
+
+    /// <summary>Test hook: accept keys below 2048 bits (tests use small keys to run fast); never set in production.</summary>
+    internal bool AllowTestKeySizes { get; init; }
+
+    /// <summary>Bytes a BigInteger share entry costs in memory, with its matrix slot and the product when revealed.</summary>
+    private const long BytesPerProductEntry = 64;
+
+    /// <summary>Null when a hello's shape and key size are within the limits; otherwise what is over.</summary>
+    public string? ShapeProblem(long rows, long columns, int keyBits)
+    {
+        if (rows < 1 || columns < 1 || rows > MaxDimension || columns > MaxDimension)
+        {
+            return $"a {rows}x{columns} matrix is outside 1..{MaxDimension} per dimension";
+        }
+
+        if (rows * columns > MaxOperandEntries)
+        {
+            return $"a {rows}x{columns} matrix has more than the {MaxOperandEntries} entries this party accepts";
+        }
+
+        var keyAccepted = KeyGenerator.SupportedBits.Contains(keyBits) || (AllowTestKeySizes && keyBits is >= 256 and <= 4096 && keyBits % 2 == 0);
+        return keyAccepted ? null : $"a {keyBits}-bit key is not one of {string.Join(", ", KeyGenerator.SupportedBits)} bits";
+    }
+
+    /// <summary>Null when the product and the plan fit; otherwise what is over. Checked before any allocation.</summary>
+    public string? PlanProblem(long productRows, long productColumns, PackingPlan plan, bool isEncryptor, long tableMemoryBytes)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var entries = productRows * productColumns;
+        if (entries > MaxProductEntries)
+        {
+            return $"a {productRows}x{productColumns} product exceeds the {MaxProductEntries} entries this party accepts";
+        }
+
+        var needed = EstimatedBytes(entries, plan, isEncryptor, tableMemoryBytes);
+        return needed > MemoryBudgetBytes
+            ? $"the plan needs about {needed >> 20} MiB on this party, over its memory budget of {MemoryBudgetBytes >> 20} MiB"
+            : null;
+    }
+
+    /// <summary>
+    /// The plan's memory on one party: its share of every product entry; on the evaluator also the peer's whole
+    /// encrypted operand (two copies: wire bytes and residues) and its evaluation tables.
+    /// </summary>
+    public static long EstimatedBytes(long productEntries, PackingPlan plan, bool isEncryptor, long tableMemoryBytes)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var ciphertextBytes = 2L * ((plan.KeyBits + 7) / 8);
+        var shares = productEntries * BytesPerProductEntry;
+        return isEncryptor ? shares : shares + (2L * plan.EncryptedCount * ciphertextBytes) + tableMemoryBytes;
+    }
+}

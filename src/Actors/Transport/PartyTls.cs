@@ -1,0 +1,100 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Event;
+using Akka.Remote.Transport.DotNetty;
+
+namespace Duet.Actors.Transport;
+
+/// <summary>
+/// Mutual TLS of a party's links (PROTOCOL.md §12): its own certificate, and the SHA-256 fingerprints it accepts from
+/// the other side — its peer's, and its own nodes' when the party spans several machines. Both ends of every link
+/// present a certificate and each checks the other's against its pins and validity dates; no CA, no host names.
+/// </summary>
+public sealed class PartyTls
+{
+    private readonly HashSet<string> pins;
+    private volatile LinkRefusal? lastRefusal;
+
+    public PartyTls(X509Certificate2 certificate, IEnumerable<string> peerPins, IEnumerable<string>? partyPins = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(peerPins);
+        if (!certificate.HasPrivateKey)
+        {
+            throw new ArgumentException("the party's certificate has no private key (use the .pfx that 'duet certs' wrote).");
+        }
+
+        Certificate = certificate;
+        PeerPins = peerPins.Select(p => CertificateFingerprint.Parse(p, "pin")).Distinct().ToArray();
+        PartyPins = (partyPins ?? []).Select(p => CertificateFingerprint.Parse(p, "party pin")).Distinct().ToArray();
+        if (PeerPins.Count == 0)
+        {
+            throw new ArgumentException("no fingerprint is pinned for the peer: give its 'duet certs' fingerprint (--pin or duet.tls.peer-pins).");
+        }
+
+        pins = [.. PeerPins, .. PartyPins];
+    }
+
+    public X509Certificate2 Certificate { get; }
+
+    public string Fingerprint => CertificateFingerprint.Of(Certificate);
+
+    public IReadOnlyList<string> PeerPins { get; }
+
+    public IReadOnlyList<string> PartyPins { get; }
+
+    /// <summary>The most recent certificate this party refused, if any: what a failed run reports.</summary>
+    public LinkRefusal? LastRefusal => lastRefusal;
+
+    /// <summary>The transport set-up for an actor system: mutual authentication, every certificate checked by <see cref="Accepts"/>.</summary>
+    internal DotNettySslSetup Setup() =>
+        new(Certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, Validate);
+
+    /// <summary>Null when the certificate is pinned and valid now; otherwise why it is refused.</summary>
+    public string? Refusal(X509Certificate2? certificate, DateTimeOffset now)
+    {
+        if (certificate is null)
+        {
+            return "it presented no certificate";
+        }
+
+        var fingerprint = CertificateFingerprint.Of(certificate);
+        if (now < certificate.NotBefore.ToUniversalTime())
+        {
+            return $"its certificate {fingerprint} is not valid before {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm} UTC";
+        }
+
+        if (now > certificate.NotAfter.ToUniversalTime())
+        {
+            return $"its certificate {fingerprint} expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC";
+        }
+
+        return pins.Contains(fingerprint) ? null : $"its certificate {fingerprint} is not pinned";
+    }
+
+    private bool Validate(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log)
+    {
+        // Chain and name errors are expected for self-signed certificates: the pin is the trust decision.
+        var refusal = Refusal(certificate, DateTimeOffset.UtcNow);
+        if (refusal is null)
+        {
+            return true;
+        }
+
+        lastRefusal = new LinkRefusal(remotePeer, refusal);
+        log.Warning("TLS: refused {0}: {1}", remotePeer, refusal);
+        return false;
+    }
+}
+
+/// <summary>A link this party refused: the remote address as the transport saw it, and why.</summary>
+public sealed record LinkRefusal(string Remote, string Reason)
+{
+    public override string ToString() => $"refused the TLS link with {Remote}: {Reason}";
+}
+
+/// <summary>The run ended because this party refused the TLS link to its peer (an unpinned or expired certificate).</summary>
+public sealed class LinkRefusedException(LinkRefusal refusal) : Exception($"TLS: {refusal}")
+{
+    public LinkRefusal Refusal { get; } = refusal;
+}

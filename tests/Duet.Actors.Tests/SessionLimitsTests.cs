@@ -1,0 +1,60 @@
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Tests;
+
+public sealed class SessionLimitsTests
+{
+    private readonly SessionLimits limits = new();
+
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(3072)]
+    [InlineData(4096)]
+    public void StandardKeySizesAreAccepted(int bits) => Assert.Null(limits.ShapeProblem(100, 10, bits));
+
+    [Theory]
+    [InlineData(1024)]
+    [InlineData(2047)]
+    [InlineData(2560)]
+    [InlineData(16384)]
+    public void OtherKeySizesAreRefused(int bits) =>
+        Assert.Contains($"{bits}-bit key", limits.ShapeProblem(100, 10, bits), StringComparison.Ordinal);
+
+    [Fact]
+    public void SmallTestKeysNeedTheTestSwitch()
+    {
+        Assert.NotNull(limits.ShapeProblem(4, 4, 1024));
+        Assert.Null((limits with { AllowTestKeySizes = true }).ShapeProblem(4, 4, 1024));
+        Assert.NotNull((limits with { AllowTestKeySizes = true }).ShapeProblem(4, 4, 16384));
+    }
+
+    [Theory]
+    [InlineData(0L, 5L)]
+    [InlineData(5L, 0L)]
+    [InlineData(1L << 25, 1L)]
+    [InlineData(1L, 1L << 25)]
+    [InlineData(1L << 20, 1L << 20)]
+    public void ShapesOverTheLimitsAreRefused(long rows, long columns) => Assert.NotNull(limits.ShapeProblem(rows, columns, 2048));
+
+    [Fact]
+    public void ProductEntriesAndMemoryAreCheckedIn64Bits()
+    {
+        var plan = PackingPlan.Create(16, 10000, 16, 32, 32, 2048);
+        Assert.Null(limits.PlanProblem(16, 16, plan, isEncryptor: false, 512L << 20));
+
+        // 2^24 x 2^24 entries would wrap a 32-bit count to 0.
+        Assert.Contains("entries", limits.PlanProblem(1L << 24, 1L << 24, plan, isEncryptor: false, 0), StringComparison.Ordinal);
+        var tight = limits with { MemoryBudgetBytes = 64L << 20 };
+        Assert.Contains("memory budget", tight.PlanProblem(16, 16, plan, isEncryptor: false, 512L << 20), StringComparison.Ordinal);
+        Assert.Null(tight.PlanProblem(16, 16, plan, isEncryptor: true, 512L << 20));
+    }
+
+    [Fact]
+    public void TheEvaluatorEstimateCountsTheEncryptedOperandAndTables()
+    {
+        var plan = PackingPlan.Create(100, 50, 3, 16, 16, 2048);
+        var encryptor = SessionLimits.EstimatedBytes(300, plan, isEncryptor: true, 1000);
+        var evaluator = SessionLimits.EstimatedBytes(300, plan, isEncryptor: false, 1000);
+        Assert.Equal(encryptor + (2L * plan.EncryptedCount * 512) + 1000, evaluator);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Security.Cryptography.X509Certificates;
+using Duet.Actors.Protocol;
+using Duet.Actors.Transport;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>Certificates made once for the TLS tests: A, B, a stranger C, and an expired one.</summary>
+public sealed class TlsCertificates : IDisposable
+{
+    public X509Certificate2 A { get; } = SelfSignedCertificate.Create("party-a", TimeSpan.FromDays(2));
+
+    public X509Certificate2 B { get; } = SelfSignedCertificate.Create("party-b", TimeSpan.FromDays(2));
+
+    public X509Certificate2 Stranger { get; } = SelfSignedCertificate.Create("stranger", TimeSpan.FromDays(2));
+
+    public X509Certificate2 Expired { get; } = SelfSignedCertificate.CreateValidBetween(
+        "expired", DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(-1));
+
+    public void Dispose()
+    {
+        A.Dispose();
+        B.Dispose();
+        Stranger.Dispose();
+        Expired.Dispose();
+    }
+}
+
+public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : IClassFixture<RuntimeKeys>, IClassFixture<TlsCertificates>
+{
+    private readonly Random random = new(12);
+
+    [Theory]
+    [InlineData(Reveal.None)]
+    [InlineData(Reveal.ToLeft)]
+    [InlineData(Reveal.ToRight)]
+    [InlineData(Reveal.Both)]
+    public async Task PinnedPartiesComputeTheExactProduct(Reveal reveal)
+    {
+        var (left, right) = Operands();
+        var port = TwoParties.FreePort();
+        var a = RunA(port, left, reveal);
+        var b = RunB(port, right, certs.B, Fingerprint(certs.A), reveal);
+        var (ra, rb) = (await a, await b);
+        var expected = Shares.Product(left, right).Data;
+        Assert.Equal(expected, Shares.Reconstruct(ra.Share, rb.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(reveal.ReachesSide(OperandSide.Left), ra.Product is not null);
+        Assert.Equal(reveal.ReachesSide(OperandSide.Right), rb.Product is not null);
+        Assert.True(ra.Product is null || ra.Product.Data.SequenceEqual(expected));
+        Assert.True(rb.Product is null || rb.Product.Data.SequenceEqual(expected));
+    }
+
+    [Fact]
+    public async Task UnpinnedCallerIsRefusedAndTheListenerCompletesWithItsPeer()
+    {
+        var (left, right) = Operands();
+        var port = TwoParties.FreePort();
+        var a = RunA(port, left);
+
+        // The stranger pins A (it learned A's fingerprint) but A does not pin the stranger.
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(6)))
+        {
+            var stranger = RunB(port, right, certs.Stranger, Fingerprint(certs.A), cancel: limit.Token);
+            await Assert.ThrowsAnyAsync<Exception>(() => stranger);
+        }
+
+        Assert.False(a.IsCompleted);
+        var b = await RunB(port, right, certs.B, Fingerprint(certs.A));
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share, b.Share, ShareDomain.Ring64).Data);
+    }
+
+    [Fact]
+    public async Task PlaintextCallerIsRefusedAndTheListenerCompletesWithItsPeer()
+    {
+        var (left, right) = Operands();
+        var port = TwoParties.FreePort();
+        var a = RunA(port, left);
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(6)))
+        {
+            var plaintext = DuetParty.RunAsync(
+                TwoParties.Settings(OperandSide.Right, keys.Right), right, new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}"), null, limit.Token);
+            await Assert.ThrowsAnyAsync<Exception>(() => plaintext);
+        }
+
+        Assert.False(a.IsCompleted);
+        var b = await RunB(port, right, certs.B, Fingerprint(certs.A));
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share, b.Share, ShareDomain.Ring64).Data);
+    }
+
+    [Fact]
+    public async Task CallerThatPinsAnotherFingerprintStopsWithTheFingerprintItSaw()
+    {
+        var (left, right) = Operands();
+        var port = TwoParties.FreePort();
+        using var stopA = new CancellationTokenSource();
+        var a = RunA(port, left, cancel: stopA.Token);
+        var error = await Assert.ThrowsAsync<LinkRefusedException>(() => RunB(port, right, certs.B, Fingerprint(certs.Stranger)));
+        Assert.Contains(Fingerprint(certs.A), error.Message, StringComparison.Ordinal);
+        Assert.Contains("not pinned", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{port}", error.Refusal.Remote, StringComparison.Ordinal);
+        Assert.False(a.IsCompleted);
+        await stopA.CancelAsync();
+        Assert.Equal(AbortReason.Cancelled, (await Assert.ThrowsAsync<SessionAbortedException>(() => a)).Reason);
+    }
+
+    [Fact]
+    public async Task ExpiredCertificateIsRefusedAsExpired()
+    {
+        var (left, right) = Operands();
+        var port = TwoParties.FreePort();
+        using var stopA = new CancellationTokenSource();
+        var a = DuetParty.RunAsync(
+            TwoParties.Settings(OperandSide.Left, keys.Left), left,
+            new PartyEndpoint("127.0.0.1", port) { Tls = new PartyTls(certs.Expired, [Fingerprint(certs.B)]) }, null, stopA.Token);
+        var error = await Assert.ThrowsAsync<LinkRefusedException>(() => RunB(port, right, certs.B, Fingerprint(certs.Expired)));
+        Assert.Contains("expired", error.Message, StringComparison.Ordinal);
+        await stopA.CancelAsync();
+        await Assert.ThrowsAsync<SessionAbortedException>(() => a);
+    }
+
+    [Fact]
+    public void RefusalNamesEachReason()
+    {
+        var tls = new PartyTls(certs.A, [Fingerprint(certs.B)]);
+        var now = DateTimeOffset.UtcNow;
+        Assert.Null(tls.Refusal(certs.B, now));
+        Assert.Contains("not pinned", tls.Refusal(certs.Stranger, now), StringComparison.Ordinal);
+        Assert.Contains("no certificate", tls.Refusal(null, now), StringComparison.Ordinal);
+        Assert.Contains("not valid before", tls.Refusal(certs.B, now.AddDays(-1)), StringComparison.Ordinal);
+        Assert.Contains("expired", tls.Refusal(certs.B, now.AddDays(3)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FingerprintIsSha256OfTheDerAndParsesAsUsersPasteIt()
+    {
+        var fingerprint = Fingerprint(certs.A);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", fingerprint);
+        Assert.Equal(fingerprint, "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certs.A.RawData)));
+        var hex = fingerprint["sha256:".Length..].ToUpperInvariant();
+        var colons = string.Join(':', Enumerable.Range(0, 32).Select(i => hex.Substring(2 * i, 2)));
+        Assert.Equal(fingerprint, CertificateFingerprint.Parse(colons, "--pin"));
+        Assert.Equal(fingerprint, CertificateFingerprint.Parse(hex, "--pin"));
+        Assert.Throws<ArgumentException>(() => CertificateFingerprint.Parse(certs.A.Thumbprint, "--pin"));
+        Assert.Throws<ArgumentException>(() => CertificateFingerprint.Parse("sha256:" + new string('g', 64), "--pin"));
+    }
+
+    [Fact]
+    public async Task PlaintextOffLoopbackIsRefusedBeforeAnythingStarts()
+    {
+        var (left, _) = Operands();
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => DuetParty.RunAsync(
+            TwoParties.Settings(OperandSide.Left, keys.Left), left, new PartyEndpoint("127.0.0.1", 0, "192.0.2.1:25520")));
+        Assert.Contains("192.0.2.1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("loopback", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Fingerprint(X509Certificate2 certificate) => CertificateFingerprint.Of(certificate);
+
+    private (Matrix<long> Left, Matrix<long> Right) Operands() =>
+        (TwoParties.Random(random, 12, 4, 16), TwoParties.Random(random, 4, 3, 16));
+
+    private Task<PartyResult> RunA(int port, Matrix<long> left, Reveal reveal = Reveal.None, CancellationToken cancel = default) =>
+        DuetParty.RunAsync(
+            TwoParties.Settings(OperandSide.Left, keys.Left) with { Reveal = reveal }, left,
+            new PartyEndpoint("127.0.0.1", port) { Tls = new PartyTls(certs.A, [Fingerprint(certs.B)]) }, null, cancel);
+
+    private Task<PartyResult> RunB(int port, Matrix<long> right, X509Certificate2 own, string pin, Reveal reveal = Reveal.None, CancellationToken cancel = default) =>
+        DuetParty.RunAsync(
+            TwoParties.Settings(OperandSide.Right, keys.Right) with { Reveal = reveal }, right,
+            new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}") { Tls = new PartyTls(own, [pin]) }, null, cancel);
+}

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Duet.Host.Tests;
+
+/// <summary><c>duet certs</c> and the TLS options of <c>duet party</c>, run as a user would.</summary>
+public sealed class CliTlsTests : IDisposable
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+    private readonly FilesTestDirectory directory = new();
+
+    public void Dispose() => directory.Dispose();
+
+    /// <summary>Runs <c>duet certs</c> for NAME into NAME.pfx and returns the fingerprint it printed.</summary>
+    internal static string MakeCertificate(FilesTestDirectory directory, string name)
+    {
+        var outcome = CliRunner.Run("certs", "--name", name, "--out", directory.File($"{name}.pfx"));
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        return outcome.OutLines[^1];
+    }
+
+    [Fact]
+    public void Certs_writes_an_owner_only_pkcs12_file_and_prints_its_sha256_fingerprint_last()
+    {
+        var fingerprint = MakeCertificate(directory, "bank-a");
+
+        Assert.Matches("^sha256:[0-9a-f]{64}$", fingerprint);
+        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(directory.File("bank-a.pfx"), null);
+        Assert.True(certificate.HasPrivateKey);
+        Assert.Equal("CN=bank-a", certificate.Subject);
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(certificate.RawData)), fingerprint);
+        Assert.InRange((certificate.NotAfter - DateTime.Now).TotalDays, 363, 366);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(directory.File("bank-a.pfx")));
+        }
+
+        var again = CliRunner.Run("certs", "--name", "bank-a", "--out", directory.File("bank-a.pfx"));
+        CliCommandTests.AssertBadInput(again, "--force");
+        CliCommandTests.AssertBadInput(CliRunner.Run("certs", "--name", "x", "--out", directory.File("x.pfx"), "--days", "0"), "--days");
+        Assert.Equal(["bank-a.pfx"], directory.FileNames());
+    }
+
+    [Fact]
+    public void Party_without_a_certificate_says_how_to_make_one()
+    {
+        var input = directory.WriteText("x.csv", "1\n");
+        var outcome = CliRunner.Run("party", "--input", input, "--output", directory.File("s.npy"), "--listen", "127.0.0.1:0");
+
+        CliCommandTests.AssertBadInput(outcome, "duet certs");
+        Assert.Equal(["x.csv"], directory.FileNames());
+    }
+
+    [Fact]
+    public void Insecure_is_refused_off_loopback()
+    {
+        var input = directory.WriteText("x.csv", "1\n");
+        var outcome = CliRunner.Run("party", "--input", input, "--output", directory.File("s.npy"), "--listen", "127.0.0.1:0", "--peer", "192.0.2.7:25520", "--insecure");
+
+        CliCommandTests.AssertBadInput(outcome, "192.0.2.7 is not a loopback address");
+        Assert.Equal(["x.csv"], directory.FileNames());
+    }
+
+    [Fact]
+    public void A_pin_that_is_not_a_sha256_fingerprint_is_bad_input()
+    {
+        MakeCertificate(directory, "a");
+        var input = directory.WriteText("x.csv", "1\n");
+        var outcome = CliRunner.Run("party", "--input", input, "--output", directory.File("s.npy"), "--listen", "127.0.0.1:0", "--cert", directory.File("a.pfx"), "--pin", "0123abcd");
+
+        CliCommandTests.AssertBadInput(outcome, "SHA-256 fingerprint");
+    }
+
+    [Fact]
+    public async Task A_caller_pinning_another_fingerprint_exits_1_naming_what_it_saw_and_nobody_writes()
+    {
+        var pinA = MakeCertificate(directory, "a");
+        var pinB = MakeCertificate(directory, "b");
+        var stranger = MakeCertificate(directory, "c");
+        var x = directory.WriteText("x.csv", "1,2\n3,4\n");
+        var y = directory.WriteText("y.csv", "1\n2\n");
+        var port = CliRunner.FreePort();
+
+        using var a = DuetProcess.Start(directory.Path, "party", "--input", x, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a.pfx", "--pin", pinB);
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        using var b = DuetProcess.Start(directory.Path, "party", "--input", y, "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", stranger);
+        var outcome = await b.WaitAsync(RunTimeout);
+
+        Assert.True(outcome.Code == 1, outcome.ToString());
+        var line = outcome.ErrorLines[^1];
+        Assert.StartsWith("duet: TLS: refused the TLS link with ", line, StringComparison.Ordinal);
+        Assert.Contains($"{port}", line, StringComparison.Ordinal);
+        Assert.Contains($"its certificate {pinA} is not pinned", line, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, outcome.Out);
+        Assert.False(a.Exited.IsCompleted);
+        Assert.Equal(["a.pfx", "b.pfx", "c.pfx", "x.csv", "y.csv"], directory.FileNames());
+    }
+}
