@@ -33,8 +33,8 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
 
     [Theory]
     [InlineData(Reveal.None)]
-    [InlineData(Reveal.ToLeft)]
-    [InlineData(Reveal.ToRight)]
+    [InlineData(Reveal.Left)]
+    [InlineData(Reveal.Right)]
     [InlineData(Reveal.Both)]
     public async Task PinnedPartiesComputeTheExactProduct(Reveal reveal)
     {
