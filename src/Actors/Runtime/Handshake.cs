@@ -64,7 +64,7 @@ public static class Handshake
             : (right.Columns, right.Rows, left.Rows);
         try
         {
-            var plan = PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma);
+            var plan = PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma, left.Domain);
             return new Agreement(encryptor, plan, left, right);
         }
         catch (Crypto.Encoding.EncodingException error)

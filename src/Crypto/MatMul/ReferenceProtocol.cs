@@ -67,7 +67,7 @@ public static class ReferenceProtocol
         FixedPoint.CheckBounds(right, parameters.RightBits, "right operand");
         var side = encryptor ?? ChooseEncryptor(left.Rows, left.Columns, right.Rows, right.Columns);
         var (x, y, xBits, yBits) = Canonical(left, right, parameters, side);
-        var plan = PackingPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.KeyBits, parameters.Sigma);
+        var plan = PackingPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.KeyBits, parameters.Sigma, parameters.Domain);
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
         var publicKey = key.PublicKey;
         var width = publicKey.CiphertextBytes;
