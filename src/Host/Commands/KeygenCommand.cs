@@ -8,6 +8,9 @@ namespace Duet.Host.Commands;
 /// <summary><c>duet keygen</c>: a Paillier private key as JSON, for a party that encrypts with a key of its own.</summary>
 internal static class KeygenCommand
 {
+    /// <summary>The mode a private key file is created with: 0600.</summary>
+    public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     public static Command Create(CommandConsole console)
     {
         var bits = new Option<int>("--bits") { HelpName = "BITS", Description = "Modulus size: 2048, 3072 (recommended) or 4096.", DefaultValueFactory = _ => 3072 };
@@ -33,16 +36,8 @@ internal static class KeygenCommand
         var started = System.Diagnostics.Stopwatch.StartNew();
         using var key = KeyGenerator.Generate(bits);
         var json = Encoding.UTF8.GetBytes(key.ToJson());
-        MatrixFileAccess.WriteAtomically(path, stream =>
-        {
-            // Owner-only before the first byte of the key is written.
-            if (stream is FileStream file && !OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(file.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            stream.Write(json);
-        });
+        // Created owner-only (0600): the file is never readable by others, not even before the key is written.
+        MatrixFileAccess.WriteAtomically(path, stream => stream.Write(json), OwnerOnly);
         console.Out.WriteLine(Units.Invariant($"wrote a {bits}-bit Paillier private key to {path} in {Units.Duration(started.Elapsed)}; keep it secret"));
         return ExitCodes.Success;
     }

@@ -31,9 +31,10 @@ internal static class MatrixFileAccess
     /// <summary>
     /// Writes a file completely or not at all: into <c>name.tmp-random</c> beside it, flushed to disk, then
     /// renamed over <paramref name="path"/>. On any failure the temporary file is deleted and an existing
-    /// file at <paramref name="path"/> is left as it was.
+    /// file at <paramref name="path"/> is left as it was. <paramref name="unixCreateMode"/>, when given, is the mode the
+    /// temporary file is created with (never wider before the first byte is written); ignored on Windows.
     /// </summary>
-    public static void WriteAtomically(string path, Action<Stream> write)
+    public static void WriteAtomically(string path, Action<Stream> write, UnixFileMode? unixCreateMode = null)
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath);
@@ -51,7 +52,19 @@ internal static class MatrixFileAccess
         var renamed = false;
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize))
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = BufferSize,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = unixCreateMode;
+            }
+
+            using (var stream = new FileStream(temporary, options))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
