@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
+using Duet.Crypto.Arithmetic;
 using Duet.Crypto.Paillier;
 using BcInteger = Org.BouncyCastle.Math.BigInteger;
 
@@ -69,6 +70,27 @@ public sealed class KeyCheckTests(KeyFixture fixture) : IClassFixture<KeyFixture
         Assert.Equal("private-bits", Assert.Throws<InvalidKeyException>(() => PaillierPrivateKey.FromJson(json.ToJsonString(), Bits)).Check);
         json["bits"] = "many";
         Assert.Equal("format", Assert.Throws<InvalidKeyException>(() => PaillierPrivateKey.FromJson(json.ToJsonString(), Bits)).Check);
+    }
+
+    [Fact]
+    public void SecretModuliCarryOpenSslsConstantTimeFlag()
+    {
+        using var secret = Backends.Create(key.PSquared, Backends.Native, secretModulus: true);
+        using var open = Backends.Create(key.PublicKey.NSquared, Backends.Native);
+        Assert.True(((NativeMontgomeryContext)secret).ModulusIsConstantTime);
+        Assert.False(((NativeMontgomeryContext)open).ModulusIsConstantTime);
+        if (Backends.Current == Backends.Native)
+        {
+            Assert.True(((NativeMontgomeryContext)key.PHalf.Context).ModulusIsConstantTime);
+            Assert.True(((NativeMontgomeryContext)key.QHalf.Context).ModulusIsConstantTime);
+        }
+
+        // The flagged context computes what the managed one does.
+        using var managed = Backends.Create(key.PSquared, Backends.Managed, secretModulus: true);
+        var exponent = key.P - 1;
+        var @base = key.PublicKey.Hs;
+        Assert.Equal(managed.PowSecret(@base, exponent), secret.PowSecret(@base, exponent));
+        Assert.Equal(BigInteger.ModPow(@base, exponent, key.PSquared), secret.PowSecret(@base, exponent));
     }
 
     /// <summary>The check that refuses a key file whose factors are replaced by p and q (with a valid h_s for p·q).</summary>

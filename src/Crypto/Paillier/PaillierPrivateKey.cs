@@ -186,7 +186,7 @@ public sealed class PaillierPrivateKey : IDisposable
             Cofactor = key.N / prime;
             Square = prime * prime;
             Exponent = prime - 1;
-            Context = Backends.Create(Square);
+            Context = Backends.CreateSecret(Square);
 
             // h = L_p(g^(p−1) mod p²)⁻¹ mod p with g = n + 1.
             var gp = BigInteger.ModPow(key.N + 1, Exponent, Square);
