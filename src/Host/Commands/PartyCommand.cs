@@ -186,8 +186,8 @@ internal static class PartyCommand
         var keyFile = options.Key ?? RelativeToConfig(file.GetString(KeyFileKey, null), options.Config);
         if (keyFile is not null)
         {
-            WarnIfShared(keyFile, warnings);
             var key = ReadKey(keyFile, settings.MinKeyBits);
+            WarnIfShared(keyFile, warnings);
             settings = settings with { Key = key, KeyBits = key.PublicKey.Bits };
         }
 
