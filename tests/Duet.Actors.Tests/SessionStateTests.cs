@@ -70,7 +70,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         probe.ExpectMsg<Hello>();
         probe.Send(session, Key());
         probe.ExpectMsg<Credit>();
-        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 40, Role = RolePreference.Evaluator }, PeerHello(), 1).Plan;
+        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 60, Role = RolePreference.Evaluator }, PeerHello(), 1).Plan;
         Assert.True(plan.EncryptBlocks > 2);
         var (first, count) = plan.EncryptBlock(2);
         var width = keys.Right.PublicKey.CiphertextBytes;
@@ -96,10 +96,10 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     [Fact]
     public void EncryptorSendsKeyAndCreditThenRejectsOperandBlocksAndWrongDone()
     {
-        var job = new SessionJob(TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Encryptor }, new Matrix<long>(50, 40), null);
+        var job = new SessionJob(TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Encryptor }, new Matrix<long>(50, 60), null);
         var probe = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
-        probe.Send(session, PeerHello() with { Side = OperandSide.Right, Rows = 40, Columns = 3, Role = RolePreference.Auto });
+        probe.Send(session, PeerHello() with { Side = OperandSide.Right, Rows = 60, Columns = 3, Role = RolePreference.Auto });
         probe.ExpectMsg<Hello>();
         var key = probe.ExpectMsg<PublicKeyMessage>();
         Assert.Equal(keys.Left.PublicKey.N.ToByteArray(isUnsigned: true, isBigEndian: true), key.N);
@@ -125,7 +125,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     [Fact]
     public void SilentPeerTimesOut()
     {
-        var job = new SessionJob(TwoParties.Settings(OperandSide.Left, keys.Left) with { Timeout = TimeSpan.FromMilliseconds(500) }, new Matrix<long>(50, 40), null);
+        var job = new SessionJob(TwoParties.Settings(OperandSide.Left, keys.Left) with { Timeout = TimeSpan.FromMilliseconds(500) }, new Matrix<long>(50, 60), null);
         var probe = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
         probe.Send(session, PeerHello());
@@ -137,14 +137,14 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     private (IActorRef Session, SessionJob Job, Akka.TestKit.TestProbe Probe) Evaluator()
     {
         var settings = TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator };
-        var job = new SessionJob(settings, new Matrix<long>(50, 40), null);
+        var job = new SessionJob(settings, new Matrix<long>(50, 60), null);
         var probe = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
         probe.Send(session, PeerHello());
         return (session, job, probe);
     }
 
-    private Hello PeerHello() => new(id, 1, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
+    private Hello PeerHello() => new(id, 1, OperandSide.Right, 60, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
 
     private PublicKeyMessage Key() => new(
         id,

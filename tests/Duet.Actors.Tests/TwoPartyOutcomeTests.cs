@@ -33,10 +33,10 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
     [Fact]
     public async Task ManyBlocksNeverExceedTheWindow()
     {
-        // 1024-bit key, 16-bit entries: S = 13; n = 3 gives G = 4, so 1000 rows make 250 row groups in 8 tiles,
-        // and k = 40 makes 160 encrypted operands in 3 blocks.
-        var left = TwoParties.Random(random, 1000, 40, 16);
-        var right = TwoParties.Random(random, 40, 3, 16);
+        // 1024-bit key, 16-bit entries, 3000 entries: t = 38 + 1 + 40 + 12 = 91, S = 11; n = 3 gives G = 3, so 1000
+        // rows make 334 row groups in 42 tiles, and k = 60 makes 180 encrypted operands in 3 blocks.
+        var left = TwoParties.Random(random, 1000, 60, 16);
+        var right = TwoParties.Random(random, 60, 3, 16);
         var (a, b) = await TwoParties.Run(
             left, TwoParties.Settings(OperandSide.Left, keys.Left) with { Window = 2 },
             right, TwoParties.Settings(OperandSide.Right, keys.Right) with { Window = 2 });

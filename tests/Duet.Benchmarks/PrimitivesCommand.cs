@@ -56,6 +56,8 @@ internal static class PrimitivesCommand
             ownerEncryptor.Encrypt(plaintexts[i], ciphertexts[i]);
         }
 
+        // The re-randomiser as it was before PROTOCOL.md §5.4 asked for |n| + σ bits: α of |n|/2 bits, window 8.
+        using var halfTable = new FixedBaseTable(context, publicKey.HsResidue, publicKey.RandomiserBits, 8);
         using var destination = context.NewResidue();
         using var randomiser = context.NewResidue();
         using var message = context.NewResidue();
@@ -68,6 +70,11 @@ internal static class PrimitivesCommand
             ("scalar_mul_32", i => evaluator.Multiply(ciphertexts[i % Pool], scalars32[i % Pool], destination)),
             ("scalar_mul_64", i => evaluator.Multiply(ciphertexts[i % Pool], scalars64[i % Pool], destination)),
             ("rerandomize", i => evaluator.Rerandomize(ciphertexts[i % Pool], destination)),
+            ("rerandomize_half_exponent", i =>
+            {
+                halfTable.Pow(Randomness.Bits(publicKey.RandomiserBits), randomiser);
+                context.Multiply(ciphertexts[i % Pool], randomiser, destination);
+            }),
             ("textbook_encrypt", i => TextbookEncrypt(publicKey, plaintexts[i % Pool], randomiser, message, destination)),
         };
 

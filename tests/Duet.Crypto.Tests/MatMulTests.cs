@@ -50,7 +50,7 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
         var tall = PackingPlan.Create(100_000, 10, 3, 16, 16, KeyBits);
         Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(tall, 256, 0).Strategy);
         Assert.Equal(MultiExpStrategy.FixedBaseTables, EvaluationBases.Choose(tall, 256, EvaluationBases.DefaultMemoryBudget).Strategy);
-        var shortPlan = PackingPlan.Create(100, 10, 3, 16, 16, KeyBits);
+        var shortPlan = PackingPlan.Create(40, 10, 3, 16, 16, KeyBits);
         Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(shortPlan, 256, EvaluationBases.DefaultMemoryBudget).Strategy);
     }
 
@@ -102,9 +102,9 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
         Assert.NotEqual(first.LeftShare.Data, second.LeftShare.Data);
         Assert.NotEqual(first.RightShare.Data, second.RightShare.Data);
 
-        // A mask is drawn from [0, 2^(bz+1+σ)): the evaluator's share is its negation, so at most σ+bz+1 bits.
+        // A mask is drawn from [0, 2^t): the evaluator's share is its negation, so at most t bits.
         var plan = first.Plan;
-        Assert.All(first.LeftShare.Data, s => Assert.True(s.Sign <= 0 && (-s).GetBitLength() <= plan.ProductBits + 1 + plan.Sigma));
+        Assert.All(first.LeftShare.Data, s => Assert.True(s.Sign <= 0 && (-s).GetBitLength() <= plan.MaskBits));
     }
 
     [Fact]
@@ -142,7 +142,8 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
     {
         var wide = PackingPlan.Create(2000, 100, 10, 32, 32, 2048);
         Assert.Equal(32 + 32 + 7, wide.ProductBits);
-        Assert.Equal(wide.ProductBits + 42, wide.SlotBits);
+        Assert.Equal(wide.ProductBits + 1 + 40 + 15, wide.MaskBits); // λ = ceil(log2(2000·10)) = 15
+        Assert.Equal(wide.MaskBits + 1, wide.SlotBits);
         Assert.Equal(2046 / wide.SlotBits, wide.Slots);
         Assert.Equal((1, 10), (wide.RowGroupSize, wide.ColumnGroupSize));
         var vector = PackingPlan.Create(2000, 100, 1, 32, 32, 2048);

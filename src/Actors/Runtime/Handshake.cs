@@ -60,7 +60,7 @@ public static class Handshake
         var (m, k, n) = orientation.Shape(left.Rows, left.Columns, right.Columns);
         try
         {
-            var plan = PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma);
+            var plan = PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma, left.Domain);
             return new Agreement(orientation, plan, left, right);
         }
         catch (Crypto.Encoding.EncodingException error)

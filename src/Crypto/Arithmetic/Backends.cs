@@ -16,9 +16,12 @@ public static class Backends
 
     public static MontgomeryContext Create(BigInteger modulus) => Create(modulus, Current);
 
-    public static MontgomeryContext Create(BigInteger modulus, string backend) => backend switch
+    /// <summary>A context modulo a secret modulus (the key owner's p² and q²): set up in constant time on both backends.</summary>
+    public static MontgomeryContext CreateSecret(BigInteger modulus) => Create(modulus, Current, secretModulus: true);
+
+    public static MontgomeryContext Create(BigInteger modulus, string backend, bool secretModulus = false) => backend switch
     {
-        Native => new NativeMontgomeryContext(modulus),
+        Native => new NativeMontgomeryContext(modulus, secretModulus),
         Managed => new ManagedMontgomeryContext(modulus),
         _ => throw new ArgumentException($"Unknown arithmetic backend '{backend}'; expected '{Native}' or '{Managed}'.", nameof(backend)),
     };

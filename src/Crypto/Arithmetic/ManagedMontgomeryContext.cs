@@ -40,8 +40,13 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
         }
 
         modulusLimbs = ToLimbs(modulus, limbCount);
-        rSquared = ToLimbs(BigInteger.ModPow(2, 128 * limbCount, modulus), limbCount);
-        montgomeryOne = ToLimbs(BigInteger.ModPow(2, 64 * limbCount, modulus), limbCount);
+
+        // R = 2^(64·limbs) and R² mod m by doubling with branch-free reduction: the modulus may be secret (p², q²).
+        montgomeryOne = new ulong[limbCount];
+        montgomeryOne[0] = 1;
+        Double(montgomeryOne, 64 * limbCount);
+        rSquared = (ulong[])montgomeryOne.Clone();
+        Double(rSquared, 64 * limbCount);
         negativeInverse = NegativeInverse(modulusLimbs[0]);
     }
 
@@ -401,6 +406,25 @@ public sealed class ManagedMontgomeryContext : MontgomeryContext
         }
 
         return Math.BigMul(x, y, out _);
+    }
+
+    /// <summary>value = value·2^times mod m for value &lt; m, one branch-free doubling and reduction at a time.</summary>
+    private void Double(Span<ulong> value, int times)
+    {
+        Span<ulong> doubled = stackalloc ulong[limbCount];
+        for (int i = 0; i < times; i++)
+        {
+            ulong carry = 0;
+            for (int j = 0; j < limbCount; j++)
+            {
+                ulong limb = value[j];
+                doubled[j] = (limb << 1) | carry;
+                carry = limb >> 63;
+            }
+
+            // 2·value < 2m: one conditional subtraction reduces it.
+            SubtractModulusIfNeeded(doubled, carry, value);
+        }
     }
 
     /// <summary>destination = value − m when (top:value) ≥ m, else value; without branches on the data.</summary>

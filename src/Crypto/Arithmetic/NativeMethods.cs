@@ -65,6 +65,15 @@ internal static partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int BN_cmp(SafeBignumHandle a, SafeBignumHandle b);
 
+    /// <summary>BN_FLG_CONSTTIME: OpenSSL takes its constant-time paths for a BIGNUM that carries it.</summary>
+    internal const int BN_FLG_CONSTTIME = 0x04;
+
+    [LibraryImport(Library)]
+    internal static partial void BN_set_flags(SafeBignumHandle b, int n);
+
+    [LibraryImport(Library)]
+    internal static partial int BN_get_flags(SafeBignumHandle b, int n);
+
     [LibraryImport(Library)]
     internal static partial IntPtr BN_CTX_new();
 

@@ -18,7 +18,11 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
     private readonly IntPtr montgomeryPointer;
     private readonly NativeResidue one;
 
-    public NativeMontgomeryContext(BigInteger modulus)
+    /// <summary>
+    /// A context modulo <paramref name="modulus"/>; a secret modulus (p², q²) carries BN_FLG_CONSTTIME before
+    /// BN_MONT_CTX_set, so that OpenSSL's set-up (its modular inverse) and exponentiations take constant-time paths.
+    /// </summary>
+    public NativeMontgomeryContext(BigInteger modulus, bool secretModulus = false)
         : base(modulus)
     {
         if (!NativeMethods.IsAvailable)
@@ -27,6 +31,11 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         }
 
         this.modulus = FromBigInteger(modulus);
+        if (secretModulus)
+        {
+            NativeMethods.BN_set_flags(this.modulus, NativeMethods.BN_FLG_CONSTTIME);
+        }
+
         montgomery = new SafeMontgomeryHandle();
         Check(NativeMethods.BN_MONT_CTX_set(montgomery, this.modulus, Scratch));
         montgomeryPointer = montgomery.DangerousGetHandle();
@@ -35,6 +44,9 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
     }
 
     public override string Backend => "native";
+
+    /// <summary>True when OpenSSL treats the modulus as secret (BN_FLG_CONSTTIME set on it).</summary>
+    internal bool ModulusIsConstantTime => NativeMethods.BN_get_flags(modulus, NativeMethods.BN_FLG_CONSTTIME) != 0;
 
     private static SafeBignumContextHandle Scratch => scratch ??= NewScratch();
 
@@ -163,6 +175,7 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         // OpenSSL reduces a non-negative base itself (BN_nnmod inside BN_mod_exp_mont_consttime).
         using var b = FromBigInteger(@base.Sign >= 0 ? @base : (BigInteger.Remainder(@base, Modulus) + Modulus) % Modulus);
         using var e = FromBigInteger(exponent);
+        NativeMethods.BN_set_flags(e, NativeMethods.BN_FLG_CONSTTIME);
         using var result = new SafeBignumHandle();
         Check(NativeMethods.BN_mod_exp_mont_consttime(result, b, e, modulus, Scratch, montgomery));
         return ToBigInteger(result);

@@ -38,9 +38,19 @@ public static class DecryptKernel
             {
                 var index = first + i;
                 var plaintext = decryptor.DecryptUnsigned(residues[i]);
+                var used = BigInteger.Zero;
                 foreach (var (slot, row, column) in EvaluateKernel.Slots(plan, index / plan.ColumnGroups, index % plan.ColumnGroups))
                 {
-                    encryptorShare[row - firstRow, column] = ((plaintext >> (plan.SlotBits * slot)) & slotMask) - offset;
+                    var value = (plaintext >> (plan.SlotBits * slot)) & slotMask;
+                    used |= value << (plan.SlotBits * slot);
+                    encryptorShare[row - firstRow, column] = value - offset;
+                }
+
+                // Everything but the used slots, i.e. the unused slots and the bits above w·S, must decrypt to zero.
+                if (plaintext != used)
+                {
+                    throw new InvalidPlaintextException(
+                        "unused-slots-zero", $"Result {index} has non-zero bits outside its used slots (unused slots or above w·S = {plan.SlotBits * plan.Slots}).");
                 }
             }
         }

@@ -69,17 +69,16 @@ public static class EvaluateKernel
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentNullException.ThrowIfNull(evaluatorShare);
         var offset = BigInteger.One << plan.ProductBits;
-        var maskBits = plan.ProductBits + 1 + plan.Sigma;
         var plaintext = BigInteger.Zero;
         foreach (var (slot, row, column) in Slots(plan, rowGroup, columnGroup))
         {
-            var mask = Randomness.Bits(maskBits);
+            var mask = Randomness.Bits(plan.MaskBits);
             plaintext += (offset + mask) << (plan.SlotBits * slot);
             evaluatorShare[row - firstRow, column] = -mask;
         }
 
         evaluator.AddPlain(product, plaintext, product);
-        evaluator.Rerandomize(product, product);
+        evaluator.Rerandomize(product, product, plan.Sigma);
     }
 
     /// <summary>The slots of a result that hold real entries, with the entry's row and column.</summary>

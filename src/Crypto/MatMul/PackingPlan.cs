@@ -1,4 +1,5 @@
 using Duet.Crypto.Encoding;
+using Duet.Crypto.Paillier;
 
 namespace Duet.Crypto.MatMul;
 
@@ -9,7 +10,7 @@ namespace Duet.Crypto.MatMul;
 public sealed record PackingPlan
 {
     /// <summary>The statistical security parameter's floor.</summary>
-    public const int MinimumSigma = 40;
+    public const int MinimumSigma = PaillierPublicKey.MinimumSigma;
 
     /// <summary>
     /// Result ciphertexts aimed at per tile (one tile is one result block on the wire): small enough that a few
@@ -40,10 +41,18 @@ public sealed record PackingPlan
 
     public int Sigma { get; private init; }
 
+    /// <summary>The share domain: in <see cref="ShareDomain.Ring64"/> the masks are at least 64 bits.</summary>
+    public ShareDomain Domain { get; private init; }
+
     /// <summary>bz = bx + by + ceil(log2 k): every |Z_ij| &lt; 2^bz.</summary>
     public int ProductBits { get; private init; }
 
-    /// <summary>w = bz + 2 + σ.</summary>
+    /// <summary>
+    /// t: masks are uniform in [0, 2^t); t = bz + 1 + σ + ceil(log2(m·n)), at least 64 in ring64 (PROTOCOL.md §4).
+    /// </summary>
+    public int MaskBits { get; private init; }
+
+    /// <summary>w = t + 1.</summary>
     public int SlotBits { get; private init; }
 
     /// <summary>S = floor((|n| − 2) / w).</summary>
@@ -78,7 +87,8 @@ public sealed record PackingPlan
     public int Tiles => (RowGroups + RowGroupsPerTile - 1) / RowGroupsPerTile;
 
     /// <summary>The plan for these shapes and parameters, or an <see cref="EncodingException"/> saying why none is safe.</summary>
-    public static PackingPlan Create(int rows, int inner, int columns, int xBits, int yBits, int keyBits, int sigma = MinimumSigma)
+    public static PackingPlan Create(
+        int rows, int inner, int columns, int xBits, int yBits, int keyBits, int sigma = MinimumSigma, ShareDomain domain = ShareDomain.Ring64)
     {
         if (rows <= 0 || inner <= 0 || columns <= 0)
         {
@@ -96,12 +106,13 @@ public sealed record PackingPlan
         }
 
         var productBits = xBits + yBits + CeilLog2(inner);
-        var slotBits = productBits + 2 + sigma;
+        var maskBits = MaskBitsFor(productBits, sigma, (long)rows * columns, domain);
+        var slotBits = maskBits + 1;
         var slots = (keyBits - 2) / slotBits;
         if (slots < 1)
         {
             throw new EncodingException(
-                $"A slot needs {slotBits} bits (bz = {productBits}, σ = {sigma}) but a {keyBits}-bit key holds at most {keyBits - 2}; lower the bit bounds or use a larger key.");
+                $"A slot needs {slotBits} bits (bz = {productBits}, σ = {sigma}, {rows}x{columns} entries) but a {keyBits}-bit key holds at most {keyBits - 2}; lower the bit bounds or use a larger key.");
         }
 
         int g, c;
@@ -124,12 +135,26 @@ public sealed record PackingPlan
             YBits = yBits,
             KeyBits = keyBits,
             Sigma = sigma,
+            Domain = domain,
             ProductBits = productBits,
+            MaskBits = maskBits,
             SlotBits = slotBits,
             Slots = slots,
             RowGroupSize = g,
             ColumnGroupSize = c,
         };
+    }
+
+    /// <summary>
+    /// t = bz + 1 + σ + ceil(log2(entries)) (PROTOCOL.md §4): each of the product's entries is masked within 2^−(σ + λ)
+    /// of uniform, so the encryptor's whole view is within 2^−σ; in ring64 at least 64, so that the evaluator's share
+    /// −r mod 2^64 is exactly uniform.
+    /// </summary>
+    public static int MaskBitsFor(int productBits, int sigma, long entries, ShareDomain domain)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(entries);
+        var bits = productBits + 1 + sigma + CeilLog2(entries);
+        return domain == ShareDomain.Ring64 ? Math.Max(bits, 64) : bits;
     }
 
     /// <summary>Position of the encrypted operand Y[k, a] of a column group in the encryptor's stream.</summary>
@@ -167,9 +192,9 @@ public sealed record PackingPlan
     public static int Slot(int a, int c, int columnGroupSize) => (a * columnGroupSize) + c;
 
     public override string ToString() =>
-        $"{Rows}x{Inner}·{Inner}x{Columns}: w={SlotBits} S={Slots} G={RowGroupSize} C={ColumnGroupSize}, {EncryptedCount} ciphertexts out, {ResultCount} back";
+        $"{Rows}x{Inner}·{Inner}x{Columns}: t={MaskBits} w={SlotBits} S={Slots} G={RowGroupSize} C={ColumnGroupSize}, {EncryptedCount} ciphertexts out, {ResultCount} back";
 
-    private static int CeilLog2(int value)
+    private static int CeilLog2(long value)
     {
         var bits = 0;
         while ((1L << bits) < value)

@@ -58,7 +58,7 @@ public static class ReferenceProtocol
         var orientation = encryptor is { } chosen ? new Orientation(chosen) : Orientation.BySize(left.Rows, left.Columns, right.Rows, right.Columns);
         var side = orientation.Encryptor;
         var (x, y, xBits, yBits) = Canonical(left, right, parameters, orientation);
-        var plan = PackingPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.KeyBits, parameters.Sigma);
+        var plan = PackingPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.KeyBits, parameters.Sigma, parameters.Domain);
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
         var publicKey = key.PublicKey;
         var width = publicKey.CiphertextBytes;

@@ -6,7 +6,10 @@ namespace Duet.Crypto.Paillier;
 /// <summary>How an encryption of zero is drawn.</summary>
 public enum RandomiserMode
 {
-    /// <summary>DJN: h_s^α with α uniform of |n|/2 bits, from a fixed-base table.</summary>
+    /// <summary>
+    /// DJN: h_s^α from a fixed-base table, α uniform of |n|/2 bits for the key owner's own encryptions and of |n| + σ
+    /// bits for everyone else's (PROTOCOL.md §5.4, §8).
+    /// </summary>
     Djn,
 
     /// <summary>Classic Paillier: r^n mod n² for r uniform in Z*_n.</summary>
@@ -54,8 +57,15 @@ public sealed class Encryptor
         Key.Context.Multiply(destination, message, destination);
     }
 
-    /// <summary>destination = a fresh encryption of zero.</summary>
-    public void EncryptZero(Residue destination)
+    /// <summary>destination = a fresh encryption of zero, hiding its exponent to σ = <see cref="PaillierPublicKey.MinimumSigma"/>.</summary>
+    public void EncryptZero(Residue destination) => EncryptZero(destination, PaillierPublicKey.MinimumSigma);
+
+    /// <summary>
+    /// destination = a fresh encryption of zero. Without the private key, α has |n| + σ bits, so that even the key owner,
+    /// who can take discrete logarithms of powers of h_s, learns nothing about what it multiplies (PROTOCOL.md §5.4);
+    /// the key owner's own encryptions keep the short |n|/2-bit α (σ does not apply to them).
+    /// </summary>
+    public void EncryptZero(Residue destination, int sigma)
     {
         var context = Key.Context;
         if (Mode == RandomiserMode.Classic)
@@ -83,13 +93,14 @@ public sealed class Encryptor
             return;
         }
 
-        var alpha = Randomness.Bits(Key.RandomiserBits);
         if (owner is null)
         {
-            Key.RandomiserTable.Pow(alpha, destination);
+            var table = Key.RerandomiserTable(sigma);
+            table.Pow(Randomness.Bits(table.ExponentBits), destination);
             return;
         }
 
+        var alpha = Randomness.Bits(Key.RandomiserBits);
         context.Load(JoinCrt(owner.PHalf.Encrypt(BigInteger.Zero, alpha), owner.QHalf.Encrypt(BigInteger.Zero, alpha)), destination);
     }
 

@@ -57,11 +57,14 @@ public sealed class Evaluator
         }
     }
 
-    /// <summary>Multiplies by a fresh encryption of zero, so the result is unlinkable to its inputs.</summary>
-    public void Rerandomize(Residue a, Residue destination)
+    /// <summary>
+    /// Multiplies by a fresh encryption of zero, so the result is unlinkable to its inputs, even for the key owner: the
+    /// DJN exponent is uniform of |n| + σ bits (PROTOCOL.md §5.4).
+    /// </summary>
+    public void Rerandomize(Residue a, Residue destination, int sigma = PaillierPublicKey.MinimumSigma)
     {
         using var zero = Context.NewResidue();
-        randomiser.EncryptZero(zero);
+        randomiser.EncryptZero(zero, sigma);
         Context.Multiply(a, zero, destination);
     }
 }

@@ -10,3 +10,6 @@ public abstract class ValidationException(string check, string message) : Except
 public sealed class InvalidKeyException(string check, string message) : ValidationException(check, message);
 
 public sealed class InvalidCiphertextException(string check, string message) : ValidationException(check, message);
+
+/// <summary>A decrypted result has bits where the agreed plan leaves none: a faulty or cheating evaluator (PROTOCOL.md §9).</summary>
+public sealed class InvalidPlaintextException(string check, string message) : ValidationException(check, message);

@@ -11,6 +11,9 @@ public sealed class PaillierPrivateKey : IDisposable
 {
     private const string FileFormat = "duet-paillier-private-key";
 
+    // Miller–Rabin error below 2^−100 for a composite.
+    private const int PrimeCertainty = 100;
+
     private readonly Lazy<CrtHalf> pHalf;
     private readonly Lazy<CrtHalf> qHalf;
 
@@ -90,8 +93,54 @@ public sealed class PaillierPrivateKey : IDisposable
         var p = ParseHex(node["p"], "p");
         var q = ParseHex(node["q"], "q");
         var hs = ParseHex(node["hs"], "hs");
+        var bits = node["bits"] switch
+        {
+            null => (int?)null,
+            JsonValue v when v.TryGetValue<int>(out var b) => b,
+            _ => throw new InvalidKeyException("format", "The key file's 'bits' is not an integer."),
+        };
         var publicKey = PaillierPublicKey.Create(p * q, hs, minimumBits);
-        return new PaillierPrivateKey(p, q, publicKey);
+        try
+        {
+            CheckFactors(p, q, bits ?? publicKey.Bits, publicKey.Bits);
+            return new PaillierPrivateKey(p, q, publicKey);
+        }
+        catch
+        {
+            publicKey.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The checks of a loaded key (PROTOCOL.md §8): n = p·q has the bits the file declares, p ≠ q, and both are probable
+    /// primes of |n|/2 bits. A tampered or corrupted file fails one of them.
+    /// </summary>
+    internal static void CheckFactors(BigInteger p, BigInteger q, int declaredBits, int modulusBits)
+    {
+        if (declaredBits != modulusBits)
+        {
+            throw new InvalidKeyException("private-bits", $"The key file declares {declaredBits} bits but p·q has {modulusBits}.");
+        }
+
+        if (p == q)
+        {
+            throw new InvalidKeyException("private-distinct", "The key file's p and q are equal.");
+        }
+
+        foreach (var (factor, name) in new[] { (p, "p"), (q, "q") })
+        {
+            if (factor.GetBitLength() != modulusBits / 2 || modulusBits % 2 != 0)
+            {
+                throw new InvalidKeyException("private-factor-size", $"The key file's {name} has {factor.GetBitLength()} bits; a {modulusBits}-bit key needs {modulusBits / 2}.");
+            }
+
+            var candidate = new Org.BouncyCastle.Math.BigInteger(1, factor.ToByteArray(isUnsigned: true, isBigEndian: true));
+            if (!candidate.IsProbablePrime(PrimeCertainty))
+            {
+                throw new InvalidKeyException("private-factor-prime", $"The key file's {name} is not prime.");
+            }
+        }
     }
 
     public void Dispose()
@@ -137,7 +186,7 @@ public sealed class PaillierPrivateKey : IDisposable
             Cofactor = key.N / prime;
             Square = prime * prime;
             Exponent = prime - 1;
-            Context = Backends.Create(Square);
+            Context = Backends.CreateSecret(Square);
 
             // h = L_p(g^(p−1) mod p²)⁻¹ mod p with g = n + 1.
             var gp = BigInteger.ModPow(key.N + 1, Exponent, Square);

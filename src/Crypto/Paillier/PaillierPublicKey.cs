@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Numerics;
 using Duet.Crypto.Arithmetic;
 
@@ -13,12 +14,16 @@ public sealed class PaillierPublicKey : IDisposable
     /// <summary>The smallest modulus accepted in production.</summary>
     public const int MinimumBits = 2048;
 
-    /// <summary>Window of the fixed-base table for h_s; 2^8 entries per window.</summary>
+    /// <summary>The statistical security parameter's floor (PROTOCOL.md §4, §5.4).</summary>
+    public const int MinimumSigma = 40;
+
+    /// <summary>Window of the fixed-base tables for h_s; 2^8 entries per window.</summary>
     private const int RandomiserWindowBits = 8;
 
     private static readonly byte[] Magic = "DPK1"u8.ToArray();
 
-    private readonly Lazy<FixedBaseTable> randomiserTable;
+    // One table per exponent length in use: |n| + σ bits for each σ a session asked for.
+    private readonly ConcurrentDictionary<int, Lazy<FixedBaseTable>> rerandomiserTables = new();
 
     private PaillierPublicKey(BigInteger n, BigInteger hs)
     {
@@ -31,7 +36,6 @@ public sealed class PaillierPublicKey : IDisposable
         CiphertextBytes = Context.ByteLength;
         HsResidue = Context.NewResidue();
         Context.Load(hs, HsResidue);
-        randomiserTable = new Lazy<FixedBaseTable>(() => new FixedBaseTable(Context, HsResidue, RandomiserBits, RandomiserWindowBits));
     }
 
     public BigInteger N { get; }
@@ -43,7 +47,10 @@ public sealed class PaillierPublicKey : IDisposable
     /// <summary>Bit length of n.</summary>
     public int Bits { get; }
 
-    /// <summary>Bit length of the DJN exponent α: |n|/2.</summary>
+    /// <summary>
+    /// Bit length of the DJN exponent α of the key owner's own encryptions: |n|/2 (PROTOCOL.md §8). Nobody but the key
+    /// owner may use it: the key owner can take discrete logarithms of powers of h_s.
+    /// </summary>
     public int RandomiserBits => Bits / 2;
 
     /// <summary>Bytes of one ciphertext written big-endian at fixed width.</summary>
@@ -54,7 +61,24 @@ public sealed class PaillierPublicKey : IDisposable
 
     internal Residue HsResidue { get; }
 
-    internal FixedBaseTable RandomiserTable => randomiserTable.Value;
+    /// <summary>
+    /// Bit length of the exponent α of an encryption of zero made without the private key, i.e. the evaluator's
+    /// re-randomiser: |n| + σ, so that α mod ord(h_s) is within 2^−σ of uniform even to the key owner (PROTOCOL.md §5.4).
+    /// </summary>
+    public int RerandomiserBits(int sigma)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sigma, MinimumSigma);
+        return Bits + sigma;
+    }
+
+    /// <summary>The fixed-base table of h_s for exponents of <see cref="RerandomiserBits"/> bits, built on first use.</summary>
+    internal FixedBaseTable RerandomiserTable(int sigma)
+    {
+        var bits = RerandomiserBits(sigma);
+        return rerandomiserTables.GetOrAdd(
+            bits,
+            b => new Lazy<FixedBaseTable>(() => new FixedBaseTable(Context, HsResidue, b, RandomiserWindowBits))).Value;
+    }
 
     private BigInteger HalfN { get; }
 
@@ -64,6 +88,12 @@ public sealed class PaillierPublicKey : IDisposable
         Validate(n, hs, minimumBits);
         return new PaillierPublicKey(n, hs);
     }
+
+    /// <summary>
+    /// A key made WITHOUT the checks of PROTOCOL.md §9, for tests that attack toy keys (e.g. 32-bit moduli whose discrete
+    /// logarithms a test can take). Internal: production code only ever uses <see cref="Create"/>.
+    /// </summary>
+    internal static PaillierPublicKey CreateUncheckedForTests(BigInteger n, BigInteger hs) => new(n, hs);
 
     public static PaillierPublicKey FromBytes(ReadOnlySpan<byte> bytes, int minimumBits = MinimumBits)
     {
@@ -171,9 +201,12 @@ public sealed class PaillierPublicKey : IDisposable
 
     public void Dispose()
     {
-        if (randomiserTable.IsValueCreated)
+        foreach (var table in rerandomiserTables.Values)
         {
-            randomiserTable.Value.Dispose();
+            if (table.IsValueCreated)
+            {
+                table.Value.Dispose();
+            }
         }
 
         HsResidue.Dispose();
@@ -216,9 +249,16 @@ public sealed class PaillierPublicKey : IDisposable
             }
         }
 
-        if (hs.Sign <= 0 || hs >= n * n || !BigInteger.GreatestCommonDivisor(hs, n).IsOne)
+        var nSquared = n * n;
+        if (hs.Sign <= 0 || hs >= nSquared || !BigInteger.GreatestCommonDivisor(hs, n).IsOne)
         {
             throw new InvalidKeyException("hs", "h_s is not a unit modulo n².");
+        }
+
+        // ±1 generate a subgroup of order at most 2: "re-randomising" with them would leave a ciphertext as it is.
+        if (hs.IsOne || hs == nSquared - 1)
+        {
+            throw new InvalidKeyException("hs-trivial", "h_s is 1 or n² − 1, which re-randomises nothing.");
         }
     }
 }

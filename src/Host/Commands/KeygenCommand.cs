@@ -33,16 +33,8 @@ internal static class KeygenCommand
         var started = System.Diagnostics.Stopwatch.StartNew();
         using var key = KeyGenerator.Generate(bits);
         var json = Encoding.UTF8.GetBytes(key.ToJson());
-        MatrixFileAccess.WriteAtomically(path, stream =>
-        {
-            // Owner-only before the first byte of the key is written.
-            if (stream is FileStream file && !OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(file.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            stream.Write(json);
-        });
+        // Created owner-only (0600): the file is never readable by others, not even before the key is written.
+        MatrixFileAccess.WriteAtomically(path, stream => stream.Write(json), ownerOnly: true);
         console.Out.WriteLine(Units.Invariant($"wrote a {bits}-bit Paillier private key to {path} in {Units.Duration(started.Elapsed)}; keep it secret"));
         return ExitCodes.Success;
     }

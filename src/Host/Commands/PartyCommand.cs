@@ -75,7 +75,7 @@ internal static class PartyCommand
     private static async Task<int> RunAsync(CommandConsole console, PartyOptions options, CancellationToken cancellation)
     {
         var file = LoadConfig(options.Config);
-        var settings = Settings(file, options);
+        var settings = Settings(file, options, console.Error);
         using var key = settings.Key;
         var endpoint = LinkSecurity.Secure(Endpoint(file, options), file, options.Config, options.Certificate, options.Pins, options.Insecure);
         Outputs.CheckShare(options.Output, settings.Domain, "--output");
@@ -125,7 +125,7 @@ internal static class PartyCommand
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {s.Plan.Slots} slots of {s.Plan.SlotBits} bits per ciphertext ({s.Plan.MaskBits}-bit masks), sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
         return ExitCodes.Success;
     }
 
@@ -163,7 +163,7 @@ internal static class PartyCommand
             : throw new UsageException($"--config {path}: not valid HOCON: the parser did not finish (an unclosed '['?)");
     }
 
-    private static PartySettings Settings(Config file, PartyOptions options)
+    private static PartySettings Settings(Config file, PartyOptions options, TextWriter warnings)
     {
         PartySettings settings;
         try
@@ -190,6 +190,7 @@ internal static class PartyCommand
         if (keyFile is not null)
         {
             var key = ReadKey(keyFile, settings.MinKeyBits);
+            WarnIfShared(keyFile, warnings);
             settings = settings with { Key = key, KeyBits = key.PublicKey.Bits };
         }
 
@@ -204,6 +205,23 @@ internal static class PartyCommand
         }
 
         return settings;
+    }
+
+    /// <summary>One warning line on stderr when the private key file is readable by its group or by others.</summary>
+    internal static void WarnIfShared(string path, TextWriter warnings)
+    {
+        const UnixFileMode Shared = UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        if (OperatingSystem.IsWindows() || !File.Exists(path))
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & Shared) != 0)
+        {
+            warnings.WriteLine(Units.Invariant(
+                $"warning: --key {path} is readable by its group or others (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}); it holds a private key, 'chmod 600' it"));
+        }
     }
 
     private static PaillierPrivateKey ReadKey(string path, int minimumBits)
