@@ -21,7 +21,7 @@ internal sealed class TileDispatcher : ReceiveActor
         workers = Context.ActorOf(
             Akka.Actor.Props.Create<TileWorker>()
                 .WithDispatcher("duet.worker-dispatcher")
-                .WithRouter(new SmallestMailboxPool(workerCount)),
+                .WithRouter(new SmallestMailboxPool(workerCount).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
             "workers");
         Receive<Tile>(tile =>
         {

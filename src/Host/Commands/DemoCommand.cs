@@ -29,8 +29,8 @@ internal static class DemoCommand
         var inner = new Option<int>("--inner") { HelpName = "K", Description = "Inner dimension K, when generated.", DefaultValueFactory = _ => 100 };
         var cols = new Option<int>("--cols") { HelpName = "N", Description = "Columns N of the right matrix Y (K×N), when generated.", DefaultValueFactory = _ => 10 };
         var keyBits = new Option<int>("--key-bits") { HelpName = "BITS", Description = $"Paillier modulus size: {Units.KeySizes}.", DefaultValueFactory = _ => 2048 };
-        var inputBits = new Option<int>("--input-bits") { HelpName = "BITS", Description = "Declared bound of both operands' entries: |x| < 2^b (after fixed-point scaling).", DefaultValueFactory = _ => 32 };
-        var fractionBits = new Option<int>("--frac-bits") { HelpName = "BITS", Description = "Fixed-point fraction bits of both operands; > 0 makes generated matrices reals in (-1, 1).", DefaultValueFactory = _ => 0 };
+        var inputBits = new Option<int>("--input-bits") { HelpName = "BITS", Description = "Declared bound of both operands' entries: |x| < 2^b (after fixed-point scaling).", DefaultValueFactory = _ => PartySettings.Defaults.InputBits };
+        var fractionBits = new Option<int>("--frac-bits") { HelpName = "BITS", Description = "Fixed-point fraction bits of both operands; > 0 makes generated matrices reals in (-1, 1).", DefaultValueFactory = _ => PartySettings.Defaults.FractionBits };
         var x = new Option<string?>("--x") { HelpName = "FILE", Description = "Left matrix file (.csv or .npy) instead of a generated one." };
         var y = new Option<string?>("--y") { HelpName = "FILE", Description = "Right matrix file (.csv or .npy) instead of a generated one." };
         var header = new Option<bool>("--header") { Description = "CSV inputs start with a header line." };

@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Duet.Actors.Tiles;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>The dispatcher a session hands its tiles to: retries a failed tile, reports the final outcome to its parent.</summary>
+public sealed class TileDispatcherTests(RuntimeKeys keys) : TestKit(TwoParties.SerializeAll.WithFallback(DuetConfig.Defaults)), IClassFixture<RuntimeKeys>
+{
+    private readonly Guid id = Guid.NewGuid();
+
+    [Fact]
+    public void AFaultyTileIsComputedAgainAndItsResultReported()
+    {
+        var attempts = Dispatch(tile => tile.Attempt == 1, out var dispatcher);
+        var (first, count) = Plan.EncryptBlock(0);
+        dispatcher.Tell(new EncryptTile(id, 0, 1, first, count));
+        var result = ExpectMsg<EncryptResult>(TimeSpan.FromSeconds(10));
+        Assert.Equal((0, 2), (result.Index, result.Attempt));
+        Assert.Equal(count * keys.Right.PublicKey.CiphertextBytes, result.Ciphertexts.Length);
+        Assert.Equal(2, attempts.Value);
+    }
+
+    [Fact]
+    public void ATileThatKeepsFailingIsReportedAfterTheLastAttempt()
+    {
+        var attempts = Dispatch(_ => true, out var dispatcher);
+        var (first, count) = Plan.EncryptBlock(0);
+        dispatcher.Tell(new EncryptTile(id, 0, 1, first, count));
+        var failed = ExpectMsg<TileFailed>(TimeSpan.FromSeconds(10));
+        Assert.Equal((TileDispatcher.MaxAttempts, TileFailure.Fault, TileKind.Encrypt), (failed.Attempt, failed.Failure, failed.Kind));
+        Assert.Equal(TileDispatcher.MaxAttempts, attempts.Value);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void ATileOfASessionWithoutContextFailsWithoutTouchingAnything()
+    {
+        var dispatcher = ChildActorOf(TileDispatcher.Props(1));
+        dispatcher.Tell(new EvaluateTile(Guid.NewGuid(), 0, 1));
+        Assert.Equal(TileFailure.NoContext, ExpectMsg<TileFailed>(TimeSpan.FromSeconds(10)).Failure);
+    }
+
+    private PackingPlan Plan => PackingPlan.Create(4, 2, 2, 16, 16, keys.Right.PublicKey.Bits);
+
+    private StrongBox<int> Dispatch(Func<Tile, bool> fault, out IActorRef dispatcher)
+    {
+        var attempts = new StrongBox<int>();
+        var context = TileContexts.For(Sys).Open(id);
+        context.Attach(new EncryptorKit(Plan, new Matrix<long>(2, 2), new Encryptor(keys.Right), new Decryptor(keys.Right), tile =>
+        {
+            Interlocked.Increment(ref attempts.Value);
+            return fault(tile);
+        }));
+        dispatcher = ChildActorOf(TileDispatcher.Props(2));
+        return attempts;
+    }
+}
