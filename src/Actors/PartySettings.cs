@@ -62,6 +62,9 @@ public sealed record PartySettings
     /// <summary>Memory the evaluator may spend on fixed-base tables.</summary>
     public required long TableMemoryBytes { get; init; }
 
+    /// <summary>What this party accepts from a peer's hello (<c>duet.limits</c>).</summary>
+    public required SessionLimits Limits { get; init; }
+
     /// <summary>The key to use when this party encrypts; a fresh one of KeyBits is generated (and disposed with the
     /// session) when absent. The caller keeps ownership of a key given here.</summary>
     public PaillierPrivateKey? Key { get; init; }
@@ -99,9 +102,18 @@ public sealed record PartySettings
             Window = c.GetInt("duet.flow.window"),
             BlockBytes = c.GetInt("duet.flow.block-bytes"),
             Workers = c.GetInt("duet.workers"),
-            TableMemoryBytes = c.GetByteSize("duet.evaluator.table-memory") ?? throw new ArgumentException("duet.evaluator.table-memory is not a size."),
+            TableMemoryBytes = Size(c, "duet.evaluator.table-memory"),
+            Limits = new SessionLimits
+            {
+                MaxDimension = c.GetLong("duet.limits.max-dimension"),
+                MaxOperandEntries = c.GetLong("duet.limits.max-operand-entries"),
+                MaxProductEntries = c.GetLong("duet.limits.max-product-entries"),
+                MemoryBudgetBytes = Size(c, "duet.limits.memory-budget"),
+            },
         };
     }
+
+    private static long Size(Config c, string key) => c.GetByteSize(key) ?? throw new ArgumentException($"{key} is not a size (for example 512MiB).");
 
     /// <summary>The words an option or key of this enum accepts: its members in lower case ("left", "ring64", ...).</summary>
     public static string[] Words<T>()
@@ -148,6 +160,11 @@ public sealed record PartySettings
         if (Window < 1)
         {
             throw new ArgumentException($"the flow window must be at least 1, got {Window}.");
+        }
+
+        if (MinKeyBits < PaillierPublicKey.MinimumBits && !Limits.AllowTestKeySizes)
+        {
+            throw new ArgumentException($"duet.session.min-key-bits = {MinKeyBits} is below {PaillierPublicKey.MinimumBits}; keys under {PaillierPublicKey.MinimumBits} bits are never accepted.");
         }
 
         if (Key is null && KeyBits < MinKeyBits)

@@ -6,21 +6,21 @@ namespace Duet.Actors;
 /// <summary>
 /// This party's own limits on what a peer may announce (PROTOCOL.md §9), checked at the handshake before anything
 /// is allocated: key sizes, rows, columns, product entries, and an estimate of the memory the plan needs. Every
-/// count is 64-bit, so an announced size cannot overflow into a small one.
+/// count is 64-bit, so an announced size cannot overflow into a small one. Defaults in duet.conf (<c>duet.limits</c>).
 /// </summary>
 public sealed record SessionLimits
 {
     /// <summary>Largest rows or columns of either matrix.</summary>
-    public long MaxDimension { get; init; } = 1 << 24;
+    public required long MaxDimension { get; init; }
 
     /// <summary>Largest number of entries of either matrix (the evaluator holds the peer's encrypted).</summary>
-    public long MaxOperandEntries { get; init; } = 1L << 28;
+    public required long MaxOperandEntries { get; init; }
 
     /// <summary>Largest number of product entries (each party holds a share of each in memory).</summary>
-    public long MaxProductEntries { get; init; } = 1L << 28;
+    public required long MaxProductEntries { get; init; }
 
     /// <summary>Memory the plan may need on this party, by the estimate of <see cref="EstimatedBytes"/>.</summary>
-    public long MemoryBudgetBytes { get; init; } = 8L << 30;
+    public required long MemoryBudgetBytes { get; init; }
 
     /// <summary>Test hook: accept keys below 2048 bits (tests use small keys to run fast); never set in production.</summary>
     internal bool AllowTestKeySizes { get; init; }

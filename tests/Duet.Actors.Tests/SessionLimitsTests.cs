@@ -4,7 +4,7 @@ namespace Duet.Actors.Tests;
 
 public sealed class SessionLimitsTests
 {
-    private readonly SessionLimits limits = new();
+    private readonly SessionLimits limits = PartySettings.Defaults.Limits;
 
     [Theory]
     [InlineData(2048)]

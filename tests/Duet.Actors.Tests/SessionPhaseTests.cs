@@ -16,12 +16,15 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     private readonly Guid id = SessionIds.NewRandom();
 
     [Fact]
-    public void HandshakingRefusesACreditBeforeAnyHello()
+    public void HandshakingDropsACreditBeforeAnyHelloAndThenRefusesOneFromThePeer()
     {
+        // Before a hello nobody is the peer: the credit is dropped, never a reason to abort (PROTOCOL.md §10).
         var job = Job(RolePreference.Auto);
         var session = Sys.ActorOf(Session.Props(job, id, null));
         session.Tell(new Credit(id, 1), TestActor);
-        Assert.Equal(AbortReason.UnexpectedMessage, Reason(job));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.False(job.Completion.Task.IsCompleted);
+        Sys.Stop(session);
     }
 
     [Fact]
@@ -113,7 +116,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     /// <summary>Plays the encryptor: sends Y (zeros, really encrypted) block by block within the granted credit.</summary>
     private PackingPlan SendOperand(IActorRef session, Akka.TestKit.TestProbe probe)
     {
-        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 40, Role = RolePreference.Evaluator }, PeerHello(), 1).Plan;
+        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 40, Role = RolePreference.Evaluator }, PeerHello(), 1, TwoParties.TestLimits, 0).Plan;
         var key = keys.Right;
         var width = key.PublicKey.CiphertextBytes;
         var encryptor = new Encryptor(key);

@@ -70,7 +70,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         probe.ExpectMsg<Hello>();
         probe.Send(session, Key());
         probe.ExpectMsg<Credit>();
-        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 60, Role = RolePreference.Evaluator }, PeerHello(), 1).Plan;
+        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 60, Role = RolePreference.Evaluator }, PeerHello(), 1, TwoParties.TestLimits, 0).Plan;
         Assert.True(plan.EncryptBlocks > 2);
         var (first, count) = plan.EncryptBlock(2);
         var width = keys.Right.PublicKey.CiphertextBytes;
@@ -169,8 +169,8 @@ public sealed class HandshakeTests
     [Fact]
     public void AgreesOnTheSmallerMatrixAndOnePlan()
     {
-        var fromLeft = Handshake.Agree(Left, Right, 1);
-        var fromRight = Handshake.Agree(Right, Left, 1);
+        var fromLeft = Handshake.Agree(Left, Right, 1, TwoParties.TestLimits, 0);
+        var fromRight = Handshake.Agree(Right, Left, 1, TwoParties.TestLimits, 0);
         Assert.Equal(OperandSide.Right, fromLeft.Encryptor);
         Assert.Equal(fromLeft.Plan, fromRight.Plan);
     }
@@ -184,7 +184,7 @@ public sealed class HandshakeTests
     public void InvalidHellosAreIncompatible(int rows, int columns, int fractionBits, int keyBits)
     {
         var bad = Left with { Rows = rows, Columns = columns, FractionBits = fractionBits, KeyBits = keyBits };
-        var error = Assert.Throws<HandshakeException>(() => Handshake.Agree(Right, bad, 1));
+        var error = Assert.Throws<HandshakeException>(() => Handshake.Agree(Right, bad, 1, TwoParties.TestLimits, 0));
         Assert.Equal(AbortReason.Incompatible, error.Reason);
         Assert.Contains("a's hello is invalid", error.Message, StringComparison.Ordinal);
     }
@@ -194,6 +194,6 @@ public sealed class HandshakeTests
     {
         var tall = Left with { Rows = 1 << 24, Columns = 3 };
         var wide = Right with { Columns = 1 << 5 };
-        Assert.Equal(AbortReason.Incompatible, Assert.Throws<HandshakeException>(() => Handshake.Agree(tall, wide, 1)).Reason);
+        Assert.Equal(AbortReason.Incompatible, Assert.Throws<HandshakeException>(() => Handshake.Agree(tall, wide, 1, TwoParties.TestLimits, 0)).Reason);
     }
 }

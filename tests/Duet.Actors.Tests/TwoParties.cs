@@ -34,6 +34,9 @@ internal static class TwoParties
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The default limits, but accepting the small keys these tests use.</summary>
+    public static readonly SessionLimits TestLimits = PartySettings.Defaults.Limits with { AllowTestKeySizes = true };
+
     public static PartySettings Settings(OperandSide side, PaillierPrivateKey key, int bits = 16) => PartySettings.Defaults with
     {
         Name = side.ToString(),
@@ -41,6 +44,7 @@ internal static class TwoParties
         InputBits = bits,
         KeyBits = 1024,
         MinKeyBits = 1024,
+        Limits = TestLimits,
         Key = key,
         Timeout = TimeSpan.FromSeconds(20),
         Window = 2,

@@ -21,20 +21,25 @@ public sealed class HandshakeException(AbortReason reason, string message) : Exc
     public AbortReason Reason { get; } = reason;
 }
 
-/// <summary>The one function both parties call on the two hellos (PROTOCOL.md §2, §4).</summary>
+/// <summary>The one function both parties call on the two hellos (PROTOCOL.md §2, §4, §9).</summary>
 public static class Handshake
 {
-    public static Agreement Agree(Hello mine, Hello theirs, int protocolVersion)
+    /// <summary>
+    /// Roles and plan from the two hellos, or why there are none. Every size is checked against this party's
+    /// <paramref name="limits"/>, and the plan's memory on this party against its budget, before anything is allocated.
+    /// </summary>
+    public static Agreement Agree(Hello mine, Hello theirs, int protocolVersion, SessionLimits limits, long tableMemoryBytes)
     {
         ArgumentNullException.ThrowIfNull(mine);
         ArgumentNullException.ThrowIfNull(theirs);
+        ArgumentNullException.ThrowIfNull(limits);
         if (mine.ProtocolVersion != protocolVersion || theirs.ProtocolVersion != protocolVersion)
         {
             throw new HandshakeException(AbortReason.Incompatible, $"protocol versions differ: {mine.ProtocolVersion} and {theirs.ProtocolVersion}.");
         }
 
-        CheckOwn(mine);
-        CheckOwn(theirs);
+        CheckOwn(mine, limits);
+        CheckOwn(theirs, limits);
         if (mine.Side == theirs.Side)
         {
             throw new HandshakeException(AbortReason.Incompatible, $"both parties hold the {mine.Side.ToString().ToLowerInvariant()} operand.");
@@ -49,9 +54,9 @@ public static class Handshake
         Same(left.Domain, right.Domain, "share domain");
         Same(left.Reveal, right.Reveal, "reveal choice");
         Same(left.Sigma, right.Sigma, "sigma");
-        if ((long)left.Rows * right.Columns > MaxProductEntries)
+        if ((long)left.Rows * right.Columns > limits.MaxProductEntries)
         {
-            throw new HandshakeException(AbortReason.Incompatible, $"a {left.Rows}x{right.Columns} product exceeds the {MaxProductEntries} entries one session holds.");
+            throw new HandshakeException(AbortReason.Incompatible, $"a {left.Rows}x{right.Columns} product exceeds the {limits.MaxProductEntries} entries this party accepts.");
         }
 
         var orientation = ChooseOrientation(left, right);
@@ -61,6 +66,11 @@ public static class Handshake
         try
         {
             var plan = PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma, left.Domain);
+            if (limits.PlanProblem(left.Rows, right.Columns, plan, orientation.Encryptor == mine.Side, tableMemoryBytes) is { } problem)
+            {
+                throw new HandshakeException(AbortReason.Incompatible, $"{problem}.");
+            }
+
             return new Agreement(orientation, plan, left, right);
         }
         catch (Crypto.Encoding.EncodingException error)
@@ -69,27 +79,13 @@ public static class Handshake
         }
     }
 
-    /// <summary>Largest dimension a hello may announce.</summary>
-    public const int MaxDimension = 1 << 24;
-
-    /// <summary>Largest product one session computes: each party holds a share of every entry in memory.</summary>
-    public const long MaxProductEntries = 1L << 28;
-
-    /// <summary>The checks of a hello on its own (PROTOCOL.md §9): shapes, fraction bits and key size in range.</summary>
-    private static void CheckOwn(Hello hello)
+    /// <summary>The checks of a hello on its own (PROTOCOL.md §9): shape and key size within the limits, fraction bits in range.</summary>
+    private static void CheckOwn(Hello hello, SessionLimits limits)
     {
-        string? problem = null;
-        if (hello.Rows is < 1 or > MaxDimension || hello.Columns is < 1 or > MaxDimension)
-        {
-            problem = $"a {hello.Rows}x{hello.Columns} matrix is outside 1..{MaxDimension} per dimension";
-        }
-        else if (hello.FractionBits < 0 || hello.FractionBits >= hello.InputBits)
+        var problem = limits.ShapeProblem(hello.Rows, hello.Columns, hello.KeyBits);
+        if (problem is null && (hello.FractionBits < 0 || hello.FractionBits >= hello.InputBits))
         {
             problem = $"fraction bits {hello.FractionBits} are outside [0, input bits {hello.InputBits})";
-        }
-        else if (hello.KeyBits is < 256 or > 16384)
-        {
-            problem = $"a {hello.KeyBits}-bit key is outside 256..16384 bits";
         }
 
         if (problem is not null)

@@ -113,20 +113,21 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
         // Remote DeathWatch is off in untrusted mode: a lost peer shows as the end of the association with its address.
         Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
-        if (peerGatewayPath is null)
-        {
-            peer.Tell(mine);
-        }
-
         Agreement agreement;
         try
         {
-            agreement = Handshake.Agree(mine, theirs, settings.ProtocolVersion);
+            agreement = Handshake.Agree(mine, theirs, settings.ProtocolVersion, settings.Limits, settings.TableMemoryBytes);
         }
         catch (HandshakeException error)
         {
             Abort(error.Reason, error.Message);
             return;
+        }
+
+        // The listener answers only a caller whose hello it accepted.
+        if (peerGatewayPath is null)
+        {
+            peer.Tell(mine);
         }
 
         statistics.Ended(SessionPhase.Handshake, clock.Elapsed);
@@ -162,7 +163,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     /// handlers every active phase shares, with <see cref="Unexpected"/> last.</summary>
     private void Phase(string name, Action handlers)
     {
-        Receive<IProtocolMessage>(message => Unexpected(message, name), message => message.SessionId != sessionId);
+        Receive<IProtocolMessage>(message => Unexpected(message, name), message => message.SessionId != sessionId || !FromPeer(message));
         handlers();
         Receive<Abort>(abort => Fail(new SessionAbortedException(abort.Reason, $"the peer aborted ({abort.Reason}): {abort.Text}", raisedByPeer: true)));
         Receive<DisassociatedEvent>(lost => Abort(AbortReason.PeerLost, $"the link to the peer at {lost.RemoteAddress} was lost"), lost => lost.RemoteAddress.Equals(peer.Path.Address));
@@ -171,6 +172,13 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         ReceiveAny(message => Unexpected(message, name));
     }
 
+    /// <summary>
+    /// Every message of a session comes from its peer (PROTOCOL.md §10): before the handshake only a hello, from
+    /// whoever calls first; after it only what the peer's session sends.
+    /// </summary>
+    private bool FromPeer(IProtocolMessage message) =>
+        peer.Equals(ActorRefs.Nobody) ? message is Hello : Sender.Equals(peer);
+
     /// <summary>The one place for a message the current phase does not expect.</summary>
     private void Unexpected(object message, string phase)
     {
@@ -178,6 +186,9 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         {
             case IProtocolMessage foreign when foreign.SessionId != sessionId:
                 log.Warning("session {0}: dropped {1} for session {2}", sessionId, message.GetType().Name, foreign.SessionId);
+                break;
+            case IProtocolMessage forged when !FromPeer(forged):
+                log.Warning("session {0}: dropped {1} from {2}, which is not the session's peer", sessionId, message.GetType().Name, Sender.Path);
                 break;
             case IProtocolMessage:
                 Abort(AbortReason.UnexpectedMessage, $"{message.GetType().Name} is not expected while {phase}");
