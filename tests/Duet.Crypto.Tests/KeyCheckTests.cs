@@ -73,6 +73,26 @@ public sealed class KeyCheckTests(KeyFixture fixture) : IClassFixture<KeyFixture
     }
 
     [Fact]
+    public void ReRandomisedCiphertextsDecryptAlikeBeforeAndAfterTheTable()
+    {
+        // A fresh key object: its first powers are exponentiations, the later ones come from the table.
+        using var fresh = PaillierPublicKey.Create(key.PublicKey.N, key.PublicKey.Hs, Bits);
+        using var owner = new PaillierPrivateKey(key.P, key.Q, fresh);
+        var evaluator = new Evaluator(fresh);
+        var decryptor = new Decryptor(owner);
+        using var c = fresh.Context.NewResidue();
+        new Encryptor(owner).Encrypt(-7, c);
+        var seen = new HashSet<BigInteger>();
+        using var r = fresh.Context.NewResidue();
+        for (var i = 0; i < 2 * PaillierPublicKey.PowersBeforeTable; i++)
+        {
+            evaluator.Rerandomize(c, r, sigma: 48);
+            Assert.Equal(new BigInteger(-7), decryptor.Decrypt(r));
+            Assert.True(seen.Add(fresh.Context.Store(r)), "a re-randomised ciphertext repeated");
+        }
+    }
+
+    [Fact]
     public void SecretModuliCarryOpenSslsConstantTimeFlag()
     {
         using var secret = Backends.Create(key.PSquared, Backends.Native, secretModulus: true);

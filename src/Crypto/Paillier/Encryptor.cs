@@ -95,8 +95,7 @@ public sealed class Encryptor
 
         if (owner is null)
         {
-            var table = Key.RerandomiserTable(sigma);
-            table.Pow(Randomness.Bits(table.ExponentBits), destination);
+            Key.RerandomiserPower(sigma, destination);
             return;
         }
 

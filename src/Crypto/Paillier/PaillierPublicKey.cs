@@ -22,8 +22,13 @@ public sealed class PaillierPublicKey : IDisposable
 
     private static readonly byte[] Magic = "DPK1"u8.ToArray();
 
+    /// <summary>Re-randomiser powers computed without a table before the table is built.</summary>
+    internal const int PowersBeforeTable = 32;
+
     // One table per exponent length in use: |n| + σ bits for each σ a session asked for.
     private readonly ConcurrentDictionary<int, Lazy<FixedBaseTable>> rerandomiserTables = new();
+
+    private long rerandomiserPowers;
 
     private PaillierPublicKey(BigInteger n, BigInteger hs)
     {
@@ -69,6 +74,25 @@ public sealed class PaillierPublicKey : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sigma, MinimumSigma);
         return Bits + sigma;
+    }
+
+    /// <summary>
+    /// destination = h_s^α for a fresh α uniform of <see cref="RerandomiserBits"/> bits. The first
+    /// <see cref="PowersBeforeTable"/> powers use a constant-time exponentiation; after them a fixed-base table (one
+    /// product per 8-bit window), which costs about as much to build as that many exponentiations.
+    /// </summary>
+    internal void RerandomiserPower(int sigma, Residue destination)
+    {
+        var bits = RerandomiserBits(sigma);
+        var alpha = Randomness.Bits(bits);
+        if (Interlocked.Increment(ref rerandomiserPowers) > PowersBeforeTable)
+        {
+            RerandomiserTable(sigma).Pow(alpha, destination);
+        }
+        else
+        {
+            Context.Load(Context.PowSecret(Hs, alpha), destination);
+        }
     }
 
     /// <summary>The fixed-base table of h_s for exponents of <see cref="RerandomiserBits"/> bits, built on first use.</summary>
