@@ -17,6 +17,9 @@ public class HoconTextTests
     [InlineData("a = [ @ ]")]
     [InlineData("a = [#")]
     [InlineData("a = [1 2 `")]
+    [InlineData("a = [ { { } }")]
+    [InlineData("a = [ { [ } }")]
+    [InlineData("x.\"\"\"\"\"bit\"\"\"\"\"\"\".re{ side = ri[hmd ire eal = 1 }")] // found by afl: quotes in a key are never triple
     public void A_character_that_starts_no_value_inside_an_array_is_refused_before_parsing(string text)
     {
         var error = Assert.Throws<UsageException>(() => HoconText.Parse(text, "test.hocon"));
@@ -48,6 +51,25 @@ public class HoconTextTests
         var value = config.GetValue(path);
         var actual = value.IsArray() ? $"[{string.Join(",", value.GetArray().Select(v => v.IsObject() ? "{b : " + v.GetObject().GetKey("b").GetString() + "}" : v.GetString()))}]" : value.GetString();
         Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData("a = ${a}", "${a}")]
+    [InlineData("a = ${b}\nb = [1, ${a}]", "refers back")]
+    [InlineData("a { b = ${a} }", "${a} refers back")]
+    public void A_substitution_that_refers_back_to_itself_is_refused(string text, string expected)
+    {
+        // Reading such a value recurses until the stack overflows, which no catch can stop.
+        var error = Assert.Throws<UsageException>(() => HoconText.Parse(text, "test.hocon"));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_include_is_a_usage_error_not_a_null_dereference()
+    {
+        var error = Assert.Throws<UsageException>(() => HoconText.Parse("include \"other.conf\"\na = 1", "test.hocon"));
+        Assert.Contains("include \"other.conf\" is not supported", error.Message, StringComparison.Ordinal);
+        Assert.IsNotType<NullReferenceException>(error.InnerException);
     }
 
     [Fact]

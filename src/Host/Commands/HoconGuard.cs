@@ -1,126 +1,162 @@
+using Akka.Configuration.Hocon;
+
 namespace Duet.Host.Commands;
 
 /// <summary>
-/// A structural check of HOCON text made before Akka's parser sees it, for the inputs that parser cannot survive
-/// (found by fuzzing, tests/Duet.Fuzz): inside an array, a character that starts no value and does not end the array
-/// (<c>a = [1 }</c>) makes it loop forever while allocating; nesting thousands deep (<c>[[[[…</c>, <c>a{a{…</c>,
-/// <c>a.a.a…</c>) overflows its stack, which kills the process. It follows the parser's lexical rules: quoted and
-/// triple-quoted text, <c>#</c> and <c>//</c> comments (not as the last characters, as the parser reads them),
-/// <c>${…}</c> substitutions.
+/// A dry run of Akka's HOCON parser (Akka.Configuration.Hocon.Parser, 1.5) over its own public tokenizer, made before
+/// the real parse for the inputs that parser cannot survive (found by fuzzing, tests/Duet.Fuzz):
+/// <list type="bullet">
+/// <item>inside an array, a token that is neither a value, a comma nor the closing bracket (<c>a = [1, }</c>,
+/// <c>a = [ { { } }</c>) makes its array loop spin forever, adding an empty element per turn;</item>
+/// <item>nesting thousands deep (<c>[[[[…</c>, <c>a{a{…</c>, <c>a.a.a…</c>) overflows its stack, which kills the
+/// process.</item>
+/// </list>
+/// The dry run follows the parser's calls token for token but builds nothing; where the parser would throw, the dry
+/// run stops and leaves the error to the real parse.
 /// </summary>
-internal static class HoconGuard
+internal sealed class HoconGuard
 {
-    /// <summary>Brackets, braces and path dots open at once; a configuration needs a handful.</summary>
+    /// <summary>Objects, arrays and path segments open at once; a configuration needs a handful.</summary>
     public const int MaxDepth = 64;
 
-    /// <summary>Characters Akka's tokenizer ends unquoted text at.</summary>
-    private const string NotInUnquotedText = "$\"{}[]:=,#`^?!@*&\\";
+    private readonly HoconTokenizer reader;
+    private int depth;
+
+    private HoconGuard(string text) => reader = new HoconTokenizer(text);
 
     /// <summary>The problem that would hang or crash the parser, or null when the text is safe to parse.</summary>
     public static string? Check(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var open = new Stack<char>();
-        var dots = 0;
-        var i = 0;
-        while (i < text.Length)
+        var guard = new HoconGuard(text);
+        try
         {
-            var c = text[i];
-            if (IsCommentStart(text, i))
-            {
-                i = SkipLine(text, i);
-                continue;
-            }
-
-            if (c == '"')
-            {
-                i = SkipQuoted(text, i);
-                continue;
-            }
-
-            if (c == '$' && i + 1 < text.Length && text[i + 1] == '{')
-            {
-                i = SkipSubstitution(text, i + 2);
-                continue;
-            }
-
-            if (open.TryPeek(out var innermost) && innermost == '[' && c != ']' && c != ',' && !char.IsWhiteSpace(c)
-                && c is not ('[' or '{') && NotInUnquotedText.Contains(c, StringComparison.Ordinal))
-            {
-                return $"'{c}' inside an array at offset {i} starts no value";
-            }
-
-            switch (c)
-            {
-                case '[' or '{':
-                    open.Push(c);
-                    break;
-                case ']' when innermost == '[':
-                case '}' when innermost == '{':
-                    open.Pop();
-                    break;
-                case '.':
-                    dots++;
-                    break;
-            }
-
-            if (char.IsWhiteSpace(c) || c is '=' or ':' or ',' or '{' or '}' or '[' or ']')
-            {
-                dots = 0;
-            }
-
-            if (open.Count + dots > MaxDepth)
-            {
-                return $"nesting deeper than {MaxDepth} at offset {i}";
-            }
-
-            i++;
+            guard.reader.PullWhitespaceAndComments();
+            guard.ParseObject(root: true);
+            return null;
         }
-
-        return null;
+        catch (UnsafeHoconException unsafeText)
+        {
+            return unsafeText.Message;
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // The real parser fails at the same token, with its own message.
+            return null;
+        }
     }
 
-    // The tokenizer's Matches(params string[]) skips a pattern that would end exactly at the end of the text.
-    private static bool IsCommentStart(string text, int i) =>
-        (text[i] == '#' && i + 1 < text.Length) || (text[i] == '/' && i + 2 < text.Length && text[i + 1] == '/');
-
-    private static int SkipLine(string text, int i)
+    private void ParseObject(bool root)
     {
-        var end = text.IndexOf('\n', i);
-        return end < 0 ? text.Length : end + 1;
-    }
-
-    private static int SkipQuoted(string text, int i)
-    {
-        if (string.CompareOrdinal(text, i, "\"\"\"", 0, 3) == 0)
+        using var level = Enter();
+        while (!reader.EoF)
         {
-            var end = text.IndexOf("\"\"\"", i + 3, StringComparison.Ordinal);
-            return end < 0 ? text.Length : end + 3;
-        }
-
-        for (i++; i < text.Length; i++)
-        {
-            if (text[i] == '\\')
+            var token = reader.PullNext();
+            if (token.Type == TokenType.Key)
             {
-                i++;
+                ParseKeyContent();
+                if (!root)
+                {
+                    return;
+                }
             }
-            else if (text[i] == '"')
+            else if (token.Type == TokenType.ObjectEnd)
             {
-                return i + 1;
+                return;
             }
         }
-
-        return text.Length;
     }
 
-    /// <summary>As the tokenizer reads <c>${path}</c>: unquoted text, then one character (normally the brace).</summary>
-    private static int SkipSubstitution(string text, int i)
+    private void ParseKeyContent()
     {
-        while (i < text.Length && !char.IsWhiteSpace(text[i]) && !NotInUnquotedText.Contains(text[i], StringComparison.Ordinal) && !IsCommentStart(text, i))
+        while (!reader.EoF)
         {
-            i++;
+            switch (reader.PullNext().Type)
+            {
+                case TokenType.Dot:
+                    ParseObject(root: false);
+                    return;
+                case TokenType.Assign:
+                    ParseValue();
+                    return;
+                case TokenType.ObjectStart:
+                    ParseObject(root: true);
+                    return;
+            }
+        }
+    }
+
+    private void ParseValue()
+    {
+        if (reader.EoF)
+        {
+            return; // the parser throws: end of file while reading a value
         }
 
-        return Math.Min(i + 1, text.Length);
+        reader.PullWhitespaceAndComments();
+        while (IsValue())
+        {
+            var token = reader.PullValue();
+            if (token.Type == TokenType.ObjectStart)
+            {
+                ParseObject(root: true);
+            }
+            else if (token.Type == TokenType.ArrayStart)
+            {
+                ParseArray();
+            }
+
+            if (reader.IsSpaceOrTab())
+            {
+                reader.PullSpaceOrTab();
+            }
+        }
+
+        if (reader.IsComma())
+        {
+            reader.PullComma();
+        }
     }
+
+    private void ParseArray()
+    {
+        using var level = Enter();
+        while (!reader.EoF && !reader.IsArrayEnd())
+        {
+            // ParseValue pulls the whitespace first; if what follows is no value and no comma, it consumes nothing, and
+            // from the next turn on neither does anything else: the parser's loop never ends.
+            reader.PullWhitespaceAndComments();
+            if (!reader.EoF && !reader.IsArrayEnd() && !IsValue() && !reader.IsComma())
+            {
+                throw new UnsafeHoconException($"'{reader.Peek()}' inside an array starts no value (the parser would never finish)");
+            }
+
+            ParseValue();
+            reader.PullWhitespaceAndComments();
+        }
+
+        reader.PullArrayEnd();
+    }
+
+    /// <summary>The tokenizer's internal IsValue, from its public tests (unquoted text is a simple value that is not whitespace).</summary>
+    private bool IsValue() =>
+        reader.IsArrayStart() || reader.IsObjectStart() || reader.IsStartOfTripleQuotedText() || reader.IsSubstitutionStart()
+        || reader.IsStartOfQuotedText() || (reader.IsStartSimpleValue() && !reader.IsWhitespace());
+
+    private Level Enter()
+    {
+        if (++depth > MaxDepth)
+        {
+            throw new UnsafeHoconException($"nesting deeper than {MaxDepth} (the parser would overflow its stack)");
+        }
+
+        return new Level(this);
+    }
+
+    private readonly struct Level(HoconGuard guard) : IDisposable
+    {
+        public void Dispose() => guard.depth--;
+    }
+
+    private sealed class UnsafeHoconException(string message) : Exception(message);
 }

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Akka.Configuration.Hocon;
 using Duet.Actors;
 
 namespace Duet.Host.Commands;
@@ -20,7 +21,7 @@ internal static class HoconText
         }
 
         // A backstop for anything the guard misses: a configuration is small, so a parse that takes seconds is stuck.
-        var parsing = Task.Run(() => ConfigurationFactory.ParseString(text));
+        var parsing = Task.Run(() => ConfigurationFactory.ParseString(text, NoInclude));
         bool finished;
         try
         {
@@ -32,10 +33,19 @@ internal static class HoconText
             throw new UsageException($"{source}: not valid HOCON: {cause.Message}", cause);
         }
 
-        return finished
-            ? parsing.Result
-            : throw new UsageException($"{source}: not valid HOCON: the parser did not finish");
+        if (!finished)
+        {
+            throw new UsageException($"{source}: not valid HOCON: the parser did not finish");
+        }
+
+        return HoconCycles.Find(parsing.Result) is { } path
+            ? throw new UsageException($"{source}: not valid HOCON: the substitution ${{{path}}} refers back to itself")
+            : parsing.Result;
     }
+
+    /// <summary>Akka calls a missing include callback (a null dereference); a configuration is one file.</summary>
+    private static HoconRoot NoInclude(string name) =>
+        throw new ConfigurationException($"include \"{name}\" is not supported: put everything in one file");
 
     /// <summary>The <c>duet</c> settings of a parsed configuration.</summary>
     /// <exception cref="ArgumentException">A setting names no member of its enum.</exception>
