@@ -73,32 +73,39 @@ public sealed class PaillierPrivateKey : IDisposable
         return node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
+    /// <summary>Reads a key file written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="InvalidKeyException">The text is not such a file, or the key fails a check.</exception>
     public static PaillierPrivateKey FromJson(string json, int minimumBits = PaillierPublicKey.MinimumBits)
     {
-        JsonNode? node;
+        BigInteger p, q, hs;
+        int? bits;
         try
         {
-            node = JsonNode.Parse(json);
+            var node = JsonNode.Parse(json);
+            if (node?["format"]?.GetValue<string>() != FileFormat)
+            {
+                throw new InvalidKeyException("format", $"The key file is not a {FileFormat}.");
+            }
+
+            (p, q, hs) = (ParseHex(node["p"], "p"), ParseHex(node["q"], "q"), ParseHex(node["hs"], "hs"));
+            bits = node["bits"] switch
+            {
+                null => null,
+                JsonValue v when v.TryGetValue<int>(out var b) => b,
+                _ => throw new InvalidKeyException("format", "The key file's 'bits' is not an integer."),
+            };
         }
         catch (JsonException e)
         {
             throw new InvalidKeyException("format", $"The key file is not valid JSON: {e.Message}");
         }
-
-        if (node?["format"]?.GetValue<string>() != FileFormat)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            throw new InvalidKeyException("format", $"The key file is not a {FileFormat}.");
+            // JsonNode's answer to valid JSON of the wrong shape: an array or a number where an object or a string
+            // belongs, or a property given twice.
+            throw new InvalidKeyException("format", $"The key file does not have the fields of a {FileFormat}: {e.Message}");
         }
 
-        var p = ParseHex(node["p"], "p");
-        var q = ParseHex(node["q"], "q");
-        var hs = ParseHex(node["hs"], "hs");
-        var bits = node["bits"] switch
-        {
-            null => (int?)null,
-            JsonValue v when v.TryGetValue<int>(out var b) => b,
-            _ => throw new InvalidKeyException("format", "The key file's 'bits' is not an integer."),
-        };
         var publicKey = PaillierPublicKey.Create(p * q, hs, minimumBits);
         try
         {

@@ -21,8 +21,6 @@ internal static class PartyCommand
     private const string PeerKey = "duet.party.peer";
     private const string KeyFileKey = "duet.party.key-file";
 
-    private static readonly TimeSpan HoconParseLimit = TimeSpan.FromSeconds(5);
-
     public static Command Create(CommandConsole console)
     {
         var config = new Option<string?>("--config") { HelpName = "FILE", Description = "HOCON configuration (see hocon/party-a.hocon); options below override it." };
@@ -142,38 +140,12 @@ internal static class PartyCommand
             throw new UsageException($"--config {path}: file not found");
         }
 
-        var text = File.ReadAllText(path);
-
-        // The HOCON parser spins forever on some malformed files (an unclosed '['); a configuration is small, so
-        // a parse that takes seconds is one of those.
-        var parsing = Task.Run(() => ConfigurationFactory.ParseString(text));
-        bool finished;
-        try
-        {
-            finished = parsing.Wait(HoconParseLimit);
-        }
-        catch (AggregateException error)
-        {
-            var cause = error.InnerException ?? error;
-            throw new UsageException($"--config {path}: not valid HOCON: {cause.Message}", cause);
-        }
-
-        return finished
-            ? parsing.Result
-            : throw new UsageException($"--config {path}: not valid HOCON: the parser did not finish (an unclosed '['?)");
+        return HoconText.Parse(File.ReadAllText(path), $"--config {path}");
     }
 
     private static PartySettings Settings(Config file, PartyOptions options, TextWriter warnings)
     {
-        PartySettings settings;
-        try
-        {
-            settings = PartySettings.FromConfig(file);
-        }
-        catch (Exception error) when (error is not ArgumentException)
-        {
-            throw new UsageException($"--config {options.Config}: {error.Message}", error);
-        }
+        var settings = HoconText.Settings(file, $"--config {options.Config}");
 
         settings = settings with { Side = options.Side ?? settings.Side };
         settings = settings with

@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Configuration;
+using Duet.Actors.Protocol;
+using Duet.Actors.Wire;
+using Duet.Crypto.Paillier;
+using Duet.Host.Commands;
+using Duet.Host.Files;
+
+namespace Duet.Fuzz;
+
+/// <summary>Every decoder that reads bytes from outside: one target per wire manifest, the two key decoders, the
+/// two matrix file readers and the HOCON settings.</summary>
+public static class FuzzTargets
+{
+    private static readonly Lazy<IReadOnlyList<FuzzTarget>> LazyAll = new(() =>
+    [
+        .. WireManifests().Select(Wire),
+        new FuzzTarget("public-key", DecodePublicKey, e => e is InvalidKeyException, Seeds.PublicKeys),
+        new FuzzTarget("private-key", DecodePrivateKey, e => e is InvalidKeyException, Seeds.PrivateKeys),
+        new FuzzTarget("npy", input => ReadMatrix(input, ".npy"), e => e is MatrixFileException, Seeds.Npy),
+        new FuzzTarget("csv", input => ReadMatrix(input, ".csv"), e => e is MatrixFileException, Seeds.Csv),
+        new FuzzTarget("hocon", DecodeSettings, IsHoconError, Seeds.Hocon),
+    ]);
+
+    public static IReadOnlyList<FuzzTarget> All => LazyAll.Value;
+
+    public static FuzzTarget Find(string name) =>
+        All.SingleOrDefault(t => t.Name == name)
+        ?? throw new ArgumentException($"No fuzz target '{name}'; targets: {string.Join(", ", All.Select(t => t.Name))}.", nameof(name));
+
+    /// <summary>The manifest of every protocol message type. duet.conf binds the whole <see cref="IProtocolMessage"/>
+    /// interface to <see cref="DuetSerializer"/>, so each of them is a decoder of the peer's bytes, and a message type
+    /// added later is fuzzed without touching this list.</summary>
+    public static IReadOnlyList<string> WireManifests() =>
+    [
+        .. typeof(IProtocolMessage).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IProtocolMessage).IsAssignableFrom(t))
+            .Select(t => DuetSerializer.ManifestFor(RuntimeHelpers.GetUninitializedObject(t)))
+            .Distinct()
+            .Order(StringComparer.Ordinal),
+    ];
+
+    private static FuzzTarget Wire(string manifest) =>
+        new($"wire-{manifest}", input => DecodeWire(input, manifest), e => e is SerializationException, () => Seeds.Wire(manifest));
+
+    /// <summary>Decodes as the remote transport does, then checks that the message writes back to the same bytes: the
+    /// encoding is canonical, so a decoded message the encoder refuses or writes differently is a bug too.</summary>
+    private static void DecodeWire(byte[] input, string manifest)
+    {
+        var message = DuetSerializer.Decode(input, manifest);
+        if (DuetSerializer.ManifestFor(message) != manifest || !DuetSerializer.Encode(message).AsSpan().SequenceEqual(input))
+        {
+            throw new InvalidOperationException($"{manifest}: a decoded message does not encode back to its {input.Length} bytes.");
+        }
+    }
+
+    private static void DecodePublicKey(byte[] input)
+    {
+        using var key = PaillierPublicKey.FromBytes(input);
+    }
+
+    private static void DecodePrivateKey(byte[] input)
+    {
+        // As `duet party --key` reads the file: UTF-8, invalid bytes replaced.
+        using var key = PaillierPrivateKey.FromJson(Encoding.UTF8.GetString(input));
+    }
+
+    /// <summary>Reads the input as a matrix file the way every command does, then converts it as they do.</summary>
+    private static void ReadMatrix(byte[] input, string extension)
+    {
+        var path = ScratchFile.Write(input, extension);
+        var matrix = MatrixFiles.Read(path);
+        _ = matrix.IsInteger ? matrix.ToBigInteger().Rows : matrix.ToFloat64().Rows;
+    }
+
+    /// <summary>As <c>duet party --config</c> reads its file: the guarded parse, then the <c>duet</c> settings.</summary>
+    private static void DecodeSettings(byte[] input) =>
+        HoconText.Settings(HoconText.Parse(Encoding.UTF8.GetString(input), "input"), "input");
+
+    /// <summary>The host turns every failure of Akka's parser and getters into a <see cref="UsageException"/>; stricter
+    /// than the host, a cause that is a bug (a null dereference, an index out of range, a bad cast) is a finding here.</summary>
+    private static bool IsHoconError(Exception error) =>
+        error is ArgumentException
+        || (error is UsageException && error.InnerException is null or FormatException or OverflowException or ConfigurationException);
+}

@@ -1,0 +1,141 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using Duet.Actors.Protocol;
+using Duet.Actors.Wire;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Fuzz;
+
+/// <summary>Valid encodings for every target, made by the product's own encoders where it has one. Small on purpose:
+/// a fuzzer mutates small inputs fastest.</summary>
+public static class Seeds
+{
+    private static readonly Guid Session = new("6a1d3c2e-90b4-4f57-8e21-d0c3b5a49f18");
+
+    /// <summary>Messages with a small and a larger variant each, grouped by manifest.</summary>
+    private static readonly Lazy<ILookup<string, byte[]>> WireSamples = new(() => new IProtocolMessage[]
+    {
+        new Hello(Session, 1, OperandSide.Left, 1000, 100, 32, 0, ShareDomain.Ring64, Reveal.None, 3072, 40, RolePreference.Auto, "a"),
+        new Hello(Session, 1, OperandSide.Right, 100, 10, 63, 16, ShareDomain.Integer, Reveal.Both, 2048, 64, RolePreference.Evaluator, "Bank Ærø — 東京"),
+        new PublicKeyMessage(Session, Bytes(256, 1), Bytes(512, 2)),
+        new PublicKeyMessage(Session, [0xC5], [0x03]),
+        new EncryptedBlock(Session, 0, 0, 2, 8, Bytes(16, 3)),
+        new EncryptedBlock(Session, 7, 1_000, 1, 512, Bytes(512, 4)),
+        new ResultBlock(Session, 0, 0, 1, 4, Bytes(4, 5)),
+        new ResultBlock(Session, 3, 30, 3, 16, Bytes(48, 6)),
+        new Credit(Session, 8),
+        new Credit(Session, int.MaxValue),
+        new Done(Session, 0, new byte[Done.DigestBytes]),
+        new Done(Session, 1L << 40, Bytes(Done.DigestBytes, 7)),
+        new Abort(Session, AbortReason.Incompatible, "shapes differ"),
+        new Abort(Session, Enum.GetValues<AbortReason>()[^1], string.Empty),
+        new RevealedShare(Session, 0, 1, 1, SignedIntegerCodec.Encode([0L])),
+        new RevealedShare(Session, 5, 2, 3, SignedIntegerCodec.Encode([1, -1, 127, -129, BigInteger.Pow(2, 70), -BigInteger.Pow(3, 50)])),
+    }.ToLookup(DuetSerializer.ManifestFor, DuetSerializer.Encode));
+
+    private static readonly Lazy<string> SeedKeyJson = new(() => Resource("seed-key.json"));
+
+    /// <summary>The samples of a manifest; for a message type added since (no sample here yet) every sample of every
+    /// manifest, which share the header layout, so the new decoder is still fuzzed.</summary>
+    public static IReadOnlyList<byte[]> Wire(string manifest) =>
+        WireSamples.Value.Contains(manifest) ? [.. WireSamples.Value[manifest]] : [.. WireSamples.Value.SelectMany(g => g)];
+
+    /// <summary>Whether <see cref="Wire"/> has samples of this manifest (rather than the fallback).</summary>
+    public static bool HasWireSamples(string manifest) => WireSamples.Value.Contains(manifest);
+
+    /// <summary>The DPK1 encoding of the seed key's public half.</summary>
+    public static IReadOnlyList<byte[]> PublicKeys()
+    {
+        using var key = PaillierPrivateKey.FromJson(SeedKeyJson.Value);
+        return [key.PublicKey.ToBytes()];
+    }
+
+    /// <summary>A throwaway 2048-bit key (corpus/private-key/seed-key.json, made by <c>duet keygen --bits 2048</c>),
+    /// as written and re-serialised compactly.</summary>
+    public static IReadOnlyList<byte[]> PrivateKeys()
+    {
+        using var key = PaillierPrivateKey.FromJson(SeedKeyJson.Value);
+        return [Encoding.UTF8.GetBytes(SeedKeyJson.Value), Encoding.UTF8.GetBytes(key.ToJson())];
+    }
+
+    /// <summary>A 2×3 matrix in each supported dtype, a 1-D array, and a Fortran-flagged header that is refused.</summary>
+    public static IReadOnlyList<byte[]> Npy() =>
+    [
+        NpyFile<long>("<i8", "(2, 3)", [1L, -2, 3, long.MaxValue, long.MinValue, 0], (s, v) => BinaryPrimitives.WriteInt64LittleEndian(s, v), 8),
+        NpyFile<ulong>("<u8", "(2, 3)", [1UL, 2, 3, ulong.MaxValue, 0, 42], (s, v) => BinaryPrimitives.WriteUInt64LittleEndian(s, v), 8),
+        NpyFile<int>("<i4", "(3, 2)", [1, -1, int.MaxValue, int.MinValue, 7, 0], (s, v) => BinaryPrimitives.WriteInt32LittleEndian(s, v), 4),
+        NpyFile<double>("<f8", "(2, 3)", [0.5, -1.25, 1e300, -0.0, 3, 2.5e-300], (s, v) => BinaryPrimitives.WriteDoubleLittleEndian(s, v), 8),
+        NpyFile<float>("<f4", "(2, 2)", [0.5f, -1.25f, 3e38f, 1f], (s, v) => BinaryPrimitives.WriteSingleLittleEndian(s, v), 4),
+        NpyFile<long>("<i8", "(4,)", [5L, 6, 7, 8], (s, v) => BinaryPrimitives.WriteInt64LittleEndian(s, v), 8),
+    ];
+
+    public static IReadOnlyList<byte[]> Csv() =>
+    [
+        .. new[]
+        {
+            "1,2,3\n4,5,6\n",
+            "-9223372036854775808, 9223372036854775807\r\n0,1\r\n",
+            "0.5,1e-3\n-2.25,3E+10\n",
+            "123456789012345678901234567890,-1\n2,3\n\n",
+            "7\n",
+        }.Select(Encoding.UTF8.GetBytes),
+    ];
+
+    /// <summary>The shipped party configurations and a few short ones.</summary>
+    public static IReadOnlyList<byte[]> Hocon() =>
+    [
+        .. new[]
+        {
+            Resource("party-a.hocon"),
+            Resource("party-b.hocon"),
+            "duet.party { side = right, input-bits = 40, frac-bits = 8 }\nduet.session.reveal = to-left\n",
+            "duet {\n  session { timeout = 2m, role = encryptor }\n  flow.window = 4\n  evaluator.table-memory = 64MiB\n}\n",
+            "a = [1, 2, \"x\"]\nb = ${a}\nduet.party.name = \"\"\"q\"\"\"",
+        }.Select(Encoding.UTF8.GetBytes),
+    ];
+
+    private static byte[] NpyFile<T>(string descr, string shape, T[] values, SpanAction<T> write, int size)
+    {
+        var dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        var headerLength = (dict.Length + 11 + 63) / 64 * 64 - 10;
+        var header = dict.PadRight(headerLength - 1) + "\n";
+        var bytes = new byte[10 + headerLength + (values.Length * size)];
+        bytes[0] = 0x93;
+        "NUMPY"u8.CopyTo(bytes.AsSpan(1));
+        bytes[6] = 1;
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)headerLength);
+        Encoding.ASCII.GetBytes(header, bytes.AsSpan(10));
+        for (var i = 0; i < values.Length; i++)
+        {
+            write(bytes.AsSpan(10 + headerLength + (i * size)), values[i]);
+        }
+
+        return bytes;
+    }
+
+    private static byte[] Bytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            bytes[i] = (byte)((i * 131) + (seed * 17) + 1);
+        }
+
+        bytes[0] |= 0x80;
+        return bytes;
+    }
+
+    private static string Resource(string name)
+    {
+        using var stream = typeof(Seeds).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Embedded seed {name} is missing."));
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private delegate void SpanAction<in T>(Span<byte> span, T value);
+}
