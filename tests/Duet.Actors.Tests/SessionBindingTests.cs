@@ -29,7 +29,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
         var stranger = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
         peer.Send(session, PeerHello());
-        peer.ExpectMsg<Hello>();
+        var sessionHello = peer.ExpectMsg<Hello>();
 
         // A stranger who knows the session id: a hello, a key, credit, a block, a Done and an Abort, all dropped.
         stranger.Send(session, PeerHello() with { PartyName = "stranger" });
@@ -38,6 +38,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
         stranger.Send(session, new EncryptedBlock(id, 0, 0, 1, 8, new byte[8]));
         stranger.Send(session, new Done(id, 0, new byte[Done.DigestBytes]));
         stranger.Send(session, new Abort(id, AbortReason.Cancelled, "forged"));
+        stranger.Send(session, new Confirm(id));
         stranger.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         peer.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         Assert.False(job.Completion.Task.IsCompleted);
@@ -49,6 +50,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
         var width = keys.Right.PublicKey.CiphertextBytes;
         var encryptor = new Encryptor(keys.Right);
         var granted = 0;
+        var sent = new Duet.Actors.State.BlockLedger(plan.EncryptBlocks);
         for (var block = 0; block < plan.EncryptBlocks; block++)
         {
             while (granted <= block)
@@ -59,6 +61,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
             var (first, count) = plan.EncryptBlock(block);
             var bytes = new byte[count * width];
             EncryptKernel.EncryptBlock(plan, y, encryptor, first, count, bytes);
+            sent.Record(block, bytes, count);
             peer.Send(session, new EncryptedBlock(id, block, first, count, width, bytes));
         }
 
@@ -73,8 +76,18 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
             DecryptKernel.DecryptBlock(plan, decryptor, result.Ciphertexts, result.FirstIndex, result.Count, share);
         }
 
-        peer.ExpectMsg<Done>();
-        peer.Send(session, received.ToDone(id));
+        // The session's Done carries the digest of the whole transcript; the peer's must equal it, and the session
+        // completes only after the peer confirmed.
+        var agreement = Handshake.Agree(PeerHello(), sessionHello, 1, TwoParties.TestLimits, 0);
+        var digest = Duet.Actors.State.Transcript.Digest(agreement, Duet.Actors.State.Transcript.KeyDigest(keys.Right.PublicKey), sent, received, null, null);
+        var done = peer.ExpectMsg<Done>();
+        Assert.Equal(digest, done.Digest);
+        stranger.Send(session, new Confirm(id));
+        peer.Send(session, new Done(id, received.Ciphertexts, digest));
+        peer.ExpectMsg<Confirm>();
+        await Task.Delay(300);
+        Assert.False(job.Completion.Task.IsCompleted, "the session completed before its peer confirmed");
+        peer.Send(session, new Confirm(id));
         var outcome = await job.Completion.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(outcome.Share, share, ShareDomain.Integer).Data);
     }

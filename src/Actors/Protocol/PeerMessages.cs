@@ -32,11 +32,11 @@ public sealed record Hello(
     RolePreference Role,
     string PartyName) : IProtocolMessage;
 
-/// <summary>Closes one direction of a stream: what the sender of <c>Done</c> received, for the peer to check
-/// against what it sent.</summary>
+/// <summary>Closes the session's exchange: what the sender of <c>Done</c> received, and its digest of the whole
+/// transcript, for the peer to check against its own (PROTOCOL.md §10).</summary>
 /// <param name="Count">Number of ciphertexts received.</param>
-/// <param name="Digest">SHA-256 (32 bytes) of the received fixed-width ciphertext bytes, each index once,
-/// in the plan's flat order.</param>
+/// <param name="Digest">SHA-256 (32 bytes) of the whole transcript as the sender saw it: both hellos, the public key,
+/// every block both ways and every revealed share (see <c>State.Transcript</c>).</param>
 public sealed record Done(Guid SessionId, long Count, byte[] Digest) : IProtocolMessage
 {
     /// <summary>Length of <see cref="Digest"/>: SHA-256.</summary>
@@ -66,3 +66,7 @@ public sealed record Done(Guid SessionId, long Count, byte[] Digest) : IProtocol
 /// <param name="Text">Human-readable detail. The wire keeps at most
 /// <see cref="Wire.WireLimits.MaxAbortTextBytes"/> UTF-8 bytes of it.</param>
 public sealed record Abort(Guid SessionId, AbortReason Reason, string Text) : IProtocolMessage;
+
+/// <summary>The final acknowledgement: the sender checked the peer's <see cref="Done"/> against its own transcript.
+/// A party commits its output only when it checked the peer's Done and received the peer's Confirm.</summary>
+public sealed record Confirm(Guid SessionId) : IProtocolMessage;

@@ -3,26 +3,31 @@ using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Crypto.Arithmetic;
 using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
 
 namespace Duet.Actors.Runtime;
 
 /// <summary>Finishing (PROTOCOL.md §7, §10): this side's share in P's orientation, the reveal both ways, then Done
-/// both ways; the session completes when its Done is sent and the peer's has matched.</summary>
+/// both ways with the digest of the whole transcript, then Confirm both ways. The session completes, and its
+/// host may commit output, only when the peer's Done matched this side's transcript and the peer confirmed this
+/// side's Done: neither party finishes unless both checked.</summary>
 internal sealed partial class Session
 {
     private void StartFinishing(Agreed agreed, Streams streams)
     {
         statistics.Ended(SessionPhase.Streaming, clock.Elapsed);
         var share = agreed.Agreement.Orientation.FromCanonical(streams.Share, settings.Domain);
+        byte[]? revealedDigest = null;
         if (settings.Reveal.ReachesSide(agreed.Agreement.Peer(settings.Side).Side))
         {
+            revealedDigest = Transcript.ShareDigest(share);
             foreach (var revealed in RevealAssembler.Split(sessionId, share, settings.BlockBytes))
             {
                 SendToPeer(revealed, revealed.Values.Length);
             }
         }
 
-        var finishing = new FinishingState(share);
+        var finishing = new FinishingState(share, revealedDigest);
         Become(() => Finishing(agreed, streams, finishing));
         TryFinish(agreed, streams, finishing);
     }
@@ -40,18 +45,44 @@ internal sealed partial class Session
         }, block => block.BlockIndex >= 0 && block.BlockIndex < streams.Received.Blocks);
         ReceiveDone(streams, () => TryFinish(agreed, streams, finishing));
         ReceiveRevealedShare(agreed, () => TryFinish(agreed, streams, finishing));
+        Receive<Confirm>(_ =>
+        {
+            finishing.PeerConfirmed = true;
+            TryFinish(agreed, streams, finishing);
+        });
     });
 
-    /// <summary>Sends Done once the peer's share (if any) is complete, and completes once the peer's Done matched.</summary>
+    /// <summary>Sends Done once this side's transcript is complete (the peer's share, if any, has arrived), then
+    /// checks the peer's Done against it and confirms, and completes once the peer confirmed too.</summary>
     private void TryFinish(Agreed agreed, Streams streams, FinishingState finishing)
     {
-        if (!finishing.DoneSent && agreed.Reveal is not { Complete: false })
+        if (finishing.Digest is null && agreed.Reveal is not { Complete: false })
         {
-            finishing.DoneSent = true;
-            SendToPeer(streams.Received.ToDone(sessionId), 0);
+            var received = agreed.Reveal is { } assembled ? Transcript.ShareDigest(assembled.Share) : null;
+            var (byLeft, byRight) = settings.Side == OperandSide.Left ? (finishing.Revealed, received) : (received, finishing.Revealed);
+            var (fromEncryptor, fromEvaluator) = agreed.IsEncryptor ? (streams.Sent, streams.Received) : (streams.Received, streams.Sent);
+            finishing.Digest = Transcript.Digest(agreed.Agreement, streams.KeyDigest, fromEncryptor, fromEvaluator, byLeft, byRight);
+            SendToPeer(new Done(sessionId, streams.Received.Ciphertexts, finishing.Digest), 0);
         }
 
-        if (!finishing.DoneSent || !streams.PeerDone)
+        if (finishing.Digest is null || streams.PeerDone is not { } peerDone)
+        {
+            return;
+        }
+
+        if (!finishing.ConfirmSent)
+        {
+            if (peerDone.Count != streams.Sent.Ciphertexts || !peerDone.Digest.AsSpan().SequenceEqual(finishing.Digest))
+            {
+                Abort(AbortReason.PlanMismatch, $"the peer's Done does not match this party's transcript ({peerDone.Count} ciphertexts received, {streams.Sent.Ciphertexts} sent, or a different digest)");
+                return;
+            }
+
+            finishing.ConfirmSent = true;
+            SendToPeer(new Confirm(sessionId), 0);
+        }
+
+        if (!finishing.PeerConfirmed)
         {
             return;
         }
@@ -65,11 +96,18 @@ internal sealed partial class Session
         End();
     }
 
-    /// <summary>This side's share of P and whether its Done went out.</summary>
-    private sealed class FinishingState(Matrix<BigInteger> share)
+    /// <summary>This side's share of P, the digest of the share it revealed (if any), and how far the close went.</summary>
+    private sealed class FinishingState(Matrix<BigInteger> share, byte[]? revealed)
     {
         public Matrix<BigInteger> Share { get; } = share;
 
-        public bool DoneSent { get; set; }
+        public byte[]? Revealed { get; } = revealed;
+
+        /// <summary>This side's transcript digest, set when its Done went out.</summary>
+        public byte[]? Digest { get; set; }
+
+        public bool ConfirmSent { get; set; }
+
+        public bool PeerConfirmed { get; set; }
     }
 }

@@ -51,7 +51,7 @@ internal sealed partial class Session
         var hs = key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
         SendToPeer(new PublicKeyMessage(sessionId, n, hs), n.Length + hs.Length);
         tiles.Attach(new EncryptorKit(agreed.Plan, agreed.Operand, new Encryptor(ready.Key), new Decryptor(ready.Key), settings.FaultInjection));
-        var streams = StartStreaming(agreed, key.CiphertextBytes);
+        var streams = StartStreaming(agreed, key);
         Become(() => EncryptorStreaming(agreed, streams));
         GrantCredit(streams);
     }
@@ -94,15 +94,15 @@ internal sealed partial class Session
 
         tiles.Own(new ResidueArray(operands));
         var evaluation = new Evaluation(key, operands);
-        var streams = StartStreaming(agreed, key.CiphertextBytes);
+        var streams = StartStreaming(agreed, key);
         Become(() => EvaluatorStreaming(agreed, streams, evaluation));
         GrantCredit(streams);
     }
 
-    private Streams StartStreaming(Agreed agreed, int width)
+    private Streams StartStreaming(Agreed agreed, PaillierPublicKey key)
     {
         statistics.Ended(SessionPhase.Keys, clock.Elapsed);
-        return new Streams(agreed.Plan, settings.Window, agreed.IsEncryptor, width);
+        return new Streams(agreed.Plan, settings.Window, agreed.IsEncryptor, key.CiphertextBytes, Transcript.KeyDigest(key));
     }
 
     private sealed record KeyFailed(Exception Error) : INoSerializationVerificationNeeded;

@@ -99,17 +99,24 @@ internal sealed partial class Session
         Abort(reason, $"{failed.Kind} {failed.Index} failed (attempt {failed.Attempt}): {failed.Detail}");
     }
 
-    /// <summary>The peer's Done may come while this side still streams; it must match what was sent.</summary>
-    private void ReceiveDone(Streams streams, Action matched) => Receive<Done>(done =>
+    /// <summary>The peer's Done may come while this side still streams: it is kept, and checked against this side's
+    /// transcript once that is complete (<see cref="TryFinish"/>).</summary>
+    private void ReceiveDone(Streams streams, Action arrived) => Receive<Done>(done =>
     {
-        if (!streams.Sent.Matches(done))
+        if (streams.PeerDone is { } earlier && !earlier.Equals(done))
         {
-            Abort(AbortReason.PlanMismatch, $"the peer's Done does not match what was sent ({done.Count} ciphertexts received, {streams.Sent.Ciphertexts} sent, or a different digest)");
+            Abort(AbortReason.DuplicateMismatch, "the peer sent a second, different Done");
             return;
         }
 
-        streams.PeerDone = true;
-        matched();
+        if (done.Count != streams.WillSend)
+        {
+            Abort(AbortReason.PlanMismatch, $"the peer's Done counts {done.Count} ciphertexts received; the plan sends it {streams.WillSend}");
+            return;
+        }
+
+        streams.PeerDone = done;
+        arrived();
     });
 
     /// <summary>The peer's share may come while this side still streams; only a party the product is revealed to
@@ -135,13 +142,16 @@ internal sealed partial class Session
     }
 
     /// <summary>The streaming data of one session, both directions, and the canonical share being filled.</summary>
-    private sealed class Streams(PackingPlan plan, int window, bool encryptor, int width)
+    private sealed class Streams(PackingPlan plan, int window, bool encryptor, int width, byte[] keyDigest)
     {
         public OutgoingWindow Out { get; } = new(encryptor ? plan.EncryptBlocks : plan.Tiles, window);
 
         public IncomingWindow In { get; } = new(encryptor ? plan.Tiles : plan.EncryptBlocks, window);
 
         public BlockLedger Sent { get; } = new(encryptor ? plan.EncryptBlocks : plan.Tiles);
+
+        /// <summary>Ciphertexts this side sends in the whole session, by the plan.</summary>
+        public long WillSend { get; } = encryptor ? plan.EncryptedCount : plan.ResultCount;
 
         public BlockLedger Received { get; } = new(encryptor ? plan.Tiles : plan.EncryptBlocks);
 
@@ -150,7 +160,10 @@ internal sealed partial class Session
         /// <summary>Bytes per ciphertext under the session's key.</summary>
         public int Width { get; } = width;
 
-        public bool PeerDone { get; set; }
+        /// <summary>SHA-256 of the session's public key, for the transcript.</summary>
+        public byte[] KeyDigest { get; } = keyDigest;
+
+        public Done? PeerDone { get; set; }
 
         public MultiExpStrategy? Strategy { get; set; }
     }

@@ -174,10 +174,12 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Every message of a session comes from its peer (PROTOCOL.md §10): before the handshake only a hello, from
-    /// whoever calls first; after it only what the peer's session sends.
+    /// whoever calls first, or the abort of the party this one called; after it only what the peer's session sends.
     /// </summary>
     private bool FromPeer(IProtocolMessage message) =>
-        peer.Equals(ActorRefs.Nobody) ? message is Hello : Sender.Equals(peer);
+        peer.Equals(ActorRefs.Nobody)
+            ? message is Hello || (message is Abort && peerGatewayPath is not null && Sender.Path.Address.Equals(ActorPath.Parse(peerGatewayPath).Address))
+            : Sender.Equals(peer);
 
     /// <summary>The one place for a message the current phase does not expect.</summary>
     private void Unexpected(object message, string phase)

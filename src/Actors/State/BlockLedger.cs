@@ -16,8 +16,8 @@ internal enum BlockArrival
 }
 
 /// <summary>
-/// One direction of a block stream: a SHA-256 per block, the ciphertexts counted, and the transcript digest a
-/// <see cref="Done"/> carries (SHA-256 over the per-block digests in block order).
+/// One direction of a block stream: a SHA-256 per block, the ciphertexts counted, and the digest of the stream
+/// (SHA-256 over the per-block digests in block order) that the session's <see cref="Transcript"/> covers.
 /// </summary>
 internal sealed class BlockLedger(int blocks)
 {
@@ -66,15 +66,5 @@ internal sealed class BlockLedger(int blocks)
         }
 
         return hash.GetHashAndReset();
-    }
-
-    /// <summary>The Done that tells the sender what this ledger received.</summary>
-    public Done ToDone(Guid sessionId) => new(sessionId, Ciphertexts, Transcript());
-
-    /// <summary>True when the peer's Done says it received exactly what this ledger sent.</summary>
-    public bool Matches(Done done)
-    {
-        ArgumentNullException.ThrowIfNull(done);
-        return done.Count == Ciphertexts && done.Digest.AsSpan().SequenceEqual(Transcript());
     }
 }

@@ -24,6 +24,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     public const string DoneManifest = "DN";
     public const string AbortManifest = "AB";
     public const string RevealedShareManifest = "RS";
+    public const string ConfirmManifest = "CF";
 
     public DuetSerializer(ExtendedActorSystem system)
         : base(system)
@@ -58,6 +59,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         Done => DoneManifest,
         Abort => AbortManifest,
         RevealedShare => RevealedShareManifest,
+        Confirm => ConfirmManifest,
         ITileMessage tile => TileCodec.ManifestFor(tile),
         _ => throw new ArgumentException($"{message?.GetType().FullName ?? "null"} is not a Duet message.", nameof(message)),
     };
@@ -75,6 +77,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         Done m => PeerCodec.EncodeDone(m),
         Abort m => PeerCodec.EncodeAbort(m),
         RevealedShare m => PeerCodec.EncodeRevealedShare(m),
+        Confirm m => PeerCodec.EncodeConfirm(m),
         ITileMessage m => TileCodec.Encode(m),
         _ => throw new ArgumentException($"{message?.GetType().FullName ?? "null"} is not a Duet message.", nameof(message)),
     };
@@ -91,6 +94,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         DoneManifest => PeerCodec.DecodeDone(bytes),
         AbortManifest => PeerCodec.DecodeAbort(bytes),
         RevealedShareManifest => PeerCodec.DecodeRevealedShare(bytes),
+        ConfirmManifest => PeerCodec.DecodeConfirm(bytes),
         _ => TileCodec.Decode(bytes, manifest),
     };
 }

@@ -173,6 +173,22 @@ internal static class PeerCodec
         return credit;
     }
 
+    internal static byte[] EncodeConfirm(Confirm m)
+    {
+        var bytes = new byte[Header];
+        new WireWriter(bytes).WriteGuid(m.SessionId);
+        return bytes;
+    }
+
+    internal static Confirm DecodeConfirm(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "Confirm");
+        r.ReadFormatVersion();
+        var confirm = new Confirm(r.ReadGuid(nameof(Confirm.SessionId)));
+        r.End();
+        return confirm;
+    }
+
     internal static byte[] EncodeDone(Done m)
     {
         CheckWrite("Done", m.Count >= 0, "Count is negative");
