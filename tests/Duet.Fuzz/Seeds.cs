@@ -92,7 +92,7 @@ public static class Seeds
         {
             Resource("party-a.hocon"),
             Resource("party-b.hocon"),
-            "duet.party { side = right, input-bits = 40, frac-bits = 8 }\nduet.session.reveal = to-left\n",
+            "duet.party { side = right, input-bits = 40, frac-bits = 8 }\nduet.session.reveal = left\n",
             "duet {\n  session { timeout = 2m, role = encryptor }\n  flow.window = 4\n  evaluator.table-memory = 64MiB\n}\n",
             "a = [1, 2, \"x\"]\nb = ${a}\nduet.party.name = \"\"\"q\"\"\"",
         }.Select(Encoding.UTF8.GetBytes),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.Serialization;
 using Duet.Actors.Tiles;
@@ -56,6 +57,12 @@ internal static class TileCodec
 
     public static ITileMessage Decode(ReadOnlySpan<byte> bytes, string manifest)
     {
+        if (manifest is not (EncryptTileManifest or EvaluateTileManifest or DecryptTileManifest or EncryptResultManifest
+            or EvaluateResultManifest or DecryptResultManifest or TileFailedManifest))
+        {
+            throw new SerializationException($"Unknown Duet message manifest '{manifest}' ({bytes.Length} bytes).");
+        }
+
         var r = new WireReader(bytes, manifest);
         r.ReadFormatVersion();
         var (sessionId, index, attempt) = (r.ReadGuid("SessionId"), r.ReadInt32("Index", 0), r.ReadInt32("Attempt", 1));
@@ -69,7 +76,7 @@ internal static class TileCodec
             DecryptResultManifest => ReadBand(ref r, (firstRow, columns, share) => new DecryptResult(sessionId, index, attempt, firstRow, columns, share)),
             TileFailedManifest => new TileFailed(
                 sessionId, index, attempt, r.ReadEnum<TileKind>("Kind"), r.ReadEnum<TileFailure>("Failure"), r.ReadString("Detail", WireLimits.MaxAbortTextBytes)),
-            _ => throw new SerializationException($"Unknown Duet message manifest '{manifest}' ({bytes.Length} bytes)."),
+            _ => throw new UnreachableException(manifest),
         };
         r.End();
         return message;
