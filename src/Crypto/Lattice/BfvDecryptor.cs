@@ -11,7 +11,7 @@ public sealed class BfvDecryptor(BfvSecretKey key)
     public BfvParameters Parameters => key.Parameters;
 
     /// <summary>The messages mod T at the positions the reply carries (the plan's positions, in order).</summary>
-    public void DecryptReply(ReadOnlySpan<byte> reply, ReadOnlySpan<int> positions, Span<UInt128> messages)
+    public void DecryptReply(ReadOnlySpan<byte> reply, ReadOnlySpan<int> positions, Span<BigInteger> messages)
     {
         if (messages.Length != positions.Length)
         {
@@ -30,7 +30,7 @@ public sealed class BfvDecryptor(BfvSecretKey key)
         Budget(ReplyPhases(reply, positions), Parameters.ReplyPrimes);
 
     /// <summary>All N messages of a fresh ciphertext (seed and c0).</summary>
-    public UInt128[] DecryptFresh(ReadOnlySpan<byte> ciphertext)
+    public BigInteger[] DecryptFresh(ReadOnlySpan<byte> ciphertext)
     {
         var phases = FreshPhases(ciphertext);
         return Array.ConvertAll(phases, x => Parameters.Scaling.Decode(x, Parameters.Levels));

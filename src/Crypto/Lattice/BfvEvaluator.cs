@@ -20,6 +20,9 @@ public sealed class BfvEvaluator
     /// <summary>Polynomial size in words at the full level: the size of a plaintext transform or an accumulator half.</summary>
     public int PolynomialWords => Parameters.Levels * Parameters.Degree;
 
+    /// <summary>64-bit words per mask coefficient (mod T = 2^τ).</summary>
+    public int MaskWords => Parameters.Scaling.Words;
+
     /// <summary>Bytes of a reply carrying this many c0 coefficients.</summary>
     public int ReplyBytes(int positions) => Wire.Bytes(Parameters, Parameters.ReplyPrimes, positions + Parameters.Degree);
 
@@ -70,11 +73,11 @@ public sealed class BfvEvaluator
     /// public-key encryption of zero, uniform flooding noise in [−2^floodBits, 2^floodBits) on c0, switches to the
     /// reply primes and writes c0 at the given positions followed by all of c1.
     /// </summary>
-    public void Reply(Span<ulong> acc0, Span<ulong> acc1, ReadOnlySpan<UInt128> mask, int floodBits, ReadOnlySpan<int> positions, Span<byte> output)
+    public void Reply(Span<ulong> acc0, Span<ulong> acc1, ReadOnlySpan<ulong> mask, int floodBits, ReadOnlySpan<int> positions, Span<byte> output)
     {
         var n = Parameters.Degree;
         var levels = Parameters.Levels;
-        if (acc0.Length != PolynomialWords || acc1.Length != PolynomialWords || mask.Length != n || output.Length != ReplyBytes(positions.Length))
+        if (acc0.Length != PolynomialWords || acc1.Length != PolynomialWords || mask.Length != n * MaskWords || output.Length != ReplyBytes(positions.Length))
         {
             throw new ArgumentException("Accumulators, mask or output have the wrong size.", nameof(output));
         }
@@ -146,13 +149,16 @@ public sealed class BfvEvaluator
     }
 
     /// <summary>Coefficient domain: c0 += e0 + flood + Δ·mask, c1 += e1.</summary>
-    private void AddNoiseAndMask(Xof xof, Span<ulong> c0, Span<ulong> c1, ReadOnlySpan<UInt128> mask, int floodBits)
+    private void AddNoiseAndMask(Xof xof, Span<ulong> c0, Span<ulong> c1, ReadOnlySpan<ulong> mask, int floodBits)
     {
         var n = Parameters.Degree;
         var levels = Parameters.Levels;
+        var words = MaskWords;
         var floodOffset = UInt128.One << floodBits;
+        Span<ulong> scaled = stackalloc ulong[levels];
         for (var j = 0; j < n; j++)
         {
+            Parameters.Scaling.Scale(mask.Slice(j * words, words), scaled);
             var e0 = xof.NextCenteredBinomial(BfvParameters.ErrorBound);
             var e1 = xof.NextCenteredBinomial(BfvParameters.ErrorBound);
             var draw = xof.NextBits(floodBits + 1);
@@ -164,7 +170,7 @@ public sealed class BfvEvaluator
                 var flood = p.Reduce(magnitude);
                 flood = negative ? p.Negate(flood) : flood;
                 var k = (i * n) + j;
-                var add = p.Add(p.Add(p.ReduceSigned(e0), flood), Parameters.Scaling.Scale(mask[j], i));
+                var add = p.Add(p.Add(p.ReduceSigned(e0), flood), scaled[i]);
                 c0[k] = p.Add(c0[k], add);
                 c1[k] = p.Add(c1[k], p.ReduceSigned(e1));
             }

@@ -13,8 +13,8 @@ public sealed class BfvParameters
     /// <summary>η of the centered binomial error: |e| ≤ 21, standard deviation √(21/2) ≈ 3.24 (the standard's σ ≈ 3.2).</summary>
     public const int ErrorBound = 21;
 
-    /// <summary>The largest plaintext modulus: plaintext arithmetic is in 128-bit words.</summary>
-    public const int MaxPlainBits = 128;
+    /// <summary>The largest plaintext modulus accepted (plaintext coefficients are multiword).</summary>
+    public const int MaxPlainBits = 256;
 
     private readonly Ntt[] transforms;
 

@@ -25,7 +25,7 @@ public static class LatticeDecryptKernel
             throw new InvalidCiphertextException("reply-size", $"{count} replies have {count * width} bytes, got {replies.Length}.");
         }
 
-        var messages = new UInt128[positions.Length];
+        var messages = new BigInteger[positions.Length];
         for (var r = 0; r < count; r++)
         {
             var index = first + r;

@@ -50,7 +50,7 @@ public static class LatticeEvaluateKernel
             }
         }
 
-        var mask = new UInt128[plan.Degree];
+        var mask = new ulong[plan.Degree * evaluator.MaskWords];
         for (var c = 0; c < count; c++)
         {
             LatticeShares.DrawMask(plan, evaluator.Parameters, mask, positions, tile, c, evaluatorShare);

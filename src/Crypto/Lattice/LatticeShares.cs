@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Duet.Crypto.Encoding;
 
 namespace Duet.Crypto.Lattice;
@@ -11,33 +12,48 @@ namespace Duet.Crypto.Lattice;
 /// </summary>
 public static class LatticeShares
 {
-    /// <summary>Fills the mask of one reply and writes the evaluator's shares of its in-range results.</summary>
-    public static void DrawMask(CoefficientPlan plan, BfvParameters parameters, Span<UInt128> mask, ReadOnlySpan<int> positions, int rowBlock, int columnBlock, Matrix<BigInteger> evaluatorShare)
+    /// <summary>
+    /// Fills the mask of one reply (N coefficients of ceil(τ/64) words each) and writes the evaluator's shares of its
+    /// in-range results.
+    /// </summary>
+    public static void DrawMask(CoefficientPlan plan, BfvParameters parameters, Span<ulong> mask, ReadOnlySpan<int> positions, int rowBlock, int columnBlock, Matrix<BigInteger> evaluatorShare)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(evaluatorShare);
+        var words = parameters.Scaling.Words;
+        var topMask = parameters.Scaling.TopMask;
         using var xof = Xof.Fresh();
-        for (var j = 0; j < mask.Length; j++)
+        xof.Fill(MemoryMarshal.AsBytes(mask));
+        for (var j = words - 1; j < mask.Length; j += words)
         {
-            mask[j] = xof.NextBits(plan.PlainBits);
+            mask[j] &= topMask;
         }
 
-        var offset = UInt128.One << plan.ProductBits;
-        var bound = (parameters.Scaling.PlainMask - (offset << 1)) + 1; // T − 2^(bz+1)
+        var offset = BigInteger.One << plan.ProductBits;
+        var ceiling = (BigInteger.One << plan.PlainBits) - (offset << 1);
         for (var p = 0; p < positions.Length; p++)
         {
             var (row, column) = Entry(plan, rowBlock, columnBlock, p);
+            var value = mask.Slice(positions[p] * words, words);
             BigInteger share;
             if (plan.Domain == ShareDomain.Ring64)
             {
-                share = Shares.Reduce(-(BigInteger)mask[positions[p]], ShareDomain.Ring64);
+                share = Shares.Reduce(-PlainScaling.FromWords(value), ShareDomain.Ring64);
             }
             else
             {
-                var r = xof.NextAtMost(bound);
-                mask[positions[p]] = r + offset;
-                share = -(BigInteger)r;
+                // R uniform in [0, T − 2^(bz+1)) by rejection; the coefficient carries R + 2^bz.
+                var r = PlainScaling.FromWords(value);
+                while (r >= ceiling)
+                {
+                    xof.Fill(MemoryMarshal.AsBytes(value));
+                    value[^1] &= topMask;
+                    r = PlainScaling.FromWords(value);
+                }
+
+                PlainScaling.ToWords(r + offset, value);
+                share = -r;
             }
 
             if (row < plan.Rows && column < plan.Columns)
@@ -48,10 +64,10 @@ public static class LatticeShares
     }
 
     /// <summary>The encryptor's share from a decrypted result coefficient u (mod T).</summary>
-    public static BigInteger EncryptorShare(CoefficientPlan plan, UInt128 u)
+    public static BigInteger EncryptorShare(CoefficientPlan plan, BigInteger u)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return plan.Domain == ShareDomain.Ring64 ? (BigInteger)u : (BigInteger)u - (BigInteger.One << plan.ProductBits);
+        return plan.Domain == ShareDomain.Ring64 ? u : u - (BigInteger.One << plan.ProductBits);
     }
 
     /// <summary>The entry of Z that position p = l·m_w + i of a reply holds (possibly beyond the matrix in edge blocks).</summary>

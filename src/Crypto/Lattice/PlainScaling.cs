@@ -5,13 +5,13 @@ namespace Duet.Crypto.Lattice;
 /// <summary>
 /// The RNS constants that move between plaintexts mod T = 2^τ and the coefficient modulus: Δ·v = round(q·v/T)
 /// mod each prime, the inverse (decoding round(T·x/q') mod T at the reply level), and the prime inverses that
-/// modulus switching divides by.
+/// modulus switching divides by. A plaintext coefficient is <see cref="Words"/> little-endian 64-bit words.
 /// </summary>
 internal sealed class PlainScaling
 {
     private readonly BfvParameters parameters;
-    private readonly UInt128 plainMask;
-    private readonly UInt128 qModT;
+    private readonly ulong topMask;
+    private readonly ulong[] qModT;
     private readonly ulong[] tInverse;
     private readonly ulong[] tInverseShoup;
     private readonly ulong[][] dropInverse;
@@ -23,9 +23,10 @@ internal sealed class PlainScaling
     {
         this.parameters = parameters;
         var tau = parameters.PlainBits;
-        plainMask = tau == 128 ? UInt128.MaxValue : (UInt128.One << tau) - 1;
-        var q = parameters.Product(parameters.Levels);
-        qModT = (UInt128)(q & ((BigInteger.One << tau) - 1));
+        Words = (tau + 63) / 64;
+        topMask = tau % 64 == 0 ? ulong.MaxValue : (1UL << (tau % 64)) - 1;
+        qModT = new ulong[Words];
+        ToWords(parameters.Product(parameters.Levels) & ((BigInteger.One << tau) - 1), qModT);
         var primes = parameters.Primes;
         tInverse = new ulong[primes.Count];
         tInverseShoup = new ulong[primes.Count];
@@ -60,24 +61,96 @@ internal sealed class PlainScaling
         }
     }
 
-    public UInt128 PlainMask => plainMask;
+    /// <summary>64-bit words per plaintext coefficient: ceil(τ/64).</summary>
+    public int Words { get; }
 
-    /// <summary>v mod T for a signed 64-bit value (two's complement, reduced to τ bits).</summary>
-    public UInt128 FromSigned(long v) => (UInt128)(Int128)v & plainMask;
+    /// <summary>The mask of the top word: keeps τ bits in all.</summary>
+    public ulong TopMask => topMask;
 
-    /// <summary>round(q·v/T) mod the prime, for v in [0, T): (q·v − r)/T with r = q·v mod T centered, so ≡ −r·T^{-1}.</summary>
-    public ulong Scale(UInt128 v, int prime)
+    public static void ToWords(BigInteger value, Span<ulong> words)
     {
-        var r = (qModT * v) & plainMask;
-        var p = parameters.Primes[prime];
-        var half = UInt128.One << (parameters.PlainBits - 1);
-        if (r >= half)
+        words.Clear();
+        for (var w = 0; w < words.Length && !value.IsZero; w++)
         {
-            var magnitude = ((plainMask - r) + 1) & plainMask;
-            return p.MulShoup(tInverse[prime], tInverseShoup[prime], p.Reduce(magnitude));
+            words[w] = (ulong)(value & ulong.MaxValue);
+            value >>= 64;
+        }
+    }
+
+    public static BigInteger FromWords(ReadOnlySpan<ulong> words)
+    {
+        var value = BigInteger.Zero;
+        for (var w = words.Length - 1; w >= 0; w--)
+        {
+            value = (value << 64) | words[w];
         }
 
-        return p.Negate(p.MulShoup(tInverse[prime], tInverseShoup[prime], p.Reduce(r)));
+        return value;
+    }
+
+    /// <summary>v mod T for a signed 64-bit value (two's complement, reduced to τ bits).</summary>
+    public void FromSigned(long v, Span<ulong> words)
+    {
+        words.Fill(v < 0 ? ulong.MaxValue : 0);
+        words[0] = (ulong)v;
+        words[^1] &= topMask;
+    }
+
+    /// <summary>
+    /// round(q·v/T) mod every prime, for v in [0, T): (q·v − r)/T with r = q·v mod T centered, so ≡ −r·T^{-1}.
+    /// </summary>
+    public void Scale(ReadOnlySpan<ulong> v, Span<ulong> residues)
+    {
+        var words = Words;
+        Span<ulong> r = stackalloc ulong[words];
+        MultiplyLow(qModT, v, r);
+        r[^1] &= topMask;
+        var top = (parameters.PlainBits - 1) % 64;
+        var negative = ((r[^1] >> top) & 1) != 0;
+        if (negative)
+        {
+            // T − r: the magnitude of the centered remainder.
+            ulong borrow = 1;
+            for (var w = 0; w < words; w++)
+            {
+                var x = ~r[w];
+                r[w] = x + borrow;
+                borrow = borrow != 0 && r[w] == 0 ? 1UL : 0;
+            }
+
+            r[^1] &= topMask;
+        }
+
+        for (var i = 0; i < residues.Length; i++)
+        {
+            var p = parameters.Primes[i];
+            var reduced = p.Reduce(r[^1]);
+            for (var w = words - 2; w >= 0; w--)
+            {
+                reduced = p.Add(p.MulShoup(p.TwoToThe64, p.TwoToThe64Shoup, reduced), p.Reduce(r[w]));
+            }
+
+            var scaled = p.MulShoup(tInverse[i], tInverseShoup[i], reduced);
+            residues[i] = negative ? scaled : p.Negate(scaled);
+        }
+    }
+
+    /// <summary>The low words of a·b (truncated product).</summary>
+    private static void MultiplyLow(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
+    {
+        result.Clear();
+        var words = result.Length;
+        for (var i = 0; i < words; i++)
+        {
+            ulong carry = 0;
+            for (var j = 0; i + j < words; j++)
+            {
+                var high = Math.BigMul(a[i], b[j], out var low);
+                var sum = (UInt128)low + result[i + j] + carry;
+                result[i + j] = (ulong)sum;
+                carry = high + (ulong)(sum >> 64);
+            }
+        }
     }
 
     /// <summary>The inverse of the dropped prime q_dropped modulo a remaining prime q_prime.</summary>
@@ -100,11 +173,11 @@ internal sealed class PlainScaling
     }
 
     /// <summary>round(T·x/q_level) mod T for x in [0, q_level).</summary>
-    public UInt128 Decode(BigInteger x, int level)
+    public BigInteger Decode(BigInteger x, int level)
     {
         var q = moduli[level];
         var scaled = ((x << parameters.PlainBits) + (q >> 1)) / q;
-        return (UInt128)(scaled & (BigInteger)plainMask);
+        return scaled & ((BigInteger.One << parameters.PlainBits) - 1);
     }
 
     /// <summary>log2 of the invariant noise |T·x mod q_level| (centered) of one coefficient; 0 when it is zero.</summary>

@@ -62,15 +62,27 @@ internal static class Polynomials
             {
                 row[j] = p.ReduceSigned(error[j]);
             }
+        }
 
-            for (var j = 0; j < message.Length; j++)
+        Span<ulong> words = stackalloc ulong[parameters.Scaling.Words];
+        Span<ulong> scaled = stackalloc ulong[levels];
+        for (var j = 0; j < message.Length; j++)
+        {
+            if (message[j] != 0)
             {
-                if (message[j] != 0)
+                parameters.Scaling.FromSigned(message[j], words);
+                parameters.Scaling.Scale(words, scaled);
+                for (var i = 0; i < levels; i++)
                 {
-                    row[j] = p.Add(row[j], parameters.Scaling.Scale(parameters.Scaling.FromSigned(message[j]), i));
+                    c0[(i * n) + j] = parameters.Primes[i].Add(c0[(i * n) + j], scaled[i]);
                 }
             }
+        }
 
+        for (var i = 0; i < levels; i++)
+        {
+            var p = parameters.Primes[i];
+            var row = c0.Slice(i * n, n);
             parameters.Transform(i).Forward(row);
             var s = key.Ntt.AsSpan(i * n, n);
             var sShoup = key.NttShoup.AsSpan(i * n, n);

@@ -16,6 +16,18 @@ public sealed class LatticeProtocolTests
         { 300, 50, 7, 32 },
     };
 
+    [Fact]
+    public void IntegerSharesOfWideProductsNeedMoreThan128PlainBits()
+    {
+        // 40- and 32-bit entries, k = 100: bz = 79 and τ = 79 + 1 + 40 + 14 = 134 bits, three words per coefficient.
+        var random = new Random(5);
+        var left = Matrices.Random(random, 1000, 100, 40, extreme: true);
+        var right = Matrices.Random(random, 100, 10, 32, extreme: false);
+        var result = LatticeReferenceProtocol.Run(left, right, new ProtocolParameters(40, 32, Domain: ShareDomain.Integer), parallelism: 2);
+        Assert.True(result.Plan.PlainBits > 128);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(result.LeftShare, result.RightShare, ShareDomain.Integer).Data);
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void SharesReconstructTheExactProduct(int m, int k, int n, int bits)
