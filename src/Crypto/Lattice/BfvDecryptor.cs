@@ -18,10 +18,19 @@ public sealed class BfvDecryptor(BfvSecretKey key)
             throw new ArgumentException("One message per position.", nameof(messages));
         }
 
-        var phases = ReplyPhases(reply, positions);
-        for (var j = 0; j < phases.Length; j++)
+        var kept = Parameters.ReplyPrimes;
+        var residues = ReplyResidues(reply, positions);
+        Span<ulong> at = stackalloc ulong[kept];
+        Span<ulong> message = stackalloc ulong[Parameters.Scaling.Words];
+        for (var j = 0; j < positions.Length; j++)
         {
-            messages[j] = Parameters.Scaling.Decode(phases[j], Parameters.ReplyPrimes);
+            for (var i = 0; i < kept; i++)
+            {
+                at[i] = residues[(i * positions.Length) + j];
+            }
+
+            Parameters.Scaling.DecodeReply(at, message);
+            messages[j] = PlainScaling.FromWords(message);
         }
     }
 
@@ -44,8 +53,27 @@ public sealed class BfvDecryptor(BfvSecretKey key)
         return BigInteger.Log(Parameters.Scaling.Modulus(level), 2) - 1 - worst;
     }
 
-    /// <summary>c0 + c1·s mod q' at each position, c1 transformed at the reply primes.</summary>
     private BigInteger[] ReplyPhases(ReadOnlySpan<byte> reply, ReadOnlySpan<int> positions)
+    {
+        var kept = Parameters.ReplyPrimes;
+        var residues = ReplyResidues(reply, positions);
+        var phases = new BigInteger[positions.Length];
+        Span<ulong> at = stackalloc ulong[kept];
+        for (var j = 0; j < positions.Length; j++)
+        {
+            for (var i = 0; i < kept; i++)
+            {
+                at[i] = residues[(i * positions.Length) + j];
+            }
+
+            phases[j] = Parameters.Scaling.Compose(at);
+        }
+
+        return phases;
+    }
+
+    /// <summary>c0 + c1·s mod each reply prime at each position (prime-major), c1 transformed at the reply primes.</summary>
+    private ulong[] ReplyResidues(ReadOnlySpan<byte> reply, ReadOnlySpan<int> positions)
     {
         var n = Parameters.Degree;
         var kept = Parameters.ReplyPrimes;
@@ -65,19 +93,17 @@ public sealed class BfvDecryptor(BfvSecretKey key)
         Polynomials.Forward(Parameters, c1, kept);
         MultiplyBySecret(c1, kept);
         Polynomials.Inverse(Parameters, c1, kept);
-        var phases = new BigInteger[positions.Length];
-        Span<ulong> residues = stackalloc ulong[kept];
-        for (var j = 0; j < positions.Length; j++)
+        for (var i = 0; i < kept; i++)
         {
-            for (var i = 0; i < kept; i++)
+            var p = Parameters.Primes[i];
+            for (var j = 0; j < positions.Length; j++)
             {
-                residues[i] = Parameters.Primes[i].Add(c0[(i * positions.Length) + j], c1[(i * n) + positions[j]]);
+                var k = (i * positions.Length) + j;
+                c0[k] = p.Add(c0[k], c1[(i * n) + positions[j]]);
             }
-
-            phases[j] = Parameters.Scaling.Compose(residues);
         }
 
-        return phases;
+        return c0;
     }
 
     private BigInteger[] FreshPhases(ReadOnlySpan<byte> ciphertext)

@@ -12,7 +12,14 @@ public sealed record LatticeProtocolResult(
     CoefficientPlan Plan,
     BfvParameters Parameters,
     long BytesToEvaluator,
-    long BytesToEncryptor);
+    long BytesToEncryptor,
+    LatticeTimings Timings);
+
+/// <summary>Wall seconds of each step: the encryptor's keys and encryption, the evaluator's validation and work, decryption.</summary>
+public sealed record LatticeTimings(double Keys, double Encrypt, double Receive, double Evaluate, double Decrypt)
+{
+    public double Total => Keys + Encrypt + Receive + Evaluate + Decrypt;
+}
 
 /// <summary>
 /// The BFV protocol in one process, without actors or a network: the oracle the runtime's BFV sessions are tested
@@ -39,11 +46,20 @@ public static class LatticeReferenceProtocol
         var bfv = plan.CreateParameters();
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var lap = new List<double>();
+        void Lap()
+        {
+            lap.Add(clock.Elapsed.TotalSeconds);
+            clock.Restart();
+        }
+
         // Encryptor: keys, public key and Y's blocks.
         var keys = new BfvKeyGenerator(bfv);
         var publicKey = keys.CreatePublicKey();
         var publicKeyBytes = new byte[publicKey.Bytes];
         publicKey.Write(publicKeyBytes);
+        Lap();
         var width = bfv.SeededCiphertextBytes;
         var encrypted = new byte[(long)plan.EncryptedCount * width];
         var ownerEncryptor = new BfvEncryptor(keys.SecretKey);
@@ -53,10 +69,13 @@ public static class LatticeReferenceProtocol
             LatticeEncryptKernel.EncryptBlock(plan, y, ownerEncryptor, first, count, encrypted.AsSpan(first * width, count * width));
         });
 
+        Lap();
+
         // Evaluator: validate what it received, multiply, mask, re-randomise, flood, switch.
         var evaluator = new BfvEvaluator(BfvPublicKey.Read(bfv, publicKeyBytes));
         var operands = new BfvOperand[plan.EncryptedCount];
         Parallel.For(0, operands.Length, options, i => operands[i] = BfvOperand.Read(bfv, encrypted.AsSpan(i * width, width)));
+        Lap();
         var replyWidth = LatticeDecryptKernel.ReplyBytes(plan, bfv);
         var replies = new byte[(long)plan.ResultCount * replyWidth];
         var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
@@ -65,6 +84,8 @@ public static class LatticeReferenceProtocol
             var (first, count) = plan.TileResults(tile);
             LatticeEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, tile, replies.AsSpan(first * replyWidth, count * replyWidth), evaluatorShare);
         });
+
+        Lap();
 
         // Encryptor: decrypt its share.
         var encryptorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
@@ -75,11 +96,13 @@ public static class LatticeReferenceProtocol
             LatticeDecryptKernel.DecryptBlock(plan, decryptor, replies.AsSpan(first * replyWidth, count * replyWidth), first, count, encryptorShare);
         });
 
+        Lap();
+        var timings = new LatticeTimings(lap[0], lap[1], lap[2], lap[3], lap[4]);
         var e = ReferenceProtocol.FromCanonical(encryptorShare, side, parameters.Domain);
         var v = ReferenceProtocol.FromCanonical(evaluatorShare, side, parameters.Domain);
         var toEvaluator = publicKeyBytes.Length + encrypted.LongLength;
         return side == OperandSide.Right
-            ? new LatticeProtocolResult(v, e, side, plan, bfv, toEvaluator, replies.LongLength)
-            : new LatticeProtocolResult(e, v, side, plan, bfv, toEvaluator, replies.LongLength);
+            ? new LatticeProtocolResult(v, e, side, plan, bfv, toEvaluator, replies.LongLength, timings)
+            : new LatticeProtocolResult(e, v, side, plan, bfv, toEvaluator, replies.LongLength, timings);
     }
 }

@@ -21,10 +21,16 @@ public sealed class Modulus
         Value = value;
         Bits = 64 - (int)ulong.LeadingZeroCount(value);
         Bytes = (Bits + 7) / 8;
+        var ratio = UInt128.MaxValue / value; // floor(2^128 / q): q is odd, so it never divides 2^128
+        ratioHigh = (ulong)(ratio >> 64);
+        ratioLow = (ulong)ratio;
         OneShoup = (ulong)(((UInt128)1 << 64) / value);
         TwoToThe64 = (ulong)(((UInt128)1 << 64) % value);
         TwoToThe64Shoup = Shoup(TwoToThe64);
     }
+
+    private readonly ulong ratioHigh;
+    private readonly ulong ratioLow;
 
     public ulong Value { get; }
 
@@ -40,7 +46,13 @@ public sealed class Modulus
     internal ulong TwoToThe64Shoup { get; }
 
     /// <summary>floor(w·2^64 / q): the precomputed quotient of a fixed factor w &lt; q.</summary>
-    public ulong Shoup(ulong w) => (ulong)(((UInt128)w << 64) / Value);
+    public ulong Shoup(ulong w)
+    {
+        // w·floor(2^128/q) / 2^64 is at most one below floor(w·2^64/q); the remainder says which.
+        var estimate = (w * ratioHigh) + Math.BigMul(w, ratioLow, out _);
+        var remainder = 0 - (estimate * Value);
+        return remainder >= Value ? estimate + 1 : estimate;
+    }
 
     /// <summary>w·x mod q in [0, 2q) for any 64-bit x, given w' = Shoup(w).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

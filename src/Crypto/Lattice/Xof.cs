@@ -6,8 +6,8 @@ using System.Security.Cryptography;
 namespace Duet.Crypto.Lattice;
 
 /// <summary>
-/// An extendable-output stream from a 256-bit seed: AES-256 in counter mode (hardware AES through
-/// System.Security.Cryptography). With a public seed it expands the uniform half of a ciphertext identically on both
+/// An extendable-output stream from a 256-bit seed: AES-256 in counter mode (AES-NI, or
+/// System.Security.Cryptography without it). With a public seed it expands the uniform half of a ciphertext identically on both
 /// sides; with a seed from <see cref="Randomness"/> it is the CSPRNG of secrets and noise (a CTR-DRBG without reseed).
 /// </summary>
 public sealed class Xof : IDisposable
@@ -15,11 +15,11 @@ public sealed class Xof : IDisposable
     public const int SeedBytes = 32;
     private const int BufferBytes = 4096;
 
-    private readonly Aes aes;
-    private readonly byte[] counters = new byte[BufferBytes];
+    private readonly AesCounter cipher;
     private readonly byte[] buffer = new byte[BufferBytes];
-    private UInt128 counter;
     private int position = BufferBytes;
+    private ulong pairs;
+    private int pairsLeft;
 
     public Xof(ReadOnlySpan<byte> seed)
     {
@@ -28,8 +28,7 @@ public sealed class Xof : IDisposable
             throw new ArgumentException($"A seed has {SeedBytes} bytes, got {seed.Length}.", nameof(seed));
         }
 
-        aes = Aes.Create();
-        aes.Key = seed.ToArray();
+        cipher = new AesCounter(seed);
     }
 
     /// <summary>A stream seeded from the process CSPRNG.</summary>
@@ -121,7 +120,15 @@ public sealed class Xof : IDisposable
     {
         while (true)
         {
-            var v = (int)(NextUInt64() & 3);
+            if (pairsLeft == 0)
+            {
+                pairs = NextUInt64();
+                pairsLeft = 32;
+            }
+
+            var v = (int)(pairs & 3);
+            pairs >>= 2;
+            pairsLeft--;
             if (v != 3)
             {
                 return v - 1;
@@ -137,18 +144,11 @@ public sealed class Xof : IDisposable
         return BitOperations.PopCount(v & mask) - BitOperations.PopCount((v >> eta) & mask);
     }
 
-    public void Dispose() => aes.Dispose();
+    public void Dispose() => cipher.Dispose();
 
     private void Refill()
     {
-        for (var i = 0; i < BufferBytes; i += 16)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(counters.AsSpan(i, 8), (ulong)counter);
-            BinaryPrimitives.WriteUInt64LittleEndian(counters.AsSpan(i + 8, 8), (ulong)(counter >> 64));
-            counter++;
-        }
-
-        aes.EncryptEcb(counters, buffer, PaddingMode.None);
+        cipher.Next(buffer);
         position = 0;
     }
 }
