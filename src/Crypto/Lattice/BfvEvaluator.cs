@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Duet.Crypto.Lattice;
 
 /// <summary>
@@ -49,7 +52,7 @@ public sealed class BfvEvaluator
         }
     }
 
-    /// <summary>(acc0, acc1) += plain·(c0, a), everything in NTT form, accumulators in [0, q).</summary>
+    /// <summary>(acc0, acc1) += plain·(c0, a), everything in NTT form; accumulators start at zero and stay in [0, 2q).</summary>
     public void MultiplyAccumulate(ReadOnlySpan<ulong> plain, BfvOperand operand, Span<ulong> acc0, Span<ulong> acc1)
     {
         ArgumentNullException.ThrowIfNull(operand);
@@ -86,6 +89,8 @@ public sealed class BfvEvaluator
         ArgumentOutOfRangeException.ThrowIfGreaterThan(floodBits, 127);
         using var xof = Xof.Fresh();
         AddEncryptionOfZero(xof, acc0, acc1);
+        ReduceLazy(acc0);
+        ReduceLazy(acc1);
         Polynomials.Inverse(Parameters, acc0, levels);
         Polynomials.Inverse(Parameters, acc1, levels);
         AddNoiseAndMask(xof, acc0, acc1, mask, floodBits);
@@ -110,15 +115,33 @@ public sealed class BfvEvaluator
         Wire.WriteResidues(Parameters, kept, acc1[..(kept * n)], output[c0Bytes..]);
     }
 
+    /// <summary>acc += x·w with acc kept lazily in [0, 2q): one comparison per product (q &lt; 2^62).</summary>
     private static void MultiplyAdd(Modulus p, ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> w, ReadOnlySpan<ulong> wShoup, Span<ulong> acc)
     {
         var q = p.Value;
+        var twoQ = 2 * q;
+        ref var a = ref MemoryMarshal.GetReference(acc);
+        ref var xs = ref MemoryMarshal.GetReference(x);
+        ref var ws = ref MemoryMarshal.GetReference(w);
+        ref var wq = ref MemoryMarshal.GetReference(wShoup);
         for (var j = 0; j < acc.Length; j++)
         {
-            var r = Modulus.MulShoupLazy(w[j], wShoup[j], x[j], q);
-            r = r >= q ? r - q : r;
-            var s = acc[j] + r;
-            acc[j] = s >= q ? s - q : s;
+            var s = Unsafe.Add(ref a, j) + Modulus.MulShoupLazy(Unsafe.Add(ref ws, j), Unsafe.Add(ref wq, j), Unsafe.Add(ref xs, j), q);
+            Unsafe.Add(ref a, j) = s >= twoQ ? s - twoQ : s;
+        }
+    }
+
+    /// <summary>Brings lazily accumulated values from [0, 2q) into [0, q).</summary>
+    private void ReduceLazy(Span<ulong> acc)
+    {
+        var n = Parameters.Degree;
+        for (var i = 0; i < Parameters.Levels; i++)
+        {
+            var q = Parameters.Primes[i].Value;
+            foreach (ref var v in acc.Slice(i * n, n))
+            {
+                v = v >= q ? v - q : v;
+            }
         }
     }
 
