@@ -109,14 +109,11 @@ public sealed partial record CoefficientPlan
 
         var replyNeed = plainBits + CeilLog2(degree + 3) + 1 + Margin;
         var totalNeed = plainBits + floodBits + 1 + 1 + Margin;
-        var primeBits = PrimeSizes(replyNeed, totalNeed, BfvParameters.MaxCoefficientBits(degree));
-        if (primeBits is null)
+        CoefficientPlan? best = null;
+        foreach (var primeBits in PrimeSizes(replyNeed, totalNeed, BfvParameters.MaxCoefficientBits(degree)))
         {
-            return null;
-        }
-
-        return new CoefficientPlan
-        {
+            var plan = new CoefficientPlan
+            {
             Rows = rows,
             Inner = inner,
             Columns = columns,
@@ -134,14 +131,22 @@ public sealed partial record CoefficientPlan
             RerandomisationNoise = rerandomisation,
             FloodBits = floodBits,
             FloodCountBits = floodCountBits,
-            PrimeBits = primeBits.Value.Bits,
-            ReplyPrimes = primeBits.Value.Reply,
-        };
+            PrimeBits = primeBits.Bits,
+            ReplyPrimes = primeBits.Reply,
+            };
+            best = best is null || plan.Cost() < best.Cost() ? plan : best;
+        }
+
+        return best;
     }
 
-    /// <summary>K reply primes covering replyNeed bits (byte-aligned sizes when the standard allows), then primes up to totalNeed.</summary>
-    private static (int[] Bits, int Reply)? PrimeSizes(int replyNeed, int totalNeed, int maxBits)
+    /// <summary>
+    /// Prime chains within the standard: K reply primes covering replyNeed bits (byte-aligned when that costs nothing
+    /// on the wire), then primes up to totalNeed; or the fewest primes in all (fewer transforms, wider replies).
+    /// </summary>
+    private static List<(int[] Bits, int Reply)> PrimeSizes(int replyNeed, int totalNeed, int maxBits)
     {
+        var options = new List<(int[] Bits, int Reply)>();
         var reply = (replyNeed + Modulus.MaxBits - 1) / Modulus.MaxBits;
         var each = (replyNeed + reply - 1) / reply;
         foreach (var size in new[] { Math.Min(Modulus.MaxBits, (each + 7) / 8 * 8), each })
@@ -156,11 +161,20 @@ public sealed partial record CoefficientPlan
 
             if (bits.Sum() <= maxBits)
             {
-                return ([.. bits], reply);
+                options.Add(([.. bits], reply));
+                break;
             }
         }
 
-        return null;
+        var fewest = (Math.Max(totalNeed, replyNeed) + Modulus.MaxBits - 1) / Modulus.MaxBits;
+        var even = (Math.Max(totalNeed, replyNeed) + fewest - 1) / fewest;
+        var keep = (replyNeed + even - 1) / even;
+        if (fewest * even <= maxBits && keep <= fewest)
+        {
+            options.Add(([.. Enumerable.Repeat(even, fewest)], keep));
+        }
+
+        return options;
     }
 
     /// <summary>Block widths worth trying for a dimension d under a cap: balanced splits ceil(d/j) and powers of two.</summary>

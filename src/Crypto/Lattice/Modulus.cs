@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Duet.Crypto.Lattice;
 
@@ -9,7 +10,7 @@ namespace Duet.Crypto.Lattice;
 public sealed class Modulus
 {
     /// <summary>The largest prime size accepted: lazy reduction keeps values below 4q &lt; 2^64.</summary>
-    public const int MaxBits = 60;
+    public const int MaxBits = 61;
 
     public Modulus(ulong value)
     {
@@ -49,14 +50,18 @@ public sealed class Modulus
     public ulong Shoup(ulong w)
     {
         // w·floor(2^128/q) / 2^64 is at most one below floor(w·2^64/q); the remainder says which.
-        var estimate = (w * ratioHigh) + Math.BigMul(w, ratioLow, out _);
+        var estimate = (w * ratioHigh) + MultiplyHigh(w, ratioLow);
         var remainder = 0 - (estimate * Value);
         return remainder >= Value ? estimate + 1 : estimate;
     }
 
     /// <summary>w·x mod q in [0, 2q) for any 64-bit x, given w' = Shoup(w).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong MulShoupLazy(ulong w, ulong wShoup, ulong x, ulong q) => (w * x) - (Math.BigMul(wShoup, x, out _) * q);
+    public static ulong MulShoupLazy(ulong w, ulong wShoup, ulong x, ulong q) => (w * x) - (MultiplyHigh(wShoup, x) * q);
+
+    /// <summary>The high word of a·b: MULX where BMI2 exists (measured faster than Math.BigMul's out form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong MultiplyHigh(ulong a, ulong b) => Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(a, b) : Math.BigMul(a, b, out _);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong MulShoup(ulong w, ulong wShoup, ulong x)

@@ -76,7 +76,8 @@ public sealed class Ntt
         ref var a = ref MemoryMarshal.GetReference(values);
         var n = Degree;
         var t = n;
-        for (var m = 1; m < n; m <<= 1)
+        var m = 1;
+        for (; t > 2; m <<= 1)
         {
             t >>= 1;
             for (var i = 0; i < m; i++)
@@ -96,11 +97,21 @@ public sealed class Ntt
             }
         }
 
-        for (var j = 0; j < n; j++)
+        // The last stage (t = 1) pairs neighbours; it also brings every value into [0, q).
+        ref var r = ref MemoryMarshal.GetArrayDataReference(roots);
+        ref var rs = ref MemoryMarshal.GetArrayDataReference(rootsShoup);
+        for (var i = 0; i < m; i++)
         {
-            var u = Unsafe.Add(ref a, j);
+            ref var x = ref Unsafe.Add(ref a, 2 * i);
+            var u = x;
             u = u >= twoQ ? u - twoQ : u;
-            Unsafe.Add(ref a, j) = u >= q ? u - q : u;
+            var v = Modulus.MulShoupLazy(Unsafe.Add(ref r, m + i), Unsafe.Add(ref rs, m + i), Unsafe.Add(ref x, 1), q);
+            var sum = u + v;
+            var difference = u - v + twoQ;
+            sum = sum >= twoQ ? sum - twoQ : sum;
+            difference = difference >= twoQ ? difference - twoQ : difference;
+            x = sum >= q ? sum - q : sum;
+            Unsafe.Add(ref x, 1) = difference >= q ? difference - q : difference;
         }
     }
 
