@@ -56,17 +56,7 @@ public sealed class BfvOperand
     public static BfvOperand Read(BfvParameters parameters, ReadOnlySpan<byte> bytes)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (bytes.Length != parameters.SeededCiphertextBytes)
-        {
-            throw new InvalidCiphertextException("ciphertext-size", $"A ciphertext has {parameters.SeededCiphertextBytes} bytes, got {bytes.Length}.");
-        }
-
-        var c0 = new ulong[parameters.Levels * parameters.Degree];
-        if (!Wire.ReadResidues(parameters, parameters.Levels, bytes[Xof.SeedBytes..], c0))
-        {
-            throw new InvalidCiphertextException("ciphertext-range", "A ciphertext coefficient is not below its prime.");
-        }
-
+        var c0 = Wire.ReadSeeded(parameters, bytes, "ciphertext", (check, message) => new InvalidCiphertextException(check, message));
         return new BfvOperand(parameters, c0, Polynomials.Uniform(parameters, bytes[..Xof.SeedBytes], parameters.Levels));
     }
 }

@@ -72,17 +72,7 @@ public sealed class BfvPublicKey
     public static BfvPublicKey Read(BfvParameters parameters, ReadOnlySpan<byte> bytes)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (bytes.Length != parameters.SeededCiphertextBytes)
-        {
-            throw new InvalidKeyException("key-size", $"A public key has {parameters.SeededCiphertextBytes} bytes, got {bytes.Length}.");
-        }
-
-        var b = new ulong[parameters.Levels * parameters.Degree];
-        if (!Wire.ReadResidues(parameters, parameters.Levels, bytes[Xof.SeedBytes..], b))
-        {
-            throw new InvalidKeyException("key-range", "A public key coefficient is not below its prime.");
-        }
-
+        var b = Wire.ReadSeeded(parameters, bytes, "key", (check, message) => new InvalidKeyException(check, message));
         return new BfvPublicKey(parameters, bytes[..Xof.SeedBytes].ToArray(), b);
     }
 

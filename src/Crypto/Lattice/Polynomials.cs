@@ -139,6 +139,26 @@ internal static class Wire
         }
     }
 
+    /// <summary>
+    /// The polynomial of a seeded value from the peer (seed, then residues at every prime), after checking its exact
+    /// size and that every residue is below its prime; failures become the caller's validation exception.
+    /// </summary>
+    public static ulong[] ReadSeeded(BfvParameters parameters, ReadOnlySpan<byte> bytes, string what, Func<string, string, Exception> fail)
+    {
+        if (bytes.Length != parameters.SeededCiphertextBytes)
+        {
+            throw fail($"{what}-size", $"A {what} has {parameters.SeededCiphertextBytes} bytes, got {bytes.Length}.");
+        }
+
+        var values = new ulong[parameters.Levels * parameters.Degree];
+        if (!ReadResidues(parameters, parameters.Levels, bytes[Xof.SeedBytes..], values))
+        {
+            throw fail($"{what}-range", $"A {what} coefficient is not below its prime.");
+        }
+
+        return values;
+    }
+
     /// <summary>Reads residues; false if any is not below its prime.</summary>
     public static bool ReadResidues(BfvParameters parameters, int level, ReadOnlySpan<byte> input, Span<ulong> values)
     {
