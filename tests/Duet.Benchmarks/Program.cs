@@ -12,6 +12,8 @@ internal static class Program
           e2e         [--rows 10000] [--inner 100] [--cols 10] [--key-bits 2048] [--input-bits 32] [--baseline-rows R]
                       [--seed 1] [--keep DIR] [--json FILE] [--backend native|managed]
                       two `duet party` processes on loopback against the textbook baseline
+          lattice     [--rows 10000] [--inner 100] [--cols 10] [--input-bits 32] [--domain integer|ring64] [--repeat 2]
+                      [--seed 1] [--json FILE]   BFV with coefficient encoding in process, 1 thread and all cores
         """;
 
     private static int Main(string[] args)
@@ -31,6 +33,7 @@ internal static class Program
                 "kernel" => KernelCommand.Run(new CommandOptions(command, rest, KernelCommand.ValueOptions, KernelCommand.FlagOptions)),
                 "micro" => MicroCommand.Run(new CommandOptions(command, rest, [])),
                 "e2e" => E2eCommand.Run(new CommandOptions(command, rest, E2eCommand.ValueOptions)),
+                "lattice" => LatticeCommand.Run(new CommandOptions(command, rest, LatticeCommand.ValueOptions)),
                 _ => throw new UsageException($"unknown command '{command}'.\n{Usage}"),
             };
         }

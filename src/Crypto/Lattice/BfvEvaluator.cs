@@ -1,0 +1,222 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Duet.Crypto.Lattice;
+
+/// <summary>
+/// The evaluator's operations: plaintext×ciphertext products accumulated in the NTT domain, and the reply — mask,
+/// re-randomisation with a public-key encryption of zero, flooding noise, modulus switching to the reply primes and
+/// serialisation of the requested c0 coefficients with the whole c1. It holds only the public key.
+/// </summary>
+public sealed class BfvEvaluator
+{
+    private readonly BfvPublicKey key;
+
+    public BfvEvaluator(BfvPublicKey key)
+    {
+        this.key = key ?? throw new ArgumentNullException(nameof(key));
+        Parameters = key.Parameters;
+    }
+
+    public BfvParameters Parameters { get; }
+
+    /// <summary>Polynomial size in words at the full level: the size of a plaintext transform or an accumulator half.</summary>
+    public int PolynomialWords => Parameters.Levels * Parameters.Degree;
+
+    /// <summary>64-bit words per mask coefficient (mod T = 2^τ).</summary>
+    public int MaskWords => Parameters.Scaling.Words;
+
+    /// <summary>Bytes of a reply carrying this many c0 coefficients.</summary>
+    public int ReplyBytes(int positions) => Wire.Bytes(Parameters, Parameters.ReplyPrimes, positions + Parameters.Degree);
+
+    /// <summary>A plaintext with small signed coefficients (at most N), in NTT form at every prime.</summary>
+    public void TransformPlain(ReadOnlySpan<long> coefficients, Span<ulong> ntt)
+    {
+        var n = Parameters.Degree;
+        if (coefficients.Length > n || ntt.Length != PolynomialWords)
+        {
+            throw new ArgumentException($"At most {n} coefficients into {PolynomialWords} words.", nameof(ntt));
+        }
+
+        for (var i = 0; i < Parameters.Levels; i++)
+        {
+            var p = Parameters.Primes[i];
+            var row = ntt.Slice(i * n, n);
+            row.Clear();
+            for (var j = 0; j < coefficients.Length; j++)
+            {
+                row[j] = p.ReduceSigned(coefficients[j]);
+            }
+
+            Parameters.Transform(i).Forward(row);
+        }
+    }
+
+    /// <summary>(acc0, acc1) += plain·(c0, a), everything in NTT form; accumulators start at zero and stay in [0, 2q).</summary>
+    public void MultiplyAccumulate(ReadOnlySpan<ulong> plain, BfvOperand operand, Span<ulong> acc0, Span<ulong> acc1)
+    {
+        ArgumentNullException.ThrowIfNull(operand);
+        var n = Parameters.Degree;
+        if (plain.Length != PolynomialWords || acc0.Length != PolynomialWords || acc1.Length != PolynomialWords)
+        {
+            throw new ArgumentException($"Operands have {PolynomialWords} words.", nameof(plain));
+        }
+
+        for (var i = 0; i < Parameters.Levels; i++)
+        {
+            var p = Parameters.Primes[i];
+            var range = new Range(i * n, (i + 1) * n);
+            MultiplyAdd(p, plain[range], operand.C0.AsSpan(range), operand.C0Shoup.AsSpan(range), acc0[range]);
+            MultiplyAdd(p, plain[range], operand.A.AsSpan(range), operand.AShoup.AsSpan(range), acc1[range]);
+        }
+    }
+
+    /// <summary>
+    /// Turns the accumulated product into a reply (destroys the accumulators): adds Δ·mask on every coefficient, a
+    /// public-key encryption of zero, uniform flooding noise in [−2^floodBits, 2^floodBits) on c0, switches to the
+    /// reply primes and writes c0 at the given positions followed by all of c1.
+    /// </summary>
+    public void Reply(Span<ulong> acc0, Span<ulong> acc1, ReadOnlySpan<ulong> mask, int floodBits, ReadOnlySpan<int> positions, Span<byte> output)
+    {
+        var n = Parameters.Degree;
+        var levels = Parameters.Levels;
+        if (acc0.Length != PolynomialWords || acc1.Length != PolynomialWords || mask.Length != n * MaskWords || output.Length != ReplyBytes(positions.Length))
+        {
+            throw new ArgumentException("Accumulators, mask or output have the wrong size.", nameof(output));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(floodBits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(floodBits, 127);
+        using var xof = Xof.Fresh();
+        AddEncryptionOfZero(xof, acc0, acc1);
+        ReduceLazy(acc0);
+        ReduceLazy(acc1);
+        Polynomials.Inverse(Parameters, acc0, levels);
+        Polynomials.Inverse(Parameters, acc1, levels);
+        AddNoiseAndMask(xof, acc0, acc1, mask, floodBits);
+        for (var dropped = levels - 1; dropped >= Parameters.ReplyPrimes; dropped--)
+        {
+            DropPrime(acc0, dropped);
+            DropPrime(acc1, dropped);
+        }
+
+        var kept = Parameters.ReplyPrimes;
+        var selected = new ulong[kept * positions.Length];
+        for (var i = 0; i < kept; i++)
+        {
+            for (var j = 0; j < positions.Length; j++)
+            {
+                selected[(i * positions.Length) + j] = acc0[(i * n) + positions[j]];
+            }
+        }
+
+        var c0Bytes = Wire.Bytes(Parameters, kept, positions.Length);
+        Wire.WriteResidues(Parameters, kept, selected, output[..c0Bytes]);
+        Wire.WriteResidues(Parameters, kept, acc1[..(kept * n)], output[c0Bytes..]);
+    }
+
+    /// <summary>acc += x·w with acc kept lazily in [0, 2q): one comparison per product (q &lt; 2^62).</summary>
+    private static void MultiplyAdd(Modulus p, ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> w, ReadOnlySpan<ulong> wShoup, Span<ulong> acc)
+    {
+        var q = p.Value;
+        var twoQ = 2 * q;
+        ref var a = ref MemoryMarshal.GetReference(acc);
+        ref var xs = ref MemoryMarshal.GetReference(x);
+        ref var ws = ref MemoryMarshal.GetReference(w);
+        ref var wq = ref MemoryMarshal.GetReference(wShoup);
+        for (var j = 0; j < acc.Length; j++)
+        {
+            var s = Unsafe.Add(ref a, j) + Modulus.MulShoupLazy(Unsafe.Add(ref ws, j), Unsafe.Add(ref wq, j), Unsafe.Add(ref xs, j), q);
+            Unsafe.Add(ref a, j) = s >= twoQ ? s - twoQ : s;
+        }
+    }
+
+    /// <summary>Brings lazily accumulated values from [0, 2q) into [0, q).</summary>
+    private void ReduceLazy(Span<ulong> acc)
+    {
+        var n = Parameters.Degree;
+        for (var i = 0; i < Parameters.Levels; i++)
+        {
+            var q = Parameters.Primes[i].Value;
+            foreach (ref var v in acc.Slice(i * n, n))
+            {
+                v = v >= q ? v - q : v;
+            }
+        }
+    }
+
+    /// <summary>(acc0, acc1) += (b·u, a·u) with u uniform ternary: NTT form.</summary>
+    private void AddEncryptionOfZero(Xof xof, Span<ulong> acc0, Span<ulong> acc1)
+    {
+        var n = Parameters.Degree;
+        var u = new sbyte[n];
+        for (var j = 0; j < n; j++)
+        {
+            u[j] = (sbyte)xof.NextTernary();
+        }
+
+        var row = new ulong[n];
+        for (var i = 0; i < Parameters.Levels; i++)
+        {
+            var p = Parameters.Primes[i];
+            for (var j = 0; j < n; j++)
+            {
+                row[j] = p.ReduceSigned(u[j]);
+            }
+
+            Parameters.Transform(i).Forward(row);
+            var range = new Range(i * n, (i + 1) * n);
+            MultiplyAdd(p, row, key.B.AsSpan(range), key.BShoup.AsSpan(range), acc0[range]);
+            MultiplyAdd(p, row, key.A.AsSpan(range), key.AShoup.AsSpan(range), acc1[range]);
+        }
+    }
+
+    /// <summary>Coefficient domain: c0 += e0 + flood + Δ·mask, c1 += e1.</summary>
+    private void AddNoiseAndMask(Xof xof, Span<ulong> c0, Span<ulong> c1, ReadOnlySpan<ulong> mask, int floodBits)
+    {
+        var n = Parameters.Degree;
+        var levels = Parameters.Levels;
+        var words = MaskWords;
+        var floodOffset = UInt128.One << floodBits;
+        Span<ulong> scaled = stackalloc ulong[levels];
+        for (var j = 0; j < n; j++)
+        {
+            Parameters.Scaling.Scale(mask.Slice(j * words, words), scaled);
+            var e0 = xof.NextCenteredBinomial(BfvParameters.ErrorBound);
+            var e1 = xof.NextCenteredBinomial(BfvParameters.ErrorBound);
+            var draw = xof.NextBits(floodBits + 1);
+            var negative = draw < floodOffset;
+            var magnitude = negative ? floodOffset - draw : draw - floodOffset;
+            for (var i = 0; i < levels; i++)
+            {
+                var p = Parameters.Primes[i];
+                var flood = p.Reduce(magnitude);
+                flood = negative ? p.Negate(flood) : flood;
+                var k = (i * n) + j;
+                var add = p.Add(p.Add(p.ReduceSigned(e0), flood), scaled[i]);
+                c0[k] = p.Add(c0[k], add);
+                c1[k] = p.Add(c1[k], p.ReduceSigned(e1));
+            }
+        }
+    }
+
+    /// <summary>c ← round(c / q_dropped) at the remaining primes: (c − [c]_q_dropped centered)·q_dropped^{-1}.</summary>
+    private void DropPrime(Span<ulong> c, int dropped)
+    {
+        var n = Parameters.Degree;
+        var pd = Parameters.Primes[dropped].Value;
+        var top = c.Slice(dropped * n, n);
+        for (var i = 0; i < dropped; i++)
+        {
+            var p = Parameters.Primes[i];
+            var (inverse, inverseShoup) = Parameters.Scaling.DropInverse(dropped, i);
+            var row = c.Slice(i * n, n);
+            for (var j = 0; j < n; j++)
+            {
+                var r = top[j];
+                var shifted = r > pd >> 1 ? p.Add(row[j], p.Reduce(pd - r)) : p.Sub(row[j], p.Reduce(r));
+                row[j] = p.MulShoup(inverse, inverseShoup, shifted);
+            }
+        }
+    }
+}

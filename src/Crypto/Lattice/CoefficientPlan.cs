@@ -1,0 +1,136 @@
+using System.Numerics;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Crypto.Lattice;
+
+/// <summary>
+/// The layout of Z = X·Y (X: m×k held by the evaluator, Y: k×n by the encryptor) in BFV with Cheetah's coefficient
+/// encoding, and the BFV parameters that carry it: blocks m_w×k_w×n_w ≤ N, plaintext modulus T = 2^τ, flooding
+/// noise and the prime chain. A pure function of shapes, bounds, σ and domain, so both parties compute the same.
+/// </summary>
+public sealed partial record CoefficientPlan
+{
+    private CoefficientPlan()
+    {
+    }
+
+    public int Rows { get; private init; }
+
+    public int Inner { get; private init; }
+
+    public int Columns { get; private init; }
+
+    public int XBits { get; private init; }
+
+    public int YBits { get; private init; }
+
+    public int Sigma { get; private init; }
+
+    public ShareDomain Domain { get; private init; }
+
+    /// <summary>bz = bx + by + ceil(log2 k): every |Z_ij| &lt; 2^bz.</summary>
+    public int ProductBits { get; private init; }
+
+    public int Degree { get; private init; }
+
+    /// <summary>m_w: rows of X per block.</summary>
+    public int BlockRows { get; private init; }
+
+    /// <summary>k_w: inner indices per block.</summary>
+    public int BlockInner { get; private init; }
+
+    /// <summary>n_w: columns of Y per block.</summary>
+    public int BlockColumns { get; private init; }
+
+    /// <summary>τ: T = 2^τ (64 for ring64; bz + 1 + σ + λ for integer shares).</summary>
+    public int PlainBits { get; private init; }
+
+    /// <summary>Worst-case |noise| of an evaluated product before the reply's own terms (see docs/lattice.md).</summary>
+    public BigInteger EvaluationNoise { get; private init; }
+
+    /// <summary>Worst-case |noise| of the public-key encryption of zero that re-randomises a reply.</summary>
+    public BigInteger RerandomisationNoise { get; private init; }
+
+    /// <summary>f: flooding noise is uniform in [−2^f, 2^f), 2^(σ+λ_f) above the evaluation and re-randomisation noise.</summary>
+    public int FloodBits { get; private init; }
+
+    /// <summary>λ_f = ceil(log2(results · N)): the number of coefficients the flooding must hide, in bits.</summary>
+    public int FloodCountBits { get; private init; }
+
+    public IReadOnlyList<int> PrimeBits { get; private init; } = [];
+
+    public int ReplyPrimes { get; private init; }
+
+    public int RowBlocks => (Rows + BlockRows - 1) / BlockRows;
+
+    public int InnerBlocks => (Inner + BlockInner - 1) / BlockInner;
+
+    public int ColumnBlocks => (Columns + BlockColumns - 1) / BlockColumns;
+
+    /// <summary>Ciphertexts from the encryptor: one per (inner block, column block).</summary>
+    public int EncryptedCount => InnerBlocks * ColumnBlocks;
+
+    /// <summary>Replies from the evaluator: one per (row block, column block).</summary>
+    public int ResultCount => RowBlocks * ColumnBlocks;
+
+    /// <summary>Result coefficients carried per reply: m_w·n_w.</summary>
+    public int PositionsPerResult => BlockRows * BlockColumns;
+
+    /// <summary>An evaluation tile is one row block with all its column blocks.</summary>
+    public int Tiles => RowBlocks;
+
+    public int EncryptBlocks => EncryptedCount;
+
+    /// <summary>Coefficient of X̂ holding X[i][j] of a block: i·k_w + k_w − 1 − j.</summary>
+    public int PlainIndex(int i, int j) => (i * BlockInner) + BlockInner - 1 - j;
+
+    /// <summary>Coefficient of Ŷ holding Y[j][l] of a block: l·m_w·k_w + j.</summary>
+    public int CipherIndex(int j, int l) => (l * BlockRows * BlockInner) + j;
+
+    /// <summary>Coefficient where Σ_j X[i][j]·Y[j][l] appears: l·m_w·k_w + i·k_w + k_w − 1.</summary>
+    public int ResultIndex(int i, int l) => (l * BlockRows * BlockInner) + (i * BlockInner) + BlockInner - 1;
+
+    /// <summary>The coefficients a reply carries, position p = l·m_w + i.</summary>
+    public int[] Positions()
+    {
+        var positions = new int[PositionsPerResult];
+        for (var l = 0; l < BlockColumns; l++)
+        {
+            for (var i = 0; i < BlockRows; i++)
+            {
+                positions[(l * BlockRows) + i] = ResultIndex(i, l);
+            }
+        }
+
+        return positions;
+    }
+
+    public int OperandIndex(int innerBlock, int columnBlock) => (innerBlock * ColumnBlocks) + columnBlock;
+
+    public int ResultIndexOf(int rowBlock, int columnBlock) => (rowBlock * ColumnBlocks) + columnBlock;
+
+    /// <summary>The results of an evaluation tile: a contiguous range of result indices.</summary>
+    public (int First, int Count) TileResults(int tile)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tile);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tile, Tiles);
+        return (tile * ColumnBlocks, ColumnBlocks);
+    }
+
+    /// <summary>The encrypted operands [First, First + Count) of one block from the encryptor.</summary>
+    public (int First, int Count) EncryptBlock(int block)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(block);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, EncryptBlocks);
+        return (block, 1);
+    }
+
+    /// <summary>The BFV parameters of this plan (deterministic primes), validated against the standard.</summary>
+    public BfvParameters CreateParameters() => BfvParameters.Create(Degree, PrimeBits, ReplyPrimes, PlainBits);
+
+    public override string ToString() =>
+        $"{Rows}x{Inner}·{Inner}x{Columns}: N={Degree} blocks {BlockRows}x{BlockInner}x{BlockColumns}, T=2^{PlainBits}, " +
+        $"q={string.Join("+", PrimeBits)} bits (reply {PrimeBits.Take(ReplyPrimes).Sum()}), flood 2^{FloodBits}, " +
+        $"{EncryptedCount} ciphertexts out, {ResultCount} back";
+}

@@ -1,0 +1,197 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Duet.Crypto.Lattice;
+
+/// <summary>
+/// The negacyclic number-theoretic transform of Z_q[X]/(X^N + 1) for one prime: Cooley–Tukey forward and
+/// Gentleman–Sande inverse with the 2N-th root's powers in bit-reversed order (Longa–Naehrig), Harvey's lazy
+/// butterflies with Shoup products. Forward output is in bit-reversed order; pointwise products do not care.
+/// </summary>
+public sealed class Ntt
+{
+    private readonly ulong[] roots;
+    private readonly ulong[] rootsShoup;
+    private readonly ulong[] inverseRoots;
+    private readonly ulong[] inverseRootsShoup;
+    private readonly ulong degreeInverse;
+    private readonly ulong degreeInverseShoup;
+
+    public Ntt(int degree, Modulus modulus)
+    {
+        ArgumentNullException.ThrowIfNull(modulus);
+        if (degree < 2 || !int.IsPow2(degree) || (modulus.Value - 1) % (2UL * (ulong)degree) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(degree), $"N = {degree} must be a power of two with 2N dividing q − 1 = {modulus.Value - 1}.");
+        }
+
+        Degree = degree;
+        Modulus = modulus;
+        var psi = MinimalRoot(degree, modulus);
+        var psiInverse = modulus.Inverse(psi);
+        var logN = int.Log2(degree);
+        roots = new ulong[degree];
+        rootsShoup = new ulong[degree];
+        inverseRoots = new ulong[degree];
+        inverseRootsShoup = new ulong[degree];
+        ulong power = 1, inversePower = 1;
+        var natural = new ulong[degree];
+        var naturalInverse = new ulong[degree];
+        for (var i = 0; i < degree; i++)
+        {
+            natural[i] = power;
+            naturalInverse[i] = inversePower;
+            power = modulus.Mul(power, psi);
+            inversePower = modulus.Mul(inversePower, psiInverse);
+        }
+
+        for (var i = 0; i < degree; i++)
+        {
+            var r = (int)(ReverseBits((uint)i) >> (32 - logN));
+            roots[i] = natural[r];
+            rootsShoup[i] = modulus.Shoup(roots[i]);
+            inverseRoots[i] = naturalInverse[r];
+            inverseRootsShoup[i] = modulus.Shoup(inverseRoots[i]);
+        }
+
+        degreeInverse = modulus.Inverse((ulong)degree);
+        degreeInverseShoup = modulus.Shoup(degreeInverse);
+    }
+
+    public int Degree { get; }
+
+    public Modulus Modulus { get; }
+
+    /// <summary>In place: coefficients in [0, q) to evaluations in [0, q).</summary>
+    [SkipLocalsInit]
+    public void Forward(Span<ulong> values)
+    {
+        if (values.Length != Degree)
+        {
+            throw new ArgumentException($"Expected {Degree} coefficients, got {values.Length}.", nameof(values));
+        }
+
+        var q = Modulus.Value;
+        var twoQ = 2 * q;
+        ref var a = ref MemoryMarshal.GetReference(values);
+        var n = Degree;
+        var t = n;
+        var m = 1;
+        for (; t > 2; m <<= 1)
+        {
+            t >>= 1;
+            for (var i = 0; i < m; i++)
+            {
+                var w = roots[m + i];
+                var ws = rootsShoup[m + i];
+                ref var x = ref Unsafe.Add(ref a, 2 * i * t);
+                ref var y = ref Unsafe.Add(ref x, t);
+                for (var j = 0; j < t; j++)
+                {
+                    var u = Unsafe.Add(ref x, j);
+                    u = u >= twoQ ? u - twoQ : u;
+                    var v = Modulus.MulShoupLazy(w, ws, Unsafe.Add(ref y, j), q);
+                    Unsafe.Add(ref x, j) = u + v;
+                    Unsafe.Add(ref y, j) = u - v + twoQ;
+                }
+            }
+        }
+
+        // The last stage (t = 1) pairs neighbours; it also brings every value into [0, q).
+        ref var r = ref MemoryMarshal.GetArrayDataReference(roots);
+        ref var rs = ref MemoryMarshal.GetArrayDataReference(rootsShoup);
+        for (var i = 0; i < m; i++)
+        {
+            ref var x = ref Unsafe.Add(ref a, 2 * i);
+            var u = x;
+            u = u >= twoQ ? u - twoQ : u;
+            var v = Modulus.MulShoupLazy(Unsafe.Add(ref r, m + i), Unsafe.Add(ref rs, m + i), Unsafe.Add(ref x, 1), q);
+            var sum = u + v;
+            var difference = u - v + twoQ;
+            sum = sum >= twoQ ? sum - twoQ : sum;
+            difference = difference >= twoQ ? difference - twoQ : difference;
+            x = sum >= q ? sum - q : sum;
+            Unsafe.Add(ref x, 1) = difference >= q ? difference - q : difference;
+        }
+    }
+
+    /// <summary>In place: evaluations in [0, q) back to coefficients in [0, q).</summary>
+    [SkipLocalsInit]
+    public void Inverse(Span<ulong> values)
+    {
+        if (values.Length != Degree)
+        {
+            throw new ArgumentException($"Expected {Degree} values, got {values.Length}.", nameof(values));
+        }
+
+        var q = Modulus.Value;
+        var twoQ = 2 * q;
+        ref var a = ref MemoryMarshal.GetReference(values);
+        var n = Degree;
+        var t = 1;
+        for (var m = n; m > 1; m >>= 1)
+        {
+            var h = m >> 1;
+            for (var i = 0; i < h; i++)
+            {
+                var w = inverseRoots[h + i];
+                var ws = inverseRootsShoup[h + i];
+                ref var x = ref Unsafe.Add(ref a, 2 * i * t);
+                ref var y = ref Unsafe.Add(ref x, t);
+                for (var j = 0; j < t; j++)
+                {
+                    var u = Unsafe.Add(ref x, j);
+                    var v = Unsafe.Add(ref y, j);
+                    var s = u + v;
+                    Unsafe.Add(ref x, j) = s >= twoQ ? s - twoQ : s;
+                    Unsafe.Add(ref y, j) = Modulus.MulShoupLazy(w, ws, u - v + twoQ, q);
+                }
+            }
+
+            t <<= 1;
+        }
+
+        for (var j = 0; j < n; j++)
+        {
+            var r = Modulus.MulShoupLazy(degreeInverse, degreeInverseShoup, Unsafe.Add(ref a, j), q);
+            Unsafe.Add(ref a, j) = r >= q ? r - q : r;
+        }
+    }
+
+    private static uint ReverseBits(uint v)
+    {
+        v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+        v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+        v = ((v >> 4) & 0x0F0F0F0Fu) | ((v & 0x0F0F0F0Fu) << 4);
+        v = ((v >> 8) & 0x00FF00FFu) | ((v & 0x00FF00FFu) << 8);
+        return (v >> 16) | (v << 16);
+    }
+
+    /// <summary>The smallest primitive 2N-th root of unity: deterministic, so both parties share one transform.</summary>
+    private static ulong MinimalRoot(int degree, Modulus modulus)
+    {
+        var q = modulus.Value;
+        var exponent = (q - 1) / (2UL * (ulong)degree);
+        ulong best = 0;
+        for (ulong g = 2; best == 0; g++)
+        {
+            var root = modulus.Pow(g, exponent);
+            if (modulus.Pow(root, (ulong)degree) == q - 1)
+            {
+                best = root;
+            }
+        }
+
+        // Every primitive 2N-th root is root^(odd); take the smallest for a canonical choice.
+        var square = modulus.Mul(best, best);
+        var candidate = best;
+        var smallest = best;
+        for (var i = 0; i < degree; i++)
+        {
+            smallest = Math.Min(smallest, candidate);
+            candidate = modulus.Mul(candidate, square);
+        }
+
+        return smallest;
+    }
+}

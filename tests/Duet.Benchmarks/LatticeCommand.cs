@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Text.Json.Nodes;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.Lattice;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Benchmarks;
+
+/// <summary>
+/// `lattice`: the BFV path in process (<see cref="LatticeReferenceProtocol.Run"/>) on random integer matrices, one
+/// thread and all cores, checked exactly against the plaintext product, with bytes each way, parameters and noise
+/// budgets, against the anchor: SEAL BFV via node-seal computes W1 with 32-bit inputs in 5.3 s on one thread.
+/// </summary>
+internal static class LatticeCommand
+{
+    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "input-bits", "domain", "repeat", "seed", "json"];
+
+    /// <summary>The anchor's single-thread W1 (10000×100·100×10, 32-bit) time in seconds, both parties' steps included.</summary>
+    private const double AnchorSeconds = 5.3;
+
+    public static int Run(CommandOptions options)
+    {
+        var rows = options.Int("rows", 10_000, 1);
+        var inner = options.Int("inner", 100, 1);
+        var columns = options.Int("cols", 10, 1);
+        var inputBits = options.Int("input-bits", 32, 1);
+        var domain = options.String("domain") switch
+        {
+            null or "integer" => ShareDomain.Integer,
+            "ring64" => ShareDomain.Ring64,
+            var other => throw new UsageException($"--domain must be integer or ring64, got '{other}'."),
+        };
+        var repeat = options.Int("repeat", 2, 1);
+        var seed = options.Int("seed", 1);
+        var cores = Environment.ProcessorCount;
+        var parameters = new ProtocolParameters(inputBits, inputBits, Domain: domain);
+        var random = new Random(seed);
+        var x = KernelCommand.RandomMatrix(random, rows, inner, inputBits);
+        var y = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
+        Console.WriteLine($"lattice: X {rows}x{inner} · Y {inner}x{columns}, |entries| < 2^{inputBits}, {domain} shares, {cores} cores");
+
+        // Warm-up on a few rows of the same shape family (JIT; the plan differs, the code paths do not).
+        LatticeReferenceProtocol.Run(new Matrix<long>(Math.Min(rows, 8), inner, x.Data[..(Math.Min(rows, 8) * inner)]), y, parameters);
+        var expected = Shares.Product(x, y);
+        var expectedInDomain = Shares.Reconstruct(Shares.Reduce(expected, domain), expected.Map(_ => BigInteger.Zero), domain);
+
+        var runs = new JsonArray();
+        var verified = true;
+        LatticeProtocolResult? last = null;
+        foreach (var threads in new[] { 1, cores }.Distinct())
+        {
+            for (var r = 0; r < repeat; r++)
+            {
+                var load = MachineLoad.Start();
+                var clock = Stopwatch.StartNew();
+                var result = LatticeReferenceProtocol.Run(x, y, parameters, parallelism: threads);
+                var seconds = clock.Elapsed.TotalSeconds;
+                var (others, cpu) = (load.OtherCores(), load.OwnCpuSeconds());
+                var ok = Shares.Reconstruct(result.LeftShare, result.RightShare, domain).Data.SequenceEqual(expectedInDomain.Data);
+                verified &= ok;
+                last = result;
+                var t = result.Timings;
+                Console.WriteLine(
+                    $"  {threads} thread(s): {Report.Format(seconds)} s ({Report.Format(cpu)} cpu-s; keys {Report.Format(t.Keys)}, encrypt {Report.Format(t.Encrypt)}, " +
+                    $"receive {Report.Format(t.Receive)}, evaluate {Report.Format(t.Evaluate)}, decrypt {Report.Format(t.Decrypt)}), verified: {ok}, others used {Report.FormatLoad(others)} cores");
+                runs.Add(new JsonObject
+                {
+                    ["threads"] = threads,
+                    ["seconds"] = Report.Round(seconds),
+                    ["cpu_s"] = cpu is { } c ? Report.Round(c) : null,
+                    ["keys_s"] = Report.Round(t.Keys),
+                    ["encrypt_s"] = Report.Round(t.Encrypt),
+                    ["receive_s"] = Report.Round(t.Receive),
+                    ["evaluate_s"] = Report.Round(t.Evaluate),
+                    ["decrypt_s"] = Report.Round(t.Decrypt),
+                    ["verified"] = ok,
+                    ["other_load_cores"] = Report.RoundLoad(others),
+                });
+            }
+        }
+
+        var plan = last!.Plan;
+        var bfv = last.Parameters;
+        var budget = plan.WorstCaseNoiseBudget(bfv);
+        var measured = MeasuredBudgets(x, y, plan, bfv);
+        var single = runs.Where(n => (int)n!["threads"]! == 1).ToList();
+        var singleBest = single.Min(n => (double)n!["seconds"]!);
+        var singleCpu = single.All(n => n!["cpu_s"] is not null) ? single.Min(n => (double)n!["cpu_s"]!) : (double?)null;
+        Console.WriteLine($"  {plan}");
+        Console.WriteLine($"  {bfv}; bytes to evaluator {last.BytesToEvaluator:N0}, to encryptor {last.BytesToEncryptor:N0}");
+        Console.WriteLine($"  noise budget: fresh {Report.Format(measured.Fresh)} bits, reply worst case {Report.Format(budget)} bits, reply measured {Report.Format(measured.Reply)} bits");
+        Console.WriteLine(
+            $"  single thread best {Report.Format(singleBest)} s wall, {Report.Format(singleCpu)} cpu-s, vs the anchor's {AnchorSeconds} s " +
+            $"(SEAL BFV via node-seal, W1 32-bit, one thread): {Report.Format(AnchorSeconds / singleBest)}x wall, {Report.Format(singleCpu is { } singleCpuSeconds ? AnchorSeconds / singleCpuSeconds : null)}x cpu; verified: {verified}");
+
+        var json = new JsonObject
+        {
+            ["rows"] = rows,
+            ["inner"] = inner,
+            ["cols"] = columns,
+            ["input_bits"] = inputBits,
+            ["domain"] = domain.ToString(),
+            ["cores"] = cores,
+            ["verified"] = verified,
+            ["runs"] = runs,
+            ["plan"] = plan.ToString(),
+            ["degree"] = bfv.Degree,
+            ["blocks"] = $"{plan.BlockRows}x{plan.BlockInner}x{plan.BlockColumns}",
+            ["plain_bits"] = plan.PlainBits,
+            ["prime_bits"] = new JsonArray([.. bfv.Primes.Select(p => (JsonNode?)p.Bits)]),
+            ["reply_primes"] = bfv.ReplyPrimes,
+            ["flood_bits"] = plan.FloodBits,
+            ["ciphertexts_out"] = plan.EncryptedCount,
+            ["replies"] = plan.ResultCount,
+            ["bytes_to_evaluator"] = last.BytesToEvaluator,
+            ["bytes_to_encryptor"] = last.BytesToEncryptor,
+            ["noise_budget_fresh_bits"] = Report.Round(measured.Fresh),
+            ["noise_budget_reply_worst_case_bits"] = Report.Round(budget),
+            ["noise_budget_reply_measured_bits"] = Report.Round(measured.Reply),
+            ["anchor_single_thread_s"] = AnchorSeconds,
+            ["speedup_vs_anchor_single_thread"] = Report.Round(AnchorSeconds / singleBest),
+            ["single_thread_best_cpu_s"] = singleCpu is { } best ? Report.Round(best) : null,
+            ["speedup_vs_anchor_single_thread_cpu"] = singleCpu is { } cpuBest ? Report.Round(AnchorSeconds / cpuBest) : null,
+            ["seed"] = seed,
+        };
+        Report.WriteJson(options.String("json"), json);
+        return verified ? 0 : 1;
+    }
+
+    /// <summary>Noise budgets measured by the key owner on one fresh ciphertext and one reply of this plan.</summary>
+    private static (double Fresh, double Reply) MeasuredBudgets(Matrix<long> x, Matrix<long> y, CoefficientPlan plan, BfvParameters bfv)
+    {
+        var keys = new BfvKeyGenerator(bfv);
+        var encryptor = new BfvEncryptor(keys.SecretKey);
+        var decryptor = new BfvDecryptor(keys.SecretKey);
+        var evaluator = new BfvEvaluator(keys.CreatePublicKey());
+        var operands = new BfvOperand[plan.EncryptedCount];
+        var ciphertext = new byte[bfv.SeededCiphertextBytes];
+        var fresh = double.MaxValue;
+        for (var i = 0; i < operands.Length; i++)
+        {
+            LatticeEncryptKernel.EncryptBlock(plan, y, encryptor, i, 1, ciphertext);
+            operands[i] = BfvOperand.Read(bfv, ciphertext);
+            fresh = Math.Min(fresh, decryptor.FreshNoiseBudget(ciphertext));
+        }
+
+        var (_, count) = plan.TileResults(0);
+        var width = LatticeDecryptKernel.ReplyBytes(plan, bfv);
+        var replies = new byte[count * width];
+        LatticeEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, 0, replies, new Matrix<BigInteger>(plan.Rows, plan.Columns));
+        var positions = plan.Positions();
+        var reply = double.MaxValue;
+        for (var r = 0; r < count; r++)
+        {
+            reply = Math.Min(reply, decryptor.ReplyNoiseBudget(replies.AsSpan(r * width, width), positions));
+        }
+
+        return (fresh, reply);
+    }
+}
