@@ -40,8 +40,9 @@ public static class LatticeReferenceProtocol
 
         FixedPoint.CheckBounds(left, parameters.LeftBits, "left operand");
         FixedPoint.CheckBounds(right, parameters.RightBits, "right operand");
-        var side = encryptor ?? ReferenceProtocol.ChooseEncryptor(left.Rows, left.Columns, right.Rows, right.Columns);
-        var (x, y, xBits, yBits) = ReferenceProtocol.Canonical(left, right, parameters, side);
+        var orientation = encryptor is { } chosen ? new Orientation(chosen) : Orientation.BySize(left.Rows, left.Columns, right.Rows, right.Columns);
+        var side = orientation.Encryptor;
+        var (x, y, xBits, yBits) = ReferenceProtocol.Canonical(left, right, parameters, orientation);
         var plan = CoefficientPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.Sigma, parameters.Domain);
         var bfv = plan.CreateParameters();
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
@@ -98,8 +99,8 @@ public static class LatticeReferenceProtocol
 
         Lap();
         var timings = new LatticeTimings(lap[0], lap[1], lap[2], lap[3], lap[4]);
-        var e = ReferenceProtocol.FromCanonical(encryptorShare, side, parameters.Domain);
-        var v = ReferenceProtocol.FromCanonical(evaluatorShare, side, parameters.Domain);
+        var e = orientation.FromCanonical(encryptorShare, parameters.Domain);
+        var v = orientation.FromCanonical(evaluatorShare, parameters.Domain);
         var toEvaluator = publicKeyBytes.Length + encrypted.LongLength;
         return side == OperandSide.Right
             ? new LatticeProtocolResult(v, e, side, plan, bfv, toEvaluator, replies.LongLength, timings)
