@@ -89,6 +89,43 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
     }
 
     [Fact]
+    public async Task TlsClientWithoutACertificateIsRefusedAndTheListenerCompletesWithItsPeer()
+    {
+        var (left, right) = Operands();
+        var port = TwoParties.FreePort();
+        var a = RunA(port, left);
+        await WaitForListener(port);
+
+        // A TLS client that trusts anything but presents no certificate of its own.
+        var refused = false;
+        using (var tcp = new System.Net.Sockets.TcpClient())
+        {
+            await tcp.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+            try
+            {
+                // Nothing is sent: a listener that accepted the link would wait for an association and this read
+                // would time out; one that requires a client certificate ends the link at once.
+                await tls.AuthenticateAsClientAsync("party-a").WaitAsync(TimeSpan.FromSeconds(10));
+                refused = await tls.ReadAsync(new byte[64]).AsTask().WaitAsync(TimeSpan.FromSeconds(5)) == 0;
+            }
+            catch (Exception error) when (error is System.Security.Authentication.AuthenticationException or IOException)
+            {
+                refused = true;
+            }
+            catch (TimeoutException)
+            {
+                refused = false;
+            }
+        }
+
+        Assert.True(refused, "the listener kept a TLS link with a client that presented no certificate");
+        Assert.False(a.IsCompleted);
+        var b = await RunB(port, right, certs.B, Fingerprint(certs.A));
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share, b.Share, ShareDomain.Ring64).Data);
+    }
+
+    [Fact]
     public async Task CallerThatPinsAnotherFingerprintStopsWithTheFingerprintItSaw()
     {
         var (left, right) = Operands();
@@ -156,6 +193,23 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
     }
 
     private static string Fingerprint(X509Certificate2 certificate) => CertificateFingerprint.Of(certificate);
+
+    private static async Task WaitForListener(int port)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
 
     private (Matrix<long> Left, Matrix<long> Right) Operands() =>
         (TwoParties.Random(random, 12, 4, 16), TwoParties.Random(random, 4, 3, 16));

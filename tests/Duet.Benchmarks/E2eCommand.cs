@@ -336,7 +336,7 @@ internal static partial class E2eCommand
         return port;
     }
 
-    [GeneratedRegex(@"^\S+: (?<role>encryptor|evaluator), .*, (?<time>\d+ ms|[\d.]+ s|\d+ min \d+ s), sent (?<sent>[\d.]+ [kMG]?B), received (?<received>[\d.]+ [kMG]?B);")]
+    [GeneratedRegex(@"^\S+: (?<role>encryptor|evaluator), .*, (?<time>\d+ ms|[\d.]+ s|\d+ min \d+ s), (?:.*, )?sent (?<sent>[\d.]+ [kMG]?B), received (?<received>[\d.]+ [kMG]?B);")]
     private static partial Regex SummaryLine();
 
     private sealed record PartySummary(bool IsEncryptor, double Seconds, long BytesSent, long BytesReceived);
