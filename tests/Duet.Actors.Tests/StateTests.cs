@@ -125,7 +125,7 @@ public sealed class StateTests
         Assert.Equal([0, 2, 4], messages.Select(m => m.FirstRow));
         Assert.Equal(5, messages.Sum(m => m.Rows));
 
-        var assembler = new RevealAssembler(5, 2);
+        var assembler = new RevealAssembler(5, 2, ShareDomain.Integer, 90);
         Assert.Null(assembler.Add(messages[2]));
         Assert.Null(assembler.Add(messages[0]));
         Assert.Null(assembler.Add(messages[0]));
@@ -144,15 +144,32 @@ public sealed class StateTests
     [InlineData(0, 1, 3)]
     public void RevealAssemblerRefusesRowsOutsideTheProduct(int firstRow, int rows, int columns)
     {
-        var assembler = new RevealAssembler(4, 2);
+        var assembler = new RevealAssembler(4, 2, ShareDomain.Integer, 90);
         var values = SignedIntegerCodec.Encode(new BigInteger[Math.Max(0, rows * columns)]);
         Assert.Equal(AbortReason.PlanMismatch, assembler.Add(new RevealedShare(Id, firstRow, rows, columns, values))?.Reason);
+    }
+
+    [Theory]
+    [InlineData(ShareDomain.Ring64, "18446744073709551615", true)]
+    [InlineData(ShareDomain.Ring64, "18446744073709551616", false)]
+    [InlineData(ShareDomain.Ring64, "-1", false)]
+    [InlineData(ShareDomain.Integer, "-1099511627775", true)]
+    [InlineData(ShareDomain.Integer, "1099511627776", false)]
+    [InlineData(ShareDomain.Integer, "-1099511627776", false)]
+    public void RevealAssemblerChecksEveryValueAgainstItsDomain(ShareDomain domain, string value, bool accepted)
+    {
+        // Integer shares are bounded by the slot width, here 40 bits: |v| < 2^40 = 1099511627776.
+        var assembler = new RevealAssembler(1, 2, domain, 40);
+        var values = SignedIntegerCodec.Encode([BigInteger.Zero, BigInteger.Parse(value, System.Globalization.CultureInfo.InvariantCulture)]);
+        var problem = assembler.Add(new RevealedShare(Id, 0, 1, 2, values));
+        Assert.Equal(accepted, problem is null);
+        Assert.Equal(accepted, assembler.Complete);
     }
 
     [Fact]
     public void RevealAssemblerRefusesMalformedValues()
     {
-        var assembler = new RevealAssembler(1, 2);
+        var assembler = new RevealAssembler(1, 2, ShareDomain.Integer, 90);
         Assert.Equal(AbortReason.UnexpectedMessage, assembler.Add(new RevealedShare(Id, 0, 1, 2, [1, 0]))?.Reason);
     }
 

@@ -137,7 +137,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             agreement,
             agreement.Encryptor == settings.Side,
             agreement.Orientation.ToCanonical(job.Matrix),
-            settings.Reveal.ReachesSide(settings.Side) ? new RevealAssembler(rows, columns) : null);
+            settings.Reveal.ReachesSide(settings.Side) ? new RevealAssembler(rows, columns, settings.Domain, agreement.Plan.SlotBits) : null);
         if (agreed.IsEncryptor)
         {
             StartEncryptorKeying(agreed);

@@ -7,11 +7,14 @@ using Duet.Crypto.Encoding;
 namespace Duet.Actors.State;
 
 /// <summary>
-/// Collects the peer's share of P row by row from <see cref="RevealedShare"/> messages (PROTOCOL.md §7): checks each
-/// against P's shape, ignores an identical repeat of a row and refuses a different one.
+/// Collects the peer's share of P row by row from <see cref="RevealedShare"/> messages (PROTOCOL.md §7, §9): checks
+/// each against P's shape and every value against its domain's range (ring64: [0, 2^64); integer: |v| &lt; 2^w, w the
+/// slot width, which bounds both parties' shares), ignores an identical repeat of a row and refuses a different one.
 /// </summary>
-internal sealed class RevealAssembler(int rows, int columns)
+internal sealed class RevealAssembler(int rows, int columns, ShareDomain domain, int slotBits)
 {
+    private readonly BigInteger limit = domain == ShareDomain.Ring64 ? BigInteger.One << 64 : BigInteger.One << slotBits;
+
     private readonly bool[] seen = new bool[rows];
     private int received;
 
@@ -37,6 +40,14 @@ internal sealed class RevealAssembler(int rows, int columns)
         catch (SerializationException error)
         {
             return (AbortReason.UnexpectedMessage, $"revealed share values are malformed: {error.Message}");
+        }
+
+        foreach (var value in values)
+        {
+            if (value >= limit || (domain == ShareDomain.Ring64 ? value.Sign < 0 : -value >= limit))
+            {
+                return (AbortReason.PlanMismatch, $"a revealed share value is outside the {domain.ToString().ToLowerInvariant()} range of this session");
+            }
         }
 
         for (var r = 0; r < revealed.Rows; r++)
