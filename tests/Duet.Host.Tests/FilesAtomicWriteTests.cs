@@ -29,6 +29,32 @@ public sealed class FilesAtomicWriteTests : IDisposable
     }
 
     [Fact]
+    public void Files_written_together_appear_together_or_not_at_all()
+    {
+        var share = directory.WriteText("share.csv", "previous share");
+        var product = directory.File("product.npy");
+
+        // The share is written first and fine; the product fails: neither appears, the old share stays.
+        Assert.Throws<OutputFileException>(() => MatrixFileAccess.WriteTogether(() =>
+        {
+            MatrixFiles.Write(share, new Matrix<long>(1, 2, [5, 6]));
+            Assert.Equal("previous share", File.ReadAllText(share));
+            MatrixFiles.Write(product, TooBigForInt64);
+        }));
+        Assert.Equal("previous share", File.ReadAllText(share));
+        Assert.Equal(["share.csv"], directory.FileNames());
+
+        MatrixFileAccess.WriteTogether(() =>
+        {
+            MatrixFiles.Write(share, new Matrix<long>(1, 2, [5, 6]));
+            MatrixFiles.Write(product, new Matrix<long>(1, 1, [7]));
+        });
+        Assert.Equal([5L, 6L], MatrixFiles.ReadIntegers(share).Data.Select(v => (long)v));
+        Assert.Equal([7L], MatrixFiles.ReadIntegers(product).Data.Select(v => (long)v));
+        Assert.Equal(["product.npy", "share.csv"], directory.FileNames());
+    }
+
+    [Fact]
     public void A_failed_write_does_not_clobber_an_existing_file()
     {
         var path = directory.WriteText("share.npy", "previous contents");

@@ -7,6 +7,7 @@ using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Host.Files;
 
 namespace Duet.Host.Commands;
 
@@ -105,13 +106,16 @@ internal static class PartyCommand
             console,
             display => DuetParty.RunAsync(settings, operand.Encoded, endpoint, display.For(settings.Name), cancellation, extra)).ConfigureAwait(false);
 
-        Outputs.WriteShare(options.Output, result.Share, result.Domain);
-        var written = $"share -> {options.Output}";
-        if (result.Product is not null)
+        // The share and the product appear together or not at all.
+        MatrixFileAccess.WriteTogether(() =>
         {
-            Outputs.WriteProduct(productPath, result.Product, result.ProductFractionBits);
-            written += $", product -> {productPath}";
-        }
+            Outputs.WriteShare(options.Output, result.Share, result.Domain);
+            if (result.Product is not null)
+            {
+                Outputs.WriteProduct(productPath, result.Product, result.ProductFractionBits);
+            }
+        });
+        var written = result.Product is null ? $"share -> {options.Output}" : $"share -> {options.Output}, product -> {productPath}";
 
         var s = result.Statistics;
 

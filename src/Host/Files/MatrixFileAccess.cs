@@ -7,6 +7,52 @@ internal static class MatrixFileAccess
 {
     private const int BufferSize = 1 << 16;
 
+    // The files of the current WriteTogether group: written and flushed, renamed only once every one of them is.
+    [ThreadStatic]
+    private static List<(string Temporary, string FullPath, string Path)>? group;
+
+    /// <summary>
+    /// Runs <paramref name="writeAll"/>, whose <see cref="WriteAtomically"/> calls then commit together: every file is
+    /// written to its temporary name first, and only when all succeeded are they renamed into place; if any write
+    /// fails, every temporary file is deleted and no output of the group appears.
+    /// </summary>
+    public static void WriteTogether(Action writeAll)
+    {
+        ArgumentNullException.ThrowIfNull(writeAll);
+        if (group is not null)
+        {
+            throw new InvalidOperationException("output groups do not nest");
+        }
+
+        var files = group = [];
+        try
+        {
+            writeAll();
+        }
+        catch
+        {
+            files.ForEach(f => DeleteQuietly(f.Temporary));
+            throw;
+        }
+        finally
+        {
+            group = null;
+        }
+
+        for (var i = 0; i < files.Count; i++)
+        {
+            try
+            {
+                File.Move(files[i].Temporary, files[i].FullPath, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                files.Skip(i).ToList().ForEach(f => DeleteQuietly(f.Temporary));
+                throw new OutputFileException(files[i].Path, $"cannot write: {e.Message}", innerException: e);
+            }
+        }
+    }
+
     public static FileStream OpenRead(string path)
     {
         if (Directory.Exists(path))
@@ -62,6 +108,13 @@ internal static class MatrixFileAccess
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
+            }
+
+            if (group is not null)
+            {
+                group.Add((temporary, fullPath, path));
+                renamed = true;
+                return;
             }
 
             File.Move(temporary, fullPath, overwrite: true);
