@@ -109,6 +109,7 @@ public sealed record PartySettings
                 MaxOperandEntries = c.GetLong("duet.limits.max-operand-entries"),
                 MaxProductEntries = c.GetLong("duet.limits.max-product-entries"),
                 MemoryBudgetBytes = Size(c, "duet.limits.memory-budget"),
+                FrameBytes = Size(c, "akka.remote.dot-netty.tcp.maximum-frame-size"),
             },
         };
     }

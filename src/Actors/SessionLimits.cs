@@ -22,6 +22,12 @@ public sealed record SessionLimits
     /// <summary>Memory the plan may need on this party, by the estimate of <see cref="EstimatedBytes"/>.</summary>
     public required long MemoryBudgetBytes { get; init; }
 
+    /// <summary>Largest message the transport carries (<c>akka.remote.dot-netty.tcp.maximum-frame-size</c>).</summary>
+    public required long FrameBytes { get; init; }
+
+    /// <summary>Room left in a frame for a message's own fields and the transport's envelope.</summary>
+    private const long EnvelopeBytes = 4096;
+
     /// <summary>Test hook: accept keys below 2048 bits (tests use small keys to run fast); never set in production.</summary>
     internal bool AllowTestKeySizes { get; init; }
 
@@ -58,6 +64,30 @@ public sealed record SessionLimits
         var needed = EstimatedBytes(entries, plan, isEncryptor, tableMemoryBytes);
         return needed > MemoryBudgetBytes
             ? $"the plan needs about {needed >> 20} MiB on this party, over its memory budget of {MemoryBudgetBytes >> 20} MiB"
+            : null;
+    }
+
+    /// <summary>
+    /// Null when every message of the session fits the transport frame; otherwise which does not. A result block
+    /// holds the row groups of one tile across all column groups, and a revealed-share message at least one whole
+    /// row, and neither is split further yet (PROTOCOL.md §10 asks for it), so such a session is refused at the
+    /// handshake with this reason rather than left to lose a message and time out.
+    /// </summary>
+    public string? MessageProblem(PackingPlan plan, long productColumns, bool revealed)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var ciphertextBytes = 2L * ((plan.KeyBits + 7) / 8);
+        var resultBlock = (long)Math.Min(plan.RowGroupsPerTile, plan.RowGroups) * plan.ColumnGroups * ciphertextBytes;
+        if (resultBlock + EnvelopeBytes > FrameBytes)
+        {
+            return $"one result block would be {resultBlock >> 10} KiB, over the {FrameBytes >> 10} KiB transport frame ({plan.ColumnGroups} column groups per row; the other party as encryptor, or fewer columns, avoids it)";
+        }
+
+        // Each value: a 2-byte length and its two's complement bytes; shares stay below 2^64 (ring64) or 2^w (integer).
+        var valueBytes = 2L + ((Math.Max(64, plan.SlotBits) + 8) / 8);
+        var revealedRow = productColumns * valueBytes;
+        return revealed && revealedRow + EnvelopeBytes > FrameBytes
+            ? $"one revealed row would be {revealedRow >> 10} KiB, over the {FrameBytes >> 10} KiB transport frame"
             : null;
     }
 

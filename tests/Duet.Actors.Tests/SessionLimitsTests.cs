@@ -50,6 +50,22 @@ public sealed class SessionLimitsTests
     }
 
     [Fact]
+    public void MessagesOverTheFrameAreNamed()
+    {
+        var narrow = PackingPlan.Create(1000, 100, 10, 32, 32, 2048);
+        Assert.Null(limits.MessageProblem(narrow, 10, revealed: true));
+
+        // 2048-bit key: 512-byte ciphertexts; 200000 columns in groups of C give over 8000 results per row.
+        var wide = PackingPlan.Create(1, 10, 200_000, 16, 16, 2048);
+        Assert.Contains("result block", limits.MessageProblem(wide, 1, revealed: false), StringComparison.Ordinal);
+        Assert.Null((limits with { FrameBytes = 64L << 20 }).MessageProblem(wide, 1, revealed: false));
+
+        // A revealed row of 500000 ring64 values is about 5 MiB.
+        Assert.Contains("revealed row", limits.MessageProblem(narrow, 500_000, revealed: true), StringComparison.Ordinal);
+        Assert.Null(limits.MessageProblem(narrow, 500_000, revealed: false));
+    }
+
+    [Fact]
     public void TheEvaluatorEstimateCountsTheEncryptedOperandAndTables()
     {
         var plan = PackingPlan.Create(100, 50, 3, 16, 16, 2048);

@@ -66,7 +66,8 @@ public static class Handshake
         try
         {
             var plan = PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma, left.Domain);
-            if (limits.PlanProblem(left.Rows, right.Columns, plan, orientation.Encryptor == mine.Side, tableMemoryBytes) is { } problem)
+            if ((limits.PlanProblem(left.Rows, right.Columns, plan, orientation.Encryptor == mine.Side, tableMemoryBytes)
+                ?? limits.MessageProblem(plan, right.Columns, left.Reveal != Reveal.None)) is { } problem)
             {
                 throw new HandshakeException(AbortReason.Incompatible, $"{problem}.");
             }
