@@ -45,7 +45,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
 
         // The real peer plays the encryptor to the end; the evaluator's share plus the decrypted one is X·Y.
         var y = new Matrix<long>(4, 3, [.. Enumerable.Range(0, 12).Select(v => (long)(v - 5))]);
-        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 6, Columns = 4, Role = RolePreference.Evaluator }, PeerHello(), 1, TwoParties.TestLimits, 0).Plan;
+        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 6, Columns = 4, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan;
         peer.Send(session, Key());
         var width = keys.Right.PublicKey.CiphertextBytes;
         var encryptor = new Encryptor(keys.Right);
@@ -78,7 +78,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
 
         // The session's Done carries the digest of the whole transcript; the peer's must equal it, and the session
         // completes only after the peer confirmed.
-        var agreement = Handshake.Agree(PeerHello(), sessionHello, 1, TwoParties.TestLimits, 0);
+        var agreement = Handshake.Agree(PeerHello(), sessionHello, PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
         var digest = Duet.Actors.State.Transcript.Digest(agreement, Duet.Actors.State.Transcript.KeyDigest(keys.Right.PublicKey), sent, received, null, null);
         var done = peer.ExpectMsg<Done>();
         Assert.Equal(digest, done.Digest);
@@ -125,7 +125,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
         Assert.Contains("min-key-bits", error.Message, StringComparison.Ordinal);
     }
 
-    private Hello PeerHello() => new(id, 1, OperandSide.Right, 4, 3, 16, 0, ShareDomain.Integer, Reveal.None, 1024, 40, RolePreference.Auto, "peer");
+    private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 4, 3, 16, 0, ShareDomain.Integer, Reveal.None, 1024, 40, RolePreference.Auto, "peer");
 
     private PublicKeyMessage Key() => new(
         id,

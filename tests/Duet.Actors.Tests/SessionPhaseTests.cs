@@ -116,7 +116,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     /// <summary>Plays the encryptor: sends Y (zeros, really encrypted) block by block within the granted credit.</summary>
     private PackingPlan SendOperand(IActorRef session, Akka.TestKit.TestProbe probe)
     {
-        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 40, Role = RolePreference.Evaluator }, PeerHello(), 1, TwoParties.TestLimits, 0).Plan;
+        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 40, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan;
         var key = keys.Right;
         var width = key.PublicKey.CiphertextBytes;
         var encryptor = new Encryptor(key);
@@ -150,7 +150,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     private SessionJob Job(RolePreference role) =>
         new(TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = role }, new Matrix<long>(50, 40), null);
 
-    private Hello PeerHello() => new(id, 1, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
+    private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
 
     private PublicKeyMessage Key() => new(
         id,

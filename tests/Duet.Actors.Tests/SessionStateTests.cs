@@ -70,7 +70,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         probe.ExpectMsg<Hello>();
         probe.Send(session, Key());
         probe.ExpectMsg<Credit>();
-        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 60, Role = RolePreference.Evaluator }, PeerHello(), 1, TwoParties.TestLimits, 0).Plan;
+        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 60, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan;
         Assert.True(plan.EncryptBlocks > 2);
         var (first, count) = plan.EncryptBlock(2);
         var width = keys.Right.PublicKey.CiphertextBytes;
@@ -144,7 +144,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         return (session, job, probe);
     }
 
-    private Hello PeerHello() => new(id, 1, OperandSide.Right, 60, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
+    private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 60, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
 
     private PublicKeyMessage Key() => new(
         id,
