@@ -47,23 +47,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
         var y = new Matrix<long>(4, 3, [.. Enumerable.Range(0, 12).Select(v => (long)(v - 5))]);
         var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 6, Columns = 4, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan;
         peer.Send(session, Key());
-        var width = keys.Right.PublicKey.CiphertextBytes;
-        var encryptor = new Encryptor(keys.Right);
-        var granted = 0;
-        var sent = new Duet.Actors.State.BlockLedger(plan.EncryptBlocks);
-        for (var block = 0; block < plan.EncryptBlocks; block++)
-        {
-            while (granted <= block)
-            {
-                granted = peer.ExpectMsg<Credit>(TimeSpan.FromSeconds(10)).Granted;
-            }
-
-            var (first, count) = plan.EncryptBlock(block);
-            var bytes = new byte[count * width];
-            EncryptKernel.EncryptBlock(plan, y, encryptor, first, count, bytes);
-            sent.Record(block, bytes, count);
-            peer.Send(session, new EncryptedBlock(id, block, first, count, width, bytes));
-        }
+        var sent = ProbePeer.SendOperand(id, session, peer, plan, y, keys.Right);
 
         peer.Send(session, new Credit(id, plan.Tiles));
         var share = new Matrix<System.Numerics.BigInteger>(plan.Rows, plan.Columns);
@@ -127,8 +111,5 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
 
     private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 4, 3, 16, 0, ShareDomain.Integer, Reveal.None, 1024, 40, RolePreference.Auto, "peer");
 
-    private PublicKeyMessage Key() => new(
-        id,
-        keys.Right.PublicKey.N.ToByteArray(isUnsigned: true, isBigEndian: true),
-        keys.Right.PublicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true));
+    private PublicKeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
 }

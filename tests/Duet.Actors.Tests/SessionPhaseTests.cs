@@ -117,23 +117,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     private PackingPlan SendOperand(IActorRef session, Akka.TestKit.TestProbe probe)
     {
         var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 40, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan;
-        var key = keys.Right;
-        var width = key.PublicKey.CiphertextBytes;
-        var encryptor = new Encryptor(key);
-        var granted = 0;
-        for (var block = 0; block < plan.EncryptBlocks; block++)
-        {
-            while (granted <= block)
-            {
-                granted = probe.ExpectMsg<Credit>(TimeSpan.FromSeconds(10)).Granted;
-            }
-
-            var (first, count) = plan.EncryptBlock(block);
-            var bytes = new byte[count * width];
-            EncryptKernel.EncryptBlock(plan, new Matrix<long>(40, 3), encryptor, first, count, bytes);
-            probe.Send(session, new EncryptedBlock(id, block, first, count, width, bytes));
-        }
-
+        ProbePeer.SendOperand(id, session, probe, plan, new Matrix<long>(40, 3), keys.Right);
         return plan;
     }
 
@@ -152,10 +136,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
 
     private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
 
-    private PublicKeyMessage Key() => new(
-        id,
-        keys.Right.PublicKey.N.ToByteArray(isUnsigned: true, isBigEndian: true),
-        keys.Right.PublicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true));
+    private PublicKeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
 
     private static AbortReason Reason(SessionJob job)
     {

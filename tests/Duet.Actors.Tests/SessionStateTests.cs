@@ -146,10 +146,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
 
     private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 60, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
 
-    private PublicKeyMessage Key() => new(
-        id,
-        keys.Right.PublicKey.N.ToByteArray(isUnsigned: true, isBigEndian: true),
-        keys.Right.PublicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true));
+    private PublicKeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
 
     private static AbortReason Reason(SessionJob job)
     {

@@ -1,0 +1,42 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Duet.Actors.Protocol;
+using Duet.Actors.State;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>What a TestProbe playing the encryptor sends a session: its public key, and its operand within credit.</summary>
+internal static class ProbePeer
+{
+    public static PublicKeyMessage KeyMessage(Guid sessionId, PaillierPrivateKey key) => new(
+        sessionId,
+        key.PublicKey.N.ToByteArray(isUnsigned: true, isBigEndian: true),
+        key.PublicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true));
+
+    /// <summary>Encrypts Y block by block, each only once the session's credit allows it; returns what was sent.</summary>
+    public static BlockLedger SendOperand(Guid sessionId, IActorRef session, TestProbe probe, PackingPlan plan, Matrix<long> y, PaillierPrivateKey key)
+    {
+        var width = key.PublicKey.CiphertextBytes;
+        var encryptor = new Encryptor(key);
+        var sent = new BlockLedger(plan.EncryptBlocks);
+        var granted = 0;
+        for (var block = 0; block < plan.EncryptBlocks; block++)
+        {
+            while (granted <= block)
+            {
+                granted = probe.ExpectMsg<Credit>(TimeSpan.FromSeconds(10)).Granted;
+            }
+
+            var (first, count) = plan.EncryptBlock(block);
+            var bytes = new byte[count * width];
+            EncryptKernel.EncryptBlock(plan, y, encryptor, first, count, bytes);
+            sent.Record(block, bytes, count);
+            probe.Send(session, new EncryptedBlock(sessionId, block, first, count, width, bytes));
+        }
+
+        return sent;
+    }
+}
