@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;
+using Duet.Actors.Wire;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
@@ -156,6 +157,12 @@ public sealed record PartySettings
         if (BlockBytes < 1)
         {
             throw new ArgumentException($"the block size must be at least 1 byte, got {BlockBytes}.");
+        }
+
+        if (BlockBytes + SignedIntegerCodec.MaxValueBytes + 2 > Limits.PayloadBytes)
+        {
+            throw new ArgumentException(
+                $"duet.flow.block-bytes = {BlockBytes} leaves no room in the {Limits.FrameBytes}-byte transport frame (akka.remote.dot-netty.tcp.maximum-frame-size); lower it or raise the frame.");
         }
 
         if (Window < 1)

@@ -68,28 +68,23 @@ public sealed record SessionLimits
     }
 
     /// <summary>
-    /// Null when every message of the session fits the transport frame; otherwise which does not. A result block
-    /// holds the row groups of one tile across all column groups, and a revealed-share message at least one whole
-    /// row, and neither is split further yet (PROTOCOL.md §10 asks for it), so such a session is refused at the
-    /// handshake with this reason rather than left to lose a message and time out.
+    /// Null when every ciphertext block of the session fits the transport frame; otherwise the reason. Blocks are at
+    /// most <see cref="PackingPlan.OperandsPerEncryptBlock"/> or <see cref="PackingPlan.ResultsPerTile"/> ciphertexts
+    /// whatever the shapes (PROTOCOL.md §10), so only a frame configured smaller than a few blocks refuses a session.
+    /// Revealed shares are cut by <c>duet.flow.block-bytes</c>, which the settings keep under the frame.
     /// </summary>
-    public string? MessageProblem(PackingPlan plan, long productColumns, bool revealed)
+    public string? MessageProblem(PackingPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var ciphertextBytes = 2L * ((plan.KeyBits + 7) / 8);
-        var resultBlock = (long)Math.Min(plan.RowGroupsPerTile, plan.RowGroups) * plan.ColumnGroups * ciphertextBytes;
-        if (resultBlock + EnvelopeBytes > FrameBytes)
-        {
-            return $"one result block would be {resultBlock >> 10} KiB, over the {FrameBytes >> 10} KiB transport frame ({plan.ColumnGroups} column groups per row; the other party as encryptor, or fewer columns, avoids it)";
-        }
-
-        // Each value: a 2-byte length and its two's complement bytes; shares stay below 2^64 (ring64) or 2^w (integer).
-        var valueBytes = 2L + ((Math.Max(64, plan.SlotBits) + 8) / 8);
-        var revealedRow = productColumns * valueBytes;
-        return revealed && revealedRow + EnvelopeBytes > FrameBytes
-            ? $"one revealed row would be {revealedRow >> 10} KiB, over the {FrameBytes >> 10} KiB transport frame"
+        var largest = Math.Max(plan.OperandsPerEncryptBlock, PackingPlan.ResultsPerTile) * ciphertextBytes;
+        return largest + EnvelopeBytes > FrameBytes
+            ? $"one ciphertext block would be {largest >> 10} KiB, over the {FrameBytes >> 10} KiB transport frame (akka.remote.dot-netty.tcp.maximum-frame-size)"
             : null;
     }
+
+    /// <summary>Largest payload a message may carry so that it stays under the transport frame.</summary>
+    public long PayloadBytes => FrameBytes - EnvelopeBytes;
 
     /// <summary>
     /// The plan's memory on one party: its share of every product entry; on the evaluator also the peer's whole

@@ -50,19 +50,17 @@ public sealed class SessionLimitsTests
     }
 
     [Fact]
-    public void MessagesOverTheFrameAreNamed()
+    public void CiphertextBlocksFitAnyFrameOfAFewBlocks()
     {
-        var narrow = PackingPlan.Create(1000, 100, 10, 32, 32, 2048);
-        Assert.Null(limits.MessageProblem(narrow, 10, revealed: true));
-
-        // 2048-bit key: 512-byte ciphertexts; 200000 columns in groups of C give over 8000 results per row.
+        // 2048-bit key: 512-byte ciphertexts; 200000 columns in groups of C give over 8000 results per row, but a
+        // tile holds at most 8 results and an encrypted block 64 operands, so the default frame carries every block.
         var wide = PackingPlan.Create(1, 10, 200_000, 16, 16, 2048);
-        Assert.Contains("result block", limits.MessageProblem(wide, 1, revealed: false), StringComparison.Ordinal);
-        Assert.Null((limits with { FrameBytes = 64L << 20 }).MessageProblem(wide, 1, revealed: false));
+        Assert.Null(limits.MessageProblem(wide));
 
-        // A revealed row of 500000 ring64 values is about 5 MiB.
-        Assert.Contains("revealed row", limits.MessageProblem(narrow, 500_000, revealed: true), StringComparison.Ordinal);
-        Assert.Null(limits.MessageProblem(narrow, 500_000, revealed: false));
+        // Only a frame smaller than one encrypted block (64 x 1024 bytes at 4096 bits) is refused, naming the key.
+        var large = PackingPlan.Create(1, 10, 10, 16, 16, 4096);
+        Assert.Contains("maximum-frame-size", (limits with { FrameBytes = 64 << 10 }).MessageProblem(large), StringComparison.Ordinal);
+        Assert.Null((limits with { FrameBytes = 80 << 10 }).MessageProblem(large));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         var (session, job, probe) = Start(RolePreference.Evaluator);
         probe.Send(session, Key());
         probe.ExpectMsg<Credit>();
-        probe.Send(session, new EvaluateResult(id, 0, 1, new byte[8], 0, 3, new System.Numerics.BigInteger[3]));
+        probe.Send(session, new EvaluateResult(id, 0, 1, new byte[8], 0, 0, 3, new System.Numerics.BigInteger[3]));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         probe.Send(session, new ResultBlock(id, 0, 0, 1, 8, new byte[8]));
         Assert.Equal(AbortReason.UnexpectedMessage, probe.ExpectMsg<Abort>().Reason);

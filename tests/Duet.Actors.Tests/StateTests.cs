@@ -118,12 +118,14 @@ public sealed class StateTests
     }
 
     [Fact]
-    public void RevealAssemblerCollectsRowsIgnoresIdenticalRepeatsAndRefusesOthers()
+    public void RevealAssemblerCollectsRunsIgnoresIdenticalRepeatsAndRefusesOthers()
     {
+        // Values of 2^80 − i take 2 + 11 bytes each: runs of 4 values under 52 bytes, the last one shorter.
         var share = new Matrix<BigInteger>(5, 2, [.. Enumerable.Range(0, 10).Select(i => (BigInteger.One << 80) - i)]);
-        var messages = RevealAssembler.Split(Id, share, blockBytes: 2 * 2 * SignedIntegerCodec.TypicalBytesPerValue).ToList();
-        Assert.Equal([0, 2, 4], messages.Select(m => m.FirstRow));
-        Assert.Equal(5, messages.Sum(m => m.Rows));
+        var messages = RevealAssembler.Split(Id, share, blockBytes: 52).ToList();
+        Assert.Equal([0, 4, 8], messages.Select(m => m.First));
+        Assert.Equal([4, 4, 2], messages.Select(m => m.Count));
+        Assert.All(messages, m => Assert.True(m.Values.Length <= 52));
 
         var assembler = new RevealAssembler(5, 2, ShareDomain.Integer, 90);
         Assert.Null(assembler.Add(messages[2]));
@@ -131,6 +133,7 @@ public sealed class StateTests
         Assert.Null(assembler.Add(messages[0]));
         Assert.False(assembler.Complete);
         var altered = messages[1] with { Values = SignedIntegerCodec.Encode([BigInteger.One, 2, 3, 4]) };
+        Assert.Equal(AbortReason.DuplicateMismatch, assembler.Add(messages[0] with { First = 1, Count = 1, Values = SignedIntegerCodec.Encode([BigInteger.One]) })?.Reason);
         Assert.Null(assembler.Add(messages[1]));
         Assert.Equal(AbortReason.DuplicateMismatch, assembler.Add(altered)?.Reason);
         Assert.True(assembler.Complete);
@@ -138,15 +141,34 @@ public sealed class StateTests
     }
 
     [Theory]
-    [InlineData(4, 1, 3)]
-    [InlineData(-1, 1, 2)]
-    [InlineData(0, 0, 2)]
-    [InlineData(0, 1, 3)]
-    public void RevealAssemblerRefusesRowsOutsideTheProduct(int firstRow, int rows, int columns)
+    [InlineData(8, 1)]
+    [InlineData(-1, 2)]
+    [InlineData(0, 0)]
+    [InlineData(5, 4)]
+    [InlineData(int.MaxValue, 1)]
+    public void RevealAssemblerRefusesEntriesOutsideTheProduct(int first, int count)
     {
         var assembler = new RevealAssembler(4, 2, ShareDomain.Integer, 90);
-        var values = SignedIntegerCodec.Encode(new BigInteger[Math.Max(0, rows * columns)]);
-        Assert.Equal(AbortReason.PlanMismatch, assembler.Add(new RevealedShare(Id, firstRow, rows, columns, values))?.Reason);
+        var values = SignedIntegerCodec.Encode(new BigInteger[Math.Max(0, count)]);
+        Assert.Equal(AbortReason.PlanMismatch, assembler.Add(new RevealedShare(Id, first, count, values))?.Reason);
+    }
+
+    [Fact]
+    public void ASplitRowOfAWideProductIsReassembledExactly()
+    {
+        // One row of 50000 ring64-sized values (~9 bytes each) in runs of at most 64 KiB: the row spans several runs.
+        var share = new Matrix<BigInteger>(2, 50_000, [.. Enumerable.Range(0, 100_000).Select(i => (BigInteger)ulong.MaxValue - (ulong)i)]);
+        var messages = RevealAssembler.Split(Id, share, blockBytes: 64 << 10).ToList();
+        Assert.True(messages.Count > 2);
+        Assert.All(messages, m => Assert.True(m.Values.Length <= 64 << 10));
+        var assembler = new RevealAssembler(2, 50_000, ShareDomain.Ring64, 70);
+        foreach (var message in Enumerable.Reverse(messages))
+        {
+            Assert.Null(assembler.Add(message));
+        }
+
+        Assert.True(assembler.Complete);
+        Assert.Equal(share.Data, assembler.Share.Data);
     }
 
     [Theory]
@@ -161,7 +183,7 @@ public sealed class StateTests
         // Integer shares are bounded by the slot width, here 40 bits: |v| < 2^40 = 1099511627776.
         var assembler = new RevealAssembler(1, 2, domain, 40);
         var values = SignedIntegerCodec.Encode([BigInteger.Zero, BigInteger.Parse(value, System.Globalization.CultureInfo.InvariantCulture)]);
-        var problem = assembler.Add(new RevealedShare(Id, 0, 1, 2, values));
+        var problem = assembler.Add(new RevealedShare(Id, 0, 2, values));
         Assert.Equal(accepted, problem is null);
         Assert.Equal(accepted, assembler.Complete);
     }
@@ -170,7 +192,7 @@ public sealed class StateTests
     public void RevealAssemblerRefusesMalformedValues()
     {
         var assembler = new RevealAssembler(1, 2, ShareDomain.Integer, 90);
-        Assert.Equal(AbortReason.UnexpectedMessage, assembler.Add(new RevealedShare(Id, 0, 1, 2, [1, 0]))?.Reason);
+        Assert.Equal(AbortReason.UnexpectedMessage, assembler.Add(new RevealedShare(Id, 0, 2, [1, 0]))?.Reason);
     }
 
     [Fact]

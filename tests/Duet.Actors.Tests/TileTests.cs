@@ -22,8 +22,8 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         new EvaluateTile(Id, 7, 2),
         new DecryptTile(Id, 0, 3, 0, 2, [.. Enumerable.Range(0, 16).Select(i => (byte)i)]),
         new EncryptResult(Id, 4, 1, [9, 8, 7]),
-        new EvaluateResult(Id, 5, 1, [1, 2, 3, 4], 6, 2, [-(BigInteger.One << 90), 0, 5, -1]),
-        new DecryptResult(Id, 1, 2, 0, 3, [1, 2, 3, BigInteger.One << 70, -7, 0]),
+        new EvaluateResult(Id, 5, 1, [1, 2, 3, 4], 6, 16, 2, [-(BigInteger.One << 90), 0, 5, -1]),
+        new DecryptResult(Id, 1, 2, 0, 8, 3, [1, 2, 3, BigInteger.One << 70, -7, 0]),
         new TileFailed(Id, 2, 3, TileKind.Decrypt, TileFailure.InvalidCiphertext, "the unit check failed: Ærø"),
     ];
 
@@ -88,10 +88,10 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         for (var tile = 0; tile < plan.Tiles; tile++)
         {
             var evaluated = Assert.IsType<EvaluateResult>(TileComputation.Compute(evaluator, new EvaluateTile(Id, tile, 1)));
-            evaluated.Share.CopyTo(evaluatorShare.Data, evaluated.FirstRow * plan.Columns);
+            evaluated.CopyInto(evaluatorShare);
             var (first, count) = plan.TileResults(tile);
             var decrypted = Assert.IsType<DecryptResult>(TileComputation.Compute(encryptor, new DecryptTile(Id, tile, 1, first, count, evaluated.Ciphertexts)));
-            decrypted.Share.CopyTo(encryptorShare.Data, decrypted.FirstRow * plan.Columns);
+            decrypted.CopyInto(encryptorShare);
         }
 
         Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(encryptorShare, evaluatorShare, ShareDomain.Integer).Data);
@@ -154,8 +154,8 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         EvaluateTile => [],
         DecryptTile t => [t.First, t.Count, Convert.ToHexString(t.Ciphertexts)],
         EncryptResult r => [Convert.ToHexString(r.Ciphertexts)],
-        EvaluateResult r => [Convert.ToHexString(r.Ciphertexts), r.FirstRow, r.Columns, string.Join(',', r.Share)],
-        DecryptResult r => [r.FirstRow, r.Columns, string.Join(',', r.Share)],
+        EvaluateResult r => [Convert.ToHexString(r.Ciphertexts), r.FirstRow, r.FirstColumn, r.Columns, string.Join(',', r.Share)],
+        DecryptResult r => [r.FirstRow, r.FirstColumn, r.Columns, string.Join(',', r.Share)],
         TileFailed f => [f.Kind, f.Failure, f.Detail],
         _ => throw new ArgumentException(message.GetType().Name),
     };

@@ -52,12 +52,13 @@ internal static class TwoParties
     };
 
     public static async Task<(PartyResult Left, PartyResult Right)> Run(
-        Matrix<long> left, PartySettings leftSettings, Matrix<long> right, PartySettings rightSettings, TimeSpan? limit = null)
+        Matrix<long> left, PartySettings leftSettings, Matrix<long> right, PartySettings rightSettings, TimeSpan? limit = null,
+        Akka.Configuration.Config? config = null)
     {
         var port = FreePort();
         using var cts = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(60));
-        var listening = DuetParty.RunAsync(leftSettings, left, new PartyEndpoint("127.0.0.1", port), null, cts.Token, SerializeAll);
-        var calling = DuetParty.RunAsync(rightSettings, right, new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}"), null, cts.Token, SerializeAll);
+        var listening = DuetParty.RunAsync(leftSettings, left, new PartyEndpoint("127.0.0.1", port), null, cts.Token, config ?? SerializeAll);
+        var calling = DuetParty.RunAsync(rightSettings, right, new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}"), null, cts.Token, config ?? SerializeAll);
         return (await listening, await calling);
     }
 

@@ -108,27 +108,6 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
     }
 
     [Theory]
-    [InlineData(RolePreference.Auto, Reveal.Right)]
-    [InlineData(RolePreference.Encryptor, Reveal.None)]
-    public async Task ASessionWhoseMessagesWouldOutgrowTheFrameIsRefusedAtTheHandshake(RolePreference rightRole, Reveal reveal)
-    {
-        // The owner of the wide matrix forcing the encryptor role: one result block would span 32000 column groups.
-        // Or the product revealed: one row of 480000 values does not fit a 4 MiB frame.
-        var left = TwoParties.Random(random, 1, 2, 8);
-        var right = TwoParties.Random(random, 2, 480_000, 8);
-        var port = TwoParties.FreePort();
-        var a = DuetParty.RunAsync(
-            TwoParties.Settings(OperandSide.Left, keys.Left) with { Reveal = reveal }, left, new PartyEndpoint("127.0.0.1", port));
-        var b = DuetParty.RunAsync(
-            TwoParties.Settings(OperandSide.Right, keys.Right) with { Role = rightRole, Reveal = reveal },
-            right, new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}"));
-        var refusal = await Assert.ThrowsAsync<SessionAbortedException>(() => a);
-        Assert.Equal(AbortReason.Incompatible, refusal.Reason);
-        Assert.Contains("transport frame", refusal.Message, StringComparison.Ordinal);
-        Assert.Equal(AbortReason.Incompatible, (await Assert.ThrowsAsync<SessionAbortedException>(() => b)).Reason);
-    }
-
-    [Theory]
     [InlineData(4, RolePreference.Auto, RolePreference.Auto, ShareDomain.Ring64, AbortReason.Incompatible)]
     [InlineData(3, RolePreference.Encryptor, RolePreference.Encryptor, ShareDomain.Ring64, AbortReason.RoleConflict)]
     [InlineData(3, RolePreference.Evaluator, RolePreference.Evaluator, ShareDomain.Ring64, AbortReason.RoleConflict)]

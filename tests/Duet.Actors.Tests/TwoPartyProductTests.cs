@@ -37,3 +37,41 @@ public sealed class TwoPartyProductTests(RuntimeKeys keys) : IClassFixture<Runti
         Assert.InRange(b.Statistics.MaxInFlight, 0, 2);
     }
 }
+
+public sealed class FrameSplittingTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys>
+{
+    private const long Frame = 64 << 10;
+
+    /// <summary>
+    /// The owner of a wide matrix forced to encrypt, under a 64 KiB frame: one result row is 728 ciphertexts of 256
+    /// bytes (about 182 KiB) and one revealed row 8000 values (about 88 KiB), so both must be split for the
+    /// transport to carry them; a message over the frame would be dropped and the session would time out.
+    /// </summary>
+    [Theory]
+    [InlineData(RolePreference.Evaluator, RolePreference.Encryptor)]
+    [InlineData(RolePreference.Encryptor, RolePreference.Evaluator)]
+    public async Task AWideProductWithForcedRolesStaysUnderASmallFrame(RolePreference leftRole, RolePreference rightRole)
+    {
+        var random = new Random(8000);
+        var left = TwoParties.Random(random, 2, 3, 16);
+        var right = TwoParties.Random(random, 3, 8000, 16);
+        var small = Akka.Configuration.ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.maximum-frame-size = {Frame}b")
+            .WithFallback(TwoParties.SerializeAll);
+        PartySettings Small(OperandSide side, Crypto.Paillier.PaillierPrivateKey key, RolePreference role) => TwoParties.Settings(side, key) with
+        {
+            Role = role,
+            Reveal = Reveal.Both,
+            BlockBytes = 16 << 10,
+            Limits = TwoParties.TestLimits with { FrameBytes = Frame },
+        };
+
+        var (a, b) = await TwoParties.Run(
+            left, Small(OperandSide.Left, keys.Left, leftRole), right, Small(OperandSide.Right, keys.Right, rightRole), TimeSpan.FromSeconds(120), small);
+
+        var expected = Shares.Product(left, right).Data;
+        Assert.Equal(leftRole == RolePreference.Encryptor ? OperandSide.Left : OperandSide.Right, a.Statistics.Encryptor);
+        Assert.Equal(expected, Shares.Reconstruct(a.Share, b.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(expected, a.Product!.Data);
+        Assert.Equal(expected, b.Product!.Data);
+    }
+}

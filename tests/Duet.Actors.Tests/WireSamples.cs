@@ -31,8 +31,7 @@ internal static class WireSamples
     public static RevealedShare RevealedShare()
     {
         BigInteger[] values = [0, 1, -1, 127, 128, -128, -129, long.MaxValue, long.MinValue, BigInteger.Pow(2, 200) - 3, -BigInteger.Pow(3, 90)];
-        var padded = values.Concat(Enumerable.Repeat(BigInteger.One, 1)).ToArray(); // 12 values: 3 rows x 4 columns
-        return new RevealedShare(Session, FirstRow: 40, Rows: 3, Columns: 4, SignedIntegerCodec.Encode(padded));
+        return new RevealedShare(Session, First: 40, Count: values.Length, SignedIntegerCodec.Encode(values));
     }
 
     public static IReadOnlyList<(IProtocolMessage Message, string Manifest)> All() =>

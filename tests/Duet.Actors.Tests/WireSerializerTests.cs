@@ -192,10 +192,10 @@ public sealed class WireSerializerTests(WireSystemFixture fixture) : IClassFixtu
     [InlineData("HE", 40, -2048)] // KeyBits
     [InlineData("HE", 44, -40)] // Sigma
     [InlineData("CR", 17, -1)] // Granted
-    [InlineData("RS", 17, -1)] // FirstRow
-    [InlineData("RS", 21, 0)] // Rows
-    [InlineData("RS", 25, -4)] // Columns
-    [InlineData("RS", 21, 4)] // Rows disagrees with the number of values
+    [InlineData("RS", 17, -1)] // First
+    [InlineData("RS", 21, 0)] // Count
+    [InlineData("RS", 21, -4)] // Count
+    [InlineData("RS", 21, 4)] // Count disagrees with the number of values
     public void Negative_or_inconsistent_counts_are_rejected(string manifest, int offset, int value)
     {
         var bytes = DuetSerializer.Encode(WireSamples.ByManifest(manifest));
@@ -227,7 +227,7 @@ public sealed class WireSerializerTests(WireSystemFixture fixture) : IClassFixtu
     {
         // Three rows of one column: 0x00 0x05 is a non-minimal 5.
         var values = new byte[] { 1, 0, 0x07, 2, 0, 0x00, 0x05, 1, 0, 0xFF };
-        var share = new RevealedShare(WireSamples.Session, 0, 3, 1, values);
+        var share = new RevealedShare(WireSamples.Session, 0, 3, values);
         Assert.Throws<SerializationException>(() => DuetSerializer.Encode(share));
 
         var bytes = DuetSerializer.Encode(share with { Values = [1, 0, 0x07, 1, 0, 0x05, 1, 0, 0xFF] });

@@ -20,6 +20,7 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
         { 40, 3, 2, 8 },   // tall
         { 2, 9, 27, 8 },   // wide
         { 6, 5, 3, 30 },   // large bounds
+        { 3, 2, 250, 16 }, // wider than a tile: each row group split into tiles by column groups
     };
 
     [Theory]
@@ -153,6 +154,34 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
         Assert.Equal((1, many.Slots), (many.RowGroupSize, many.ColumnGroupSize));
         Assert.Equal((50 + many.Slots - 1) / many.Slots, many.ColumnGroups);
         Assert.True(many.SlotBits * many.Slots <= 2046);
+    }
+
+    [Theory]
+    [InlineData(2000, 10)]
+    [InlineData(2000, 1)]
+    [InlineData(7, 50)]
+    [InlineData(3, 1000)]
+    [InlineData(1, 200_000)]
+    public void TilesCoverEveryResultOnceInContiguousRunsOfAtMostEight(int rows, int columns)
+    {
+        var plan = PackingPlan.Create(rows, 4, columns, 16, 16, 2048);
+        var next = 0;
+        var entries = 0L;
+        for (var tile = 0; tile < plan.Tiles; tile++)
+        {
+            var (first, count) = plan.TileResults(tile);
+            Assert.Equal(next, first);
+            Assert.InRange(count, 1, PackingPlan.ResultsPerTile);
+            var band = plan.Band(tile);
+            var area = plan.Tile(tile);
+            Assert.Equal(count, area.RowGroupCount * area.ColumnGroupCount);
+            Assert.True(area.RowGroupCount == 1 || area.ColumnGroupCount == plan.ColumnGroups);
+            entries += (long)band.Rows * band.Columns;
+            next = first + count;
+        }
+
+        Assert.Equal(plan.ResultCount, next);
+        Assert.Equal((long)rows * columns, entries);
     }
 
     private static Matrix<long> RandomMatrix(Random random, int rows, int columns, int bits)

@@ -33,8 +33,8 @@ public static class Seeds
         new Done(Session, 1L << 40, Bytes(Done.DigestBytes, 7)),
         new Abort(Session, AbortReason.Incompatible, "shapes differ"),
         new Abort(Session, Enum.GetValues<AbortReason>()[^1], string.Empty),
-        new RevealedShare(Session, 0, 1, 1, SignedIntegerCodec.Encode([0L])),
-        new RevealedShare(Session, 5, 2, 3, SignedIntegerCodec.Encode([1, -1, 127, -129, BigInteger.Pow(2, 70), -BigInteger.Pow(3, 50)])),
+        new RevealedShare(Session, 0, 1, SignedIntegerCodec.Encode([0L])),
+        new RevealedShare(Session, 5, 6, SignedIntegerCodec.Encode([1, -1, 127, -129, BigInteger.Pow(2, 70), -BigInteger.Pow(3, 50)])),
     }.ToLookup(DuetSerializer.ManifestFor, DuetSerializer.Encode));
 
     private static readonly Lazy<string> SeedKeyJson = new(() => Resource("seed-key.json"));

@@ -67,7 +67,7 @@ public static class Handshake
         {
             var plan = PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma, left.Domain);
             if ((limits.PlanProblem(left.Rows, right.Columns, plan, orientation.Encryptor == mine.Side, tableMemoryBytes)
-                ?? limits.MessageProblem(plan, right.Columns, left.Reveal != Reveal.None)) is { } problem)
+                ?? limits.MessageProblem(plan)) is { } problem)
             {
                 throw new HandshakeException(AbortReason.Incompatible, $"{problem}.");
             }

@@ -40,7 +40,7 @@ internal sealed partial class Session
             decrypted =>
             {
                 statistics.TileSucceeded(decrypted.Attempt);
-                Accept(streams.Share, decrypted);
+                decrypted.CopyInto(streams.Share);
                 BlockProcessed(streams);
                 Report("decrypt", streams.In.Processed, plan.Tiles);
                 if (streams.In.Complete)

@@ -53,7 +53,7 @@ internal sealed partial class Session
             evaluated =>
             {
                 statistics.TileSucceeded(evaluated.Attempt);
-                Accept(streams.Share, evaluated);
+                evaluated.CopyInto(streams.Share);
                 var (first, count) = plan.TileResults(evaluated.Index);
                 SendBlock(streams, new ResultBlock(sessionId, evaluated.Index, first, count, streams.Width, evaluated.Ciphertexts));
                 Report("evaluate", streams.Out.Sent, plan.Tiles);

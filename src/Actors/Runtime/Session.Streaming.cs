@@ -80,18 +80,6 @@ internal sealed partial class Session
         SendToPeer(block, block.Ciphertexts.Length);
     }
 
-    /// <summary>Copies a worker's band of the canonical share into the session's share.</summary>
-    private static void Accept(Matrix<BigInteger> share, ShareBand band)
-    {
-        if (band.Columns != share.Columns || band.FirstRow < 0 || band.Share.Length % share.Columns != 0
-            || band.FirstRow + (band.Share.Length / share.Columns) > share.Rows)
-        {
-            throw new InvalidOperationException($"tile {band.Index} returned a share band that does not fit the {share.Rows}x{share.Columns} share");
-        }
-
-        band.Share.CopyTo(share.Data, band.FirstRow * share.Columns);
-    }
-
     /// <summary>A tile that failed beyond retry ends the session: invalid ciphertexts with their own reason.</summary>
     private void TileFailed(TileFailed failed)
     {

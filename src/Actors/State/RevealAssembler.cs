@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Numerics;
 using System.Runtime.Serialization;
 using Duet.Actors.Protocol;
@@ -7,15 +8,15 @@ using Duet.Crypto.Encoding;
 namespace Duet.Actors.State;
 
 /// <summary>
-/// Collects the peer's share of P row by row from <see cref="RevealedShare"/> messages (PROTOCOL.md §7, §9): checks
-/// each against P's shape and every value against its domain's range (ring64: [0, 2^64); integer: |v| &lt; 2^w, w the
-/// slot width, which bounds both parties' shares), ignores an identical repeat of a row and refuses a different one.
+/// Collects the peer's share of P from <see cref="RevealedShare"/> runs (PROTOCOL.md §7, §9): checks each against
+/// P's entries and every value against its domain's range (ring64: [0, 2^64); integer: |v| &lt; 2^w, w the slot
+/// width, which bounds both parties' shares), ignores identical repeats of entries and refuses different ones.
 /// </summary>
 internal sealed class RevealAssembler(int rows, int columns, ShareDomain domain, int slotBits)
 {
     private readonly BigInteger limit = domain == ShareDomain.Ring64 ? BigInteger.One << 64 : BigInteger.One << slotBits;
 
-    private readonly bool[] seen = new bool[rows];
+    private readonly BitArray seen = new(rows * columns);
     private int received;
 
     public Matrix<BigInteger> Share { get; } = new(rows, columns);
@@ -26,16 +27,15 @@ internal sealed class RevealAssembler(int rows, int columns, ShareDomain domain,
     public (AbortReason Reason, string Text)? Add(RevealedShare revealed)
     {
         ArgumentNullException.ThrowIfNull(revealed);
-        var (rowCount, columnCount) = (Share.Rows, Share.Columns);
-        if (revealed.Columns != columnCount || revealed.FirstRow < 0 || revealed.Rows < 1 || revealed.FirstRow + revealed.Rows > rowCount)
+        if (revealed.First < 0 || revealed.Count < 1 || (long)revealed.First + revealed.Count > seen.Length)
         {
-            return (AbortReason.PlanMismatch, $"revealed rows [{revealed.FirstRow}, {revealed.FirstRow + revealed.Rows}) of {revealed.Columns} columns do not fit the {rowCount}x{columnCount} product");
+            return (AbortReason.PlanMismatch, $"revealed entries [{revealed.First}, {(long)revealed.First + revealed.Count}) do not fit the {Share.Rows}x{Share.Columns} product");
         }
 
         BigInteger[] values;
         try
         {
-            values = SignedIntegerCodec.Decode(revealed.Values, revealed.Rows * revealed.Columns);
+            values = SignedIntegerCodec.Decode(revealed.Values, revealed.Count);
         }
         catch (SerializationException error)
         {
@@ -50,21 +50,22 @@ internal sealed class RevealAssembler(int rows, int columns, ShareDomain domain,
             }
         }
 
-        for (var r = 0; r < revealed.Rows; r++)
+        for (var i = 0; i < values.Length; i++)
         {
-            if (seen[revealed.FirstRow + r] && !values.AsSpan(r * columnCount, columnCount).SequenceEqual(Share.Row(revealed.FirstRow + r)))
+            var entry = revealed.First + i;
+            if (seen[entry] && values[i] != Share.Data[entry])
             {
-                return (AbortReason.DuplicateMismatch, $"revealed row {revealed.FirstRow + r} arrived twice with different values");
+                return (AbortReason.DuplicateMismatch, $"revealed entry {entry} (row {entry / Share.Columns}) arrived twice with different values");
             }
         }
 
-        for (var r = 0; r < revealed.Rows; r++)
+        for (var i = 0; i < values.Length; i++)
         {
-            var row = revealed.FirstRow + r;
-            if (!seen[row])
+            var entry = revealed.First + i;
+            if (!seen[entry])
             {
-                values.AsSpan(r * columnCount, columnCount).CopyTo(Share.Data.AsSpan(row * columnCount, columnCount));
-                seen[row] = true;
+                Share.Data[entry] = values[i];
+                seen[entry] = true;
                 received++;
             }
         }
@@ -72,16 +73,23 @@ internal sealed class RevealAssembler(int rows, int columns, ShareDomain domain,
         return null;
     }
 
-    /// <summary>This party's share of P cut into messages of about <paramref name="blockBytes"/> payload bytes.</summary>
+    /// <summary>This party's share of P cut into runs of at most <paramref name="blockBytes"/> payload bytes (one
+    /// value more when a single value is larger).</summary>
     public static IEnumerable<RevealedShare> Split(Guid sessionId, Matrix<BigInteger> share, int blockBytes)
     {
         ArgumentNullException.ThrowIfNull(share);
-        var rowsPerMessage = Math.Max(1, blockBytes / (share.Columns * SignedIntegerCodec.TypicalBytesPerValue));
-        for (var row = 0; row < share.Rows; row += rowsPerMessage)
+        var entries = share.Data;
+        var first = 0;
+        while (first < entries.Length)
         {
-            var rows = Math.Min(rowsPerMessage, share.Rows - row);
-            var values = SignedIntegerCodec.Encode(share.Data.AsSpan(row * share.Columns, rows * share.Columns));
-            yield return new RevealedShare(sessionId, row, rows, share.Columns, values);
+            var (end, bytes) = (first + 1, SignedIntegerCodec.EncodedBytes(entries[first]));
+            while (end < entries.Length && bytes + SignedIntegerCodec.EncodedBytes(entries[end]) <= blockBytes)
+            {
+                bytes += SignedIntegerCodec.EncodedBytes(entries[end++]);
+            }
+
+            yield return new RevealedShare(sessionId, first, end - first, SignedIntegerCodec.Encode(entries.AsSpan(first, end - first)));
+            first = end;
         }
     }
 }

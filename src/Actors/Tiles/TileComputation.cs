@@ -41,15 +41,6 @@ internal static class TileComputation
     public static TileFailed Failed(Tile tile, TileFailure failure, string detail) =>
         new(tile.SessionId, tile.Index, tile.Attempt, tile.Kind, failure, detail);
 
-    /// <summary>The rows of the canonical Z that tile (and decrypt block) <paramref name="index"/> covers.</summary>
-    public static (int FirstRow, int Rows) Band(PackingPlan plan, int index)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var (first, end) = plan.TileRowGroups(index);
-        var firstRow = first * plan.RowGroupSize;
-        return (firstRow, Math.Min(end * plan.RowGroupSize, plan.Rows) - firstRow);
-    }
-
     private static EncryptResult Encrypt(EncryptorKit kit, EncryptTile tile)
     {
         var bytes = new byte[tile.Count * kit.Encryptor.Key.CiphertextBytes];
@@ -60,11 +51,11 @@ internal static class TileComputation
     private static EvaluateResult Evaluate(EvaluatorKit kit, EvaluateTile tile)
     {
         var (_, count) = kit.Plan.TileResults(tile.Index);
-        var (firstRow, rows) = Band(kit.Plan, tile.Index);
+        var band = kit.Plan.Band(tile.Index);
         var bytes = new byte[count * kit.Bases.Key.CiphertextBytes];
-        var share = new Matrix<BigInteger>(rows, kit.Plan.Columns);
-        EvaluateKernel.EvaluateTile(kit.Bases, kit.Evaluator, kit.X, tile.Index, bytes, share, firstRow);
-        return new EvaluateResult(tile.SessionId, tile.Index, tile.Attempt, bytes, firstRow, share.Columns, share.Data);
+        var share = new Matrix<BigInteger>(band.Rows, band.Columns);
+        EvaluateKernel.EvaluateTile(kit.Bases, kit.Evaluator, kit.X, tile.Index, bytes, share, band.FirstRow, band.FirstColumn);
+        return new EvaluateResult(tile.SessionId, tile.Index, tile.Attempt, bytes, band.FirstRow, band.FirstColumn, band.Columns, share.Data);
     }
 
     private static DecryptResult Decrypt(EncryptorKit kit, DecryptTile tile)
@@ -74,9 +65,9 @@ internal static class TileComputation
             throw new InvalidCiphertextException("index", $"results [{tile.First}, {tile.First + tile.Count}) are not those of tile {tile.Index}");
         }
 
-        var (firstRow, rows) = Band(kit.Plan, tile.Index);
-        var share = new Matrix<BigInteger>(rows, kit.Plan.Columns);
-        DecryptKernel.DecryptBlock(kit.Plan, kit.Decryptor, tile.Ciphertexts, tile.First, tile.Count, share, firstRow);
-        return new DecryptResult(tile.SessionId, tile.Index, tile.Attempt, firstRow, share.Columns, share.Data);
+        var band = kit.Plan.Band(tile.Index);
+        var share = new Matrix<BigInteger>(band.Rows, band.Columns);
+        DecryptKernel.DecryptBlock(kit.Plan, kit.Decryptor, tile.Ciphertexts, tile.First, tile.Count, share, band.FirstRow, band.FirstColumn);
+        return new DecryptResult(tile.SessionId, tile.Index, tile.Attempt, band.FirstRow, band.FirstColumn, band.Columns, share.Data);
     }
 }

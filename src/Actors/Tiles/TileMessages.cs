@@ -1,4 +1,5 @@
 using System.Numerics;
+using Duet.Crypto.Encoding;
 
 namespace Duet.Actors.Tiles;
 
@@ -51,17 +52,35 @@ public abstract record TileResult(Guid SessionId, int Index, int Attempt) : ITil
 /// <summary>The ciphertexts of an encrypted block, fixed-width, ready to send.</summary>
 public sealed record EncryptResult(Guid SessionId, int Index, int Attempt, byte[] Ciphertexts) : TileResult(SessionId, Index, Attempt);
 
-/// <summary>A band of the canonical share: rows [FirstRow, FirstRow + Share.Length / Columns), row-major.</summary>
-public abstract record ShareBand(Guid SessionId, int Index, int Attempt, int FirstRow, int Columns, BigInteger[] Share)
-    : TileResult(SessionId, Index, Attempt);
+/// <summary>A band of the canonical share: rows [FirstRow, FirstRow + Share.Length / Columns) by columns
+/// [FirstColumn, FirstColumn + Columns), row-major.</summary>
+public abstract record ShareBand(Guid SessionId, int Index, int Attempt, int FirstRow, int FirstColumn, int Columns, BigInteger[] Share)
+    : TileResult(SessionId, Index, Attempt)
+{
+    /// <summary>Copies the band into its place in the whole share.</summary>
+    public void CopyInto(Matrix<BigInteger> share)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        if (Columns < 1 || FirstRow < 0 || FirstColumn < 0 || Share.Length % Columns != 0
+            || FirstRow + (Share.Length / Columns) > share.Rows || FirstColumn + Columns > share.Columns)
+        {
+            throw new InvalidOperationException($"tile {Index} returned a share band that does not fit the {share.Rows}x{share.Columns} share");
+        }
+
+        for (var r = 0; r < Share.Length / Columns; r++)
+        {
+            Share.AsSpan(r * Columns, Columns).CopyTo(share.Data.AsSpan(((FirstRow + r) * share.Columns) + FirstColumn));
+        }
+    }
+}
 
 /// <summary>An evaluated tile: its result ciphertexts and the evaluator's share (−r) of the rows it covers.</summary>
-public sealed record EvaluateResult(Guid SessionId, int Index, int Attempt, byte[] Ciphertexts, int FirstRow, int Columns, BigInteger[] Share)
-    : ShareBand(SessionId, Index, Attempt, FirstRow, Columns, Share);
+public sealed record EvaluateResult(Guid SessionId, int Index, int Attempt, byte[] Ciphertexts, int FirstRow, int FirstColumn, int Columns, BigInteger[] Share)
+    : ShareBand(SessionId, Index, Attempt, FirstRow, FirstColumn, Columns, Share);
 
 /// <summary>A decrypted tile: the encryptor's share of the rows it covers.</summary>
-public sealed record DecryptResult(Guid SessionId, int Index, int Attempt, int FirstRow, int Columns, BigInteger[] Share)
-    : ShareBand(SessionId, Index, Attempt, FirstRow, Columns, Share);
+public sealed record DecryptResult(Guid SessionId, int Index, int Attempt, int FirstRow, int FirstColumn, int Columns, BigInteger[] Share)
+    : ShareBand(SessionId, Index, Attempt, FirstRow, FirstColumn, Columns, Share);
 
 /// <summary>A tile that did not complete, with the detail for the log or the abort text.</summary>
 public sealed record TileFailed(Guid SessionId, int Index, int Attempt, TileKind Kind, TileFailure Failure, string Detail)

@@ -244,17 +244,15 @@ internal static class PeerCodec
     internal static byte[] EncodeRevealedShare(RevealedShare m)
     {
         CheckWrite("RevealedShare", m.Values is { Length: <= WireLimits.MaxPayloadBytes }, $"Values must be present and at most {WireLimits.MaxPayloadBytes} bytes");
-        CheckWrite("RevealedShare", m.FirstRow >= 0 && m.Rows >= 1 && m.Columns >= 1 && (long)m.FirstRow + m.Rows <= int.MaxValue,
-            $"FirstRow = {m.FirstRow}, Rows = {m.Rows}, Columns = {m.Columns} are out of range");
-        CheckWrite("RevealedShare", (long)m.Rows * m.Columns <= int.MaxValue, "Rows·Columns overflows");
-        SignedIntegerCodec.Validate(m.Values, m.Rows * m.Columns);
+        CheckWrite("RevealedShare", m.First >= 0 && m.Count >= 1 && (long)m.First + m.Count <= int.MaxValue,
+            $"First = {m.First}, Count = {m.Count} are out of range");
+        SignedIntegerCodec.Validate(m.Values, m.Count);
 
-        var bytes = new byte[Header + (3 * sizeof(int)) + WireWriter.PrefixedBytes(m.Values.Length)];
+        var bytes = new byte[Header + (2 * sizeof(int)) + WireWriter.PrefixedBytes(m.Values.Length)];
         var w = new WireWriter(bytes);
         w.WriteGuid(m.SessionId);
-        w.WriteInt32(m.FirstRow);
-        w.WriteInt32(m.Rows);
-        w.WriteInt32(m.Columns);
+        w.WriteInt32(m.First);
+        w.WriteInt32(m.Count);
         w.WriteBytes(m.Values);
         return bytes;
     }
@@ -264,18 +262,12 @@ internal static class PeerCodec
         var r = new WireReader(bytes, "RevealedShare");
         r.ReadFormatVersion();
         var sessionId = r.ReadGuid(nameof(RevealedShare.SessionId));
-        var firstRow = r.ReadInt32(nameof(RevealedShare.FirstRow), 0);
-        var rows = r.ReadInt32(nameof(RevealedShare.Rows), 1, int.MaxValue - firstRow);
-        var columns = r.ReadInt32(nameof(RevealedShare.Columns), 1);
-        if ((long)rows * columns > int.MaxValue)
-        {
-            throw r.Error($"Rows·Columns = {(long)rows * columns} overflows");
-        }
-
+        var first = r.ReadInt32(nameof(RevealedShare.First), 0);
+        var count = r.ReadInt32(nameof(RevealedShare.Count), 1, int.MaxValue - first);
         var values = r.ReadBytes(nameof(RevealedShare.Values), 0, WireLimits.MaxPayloadBytes);
         r.End();
-        SignedIntegerCodec.Validate(values, rows * columns);
-        return new RevealedShare(sessionId, firstRow, rows, columns, values.ToArray());
+        SignedIntegerCodec.Validate(values, count);
+        return new RevealedShare(sessionId, first, count, values.ToArray());
     }
 
     /// <summary>Cuts UTF-8 at a character boundary so an over-long abort text still goes out.</summary>

@@ -12,10 +12,10 @@ public static class SignedIntegerCodec
     /// <summary>Bytes of one value (8192 bits, far above any slot width).</summary>
     public const int MaxValueBytes = 1024;
 
-    /// <summary>Bytes a share value usually takes (prefix and a mask of ~130 bits), for sizing messages.</summary>
-    public const int TypicalBytesPerValue = 20;
-
     private const int PrefixBytes = sizeof(ushort);
+
+    /// <summary>Bytes one value takes in the encoding, its length prefix included.</summary>
+    public static int EncodedBytes(BigInteger value) => PrefixBytes + value.GetByteCount();
 
     public static byte[] Encode(ReadOnlySpan<BigInteger> values)
     {

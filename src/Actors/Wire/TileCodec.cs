@@ -73,7 +73,7 @@ internal static class TileCodec
             DecryptTileManifest => new DecryptTile(sessionId, index, attempt, r.ReadInt32("First", 0), r.ReadInt32("Count", 0), ReadPayload(ref r, "Ciphertexts")),
             EncryptResultManifest => new EncryptResult(sessionId, index, attempt, ReadPayload(ref r, "Ciphertexts")),
             EvaluateResultManifest => ReadEvaluateResult(ref r, sessionId, index, attempt),
-            DecryptResultManifest => ReadBand(ref r, (firstRow, columns, share) => new DecryptResult(sessionId, index, attempt, firstRow, columns, share)),
+            DecryptResultManifest => ReadBand(ref r, (firstRow, firstColumn, columns, share) => new DecryptResult(sessionId, index, attempt, firstRow, firstColumn, columns, share)),
             TileFailedManifest => new TileFailed(
                 sessionId, index, attempt, r.ReadEnum<TileKind>("Kind"), r.ReadEnum<TileFailure>("Failure"), r.ReadString("Detail", WireLimits.MaxAbortTextBytes)),
             _ => throw new UnreachableException(manifest),
@@ -105,13 +105,14 @@ internal static class TileCodec
     {
         var name = m.GetType().Name;
         var share = m.Share ?? throw PeerCodec.Invalid(name, "Share is null");
-        PeerCodec.CheckWrite(name, m.FirstRow >= 0 && m.Columns >= 1 && share.Length % m.Columns == 0, "the share band is out of shape");
+        PeerCodec.CheckWrite(name, m.FirstRow >= 0 && m.FirstColumn >= 0 && m.Columns >= 1 && share.Length % m.Columns == 0, "the share band is out of shape");
         var values = SignedIntegerCodec.Encode(share);
-        var size = ownBytes + (3 * sizeof(int)) + Prefixed(values, name);
+        var size = ownBytes + (4 * sizeof(int)) + Prefixed(values, name);
         return Write(m, size, (ref WireWriter w) =>
         {
             own(ref w);
             w.WriteInt32(m.FirstRow);
+            w.WriteInt32(m.FirstColumn);
             w.WriteInt32(m.Columns);
             w.WriteInt32(share.Length);
             w.WriteBytes(values);
@@ -135,12 +136,13 @@ internal static class TileCodec
     private static EvaluateResult ReadEvaluateResult(ref WireReader r, Guid sessionId, int index, int attempt)
     {
         var ciphertexts = ReadPayload(ref r, "Ciphertexts");
-        return ReadBand(ref r, (firstRow, columns, share) => new EvaluateResult(sessionId, index, attempt, ciphertexts, firstRow, columns, share));
+        return ReadBand(ref r, (firstRow, firstColumn, columns, share) => new EvaluateResult(sessionId, index, attempt, ciphertexts, firstRow, firstColumn, columns, share));
     }
 
-    private static T ReadBand<T>(ref WireReader r, Func<int, int, BigInteger[], T> create)
+    private static T ReadBand<T>(ref WireReader r, Func<int, int, int, BigInteger[], T> create)
     {
         var firstRow = r.ReadInt32("FirstRow", 0);
+        var firstColumn = r.ReadInt32("FirstColumn", 0);
         var columns = r.ReadInt32("Columns", 1);
         var count = r.ReadInt32("Values", 0);
         if (count % columns != 0)
@@ -149,6 +151,6 @@ internal static class TileCodec
         }
 
         var values = r.ReadBytes("Share", 0, WireLimits.MaxPayloadBytes);
-        return create(firstRow, columns, SignedIntegerCodec.Decode(values, count));
+        return create(firstRow, firstColumn, columns, SignedIntegerCodec.Decode(values, count));
     }
 }

@@ -10,9 +10,9 @@ public static class DecryptKernel
 {
     /// <summary>
     /// Validates and decrypts results [first, first + count) and writes the encryptor's shares v_s − 2^bz into its
-    /// share matrix (blocks write disjoint entries); the share matrix may hold only the rows from <paramref name="firstRow"/> on.
+    /// share matrix (blocks write disjoint entries); the share matrix may hold only the entries from row <paramref name="firstRow"/> and column <paramref name="firstColumn"/> on.
     /// </summary>
-    public static void DecryptBlock(PackingPlan plan, Decryptor decryptor, ReadOnlySpan<byte> ciphertexts, int first, int count, Matrix<BigInteger> encryptorShare, int firstRow = 0)
+    public static void DecryptBlock(PackingPlan plan, Decryptor decryptor, ReadOnlySpan<byte> ciphertexts, int first, int count, Matrix<BigInteger> encryptorShare, int firstRow = 0, int firstColumn = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(decryptor);
@@ -43,7 +43,7 @@ public static class DecryptKernel
                 {
                     var value = (plaintext >> (plan.SlotBits * slot)) & slotMask;
                     used |= value << (plan.SlotBits * slot);
-                    encryptorShare[row - firstRow, column] = value - offset;
+                    encryptorShare[row - firstRow, column - firstColumn] = value - offset;
                 }
 
                 // Everything but the used slots, i.e. the unused slots and the bits above w·S, must decrypt to zero.

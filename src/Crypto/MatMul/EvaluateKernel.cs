@@ -11,9 +11,10 @@ public static class EvaluateKernel
     /// <summary>
     /// Evaluates, masks and re-randomises every result of a tile: writes the ciphertexts in result order into output
     /// and the evaluator's shares (−r) into its share matrix (tiles write disjoint entries); the share matrix may hold only
-    /// the rows from <paramref name="firstRow"/> on (a tile's own band).
+    /// the entries from row <paramref name="firstRow"/> and column <paramref name="firstColumn"/> on (a tile's own band).
     /// </summary>
-    public static void EvaluateTile(EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0)
+    public static void EvaluateTile(
+        EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0)
     {
         ArgumentNullException.ThrowIfNull(bases);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -26,7 +27,7 @@ public static class EvaluateKernel
             throw new EncodingException($"The evaluator's operand is {x.Rows}x{x.Columns}; the plan expects {plan.Rows}x{plan.Inner}.");
         }
 
-        var (first, end) = plan.TileRowGroups(tile);
+        var area = plan.Tile(tile);
         var (_, count) = plan.TileResults(tile);
         if (output.Length != count * width)
         {
@@ -38,18 +39,18 @@ public static class EvaluateKernel
         {
             if (bases.Strategy == MultiExpStrategy.Pippenger)
             {
-                EvaluateWithBuckets(bases, x, first, end, products);
+                EvaluateWithBuckets(bases, x, area, products);
             }
             else
             {
-                EvaluateWithTables(bases, x, first, end, products);
+                EvaluateWithTables(bases, x, area, products);
             }
 
             for (var i = 0; i < count; i++)
             {
-                var rowGroup = first + (i / plan.ColumnGroups);
-                var columnGroup = i % plan.ColumnGroups;
-                MaskAndRerandomize(plan, evaluator, products[i], rowGroup, columnGroup, evaluatorShare, firstRow);
+                var rowGroup = area.FirstRowGroup + (i / area.ColumnGroupCount);
+                var columnGroup = area.FirstColumnGroup + (i % area.ColumnGroupCount);
+                MaskAndRerandomize(plan, evaluator, products[i], rowGroup, columnGroup, evaluatorShare, firstRow, firstColumn);
                 bases.Key.WriteCiphertext(products[i], output.Slice(i * width, width));
             }
         }
@@ -63,7 +64,8 @@ public static class EvaluateKernel
     /// Adds the offset 2^bz and a fresh mask r_s to every used slot, re-randomises, and records −r_s as the evaluator's
     /// share of that entry.
     /// </summary>
-    public static void MaskAndRerandomize(PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare, int firstRow = 0)
+    public static void MaskAndRerandomize(
+        PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -74,7 +76,7 @@ public static class EvaluateKernel
         {
             var mask = Randomness.Bits(plan.MaskBits);
             plaintext += (offset + mask) << (plan.SlotBits * slot);
-            evaluatorShare[row - firstRow, column] = -mask;
+            evaluatorShare[row - firstRow, column - firstColumn] = -mask;
         }
 
         evaluator.AddPlain(product, plaintext, product);
@@ -104,7 +106,7 @@ public static class EvaluateKernel
     }
 
     // R = Π Y^x with signed x, digit by digit: term (t, j) raises Y_t^(±2^(c·j)) to the j-th c-bit digit of |x|.
-    private static void EvaluateWithBuckets(EvaluationBases bases, Matrix<long> x, int first, int end, Residue[] products)
+    private static void EvaluateWithBuckets(EvaluationBases bases, Matrix<long> x, TileArea area, Residue[] products)
     {
         var plan = bases.Plan;
         var digits = bases.Digits;
@@ -113,9 +115,9 @@ public static class EvaluateKernel
         var selected = new Residue[terms];
         var exponents = new ulong[terms];
         using var buckets = new MultiExponentiation(bases.Key.Context, bases.Window, bases.Window);
-        for (var g = first; g < end; g++)
+        for (var g = area.FirstRowGroup; g < area.EndRowGroup; g++)
         {
-            for (var cg = 0; cg < plan.ColumnGroups; cg++)
+            for (var cg = area.FirstColumnGroup; cg < area.EndColumnGroup; cg++)
             {
                 for (var t = 0; t < plan.TermsPerResult; t++)
                 {
@@ -129,24 +131,24 @@ public static class EvaluateKernel
                     }
                 }
 
-                buckets.Compute(selected, exponents, products[((g - first) * plan.ColumnGroups) + cg]);
+                buckets.Compute(selected, exponents, products[area.Position(g, cg)]);
             }
         }
     }
 
     // Positive and negative entries accumulate apart; the negative products are inverted together per tile.
-    private static void EvaluateWithTables(EvaluationBases bases, Matrix<long> x, int first, int end, Residue[] products)
+    private static void EvaluateWithTables(EvaluationBases bases, Matrix<long> x, TileArea area, Residue[] products)
     {
         var plan = bases.Plan;
         var context = bases.Key.Context;
         var negatives = NewResidues(context, products.Length);
         try
         {
-            for (var g = first; g < end; g++)
+            for (var g = area.FirstRowGroup; g < area.EndRowGroup; g++)
             {
-                for (var cg = 0; cg < plan.ColumnGroups; cg++)
+                for (var cg = area.FirstColumnGroup; cg < area.EndColumnGroup; cg++)
                 {
-                    var i = ((g - first) * plan.ColumnGroups) + cg;
+                    var i = area.Position(g, cg);
                     context.SetOne(products[i]);
                     context.SetOne(negatives[i]);
                     for (var t = 0; t < plan.TermsPerResult; t++)

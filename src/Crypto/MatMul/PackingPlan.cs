@@ -13,10 +13,10 @@ public sealed record PackingPlan
     public const int MinimumSigma = PaillierPublicKey.MinimumSigma;
 
     /// <summary>
-    /// Result ciphertexts aimed at per tile (one tile is one result block on the wire): small enough that a few
-    /// hundred results still make several tiles per core.
+    /// Result ciphertexts per tile at most (one tile is one result block on the wire): small enough that a few
+    /// hundred results still make several tiles per core, and that a result block is far below the transport frame.
     /// </summary>
-    private const int ResultsPerTile = 8;
+    public const int ResultsPerTile = 8;
 
     /// <summary>Encrypted operands per block from the encryptor.</summary>
     private const int OperandsPerBlock = 64;
@@ -81,10 +81,21 @@ public sealed record PackingPlan
 
     public int EncryptBlocks => (EncryptedCount + OperandsPerBlock - 1) / OperandsPerBlock;
 
-    /// <summary>Row groups per evaluation tile; a tile covers every column group of its row groups.</summary>
+    /// <summary>
+    /// Row groups per evaluation tile: as many whole row groups as fit <see cref="ResultsPerTile"/> results, or one
+    /// when a row group alone has more column groups than that (its tiles then split it by column groups).
+    /// </summary>
     public int RowGroupsPerTile => Math.Max(1, ResultsPerTile / ColumnGroups);
 
-    public int Tiles => (RowGroups + RowGroupsPerTile - 1) / RowGroupsPerTile;
+    /// <summary>Column groups per evaluation tile: all of them, or <see cref="ResultsPerTile"/> when a row group is wider.</summary>
+    public int ColumnGroupsPerTile => Math.Min(ColumnGroups, ResultsPerTile);
+
+    /// <summary>Tiles one row-group range is split into: more than one only for results wider than a tile.</summary>
+    private int TilesPerRowGroupRange => (ColumnGroups + ColumnGroupsPerTile - 1) / ColumnGroupsPerTile;
+
+    /// <summary>Evaluation tiles; each holds at most <see cref="ResultsPerTile"/> results, so a result block stays
+    /// far below any transport frame whatever the shapes (PROTOCOL.md §10).</summary>
+    public int Tiles => ((RowGroups + RowGroupsPerTile - 1) / RowGroupsPerTile) * TilesPerRowGroupRange;
 
     /// <summary>The plan for these shapes and parameters, or an <see cref="EncodingException"/> saying why none is safe.</summary>
     public static PackingPlan Create(
@@ -163,20 +174,39 @@ public sealed record PackingPlan
     /// <summary>Position of the result of a row group and column group in the evaluator's stream.</summary>
     public int ResultIndex(int rowGroup, int columnGroup) => (rowGroup * ColumnGroups) + columnGroup;
 
-    /// <summary>Row groups [First, End) of an evaluation tile.</summary>
-    public (int First, int End) TileRowGroups(int tile)
+    /// <summary>Row groups [FirstRowGroup, EndRowGroup) and column groups [FirstColumnGroup, EndColumnGroup) of an
+    /// evaluation tile, in the plan's flat ordering of results row group by row group.</summary>
+    public TileArea Tile(int tile)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tile);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tile, Tiles);
-        var first = tile * RowGroupsPerTile;
-        return (first, Math.Min(first + RowGroupsPerTile, RowGroups));
+        var firstRowGroup = tile / TilesPerRowGroupRange * RowGroupsPerTile;
+        var firstColumnGroup = tile % TilesPerRowGroupRange * ColumnGroupsPerTile;
+        return new TileArea(
+            firstRowGroup,
+            Math.Min(firstRowGroup + RowGroupsPerTile, RowGroups),
+            firstColumnGroup,
+            Math.Min(firstColumnGroup + ColumnGroupsPerTile, ColumnGroups));
     }
 
-    /// <summary>The results of an evaluation tile: a contiguous range of result indices.</summary>
+    /// <summary>The results of an evaluation tile: a contiguous range of result indices (a tile spans whole row
+    /// groups, or column groups of a single row group).</summary>
     public (int First, int Count) TileResults(int tile)
     {
-        var (first, end) = TileRowGroups(tile);
-        return (first * ColumnGroups, (end - first) * ColumnGroups);
+        var area = Tile(tile);
+        return (ResultIndex(area.FirstRowGroup, area.FirstColumnGroup), area.RowGroupCount * area.ColumnGroupCount);
+    }
+
+    /// <summary>The entries of the product a tile's results cover: rows and columns of the canonical Z.</summary>
+    public ProductBand Band(int tile)
+    {
+        var area = Tile(tile);
+        var (firstRow, firstColumn) = (area.FirstRowGroup * RowGroupSize, area.FirstColumnGroup * ColumnGroupSize);
+        return new ProductBand(
+            firstRow,
+            Math.Min(area.EndRowGroup * RowGroupSize, Rows) - firstRow,
+            firstColumn,
+            Math.Min(area.EndColumnGroup * ColumnGroupSize, Columns) - firstColumn);
     }
 
     /// <summary>The encrypted operands [First, First + Count) of one block from the encryptor.</summary>
