@@ -39,17 +39,28 @@ public class DecoderFuzzTests
         Assert.All(target.Seeds, seed => Assert.Null(target.Refusal(seed)));
     }
 
+    /// <summary>Every <c>…Manifest</c> constant of the wire codecs (<see cref="DuetSerializer"/>'s for the protocol
+    /// messages, TileCodec's for the tile messages, and any codec added to their namespace) is a target, under
+    /// <c>wire-</c> when a protocol message type has it and <c>tile-</c> when a tile message type does.</summary>
     [Fact]
-    public void Every_manifest_of_the_serializer_is_a_target()
+    public void Every_manifest_of_the_wire_codecs_is_a_target()
     {
-        var constants = typeof(DuetSerializer).GetFields(BindingFlags.Public | BindingFlags.Static)
+        var codecs = typeof(DuetSerializer).Assembly.GetTypes().Where(t => t.Namespace == typeof(DuetSerializer).Namespace).ToList();
+        var constants = codecs
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))
             .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name.EndsWith("Manifest", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!)
-            .ToList();
+            .ToHashSet();
+        var wire = FuzzTargets.WireManifests();
+        var tile = FuzzTargets.TileManifests();
 
-        Assert.NotEmpty(constants);
-        Assert.Subset(FuzzTargets.WireManifests().ToHashSet(), constants.ToHashSet());
-        Assert.All(constants, manifest => Assert.Contains(FuzzTargets.All, t => t.Name == $"wire-{manifest}"));
+        Assert.Contains(codecs, t => t.Name == "TileCodec");
+        Assert.Superset(new HashSet<string> { "HE", "CF", "RS" }, wire.ToHashSet());
+        Assert.Superset(new HashSet<string> { "ET", "VT", "DT", "ER", "VR", "DR", "TF" }, tile.ToHashSet());
+        Assert.Empty(wire.Intersect(tile));
+        Assert.Equal(constants, wire.Concat(tile).ToHashSet());
+        Assert.All(wire, manifest => Assert.Contains(FuzzTargets.All, t => t.Name == $"wire-{manifest}"));
+        Assert.All(tile, manifest => Assert.Contains(FuzzTargets.All, t => t.Name == $"tile-{manifest}"));
     }
 
     [Fact]
@@ -74,7 +85,7 @@ public class DecoderFuzzTests
     }
 
     private static bool HasOwnSeeds(FuzzTarget target) =>
-        !target.Name.StartsWith("wire-", StringComparison.Ordinal) || Seeds.HasWireSamples(target.Name["wire-".Length..]);
+        FuzzTargets.ManifestOf(target) is not { } manifest || Seeds.HasMessageSamples(manifest);
 
     private sealed class ByteArrays : IEqualityComparer<byte[]>
     {

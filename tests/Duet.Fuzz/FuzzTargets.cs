@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using Akka.Configuration;
 using Duet.Actors.Protocol;
+using Duet.Actors.Tiles;
 using Duet.Actors.Wire;
 using Duet.Crypto.Paillier;
 using Duet.Host.Commands;
@@ -10,13 +11,15 @@ using Duet.Host.Files;
 
 namespace Duet.Fuzz;
 
-/// <summary>Every decoder that reads bytes from outside: one target per wire manifest, the two key decoders, the
-/// two matrix file readers and the HOCON settings.</summary>
+/// <summary>Every decoder that reads bytes from outside: one target per manifest of a protocol message (from the peer)
+/// and of a tile message (from another node of the party), the two key decoders, the two matrix file readers and the
+/// HOCON settings.</summary>
 public static class FuzzTargets
 {
     private static readonly Lazy<IReadOnlyList<FuzzTarget>> LazyAll = new(() =>
     [
-        .. WireManifests().Select(Wire),
+        .. WireManifests().Select(manifest => Message("wire", manifest)),
+        .. TileManifests().Select(manifest => Message("tile", manifest)),
         new FuzzTarget("public-key", DecodePublicKey, e => e is InvalidKeyException, Seeds.PublicKeys),
         new FuzzTarget("private-key", DecodePrivateKey, e => e is InvalidKeyException, Seeds.PrivateKeys),
         new FuzzTarget("npy", input => ReadMatrix(input, ".npy"), e => e is MatrixFileException, Seeds.Npy),
@@ -33,21 +36,34 @@ public static class FuzzTargets
     /// <summary>The manifest of every protocol message type. duet.conf binds the whole <see cref="IProtocolMessage"/>
     /// interface to <see cref="DuetSerializer"/>, so each of them is a decoder of the peer's bytes, and a message type
     /// added later is fuzzed without touching this list.</summary>
-    public static IReadOnlyList<string> WireManifests() =>
+    public static IReadOnlyList<string> WireManifests() => ManifestsOf(typeof(IProtocolMessage));
+
+    /// <summary>The manifest of every tile message type: duet.conf binds <see cref="ITileMessage"/> to the same
+    /// serializer, so a tile computed on another node of the party arrives as bytes over a cluster link.</summary>
+    public static IReadOnlyList<string> TileManifests() => ManifestsOf(typeof(ITileMessage));
+
+    /// <summary>The message manifest a <c>wire-XX</c> or <c>tile-XX</c> target decodes, or null for another target.</summary>
+    public static string? ManifestOf(FuzzTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.Name.Split('-', 2) is ["wire" or "tile", var manifest] ? manifest : null;
+    }
+
+    private static string[] ManifestsOf(Type binding) =>
     [
-        .. typeof(IProtocolMessage).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IProtocolMessage).IsAssignableFrom(t))
+        .. binding.Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && binding.IsAssignableFrom(t))
             .Select(t => DuetSerializer.ManifestFor(RuntimeHelpers.GetUninitializedObject(t)))
             .Distinct()
             .Order(StringComparer.Ordinal),
     ];
 
-    private static FuzzTarget Wire(string manifest) =>
-        new($"wire-{manifest}", input => DecodeWire(input, manifest), e => e is SerializationException, () => Seeds.Wire(manifest));
+    private static FuzzTarget Message(string prefix, string manifest) =>
+        new($"{prefix}-{manifest}", input => DecodeMessage(input, manifest), e => e is SerializationException, () => Seeds.Message(manifest));
 
     /// <summary>Decodes as the remote transport does, then checks that the message writes back to the same bytes: the
     /// encoding is canonical, so a decoded message the encoder refuses or writes differently is a bug too.</summary>
-    private static void DecodeWire(byte[] input, string manifest)
+    private static void DecodeMessage(byte[] input, string manifest)
     {
         var message = DuetSerializer.Decode(input, manifest);
         if (DuetSerializer.ManifestFor(message) != manifest || !DuetSerializer.Encode(message).AsSpan().SequenceEqual(input))

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using Duet.Actors.Protocol;
+using Duet.Actors.Tiles;
 using Duet.Actors.Wire;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
@@ -16,8 +17,8 @@ public static class Seeds
 {
     private static readonly Guid Session = new("6a1d3c2e-90b4-4f57-8e21-d0c3b5a49f18");
 
-    /// <summary>Messages with a small and a larger variant each, grouped by manifest.</summary>
-    private static readonly Lazy<ILookup<string, byte[]>> WireSamples = new(() => new IProtocolMessage[]
+    /// <summary>Protocol and tile messages with a small and a larger variant each, grouped by manifest.</summary>
+    private static readonly Lazy<ILookup<string, byte[]>> MessageSamples = new(() => new object[]
     {
         new Hello(Session, 1, OperandSide.Left, 1000, 100, 32, 0, ShareDomain.Ring64, Reveal.None, 3072, 40, RolePreference.Auto, "a"),
         new Hello(Session, 1, OperandSide.Right, 100, 10, 63, 16, ShareDomain.Integer, Reveal.Both, 2048, 64, RolePreference.Evaluator, "Bank Ærø — 東京"),
@@ -35,17 +36,33 @@ public static class Seeds
         new Abort(Session, Enum.GetValues<AbortReason>()[^1], string.Empty),
         new RevealedShare(Session, 0, 1, SignedIntegerCodec.Encode([0L])),
         new RevealedShare(Session, 5, 6, SignedIntegerCodec.Encode([1, -1, 127, -129, BigInteger.Pow(2, 70), -BigInteger.Pow(3, 50)])),
+        new Confirm(Session),
+        new Confirm(Guid.Empty),
+        new EncryptTile(Session, 0, 1, 0, 1),
+        new EncryptTile(Session, 3, 2, 120, 40),
+        new EvaluateTile(Session, 0, 1),
+        new EvaluateTile(Session, 7, 3),
+        new DecryptTile(Session, 0, 1, 0, 1, Bytes(8, 8)),
+        new DecryptTile(Session, 2, 3, 16, 2, Bytes(32, 9)),
+        new EncryptResult(Session, 0, 1, Bytes(4, 10)),
+        new EncryptResult(Session, 4, 2, Bytes(24, 11)),
+        new EvaluateResult(Session, 0, 1, Bytes(4, 12), 0, 0, 1, [5]),
+        new EvaluateResult(Session, 5, 2, Bytes(8, 13), 6, 16, 2, [-(BigInteger.One << 90), 0, 127, -129]),
+        new DecryptResult(Session, 0, 1, 0, 0, 1, [0]),
+        new DecryptResult(Session, 1, 2, 3, 8, 3, [1, -1, 128, BigInteger.One << 70, -7, 0]),
+        new TileFailed(Session, 0, 1, TileKind.Encrypt, TileFailure.Fault, string.Empty),
+        new TileFailed(Session, 2, 3, Enum.GetValues<TileKind>()[^1], Enum.GetValues<TileFailure>()[^1], "the unit check failed: Ærø"),
     }.ToLookup(DuetSerializer.ManifestFor, DuetSerializer.Encode));
 
     private static readonly Lazy<string> SeedKeyJson = new(() => Resource("seed-key.json"));
 
-    /// <summary>The samples of a manifest; for a message type added since (no sample here yet) every sample of every
-    /// manifest, which share the header layout, so the new decoder is still fuzzed.</summary>
-    public static IReadOnlyList<byte[]> Wire(string manifest) =>
-        WireSamples.Value.Contains(manifest) ? [.. WireSamples.Value[manifest]] : [.. WireSamples.Value.SelectMany(g => g)];
+    /// <summary>The samples of a protocol or tile manifest; for a message type added since (no sample here yet) every
+    /// sample of every manifest, which share the header layout, so the new decoder is still fuzzed.</summary>
+    public static IReadOnlyList<byte[]> Message(string manifest) =>
+        MessageSamples.Value.Contains(manifest) ? [.. MessageSamples.Value[manifest]] : [.. MessageSamples.Value.SelectMany(g => g)];
 
-    /// <summary>Whether <see cref="Wire"/> has samples of this manifest (rather than the fallback).</summary>
-    public static bool HasWireSamples(string manifest) => WireSamples.Value.Contains(manifest);
+    /// <summary>Whether <see cref="Message"/> has samples of this manifest (rather than the fallback).</summary>
+    public static bool HasMessageSamples(string manifest) => MessageSamples.Value.Contains(manifest);
 
     /// <summary>The DPK1 encoding of the seed key's public half.</summary>
     public static IReadOnlyList<byte[]> PublicKeys()
