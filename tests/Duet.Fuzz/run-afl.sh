@@ -2,6 +2,7 @@
 # Coverage-guided fuzzing of one Duet decoder with afl++ and SharpFuzz (see README.md in this folder).
 #
 #   tests/Duet.Fuzz/run-afl.sh TARGET [EXECS]       e.g. run-afl.sh wire-HE 1000000
+#   FUZZ_TIMEOUT_MS=10000 tests/Duet.Fuzz/run-afl.sh private-key     a longer per-input timeout (default 2000 ms)
 #
 # Needs afl++ (apt-get install -y afl++) and the SharpFuzz.CommandLine tool of this folder's dotnet-tools.json.
 # Builds the harness once into $FUZZ_WORK/bin (default /tmp/duet-fuzz), instruments Duet's assemblies and Akka's
@@ -14,6 +15,7 @@ target=${1:?usage: run-afl.sh TARGET [EXECS]}
 execs=${2:-1000000}
 here=$(cd "$(dirname "$0")" && pwd)
 work=${FUZZ_WORK:-/tmp/duet-fuzz}
+timeout_ms=${FUZZ_TIMEOUT_MS:-2000}
 bin=$work/bin
 
 if [ ! -f "$bin/.instrumented" ]; then
@@ -36,5 +38,5 @@ fi
 mkdir -p "$work/out"
 # .NET reserves far more address space than it uses (-m none); the target is 'dotnet', not an afl-compiled binary.
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1
-exec nice -n 19 afl-fuzz -i "$work/seeds/$target" -o "$work/out/$target" -E "$execs" -t 2000 -m none \
+exec nice -n 19 afl-fuzz -i "$work/seeds/$target" -o "$work/out/$target" -E "$execs" -t "$timeout_ms" -m none \
     -- dotnet "$bin/Duet.Fuzz.dll" afl "$target"
