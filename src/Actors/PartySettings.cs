@@ -44,6 +44,10 @@ public sealed record PartySettings
     /// <summary>Smallest modulus accepted from the peer.</summary>
     public required int MinKeyBits { get; init; }
 
+    /// <summary>Form of a key this party generates for a session (<c>duet.session.key-form</c>); a given
+    /// <see cref="Key"/> has its own.</summary>
+    public required KeyForm KeyForm { get; init; }
+
     public required int Sigma { get; init; }
 
     public required TimeSpan Timeout { get; init; }
@@ -97,6 +101,7 @@ public sealed record PartySettings
             Reveal = ParseEnum<Reveal>(c.GetString("duet.session.reveal"), "duet.session.reveal"),
             KeyBits = c.GetInt("duet.session.key-bits"),
             MinKeyBits = c.GetInt("duet.session.min-key-bits"),
+            KeyForm = ParseEnum<KeyForm>(c.GetString("duet.session.key-form"), "duet.session.key-form"),
             Sigma = c.GetInt("duet.session.sigma"),
             Timeout = c.GetTimeSpan("duet.session.timeout"),
             ProtocolVersion = c.GetInt("duet.protocol-version"),
@@ -173,6 +178,11 @@ public sealed record PartySettings
         if (MinKeyBits < PaillierPublicKey.MinimumBits && !Limits.AllowTestKeySizes)
         {
             throw new ArgumentException($"duet.session.min-key-bits = {MinKeyBits} is below {PaillierPublicKey.MinimumBits}; keys under {PaillierPublicKey.MinimumBits} bits are never accepted.");
+        }
+
+        if (Key is null && KeyForm == KeyForm.Fast && !FastKeyForm.SupportedBits.Contains(KeyBits) && !Limits.AllowTestKeySizes)
+        {
+            throw new ArgumentException($"duet.session.key-form = fast supports key-bits 2048 or 3072, not {KeyBits}.");
         }
 
         if (Key is null && KeyBits < MinKeyBits)

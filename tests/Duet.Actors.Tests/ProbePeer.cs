@@ -14,7 +14,8 @@ internal static class ProbePeer
     public static PublicKeyMessage KeyMessage(Guid sessionId, PaillierPrivateKey key) => new(
         sessionId,
         key.PublicKey.N.ToByteArray(isUnsigned: true, isBigEndian: true),
-        key.PublicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true));
+        key.PublicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true),
+        key.PublicKey.OrderBits ?? 0);
 
     /// <summary>Encrypts Y block by block, each only once the session's credit allows it; returns what was sent.</summary>
     public static BlockLedger SendOperand(Guid sessionId, IActorRef session, TestProbe probe, PackingPlan plan, Matrix<long> y, PaillierPrivateKey key)

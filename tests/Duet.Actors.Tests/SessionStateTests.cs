@@ -44,7 +44,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         var (session, job, probe) = Evaluator();
         probe.ExpectMsg<Hello>();
         var n = (keys.Right.PublicKey.N + 1).ToByteArray(isUnsigned: true, isBigEndian: true);
-        probe.Send(session, new PublicKeyMessage(id, n, keys.Right.PublicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true)));
+        probe.Send(session, new PublicKeyMessage(id, n, keys.Right.PublicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true), 0));
         var abort = probe.ExpectMsg<Abort>();
         Assert.Equal(AbortReason.InvalidKey, abort.Reason);
         Assert.Contains("modulus-odd", abort.Text, StringComparison.Ordinal);

@@ -38,6 +38,33 @@ public sealed class TwoPartyProductTests(RuntimeKeys keys) : IClassFixture<Runti
     }
 }
 
+public sealed class FastKeyFormSessionTests
+{
+    /// <summary>The encryptor's key in the fast form: the evaluator learns l from the public key message and
+    /// re-randomises with l + 1 + σ bits; the encryptor decrypts with the short exponents. Exact either way round.</summary>
+    [Theory]
+    [InlineData(OperandSide.Left, ShareDomain.Ring64)]
+    [InlineData(OperandSide.Right, ShareDomain.Integer)]
+    public async Task AFastKeyGivesTheExactProduct(OperandSide encryptor, ShareDomain domain)
+    {
+        using var fast = Crypto.Paillier.KeyGenerator.Generate(1024, allowTestSizes: true, Crypto.Paillier.KeyForm.Fast);
+        using var unused = Crypto.Paillier.KeyGenerator.Generate(1024, allowTestSizes: true);
+        var random = new Random(224);
+        var left = TwoParties.Random(random, 12, 5, 16);
+        var right = TwoParties.Random(random, 5, 4, 16);
+        var (leftKey, rightKey) = encryptor == OperandSide.Left ? (fast, unused) : (unused, fast);
+        var (leftRole, rightRole) = encryptor == OperandSide.Left
+            ? (RolePreference.Encryptor, RolePreference.Evaluator)
+            : (RolePreference.Evaluator, RolePreference.Encryptor);
+        var (a, b) = await TwoParties.Run(
+            left, TwoParties.Settings(OperandSide.Left, leftKey) with { Role = leftRole, Domain = domain },
+            right, TwoParties.Settings(OperandSide.Right, rightKey) with { Role = rightRole, Domain = domain });
+
+        Assert.Equal(encryptor, a.Statistics.Encryptor);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share, b.Share, domain).Data);
+    }
+}
+
 public sealed class FrameSplittingTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys>
 {
     private const long Frame = 64 << 10;

@@ -15,7 +15,7 @@ internal static class WireSamples
         Session, ProtocolVersion: 1, OperandSide.Right, Rows: 100_000, Columns: 16, InputBits: 32, FractionBits: 12,
         ShareDomain.Integer, Reveal.Left, KeyBits: 3072, Sigma: 40, RolePreference.Evaluator, PartyName: "Bank Ærø — 東京");
 
-    public static PublicKeyMessage PublicKey() => new(Session, Bytes(384, 1), Bytes(768, 2));
+    public static PublicKeyMessage PublicKey() => new(Session, Bytes(384, 1), Bytes(768, 2), OrderBits: 512);
 
     public static EncryptedBlock EncryptedBlock(int count = 3, int width = 8) =>
         new(Session, BlockIndex: 7, FirstIndex: 21, count, width, Bytes(count * width, 3));

@@ -19,7 +19,7 @@ namespace Duet.Benchmarks;
 internal static partial class E2eCommand
 {
     public static readonly string[] ValueOptions =
-        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", BackendChoice.Option];
+        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "key-form", BackendChoice.Option];
 
     private const string Dotnet = "dotnet";
     private const string DuetDll = "src/Host/bin/Release/net10.0/duet.dll";
@@ -34,6 +34,11 @@ internal static partial class E2eCommand
         var columns = options.Int("cols", 10, 1);
         var keyBits = Report.KeyBits(options);
         var inputBits = options.Int("input-bits", 32, 1);
+        var keyForm = options.String("key-form") ?? "standard";
+        if (keyForm is not ("standard" or "fast"))
+        {
+            throw new UsageException($"--key-form must be standard or fast; got {keyForm}.");
+        }
         if (inputBits > FixedPoint.MaxInputBits)
         {
             throw new UsageException($"--input-bits must be at most {FixedPoint.MaxInputBits}; got {inputBits}.");
@@ -49,12 +54,12 @@ internal static partial class E2eCommand
             var random = new Random(seed);
             var x = KernelCommand.RandomMatrix(random, rows, inner, inputBits);
             var w = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
-            Console.WriteLine($"e2e: X {rows}x{inner} (a, left) · W {inner}x{columns} (b, right), |entries| < 2^{inputBits}, {keyBits}-bit key, {backend} backend, {Environment.ProcessorCount} cores, files in {directory}");
+            Console.WriteLine($"e2e: X {rows}x{inner} (a, left) · W {inner}x{columns} (b, right), |entries| < 2^{inputBits}, {keyBits}-bit {keyForm} key, {backend} backend, {Environment.ProcessorCount} cores, files in {directory}");
 
             // The measured run uses mutual TLS, as `duet party` does by default; `--compare-insecure yes` also times
             // the same session over plaintext loopback (first, so neither run profits from a warmer disk cache).
-            Session? insecure = options.String("compare-insecure") is "yes" ? RunParties(duet, directory, x, w, keyBits, inputBits, tls: false) : null;
-            var session = RunParties(duet, directory, x, w, keyBits, inputBits, tls: true);
+            Session? insecure = options.String("compare-insecure") is "yes" ? RunParties(duet, directory, x, w, keyBits, keyForm, inputBits, tls: false) : null;
+            var session = RunParties(duet, directory, x, w, keyBits, keyForm, inputBits, tls: true);
             var (e, v) = session.A.Summary.IsEncryptor ? (session.A, session.B) : (session.B, session.A);
             var verified = Verify(directory, x, w);
             PrintParties(session, verified);
@@ -87,6 +92,7 @@ internal static partial class E2eCommand
                 ["inner"] = inner,
                 ["cols"] = columns,
                 ["key_bits"] = keyBits,
+                ["key_form"] = keyForm,
                 ["input_bits"] = inputBits,
                 ["wall_s"] = Report.Round(session.WallSeconds),
                 ["baseline_s"] = Report.Round(textbook.Seconds),
@@ -155,11 +161,11 @@ internal static partial class E2eCommand
     }
 
     /// <summary>Writes the inputs and the key size, starts A (listens) and B (calls), and waits until both have exited.</summary>
-    private static Session RunParties(string duet, string directory, Matrix<long> x, Matrix<long> w, int keyBits, int inputBits, bool tls)
+    private static Session RunParties(string duet, string directory, Matrix<long> x, Matrix<long> w, int keyBits, string keyForm, int inputBits, bool tls)
     {
-        // The key size has no option of its own; a one-line configuration sets it for whichever party encrypts.
+        // The key size has no option of its own; a short configuration sets it for whichever party encrypts.
         var config = Path.Combine(directory, "e2e.hocon");
-        File.WriteAllText(config, $"duet.session.key-bits = {keyBits}\n");
+        File.WriteAllText(config, $"duet.session.key-bits = {keyBits}\nduet.session.key-form = {keyForm}\n");
         NpyFile.Write(Path.Combine(directory, "x.npy"), x);
         NpyFile.Write(Path.Combine(directory, "w.npy"), w);
         var address = $"127.0.0.1:{FreePort()}";

@@ -22,8 +22,8 @@ public static class Seeds
     {
         new Hello(Session, 1, OperandSide.Left, 1000, 100, 32, 0, ShareDomain.Ring64, Reveal.None, 3072, 40, RolePreference.Auto, "a"),
         new Hello(Session, 1, OperandSide.Right, 100, 10, 63, 16, ShareDomain.Integer, Reveal.Both, 2048, 64, RolePreference.Evaluator, "Bank Ærø — 東京"),
-        new PublicKeyMessage(Session, Bytes(256, 1), Bytes(512, 2)),
-        new PublicKeyMessage(Session, [0xC5], [0x03]),
+        new PublicKeyMessage(Session, Bytes(256, 1), Bytes(512, 2), 448),
+        new PublicKeyMessage(Session, [0xC5], [0x03], 0),
         new EncryptedBlock(Session, 0, 0, 2, 8, Bytes(16, 3)),
         new EncryptedBlock(Session, 7, 1_000, 1, 512, Bytes(512, 4)),
         new ResultBlock(Session, 0, 0, 1, 4, Bytes(4, 5)),

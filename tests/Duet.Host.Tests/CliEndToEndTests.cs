@@ -25,6 +25,16 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Demo_with_the_fast_key_form_verifies_the_reconstructed_product()
+    {
+        var outcome = CliRunner.Run("demo", "--rows", "20", "--inner", "5", "--cols", "3", "--key-bits", "2048", "--key-form", "fast");
+
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.Contains(outcome.OutLines, line => line.Contains("2048-bit fast keys", StringComparison.Ordinal));
+        Assert.StartsWith("verified: 60 entries exact", outcome.OutLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Demo_of_reals_in_ring64_with_the_product_revealed_to_both()
     {
         var outcome = CliRunner.Run(
@@ -45,7 +55,9 @@ public sealed class CliEndToEndTests : IDisposable
         MatrixFiles.Write(xPath, x);
         MatrixFiles.Write(yPath, y);
         var key = directory.File("key.json");
-        Assert.Equal(0, CliRunner.Run("keygen", "--bits", "2048", "--out", key).Code);
+        // The encryptor's key in the experimental fast form: the key file and the public key carry it to the evaluator.
+        Assert.Equal(0, CliRunner.Run("keygen", "--bits", "2048", "--key-form", "fast", "--out", key).Code);
+        Assert.Contains("\"form\": \"fast\"", File.ReadAllText(key), StringComparison.Ordinal);
         var pinA = CliTlsTests.MakeCertificate(directory, "a");
         var pinB = CliTlsTests.MakeCertificate(directory, "b");
         var port = CliRunner.FreePort();

@@ -4,11 +4,13 @@ namespace Duet.Actors.Protocol;
 
 // Sent by the Encryptor (the key owner) to the Evaluator.
 
-/// <summary>The Encryptor's Paillier public key (PROTOCOL.md §8): n and the DJN base h_s, both unsigned big-endian.</summary>
-public sealed record PublicKeyMessage(Guid SessionId, byte[] N, byte[] Hs) : IProtocolMessage
+/// <summary>The Encryptor's Paillier public key (PROTOCOL.md §8): n and the DJN base h_s, both unsigned big-endian,
+/// and l, the order bits of a fast key (0 for a standard key), which sets the evaluator's re-randomiser length.</summary>
+public sealed record PublicKeyMessage(Guid SessionId, byte[] N, byte[] Hs, int OrderBits) : IProtocolMessage
 {
     public bool Equals(PublicKeyMessage? other) =>
-        other is not null && SessionId == other.SessionId && ByteContent.Equal(N, other.N) && ByteContent.Equal(Hs, other.Hs);
+        other is not null && SessionId == other.SessionId && ByteContent.Equal(N, other.N) && ByteContent.Equal(Hs, other.Hs)
+        && OrderBits == other.OrderBits;
 
     public override int GetHashCode()
     {
@@ -16,6 +18,7 @@ public sealed record PublicKeyMessage(Guid SessionId, byte[] N, byte[] Hs) : IPr
         hash.Add(SessionId);
         ByteContent.AddTo(ref hash, N);
         ByteContent.AddTo(ref hash, Hs);
+        hash.Add(OrderBits);
         return hash.ToHashCode();
     }
 
@@ -25,6 +28,7 @@ public sealed record PublicKeyMessage(Guid SessionId, byte[] N, byte[] Hs) : IPr
         ByteContent.Print(builder, nameof(N), N);
         builder.Append(", ");
         ByteContent.Print(builder, nameof(Hs), Hs);
+        builder.Append($", OrderBits = {OrderBits}");
         return true;
     }
 }

@@ -22,7 +22,8 @@ internal sealed partial class Session
         else
         {
             var bits = mine.KeyBits;
-            Task.Run(() => new KeyReady(KeyGenerator.Generate(bits), Generated: true)).PipeTo(Self, failure: e => new KeyFailed(e));
+            var form = settings.KeyForm;
+            Task.Run(() => new KeyReady(KeyGenerator.Generate(bits, form: form), Generated: true)).PipeTo(Self, failure: e => new KeyFailed(e));
         }
     }
 
@@ -49,7 +50,7 @@ internal sealed partial class Session
 
         var n = key.N.ToByteArray(isUnsigned: true, isBigEndian: true);
         var hs = key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
-        SendToPeer(new PublicKeyMessage(sessionId, n, hs), n.Length + hs.Length);
+        SendToPeer(new PublicKeyMessage(sessionId, n, hs, key.OrderBits ?? 0), n.Length + hs.Length);
         tiles.Attach(new EncryptorKit(agreed.Plan, agreed.Operand, new Encryptor(ready.Key), new Decryptor(ready.Key), settings.FaultInjection));
         var streams = StartStreaming(agreed, key);
         Become(() => EncryptorStreaming(agreed, streams));
@@ -71,7 +72,8 @@ internal sealed partial class Session
             key = PaillierPublicKey.Create(
                 new BigInteger(message.N, isUnsigned: true, isBigEndian: true),
                 new BigInteger(message.Hs, isUnsigned: true, isBigEndian: true),
-                settings.MinKeyBits);
+                settings.MinKeyBits,
+                message.OrderBits == 0 ? null : message.OrderBits);
         }
         catch (InvalidKeyException error)
         {

@@ -22,6 +22,7 @@ internal static class Transcript
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(key.N.ToByteArray(isUnsigned: true, isBigEndian: true));
         hash.AppendData(key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true));
+        hash.AppendData(BitConverter.GetBytes(key.OrderBits ?? 0));
         return hash.GetHashAndReset();
     }
 

@@ -72,11 +72,13 @@ internal static class PeerCodec
     {
         CheckWrite("PublicKeyMessage", m.N is { Length: >= 1 and <= WireLimits.MaxKeyBytes }, $"N must have 1 to {WireLimits.MaxKeyBytes} bytes");
         CheckWrite("PublicKeyMessage", m.Hs is { Length: >= 1 and <= WireLimits.MaxKeyBytes }, $"Hs must have 1 to {WireLimits.MaxKeyBytes} bytes");
-        var bytes = new byte[Header + WireWriter.PrefixedBytes(m.N.Length) + WireWriter.PrefixedBytes(m.Hs.Length)];
+        CheckWrite("PublicKeyMessage", m.OrderBits is >= 0 and <= WireLimits.MaxKeyBytes * 8, $"OrderBits must lie in [0, {WireLimits.MaxKeyBytes * 8}]");
+        var bytes = new byte[Header + WireWriter.PrefixedBytes(m.N.Length) + WireWriter.PrefixedBytes(m.Hs.Length) + sizeof(int)];
         var w = new WireWriter(bytes);
         w.WriteGuid(m.SessionId);
         w.WriteBytes(m.N);
         w.WriteBytes(m.Hs);
+        w.WriteInt32(m.OrderBits);
         return bytes;
     }
 
@@ -87,8 +89,9 @@ internal static class PeerCodec
         var sessionId = r.ReadGuid(nameof(PublicKeyMessage.SessionId));
         var n = r.ReadBytes(nameof(PublicKeyMessage.N), 1, WireLimits.MaxKeyBytes).ToArray();
         var hs = r.ReadBytes(nameof(PublicKeyMessage.Hs), 1, WireLimits.MaxKeyBytes).ToArray();
+        var orderBits = r.ReadInt32(nameof(PublicKeyMessage.OrderBits), 0, WireLimits.MaxKeyBytes * 8);
         r.End();
-        return new PublicKeyMessage(sessionId, n, hs);
+        return new PublicKeyMessage(sessionId, n, hs, orderBits);
     }
 
     internal static byte[] EncodeBlock(Guid sessionId, int blockIndex, int firstIndex, int count, int width, byte[] ciphertexts, string message)

@@ -27,6 +27,12 @@ public sealed class Encryptor
     public Encryptor(PaillierPublicKey key, RandomiserMode mode = RandomiserMode.Djn)
     {
         Key = key ?? throw new ArgumentNullException(nameof(key));
+        if (mode == RandomiserMode.Classic && key.Form == KeyForm.Fast)
+        {
+            // r^n for a uniform r is not in the subgroup of h_s: a fast key's decryption (exponent 2p) would not remove it.
+            throw new ArgumentException("A fast key encrypts only with h_s^r (DJN), never r^n.", nameof(mode));
+        }
+
         Mode = mode;
     }
 

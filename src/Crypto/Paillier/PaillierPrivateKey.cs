@@ -17,7 +17,9 @@ public sealed class PaillierPrivateKey : IDisposable
     private readonly Lazy<CrtHalf> pHalf;
     private readonly Lazy<CrtHalf> qHalf;
 
-    public PaillierPrivateKey(BigInteger p, BigInteger q, PaillierPublicKey publicKey)
+    /// <param name="pOrder">For a <see cref="KeyForm.Fast"/> key: the l/2-bit prime dividing (p − 1)/2 (the paper's
+    /// small p, with <paramref name="p"/> its P); null for a standard key. Likewise <paramref name="qOrder"/>.</param>
+    public PaillierPrivateKey(BigInteger p, BigInteger q, PaillierPublicKey publicKey, BigInteger? pOrder = null, BigInteger? qOrder = null)
     {
         ArgumentNullException.ThrowIfNull(publicKey);
         if (p * q != publicKey.N)
@@ -25,20 +27,33 @@ public sealed class PaillierPrivateKey : IDisposable
             throw new InvalidKeyException("factors", "p·q does not equal the public modulus.");
         }
 
+        if ((pOrder is null) != (qOrder is null) || (pOrder is null) != (publicKey.Form == KeyForm.Standard))
+        {
+            throw new InvalidKeyException("form", "A fast key needs both subgroup orders and a public key of the fast form; a standard key neither.");
+        }
+
         P = p;
         Q = q;
+        POrder = pOrder;
+        QOrder = qOrder;
         PublicKey = publicKey;
         PSquared = p * p;
         QSquared = q * q;
         QSquaredInverse = ModInverse(QSquared, PSquared);
         QInverse = ModInverse(q, p);
-        pHalf = new Lazy<CrtHalf>(() => new CrtHalf(p, publicKey));
-        qHalf = new Lazy<CrtHalf>(() => new CrtHalf(q, publicKey));
+        pHalf = new Lazy<CrtHalf>(() => new CrtHalf(p, publicKey, pOrder));
+        qHalf = new Lazy<CrtHalf>(() => new CrtHalf(q, publicKey, qOrder));
     }
 
     public BigInteger P { get; }
 
     public BigInteger Q { get; }
+
+    /// <summary>The l/2-bit prime dividing (P − 1)/2 of a fast key; null for a standard key.</summary>
+    public BigInteger? POrder { get; }
+
+    /// <summary>The l/2-bit prime dividing (Q − 1)/2 of a fast key; null for a standard key.</summary>
+    public BigInteger? QOrder { get; }
 
     public PaillierPublicKey PublicKey { get; }
 
@@ -70,6 +85,13 @@ public sealed class PaillierPrivateKey : IDisposable
             ["q"] = Q.ToString("x", CultureInfo.InvariantCulture),
             ["hs"] = PublicKey.Hs.ToString("x", CultureInfo.InvariantCulture),
         };
+        if (POrder is { } pOrder && QOrder is { } qOrder)
+        {
+            node["form"] = "fast";
+            node["p-order"] = pOrder.ToString("x", CultureInfo.InvariantCulture);
+            node["q-order"] = qOrder.ToString("x", CultureInfo.InvariantCulture);
+        }
+
         return node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
@@ -78,6 +100,7 @@ public sealed class PaillierPrivateKey : IDisposable
     public static PaillierPrivateKey FromJson(string json, int minimumBits = PaillierPublicKey.MinimumBits)
     {
         BigInteger p, q, hs;
+        BigInteger? pOrder = null, qOrder = null;
         int? bits;
         try
         {
@@ -88,6 +111,17 @@ public sealed class PaillierPrivateKey : IDisposable
             }
 
             (p, q, hs) = (ParseHex(node["p"], "p"), ParseHex(node["q"], "q"), ParseHex(node["hs"], "hs"));
+            switch (node["form"]?.GetValue<string>())
+            {
+                case null or "standard":
+                    break;
+                case "fast":
+                    (pOrder, qOrder) = (ParseHex(node["p-order"], "p-order"), ParseHex(node["q-order"], "q-order"));
+                    break;
+                case var other:
+                    throw new InvalidKeyException("format", $"The key file's form '{other}' is not standard or fast.");
+            }
+
             bits = node["bits"] switch
             {
                 null => null,
@@ -106,11 +140,17 @@ public sealed class PaillierPrivateKey : IDisposable
             throw new InvalidKeyException("format", $"The key file does not have the fields of a {FileFormat}: {e.Message}");
         }
 
-        var publicKey = PaillierPublicKey.Create(p * q, hs, minimumBits);
+        var orderBits = pOrder is { } po && qOrder is { } qo ? (int)(po.GetBitLength() + qo.GetBitLength()) : (int?)null;
+        var publicKey = PaillierPublicKey.Create(p * q, hs, minimumBits, orderBits);
         try
         {
             CheckFactors(p, q, bits ?? publicKey.Bits, publicKey.Bits);
-            return new PaillierPrivateKey(p, q, publicKey);
+            if (pOrder is { } pSub && qOrder is { } qSub)
+            {
+                FastKeyForm.CheckOrders(p, q, pSub, qSub, publicKey);
+            }
+
+            return new PaillierPrivateKey(p, q, publicKey, pOrder, qOrder);
         }
         catch
         {
@@ -187,15 +227,17 @@ public sealed class PaillierPrivateKey : IDisposable
         // Wider than the public table's window: the key owner encrypts often and builds these tables once per key.
         private const int RandomiserWindowBits = 10;
 
-        public CrtHalf(BigInteger prime, PaillierPublicKey key)
+        /// <param name="order">For a fast key, the l/2-bit prime p with h_s of order dividing 2p modulo prime²: the
+        /// decryption exponent is then 2p instead of prime − 1.</param>
+        public CrtHalf(BigInteger prime, PaillierPublicKey key, BigInteger? order)
         {
             Prime = prime;
             Cofactor = key.N / prime;
             Square = prime * prime;
-            Exponent = prime - 1;
+            Exponent = order is { } p ? 2 * p : prime - 1;
             Context = Backends.CreateSecret(Square);
 
-            // h = L_p(g^(p−1) mod p²)⁻¹ mod p with g = n + 1.
+            // h = L_p(g^e mod p²)⁻¹ mod p with g = n + 1 and e the exponent (p − 1, or 2p for a fast key).
             var gp = BigInteger.ModPow(key.N + 1, Exponent, Square);
             LInverse = ModInverse((gp - 1) / prime % prime, prime);
             using var hs = Context.NewResidue();
@@ -218,7 +260,8 @@ public sealed class PaillierPrivateKey : IDisposable
 
         public FixedBaseTable RandomiserTable { get; }
 
-        /// <summary>The plaintext modulo this prime: L_p(c^(p−1) mod p²)·h mod p, exponent in constant time.</summary>
+        /// <summary>The plaintext modulo this prime: L_p(c^e mod p²)·h mod p, exponent in constant time. With e = 2p
+        /// for a fast key, c^e removes h_s^α, whose order modulo prime² divides 2p.</summary>
         public BigInteger Decrypt(BigInteger ciphertext)
         {
             var u = Context.PowSecret(ciphertext, Exponent);

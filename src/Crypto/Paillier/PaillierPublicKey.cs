@@ -22,6 +22,9 @@ public sealed class PaillierPublicKey : IDisposable
 
     private static readonly byte[] Magic = "DPK1"u8.ToArray();
 
+    /// <summary>DPK2: DPK1 followed by the order bits l of a <see cref="KeyForm.Fast"/> key.</summary>
+    private static readonly byte[] FastMagic = "DPK2"u8.ToArray();
+
     /// <summary>Re-randomiser powers computed without a table before the table is built.</summary>
     internal const int PowersBeforeTable = 32;
 
@@ -30,9 +33,10 @@ public sealed class PaillierPublicKey : IDisposable
 
     private long rerandomiserPowers;
 
-    private PaillierPublicKey(BigInteger n, BigInteger hs)
+    private PaillierPublicKey(BigInteger n, BigInteger hs, int? orderBits)
     {
         N = n;
+        OrderBits = orderBits;
         NSquared = n * n;
         Hs = hs;
         Bits = (int)n.GetBitLength();
@@ -52,11 +56,17 @@ public sealed class PaillierPublicKey : IDisposable
     /// <summary>Bit length of n.</summary>
     public int Bits { get; }
 
+    /// <summary>l for a <see cref="KeyForm.Fast"/> key: the order of h_s divides 2·p·q with p·q of l bits; null for a
+    /// standard key.</summary>
+    public int? OrderBits { get; }
+
+    public KeyForm Form => OrderBits is null ? KeyForm.Standard : KeyForm.Fast;
+
     /// <summary>
-    /// Bit length of the DJN exponent α of the key owner's own encryptions: |n|/2 (PROTOCOL.md §8). Nobody but the key
-    /// owner may use it: the key owner can take discrete logarithms of powers of h_s.
+    /// Bit length of the DJN exponent α of the key owner's own encryptions: |n|/2, or l for a fast key (PROTOCOL.md
+    /// §8). Nobody but the key owner may use it: the key owner can take discrete logarithms of powers of h_s.
     /// </summary>
-    public int RandomiserBits => Bits / 2;
+    public int RandomiserBits => OrderBits ?? Bits / 2;
 
     /// <summary>Bytes of one ciphertext written big-endian at fixed width.</summary>
     public int CiphertextBytes { get; }
@@ -68,12 +78,13 @@ public sealed class PaillierPublicKey : IDisposable
 
     /// <summary>
     /// Bit length of the exponent α of an encryption of zero made without the private key, i.e. the evaluator's
-    /// re-randomiser: |n| + σ, so that α mod ord(h_s) is within 2^−σ of uniform even to the key owner (PROTOCOL.md §5.4).
+    /// re-randomiser: |n| + σ, so that α mod ord(h_s) is within 2^−σ of uniform even to the key owner (PROTOCOL.md §5.4);
+    /// for a fast key l + 1 + σ, since the order of h_s divides 2·p·q &lt; 2^(l+1).
     /// </summary>
     public int RerandomiserBits(int sigma)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sigma, MinimumSigma);
-        return Bits + sigma;
+        return (OrderBits is { } l ? l + 1 : Bits) + sigma;
     }
 
     /// <summary>
@@ -106,24 +117,40 @@ public sealed class PaillierPublicKey : IDisposable
 
     private BigInteger HalfN { get; }
 
-    /// <summary>Makes a key from its parts, running every check of PROTOCOL.md §9.</summary>
-    public static PaillierPublicKey Create(BigInteger n, BigInteger hs, int minimumBits = MinimumBits)
+    /// <summary>Makes a key from its parts, running every check of PROTOCOL.md §9; <paramref name="orderBits"/> is l
+    /// of a <see cref="KeyForm.Fast"/> key, which must be the form's value for the key size.</summary>
+    public static PaillierPublicKey Create(BigInteger n, BigInteger hs, int minimumBits = MinimumBits, int? orderBits = null)
     {
         Validate(n, hs, minimumBits);
-        return new PaillierPublicKey(n, hs);
+        if (orderBits is { } l)
+        {
+            var bits = (int)n.GetBitLength();
+            if ((bits >= MinimumBits && !FastKeyForm.SupportedBits.Contains(bits)) || l != FastKeyForm.OrderBits(bits))
+            {
+                throw new InvalidKeyException("order-bits", $"A fast key needs a 2048- or 3072-bit modulus with order bits 448 or 512; this one has {bits} bits and order bits {l}.");
+            }
+        }
+
+        return new PaillierPublicKey(n, hs, orderBits);
     }
 
     /// <summary>
     /// A key made WITHOUT the checks of PROTOCOL.md §9, for tests that attack toy keys (e.g. 32-bit moduli whose discrete
     /// logarithms a test can take). Internal: production code only ever uses <see cref="Create"/>.
     /// </summary>
-    internal static PaillierPublicKey CreateUncheckedForTests(BigInteger n, BigInteger hs) => new(n, hs);
+    internal static PaillierPublicKey CreateUncheckedForTests(BigInteger n, BigInteger hs, int? orderBits = null) => new(n, hs, orderBits);
 
     public static PaillierPublicKey FromBytes(ReadOnlySpan<byte> bytes, int minimumBits = MinimumBits)
     {
-        if (bytes.Length < 12 || !bytes[..4].SequenceEqual(Magic))
+        int? orderBits = null;
+        if (bytes.Length >= 16 && bytes[..4].SequenceEqual(FastMagic))
         {
-            throw new InvalidKeyException("format", "The public key bytes do not start with the DPK1 header.");
+            orderBits = BinaryPrimitives.ReadInt32BigEndian(bytes[^4..]);
+            bytes = bytes[..^4];
+        }
+        else if (bytes.Length < 12 || !bytes[..4].SequenceEqual(Magic))
+        {
+            throw new InvalidKeyException("format", "The public key bytes do not start with the DPK1 or DPK2 header.");
         }
 
         var nLength = BinaryPrimitives.ReadInt32BigEndian(bytes[4..]);
@@ -140,15 +167,20 @@ public sealed class PaillierPublicKey : IDisposable
         }
 
         var hs = new BigInteger(bytes.Slice(12 + nLength, hLength), isUnsigned: true, isBigEndian: true);
-        return Create(n, hs, minimumBits);
+        return Create(n, hs, minimumBits, orderBits);
     }
 
     public byte[] ToBytes()
     {
         var n = N.ToByteArray(isUnsigned: true, isBigEndian: true);
         var h = Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
-        var bytes = new byte[12 + n.Length + h.Length];
-        Magic.CopyTo(bytes, 0);
+        var bytes = new byte[12 + n.Length + h.Length + (OrderBits is null ? 0 : 4)];
+        (OrderBits is null ? Magic : FastMagic).CopyTo(bytes, 0);
+        if (OrderBits is { } l)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(bytes.Length - 4), l);
+        }
+
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), n.Length);
         n.CopyTo(bytes, 8);
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8 + n.Length), h.Length);

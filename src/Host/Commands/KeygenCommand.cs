@@ -13,16 +13,22 @@ internal static class KeygenCommand
         var bits = new Option<int>("--bits") { HelpName = "BITS", Description = $"Modulus size: {Units.KeySizes} (3072 recommended).", DefaultValueFactory = _ => 3072 };
         var output = new Option<string>("--out") { HelpName = "FILE", Description = "Key file to write (JSON, readable by its owner only).", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an existing key file." };
-        var command = new Command("keygen", "Generate a Paillier private key file for 'duet party --key'.") { bits, output, force };
-        command.SetAction(parsed => Run(console, parsed.GetValue(bits), parsed.GetValue(output)!, parsed.GetValue(force)));
+        var form = WordOption.Create<KeyForm>("--key-form", "Key form: standard, or fast (experimental: 2048 or 3072 bits, see the README) [default: standard].");
+        var command = new Command("keygen", "Generate a Paillier private key file for 'duet party --key'.") { bits, output, force, form };
+        command.SetAction(parsed => Run(console, parsed.GetValue(bits), parsed.GetValue(output)!, parsed.GetValue(force), parsed.GetValue(form) ?? KeyForm.Standard));
         return command;
     }
 
-    private static int Run(CommandConsole console, int bits, string path, bool force)
+    private static int Run(CommandConsole console, int bits, string path, bool force, KeyForm form)
     {
         if (!KeyGenerator.SupportedBits.Contains(bits))
         {
             throw new UsageException(Units.Invariant($"--bits {bits} is not supported; use {Units.KeySizes}"));
+        }
+
+        if (form == KeyForm.Fast && !FastKeyForm.SupportedBits.Contains(bits))
+        {
+            throw new UsageException(Units.Invariant($"--key-form fast supports --bits 2048 or 3072, not {bits}"));
         }
 
         if (File.Exists(path) && !force)
@@ -31,11 +37,11 @@ internal static class KeygenCommand
         }
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using var key = KeyGenerator.Generate(bits);
+        using var key = KeyGenerator.Generate(bits, form: form);
         var json = Encoding.UTF8.GetBytes(key.ToJson());
         // Created owner-only (0600): the file is never readable by others, not even before the key is written.
         MatrixFileAccess.WriteAtomically(path, stream => stream.Write(json), ownerOnly: true);
-        console.Out.WriteLine(Units.Invariant($"wrote a {bits}-bit Paillier private key to {path} in {Units.Duration(started.Elapsed)}; keep it secret"));
+        console.Out.WriteLine(Units.Invariant($"wrote a {bits}-bit {Units.Words(form)} Paillier private key to {path} in {Units.Duration(started.Elapsed)}; keep it secret"));
         return ExitCodes.Success;
     }
 }

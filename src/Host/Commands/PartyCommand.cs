@@ -35,6 +35,7 @@ internal static class PartyCommand
         var share = WordOption.Create<ShareDomain>("--share", "Share domain (duet.session.share-domain).");
         var reveal = WordOption.Create<Reveal>("--reveal", "Who also receives the product, by operand side; both parties pass the same word (duet.session.reveal).");
         var key = new Option<string?>("--key") { HelpName = "FILE", Description = "Private key file from 'duet keygen', used when this party encrypts (duet.party.key-file)." };
+        var keyForm = WordOption.Create<KeyForm>("--key-form", "Form of the session key generated when this party encrypts: standard, or fast (experimental, see the README) (duet.session.key-form).");
         var inputBits = new Option<int?>("--input-bits") { HelpName = "BITS", Description = "Declared bound of this party's entries, |x| < 2^b after scaling (duet.party.input-bits)." };
         var fractionBits = new Option<int?>("--frac-bits") { HelpName = "BITS", Description = "Fixed-point fraction bits of this party's entries; needed for reals (duet.party.frac-bits)." };
         var header = new Option<bool>("--header") { Description = "The CSV input starts with a header line." };
@@ -44,7 +45,7 @@ internal static class PartyCommand
         var insecure = new Option<bool>("--insecure") { Description = "No TLS: plaintext, unauthenticated link; allowed only when every address is loopback." };
         var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer), over mutual TLS with pinned certificates.")
         {
-            config, input, output, product, listen, peer, role, side, share, reveal, key, inputBits, fractionBits, header, name, cert, pin, insecure,
+            config, input, output, product, listen, peer, role, side, share, reveal, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -60,6 +61,7 @@ internal static class PartyCommand
                 parsed.GetValue(share),
                 parsed.GetValue(reveal),
                 parsed.GetValue(key),
+                parsed.GetValue(keyForm),
                 parsed.GetValue(inputBits),
                 parsed.GetValue(fractionBits),
                 parsed.GetValue(header),
@@ -160,6 +162,7 @@ internal static class PartyCommand
             Reveal = options.Reveal ?? settings.Reveal,
             InputBits = options.InputBits ?? settings.InputBits,
             FractionBits = options.FractionBits ?? settings.FractionBits,
+            KeyForm = options.KeyForm ?? settings.KeyForm,
         };
 
         var keyFile = options.Key ?? LinkSecurity.RelativeTo(options.Config, file.GetString(KeyFileKey, null));
@@ -280,6 +283,7 @@ internal static class PartyCommand
         ShareDomain? Share,
         Reveal? Reveal,
         string? Key,
+        KeyForm? KeyForm,
         int? InputBits,
         int? FractionBits,
         bool Header,
