@@ -36,9 +36,10 @@ internal static class DemoCommand
         var header = new Option<bool>("--header") { Description = "CSV inputs start with a header line." };
         var share = WordOption.Create<ShareDomain>("--share", "Share domain; integer keeps every product entry exact, ring64 holds it mod 2^64 [default: duet.session.share-domain].");
         var reveal = WordOption.Create<Reveal>("--reveal", "Who also receives the product from the protocol, by operand side; it is checked too [default: duet.session.reveal].");
+        var scheme = WordOption.Create<Scheme>("--scheme", "Homomorphic scheme: paillier, or bfv (lattice; far less work, bounds and shapes limited by docs/lattice.md) [default: duet.session.scheme].");
         var command = new Command("demo", "Run both parties in this process on loopback and check the reconstructed product.")
         {
-            rows, inner, cols, keyBits, inputBits, fractionBits, x, y, header, share, reveal,
+            rows, inner, cols, keyBits, inputBits, fractionBits, x, y, header, share, reveal, scheme,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -53,7 +54,8 @@ internal static class DemoCommand
                 parsed.GetValue(y),
                 parsed.GetValue(header),
                 parsed.GetValue(share) ?? PartySettings.Defaults.Domain,
-                parsed.GetValue(reveal) ?? PartySettings.Defaults.Reveal),
+                parsed.GetValue(reveal) ?? PartySettings.Defaults.Reveal,
+                parsed.GetValue(scheme) ?? PartySettings.Defaults.Scheme),
             cancellation));
         return command;
     }
@@ -68,6 +70,7 @@ internal static class DemoCommand
             Domain = options.Domain,
             Reveal = options.Reveal,
             KeyBits = options.KeyBits,
+            Scheme = options.Scheme,
         };
         var leftSettings = settings with { Name = "left", Side = OperandSide.Left };
         var rightSettings = settings with { Name = "right", Side = OperandSide.Right };
@@ -77,7 +80,7 @@ internal static class DemoCommand
         output.WriteLine($"left  X: {left.Description}");
         output.WriteLine($"right Y: {right.Description}");
         output.WriteLine(Units.Invariant(
-            $"{Units.Words(options.Domain)} shares, {options.KeyBits}-bit keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, mutual TLS, {settings.EffectiveWorkers} workers per party, arithmetic backend {Backends.Current}"));
+            $"{Units.Words(options.Scheme)}, {Units.Words(options.Domain)} shares, {options.KeyBits}-bit keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, mutual TLS, {settings.EffectiveWorkers} workers per party, arithmetic backend {Backends.Current}"));
 
         var (leftResult, rightResult) = await ProgressDisplay.RunAsync(
             console,
@@ -177,7 +180,7 @@ internal static class DemoCommand
             ? (left.CiphertextsSent, right.CiphertextsSent)
             : (right.CiphertextsSent, left.CiphertextsSent);
         output.WriteLine(Units.Invariant(
-            $"plan: {encryptor} encrypts ({plan.KeyBits}-bit key), {evaluator} evaluates; {plan.Slots} slots of {plan.SlotBits} bits per ciphertext, G x C = {plan.RowGroupSize} x {plan.ColumnGroupSize} (rows x columns per result ciphertext)"));
+            $"plan: {encryptor} encrypts, {evaluator} evaluates; {PlanText.Describe(plan)}"));
         output.WriteLine(Units.Invariant(
             $"ciphertexts: {sentByEncryptor} {encryptor} -> {evaluator} (plan {plan.EncryptedCount}), {sentByEvaluator} {evaluator} -> {encryptor} (plan {plan.ResultCount})"));
     }
@@ -305,5 +308,6 @@ internal static class DemoCommand
         string? Y,
         bool Header,
         ShareDomain Domain,
-        Reveal Reveal);
+        Reveal Reveal,
+        Scheme Scheme);
 }
