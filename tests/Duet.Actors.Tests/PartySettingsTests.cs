@@ -20,7 +20,8 @@ public sealed class PartySettingsTests
         Assert.Equal(TimeSpan.FromSeconds(60), settings.Timeout);
         Assert.Equal(8, settings.Window);
         Assert.Equal(512L << 20, settings.TableMemoryBytes);
-        Assert.Equal((2, 262144), (settings.ProtocolVersion, settings.BlockBytes));
+        Assert.Equal((3, 262144), (settings.ProtocolVersion, settings.BlockBytes));
+        Assert.Equal(Scheme.Paillier, settings.Scheme);
         Assert.Equal(settings, PartySettings.Defaults);
     }
 
