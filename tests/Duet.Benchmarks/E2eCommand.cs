@@ -143,37 +143,37 @@ internal static partial class E2eCommand
     /// <summary>What every e2e run reports, whichever the scheme.</summary>
     private static JsonObject SessionJson(
         Session session, PartyRun e, PartyRun v, bool verified, string plan, LinkChoice link, int rows, int inner, int columns, int inputBits, string backend, int seed) => new()
-    {
-        ["link"] = "mutual TLS, pinned self-signed ECDSA P-256 certificates",
-        ["scheme"] = link.Scheme,
-        ["share"] = link.Share,
-        ["rows"] = rows,
-        ["inner"] = inner,
-        ["cols"] = columns,
-        ["input_bits"] = inputBits,
-        ["wall_s"] = Report.Round(session.WallSeconds),
-        ["verified"] = verified,
-        ["bytes_e_to_v"] = e.Summary.BytesSent,
-        ["bytes_v_to_e"] = v.Summary.BytesSent,
-        ["peak_rss_mb_e"] = Report.Round(e.PeakResidentBytes / Mebibyte),
-        ["peak_rss_mb_v"] = Report.Round(v.PeakResidentBytes / Mebibyte),
-        ["encryptor"] = e.Side,
-        ["backend"] = backend,
-        ["cores"] = Environment.ProcessorCount,
-        ["plan"] = plan,
-        ["party_s_e"] = Report.Round(e.Summary.Seconds),
-        ["party_s_v"] = Report.Round(v.Summary.Seconds),
-        ["cpu_s_e"] = Report.Round(e.CpuSeconds),
-        ["cpu_s_v"] = Report.Round(v.CpuSeconds),
-        ["progress_seen_s_e"] = PhasesJson(e.Phases),
-        ["progress_seen_s_v"] = PhasesJson(v.Phases),
-        ["other_load_cores"] = Report.RoundLoad(session.OtherCores),
-        ["method"] = $"wall_s: launch of both `dotnet duet.dll party` processes (Release) to both exiting 0, loopback, {link.Share} shares, {link.Scheme}, "
+        {
+            ["link"] = "mutual TLS, pinned self-signed ECDSA P-256 certificates",
+            ["scheme"] = link.Scheme,
+            ["share"] = link.Share,
+            ["rows"] = rows,
+            ["inner"] = inner,
+            ["cols"] = columns,
+            ["input_bits"] = inputBits,
+            ["wall_s"] = Report.Round(session.WallSeconds),
+            ["verified"] = verified,
+            ["bytes_e_to_v"] = e.Summary.BytesSent,
+            ["bytes_v_to_e"] = v.Summary.BytesSent,
+            ["peak_rss_mb_e"] = Report.Round(e.PeakResidentBytes / Mebibyte),
+            ["peak_rss_mb_v"] = Report.Round(v.PeakResidentBytes / Mebibyte),
+            ["encryptor"] = e.Side,
+            ["backend"] = backend,
+            ["cores"] = Environment.ProcessorCount,
+            ["plan"] = plan,
+            ["party_s_e"] = Report.Round(e.Summary.Seconds),
+            ["party_s_v"] = Report.Round(v.Summary.Seconds),
+            ["cpu_s_e"] = Report.Round(e.CpuSeconds),
+            ["cpu_s_v"] = Report.Round(v.CpuSeconds),
+            ["progress_seen_s_e"] = PhasesJson(e.Phases),
+            ["progress_seen_s_v"] = PhasesJson(v.Phases),
+            ["other_load_cores"] = Report.RoundLoad(session.OtherCores),
+            ["method"] = $"wall_s: launch of both `dotnet duet.dll party` processes (Release) to both exiting 0, loopback, {link.Share} shares, {link.Scheme}, "
             + "a fresh key per run (duet.session.key-bits under Paillier); bytes: payload bytes as the party summaries print them (to 0.1 kB, 0.1 MB or 0.01 GB); "
             + "peak_rss_mb: max VmHWM sampled every 100 ms, MiB; cpu_s: user+system at the last sample; "
             + "progress_seen_s: first and last stderr progress line of each phase (printed at most every 2 s)",
-        ["seed"] = seed,
-    };
+            ["seed"] = seed,
+        };
 
     /// <summary>Writes the inputs and the key size, starts A (listens) and B (calls), and waits until both have exited.</summary>
     private static Session RunParties(string duet, string directory, Matrix<long> x, Matrix<long> w, int keyBits, int inputBits, LinkChoice link, bool tls)
