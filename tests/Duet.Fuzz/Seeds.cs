@@ -35,6 +35,13 @@ public static class Seeds
         new Abort(Session, Enum.GetValues<AbortReason>()[^1], string.Empty),
         new RevealedShare(Session, 0, 1, 1, SignedIntegerCodec.Encode([0L])),
         new RevealedShare(Session, 5, 2, 3, SignedIntegerCodec.Encode([1, -1, 127, -129, BigInteger.Pow(2, 70), -BigInteger.Pow(3, 50)])),
+        new Hello(Session, 3, OperandSide.Right, 10000, 10, 32, 0, ShareDomain.Integer, Reveal.Left, 2048, 40, RolePreference.Auto, "b", Scheme.Bfv),
+        new LatticeKeyMessage(Session, 1024, 1, 64, Bytes(40, 8)),
+        new LatticeKeyMessage(Session, 8192, 3, 129, Bytes(600, 9)),
+        new LatticeEncryptedBlock(Session, 0, 0, 1, 48, Bytes(48, 10)),
+        new LatticeEncryptedBlock(Session, 4, 4, 2, 300, Bytes(600, 11)),
+        new LatticeResultBlock(Session, 0, 0, 1, 24, Bytes(24, 12)),
+        new LatticeResultBlock(Session, 2, 6, 3, 100, Bytes(300, 13)),
     }.ToLookup(DuetSerializer.ManifestFor, DuetSerializer.Encode));
 
     private static readonly Lazy<string> SeedKeyJson = new(() => Resource("seed-key.json"));
