@@ -17,7 +17,7 @@ public sealed record PartyStatistics
 
     public required OperandSide Encryptor { get; init; }
 
-    public required PackingPlan Plan { get; init; }
+    public required SessionPlan Plan { get; init; }
 
     public required string Backend { get; init; }
 

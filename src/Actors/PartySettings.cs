@@ -38,6 +38,9 @@ public sealed record PartySettings
 
     public required Reveal Reveal { get; init; }
 
+    /// <summary>The homomorphic scheme (<c>duet.session.scheme</c>); the peer must ask for the same.</summary>
+    public required Scheme Scheme { get; init; }
+
     /// <summary>Modulus size this party uses when it is the encryptor.</summary>
     public required int KeyBits { get; init; }
 
@@ -99,6 +102,7 @@ public sealed record PartySettings
             Role = ParseEnum<RolePreference>(c.GetString("duet.session.role"), "duet.session.role"),
             Domain = ParseEnum<ShareDomain>(c.GetString("duet.session.share-domain"), "duet.session.share-domain"),
             Reveal = ParseEnum<Reveal>(c.GetString("duet.session.reveal"), "duet.session.reveal"),
+            Scheme = ParseEnum<Scheme>(c.GetString("duet.session.scheme"), "duet.session.scheme"),
             KeyBits = c.GetInt("duet.session.key-bits"),
             MinKeyBits = c.GetInt("duet.session.min-key-bits"),
             KeyForm = ParseEnum<KeyForm>(c.GetString("duet.session.key-form"), "duet.session.key-form"),

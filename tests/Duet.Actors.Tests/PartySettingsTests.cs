@@ -21,6 +21,7 @@ public sealed class PartySettingsTests
         Assert.Equal(8, settings.Window);
         Assert.Equal(512L << 20, settings.TableMemoryBytes);
         Assert.Equal((3, 262144), (settings.ProtocolVersion, settings.BlockBytes));
+        Assert.Equal(Scheme.Paillier, settings.Scheme);
         Assert.Equal(settings, PartySettings.Defaults);
     }
 

@@ -11,6 +11,13 @@ namespace Duet.Actors.Tests;
 /// <summary>What a TestProbe playing the encryptor sends a session: its public key, and its operand within credit.</summary>
 internal static class ProbePeer
 {
+    /// <summary>The reason the session's job failed with, within 5 s.</summary>
+    public static AbortReason AbortReasonOf(Runtime.SessionJob job)
+    {
+        var error = Assert.Throws<AggregateException>(() => job.Completion.Task.Wait(TimeSpan.FromSeconds(5)));
+        return Assert.IsType<SessionAbortedException>(error.InnerException).Reason;
+    }
+
     public static PublicKeyMessage KeyMessage(Guid sessionId, PaillierPrivateKey key) => new(
         sessionId,
         key.PublicKey.N.ToByteArray(isUnsigned: true, isBigEndian: true),

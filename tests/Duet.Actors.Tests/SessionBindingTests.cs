@@ -45,7 +45,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
 
         // The real peer plays the encryptor to the end; the evaluator's share plus the decrypted one is X·Y.
         var y = new Matrix<long>(4, 3, [.. Enumerable.Range(0, 12).Select(v => (long)(v - 5))]);
-        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 6, Columns = 4, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan;
+        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 6, Columns = 4, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan.Paillier!;
         peer.Send(session, Key());
         var sent = ProbePeer.SendOperand(id, session, peer, plan, y, keys.Right);
 

@@ -37,7 +37,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         var abort = probe.ExpectMsg<Abort>();
         Assert.Equal(AbortReason.UnexpectedMessage, abort.Reason);
         Assert.Contains("while streaming", abort.Text, StringComparison.Ordinal);
-        Assert.Equal(AbortReason.UnexpectedMessage, Reason(job));
+        Assert.Equal(AbortReason.UnexpectedMessage, ProbePeer.AbortReasonOf(job));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         probe.Send(session, new ResultBlock(id, 0, 0, 1, 8, new byte[8]));
         Assert.Equal(AbortReason.UnexpectedMessage, probe.ExpectMsg<Abort>().Reason);
-        Assert.Equal(AbortReason.UnexpectedMessage, Reason(job));
+        Assert.Equal(AbortReason.UnexpectedMessage, ProbePeer.AbortReasonOf(job));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         var abort = probe.ExpectMsg<Abort>();
         Assert.Equal(AbortReason.UnexpectedMessage, abort.Reason);
         Assert.Contains("while finishing", abort.Text, StringComparison.Ordinal);
-        Assert.Equal(AbortReason.UnexpectedMessage, Reason(job));
+        Assert.Equal(AbortReason.UnexpectedMessage, ProbePeer.AbortReasonOf(job));
 
         probe.Send(session, Key());
         probe.Send(session, new Credit(id, 1));
@@ -116,7 +116,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     /// <summary>Plays the encryptor: sends Y (zeros, really encrypted) block by block within the granted credit.</summary>
     private PackingPlan SendOperand(IActorRef session, Akka.TestKit.TestProbe probe)
     {
-        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 40, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan;
+        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 40, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan.Paillier!;
         ProbePeer.SendOperand(id, session, probe, plan, new Matrix<long>(40, 3), keys.Right);
         return plan;
     }
@@ -137,10 +137,4 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
 
     private PublicKeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
-
-    private static AbortReason Reason(SessionJob job)
-    {
-        var error = Assert.Throws<AggregateException>(() => job.Completion.Task.Wait(TimeSpan.FromSeconds(5)));
-        return Assert.IsType<SessionAbortedException>(error.InnerException).Reason;
-    }
 }

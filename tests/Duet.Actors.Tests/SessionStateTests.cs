@@ -23,7 +23,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         // Keys phase: a credit is out of order for an evaluator still waiting for the key.
         probe.Send(session, new Credit(id, 1));
         Assert.Equal(AbortReason.UnexpectedMessage, probe.ExpectMsg<Abort>().Reason);
-        Assert.Equal(AbortReason.UnexpectedMessage, Reason(job));
+        Assert.Equal(AbortReason.UnexpectedMessage, ProbePeer.AbortReasonOf(job));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         var abort = probe.ExpectMsg<Abort>();
         Assert.Equal(AbortReason.InvalidKey, abort.Reason);
         Assert.Contains("modulus-odd", abort.Text, StringComparison.Ordinal);
-        Assert.Equal(AbortReason.InvalidKey, Reason(job));
+        Assert.Equal(AbortReason.InvalidKey, ProbePeer.AbortReasonOf(job));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         probe.Send(session, PeerHello() with { Rows = 5 });
         Assert.Equal(AbortReason.DuplicateMismatch, probe.ExpectMsg<Abort>().Reason);
-        Assert.Equal(AbortReason.DuplicateMismatch, Reason(job));
+        Assert.Equal(AbortReason.DuplicateMismatch, ProbePeer.AbortReasonOf(job));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         var abort = probe.ExpectMsg<Abort>();
         Assert.Equal(AbortReason.UnexpectedMessage, abort.Reason);
         Assert.Contains("window", abort.Text, StringComparison.Ordinal);
-        Assert.Equal(AbortReason.UnexpectedMessage, Reason(job));
+        Assert.Equal(AbortReason.UnexpectedMessage, ProbePeer.AbortReasonOf(job));
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         probe.ExpectMsg<Credit>();
         probe.Send(session, new EncryptedBlock(id, 0, 1, 64, keys.Right.PublicKey.CiphertextBytes, new byte[64 * keys.Right.PublicKey.CiphertextBytes]));
         Assert.Equal(AbortReason.PlanMismatch, probe.ExpectMsg<Abort>().Reason);
-        Assert.Equal(AbortReason.PlanMismatch, Reason(job));
+        Assert.Equal(AbortReason.PlanMismatch, ProbePeer.AbortReasonOf(job));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         Assert.Equal(id, probe.ExpectMsg<Credit>().SessionId);
         probe.Send(session, new Done(id, 12345, new byte[32]));
         Assert.Equal(AbortReason.PlanMismatch, probe.ExpectMsg<Abort>().Reason);
-        Assert.Equal(AbortReason.PlanMismatch, Reason(job));
+        Assert.Equal(AbortReason.PlanMismatch, ProbePeer.AbortReasonOf(job));
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         probe.Send(session, PeerHello());
         probe.ExpectMsg<Hello>();
         Assert.Equal(AbortReason.Timeout, probe.ExpectMsg<Abort>(TimeSpan.FromSeconds(5)).Reason);
-        Assert.Equal(AbortReason.Timeout, Reason(job));
+        Assert.Equal(AbortReason.Timeout, ProbePeer.AbortReasonOf(job));
     }
 
     private (IActorRef Session, SessionJob Job, Akka.TestKit.TestProbe Probe) Evaluator()
@@ -147,12 +147,6 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 60, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
 
     private PublicKeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
-
-    private static AbortReason Reason(SessionJob job)
-    {
-        var error = Assert.Throws<AggregateException>(() => job.Completion.Task.Wait(TimeSpan.FromSeconds(5)));
-        return Assert.IsType<SessionAbortedException>(error.InnerException).Reason;
-    }
 }
 
 public sealed class HandshakeTests

@@ -37,7 +37,7 @@ internal static class TwoParties
     /// <summary>The default limits, but accepting the small keys these tests use.</summary>
     public static readonly SessionLimits TestLimits = PartySettings.Defaults.Limits with { AllowTestKeySizes = true };
 
-    public static PartySettings Settings(OperandSide side, PaillierPrivateKey key, int bits = 16) => PartySettings.Defaults with
+    public static PartySettings Settings(OperandSide side, PaillierPrivateKey? key, int bits = 16) => PartySettings.Defaults with
     {
         Name = side.ToString(),
         Side = side,

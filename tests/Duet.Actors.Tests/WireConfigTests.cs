@@ -14,6 +14,8 @@ public sealed class WireConfigTests
         var config = DuetConfig.Defaults;
 
         Assert.Equal(3, config.GetInt("duet.protocol-version"));
+        Assert.Equal("paillier", config.GetString("duet.session.scheme"));
+        Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.remote.retry-gate-closed-for"));
         Assert.Equal(TimeSpan.FromSeconds(60), config.GetTimeSpan("duet.session.timeout"));
         Assert.Equal(8, config.GetInt("duet.flow.window"));
         Assert.Equal(262144, config.GetInt("duet.flow.block-bytes"));

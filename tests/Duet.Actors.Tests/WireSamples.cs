@@ -12,8 +12,8 @@ internal static class WireSamples
     public static readonly Guid Session = new("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
 
     public static Hello Hello() => new(
-        Session, ProtocolVersion: 1, OperandSide.Right, Rows: 100_000, Columns: 16, InputBits: 32, FractionBits: 12,
-        ShareDomain.Integer, Reveal.Left, KeyBits: 3072, Sigma: 40, RolePreference.Evaluator, PartyName: "Bank Ærø — 東京");
+        Session, ProtocolVersion: 3, OperandSide.Right, Rows: 100_000, Columns: 16, InputBits: 32, FractionBits: 12,
+        ShareDomain.Integer, Reveal.Left, KeyBits: 3072, Sigma: 40, RolePreference.Evaluator, PartyName: "Bank Ærø — 東京", Scheme.Bfv);
 
     public static PublicKeyMessage PublicKey() => new(Session, Bytes(384, 1), Bytes(768, 2), OrderBits: 512);
 
@@ -21,6 +21,12 @@ internal static class WireSamples
         new(Session, BlockIndex: 7, FirstIndex: 21, count, width, Bytes(count * width, 3));
 
     public static ResultBlock ResultBlock() => new(Session, BlockIndex: 0, FirstIndex: 0, Count: 2, Width: 5, Bytes(10, 4));
+
+    public static LatticeKeyMessage LatticeKey() => new(Session, Degree: 8192, Primes: 3, PlainBits: 64, Bytes(1000, 6));
+
+    public static LatticeEncryptedBlock LatticeEncryptedBlock(int width = 40_000) => new(Session, BlockIndex: 2, FirstIndex: 2, Count: 1, width, Bytes(width, 7));
+
+    public static LatticeResultBlock LatticeResultBlock() => new(Session, BlockIndex: 1, FirstIndex: 4, Count: 2, Width: 9000, Bytes(18_000, 8));
 
     public static Credit Credit() => new(Session, Granted: 12);
 
@@ -44,6 +50,9 @@ internal static class WireSamples
         (Done(), "DN"),
         (Abort(), "AB"),
         (RevealedShare(), "RS"),
+        (LatticeKey(), "LK"),
+        (LatticeEncryptedBlock(), "LE"),
+        (LatticeResultBlock(), "LR"),
     ];
 
     public static TheoryData<string> Manifests()

@@ -19,7 +19,7 @@ namespace Duet.Benchmarks;
 internal static partial class E2eCommand
 {
     public static readonly string[] ValueOptions =
-        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "key-form", BackendChoice.Option];
+        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "scheme", "share", "key-form", BackendChoice.Option];
 
     private const string Dotnet = "dotnet";
     private const string DuetDll = "src/Host/bin/Release/net10.0/duet.dll";
@@ -46,6 +46,7 @@ internal static partial class E2eCommand
 
         var baselineRows = KernelCommand.BaselineRows(options, rows, inner, columns);
         var seed = options.Int("seed", 1);
+        var link = new LinkChoice(options.String("scheme") ?? "paillier", options.String("share") ?? "integer", keyForm);
         var keep = options.String("keep");
         var directory = keep is null ? Directory.CreateTempSubdirectory("duet-e2e-").FullName : Directory.CreateDirectory(keep).FullName;
         try
@@ -54,15 +55,22 @@ internal static partial class E2eCommand
             var random = new Random(seed);
             var x = KernelCommand.RandomMatrix(random, rows, inner, inputBits);
             var w = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
-            Console.WriteLine($"e2e: X {rows}x{inner} (a, left) · W {inner}x{columns} (b, right), |entries| < 2^{inputBits}, {keyBits}-bit {keyForm} key, {backend} backend, {Environment.ProcessorCount} cores, files in {directory}");
+            Console.WriteLine($"e2e: X {rows}x{inner} (a, left) · W {inner}x{columns} (b, right), |entries| < 2^{inputBits}, {link.Scheme} with {link.Share} shares, {keyBits}-bit {keyForm} key, {backend} backend, {Environment.ProcessorCount} cores, files in {directory}");
 
             // The measured run uses mutual TLS, as `duet party` does by default; `--compare-insecure yes` also times
             // the same session over plaintext loopback (first, so neither run profits from a warmer disk cache).
-            Session? insecure = options.String("compare-insecure") is "yes" ? RunParties(duet, directory, x, w, keyBits, keyForm, inputBits, tls: false) : null;
-            var session = RunParties(duet, directory, x, w, keyBits, keyForm, inputBits, tls: true);
+            Session? insecure = options.String("compare-insecure") is "yes" ? RunParties(duet, directory, x, w, keyBits, inputBits, link, tls: false) : null;
+            var session = RunParties(duet, directory, x, w, keyBits, inputBits, link, tls: true);
             var (e, v) = session.A.Summary.IsEncryptor ? (session.A, session.B) : (session.B, session.A);
-            var verified = Verify(directory, x, w);
+            var verified = Verify(directory, x, w, link.Domain);
             PrintParties(session, verified);
+            if (link.IsBfv)
+            {
+                var lattice = Duet.Crypto.Lattice.CoefficientPlan.Create(rows, inner, columns, inputBits, inputBits, domain: link.Domain);
+                Console.WriteLine($"  BFV plan {lattice}; the Paillier textbook baseline is not run for BFV");
+                Report.WriteJson(options.String("json"), SessionJson(session, e, v, verified, lattice.ToString(), link, rows, inner, columns, inputBits, backend, seed));
+                return verified ? 0 : 1;
+            }
 
             var plan = PackingPlan.Create(rows, inner, columns, inputBits, inputBits, keyBits);
             using var key = KeyGenerator.Generate(keyBits);
@@ -83,42 +91,21 @@ internal static partial class E2eCommand
                 Console.WriteLine($"  TLS {Report.Format(session.WallSeconds)} s against plaintext {Report.Format(insecure.WallSeconds)} s: TLS costs {Report.Format(100 * ((session.WallSeconds / insecure.WallSeconds) - 1))} % of wall time");
             }
 
-            var json = new JsonObject
+            var json = SessionJson(session, e, v, verified, plan.ToString(), link, rows, inner, columns, inputBits, backend, seed);
+            json["key_bits"] = keyBits;
+            json["key_form"] = keyForm;
+            json["wall_insecure_s"] = insecure is null ? null : Report.Round(insecure.WallSeconds);
+            json["tls_overhead_pct"] = insecure is null ? null : Report.Round(100 * ((session.WallSeconds / insecure.WallSeconds) - 1));
+            foreach (var (name, value) in new JsonObject
             {
-                ["link"] = "mutual TLS, pinned self-signed ECDSA P-256 certificates",
-                ["wall_insecure_s"] = insecure is null ? null : Report.Round(insecure.WallSeconds),
-                ["tls_overhead_pct"] = insecure is null ? null : Report.Round(100 * ((session.WallSeconds / insecure.WallSeconds) - 1)),
-                ["rows"] = rows,
-                ["inner"] = inner,
-                ["cols"] = columns,
-                ["key_bits"] = keyBits,
-                ["key_form"] = keyForm,
-                ["input_bits"] = inputBits,
-                ["wall_s"] = Report.Round(session.WallSeconds),
                 ["baseline_s"] = Report.Round(textbook.Seconds),
                 ["speedup"] = Report.Round(speedup),
-                ["verified"] = verified,
-                ["bytes_e_to_v"] = e.Summary.BytesSent,
-                ["bytes_v_to_e"] = v.Summary.BytesSent,
-                ["peak_rss_mb_e"] = Report.Round(e.PeakResidentBytes / Mebibyte),
-                ["peak_rss_mb_v"] = Report.Round(v.PeakResidentBytes / Mebibyte),
-                ["encryptor"] = e.Side,
                 ["baseline_rows"] = baselineRows,
                 ["baseline_scaled"] = baselineRows < rows,
                 ["baseline_verified"] = baselineVerified,
                 ["baseline"] = "textbook: W and masks encrypted as (1 + m·n)·r^n with a full-size r^n, c^x per term, CRT decryption",
                 ["baseline_djn_s"] = Report.Round(djn.Seconds),
                 ["speedup_vs_djn_per_element"] = Report.Round(djn.Seconds / session.WallSeconds),
-                ["backend"] = backend,
-                ["cores"] = Environment.ProcessorCount,
-                ["plan"] = plan.ToString(),
-                ["party_s_e"] = Report.Round(e.Summary.Seconds),
-                ["party_s_v"] = Report.Round(v.Summary.Seconds),
-                ["cpu_s_e"] = Report.Round(e.CpuSeconds),
-                ["cpu_s_v"] = Report.Round(v.CpuSeconds),
-                ["progress_seen_s_e"] = PhasesJson(e.Phases),
-                ["progress_seen_s_v"] = PhasesJson(v.Phases),
-                ["other_load_cores"] = Report.RoundLoad(session.OtherCores),
                 ["baseline_setup_s"] = Report.Round(textbook.SetupSeconds),
                 ["baseline_chunks"] = new JsonArray([.. textbook.Chunks.Select(c => (JsonNode?)new JsonObject
                 {
@@ -126,13 +113,12 @@ internal static partial class E2eCommand
                     ["seconds"] = Report.Round(c.Seconds),
                     ["other_load_cores"] = Report.RoundLoad(c.OtherCores),
                 })]),
-                ["method"] = "wall_s: launch of both `dotnet duet.dll party` processes (Release) to both exiting 0, loopback, integer shares, "
-                    + "a fresh key per run (duet.session.key-bits); bytes: payload bytes as the party summaries print them (to 0.1 kB, 0.1 MB or 0.01 GB); "
-                    + "peak_rss_mb: max VmHWM sampled every 100 ms, MiB; cpu_s: user+system at the last sample; "
-                    + "progress_seen_s: first and last stderr progress line of each phase (printed at most every 2 s); "
-                    + "baseline: per-element protocol in this process after a warm-up, W encrypted, setup + best of the row chunks per row × rows",
-                ["seed"] = seed,
-            };
+            }.ToList())
+            {
+                json[name] = value?.DeepClone();
+            }
+
+            json["method"] = json["method"]!.GetValue<string>() + "; baseline: per-element protocol in this process after a warm-up, W encrypted, setup + best of the row chunks per row × rows";
             Report.WriteJson(options.String("json"), json);
             return verified && baselineVerified ? 0 : 1;
         }
@@ -160,16 +146,51 @@ internal static partial class E2eCommand
         return new BaselineRun(seconds, baseline.SetupSeconds, chunks, chunks.All(c => c.Mismatches == 0));
     }
 
+    /// <summary>What every e2e run reports, whichever the scheme.</summary>
+    private static JsonObject SessionJson(
+        Session session, PartyRun e, PartyRun v, bool verified, string plan, LinkChoice link, int rows, int inner, int columns, int inputBits, string backend, int seed) => new()
+        {
+            ["link"] = "mutual TLS, pinned self-signed ECDSA P-256 certificates",
+            ["scheme"] = link.Scheme,
+            ["share"] = link.Share,
+            ["rows"] = rows,
+            ["inner"] = inner,
+            ["cols"] = columns,
+            ["input_bits"] = inputBits,
+            ["wall_s"] = Report.Round(session.WallSeconds),
+            ["verified"] = verified,
+            ["bytes_e_to_v"] = e.Summary.BytesSent,
+            ["bytes_v_to_e"] = v.Summary.BytesSent,
+            ["peak_rss_mb_e"] = Report.Round(e.PeakResidentBytes / Mebibyte),
+            ["peak_rss_mb_v"] = Report.Round(v.PeakResidentBytes / Mebibyte),
+            ["encryptor"] = e.Side,
+            ["backend"] = backend,
+            ["cores"] = Environment.ProcessorCount,
+            ["plan"] = plan,
+            ["party_s_e"] = Report.Round(e.Summary.Seconds),
+            ["party_s_v"] = Report.Round(v.Summary.Seconds),
+            ["cpu_s_e"] = Report.Round(e.CpuSeconds),
+            ["cpu_s_v"] = Report.Round(v.CpuSeconds),
+            ["progress_seen_s_e"] = PhasesJson(e.Phases),
+            ["progress_seen_s_v"] = PhasesJson(v.Phases),
+            ["other_load_cores"] = Report.RoundLoad(session.OtherCores),
+            ["method"] = $"wall_s: launch of both `dotnet duet.dll party` processes (Release) to both exiting 0, loopback, {link.Share} shares, {link.Scheme}, "
+            + "a fresh key per run (duet.session.key-bits under Paillier); bytes: payload bytes as the party summaries print them (to 0.1 kB, 0.1 MB or 0.01 GB); "
+            + "peak_rss_mb: max VmHWM sampled every 100 ms, MiB; cpu_s: user+system at the last sample; "
+            + "progress_seen_s: first and last stderr progress line of each phase (printed at most every 2 s)",
+            ["seed"] = seed,
+        };
+
     /// <summary>Writes the inputs and the key size, starts A (listens) and B (calls), and waits until both have exited.</summary>
-    private static Session RunParties(string duet, string directory, Matrix<long> x, Matrix<long> w, int keyBits, string keyForm, int inputBits, bool tls)
+    private static Session RunParties(string duet, string directory, Matrix<long> x, Matrix<long> w, int keyBits, int inputBits, LinkChoice link, bool tls)
     {
         // The key size has no option of its own; a short configuration sets it for whichever party encrypts.
         var config = Path.Combine(directory, "e2e.hocon");
-        File.WriteAllText(config, $"duet.session.key-bits = {keyBits}\nduet.session.key-form = {keyForm}\n");
+        File.WriteAllText(config, $"duet.session.key-bits = {keyBits}\nduet.session.key-form = {link.KeyForm}\n");
         NpyFile.Write(Path.Combine(directory, "x.npy"), x);
         NpyFile.Write(Path.Combine(directory, "w.npy"), w);
         var address = $"127.0.0.1:{FreePort()}";
-        string[] common = ["--config", config, "--share", "integer", "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
+        string[] common = ["--config", config, "--scheme", link.Scheme, "--share", link.Share, "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
         string[] linkA = ["--insecure"], linkB = ["--insecure"];
         if (tls)
         {
@@ -231,13 +252,14 @@ internal static partial class E2eCommand
             : throw new BenchmarkFailure($"duet certs for {name} exited with {process.ExitCode}");
     }
 
-    /// <summary>Adds the two share files and compares the sum with the exact X·W.</summary>
-    private static bool Verify(string directory, Matrix<long> x, Matrix<long> w)
+    /// <summary>Adds the two share files and compares the sum with the exact X·W (ring64: X·W mod 2^64, read as signed).</summary>
+    private static bool Verify(string directory, Matrix<long> x, Matrix<long> w, ShareDomain domain)
     {
-        var expected = Shares.Product(x, w);
+        var product = Shares.Product(x, w);
+        var expected = Shares.Reconstruct(Shares.Reduce(product, domain), product.Map(_ => BigInteger.Zero), domain);
         var a = ReadShare(Path.Combine(directory, "share-a.csv"), expected.Rows, expected.Columns);
         var b = ReadShare(Path.Combine(directory, "share-b.csv"), expected.Rows, expected.Columns);
-        return Shares.Reconstruct(a, b, ShareDomain.Integer).Data.SequenceEqual(expected.Data);
+        return Shares.Reconstruct(a, b, domain).Data.SequenceEqual(expected.Data);
     }
 
     private static Matrix<BigInteger> ReadShare(string path, int rows, int columns)
@@ -344,6 +366,19 @@ internal static partial class E2eCommand
 
     [GeneratedRegex(@"^\S+: (?<role>encryptor|evaluator), .*, (?<time>\d+ ms|[\d.]+ s|\d+ min \d+ s), (?:.*, )?sent (?<sent>[\d.]+ [kMG]?B), received (?<received>[\d.]+ [kMG]?B);")]
     private static partial Regex SummaryLine();
+
+    /// <summary>The scheme and share domain both parties are given (`--scheme`, `--share`).</summary>
+    private sealed record LinkChoice(string Scheme, string Share, string KeyForm)
+    {
+        public bool IsBfv => Scheme == "bfv";
+
+        public ShareDomain Domain => Share switch
+        {
+            "integer" => ShareDomain.Integer,
+            "ring64" => ShareDomain.Ring64,
+            _ => throw new UsageException($"--share must be integer or ring64; got {Share}."),
+        };
+    }
 
     private sealed record PartySummary(bool IsEncryptor, double Seconds, long BytesSent, long BytesReceived);
 

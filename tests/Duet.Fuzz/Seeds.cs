@@ -52,6 +52,13 @@ public static class Seeds
         new DecryptResult(Session, 1, 2, 3, 8, 3, [1, -1, 128, BigInteger.One << 70, -7, 0]),
         new TileFailed(Session, 0, 1, TileKind.Encrypt, TileFailure.Fault, string.Empty),
         new TileFailed(Session, 2, 3, Enum.GetValues<TileKind>()[^1], Enum.GetValues<TileFailure>()[^1], "the unit check failed: Ærø"),
+        new Hello(Session, 3, OperandSide.Right, 10000, 10, 32, 0, ShareDomain.Integer, Reveal.Left, 2048, 40, RolePreference.Auto, "b", Scheme.Bfv),
+        new LatticeKeyMessage(Session, 1024, 1, 64, Bytes(40, 8)),
+        new LatticeKeyMessage(Session, 8192, 3, 129, Bytes(600, 9)),
+        new LatticeEncryptedBlock(Session, 0, 0, 1, 48, Bytes(48, 10)),
+        new LatticeEncryptedBlock(Session, 4, 4, 2, 300, Bytes(600, 11)),
+        new LatticeResultBlock(Session, 0, 0, 1, 24, Bytes(24, 12)),
+        new LatticeResultBlock(Session, 2, 6, 3, 100, Bytes(300, 13)),
     }.ToLookup(DuetSerializer.ManifestFor, DuetSerializer.Encode));
 
     private static readonly Lazy<string> SeedKeyJson = new(() => Resource("seed-key.json"));

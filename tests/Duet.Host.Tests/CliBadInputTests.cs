@@ -117,6 +117,7 @@ public sealed class CliBadInputTests : IDisposable
     [InlineData("--rows", "0", "positive")]
     [InlineData("--input-bits", "0", "input bits")]
     [InlineData("--frac-bits", "40", "fraction bits")]
+    [InlineData("--scheme", "rsa", "paillier, bfv")]
     public void Bad_demo_options(string option, string value, string expected) =>
         CliCommandTests.AssertBadInput(CliRunner.Run("demo", option, value), expected);
 

@@ -46,6 +46,46 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Demo_on_bfv_gives_exact_integer_shares_and_reveals_the_product()
+    {
+        var outcome = CliRunner.Run("demo", "--rows", "30", "--inner", "6", "--cols", "4", "--scheme", "bfv", "--share", "integer", "--reveal", "both");
+
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.Contains(outcome.OutLines, line => line.StartsWith("plan: ", StringComparison.Ordinal) && line.Contains("BFV N = ", StringComparison.Ordinal));
+        Assert.Equal("verified: 120 entries exact, revealed product matches", outcome.OutLines[^1]);
+    }
+
+    [Fact]
+    public async Task Two_parties_agree_on_bfv_from_a_configuration_file_and_an_option()
+    {
+        var x = CliRunner.RandomIntegers(9, 5, 1000, seed: 21);
+        var y = CliRunner.RandomIntegers(5, 3, 1000, seed: 22);
+        var (xPath, yPath) = (directory.File("x.csv"), directory.File("y.csv"));
+        MatrixFiles.Write(xPath, x);
+        MatrixFiles.Write(yPath, y);
+        var port = CliRunner.FreePort();
+        var configA = directory.WriteText("a.hocon", "duet.session.scheme = bfv\nduet.session.share-domain = integer\n");
+
+        var runA = CliRunner.RunAsync(
+            "party", "--config", configA, "--input", xPath, "--output", directory.File("a.csv"), "--listen", $"127.0.0.1:{port}", "--side", "left", "--reveal", "both", "--name", "a", "--insecure");
+        await CliRunner.WaitForListenerAsync(port, runA, RunTimeout);
+        var b = await CliRunner.RunAsync(
+            "party", "--input", yPath, "--output", directory.File("b.csv"), "--peer", $"127.0.0.1:{port}", "--side", "right", "--reveal", "both", "--name", "b",
+            "--scheme", "bfv", "--share", "integer", "--insecure").WaitAsync(RunTimeout);
+        var a = await runA.WaitAsync(RunTimeout);
+
+        Assert.True(a.Code == 0, a.ToString() + b.ToString());
+        Assert.True(b.Code == 0, b.ToString());
+        Assert.Contains("BFV N = ", b.OutLines[^1], StringComparison.Ordinal);
+        var expected = Shares.Product(x, y);
+        Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("a.product.csv")).Data);
+        Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("b.product.csv")).Data);
+        var revealed = CliRunner.Run("reveal", "--a", directory.File("a.csv"), "--b", directory.File("b.csv"), "--share", "integer", "--out", directory.File("p.csv"));
+        Assert.True(revealed.Code == 0, revealed.ToString());
+        Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("p.csv")).Data);
+    }
+
+    [Fact]
     public async Task Two_party_processes_reveal_the_product_to_both()
     {
         var x = CliRunner.RandomIntegers(6, 4, 1000, seed: 11);

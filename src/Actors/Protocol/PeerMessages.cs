@@ -17,6 +17,7 @@ namespace Duet.Actors.Protocol;
 /// <param name="KeyBits">Paillier modulus size the sender asks for (the Encryptor's is used).</param>
 /// <param name="Sigma">Statistical security parameter σ.</param>
 /// <param name="PartyName">Free text for logs and error messages, never trusted.</param>
+/// <param name="Scheme">The homomorphic scheme the sender asks for; both must ask for the same.</param>
 public sealed record Hello(
     Guid SessionId,
     int ProtocolVersion,
@@ -30,7 +31,8 @@ public sealed record Hello(
     int KeyBits,
     int Sigma,
     RolePreference Role,
-    string PartyName) : IProtocolMessage;
+    string PartyName,
+    Scheme Scheme = Scheme.Paillier) : IProtocolMessage;
 
 /// <summary>Closes the session's exchange: what the sender of <c>Done</c> received, and its digest of the whole
 /// transcript, for the peer to check against its own (PROTOCOL.md §10).</summary>

@@ -1,12 +1,18 @@
 using Duet.Actors.Protocol;
+using Duet.Crypto.Lattice;
 using Duet.Crypto.MatMul;
 
 namespace Duet.Actors.Runtime;
 
-/// <summary>What two hellos agree on: roles and the packing plan, or why they cannot agree.</summary>
-public sealed record Agreement(Orientation Orientation, PackingPlan Plan, Hello Left, Hello Right)
+/// <summary>What two hellos agree on: roles, the scheme and its plan, or why they cannot agree.</summary>
+public sealed record Agreement(Orientation Orientation, SessionPlan Plan, Hello Left, Hello Right)
 {
     public OperandSide Encryptor => Orientation.Encryptor;
+
+    public Scheme Scheme => Plan.Scheme;
+
+    /// <summary>The shape of P = L·R.</summary>
+    public (int Rows, int Columns) ProductShape => Orientation.Transposed ? (Plan.Columns, Plan.Rows) : (Plan.Rows, Plan.Columns);
 
     /// <summary>The hello of the party that holds the other operand than <paramref name="side"/>.</summary>
     public Hello Peer(OperandSide side) => side == OperandSide.Left ? Right : Left;
@@ -51,6 +57,7 @@ public static class Handshake
             throw new HandshakeException(AbortReason.Incompatible, $"inner dimensions differ: left is {left.Rows}x{left.Columns}, right is {right.Rows}x{right.Columns}.");
         }
 
+        Same(left.Scheme, right.Scheme, "scheme");
         Same(left.Domain, right.Domain, "share domain");
         Same(left.Reveal, right.Reveal, "reveal choice");
         Same(left.Sigma, right.Sigma, "sigma");
@@ -65,7 +72,9 @@ public static class Handshake
         var (m, k, n) = orientation.Shape(left.Rows, left.Columns, right.Columns);
         try
         {
-            var plan = PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma, left.Domain);
+            var plan = left.Scheme == Scheme.Bfv
+                ? SessionPlan.Of(CoefficientPlan.Create(m, k, n, v.InputBits, e.InputBits, left.Sigma, left.Domain))
+                : SessionPlan.Of(PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma, left.Domain));
             if ((limits.PlanProblem(left.Rows, right.Columns, plan, orientation.Encryptor == mine.Side, tableMemoryBytes)
                 ?? limits.MessageProblem(plan)) is { } problem)
             {

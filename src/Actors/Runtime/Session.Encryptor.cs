@@ -25,17 +25,19 @@ internal sealed partial class Session
             {
                 statistics.TileSucceeded(encrypted.Attempt);
                 var (first, count) = plan.EncryptBlock(encrypted.Index);
-                SendBlock(streams, new EncryptedBlock(sessionId, encrypted.Index, first, count, streams.Width, encrypted.Ciphertexts));
+                SendBlock(streams, CiphertextBlocks.Encrypted(plan.Scheme, sessionId, encrypted.Index, first, count, streams.SendWidth, encrypted.Ciphertexts));
                 Report("encrypt", streams.Out.Sent, plan.EncryptBlocks);
             },
             _ => FromDispatcher);
-        Receive<ResultBlock>(block =>
-        {
-            if (Admit(block, streams, plan.TileResults))
+        Receive<CiphertextBlock>(
+            block =>
             {
-                dispatcher.Tell(new DecryptTile(sessionId, block.BlockIndex, 1, block.FirstIndex, block.Count, block.Ciphertexts));
-            }
-        });
+                if (Admit(block, streams, plan.TileResults))
+                {
+                    dispatcher.Tell(new DecryptTile(sessionId, block.BlockIndex, 1, block.FirstIndex, block.Count, block.Ciphertexts));
+                }
+            },
+            block => CiphertextBlocks.IsResult(block, plan.Scheme));
         Receive<DecryptResult>(
             decrypted =>
             {

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;
 using Duet.Crypto.Arithmetic;
+using Duet.Crypto.Lattice;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
 
@@ -16,37 +17,12 @@ internal sealed partial class Session
         var plan = agreed.Plan;
         RepeatedHello(agreed);
         ReceiveCredit(streams, () => DispatchEvaluation(streams, evaluation));
-        Receive<EncryptedBlock>(block =>
-        {
-            if (!Admit(block, streams, plan.EncryptBlock))
-            {
-                return;
-            }
-
-            try
-            {
-                evaluation.Key.ReadCiphertexts(block.Ciphertexts, new ArraySegment<Residue>(evaluation.Operands, block.FirstIndex, block.Count));
-            }
-            catch (InvalidCiphertextException error)
-            {
-                Abort(AbortReason.InvalidCiphertext, $"encrypted block {block.BlockIndex}: the {error.Check} check failed: {error.Message}");
-                return;
-            }
-
-            BlockProcessed(streams);
-            Report("receive", streams.In.Processed, plan.EncryptBlocks);
-            if (streams.In.Complete)
-            {
-                BuildTables(plan, evaluation);
-            }
-        });
+        Receive<CiphertextBlock>(OnEncryptedBlock, block => CiphertextBlocks.IsEncrypted(block, plan.Scheme));
         Receive<BasesReady>(ready =>
         {
-            tiles.Attach(new EvaluatorKit(plan, agreed.Operand, new Evaluator(evaluation.Key), ready.Bases, settings.FaultInjection));
-            evaluation.TablesReady = true;
+            tiles.Attach(new EvaluatorKit(plan.Paillier!, agreed.Operand, new Evaluator(ready.Bases.Key), ready.Bases, settings.FaultInjection));
             streams.Strategy = ready.Bases.Strategy;
-            Report("evaluate", 0, plan.Tiles);
-            DispatchEvaluation(streams, evaluation);
+            EvaluationReady(streams, evaluation);
         });
         Receive<BasesFailed>(failed => Abort(AbortReason.WorkerFailure, $"building the evaluation tables failed: {failed.Error.Message}"));
         Receive<EvaluateResult>(
@@ -55,7 +31,7 @@ internal sealed partial class Session
                 statistics.TileSucceeded(evaluated.Attempt);
                 evaluated.CopyInto(streams.Share);
                 var (first, count) = plan.TileResults(evaluated.Index);
-                SendBlock(streams, new ResultBlock(sessionId, evaluated.Index, first, count, streams.Width, evaluated.Ciphertexts));
+                SendBlock(streams, CiphertextBlocks.Result(plan.Scheme, sessionId, evaluated.Index, first, count, streams.SendWidth, evaluated.Ciphertexts));
                 Report("evaluate", streams.Out.Sent, plan.Tiles);
                 if (streams.Out.Complete)
                 {
@@ -66,7 +42,51 @@ internal sealed partial class Session
         Receive<TileFailed>(TileFailed, _ => FromDispatcher);
         ReceiveDone(streams, () => { });
         ReceiveRevealedShare(agreed, () => { });
+
+        void OnEncryptedBlock(CiphertextBlock block)
+        {
+            if (!Admit(block, streams, plan.EncryptBlock))
+            {
+                return;
+            }
+
+            try
+            {
+                evaluation.Read(block);
+            }
+            catch (InvalidCiphertextException error)
+            {
+                Abort(AbortReason.InvalidCiphertext, $"encrypted block {block.BlockIndex}: the {error.Check} check failed: {error.Message}");
+                return;
+            }
+
+            BlockProcessed(streams);
+            Report("receive", streams.In.Processed, plan.EncryptBlocks);
+            if (!streams.In.Complete)
+            {
+                return;
+            }
+
+            switch (evaluation)
+            {
+                case PaillierEvaluation paillier:
+                    BuildTables(plan.Paillier!, paillier);
+                    break;
+                case LatticeEvaluation lattice:
+                    tiles.Attach(new LatticeEvaluatorKit(plan.Lattice!, agreed.Operand, new BfvEvaluator(lattice.Key), lattice.Operands, settings.FaultInjection));
+                    EvaluationReady(streams, evaluation);
+                    break;
+            }
+        }
     });
+
+    /// <summary>The kit is attached (after the tables, under Paillier): evaluation tiles may go out.</summary>
+    private void EvaluationReady(Streams streams, Evaluation evaluation)
+    {
+        evaluation.TablesReady = true;
+        Report("evaluate", 0, streams.Out.Blocks);
+        DispatchEvaluation(streams, evaluation);
+    }
 
     private void DispatchEvaluation(Streams streams, Evaluation evaluation)
     {
@@ -78,7 +98,7 @@ internal sealed partial class Session
 
     /// <summary>Builds the tables in the background under a lease on the tile context, so an abort meanwhile
     /// disposes the operands and the key only after the build has finished with them.</summary>
-    private void BuildTables(PackingPlan plan, Evaluation evaluation)
+    private void BuildTables(PackingPlan plan, PaillierEvaluation evaluation)
     {
         if (!tiles.TryAcquire())
         {
@@ -103,14 +123,24 @@ internal sealed partial class Session
         }).PipeTo(Self, failure: e => new BasesFailed(e));
     }
 
-    /// <summary>The evaluator's keying results: the peer's key and its encrypted operand, owned by the tile context.</summary>
-    private sealed class Evaluation(PaillierPublicKey key, Residue[] operands)
+    /// <summary>The evaluator's keying results: the peer's key and its encrypted operand as it arrives.</summary>
+    private abstract class Evaluation
+    {
+        public bool TablesReady { get; set; }
+
+        /// <summary>Validates and keeps the ciphertexts of an admitted block, or throws <see cref="InvalidCiphertextException"/>.</summary>
+        public abstract void Read(CiphertextBlock block);
+    }
+
+    /// <summary>A Paillier key and the residues of its ciphertexts, owned by the tile context.</summary>
+    private sealed class PaillierEvaluation(PaillierPublicKey key, Residue[] operands) : Evaluation
     {
         public PaillierPublicKey Key { get; } = key;
 
         public Residue[] Operands { get; } = operands;
 
-        public bool TablesReady { get; set; }
+        public override void Read(CiphertextBlock block) =>
+            Key.ReadCiphertexts(block.Ciphertexts, new ArraySegment<Residue>(Operands, block.FirstIndex, block.Count));
     }
 
     private sealed record BasesReady(EvaluationBases Bases) : INoSerializationVerificationNeeded;

@@ -14,6 +14,12 @@ internal sealed partial class Session
 {
     private void StartEncryptorKeying(Agreed agreed)
     {
+        if (agreed.Plan.Lattice is { } lattice)
+        {
+            StartLatticeEncryptor(agreed, lattice);
+            return;
+        }
+
         Become(() => EncryptorKeying(agreed));
         if (settings.Key is not null)
         {
@@ -42,17 +48,18 @@ internal sealed partial class Session
         }
 
         var key = ready.Key.PublicKey;
-        if (key.Bits != agreed.Plan.KeyBits)
+        var plan = agreed.Plan.Paillier!;
+        if (key.Bits != plan.KeyBits)
         {
-            Abort(AbortReason.Incompatible, $"the key has {key.Bits} bits, the handshake announced {agreed.Plan.KeyBits}");
+            Abort(AbortReason.Incompatible, $"the key has {key.Bits} bits, the handshake announced {plan.KeyBits}");
             return;
         }
 
         var n = key.N.ToByteArray(isUnsigned: true, isBigEndian: true);
         var hs = key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
         SendToPeer(new PublicKeyMessage(sessionId, n, hs, key.OrderBits ?? 0), n.Length + hs.Length);
-        tiles.Attach(new EncryptorKit(agreed.Plan, agreed.Operand, new Encryptor(ready.Key), new Decryptor(ready.Key), settings.FaultInjection));
-        var streams = StartStreaming(agreed, key);
+        tiles.Attach(new EncryptorKit(plan, agreed.Operand, new Encryptor(ready.Key), new Decryptor(ready.Key), settings.FaultInjection));
+        var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, Transcript.KeyDigest(key));
         Become(() => EncryptorStreaming(agreed, streams));
         GrantCredit(streams);
     }
@@ -60,7 +67,8 @@ internal sealed partial class Session
     private void EvaluatorKeying(Agreed agreed) => Phase("keying", () =>
     {
         RepeatedHello(agreed);
-        Receive<PublicKeyMessage>(key => OnPublicKey(agreed, key), _ => Sender.Path == peer.Path);
+        Receive<PublicKeyMessage>(key => OnPublicKey(agreed, key), _ => Sender.Path == peer.Path && agreed.Plan.Paillier is not null);
+        Receive<LatticeKeyMessage>(key => OnLatticeKey(agreed, key), _ => Sender.Path == peer.Path && agreed.Plan.Lattice is not null);
     });
 
     private void OnPublicKey(Agreed agreed, PublicKeyMessage message)
@@ -82,29 +90,33 @@ internal sealed partial class Session
         }
 
         tiles.Own(key);
-        if (key.Bits != agreed.Plan.KeyBits)
+        var plan = agreed.Plan.Paillier!;
+        if (key.Bits != plan.KeyBits)
         {
-            Abort(AbortReason.PlanMismatch, $"the peer's key has {key.Bits} bits, its hello announced {agreed.Plan.KeyBits}");
+            Abort(AbortReason.PlanMismatch, $"the peer's key has {key.Bits} bits, its hello announced {plan.KeyBits}");
             return;
         }
 
-        var operands = new Residue[agreed.Plan.EncryptedCount];
+        var operands = new Residue[plan.EncryptedCount];
         for (var i = 0; i < operands.Length; i++)
         {
             operands[i] = key.Context.NewResidue();
         }
 
         tiles.Own(new ResidueArray(operands));
-        var evaluation = new Evaluation(key, operands);
-        var streams = StartStreaming(agreed, key);
+        var evaluation = new PaillierEvaluation(key, operands);
+        var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, Transcript.KeyDigest(key));
         Become(() => EvaluatorStreaming(agreed, streams, evaluation));
         GrantCredit(streams);
     }
 
-    private Streams StartStreaming(Agreed agreed, PaillierPublicKey key)
+    /// <param name="sendWidth">Bytes of each ciphertext this side sends.</param>
+    /// <param name="receiveWidth">Bytes of each ciphertext it receives.</param>
+    /// <param name="keyDigest">The session's public key, for the transcript.</param>
+    private Streams StartStreaming(Agreed agreed, int sendWidth, int receiveWidth, byte[] keyDigest)
     {
         statistics.Ended(SessionPhase.Keys, clock.Elapsed);
-        return new Streams(agreed.Plan, settings.Window, agreed.IsEncryptor, key.CiphertextBytes, Transcript.KeyDigest(key));
+        return new Streams(agreed.Plan, settings.Window, agreed.IsEncryptor, sendWidth, receiveWidth, keyDigest);
     }
 
     private sealed record KeyFailed(Exception Error) : INoSerializationVerificationNeeded;

@@ -45,7 +45,7 @@ internal sealed partial class Session
     private bool Admit(CiphertextBlock block, Streams streams, Func<int, (int First, int Count)> layout)
     {
         var (index, first, count, width, ciphertexts) = (block.BlockIndex, block.FirstIndex, block.Count, block.Width, block.Ciphertexts);
-        if (index < 0 || index >= streams.In.Blocks || layout(index) != (first, count) || width != streams.Width || ciphertexts.Length != count * width)
+        if (index < 0 || index >= streams.In.Blocks || layout(index) != (first, count) || width != streams.ReceiveWidth || ciphertexts.Length != (long)count * width)
         {
             Abort(AbortReason.PlanMismatch, $"block {index} does not match the plan (first {first}, count {count}, width {width})");
             return false;
@@ -130,7 +130,7 @@ internal sealed partial class Session
     }
 
     /// <summary>The streaming data of one session, both directions, and the canonical share being filled.</summary>
-    private sealed class Streams(PackingPlan plan, int window, bool encryptor, int width, byte[] keyDigest)
+    private sealed class Streams(SessionPlan plan, int window, bool encryptor, int sendWidth, int receiveWidth, byte[] keyDigest)
     {
         public OutgoingWindow Out { get; } = new(encryptor ? plan.EncryptBlocks : plan.Tiles, window);
 
@@ -145,8 +145,11 @@ internal sealed partial class Session
 
         public Matrix<BigInteger> Share { get; } = new(plan.Rows, plan.Columns);
 
-        /// <summary>Bytes per ciphertext under the session's key.</summary>
-        public int Width { get; } = width;
+        /// <summary>Bytes per ciphertext this side sends (the same both ways under Paillier; BFV's replies are smaller).</summary>
+        public int SendWidth { get; } = sendWidth;
+
+        /// <summary>Bytes per ciphertext this side receives.</summary>
+        public int ReceiveWidth { get; } = receiveWidth;
 
         /// <summary>SHA-256 of the session's public key, for the transcript.</summary>
         public byte[] KeyDigest { get; } = keyDigest;

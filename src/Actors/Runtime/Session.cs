@@ -6,7 +6,6 @@ using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Actors.Tiles;
 using Duet.Crypto.Encoding;
-using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Runtime;
@@ -51,7 +50,8 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             settings.Key?.PublicKey.Bits ?? settings.KeyBits,
             settings.Sigma,
             settings.Role,
-            settings.Name);
+            settings.Name,
+            settings.Scheme);
         tiles = TileContexts.For(Context.System).Open(sessionId);
         Become(Handshaking);
     }
@@ -132,12 +132,12 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
         statistics.Ended(SessionPhase.Handshake, clock.Elapsed);
         log.Info("session {0}: {1} encrypts; plan {2}", sessionId, agreement.Encryptor, agreement.Plan);
-        var (rows, columns) = agreement.Orientation.ProductShape(agreement.Plan);
+        var (rows, columns) = agreement.ProductShape;
         var agreed = new Agreed(
             agreement,
             agreement.Encryptor == settings.Side,
             agreement.Orientation.ToCanonical(job.Matrix),
-            settings.Reveal.ReachesSide(settings.Side) ? new RevealAssembler(rows, columns, settings.Domain, agreement.Plan.SlotBits) : null);
+            settings.Reveal.ReachesSide(settings.Side) ? new RevealAssembler(rows, columns, settings.Domain, agreement.Plan.ShareBits) : null);
         if (agreed.IsEncryptor)
         {
             StartEncryptorKeying(agreed);
@@ -257,7 +257,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     /// <param name="Reveal">Collects the peer's share when the product is revealed to this party.</param>
     private sealed record Agreed(Agreement Agreement, bool IsEncryptor, Matrix<long> Operand, RevealAssembler? Reveal)
     {
-        public PackingPlan Plan => Agreement.Plan;
+        public SessionPlan Plan => Agreement.Plan;
     }
 
     private sealed class CallAgain : INoSerializationVerificationNeeded, INotInfluenceReceiveTimeout

@@ -61,5 +61,5 @@ internal sealed class SessionStatistics
 
 /// <summary>The facts of a finished session that the statistics do not count themselves.</summary>
 internal sealed record SummaryFacts(
-    Guid SessionId, bool IsEncryptor, OperandSide Encryptor, PackingPlan Plan, string Backend, MultiExpStrategy? Strategy,
+    Guid SessionId, bool IsEncryptor, OperandSide Encryptor, SessionPlan Plan, string Backend, MultiExpStrategy? Strategy,
     long CiphertextsSent, long CiphertextsReceived, int MaxInFlight);

@@ -25,6 +25,9 @@ internal static class TileComputation
                 (EncryptorKit k, EncryptTile t) => Encrypt(k, t),
                 (EncryptorKit k, DecryptTile t) => Decrypt(k, t),
                 (EvaluatorKit k, EvaluateTile t) => Evaluate(k, t),
+                (LatticeEncryptorKit k, EncryptTile t) => LatticeTiles.Encrypt(k, t),
+                (LatticeEncryptorKit k, DecryptTile t) => LatticeTiles.Decrypt(k, t),
+                (LatticeEvaluatorKit k, EvaluateTile t) => LatticeTiles.Evaluate(k, t),
                 _ => throw new InvalidOperationException($"a {tile.Kind} tile does not belong to a {kit.GetType().Name}"),
             };
         }

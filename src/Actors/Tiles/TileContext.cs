@@ -4,17 +4,17 @@ using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Tiles;
 
-/// <summary>What a worker needs to compute a session's tiles beyond the tile's own data; one kind per role.</summary>
-internal abstract record TileKit(PackingPlan Plan, Func<Tile, bool>? Fault);
+/// <summary>What a worker needs to compute a session's tiles beyond the tile's own data; one kind per role and scheme.</summary>
+internal abstract record TileKit(Func<Tile, bool>? Fault);
 
 /// <summary>The encryptor's kit: its canonical operand Y and its key.</summary>
 internal sealed record EncryptorKit(PackingPlan Plan, Matrix<long> Y, Encryptor Encryptor, Decryptor Decryptor, Func<Tile, bool>? Fault)
-    : TileKit(Plan, Fault);
+    : TileKit(Fault);
 
 /// <summary>The evaluator's kit: its canonical operand X, the peer's key and the fixed-base tables over the peer's
 /// encrypted operand.</summary>
 internal sealed record EvaluatorKit(PackingPlan Plan, Matrix<long> X, Evaluator Evaluator, EvaluationBases Bases, Func<Tile, bool>? Fault)
-    : TileKit(Plan, Fault);
+    : TileKit(Fault);
 
 /// <summary>
 /// One session's per-node tile context and the lifetime of everything native it owns (keys, residues, tables).

@@ -25,6 +25,9 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     public const string AbortManifest = "AB";
     public const string RevealedShareManifest = "RS";
     public const string ConfirmManifest = "CF";
+    public const string LatticeKeyManifest = "LK";
+    public const string LatticeEncryptedBlockManifest = "LE";
+    public const string LatticeResultBlockManifest = "LR";
 
     public DuetSerializer(ExtendedActorSystem system)
         : base(system)
@@ -60,6 +63,9 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         Abort => AbortManifest,
         RevealedShare => RevealedShareManifest,
         Confirm => ConfirmManifest,
+        LatticeKeyMessage => LatticeKeyManifest,
+        LatticeEncryptedBlock => LatticeEncryptedBlockManifest,
+        LatticeResultBlock => LatticeResultBlockManifest,
         ITileMessage tile => TileCodec.ManifestFor(tile),
         _ => throw new ArgumentException($"{message?.GetType().FullName ?? "null"} is not a Duet message.", nameof(message)),
     };
@@ -71,8 +77,11 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     {
         Hello m => PeerCodec.EncodeHello(m),
         PublicKeyMessage m => PeerCodec.EncodePublicKey(m),
-        EncryptedBlock m => PeerCodec.EncodeBlock(m.SessionId, m.BlockIndex, m.FirstIndex, m.Count, m.Width, m.Ciphertexts, "EncryptedBlock"),
-        ResultBlock m => PeerCodec.EncodeBlock(m.SessionId, m.BlockIndex, m.FirstIndex, m.Count, m.Width, m.Ciphertexts, "ResultBlock"),
+        EncryptedBlock m => PeerCodec.EncodeBlock(m, "EncryptedBlock"),
+        ResultBlock m => PeerCodec.EncodeBlock(m, "ResultBlock"),
+        LatticeKeyMessage m => LatticeCodec.EncodeLatticeKey(m),
+        LatticeEncryptedBlock m => PeerCodec.EncodeBlock(m, "LatticeEncryptedBlock", WireLimits.MaxLatticeCiphertextWidth),
+        LatticeResultBlock m => PeerCodec.EncodeBlock(m, "LatticeResultBlock", WireLimits.MaxLatticeCiphertextWidth),
         Credit m => PeerCodec.EncodeCredit(m),
         Done m => PeerCodec.EncodeDone(m),
         Abort m => PeerCodec.EncodeAbort(m),
@@ -95,6 +104,9 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         AbortManifest => PeerCodec.DecodeAbort(bytes),
         RevealedShareManifest => PeerCodec.DecodeRevealedShare(bytes),
         ConfirmManifest => PeerCodec.DecodeConfirm(bytes),
+        LatticeKeyManifest => LatticeCodec.DecodeLatticeKey(bytes),
+        LatticeEncryptedBlockManifest => LatticeCodec.DecodeLatticeEncryptedBlock(bytes),
+        LatticeResultBlockManifest => LatticeCodec.DecodeLatticeResultBlock(bytes),
         _ => TileCodec.Decode(bytes, manifest),
     };
 }

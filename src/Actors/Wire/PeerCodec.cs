@@ -16,6 +16,10 @@ internal static class PeerCodec
     // BlockIndex, FirstIndex, Count, Width
     private const int BlockFields = 4 * sizeof(int);
 
+    /// <summary>The protocol version from which a Hello ends with its scheme byte; an older peer's Hello has none
+    /// (it reads as Paillier), so the session can refuse its version with a clear reason.</summary>
+    internal const int SchemeSinceVersion = 3;
+
     internal static byte[] EncodeHello(Hello m)
     {
         var name = Encoding.UTF8.GetBytes(m.PartyName ?? throw Invalid("Hello", "PartyName is null"));
@@ -23,12 +27,14 @@ internal static class PeerCodec
         CheckWrite("Hello", m.Rows >= 1 && m.Columns >= 1, $"shape {m.Rows}x{m.Columns} is not positive");
         CheckWrite("Hello", m.InputBits >= 1, $"InputBits = {m.InputBits} is not positive");
         CheckWrite("Hello", m.FractionBits >= 0 && m.KeyBits >= 1 && m.Sigma >= 0, "FractionBits, KeyBits or Sigma is negative");
-        CheckWrite("Hello", Enum.IsDefined(m.Side) && Enum.IsDefined(m.Domain) && Enum.IsDefined(m.Reveal) && Enum.IsDefined(m.Role),
+        CheckWrite("Hello", Enum.IsDefined(m.Side) && Enum.IsDefined(m.Domain) && Enum.IsDefined(m.Reveal) && Enum.IsDefined(m.Role) && Enum.IsDefined(m.Scheme),
             "an enum field has an undefined value");
+        var withScheme = m.ProtocolVersion >= SchemeSinceVersion;
+        CheckWrite("Hello", withScheme || m.Scheme == Scheme.Paillier, $"protocol version {m.ProtocolVersion} has no scheme field");
         CheckWrite("Hello", name.Length <= WireLimits.MaxPartyNameBytes,
             $"PartyName has {name.Length} UTF-8 bytes, more than {WireLimits.MaxPartyNameBytes}");
 
-        var bytes = new byte[Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length)];
+        var bytes = new byte[Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length) + (withScheme ? 1 : 0)];
         var w = new WireWriter(bytes);
         w.WriteGuid(m.SessionId);
         w.WriteInt32(m.ProtocolVersion);
@@ -43,6 +49,11 @@ internal static class PeerCodec
         w.WriteInt32(m.Sigma);
         w.WriteByte((byte)m.Role);
         w.WriteBytes(name);
+        if (withScheme)
+        {
+            w.WriteByte((byte)m.Scheme);
+        }
+
         return bytes;
     }
 
@@ -64,6 +75,11 @@ internal static class PeerCodec
             Sigma: r.ReadInt32(nameof(Hello.Sigma), 0),
             Role: r.ReadEnum<RolePreference>(nameof(Hello.Role)),
             PartyName: r.ReadString(nameof(Hello.PartyName), WireLimits.MaxPartyNameBytes));
+        if (hello.ProtocolVersion >= SchemeSinceVersion)
+        {
+            hello = hello with { Scheme = r.ReadEnum<Scheme>(nameof(Hello.Scheme)) };
+        }
+
         r.End();
         return hello;
     }
@@ -94,15 +110,17 @@ internal static class PeerCodec
         return new PublicKeyMessage(sessionId, n, hs, orderBits);
     }
 
-    internal static byte[] EncodeBlock(Guid sessionId, int blockIndex, int firstIndex, int count, int width, byte[] ciphertexts, string message)
+    internal static byte[] EncodeBlock(CiphertextBlock m, string message, int maxWidth = WireLimits.MaxCiphertextWidth)
     {
+        var (sessionId, blockIndex, firstIndex, count, width, ciphertexts) = (m.SessionId, m.BlockIndex, m.FirstIndex, m.Count, m.Width, m.Ciphertexts);
+
         // Plain ifs: this is the hot path, and interpolated details would be built even when the check passes.
         if (ciphertexts is null)
         {
             throw Invalid(message, "Ciphertexts is null");
         }
 
-        if (blockIndex < 0 || firstIndex < 0 || count < 1 || width is < 1 or > WireLimits.MaxCiphertextWidth
+        if (blockIndex < 0 || firstIndex < 0 || count < 1 || width < 1 || width > maxWidth
             || (long)firstIndex + count > int.MaxValue)
         {
             throw Invalid(message, $"BlockIndex = {blockIndex}, FirstIndex = {firstIndex}, Count = {count}, Width = {width} are out of range");
@@ -138,14 +156,15 @@ internal static class PeerCodec
         return new ResultBlock(sessionId, blockIndex, firstIndex, count, width, ciphertexts);
     }
 
-    private static (Guid SessionId, int BlockIndex, int FirstIndex, int Count, int Width, byte[] Ciphertexts) DecodeBlock(ref WireReader r)
+    internal static (Guid SessionId, int BlockIndex, int FirstIndex, int Count, int Width, byte[] Ciphertexts) DecodeBlock(
+        ref WireReader r, int maxWidth = WireLimits.MaxCiphertextWidth)
     {
         r.ReadFormatVersion();
         var sessionId = r.ReadGuid("SessionId");
         var blockIndex = r.ReadInt32("BlockIndex", 0);
         var firstIndex = r.ReadInt32("FirstIndex", 0);
         var count = r.ReadInt32("Count", 1, int.MaxValue - firstIndex);
-        var width = r.ReadInt32("Width", 1, WireLimits.MaxCiphertextWidth);
+        var width = r.ReadInt32("Width", 1, maxWidth);
         var expected = (long)count * width;
         if (expected > WireLimits.MaxPayloadBytes)
         {

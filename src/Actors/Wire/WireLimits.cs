@@ -19,6 +19,13 @@ public static class WireLimits
     /// <summary>Bytes of one ciphertext (an element of Z_(n²)).</summary>
     public const int MaxCiphertextWidth = 8192;
 
+    /// <summary>Bytes of one BFV ciphertext or public key: a seed and N residues at every prime (N = 16384 and the
+    /// standard's 438 bits of q fit 16384·56 + 32 bytes).</summary>
+    public const int MaxLatticeCiphertextWidth = 1 << 20;
+
+    /// <summary>The largest ring degree a BFV key message may announce.</summary>
+    public const int MaxLatticeDegree = 1 << 15;
+
     /// <summary>Payload bytes of one block or revealed-share message; far above <c>duet.flow.block-bytes</c>
     /// and the transport frame, it only guards against corrupted lengths.</summary>
     public const int MaxPayloadBytes = 16 * 1024 * 1024;

@@ -126,8 +126,26 @@ public sealed partial record CoefficientPlan
         return (block, 1);
     }
 
+    /// <summary>The rows of Z that evaluation tile (and its replies) <paramref name="tile"/> covers.</summary>
+    public (int FirstRow, int Rows) TileRows(int tile)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tile);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tile, Tiles);
+        var firstRow = tile * BlockRows;
+        return (firstRow, Math.Min(BlockRows, Rows - firstRow));
+    }
+
+    /// <summary>Bytes of one fresh ciphertext on the wire (seed and c0 at every prime), as <see cref="BfvParameters.SeededCiphertextBytes"/>
+    /// of <see cref="CreateParameters"/>, without building the parameters: primes lie just below 2^bits.</summary>
+    public long SeededCiphertextBytes => Xof.SeedBytes + ((long)Degree * PrimeBits.Sum(ResidueBytes));
+
+    /// <summary>Bytes of one reply on the wire, as <see cref="LatticeDecryptKernel.ReplyBytes"/>.</summary>
+    public long ReplyBytes => (long)(PositionsPerResult + Degree) * PrimeBits.Take(ReplyPrimes).Sum(ResidueBytes);
+
     /// <summary>The BFV parameters of this plan (deterministic primes), validated against the standard.</summary>
     public BfvParameters CreateParameters() => BfvParameters.Create(Degree, PrimeBits, ReplyPrimes, PlainBits);
+
+    private static int ResidueBytes(int bits) => (bits + 7) / 8;
 
     public override string ToString() =>
         $"{Rows}x{Inner}·{Inner}x{Columns}: N={Degree} blocks {BlockRows}x{BlockInner}x{BlockColumns}, T=2^{PlainBits}, " +

@@ -7,8 +7,10 @@ namespace Duet.Crypto.Lattice;
 /// <summary>The encryptor's finish: validate and decrypt replies, read the result coefficients, write its shares.</summary>
 public static class LatticeDecryptKernel
 {
-    /// <summary>Decrypts replies [first, first + count) into the encryptor's share matrix (blocks write disjoint entries).</summary>
-    public static void DecryptBlock(CoefficientPlan plan, BfvDecryptor decryptor, ReadOnlySpan<byte> replies, int first, int count, Matrix<BigInteger> encryptorShare)
+    /// <summary>Decrypts replies [first, first + count) into the encryptor's share matrix, whose row 0 is row
+    /// <paramref name="firstRow"/> of Z (blocks write disjoint entries).</summary>
+    public static void DecryptBlock(
+        CoefficientPlan plan, BfvDecryptor decryptor, ReadOnlySpan<byte> replies, int first, int count, Matrix<BigInteger> encryptorShare, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(decryptor);
@@ -35,7 +37,7 @@ public static class LatticeDecryptKernel
                 var (row, column) = LatticeShares.Entry(plan, index / plan.ColumnBlocks, index % plan.ColumnBlocks, p);
                 if (row < plan.Rows && column < plan.Columns)
                 {
-                    encryptorShare[row, column] = LatticeShares.EncryptorShare(plan, messages[p]);
+                    encryptorShare[row - firstRow, column] = LatticeShares.EncryptorShare(plan, messages[p]);
                 }
             }
         }

@@ -12,9 +12,11 @@ public static class LatticeEvaluateKernel
 {
     /// <summary>
     /// Writes the tile's replies in result order into output and the evaluator's shares (−R in the plan's domain)
-    /// into its share matrix (tiles write disjoint entries). operands[i] is encrypted operand i of the plan.
+    /// into its share matrix, whose row 0 is row <paramref name="firstRow"/> of Z (tiles write disjoint entries).
+    /// operands[i] is encrypted operand i of the plan.
     /// </summary>
-    public static void EvaluateTile(CoefficientPlan plan, BfvEvaluator evaluator, IReadOnlyList<BfvOperand> operands, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare)
+    public static void EvaluateTile(
+        CoefficientPlan plan, BfvEvaluator evaluator, IReadOnlyList<BfvOperand> operands, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -53,7 +55,7 @@ public static class LatticeEvaluateKernel
         var mask = new ulong[plan.Degree * evaluator.MaskWords];
         for (var c = 0; c < count; c++)
         {
-            LatticeShares.DrawMask(plan, evaluator.Parameters, mask, positions, tile, c, evaluatorShare);
+            LatticeShares.DrawMask(plan, evaluator.Parameters, mask, positions, tile, c, evaluatorShare, firstRow);
             evaluator.Reply(acc0.AsSpan(c * words, words), acc1.AsSpan(c * words, words), mask, plan.FloodBits, positions, output.Slice(c * replyBytes, replyBytes));
         }
     }

@@ -14,9 +14,10 @@ public static class LatticeShares
 {
     /// <summary>
     /// Fills the mask of one reply (N coefficients of ceil(τ/64) words each) and writes the evaluator's shares of its
-    /// in-range results.
+    /// in-range results (row 0 of the share matrix is row <paramref name="firstRow"/> of Z).
     /// </summary>
-    public static void DrawMask(CoefficientPlan plan, BfvParameters parameters, Span<ulong> mask, ReadOnlySpan<int> positions, int rowBlock, int columnBlock, Matrix<BigInteger> evaluatorShare)
+    public static void DrawMask(
+        CoefficientPlan plan, BfvParameters parameters, Span<ulong> mask, ReadOnlySpan<int> positions, int rowBlock, int columnBlock, Matrix<BigInteger> evaluatorShare, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -58,7 +59,7 @@ public static class LatticeShares
 
             if (row < plan.Rows && column < plan.Columns)
             {
-                evaluatorShare[row, column] = share;
+                evaluatorShare[row - firstRow, column] = share;
             }
         }
     }

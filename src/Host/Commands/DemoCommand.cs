@@ -36,10 +36,11 @@ internal static class DemoCommand
         var header = new Option<bool>("--header") { Description = "CSV inputs start with a header line." };
         var share = WordOption.Create<ShareDomain>("--share", "Share domain; integer keeps every product entry exact, ring64 holds it mod 2^64 [default: duet.session.share-domain].");
         var reveal = WordOption.Create<Reveal>("--reveal", "Who also receives the product from the protocol, by operand side; it is checked too [default: duet.session.reveal].");
-        var keyForm = WordOption.Create<KeyForm>("--key-form", "Form of the encryptor's key: standard, or fast (experimental, see the README) [default: duet.session.key-form].");
+        var keyForm = WordOption.Create<KeyForm>("--key-form", "Form of the encryptor's Paillier key: standard, or fast (experimental, see the README) [default: duet.session.key-form].");
+        var scheme = WordOption.Create<Scheme>("--scheme", "Homomorphic scheme: paillier, or bfv (lattice; far less work, bounds and shapes limited by docs/lattice.md) [default: duet.session.scheme].");
         var command = new Command("demo", "Run both parties in this process on loopback and check the reconstructed product.")
         {
-            rows, inner, cols, keyBits, inputBits, fractionBits, x, y, header, share, reveal, keyForm,
+            rows, inner, cols, keyBits, inputBits, fractionBits, x, y, header, share, reveal, keyForm, scheme,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -55,7 +56,8 @@ internal static class DemoCommand
                 parsed.GetValue(header),
                 parsed.GetValue(share) ?? PartySettings.Defaults.Domain,
                 parsed.GetValue(reveal) ?? PartySettings.Defaults.Reveal,
-                parsed.GetValue(keyForm) ?? PartySettings.Defaults.KeyForm),
+                parsed.GetValue(keyForm) ?? PartySettings.Defaults.KeyForm,
+                parsed.GetValue(scheme) ?? PartySettings.Defaults.Scheme),
             cancellation));
         return command;
     }
@@ -71,6 +73,7 @@ internal static class DemoCommand
             Reveal = options.Reveal,
             KeyBits = options.KeyBits,
             KeyForm = options.KeyForm,
+            Scheme = options.Scheme,
         };
         var leftSettings = settings with { Name = "left", Side = OperandSide.Left };
         var rightSettings = settings with { Name = "right", Side = OperandSide.Right };
@@ -80,7 +83,7 @@ internal static class DemoCommand
         output.WriteLine($"left  X: {left.Description}");
         output.WriteLine($"right Y: {right.Description}");
         output.WriteLine(Units.Invariant(
-            $"{Units.Words(options.Domain)} shares, {options.KeyBits}-bit {Units.Words(options.KeyForm)} keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, mutual TLS, {settings.EffectiveWorkers} workers per party, arithmetic backend {Backends.Current}"));
+            $"{Units.Words(options.Scheme)}, {Units.Words(options.Domain)} shares, {options.KeyBits}-bit {Units.Words(options.KeyForm)} keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, mutual TLS, {settings.EffectiveWorkers} workers per party, arithmetic backend {Backends.Current}"));
 
         var (leftResult, rightResult) = await ProgressDisplay.RunAsync(
             console,
@@ -180,7 +183,7 @@ internal static class DemoCommand
             ? (left.CiphertextsSent, right.CiphertextsSent)
             : (right.CiphertextsSent, left.CiphertextsSent);
         output.WriteLine(Units.Invariant(
-            $"plan: {encryptor} encrypts ({plan.KeyBits}-bit key), {evaluator} evaluates; {plan.Slots} slots of {plan.SlotBits} bits per ciphertext, G x C = {plan.RowGroupSize} x {plan.ColumnGroupSize} (rows x columns per result ciphertext)"));
+            $"plan: {encryptor} encrypts, {evaluator} evaluates; {PlanText.Describe(plan)}"));
         output.WriteLine(Units.Invariant(
             $"ciphertexts: {sentByEncryptor} {encryptor} -> {evaluator} (plan {plan.EncryptedCount}), {sentByEvaluator} {evaluator} -> {encryptor} (plan {plan.ResultCount})"));
     }
@@ -309,5 +312,6 @@ internal static class DemoCommand
         bool Header,
         ShareDomain Domain,
         Reveal Reveal,
-        KeyForm KeyForm);
+        KeyForm KeyForm,
+        Scheme Scheme);
 }

@@ -34,6 +34,7 @@ internal static class PartyCommand
         var side = WordOption.Create<OperandSide>("--side", "Operand this party holds in P = L·R (duet.party.side).");
         var share = WordOption.Create<ShareDomain>("--share", "Share domain (duet.session.share-domain).");
         var reveal = WordOption.Create<Reveal>("--reveal", "Who also receives the product, by operand side; both parties pass the same word (duet.session.reveal).");
+        var scheme = WordOption.Create<Scheme>("--scheme", "Homomorphic scheme, the same for both parties: paillier or bfv (duet.session.scheme).");
         var key = new Option<string?>("--key") { HelpName = "FILE", Description = "Private key file from 'duet keygen', used when this party encrypts (duet.party.key-file)." };
         var keyForm = WordOption.Create<KeyForm>("--key-form", "Form of the session key generated when this party encrypts: standard, or fast (experimental, see the README) (duet.session.key-form).");
         var inputBits = new Option<int?>("--input-bits") { HelpName = "BITS", Description = "Declared bound of this party's entries, |x| < 2^b after scaling (duet.party.input-bits)." };
@@ -45,7 +46,7 @@ internal static class PartyCommand
         var insecure = new Option<bool>("--insecure") { Description = "No TLS: plaintext, unauthenticated link; allowed only when every address is loopback." };
         var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer), over mutual TLS with pinned certificates.")
         {
-            config, input, output, product, listen, peer, role, side, share, reveal, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure,
+            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -60,6 +61,7 @@ internal static class PartyCommand
                 parsed.GetValue(side),
                 parsed.GetValue(share),
                 parsed.GetValue(reveal),
+                parsed.GetValue(scheme),
                 parsed.GetValue(key),
                 parsed.GetValue(keyForm),
                 parsed.GetValue(inputBits),
@@ -129,7 +131,7 @@ internal static class PartyCommand
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {s.Plan.Slots} slots of {s.Plan.SlotBits} bits per ciphertext ({s.Plan.MaskBits}-bit masks), sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
         return ExitCodes.Success;
     }
 
@@ -160,6 +162,7 @@ internal static class PartyCommand
             Role = options.Role ?? settings.Role,
             Domain = options.Share ?? settings.Domain,
             Reveal = options.Reveal ?? settings.Reveal,
+            Scheme = options.Scheme ?? settings.Scheme,
             InputBits = options.InputBits ?? settings.InputBits,
             FractionBits = options.FractionBits ?? settings.FractionBits,
             KeyForm = options.KeyForm ?? settings.KeyForm,
@@ -282,6 +285,7 @@ internal static class PartyCommand
         OperandSide? Side,
         ShareDomain? Share,
         Reveal? Reveal,
+        Scheme? Scheme,
         string? Key,
         KeyForm? KeyForm,
         int? InputBits,

@@ -1,0 +1,13 @@
+namespace Duet.Actors.Protocol;
+
+// The numeric values are part of the wire format (Hello): never renumber, only append.
+
+/// <summary>The homomorphic scheme of a session (<c>duet.session.scheme</c>), agreed in the handshake.</summary>
+public enum Scheme
+{
+    /// <summary>Paillier with slot packing (PROTOCOL.md §4–§8).</summary>
+    Paillier = 0,
+
+    /// <summary>BFV with coefficient encoding (docs/lattice.md).</summary>
+    Bfv = 1,
+}

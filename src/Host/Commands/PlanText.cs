@@ -1,0 +1,21 @@
+using Duet.Actors;
+
+namespace Duet.Host.Commands;
+
+/// <summary>One line about a session's plan for the summaries of <c>party</c> and <c>demo</c>, whichever the scheme.</summary>
+internal static class PlanText
+{
+    public static string Describe(SessionPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Lattice is { } lattice)
+        {
+            return Units.Invariant(
+                $"BFV N = {lattice.Degree}, blocks {lattice.BlockRows} x {lattice.BlockInner} x {lattice.BlockColumns} (rows x inner x columns per ciphertext), T = 2^{lattice.PlainBits}, q = {lattice.PrimeBits.Sum()} bits");
+        }
+
+        var paillier = plan.Paillier!;
+        return Units.Invariant(
+            $"Paillier {paillier.KeyBits}-bit key, {paillier.Slots} slots of {paillier.SlotBits} bits per ciphertext ({paillier.MaskBits}-bit masks), G x C = {paillier.RowGroupSize} x {paillier.ColumnGroupSize} (rows x columns per result ciphertext)");
+    }
+}
