@@ -47,6 +47,9 @@ public sealed record PartySettings
 
     public required TimeSpan Timeout { get; init; }
 
+    /// <summary>How long a listener waits for its peer to call; zero waits forever (<c>duet.session.peer-wait</c>).</summary>
+    public required TimeSpan PeerWait { get; init; }
+
     /// <summary>Version of the protocol announced in Hello (<c>duet.protocol-version</c>).</summary>
     public required int ProtocolVersion { get; init; }
 
@@ -84,7 +87,7 @@ public sealed record PartySettings
     public static PartySettings FromConfig(Config config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var c = config.WithFallback(DuetConfig.Defaults);
+        var c = new TypedConfig(config.WithFallback(DuetConfig.Defaults));
         return new PartySettings
         {
             Name = c.GetString("duet.party.name"),
@@ -98,6 +101,7 @@ public sealed record PartySettings
             MinKeyBits = c.GetInt("duet.session.min-key-bits"),
             Sigma = c.GetInt("duet.session.sigma"),
             Timeout = c.GetTimeSpan("duet.session.timeout"),
+            PeerWait = c.GetTimeSpan("duet.session.peer-wait"),
             ProtocolVersion = c.GetInt("duet.protocol-version"),
             Window = c.GetInt("duet.flow.window"),
             BlockBytes = c.GetInt("duet.flow.block-bytes"),
@@ -114,7 +118,7 @@ public sealed record PartySettings
         };
     }
 
-    private static long Size(Config c, string key) => c.GetByteSize(key) ?? throw new ArgumentException($"{key} is not a size (for example 512MiB).");
+    private static long Size(TypedConfig c, string key) => c.GetByteSize(key);
 
     /// <summary>The words an option or key of this enum accepts: its members in lower case ("left", "ring64", ...).</summary>
     public static string[] Words<T>()
@@ -151,6 +155,11 @@ public sealed record PartySettings
         if (Sigma < PackingPlan.MinimumSigma)
         {
             throw new ArgumentException($"sigma must be at least {PackingPlan.MinimumSigma}, got {Sigma}.");
+        }
+
+        if (Timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"duet.session.timeout must be longer than zero, got {Timeout}.");
         }
 
         if (BlockBytes < 1)
