@@ -62,7 +62,7 @@ internal static class Cli
         catch (Exception error) when (interrupts?.Signal is { } signal)
         {
             _ = error;
-            stderr.WriteLine($"duet: interrupted by {signal.Name}: the peer was told to stop; nothing was written");
+            stderr.WriteLine($"duet: interrupted by {signal.Name}: the session was aborted (a peer that had called is told at once); nothing was written");
             return signal.Code;
         }
         catch (Exception error)

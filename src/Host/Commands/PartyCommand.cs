@@ -150,7 +150,9 @@ internal static class PartyCommand
             throw new UsageException($"--config {path}: file not found");
         }
 
-        return HoconText.Parse(File.ReadAllText(path), $"--config {path}");
+        var config = HoconText.Parse(File.ReadAllText(path), $"--config {path}");
+        ConfigKeys.Check(config, $"--config {path}");
+        return config;
     }
 
     private static PartySettings Settings(Config file, PartyOptions options, TextWriter warnings)
