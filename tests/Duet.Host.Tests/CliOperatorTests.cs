@@ -57,6 +57,37 @@ public sealed class CliOperatorTests : IDisposable
         CliCommandTests.AssertBadInput(outcome, "set akka.remote.dot-netty.tcp.public-hostname");
     }
 
+    [Theory]
+    [InlineData("--output")]
+    [InlineData("--product")]
+    public void An_output_in_a_directory_that_cannot_be_written_is_refused_before_the_work(string option)
+    {
+        var x = directory.WriteText("x.csv", "1,2\n");
+        var unwritable = Path.Combine(UnwritableDirectory(directory), "out.csv");
+        string[] outputs = option == "--output" ? ["--output", unwritable] : ["--output", directory.File("a.csv"), "--product", unwritable, "--reveal", "left"];
+
+        var outcome = CliRunner.Run(["party", "--input", x, .. outputs, "--listen", $"127.0.0.1:{CliRunner.FreePort()}", "--insecure"]);
+
+        CliCommandTests.AssertBadInput(outcome, $"{option} {unwritable}: cannot write in directory");
+        Assert.DoesNotContain("duet-probe", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal(["x.csv"], directory.FileNames().Where(name => name != "read-only"));
+    }
+
+    /// <summary>A directory this process cannot create files in: read-only for a normal user; for root, which
+    /// ignores permissions, a directory of /proc.</summary>
+    internal static string UnwritableDirectory(FilesTestDirectory directory)
+    {
+        if (OperatingSystem.IsWindows() || Environment.UserName == "root")
+        {
+            return "/proc/self";
+        }
+
+        var path = directory.File("read-only");
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        return path;
+    }
+
     [Fact]
     public async Task A_misspelled_key_stops_the_party_before_it_listens()
     {

@@ -91,6 +91,13 @@ public sealed class CliTlsTests : IDisposable
         Assert.StartsWith("duet: TLS: refused the TLS link with ", line, StringComparison.Ordinal);
         Assert.Contains($"{port}", line, StringComparison.Ordinal);
         Assert.Contains($"its certificate {pinA} is not pinned", line, StringComparison.Ordinal);
+
+        // Akka's own errors about the refused link go to its log file, which the one line names, not to the screen.
+        Assert.Equal([line], outcome.FailureLines);
+        Assert.DoesNotContain(outcome.ErrorLines, l => l.StartsWith("[akka", StringComparison.Ordinal));
+        var log = line[(line.LastIndexOf("(Akka's log: ", StringComparison.Ordinal) + 13)..^1];
+        Assert.Contains("[error]", File.ReadAllText(log), StringComparison.Ordinal);
+        File.Delete(log);
         Assert.Equal(string.Empty, outcome.Out);
         Assert.False(a.Exited.IsCompleted);
         Assert.Equal(["a.pfx", "b.pfx", "c.pfx", "x.csv", "y.csv"], directory.FileNames());

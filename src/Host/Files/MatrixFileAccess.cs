@@ -48,7 +48,7 @@ internal static class MatrixFileAccess
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 files.Skip(i).ToList().ForEach(f => DeleteQuietly(f.Temporary));
-                throw new OutputFileException(files[i].Path, $"cannot write: {e.Message}", innerException: e);
+                throw new OutputFileException(files[i].Path, $"cannot write: {Reason(e, files[i].Temporary, files[i].Path)}", innerException: e);
             }
         }
     }
@@ -122,7 +122,7 @@ internal static class MatrixFileAccess
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OutputFileException(path, $"cannot write: {e.Message}", innerException: e);
+            throw new OutputFileException(path, $"cannot write: {Reason(e, temporary, path)}", innerException: e);
         }
         finally
         {
@@ -132,6 +132,28 @@ internal static class MatrixFileAccess
             }
         }
     }
+
+    /// <summary>
+    /// Creates and removes a file in <paramref name="directory"/>, the way an output will be written, so that a
+    /// directory the process cannot write in is found before the work, not after it.
+    /// </summary>
+    public static void ProbeWritable(string directory, Func<string, Exception> failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var probe = Path.Combine(directory, $".duet-probe-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
+        try
+        {
+            using var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw failure(Reason(e, probe, directory));
+        }
+    }
+
+    /// <summary>What went wrong, in the user's terms: never the name of a temporary file they did not ask for.</summary>
+    private static string Reason(Exception error, string temporary, string path) =>
+        error is UnauthorizedAccessException ? "permission denied" : error.Message.Replace(temporary, path, StringComparison.Ordinal);
 
     private static void DeleteQuietly(string path)
     {
