@@ -115,12 +115,15 @@ internal static class PartyCommand
         MatrixFileAccess.WriteTogether(() =>
         {
             Outputs.WriteShare(options.Output, result.Share, result.Domain);
+            ShareMetadata.Of(result, settings.Side).WriteBeside(options.Output);
             if (result.Product is not null)
             {
                 Outputs.WriteProduct(productPath, result.Product, result.ProductFractionBits);
             }
         });
-        var written = result.Product is null ? $"share -> {options.Output}" : $"share -> {options.Output}, product -> {productPath}";
+        var written = result.Product is null
+            ? $"share -> {options.Output}; to reveal: {RevealCommand.CommandFor(options.Output, productPath)}"
+            : $"share -> {options.Output}, product -> {productPath}";
 
         var s = result.Statistics;
         if (!Shares.IsExact(result.Domain, s.Plan.ProductBits))
