@@ -73,6 +73,33 @@ public sealed class CliOperatorTests : IDisposable
         Assert.Equal(["x.csv"], directory.FileNames().Where(name => name != "read-only"));
     }
 
+    [Fact]
+    public async Task A_party_that_cannot_write_at_the_end_aborts_both_and_nobody_keeps_a_result()
+    {
+        MatrixFiles.Write(directory.File("x.npy"), CliRunner.RandomIntegers(120, 40, 1000, seed: 3));
+        MatrixFiles.Write(directory.File("y.npy"), CliRunner.RandomIntegers(40, 20, 1000, seed: 4));
+        Assert.Equal(0, CliRunner.Run("keygen", "--bits", "2048", "--out", directory.File("key.json")).Code);
+        var gone = Directory.CreateDirectory(directory.File("out")).FullName;
+        var port = CliRunner.FreePort();
+        using var a = DuetProcess.Start(directory.Path, "party", "--input", "x.npy", "--output", "out/a.npy", "--listen", $"127.0.0.1:{port}", "--name", "a", "--insecure");
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        using var b = DuetProcess.Start(directory.Path, "party", "--input", "y.npy", "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--name", "b", "--side", "right", "--key", "key.json", "--insecure");
+
+        // A's output directory passed the probe at the start and disappears while the parties work.
+        await b.WaitForErrorAsync("[b] encrypt", RunTimeout);
+        Directory.Delete(gone);
+        var (outcomeA, outcomeB) = (await a.WaitAsync(RunTimeout), await b.WaitAsync(RunTimeout));
+
+        Assert.True(outcomeA.Code == 1, outcomeA.ToString());
+        var line = Assert.Single(outcomeA.FailureLines);
+        Assert.StartsWith("duet: out/a.npy: directory ", line, StringComparison.Ordinal);
+        Assert.Contains(" does not exist", line, StringComparison.Ordinal);
+        Assert.True(outcomeB.Code == 1, outcomeB.ToString());
+        Assert.Contains("its outputs could not be written, so neither party keeps a result", Assert.Single(outcomeB.FailureLines), StringComparison.Ordinal);
+        Assert.Equal(string.Empty, outcomeA.Out + outcomeB.Out);
+        Assert.Equal(["key.json", "x.npy", "y.npy"], directory.FileNames());
+    }
+
     /// <summary>A directory this process cannot create files in: read-only for a normal user; for root, which
     /// ignores permissions, a directory of /proc.</summary>
     internal static string UnwritableDirectory(FilesTestDirectory directory)

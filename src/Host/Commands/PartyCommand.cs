@@ -107,20 +107,11 @@ internal static class PartyCommand
             akka.remote.dot-netty.tcp.hostname = "{endpoint.Host}"
             akka.remote.dot-netty.tcp.port = {endpoint.Port}
             """)).WithFallback(AkkaLog.Configuration(console.LogFile)).WithFallback(file);
+        // The outputs are written before this party confirms and renamed into place after the session completed.
+        using var outputs = new PartyOutputs(options.Output, productPath, settings.Side);
         var result = await ProgressDisplay.RunAsync(
             console,
-            display => DuetParty.RunAsync(settings, operand.Encoded, endpoint, display.For(settings.Name), cancellation, extra)).ConfigureAwait(false);
-
-        // The share and the product appear together or not at all.
-        MatrixFileAccess.WriteTogether(() =>
-        {
-            Outputs.WriteShare(options.Output, result.Share, result.Domain);
-            ShareMetadata.Of(result, settings.Side).WriteBeside(options.Output);
-            if (result.Product is not null)
-            {
-                Outputs.WriteProduct(productPath, result.Product, result.ProductFractionBits);
-            }
-        });
+            display => outputs.CommitAfter(DuetParty.RunAsync(settings, operand.Encoded, endpoint, display.For(settings.Name), cancellation, extra, outputs.Prepare))).ConfigureAwait(false);
         var written = result.Product is null
             ? $"share -> {options.Output}; to reveal: {RevealCommand.CommandFor(options.Output, productPath)}"
             : $"share -> {options.Output}, product -> {productPath}";

@@ -18,6 +18,17 @@ internal static class MatrixFileAccess
     /// </summary>
     public static void WriteTogether(Action writeAll)
     {
+        using var prepared = Prepare(writeAll);
+        prepared.Commit();
+    }
+
+    /// <summary>
+    /// The first phase of <see cref="WriteTogether"/>: every file of <paramref name="writeAll"/> written and flushed under
+    /// its temporary name. <see cref="PreparedOutputs.Commit"/> renames them into place; disposing without a commit
+    /// deletes them. If any write fails, the ones written are deleted and the failure is thrown.
+    /// </summary>
+    public static PreparedOutputs Prepare(Action writeAll)
+    {
         ArgumentNullException.ThrowIfNull(writeAll);
         if (group is not null)
         {
@@ -39,16 +50,41 @@ internal static class MatrixFileAccess
             group = null;
         }
 
-        for (var i = 0; i < files.Count; i++)
+        return new PreparedOutputs(files);
+    }
+
+    /// <summary>Written files waiting under their temporary names to be renamed into place together.</summary>
+    public sealed class PreparedOutputs : IDisposable
+    {
+        private readonly List<(string Temporary, string FullPath, string Path)> files;
+        private int next;
+
+        internal PreparedOutputs(List<(string Temporary, string FullPath, string Path)> files) => this.files = files;
+
+        /// <summary>Renames every file into place; on a failure the rest are deleted.</summary>
+        public void Commit()
         {
-            try
+            for (; next < files.Count; next++)
             {
-                File.Move(files[i].Temporary, files[i].FullPath, overwrite: true);
+                try
+                {
+                    File.Move(files[next].Temporary, files[next].FullPath, overwrite: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    var failed = files[next];
+                    Dispose();
+                    throw new OutputFileException(failed.Path, $"cannot write: {Reason(e, failed.Temporary, failed.Path)}", innerException: e);
+                }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        }
+
+        /// <summary>Deletes the files not yet renamed.</summary>
+        public void Dispose()
+        {
+            for (; next < files.Count; next++)
             {
-                files.Skip(i).ToList().ForEach(f => DeleteQuietly(f.Temporary));
-                throw new OutputFileException(files[i].Path, $"cannot write: {Reason(e, files[i].Temporary, files[i].Path)}", innerException: e);
+                DeleteQuietly(files[next].Temporary);
             }
         }
     }
