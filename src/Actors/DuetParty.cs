@@ -73,13 +73,17 @@ public static class DuetParty
     /// Starts this party's actor system on the endpoint, runs one session with the peer (calling it, or waiting to be
     /// called), and returns this party's share, or throws <see cref="SessionAbortedException"/> naming the reason.
     /// </summary>
+    /// <param name="prepareOutputs">Optional: writes the result where it will be committed (temporary files), after
+    /// the peer's transcript checked and before this party confirms; when it throws, both parties abort, so neither
+    /// reports success unless both could write. The caller commits (renames) after this method returns.</param>
     public static async Task<PartyResult> RunAsync(
         PartySettings settings,
         Matrix<long> matrix,
         PartyEndpoint endpoint,
         IProgress<PartyProgress>? progress = null,
         CancellationToken cancellationToken = default,
-        Config? extraConfig = null)
+        Config? extraConfig = null,
+        Action<PartyResult>? prepareOutputs = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(matrix);
@@ -91,7 +95,7 @@ public static class DuetParty
         using var system = CreateSystem(endpoint, extraConfig);
         try
         {
-            return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls).ConfigureAwait(false);
+            return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs).ConfigureAwait(false);
         }
         finally
         {
@@ -113,9 +117,9 @@ public static class DuetParty
 
     /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>
     internal static async Task<PartyResult> RunOn(
-        ActorSystem system, PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null)
+        ActorSystem system, PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null)
     {
-        var job = new SessionJob(settings, matrix, progress);
+        var job = new SessionJob(settings, matrix, progress, prepareOutputs);
 
         // A TLS handshake that this party refuses as a client shuts its whole actor system down.
         _ = system.WhenTerminated.ContinueWith(

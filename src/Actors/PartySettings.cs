@@ -55,6 +55,9 @@ public sealed record PartySettings
 
     public required TimeSpan Timeout { get; init; }
 
+    /// <summary>How long a listener waits for its peer to call; zero waits forever (<c>duet.session.peer-wait</c>).</summary>
+    public required TimeSpan PeerWait { get; init; }
+
     /// <summary>Version of the protocol announced in Hello (<c>duet.protocol-version</c>).</summary>
     public required int ProtocolVersion { get; init; }
 
@@ -92,7 +95,7 @@ public sealed record PartySettings
     public static PartySettings FromConfig(Config config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var c = config.WithFallback(DuetConfig.Defaults);
+        var c = new TypedConfig(config.WithFallback(DuetConfig.Defaults));
         return new PartySettings
         {
             Name = c.GetString("duet.party.name"),
@@ -108,6 +111,7 @@ public sealed record PartySettings
             KeyForm = ParseEnum<KeyForm>(c.GetString("duet.session.key-form"), "duet.session.key-form"),
             Sigma = c.GetInt("duet.session.sigma"),
             Timeout = c.GetTimeSpan("duet.session.timeout"),
+            PeerWait = c.GetTimeSpan("duet.session.peer-wait"),
             ProtocolVersion = c.GetInt("duet.protocol-version"),
             Window = c.GetInt("duet.flow.window"),
             BlockBytes = c.GetInt("duet.flow.block-bytes"),
@@ -124,7 +128,7 @@ public sealed record PartySettings
         };
     }
 
-    private static long Size(Config c, string key) => c.GetByteSize(key) ?? throw new ArgumentException($"{key} is not a size (for example 512MiB).");
+    private static long Size(TypedConfig c, string key) => c.GetByteSize(key);
 
     /// <summary>The words an option or key of this enum accepts: its members in lower case ("left", "ring64", ...).</summary>
     public static string[] Words<T>()
@@ -161,6 +165,11 @@ public sealed record PartySettings
         if (Sigma < PackingPlan.MinimumSigma)
         {
             throw new ArgumentException($"sigma must be at least {PackingPlan.MinimumSigma}, got {Sigma}.");
+        }
+
+        if (Timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"duet.session.timeout must be longer than zero, got {Timeout}.");
         }
 
         if (BlockBytes < 1)

@@ -19,16 +19,26 @@ internal static class ExitCodes
 
     /// <summary>Bad input: a missing or malformed file, a value over its bound, a bad option, a peer that does not match.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM: 128 + 15.</summary>
+    public const int Terminated = 143;
 }
 
 /// <summary>The <c>duet</c> command line: parses, runs one command, and turns every failure into one line and an exit code.</summary>
 internal static class Cli
 {
-    public static int Run(string[] args) =>
-        Run(args, Console.Out, Console.Error);
+    public static int Run(string[] args)
+    {
+        using var interrupts = new Interrupts();
+        return Run(args, Console.Out, Console.Error, interrupts);
+    }
 
     /// <summary>Runs one command with its output on the given writers; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <param name="interrupts">The process's Ctrl-C and SIGTERM, which cancel the command; null in tests.</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Interrupts? interrupts = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -45,14 +55,21 @@ internal static class Cli
 
         try
         {
-            // InvokeAsync, not Invoke: it turns SIGINT/SIGTERM into cancellation of the running command.
-            var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
-            return parsed.InvokeAsync(configuration).GetAwaiter().GetResult();
+            // Our own signal handling (Interrupts), not System.CommandLine's, which would exit before the peer is told.
+            var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return parsed.InvokeAsync(configuration, interrupts?.Token ?? CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception error) when (interrupts?.Signal is { } signal)
+        {
+            _ = error;
+            stderr.WriteLine($"duet: interrupted by {signal.Name}: the session was aborted (a peer that had called is told at once); nothing was written");
+            return signal.Code;
         }
         catch (Exception error)
         {
             var (code, message) = Describe(error);
-            stderr.WriteLine($"duet: {OneLine(message)}");
+            var log = console.LogFile is { } file && File.Exists(file) ? $" (Akka's log: {file})" : string.Empty;
+            stderr.WriteLine($"duet: {OneLine(message)}{log}");
             return code;
         }
     }
@@ -78,6 +95,7 @@ internal static class Cli
 
         return error switch
         {
+            SessionAbortedException { Reason: AbortReason.Cancelled, RaisedByPeer: true } => (ExitCodes.Failure, "the peer cancelled the session (its operator stopped it); nothing was written"),
             SessionAbortedException aborted => (
                 aborted.Reason is AbortReason.Incompatible or AbortReason.RoleConflict ? ExitCodes.BadInput : ExitCodes.Failure,
                 $"session aborted ({Units.Words(aborted.Reason)}{(aborted.RaisedByPeer ? ", reported by the peer" : string.Empty)}): {aborted.Message}"),

@@ -55,7 +55,7 @@ internal abstract class ProgressDisplay
                 var total = Math.Max(1, progress.Total);
                 if (!bars.TryGetValue((party, progress.Phase), out var bar))
                 {
-                    bar = context.AddTask($"{party} {progress.Phase}", autoStart: true, maxValue: total);
+                    bar = context.AddTask($"{party} {progress.Phase} ({Unit(progress.Phase)})", autoStart: true, maxValue: total);
                     bars[(party, progress.Phase)] = bar;
                 }
 
@@ -64,6 +64,9 @@ internal abstract class ProgressDisplay
             }
         }
     }
+
+    /// <summary>What a phase counts: the encryptor sends its operand in blocks, results come back tile by tile.</summary>
+    internal static string Unit(string phase) => phase is "encrypt" or "receive" ? "blocks" : "tiles";
 
     private sealed class ThroughputColumn : ProgressColumn
     {
@@ -77,6 +80,7 @@ internal abstract class ProgressDisplay
         private readonly Lock gate = new();
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private readonly Dictionary<(string Party, string Phase), (TimeSpan At, long Done)> starts = [];
+        private readonly HashSet<(string Party, string Phase)> completed = [];
         private TimeSpan lastLine = -Interval;
 
         protected override void Report(string party, PartyProgress progress)
@@ -90,7 +94,9 @@ internal abstract class ProgressDisplay
                     starts[(party, progress.Phase)] = start;
                 }
 
-                if (now - lastLine < Interval)
+                // A phase's last event is always shown, so every phase is seen to reach 100 %, however short.
+                var finished = progress.Total > 0 && progress.Done >= progress.Total;
+                if ((now - lastLine < Interval && !finished) || (finished && !completed.Add((party, progress.Phase))))
                 {
                     return;
                 }
@@ -99,10 +105,11 @@ internal abstract class ProgressDisplay
                 var percent = progress.Total > 0 ? 100.0 * progress.Done / progress.Total : 100.0;
                 var seconds = (now - start.At).TotalSeconds;
                 var rate = seconds > 0 ? (progress.Done - start.Done) / seconds : 0;
-                var line = Units.Invariant($"[{party}] {progress.Phase} {progress.Done}/{progress.Total} ({percent:0}%)");
+                var unit = Unit(progress.Phase);
+                var line = Units.Invariant($"[{party}] {progress.Phase} {progress.Done}/{progress.Total} {unit} ({percent:0}%)");
                 if (rate > 0 && progress.Done < progress.Total)
                 {
-                    line += Units.Invariant($", {rate:0.#}/s, about {Units.Duration(TimeSpan.FromSeconds((progress.Total - progress.Done) / rate))} left");
+                    line += Units.Invariant($", {rate:0.#} {unit}/s, about {Units.Duration(TimeSpan.FromSeconds((progress.Total - progress.Done) / rate))} left");
                 }
 
                 error.WriteLine(line);

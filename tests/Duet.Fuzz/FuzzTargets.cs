@@ -99,5 +99,8 @@ public static class FuzzTargets
     /// than the host, a cause that is a bug (a null dereference, an index out of range, a bad cast) is a finding here.</summary>
     private static bool IsHoconError(Exception error) =>
         error is ArgumentException
-        || (error is UsageException && error.InnerException is null or FormatException or OverflowException or ConfigurationException);
+        || (error is UsageException && Cause(error.InnerException) is null or FormatException or OverflowException or ConfigurationException);
+
+    /// <summary>What an error that names the key (an ArgumentException) wraps: the getter's own failure, or null.</summary>
+    private static Exception? Cause(Exception? error) => error is ArgumentException named ? Cause(named.InnerException) : error;
 }

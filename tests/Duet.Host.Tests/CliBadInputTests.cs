@@ -158,7 +158,7 @@ public sealed class CliBadInputTests : IDisposable
     {
         var a = directory.WriteText("a.csv", "1.5\n");
         var b = directory.WriteText("b.csv", "1\n");
-        CliCommandTests.AssertBadInput(CliRunner.Run("reveal", "--a", a, "--b", b, "--out", directory.File("p.csv")), "real");
+        CliCommandTests.AssertBadInput(CliRunner.Run("reveal", "--a", a, "--b", b, "--out", directory.File("p.csv"), "--unchecked"), "real");
     }
 
     /// <summary>A party on this input fails with one line naming the problem and leaves nothing but its inputs.</summary>

@@ -57,7 +57,7 @@ public sealed class CliCommandTests : IDisposable
         var (a, b) = Split(product, domain == "ring64" ? ShareDomain.Ring64 : ShareDomain.Integer, seed: 1);
         var output = directory.File("p.csv");
 
-        var outcome = CliRunner.Run("reveal", "--a", a, "--b", b, "--out", output, "--share", domain);
+        var outcome = CliRunner.Run("reveal", "--a", a, "--b", b, "--out", output, "--share", domain, "--unchecked");
 
         Assert.True(outcome.Code == 0, outcome.ToString());
         Assert.Equal(product.Data, MatrixFiles.ReadIntegers(output).Data);
@@ -71,7 +71,7 @@ public sealed class CliCommandTests : IDisposable
         var (a, b) = Split(product, ShareDomain.Ring64, seed: 2);
         var output = directory.File("p.npy");
 
-        var outcome = CliRunner.Run("reveal", "--a", a, "--b", b, "--out", output, "--frac-bits", "16");
+        var outcome = CliRunner.Run("reveal", "--a", a, "--b", b, "--out", output, "--frac-bits", "16", "--unchecked");
 
         Assert.True(outcome.Code == 0, outcome.ToString());
         var file = MatrixFiles.Read(output);
@@ -86,7 +86,7 @@ public sealed class CliCommandTests : IDisposable
         var b = directory.WriteText("b.csv", "1,2,3\n");
         var output = directory.File("p.csv");
 
-        var outcome = CliRunner.Run("reveal", "--a", a, "--b", b, "--out", output);
+        var outcome = CliRunner.Run("reveal", "--a", a, "--b", b, "--out", output, "--unchecked");
 
         AssertBadInput(outcome, "different shapes");
         Assert.False(File.Exists(output));

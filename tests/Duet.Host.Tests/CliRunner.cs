@@ -13,6 +13,9 @@ internal sealed record CliOutcome(int Code, string Out, string Error)
 
     public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The "duet:" lines that report a failure (not notes or warnings).</summary>
+    public string[] FailureLines => [.. ErrorLines.Where(l => l.StartsWith("duet: ", StringComparison.Ordinal) && !l.StartsWith("duet: warning: ", StringComparison.Ordinal) && !l.StartsWith("duet: note: ", StringComparison.Ordinal))];
+
     public override string ToString() => $"exit {Code}\nstdout:\n{Out}\nstderr:\n{Error}";
 }
 
@@ -107,6 +110,40 @@ internal sealed class DuetProcess : IDisposable
     }
 
     public Task Exited => process.WaitForExitAsync();
+
+    /// <summary>What the process has written to stderr so far.</summary>
+    public string ErrorSoFar
+    {
+        get
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Sends a POSIX signal (INT, TERM) to the process, as Ctrl-C or a service manager would.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits until stderr holds a line containing <paramref name="text"/>.</summary>
+    public async Task WaitForErrorAsync(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!ErrorSoFar.Contains(text, StringComparison.Ordinal))
+        {
+            if (clock.Elapsed > timeout || process.HasExited)
+            {
+                throw new TimeoutException($"stderr never showed '{text}': {ErrorSoFar}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
 
     public static DuetProcess Start(string workingDirectory, params string[] args)
     {

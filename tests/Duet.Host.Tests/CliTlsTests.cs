@@ -71,8 +71,10 @@ public sealed class CliTlsTests : IDisposable
         CliCommandTests.AssertBadInput(outcome, "SHA-256 fingerprint");
     }
 
-    [Fact]
-    public async Task A_caller_pinning_another_fingerprint_exits_1_naming_what_it_saw_and_nobody_writes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_caller_pinning_another_fingerprint_exits_1_naming_what_it_saw_and_nobody_writes(bool verbose)
     {
         var pinA = MakeCertificate(directory, "a");
         var pinB = MakeCertificate(directory, "b");
@@ -83,14 +85,30 @@ public sealed class CliTlsTests : IDisposable
 
         using var a = DuetProcess.Start(directory.Path, "party", "--input", x, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a.pfx", "--pin", pinB);
         await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
-        using var b = DuetProcess.Start(directory.Path, "party", "--input", y, "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", stranger);
+        string[] caller = ["party", "--input", y, "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", stranger];
+        using var b = DuetProcess.Start(directory.Path, verbose ? [.. caller, "--verbose"] : caller);
         var outcome = await b.WaitAsync(RunTimeout);
 
         Assert.True(outcome.Code == 1, outcome.ToString());
-        var line = outcome.ErrorLines[^1];
+        var line = Assert.Single(outcome.FailureLines);
         Assert.StartsWith("duet: TLS: refused the TLS link with ", line, StringComparison.Ordinal);
         Assert.Contains($"{port}", line, StringComparison.Ordinal);
         Assert.Contains($"its certificate {pinA} is not pinned", line, StringComparison.Ordinal);
+        if (verbose)
+        {
+            // --verbose: Akka's own lines on stderr, and no log file to name.
+            Assert.Contains(outcome.ErrorLines, l => l.StartsWith("[akka] ", StringComparison.Ordinal));
+            Assert.DoesNotContain("(Akka's log: ", line, StringComparison.Ordinal);
+        }
+        else
+        {
+            // Akka's own errors about the refused link go to its log file, which the one line names, not to the screen.
+            Assert.DoesNotContain(outcome.ErrorLines, l => l.StartsWith("[akka", StringComparison.Ordinal));
+            var log = line[(line.LastIndexOf("(Akka's log: ", StringComparison.Ordinal) + 13)..^1];
+            Assert.Contains("[error]", File.ReadAllText(log), StringComparison.Ordinal);
+            File.Delete(log);
+        }
+
         Assert.Equal(string.Empty, outcome.Out);
         Assert.False(a.Exited.IsCompleted);
         Assert.Equal(["a.pfx", "b.pfx", "c.pfx", "x.csv", "y.csv"], directory.FileNames());

@@ -118,6 +118,17 @@ public sealed class FilesAtomicWriteTests : IDisposable
     }
 
     [Fact]
+    public void A_failed_write_names_the_output_not_its_temporary_file()
+    {
+        var path = Path.Combine(CliOperatorTests.UnwritableDirectory(directory), "out.csv");
+
+        var e = Assert.Throws<OutputFileException>(() => MatrixFiles.Write(path, new Matrix<long>(1, 1, [1])));
+
+        Assert.StartsWith(path + ": cannot write: ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(".tmp-", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_output_extension_is_an_output_error()
     {
         var path = directory.File("out.txt");

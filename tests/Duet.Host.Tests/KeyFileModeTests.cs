@@ -53,7 +53,7 @@ public sealed class KeyFileModeTests : IDisposable
         PartyCommand.WarnIfShared(path, warnings);
 
         var line = Assert.Single(warnings.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("warning: --key " + path, line, StringComparison.Ordinal);
+        Assert.StartsWith("duet: warning: --key " + path, line, StringComparison.Ordinal);
         Assert.Contains("readable by its group or others", line, StringComparison.Ordinal);
     }
 

@@ -8,7 +8,7 @@ namespace Duet.Actors.Runtime;
 /// The well-known actor of a party that accepts the peer's session, or starts one by calling the peer's gateway.
 /// A party runs one session; a message for any other session is dropped and logged.
 /// </summary>
-internal sealed class Gateway : ReceiveActor
+internal sealed class Gateway : ReceiveActor, IWithTimers
 {
     private readonly SessionJob job;
     private readonly ILoggingAdapter log = Context.GetLogger();
@@ -20,6 +20,7 @@ internal sealed class Gateway : ReceiveActor
         this.job = job;
         Receive<Call>(call =>
         {
+            Timers.Cancel(PeerWaitOver.Instance);
             if (session is not null)
             {
                 return;
@@ -39,6 +40,17 @@ internal sealed class Gateway : ReceiveActor
             ForwardOrDrop(hello);
         });
         Receive<IProtocolMessage>(ForwardOrDrop);
+        Receive<PeerWaitOver>(_ =>
+        {
+            if (session is null)
+            {
+                var wait = job.Settings.PeerWait;
+                job.Completion.TrySetException(new SessionAbortedException(
+                    AbortReason.Timeout,
+                    $"no peer called within {(wait.TotalMinutes >= 1 ? $"{wait.TotalMinutes:0.#} min" : $"{wait.TotalSeconds:0.#} s")} (duet.session.peer-wait; 0 waits forever): is the peer running, calling this address, and pinning this party's certificate?",
+                    raisedByPeer: false));
+            }
+        });
         Receive<Cancel>(_ =>
         {
             if (session is null)
@@ -50,6 +62,17 @@ internal sealed class Gateway : ReceiveActor
                 session.Forward(Cancel.Instance);
             }
         });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    // A listener gives up on a peer that never calls; a caller's session has its own timeout.
+    protected override void PreStart()
+    {
+        if (job.Settings.PeerWait > TimeSpan.Zero)
+        {
+            Timers.StartSingleTimer(PeerWaitOver.Instance, PeerWaitOver.Instance, job.Settings.PeerWait);
+        }
     }
 
     // A session that throws is a bug, not a transient fault: stop it (it reports Internal to both sides) rather
@@ -70,6 +93,16 @@ internal sealed class Gateway : ReceiveActor
 
     /// <summary>Start a session by calling the peer's gateway at this actor path.</summary>
     public sealed record Call(string PeerGatewayPath);
+
+    /// <summary>duet.session.peer-wait has passed since the gateway started.</summary>
+    private sealed class PeerWaitOver : INoSerializationVerificationNeeded
+    {
+        public static readonly PeerWaitOver Instance = new();
+
+        private PeerWaitOver()
+        {
+        }
+    }
 
     /// <summary>The host gave up: abort the session with reason Cancelled.</summary>
     public sealed class Cancel : INoSerializationVerificationNeeded

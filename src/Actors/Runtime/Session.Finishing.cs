@@ -1,4 +1,5 @@
 using System.Numerics;
+using Akka.Event;
 using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Crypto.Arithmetic;
@@ -78,6 +79,19 @@ internal sealed partial class Session
                 return;
             }
 
+            // The host writes its outputs (not yet in place) before confirming: a party that cannot write aborts both.
+            finishing.Result = Result(agreed, streams, finishing);
+            try
+            {
+                job.PrepareOutputs?.Invoke(finishing.Result);
+            }
+            catch (Exception error)
+            {
+                log.Warning("session {0}: the outputs could not be written: {1}", sessionId, error.Message);
+                Abort(AbortReason.Internal, "its outputs could not be written, so neither party keeps a result");
+                return;
+            }
+
             finishing.ConfirmSent = true;
             SendToPeer(new Confirm(sessionId), 0);
         }
@@ -87,14 +101,19 @@ internal sealed partial class Session
             return;
         }
 
-        var product = agreed.Reveal is { } reveal ? Shares.Reconstruct(finishing.Share, reveal.Share, settings.Domain) : null;
-        var facts = new SummaryFacts(
-            sessionId, agreed.IsEncryptor, agreed.Agreement.Encryptor, agreed.Plan, Backends.Current, streams.Strategy,
-            streams.Sent.Ciphertexts, streams.Received.Ciphertexts, streams.Out.MaxInFlight);
-        var result = new PartyResult(finishing.Share, product, settings.Domain, agreed.Agreement.ProductFractionBits, statistics.Summary(facts, clock.Elapsed));
-        job.Completion.TrySetResult(result);
+        job.Completion.TrySetResult(finishing.Result! with { Statistics = statistics.Summary(Facts(agreed, streams), clock.Elapsed) });
         End();
     }
+
+    private PartyResult Result(Agreed agreed, Streams streams, FinishingState finishing)
+    {
+        var product = agreed.Reveal is { } reveal ? Shares.Reconstruct(finishing.Share, reveal.Share, settings.Domain) : null;
+        return new PartyResult(finishing.Share, product, settings.Domain, agreed.Agreement.ProductFractionBits, statistics.Summary(Facts(agreed, streams), clock.Elapsed));
+    }
+
+    private SummaryFacts Facts(Agreed agreed, Streams streams) => new(
+        sessionId, agreed.IsEncryptor, agreed.Agreement.Encryptor, agreed.Plan, Backends.Current, streams.Strategy,
+        streams.Sent.Ciphertexts, streams.Received.Ciphertexts, streams.Out.MaxInFlight);
 
     /// <summary>This side's share of P, the digest of the share it revealed (if any), and how far the close went.</summary>
     private sealed class FinishingState(Matrix<BigInteger> share, byte[]? revealed)
@@ -107,6 +126,9 @@ internal sealed partial class Session
         public byte[]? Digest { get; set; }
 
         public bool ConfirmSent { get; set; }
+
+        /// <summary>The result as the host prepared its outputs from it, set just before Confirm went out.</summary>
+        public PartyResult? Result { get; set; }
 
         public bool PeerConfirmed { get; set; }
     }

@@ -165,7 +165,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     {
         Receive<IProtocolMessage>(message => Unexpected(message, name), message => message.SessionId != sessionId || !FromPeer(message));
         handlers();
-        Receive<Abort>(abort => Fail(new SessionAbortedException(abort.Reason, $"the peer aborted ({abort.Reason}): {abort.Text}", raisedByPeer: true)));
+        Receive<Abort>(abort => Fail(new SessionAbortedException(abort.Reason, abort.Text, raisedByPeer: true)));
         Receive<DisassociatedEvent>(lost => Abort(AbortReason.PeerLost, $"the link to the peer at {lost.RemoteAddress} was lost"), lost => lost.RemoteAddress.Equals(peer.Path.Address));
         Receive<ReceiveTimeout>(_ => Abort(AbortReason.Timeout, $"nothing happened for {settings.Timeout.TotalSeconds:0.#} s; the peer is unreachable or stalled"));
         Receive<Gateway.Cancel>(_ => Abort(AbortReason.Cancelled, "cancelled by the operator"));
@@ -231,12 +231,12 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             peer.Tell(new Abort(sessionId, reason, text), Self);
         }
 
-        Fail(new SessionAbortedException(reason, $"{reason}: {text}", raisedByPeer: false));
+        Fail(new SessionAbortedException(reason, text, raisedByPeer: false));
     }
 
     private void Fail(SessionAbortedException error)
     {
-        log.Warning("session {0}: aborted: {1}", sessionId, error.Message);
+        log.Warning("session {0}: aborted ({1}{2}): {3}", sessionId, error.Reason, error.RaisedByPeer ? ", by the peer" : string.Empty, error.Message);
         job.Completion.TrySetException(error);
         End();
     }

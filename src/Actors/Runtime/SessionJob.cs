@@ -3,8 +3,12 @@ using Duet.Crypto.Encoding;
 namespace Duet.Actors.Runtime;
 
 /// <summary>One party's pending run: its settings and matrix in, its result (or failure) out.</summary>
-internal sealed class SessionJob(PartySettings settings, Matrix<long> matrix, IProgress<PartyProgress>? progress)
+internal sealed class SessionJob(PartySettings settings, Matrix<long> matrix, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null)
 {
+    /// <summary>The host's first phase of writing the result (to temporary files), run once the peer's transcript
+    /// checked and before this side confirms; if it throws, the session aborts on both sides instead.</summary>
+    public Action<PartyResult>? PrepareOutputs { get; } = prepareOutputs;
+
     public PartySettings Settings { get; } = settings;
 
     public Matrix<long> Matrix { get; } = matrix;

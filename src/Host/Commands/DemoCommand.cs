@@ -85,9 +85,11 @@ internal static class DemoCommand
         output.WriteLine(Units.Invariant(
             $"{Units.Words(options.Scheme)}, {Units.Words(options.Domain)} shares, {options.KeyBits}-bit {Units.Words(options.KeyForm)} keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, mutual TLS, {settings.EffectiveWorkers} workers per party, arithmetic backend {Backends.Current}"));
 
+        console.LogFile = AkkaLog.DefaultFile("demo");
+        var log = AkkaLog.Configuration(console.LogFile);
         var (leftResult, rightResult) = await ProgressDisplay.RunAsync(
             console,
-            display => RunBothAsync(leftSettings, left.Encoded, rightSettings, right.Encoded, display, cancellation)).ConfigureAwait(false);
+            display => RunBothAsync(leftSettings, left.Encoded, rightSettings, right.Encoded, display, log, cancellation)).ConfigureAwait(false);
 
         PrintPlan(output, leftResult.Statistics, rightResult.Statistics);
         PrintParty(output, "left ", leftResult.Statistics);
@@ -130,6 +132,7 @@ internal static class DemoCommand
         PartySettings rightSettings,
         Matrix<long> right,
         ProgressDisplay display,
+        Akka.Configuration.Config log,
         CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -140,8 +143,8 @@ internal static class DemoCommand
         using var rightCertificate = SelfSignedCertificate.Create("demo-right", TimeSpan.FromDays(1));
         var leftEndpoint = new PartyEndpoint(Loopback, port) { Tls = new PartyTls(leftCertificate, [CertificateFingerprint.Of(rightCertificate)]) };
         var rightEndpoint = new PartyEndpoint(Loopback, 0, Units.Invariant($"{Loopback}:{port}")) { Tls = new PartyTls(rightCertificate, [CertificateFingerprint.Of(leftCertificate)]) };
-        var leftRun = DuetParty.RunAsync(leftSettings, left, leftEndpoint, display.For("left"), stop.Token, StderrLogger.Configuration);
-        var rightRun = DuetParty.RunAsync(rightSettings, right, rightEndpoint, display.For("right"), stop.Token, StderrLogger.Configuration);
+        var leftRun = DuetParty.RunAsync(leftSettings, left, leftEndpoint, display.For("left"), stop.Token, log);
+        var rightRun = DuetParty.RunAsync(rightSettings, right, rightEndpoint, display.For("right"), stop.Token, log);
         var first = await Task.WhenAny(leftRun, rightRun).ConfigureAwait(false);
         if (!first.IsCompletedSuccessfully)
         {

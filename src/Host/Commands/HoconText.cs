@@ -20,6 +20,11 @@ internal static class HoconText
             throw new UsageException($"{source}: not valid HOCON: {problem}");
         }
 
+        if (HoconSyntax.Check(text) is { } mistake)
+        {
+            throw new UsageException($"{source}: not valid HOCON: {mistake}");
+        }
+
         // A backstop for anything the guard misses: a configuration is small, so a parse that takes seconds is stuck.
         var parsing = Task.Run(() => ConfigurationFactory.ParseString(text, NoInclude));
         bool finished;
@@ -48,15 +53,14 @@ internal static class HoconText
         throw new ConfigurationException($"include \"{name}\" is not supported: put everything in one file");
 
     /// <summary>The <c>duet</c> settings of a parsed configuration.</summary>
-    /// <exception cref="ArgumentException">A setting names no member of its enum.</exception>
-    /// <exception cref="UsageException">A setting is not of its type (a number, a duration, a size).</exception>
+    /// <exception cref="UsageException">A setting is not of its type (a number, a duration, a size, a word), naming the key.</exception>
     public static PartySettings Settings(Config config, string source)
     {
         try
         {
             return PartySettings.FromConfig(config);
         }
-        catch (Exception error) when (error is not ArgumentException)
+        catch (Exception error)
         {
             throw new UsageException($"{source}: {error.Message}", error);
         }

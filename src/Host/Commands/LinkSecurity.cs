@@ -58,7 +58,7 @@ internal static class LinkSecurity
 
     /// <summary>A path from the configuration file is relative to that file's directory.</summary>
     /// <summary>Said once the run starts, when it starts without TLS.</summary>
-    public const string InsecureWarning = "warning: --insecure: the link to the peer is plaintext and unauthenticated; fit for this machine only";
+    public const string InsecureWarning = "--insecure: the link to the peer is plaintext and unauthenticated; fit for this machine only";
 
     public static string? RelativeTo(string? configPath, string? path) =>
         path is null || configPath is null || Path.IsPathRooted(path)

@@ -10,8 +10,8 @@ namespace Duet.Host.Commands;
 internal static class Outputs
 {
     /// <summary>
-    /// Fails before any work when an output path cannot be written: unknown extension, missing directory, or a
-    /// directory in its place.
+    /// Fails before any work when an output path cannot be written: unknown extension, missing directory, a
+    /// directory in its place, or a directory this process cannot create files in.
     /// </summary>
     public static void Check(string path, string option)
     {
@@ -31,6 +31,8 @@ internal static class Outputs
         {
             throw new UsageException($"{option} {path}: directory '{directory}' does not exist");
         }
+
+        MatrixFileAccess.ProbeWritable(directory, problem => new UsageException($"{option} {path}: cannot write in directory '{directory}' ({problem})"));
     }
 
     /// <summary>Integer-domain shares carry a mask of about bz + 41 bits, so they only fit a CSV file.</summary>

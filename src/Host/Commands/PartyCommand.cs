@@ -18,8 +18,6 @@ namespace Duet.Host.Commands;
 internal static class PartyCommand
 {
     // Keys the host reads besides those of PartySettings.FromConfig.
-    private const string ListenKey = "duet.party.listen";
-    private const string PeerKey = "duet.party.peer";
     private const string KeyFileKey = "duet.party.key-file";
 
     public static Command Create(CommandConsole console)
@@ -44,9 +42,11 @@ internal static class PartyCommand
         var cert = new Option<string?>("--cert") { HelpName = "FILE", Description = $"This party's TLS certificate and key from 'duet certs' (duet.tls.certificate); its password, if any, from {CertificateFile.PasswordVariable}." };
         var pin = new Option<string[]>("--pin") { HelpName = "FINGERPRINT", Description = "SHA-256 fingerprint of the peer's certificate, as 'duet certs' printed it; repeatable (duet.tls.peer-pins).", AllowMultipleArgumentsPerToken = false };
         var insecure = new Option<bool>("--insecure") { Description = "No TLS: plaintext, unauthenticated link; allowed only when every address is loopback." };
+        var log = new Option<string?>("--log") { HelpName = "FILE", Description = "File for Akka's own log [default: duet-<name>-<pid>.log in the temporary directory]." };
+        var verbose = new Option<bool>("--verbose") { Description = "Akka's own log on stderr instead of a file." };
         var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer), over mutual TLS with pinned certificates.")
         {
-            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure,
+            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -70,7 +70,9 @@ internal static class PartyCommand
                 parsed.GetValue(name),
                 parsed.GetValue(cert),
                 parsed.GetValue(pin) ?? [],
-                parsed.GetValue(insecure)),
+                parsed.GetValue(insecure),
+                parsed.GetValue(log),
+                parsed.GetValue(verbose)),
             cancellation));
         return command;
     }
@@ -80,7 +82,7 @@ internal static class PartyCommand
         var file = LoadConfig(options.Config);
         var settings = Settings(file, options, console.Error);
         using var key = settings.Key;
-        var endpoint = LinkSecurity.Secure(Endpoint(file, options), file, options.Config, options.Certificate, options.Pins, options.Insecure);
+        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, options.Listen, options.Peer), file, options.Config, options.Certificate, options.Pins, options.Insecure);
         Outputs.CheckShare(options.Output, settings.Domain, "--output");
         var productPath = options.Product ?? Outputs.ProductPathBeside(options.Output);
         if (settings.Reveal.ReachesSide(settings.Side))
@@ -89,51 +91,49 @@ internal static class PartyCommand
         }
 
         var operand = Operand.Read(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)");
+        if (endpoint.Peer is null)
+        {
+            PartyAddresses.CheckPortIsFree(endpoint, options.Listen is null ? PartyAddresses.ListenKey : "--listen");
+        }
+
         if (endpoint.Tls is null)
         {
-            console.Error.WriteLine(LinkSecurity.InsecureWarning);
+            console.Note("warning", LinkSecurity.InsecureWarning);
         }
 
-        // A status line on a terminal only: redirected, stderr carries nothing but progress and the one error line.
-        if (console.LiveProgress)
-        {
-            console.Error.WriteLine(endpoint.Peer is null
-                ? Units.Invariant($"[{settings.Name}] {Units.Words(settings.Side)} operand {operand.Description}; waiting for the peer on {endpoint.Host}:{endpoint.Port}")
-                : Units.Invariant($"[{settings.Name}] {Units.Words(settings.Side)} operand {operand.Description}; calling the peer at {endpoint.Peer}"));
-        }
+        // Said on every kind of stderr: a listener may wait minutes, and silence looks like a hang.
+        console.Error.WriteLine(endpoint.Peer is null
+            ? Units.Invariant($"[{settings.Name}] {Units.Words(settings.Side)} operand {operand.Description}; waiting for the peer on {endpoint.Host}:{endpoint.Port} ({PeerWait(settings.PeerWait)})")
+            : Units.Invariant($"[{settings.Name}] {Units.Words(settings.Side)} operand {operand.Description}; calling the peer at {endpoint.Peer}"));
 
+        console.LogFile = options.Verbose ? null : Path.GetFullPath(options.Log ?? AkkaLog.DefaultFile(settings.Name));
         var extra = ConfigurationFactory.ParseString(Units.Invariant($"""
             akka.remote.dot-netty.tcp.hostname = "{endpoint.Host}"
             akka.remote.dot-netty.tcp.port = {endpoint.Port}
-            """)).WithFallback(StderrLogger.Configuration).WithFallback(file);
+            """)).WithFallback(AkkaLog.Configuration(console.LogFile)).WithFallback(file);
+        // The outputs are written before this party confirms and renamed into place after the session completed.
+        using var outputs = new PartyOutputs(options.Output, productPath, settings.Side);
         var result = await ProgressDisplay.RunAsync(
             console,
-            display => DuetParty.RunAsync(settings, operand.Encoded, endpoint, display.For(settings.Name), cancellation, extra)).ConfigureAwait(false);
-
-        // The share and the product appear together or not at all.
-        MatrixFileAccess.WriteTogether(() =>
-        {
-            Outputs.WriteShare(options.Output, result.Share, result.Domain);
-            if (result.Product is not null)
-            {
-                Outputs.WriteProduct(productPath, result.Product, result.ProductFractionBits);
-            }
-        });
-        var written = result.Product is null ? $"share -> {options.Output}" : $"share -> {options.Output}, product -> {productPath}";
+            display => outputs.CommitAfter(DuetParty.RunAsync(settings, operand.Encoded, endpoint, display.For(settings.Name), cancellation, extra, outputs.Prepare))).ConfigureAwait(false);
+        var written = result.Product is null
+            ? $"share -> {options.Output}; to reveal: {RevealCommand.CommandFor(options.Output, productPath)}"
+            : $"share -> {options.Output}, product -> {productPath}";
 
         var s = result.Statistics;
-
-        // The summary stays the last line; a note about ring64's exact range comes before it.
         if (!Shares.IsExact(result.Domain, s.Plan.ProductBits))
         {
-            console.Out.WriteLine(Units.Invariant(
-                $"{settings.Name}: note: the declared bounds allow |P| up to 2^{s.Plan.ProductBits}; ring64 shares give P exactly only where |P| < 2^{Shares.Ring64ExactBits} (--share integer is exact everywhere)"));
+            console.Note("note", Units.Invariant(
+                $"{settings.Name}: the declared bounds allow |P| up to 2^{s.Plan.ProductBits}; ring64 shares give P exactly only where |P| < 2^{Shares.Ring64ExactBits} (--share integer is exact everywhere)"));
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
         return ExitCodes.Success;
     }
+
+    private static string PeerWait(TimeSpan wait) =>
+        wait <= TimeSpan.Zero ? "waits forever: duet.session.peer-wait = 0" : $"gives up after {Units.Duration(wait)}: duet.session.peer-wait";
 
     /// <summary>The HOCON file, or an empty configuration (the embedded defaults apply) when none is given.</summary>
     private static Config LoadConfig(string? path)
@@ -148,7 +148,9 @@ internal static class PartyCommand
             throw new UsageException($"--config {path}: file not found");
         }
 
-        return HoconText.Parse(File.ReadAllText(path), $"--config {path}");
+        var config = HoconText.Parse(File.ReadAllText(path), $"--config {path}");
+        ConfigKeys.Check(config, $"--config {path}");
+        return config;
     }
 
     private static PartySettings Settings(Config file, PartyOptions options, TextWriter warnings)
@@ -202,7 +204,7 @@ internal static class PartyCommand
         if ((mode & Shared) != 0)
         {
             warnings.WriteLine(Units.Invariant(
-                $"warning: --key {path} is readable by its group or others (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}); it holds a private key, 'chmod 600' it"));
+                $"duet: warning: --key {path} is readable by its group or others (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}); it holds a private key, 'chmod 600' it"));
         }
     }
 
@@ -222,57 +224,6 @@ internal static class PartyCommand
             throw new UsageException($"--key {path}: not a usable private key: {error.Message}", error);
         }
     }
-
-    /// <summary>Listen where asked; a party that only calls listens on an ephemeral port of the address that reaches the peer.</summary>
-    private static PartyEndpoint Endpoint(Config file, PartyOptions options)
-    {
-        var listen = options.Listen ?? file.GetString(ListenKey, null);
-        var peer = options.Peer ?? file.GetString(PeerKey, null);
-        if (string.IsNullOrWhiteSpace(listen) && string.IsNullOrWhiteSpace(peer))
-        {
-            throw new UsageException($"give --listen HOST:PORT to wait for the peer or --peer HOST:PORT to call it ({ListenKey} / {PeerKey} in the configuration)");
-        }
-
-        if (!string.IsNullOrWhiteSpace(peer))
-        {
-            _ = PartyEndpoint.ParseHostPort(peer, options.Peer is null ? PeerKey : "--peer");
-        }
-        else
-        {
-            peer = null;
-        }
-
-        if (!string.IsNullOrWhiteSpace(listen))
-        {
-            var (host, port) = PartyEndpoint.ParseHostPort(listen, options.Listen is null ? ListenKey : "--listen");
-            return new PartyEndpoint(host, port, peer);
-        }
-
-        var (peerHost, _) = PartyEndpoint.ParseHostPort(peer!, "--peer");
-        return new PartyEndpoint(LocalAddressToward(peerHost), 0, peer);
-    }
-
-    /// <summary>The local address the system would use to reach the host (a UDP connect sends nothing).</summary>
-    private static string LocalAddressToward(string host)
-    {
-        try
-        {
-            var address = IPAddress.TryParse(host, out var parsed) ? parsed : Dns.GetHostAddresses(host)[0];
-            if (IPAddress.IsLoopback(address))
-            {
-                return address.ToString();
-            }
-
-            using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            socket.Connect(address, 9);
-            return ((IPEndPoint)socket.LocalEndPoint!).Address.ToString();
-        }
-        catch (Exception error) when (error is SocketException or IndexOutOfRangeException)
-        {
-            throw new UsageException($"--peer {host}: cannot find a route to this host ({error.Message})", error);
-        }
-    }
-
 
     private sealed record PartyOptions(
         string? Config,
@@ -294,5 +245,7 @@ internal static class PartyCommand
         string? Name,
         string? Certificate,
         IReadOnlyList<string> Pins,
-        bool Insecure);
+        bool Insecure,
+        string? Log,
+        bool Verbose);
 }

@@ -18,6 +18,17 @@ internal static class MatrixFileAccess
     /// </summary>
     public static void WriteTogether(Action writeAll)
     {
+        using var prepared = Prepare(writeAll);
+        prepared.Commit();
+    }
+
+    /// <summary>
+    /// The first phase of <see cref="WriteTogether"/>: every file of <paramref name="writeAll"/> written and flushed under
+    /// its temporary name. <see cref="PreparedOutputs.Commit"/> renames them into place; disposing without a commit
+    /// deletes them. If any write fails, the ones written are deleted and the failure is thrown.
+    /// </summary>
+    public static PreparedOutputs Prepare(Action writeAll)
+    {
         ArgumentNullException.ThrowIfNull(writeAll);
         if (group is not null)
         {
@@ -39,16 +50,41 @@ internal static class MatrixFileAccess
             group = null;
         }
 
-        for (var i = 0; i < files.Count; i++)
+        return new PreparedOutputs(files);
+    }
+
+    /// <summary>Written files waiting under their temporary names to be renamed into place together.</summary>
+    public sealed class PreparedOutputs : IDisposable
+    {
+        private readonly List<(string Temporary, string FullPath, string Path)> files;
+        private int next;
+
+        internal PreparedOutputs(List<(string Temporary, string FullPath, string Path)> files) => this.files = files;
+
+        /// <summary>Renames every file into place; on a failure the rest are deleted.</summary>
+        public void Commit()
         {
-            try
+            for (; next < files.Count; next++)
             {
-                File.Move(files[i].Temporary, files[i].FullPath, overwrite: true);
+                try
+                {
+                    File.Move(files[next].Temporary, files[next].FullPath, overwrite: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    var failed = files[next];
+                    Dispose();
+                    throw new OutputFileException(failed.Path, $"cannot write: {Reason(e, failed.Temporary, failed.Path)}", innerException: e);
+                }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        }
+
+        /// <summary>Deletes the files not yet renamed.</summary>
+        public void Dispose()
+        {
+            for (; next < files.Count; next++)
             {
-                files.Skip(i).ToList().ForEach(f => DeleteQuietly(f.Temporary));
-                throw new OutputFileException(files[i].Path, $"cannot write: {e.Message}", innerException: e);
+                DeleteQuietly(files[next].Temporary);
             }
         }
     }
@@ -122,7 +158,7 @@ internal static class MatrixFileAccess
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OutputFileException(path, $"cannot write: {e.Message}", innerException: e);
+            throw new OutputFileException(path, $"cannot write: {Reason(e, temporary, path)}", innerException: e);
         }
         finally
         {
@@ -132,6 +168,28 @@ internal static class MatrixFileAccess
             }
         }
     }
+
+    /// <summary>
+    /// Creates and removes a file in <paramref name="directory"/>, the way an output will be written, so that a
+    /// directory the process cannot write in is found before the work, not after it.
+    /// </summary>
+    public static void ProbeWritable(string directory, Func<string, Exception> failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var probe = Path.Combine(directory, $".duet-probe-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
+        try
+        {
+            using var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw failure(Reason(e, probe, directory));
+        }
+    }
+
+    /// <summary>What went wrong, in the user's terms: never the name of a temporary file they did not ask for.</summary>
+    private static string Reason(Exception error, string temporary, string path) =>
+        error is UnauthorizedAccessException ? "permission denied" : error.Message.Replace(temporary, path, StringComparison.Ordinal);
 
     private static void DeleteQuietly(string path)
     {

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Duet.Actors;
+using Duet.Actors.Protocol;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Host.Files;
+
+namespace Duet.Host.Commands;
+
+/// <summary>
+/// What a share file is a share of, in a small JSON file beside it (<c>share.npy.duet.json</c>): the session, the
+/// operand side of the party that wrote it, the share domain, the product's fraction bits and its shape. <c>duet
+/// reveal</c> reads it to refuse a pair that does not add up to a product and to apply the product's scale itself.
+/// </summary>
+internal sealed record ShareMetadata(string Format, Guid Session, string Side, string Domain, int FractionBits, int Rows, int Columns)
+{
+    private const string CurrentFormat = "duet-share/1";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>The metadata file beside a share file.</summary>
+    public static string PathBeside(string sharePath) => sharePath + ".duet.json";
+
+    public static ShareMetadata Of(PartyResult result, OperandSide side)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new(CurrentFormat, result.Statistics.SessionId, Units.Words(side), Units.Words(result.Domain), result.ProductFractionBits, result.Share.Rows, result.Share.Columns);
+    }
+
+    public ShareDomain ShareDomain => PartySettings.ParseEnum<ShareDomain>(Domain, "domain");
+
+    /// <summary>Written beside the share, in the same WriteTogether group, so the two appear together.</summary>
+    public void WriteBeside(string sharePath) =>
+        MatrixFileAccess.WriteAtomically(PathBeside(sharePath), stream => JsonSerializer.Serialize(stream, this, Json));
+
+    /// <summary>The metadata of a share file, or a one-line refusal when it has none or it is not readable.</summary>
+    public static ShareMetadata ReadBeside(string sharePath)
+    {
+        var path = PathBeside(sharePath);
+        if (!File.Exists(path))
+        {
+            throw new UsageException(
+                $"{sharePath}: no {Path.GetFileName(path)} beside it, so it is not a share written by 'duet party' (an input matrix, or a copy without its metadata); give --unchecked with --share and --frac-bits to add two files you vouch for");
+        }
+
+        try
+        {
+            var metadata = JsonSerializer.Deserialize<ShareMetadata>(File.ReadAllText(path), Json);
+            if (metadata is not { Format: CurrentFormat, Side: "left" or "right", FractionBits: >= 0, Rows: > 0, Columns: > 0 })
+            {
+                throw new JsonException($"not a {CurrentFormat} metadata file");
+            }
+
+            _ = metadata.ShareDomain; // a word that names no domain throws here
+            return metadata;
+        }
+        catch (Exception error) when (error is JsonException or ArgumentException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new UsageException($"{path}: unreadable share metadata: {error.Message}", error);
+        }
+    }
+
+    /// <summary>Refuses a pair that does not add up to one product: other sessions, one side twice, other domains.</summary>
+    public static void CheckPair(ShareMetadata a, string pathA, ShareMetadata b, string pathB)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var problem =
+            a.Session != b.Session ? $"they come from two different sessions ({a.Session} and {b.Session})"
+            : a.Side == b.Side ? $"both are the {a.Side} party's share (the same file twice?)"
+            : a.Domain != b.Domain ? $"their share domains differ ({a.Domain} and {b.Domain})"
+            : a.FractionBits != b.FractionBits || a.Rows != b.Rows || a.Columns != b.Columns ? "their metadata disagree on the product's shape or scale"
+            : null;
+        if (problem is not null)
+        {
+            throw new UsageException($"{pathA} and {pathB} are not the two shares of one product: {problem}");
+        }
+    }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"session {Session}, {Domain} shares, {Rows}x{Columns}, {FractionBits} fraction bits");
+}
