@@ -84,7 +84,7 @@ public sealed class TwoPartyLatticeTests
     public async Task ABfvCiphertextOverTheTransportFrameIsRefusedAtTheHandshake()
     {
         var small = Bfv(OperandSide.Left).Limits with { FrameBytes = 128 << 10 };
-        var (a, b) = Start(Bfv(OperandSide.Left) with { Limits = small }, Bfv(OperandSide.Right));
+        var (a, b) = Start(Bfv(OperandSide.Left) with { Limits = small, BlockBytes = 64 << 10 }, Bfv(OperandSide.Right));
         var refusal = await Assert.ThrowsAsync<SessionAbortedException>(() => a);
         Assert.Equal(AbortReason.Incompatible, refusal.Reason);
         Assert.Contains("BFV ciphertext", refusal.Message, StringComparison.Ordinal);
