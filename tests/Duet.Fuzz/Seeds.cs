@@ -71,11 +71,18 @@ public static class Seeds
     /// <summary>Whether <see cref="Message"/> has samples of this manifest (rather than the fallback).</summary>
     public static bool HasMessageSamples(string manifest) => MessageSamples.Value.Contains(manifest);
 
-    /// <summary>The DPK1 encoding of the seed key's public half.</summary>
+    /// <summary>The seed key's public half in the DPK1 encoding, and in the DPK2 encoding of a fast key.</summary>
     public static IReadOnlyList<byte[]> PublicKeys()
     {
         using var key = PaillierPrivateKey.FromJson(SeedKeyJson.Value);
-        return [key.PublicKey.ToBytes()];
+        var standard = key.PublicKey.ToBytes();
+
+        // The DPK2 layout of a fast key: the same parts with the order bits l = 448 of a 2048-bit key appended.
+        var fast = new byte[standard.Length + 4];
+        standard.CopyTo(fast, 0);
+        "DPK2"u8.CopyTo(fast);
+        BinaryPrimitives.WriteInt32BigEndian(fast.AsSpan(standard.Length), FastKeyForm.OrderBits(key.PublicKey.Bits));
+        return [standard, fast];
     }
 
     /// <summary>A throwaway 2048-bit key (corpus/private-key/seed-key.json, made by <c>duet keygen --bits 2048</c>),
