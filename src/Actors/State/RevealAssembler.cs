@@ -83,9 +83,9 @@ internal sealed class RevealAssembler(int rows, int columns, ShareDomain domain,
         while (first < entries.Length)
         {
             var (end, bytes) = (first + 1, SignedIntegerCodec.EncodedBytes(entries[first]));
-            while (end < entries.Length && bytes + SignedIntegerCodec.EncodedBytes(entries[end]) <= blockBytes)
+            while (end < entries.Length && bytes + SignedIntegerCodec.EncodedBytes(entries[end]) is var grown && grown <= blockBytes)
             {
-                bytes += SignedIntegerCodec.EncodedBytes(entries[end++]);
+                (end, bytes) = (end + 1, grown);
             }
 
             yield return new RevealedShare(sessionId, first, end - first, SignedIntegerCodec.Encode(entries.AsSpan(first, end - first)));
