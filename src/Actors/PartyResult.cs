@@ -38,6 +38,9 @@ public sealed record PartyStatistics
     /// <summary>Tiles computed again after a worker failed.</summary>
     public int TilesRetried { get; init; }
 
+    /// <summary>CPU seconds of this node's kernels (tiles by kind, the evaluator's tables).</summary>
+    public KernelSeconds Cpu { get; init; } = new(0, 0, 0, 0, 0);
+
     public TimeSpan Handshake { get; init; }
 
     public TimeSpan Keys { get; init; }

@@ -49,10 +49,10 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
     {
         // Many row groups amortise tables; few do not, and a zero budget forbids them.
         var tall = PackingPlan.Create(100_000, 10, 3, 16, 16, KeyBits);
-        Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(tall, 256, 0).Strategy);
-        Assert.Equal(MultiExpStrategy.FixedBaseTables, EvaluationBases.Choose(tall, 256, EvaluationBases.DefaultMemoryBudget).Strategy);
+        Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(tall, 256, 1064, 0).Strategy);
+        Assert.Equal(MultiExpStrategy.FixedBaseTables, EvaluationBases.Choose(tall, 256, 1064, EvaluationBases.DefaultMemoryBudget).Strategy);
         var shortPlan = PackingPlan.Create(40, 10, 3, 16, 16, KeyBits);
-        Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(shortPlan, 256, EvaluationBases.DefaultMemoryBudget).Strategy);
+        Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(shortPlan, 256, 1064, EvaluationBases.DefaultMemoryBudget).Strategy);
     }
 
     [Fact]

@@ -112,7 +112,9 @@ internal sealed partial class Session
             try
             {
                 before?.Invoke();
+                var cpu = Environment.CpuUsage.TotalTime;
                 var bases = EvaluationBases.Build(plan, key, operands, budget, parallelism);
+                context.Cpu.AddTables(Environment.CpuUsage.TotalTime - cpu);
                 context.Own(bases);
                 return new BasesReady(bases);
             }

@@ -113,7 +113,7 @@ internal sealed partial class Session
 
     private SummaryFacts Facts(Agreed agreed, Streams streams) => new(
         sessionId, agreed.IsEncryptor, agreed.Agreement.Encryptor, agreed.Plan, Backends.Current, streams.Strategy,
-        streams.Sent.Ciphertexts, streams.Received.Ciphertexts, streams.Out.MaxInFlight);
+        streams.Sent.Ciphertexts, streams.Received.Ciphertexts, streams.Out.MaxInFlight, tiles.Cpu.Snapshot());
 
     /// <summary>This side's share of P, the digest of the share it revealed (if any), and how far the close went.</summary>
     private sealed class FinishingState(Matrix<BigInteger> share, byte[]? revealed)

@@ -1,3 +1,4 @@
+using Duet.Actors.Tiles;
 using Duet.Crypto.MatMul;
 
 namespace Duet.Actors.State;
@@ -50,6 +51,7 @@ internal sealed class SessionStatistics
             BytesReceived = BytesReceived,
             MaxInFlight = facts.MaxInFlight,
             TilesRetried = TilesRetried,
+            Cpu = facts.Cpu,
             Handshake = handshake,
             Keys = keys - handshake,
             Streaming = streaming - keys,
@@ -62,4 +64,4 @@ internal sealed class SessionStatistics
 /// <summary>The facts of a finished session that the statistics do not count themselves.</summary>
 internal sealed record SummaryFacts(
     Guid SessionId, bool IsEncryptor, OperandSide Encryptor, SessionPlan Plan, string Backend, MultiExpStrategy? Strategy,
-    long CiphertextsSent, long CiphertextsReceived, int MaxInFlight);
+    long CiphertextsSent, long CiphertextsReceived, int MaxInFlight, KernelSeconds Cpu);

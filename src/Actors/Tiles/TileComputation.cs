@@ -1,4 +1,5 @@
 using System.Numerics;
+using Duet.Crypto;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
@@ -8,11 +9,24 @@ namespace Duet.Actors.Tiles;
 /// <summary>A tile computed with a session's kit: the kernels of Duet.Crypto, writing only into the result.</summary>
 internal static class TileComputation
 {
-    /// <summary>The result of a tile, or a <see cref="TileFailed"/> saying why there is none.</summary>
-    public static TileResult Compute(TileKit kit, Tile tile)
+    /// <summary>The result of a tile, or a <see cref="TileFailed"/> saying why there is none; its CPU added to <paramref name="cpu"/>.</summary>
+    public static TileResult Compute(TileKit kit, Tile tile, TileCpu? cpu = null)
     {
         ArgumentNullException.ThrowIfNull(kit);
         ArgumentNullException.ThrowIfNull(tile);
+        var started = ThreadCpu.Seconds();
+        try
+        {
+            return Run(kit, tile, cpu);
+        }
+        finally
+        {
+            cpu?.Add(tile.Kind, ThreadCpu.Seconds() - started);
+        }
+    }
+
+    private static TileResult Run(TileKit kit, Tile tile, TileCpu? cpu)
+    {
         try
         {
             if (kit.Fault?.Invoke(tile) == true)
@@ -24,7 +38,7 @@ internal static class TileComputation
             {
                 (EncryptorKit k, EncryptTile t) => Encrypt(k, t),
                 (EncryptorKit k, DecryptTile t) => Decrypt(k, t),
-                (EvaluatorKit k, EvaluateTile t) => Evaluate(k, t),
+                (EvaluatorKit k, EvaluateTile t) => Evaluate(k, t, cpu?.Evaluation),
                 (LatticeEncryptorKit k, EncryptTile t) => LatticeTiles.Encrypt(k, t),
                 (LatticeEncryptorKit k, DecryptTile t) => LatticeTiles.Decrypt(k, t),
                 (LatticeEvaluatorKit k, EvaluateTile t) => LatticeTiles.Evaluate(k, t),
@@ -51,13 +65,13 @@ internal static class TileComputation
         return new EncryptResult(tile.SessionId, tile.Index, tile.Attempt, bytes);
     }
 
-    private static EvaluateResult Evaluate(EvaluatorKit kit, EvaluateTile tile)
+    private static EvaluateResult Evaluate(EvaluatorKit kit, EvaluateTile tile, KernelCpu? cpu)
     {
         var (_, count) = kit.Plan.TileResults(tile.Index);
         var band = kit.Plan.Band(tile.Index);
         var bytes = new byte[count * kit.Bases.Key.CiphertextBytes];
         var share = new Matrix<BigInteger>(band.Rows, band.Columns);
-        EvaluateKernel.EvaluateTile(kit.Bases, kit.Evaluator, kit.X, tile.Index, bytes, share, band.FirstRow, band.FirstColumn);
+        EvaluateKernel.EvaluateTile(kit.Bases, kit.Evaluator, kit.X, tile.Index, bytes, share, band.FirstRow, band.FirstColumn, cpu);
         return new EvaluateResult(tile.SessionId, tile.Index, tile.Attempt, bytes, band.FirstRow, band.FirstColumn, band.Columns, share.Data);
     }
 

@@ -31,6 +31,9 @@ internal sealed class TileContext(Guid sessionId)
 
     public Guid SessionId { get; } = sessionId;
 
+    /// <summary>CPU its tiles used on this node.</summary>
+    public TileCpu Cpu { get; } = new();
+
     /// <summary>The kit, once the session has attached it.</summary>
     public TileKit? Kit => Volatile.Read(ref kit);
 

@@ -25,7 +25,7 @@ internal sealed class TileWorker : ReceiveActor
             try
             {
                 result = context.Kit is { } kit
-                    ? TileComputation.Compute(kit, tile)
+                    ? TileComputation.Compute(kit, tile, context.Cpu)
                     : TileComputation.Failed(tile, TileFailure.NoContext, "the session's tile kit is not ready");
             }
             finally

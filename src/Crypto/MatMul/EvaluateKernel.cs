@@ -14,7 +14,7 @@ public static class EvaluateKernel
     /// the entries from row <paramref name="firstRow"/> and column <paramref name="firstColumn"/> on (a tile's own band).
     /// </summary>
     public static void EvaluateTile(
-        EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0)
+        EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0, KernelCpu? cpu = null)
     {
         ArgumentNullException.ThrowIfNull(bases);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -35,36 +35,72 @@ public static class EvaluateKernel
         }
 
         var products = NewResidues(context, count);
+        var negatives = NewResidues(context, count);
         try
         {
+            var started = ThreadCpu.Seconds();
+            foreach (var negative in negatives)
+            {
+                context.SetOne(negative);
+            }
+
             if (bases.Strategy == MultiExpStrategy.Pippenger)
             {
                 EvaluateWithBuckets(bases, x, area, products);
             }
             else
             {
-                EvaluateWithTables(bases, x, area, products);
+                EvaluateWithTables(bases, x, area, products, negatives);
             }
 
+            // h_s^α is one more term of each result's multi-exponentiation: the re-randomiser (PROTOCOL.md §5.4), α fresh
+            // and uniform of |n| + σ bits; its negative digits and those of negative entries are inverted together.
+            var alphaBits = bases.Key.RerandomiserBits(plan.Sigma);
+            for (var i = 0; i < count; i++)
+            {
+                bases.Rerandomiser.MultiplyPower(Randomness.Bits(alphaBits), products[i], negatives[i]);
+            }
+
+            MultiExponentiation.InvertAll(context, negatives);
+            for (var i = 0; i < count; i++)
+            {
+                context.Multiply(products[i], negatives[i], products[i]);
+            }
+
+            var multiplied = ThreadCpu.Seconds();
             for (var i = 0; i < count; i++)
             {
                 var rowGroup = area.FirstRowGroup + (i / area.ColumnGroupCount);
                 var columnGroup = area.FirstColumnGroup + (i % area.ColumnGroupCount);
-                MaskAndRerandomize(plan, evaluator, products[i], rowGroup, columnGroup, evaluatorShare, firstRow, firstColumn);
+                Mask(plan, evaluator, products[i], rowGroup, columnGroup, evaluatorShare, firstRow, firstColumn);
                 bases.Key.WriteCiphertext(products[i], output.Slice(i * width, width));
             }
+
+            cpu?.Add(multiplied - started, ThreadCpu.Seconds() - multiplied);
         }
         finally
         {
             Dispose(products);
+            Dispose(negatives);
         }
     }
 
     /// <summary>
-    /// Adds the offset 2^bz and a fresh mask r_s to every used slot, re-randomises, and records −r_s as the evaluator's
-    /// share of that entry.
+    /// <see cref="Mask"/>, then a fresh re-randomiser on its own (the tiles fold it into their multi-exponentiation).
     /// </summary>
     public static void MaskAndRerandomize(
+        PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        Mask(plan, evaluator, product, rowGroup, columnGroup, evaluatorShare, firstRow, firstColumn);
+        evaluator.Rerandomize(product, product, plan.Sigma);
+    }
+
+    /// <summary>
+    /// Adds the offset 2^bz and a fresh mask r_s to every used slot and records −r_s as the evaluator's share of that
+    /// entry.
+    /// </summary>
+    public static void Mask(
         PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -80,7 +116,6 @@ public static class EvaluateKernel
         }
 
         evaluator.AddPlain(product, plaintext, product);
-        evaluator.Rerandomize(product, product, plan.Sigma);
     }
 
     /// <summary>The slots of a result that hold real entries, with the entry's row and column.</summary>
@@ -136,39 +171,25 @@ public static class EvaluateKernel
         }
     }
 
-    // Positive and negative entries accumulate apart; the negative products are inverted together per tile.
-    private static void EvaluateWithTables(EvaluationBases bases, Matrix<long> x, TileArea area, Residue[] products)
+    // Positive and negative digits (of positive and negative entries) accumulate apart; the caller inverts the negatives.
+    private static void EvaluateWithTables(EvaluationBases bases, Matrix<long> x, TileArea area, Residue[] products, Residue[] negatives)
     {
         var plan = bases.Plan;
         var context = bases.Key.Context;
-        var negatives = NewResidues(context, products.Length);
-        try
+        for (var g = area.FirstRowGroup; g < area.EndRowGroup; g++)
         {
-            for (var g = area.FirstRowGroup; g < area.EndRowGroup; g++)
+            for (var cg = area.FirstColumnGroup; cg < area.EndColumnGroup; cg++)
             {
-                for (var cg = area.FirstColumnGroup; cg < area.EndColumnGroup; cg++)
+                var i = area.Position(g, cg);
+                context.SetOne(products[i]);
+                for (var t = 0; t < plan.TermsPerResult; t++)
                 {
-                    var i = area.Position(g, cg);
-                    context.SetOne(products[i]);
-                    context.SetOne(negatives[i]);
-                    for (var t = 0; t < plan.TermsPerResult; t++)
-                    {
-                        var value = Entry(plan, x, g, t);
-                        var table = bases.Table(plan.OperandIndex(cg, t / plan.RowGroupSize, t % plan.RowGroupSize));
-                        table.MultiplyPower(Magnitude(value), value >= 0 ? products[i] : negatives[i]);
-                    }
+                    var value = Entry(plan, x, g, t);
+                    var table = bases.Table(plan.OperandIndex(cg, t / plan.RowGroupSize, t % plan.RowGroupSize));
+                    var (positive, negative) = value >= 0 ? (products[i], negatives[i]) : (negatives[i], products[i]);
+                    table.MultiplyPower(Magnitude(value), positive, negative);
                 }
             }
-
-            MultiExponentiation.InvertAll(context, negatives);
-            for (var i = 0; i < products.Length; i++)
-            {
-                context.Multiply(products[i], negatives[i], products[i]);
-            }
-        }
-        finally
-        {
-            Dispose(negatives);
         }
     }
 

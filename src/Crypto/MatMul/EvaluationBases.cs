@@ -6,7 +6,7 @@ namespace Duet.Crypto.MatMul;
 /// <summary>How the evaluator raises the encrypted operands to its entries.</summary>
 public enum MultiExpStrategy
 {
-    /// <summary>A fixed-window table per operand, reused by every row group: one product per window and term.</summary>
+    /// <summary>A signed fixed-window table per operand, reused by every row group: one product per window and term.</summary>
     FixedBaseTables,
 
     /// <summary>
@@ -18,7 +18,8 @@ public enum MultiExpStrategy
 
 /// <summary>
 /// The evaluator's read-only state: every encrypted operand Y[k, a] of every column group, with either its
-/// fixed-base table or its inverse (for negative entries). Built once per session, then shared by all tiles.
+/// fixed-base table or its digit-shifted powers and their inverses, and the signed fixed-base table of h_s for the
+/// re-randomisers (PROTOCOL.md §5.4). Built once per session, then shared by all tiles.
 /// </summary>
 public sealed class EvaluationBases : IDisposable
 {
@@ -28,22 +29,29 @@ public sealed class EvaluationBases : IDisposable
     // A residue's heap footprint beyond its value (object headers, handle, allocator).
     private const int ResidueOverhead = 96;
 
+    // Signed tables: 2^(w−1) entries per window, 2048 at w = 12.
+    private const int MaximumWindow = 12;
+
+    private const int MinimumRerandomiserWindow = 4;
+
     private readonly Residue[] operands;
     private readonly Residue[]? shifted;
     private readonly FixedBaseTable[]? tables;
 
-    private EvaluationBases(PackingPlan plan, PaillierPublicKey key, Residue[] operands, MultiExpStrategy strategy, int window, int parallelism)
+    private EvaluationBases(PackingPlan plan, PaillierPublicKey key, Residue[] operands, EvaluationChoice choice, int parallelism)
     {
         Plan = plan;
         Key = key;
         this.operands = operands;
-        Strategy = strategy;
-        Window = window;
+        Strategy = choice.Strategy;
+        Window = choice.Window;
+        var window = choice.Window;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) };
-        if (strategy == MultiExpStrategy.FixedBaseTables)
+        Rerandomiser = new FixedBaseTable(key.Context, key.HsResidue, key.RerandomiserBits(plan.Sigma), choice.RerandomiserWindow, signedDigits: true, parallelism);
+        if (Strategy == MultiExpStrategy.FixedBaseTables)
         {
             tables = new FixedBaseTable[operands.Length];
-            Parallel.For(0, operands.Length, options, i => tables[i] = new FixedBaseTable(key.Context, operands[i], plan.XBits, window));
+            Parallel.For(0, operands.Length, options, i => tables[i] = new FixedBaseTable(key.Context, operands[i], plan.XBits, window, signedDigits: true));
         }
         else
         {
@@ -94,6 +102,9 @@ public sealed class EvaluationBases : IDisposable
     /// <summary>Window bits of the tables, or of Pippenger's digits.</summary>
     public int Window { get; }
 
+    /// <summary>The signed table of h_s for exponents of the re-randomiser's length, |n| + σ bits (l + 1 + σ for a fast key).</summary>
+    public FixedBaseTable Rerandomiser { get; }
+
     /// <summary>
     /// Takes ownership of the validated operands (plan.EncryptedCount residues, in the plan's order) and builds the
     /// cheaper strategy whose tables fit the memory budget.
@@ -109,44 +120,57 @@ public sealed class EvaluationBases : IDisposable
             throw new ArgumentException($"The plan has {plan.EncryptedCount} encrypted operands, got {operands.Length}.", nameof(operands));
         }
 
-        var (strategy, window) = Choose(plan, key.CiphertextBytes, memoryBudget, only);
-        return new EvaluationBases(plan, key, operands, strategy, window, parallelism);
+        return new EvaluationBases(plan, key, operands, Choose(plan, key, memoryBudget, only), parallelism);
+    }
+
+    /// <summary>The choice for this key: <see cref="Choose(PackingPlan, int, int, long, MultiExpStrategy?)"/>.</summary>
+    public static EvaluationChoice Choose(PackingPlan plan, PaillierPublicKey key, long memoryBudget, MultiExpStrategy? only = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(plan);
+        return Choose(plan, key.CiphertextBytes, key.RerandomiserBits(plan.Sigma), memoryBudget, only);
     }
 
     /// <summary>
-    /// The strategy and window with the fewest modular products overall, tables limited by the budget; `only`
-    /// restricts the choice to one strategy (tables then ignore the budget).
+    /// The strategy, window and re-randomiser window with the fewest modular products overall (building the tables
+    /// included), all tables together within the budget; `only` restricts the choice to one strategy (its tables then
+    /// ignore the budget). The re-randomiser's table has at least 4-bit windows whatever the budget (2.5 MiB at 2048 bits).
     /// </summary>
-    public static (MultiExpStrategy Strategy, int Window) Choose(PackingPlan plan, int ciphertextBytes, long memoryBudget, MultiExpStrategy? only = null)
+    public static EvaluationChoice Choose(PackingPlan plan, int ciphertextBytes, int rerandomiserBits, long memoryBudget, MultiExpStrategy? only = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         double results = plan.ResultCount;
         double terms = plan.TermsPerResult;
-        var best = (MultiExpStrategy.Pippenger, 1);
-        var bestCost = double.MaxValue;
-        for (var c = 1; c <= 16; c++)
+        var entryBytes = (double)(ciphertextBytes + ResidueOverhead);
+        var operandChoices = new List<(MultiExpStrategy Strategy, int Window, double Cost, double Bytes)>();
+        for (var c = 1; c <= 16 && only is null or MultiExpStrategy.Pippenger; c++)
         {
             var digits = (plan.XBits + c - 1) / c;
             var cost = (results * ((terms * digits) + (2 << c))) + ((2.0 * plan.XBits) + 3) * plan.EncryptedCount;
-            if (cost < bestCost && only is null or MultiExpStrategy.Pippenger)
-            {
-                (best, bestCost) = ((MultiExpStrategy.Pippenger, c), cost);
-            }
+            operandChoices.Add((MultiExpStrategy.Pippenger, c, cost, 2.0 * digits * plan.EncryptedCount * entryBytes));
         }
 
-        for (var w = 2; w <= 10; w++)
+        for (var w = 2; w <= MaximumWindow && only is null or MultiExpStrategy.FixedBaseTables; w++)
         {
-            var entries = FixedBaseTable.EntryCount(plan.XBits, w) * plan.EncryptedCount;
-            if (only is null && entries * (ciphertextBytes + ResidueOverhead) > memoryBudget)
-            {
-                continue;
-            }
+            var entries = (double)FixedBaseTable.EntryCount(plan.XBits, w, signedDigits: true) * plan.EncryptedCount;
+            var windows = FixedBaseTable.WindowCount(plan.XBits, w, signedDigits: true);
+            var bytes = only is null ? entries * entryBytes : 0;
+            operandChoices.Add((MultiExpStrategy.FixedBaseTables, w, entries + (results * ((terms * windows) + 4)), bytes));
+        }
 
-            var windows = (plan.XBits + w - 1) / w;
-            var cost = entries + (results * ((terms * windows) + 4));
-            if (cost < bestCost && only is null or MultiExpStrategy.FixedBaseTables)
+        var best = new EvaluationChoice(MultiExpStrategy.Pippenger, 1, MinimumRerandomiserWindow);
+        var bestCost = double.MaxValue;
+        foreach (var (strategy, window, cost, bytes) in operandChoices)
+        {
+            for (var r = MinimumRerandomiserWindow; r <= MaximumWindow; r++)
             {
-                (best, bestCost) = ((MultiExpStrategy.FixedBaseTables, w), cost);
+                var entries = (double)FixedBaseTable.EntryCount(rerandomiserBits, r, signedDigits: true);
+                var fits = bytes + (entries * entryBytes) <= memoryBudget || (r == MinimumRerandomiserWindow && (only is not null || strategy == MultiExpStrategy.Pippenger));
+                var total = cost + entries + (results * FixedBaseTable.WindowCount(rerandomiserBits, r, signedDigits: true));
+                if (fits && total < bestCost)
+                {
+                    (best, bestCost) = (new EvaluationChoice(strategy, window, r), total);
+                }
             }
         }
 
@@ -169,6 +193,7 @@ public sealed class EvaluationBases : IDisposable
 
     public void Dispose()
     {
+        Rerandomiser.Dispose();
         foreach (var r in operands)
         {
             r.Dispose();
@@ -191,3 +216,6 @@ public sealed class EvaluationBases : IDisposable
         }
     }
 }
+
+/// <summary>How <see cref="EvaluationBases"/> raises: the operands' strategy and window, and the re-randomiser table's window.</summary>
+public sealed record EvaluationChoice(MultiExpStrategy Strategy, int Window, int RerandomiserWindow);

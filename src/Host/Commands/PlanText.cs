@@ -18,4 +18,18 @@ internal static class PlanText
         return Units.Invariant(
             $"Paillier {paillier.KeyBits}-bit key, {paillier.Slots} slots of {paillier.SlotBits} bits per ciphertext ({paillier.MaskBits}-bit masks), G x C = {paillier.RowGroupSize} x {paillier.ColumnGroupSize} (rows x columns per result ciphertext)");
     }
+
+    /// <summary>Where the party's CPU went: its kernels' thread CPU time on this node, e.g.
+    /// "kernel CPU: decryption 23.1 s, encryption 0.4 s".</summary>
+    public static string Kernels(PartyStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        var cpu = statistics.Cpu;
+        var seconds = (double s) => Units.Duration(TimeSpan.FromSeconds(s));
+        return statistics.IsEncryptor
+            ? $"kernel CPU: decryption {seconds(cpu.Decrypt)}, encryption {seconds(cpu.Encrypt)}"
+            : statistics.Plan.Lattice is null
+                ? $"kernel CPU: multi-exponentiation {seconds(cpu.MultiExponentiation)}, rest of the tiles {seconds(cpu.Evaluate - cpu.MultiExponentiation)}, tables {seconds(cpu.Tables)}"
+                : $"kernel CPU: evaluation {seconds(cpu.Evaluate)}";
+    }
 }

@@ -1,0 +1,98 @@
+using System.Numerics;
+using Duet.Crypto.Arithmetic;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Crypto.Tests;
+
+/// <summary>The evaluator's tile kernel re-randomises every result inside its multi-exponentiation (PROTOCOL.md §5.4).</summary>
+public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyFixture>
+{
+    private readonly PaillierPrivateKey key = fixture.Key;
+
+    [Theory]
+    [InlineData(MultiExpStrategy.FixedBaseTables)]
+    [InlineData(MultiExpStrategy.Pippenger)]
+    public void EveryResultCarriesAFreshRerandomiserOfTheFullLength(MultiExpStrategy strategy)
+    {
+        // A ciphertext (1 + n)^m·ρ^n is ρ^n mod n, so without a re-randomiser a result mod n would be exactly
+        // Π (Y_t mod n)^x_t, computable by anyone from the operands: each result must differ from that, and differently
+        // each time the tile is evaluated.
+        var publicKey = key.PublicKey;
+        var n = publicKey.N;
+        var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Bits);
+        var random = new Random(7);
+        var encryptor = new Encryptor(publicKey);
+        var ciphertexts = new BigInteger[plan.EncryptedCount];
+        var operands = new Residue[plan.EncryptedCount];
+        for (var i = 0; i < operands.Length; i++)
+        {
+            operands[i] = publicKey.Context.NewResidue();
+            encryptor.Encrypt(random.Next(-1000, 1000), operands[i]);
+            ciphertexts[i] = publicKey.Context.Store(operands[i]);
+        }
+
+        var x = new Matrix<long>(plan.Rows, plan.Inner);
+        for (var r = 0; r < plan.Rows; r++)
+        {
+            for (var c = 0; c < plan.Inner; c++)
+            {
+                x[r, c] = random.Next(-30000, 30000);
+            }
+        }
+
+        using var bases = EvaluationBases.Build(plan, publicKey, operands, only: strategy);
+        Assert.Equal(strategy, bases.Strategy);
+        Assert.Equal(publicKey.RerandomiserBits(plan.Sigma), bases.Rerandomiser.ExponentBits);
+        Assert.True(bases.Rerandomiser.Signed);
+        var evaluator = new Evaluator(publicKey);
+        var area = plan.Tile(0);
+        var (_, count) = plan.TileResults(0);
+        var width = publicKey.CiphertextBytes;
+        var factors = new List<BigInteger>();
+        for (var run = 0; run < 2; run++)
+        {
+            var output = new byte[count * width];
+            var share = new Matrix<BigInteger>(plan.Rows, plan.Columns);
+            EvaluateKernel.EvaluateTile(bases, evaluator, x, 0, output, share);
+            for (var i = 0; i < count; i++)
+            {
+                var rowGroup = area.FirstRowGroup + (i / area.ColumnGroupCount);
+                var columnGroup = area.FirstColumnGroup + (i % area.ColumnGroupCount);
+                var unrandomised = BigInteger.One;
+                for (var t = 0; t < plan.TermsPerResult; t++)
+                {
+                    var row = (rowGroup * plan.RowGroupSize) + (t % plan.RowGroupSize);
+                    var value = row < plan.Rows ? x[row, t / plan.RowGroupSize] : 0;
+                    var operand = ciphertexts[plan.OperandIndex(columnGroup, t / plan.RowGroupSize, t % plan.RowGroupSize)] % n;
+                    var power = BigInteger.ModPow(operand, BigInteger.Abs(value), n);
+                    unrandomised = unrandomised * (value < 0 ? ModInverse(power, n) : power) % n;
+                }
+
+                var result = new BigInteger(output.AsSpan(i * width, width), isUnsigned: true, isBigEndian: true) % n;
+                var factor = result * ModInverse(unrandomised, n) % n;
+                Assert.NotEqual(BigInteger.One, factor);
+                factors.Add(factor);
+            }
+        }
+
+        Assert.Equal(factors.Count, factors.Distinct().Count());
+    }
+
+    // Extended Euclid; the values here are units mod n.
+    private static BigInteger ModInverse(BigInteger value, BigInteger modulus)
+    {
+        var (oldR, r) = (value, modulus);
+        var (oldS, sCoefficient) = (BigInteger.One, BigInteger.Zero);
+        while (!r.IsZero)
+        {
+            var quotient = BigInteger.Divide(oldR, r);
+            (oldR, r) = (r, oldR - (quotient * r));
+            (oldS, sCoefficient) = (sCoefficient, oldS - (quotient * sCoefficient));
+        }
+
+        Assert.Equal(BigInteger.One, oldR);
+        return ((oldS % modulus) + modulus) % modulus;
+    }
+}
