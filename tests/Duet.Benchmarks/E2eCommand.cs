@@ -171,12 +171,17 @@ internal static partial class E2eCommand
             ["party_s_v"] = Report.Round(v.Summary.Seconds),
             ["cpu_s_e"] = Report.Round(e.CpuSeconds),
             ["cpu_s_v"] = Report.Round(v.CpuSeconds),
+            ["cpu_phases_e"] = CpuJson(e),
+            ["cpu_phases_v"] = CpuJson(v),
             ["progress_seen_s_e"] = PhasesJson(e.Phases),
             ["progress_seen_s_v"] = PhasesJson(v.Phases),
             ["other_load_cores"] = Report.RoundLoad(session.OtherCores),
             ["method"] = $"wall_s: launch of both `dotnet duet.dll party` processes (Release) to both exiting 0, loopback, {link.Share} shares, {link.Scheme}, "
             + "a fresh key per run (duet.session.key-bits under Paillier); bytes: payload bytes as the party summaries print them (to 0.1 kB, 0.1 MB or 0.01 GB); "
             + "peak_rss_mb: max VmHWM sampled every 100 ms, MiB; cpu_s: user+system at the last sample; "
+            + "cpu_phases: the kernels' thread CPU seconds from each party's summary line (tiles by kind; the evaluator's "
+            + "multi-exponentiation with its re-randomisers, the rest of its tiles, and the process CPU of its table build), "
+            + "main = decryption (encryptor) or multi-exponentiation (evaluator), outside_main_fraction = 1 - main / cpu_s; "
             + "progress_seen_s: first and last stderr progress line of each phase (printed at most every 2 s)",
             ["seed"] = seed,
         };
@@ -279,6 +284,7 @@ internal static partial class E2eCommand
             Console.WriteLine($"  {p.Name,-6}{p.Side,-7}{(p.Summary.IsEncryptor ? "encryptor" : "evaluator"),-11}{Report.Format(p.Summary.Seconds),9}{Report.Format(p.CpuSeconds),9}"
                 + $"{Report.Format(p.PeakResidentBytes / Mebibyte),14}{p.Summary.BytesSent,14:N0}{p.Summary.BytesReceived,14:N0}");
             Console.WriteLine($"        progress seen (s from launch): {string.Join(", ", p.Phases.Select(f => $"{f.Key} {Report.Format(f.Value.First)}–{Report.Format(f.Value.Last)}"))}");
+            Console.WriteLine($"        kernel CPU (s): {string.Join(", ", p.Summary.Kernels.Select(k => $"{k.Key} {Report.Format(k.Value)}"))}");
         }
 
         Console.WriteLine($"  wall {Report.Format(session.WallSeconds)} s (others used {Report.FormatLoad(session.OtherCores)} cores), shares verified: {verified}");
@@ -291,9 +297,36 @@ internal static partial class E2eCommand
     private static PartySummary? ParseSummary(string line)
     {
         var match = SummaryLine().Match(line);
-        return match.Success
-            ? new PartySummary(match.Groups["role"].Value == "encryptor", Seconds(match.Groups["time"].Value), Bytes(match.Groups["sent"].Value), Bytes(match.Groups["received"].Value))
-            : null;
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var kernels = new Dictionary<string, double>();
+        foreach (Match part in KernelPart().Matches(KernelSegment().Match(line).Groups["kernels"].Value))
+        {
+            kernels[part.Groups["name"].Value.Replace(' ', '_').Replace('-', '_')] = Seconds(part.Groups["time"].Value);
+        }
+
+        return new PartySummary(match.Groups["role"].Value == "encryptor", Seconds(match.Groups["time"].Value), Bytes(match.Groups["sent"].Value), Bytes(match.Groups["received"].Value), kernels);
+    }
+
+    /// <summary>The kernels' CPU of a party with its process CPU: what share of it lies outside the main kernel.</summary>
+    private static JsonObject CpuJson(PartyRun party)
+    {
+        var json = new JsonObject { ["process"] = Report.Round(party.CpuSeconds) };
+        foreach (var (name, seconds) in party.Summary.Kernels)
+        {
+            json[name] = Report.Round(seconds);
+        }
+
+        if (party.Summary.Kernels.TryGetValue(party.Summary.IsEncryptor ? "decryption" : "multi_exponentiation", out var main) && party.CpuSeconds > 0)
+        {
+            json["main"] = Report.Round(main);
+            json["outside_main_fraction"] = Math.Round(1 - (main / party.CpuSeconds), 3);
+        }
+
+        return json;
     }
 
     /// <summary>Inverse of the host's Units.Duration: "850 ms", "12.3 s", "4 min 05 s".</summary>
@@ -367,6 +400,12 @@ internal static partial class E2eCommand
     [GeneratedRegex(@"^\S+: (?<role>encryptor|evaluator), .*, (?<time>\d+ ms|[\d.]+ s|\d+ min \d+ s), (?:.*, )?sent (?<sent>[\d.]+ [kMG]?B), received (?<received>[\d.]+ [kMG]?B);")]
     private static partial Regex SummaryLine();
 
+    [GeneratedRegex(@"kernel CPU: (?<kernels>[^;]*?), sent ")]
+    private static partial Regex KernelSegment();
+
+    [GeneratedRegex(@"(?<name>[a-z -]+?) (?<time>\d+ ms|[\d.]+ s|\d+ min \d+ s)(?:, |$)")]
+    private static partial Regex KernelPart();
+
     /// <summary>The scheme and share domain both parties are given (`--scheme`, `--share`).</summary>
     private sealed record LinkChoice(string Scheme, string Share, string KeyForm)
     {
@@ -380,7 +419,7 @@ internal static partial class E2eCommand
         };
     }
 
-    private sealed record PartySummary(bool IsEncryptor, double Seconds, long BytesSent, long BytesReceived);
+    private sealed record PartySummary(bool IsEncryptor, double Seconds, long BytesSent, long BytesReceived, IReadOnlyDictionary<string, double> Kernels);
 
     private sealed record PartyRun(string Name, string Side, PartySummary Summary, long PeakResidentBytes, double CpuSeconds, IReadOnlyDictionary<string, (double First, double Last)> Phases);
 
