@@ -86,6 +86,10 @@ internal static class PrimitivesCommand
         using var powers = new BackendPowers(publicKey.NSquared, context, ciphertexts, scalars64);
         operations.AddRange(powers.Operations);
 
+        // The evaluator's W1 tile and the decryption against OpenSSL's own product rate on the same moduli.
+        using var efficiency = new KernelEfficiency(key);
+        operations.AddRange(efficiency.Operations);
+
         // openssl runs once per round, between ours, so that both meet the same spells of outside load.
         var load = MachineLoad.Start();
         var rsaRuns = new List<double?>();
@@ -135,6 +139,7 @@ internal static class PrimitivesCommand
             ["ratios"] = ToJson(ratios),
             ["targets"] = TargetsJson(ratios),
             ["other_load_cores"] = otherCores is { } o ? Report.Round(o, 2) : null,
+            ["kernel_efficiency"] = efficiency.Report(opsPerSecond),
         };
         if (rsaProblem is not null)
         {
