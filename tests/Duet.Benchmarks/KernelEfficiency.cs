@@ -107,7 +107,8 @@ internal sealed class KernelEfficiency : IDisposable
                 var tile = i % plan.Tiles;
                 var (_, count) = plan.TileResults(tile);
                 EvaluateKernel.EvaluateTile(bases, evaluator, x, tile, output.AsSpan(0, count * width), share);
-            });
+            }
+            );
         }
     }
 
