@@ -208,7 +208,8 @@ public sealed class StateTests
         statistics.TileSucceeded(1);
         statistics.TileSucceeded(3);
         var plan = PackingPlan.Create(4, 3, 2, 16, 16, 1024);
-        var summary = statistics.Summary(new SummaryFacts(Id, true, OperandSide.Right, SessionPlan.Of(plan), "managed", null, 5, 6, 2), TimeSpan.FromSeconds(12));
+        var summary = statistics.Summary(new SummaryFacts(Id, true, OperandSide.Right, SessionPlan.Of(plan), "managed", null, 5, 6, 2, new KernelSeconds(1, 2, 0, 0, 0)), TimeSpan.FromSeconds(12));
+        Assert.Equal(2, summary.Cpu.Main(isEncryptor: true));
         Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(2)), (summary.Handshake, summary.Keys, summary.Streaming, summary.Finishing));
         Assert.Equal((120L, 7L, 2), (summary.BytesSent, summary.BytesReceived, summary.TilesRetried));
         Assert.Equal((5L, 6L, 2, OperandSide.Right, true), (summary.CiphertextsSent, summary.CiphertextsReceived, summary.MaxInFlight, summary.Encryptor, summary.IsEncryptor));

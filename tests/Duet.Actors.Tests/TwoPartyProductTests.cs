@@ -35,6 +35,11 @@ public sealed class TwoPartyProductTests(RuntimeKeys keys) : IClassFixture<Runti
         Assert.Null(b.Product);
         Assert.InRange(a.Statistics.MaxInFlight, 0, 2);
         Assert.InRange(b.Statistics.MaxInFlight, 0, 2);
+
+        // Each party's kernels were timed: the encryptor's decryption, the evaluator's multi-exponentiation within its tiles.
+        var (encryptor, evaluator) = a.Statistics.IsEncryptor ? (a.Statistics, b.Statistics) : (b.Statistics, a.Statistics);
+        Assert.True(encryptor.Cpu.Decrypt > 0 && encryptor.Cpu.Encrypt > 0 && encryptor.Cpu.Evaluate == 0);
+        Assert.True(evaluator.Cpu.MultiExponentiation > 0 && evaluator.Cpu.Evaluate >= evaluator.Cpu.MultiExponentiation && evaluator.Cpu.Decrypt == 0);
     }
 }
 
