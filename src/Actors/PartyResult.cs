@@ -53,7 +53,12 @@ public sealed record PartyStatistics
 /// One party's outcome: its share of L·R in the agreed domain, and the product itself when it was revealed to this
 /// party (exact integers, still carrying the fixed-point scale 2^(fx+fy)).
 /// </summary>
-public sealed record PartyResult(Matrix<BigInteger> Share, Matrix<BigInteger>? Product, ShareDomain Domain, int ProductFractionBits, PartyStatistics Statistics);
+/// <param name="Share">Null in a streamed run: the share went to the host's <see cref="IShareSink"/>.</param>
+public sealed record PartyResult(Matrix<BigInteger>? Share, Matrix<BigInteger>? Product, ShareDomain Domain, int ProductFractionBits, PartyStatistics Statistics)
+{
+    /// <summary>The shape of P = L·R.</summary>
+    public (int Rows, int Columns) ProductShape { get; init; }
+}
 
 /// <summary>A session that ended without a result, with the typed reason both sides report.</summary>
 public sealed class SessionAbortedException(AbortReason reason, string message, bool raisedByPeer) : Exception(message)

@@ -42,7 +42,11 @@ internal sealed partial class Session
             decrypted =>
             {
                 statistics.TileSucceeded(decrypted.Attempt);
-                decrypted.CopyInto(streams.Share);
+                if (!Keep(agreed, decrypted))
+                {
+                    return;
+                }
+
                 BlockProcessed(streams);
                 Report("decrypt", streams.In.Processed, plan.Tiles);
                 if (streams.In.Complete)

@@ -29,7 +29,11 @@ internal sealed partial class Session
             evaluated =>
             {
                 statistics.TileSucceeded(evaluated.Attempt);
-                evaluated.CopyInto(streams.Share);
+                if (!Keep(agreed, evaluated))
+                {
+                    return;
+                }
+
                 var (first, count) = plan.TileResults(evaluated.Index);
                 SendBlock(streams, CiphertextBlocks.Result(plan.Scheme, sessionId, evaluated.Index, first, count, streams.SendWidth, evaluated.Ciphertexts));
                 Report("evaluate", streams.Out.Sent, plan.Tiles);

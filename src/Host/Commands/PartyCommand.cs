@@ -112,10 +112,11 @@ internal static class PartyCommand
             akka.remote.dot-netty.tcp.port = {endpoint.Port}
             """)).WithFallback(AkkaLog.Configuration(console.LogFile)).WithFallback(file);
         // The outputs are written before this party confirms and renamed into place after the session completed.
-        using var outputs = new PartyOutputs(options.Output, productPath, settings.Side);
+        // Without a reveal the share streams to its file as tiles finish.
+        using var outputs = new PartyOutputs(options.Output, productPath, settings.Side, streamed: settings.Reveal == Reveal.None);
         var result = await ProgressDisplay.RunAsync(
             console,
-            display => outputs.CommitAfter(DuetParty.RunAsync(settings, operand.Encoded, endpoint, display.For(settings.Name), cancellation, extra, outputs.Prepare))).ConfigureAwait(false);
+            display => outputs.CommitAfter(DuetParty.RunAsync(settings, operand.Encoded, endpoint, display.For(settings.Name), cancellation, extra, outputs.Prepare, outputs.Sink))).ConfigureAwait(false);
         var written = result.Product is null
             ? $"share -> {options.Output}; to reveal: {RevealCommand.CommandFor(options.Output, productPath)}"
             : $"share -> {options.Output}, product -> {productPath}";
@@ -128,7 +129,7 @@ internal static class PartyCommand
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
         return ExitCodes.Success;
     }
 
