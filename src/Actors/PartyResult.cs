@@ -6,7 +6,14 @@ using Duet.Crypto.MatMul;
 namespace Duet.Actors;
 
 /// <summary>A progress event: units of a phase done out of its total.</summary>
-public sealed record PartyProgress(string Phase, long Done, long Total);
+public sealed record PartyProgress(string Phase, long Done, long Total)
+{
+    /// <summary>Rows of P = L·R; 0 when the event does not count result rows.</summary>
+    public long Rows { get; init; }
+
+    /// <summary>Rows' worth of this party's share finished: entries finished divided by P's columns.</summary>
+    public long RowsDone { get; init; }
+}
 
 /// <summary>What a run cost and how it went, for the host's summary line and the benchmarks.</summary>
 public sealed record PartyStatistics

@@ -29,6 +29,14 @@ public sealed class CliStreamedRunTests : IDisposable
         Assert.True(a.Code == 0, a.ToString() + b.ToString());
         Assert.True(b.Code == 0, b.ToString());
         Assert.Contains($"product {m}x{n} ", a.OutLines[^1], StringComparison.Ordinal);
+        Assert.Matches(" tiles \\([0-9.]+ rows/s\\), sent ", a.OutLines[^1]);
+
+        // The status file of a finished run says so, with every row done.
+        using var status = System.Text.Json.JsonDocument.Parse(File.ReadAllText(directory.File("a.status.json")));
+        Assert.Equal("succeeded", status.RootElement.GetProperty("state").GetString());
+        Assert.Equal(m, status.RootElement.GetProperty("rows").GetInt64());
+        Assert.Equal(m, status.RootElement.GetProperty("rows_done").GetInt64());
+        Assert.Equal("a", status.RootElement.GetProperty("party").GetString());
         foreach (var share in new[] { "a.npy", "b.csv" })
         {
             var values = MatrixFiles.ReadIntegers(directory.File(share));
@@ -69,7 +77,7 @@ public sealed class CliStreamedRunTests : IDisposable
     private async Task<(CliOutcome A, CliOutcome B)> RunBoth(string outputA, string outputB)
     {
         var port = CliRunner.FreePort();
-        using var a = DuetProcess.Start(directory.Path, Party("x.npy", outputA, "--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a"));
+        using var a = DuetProcess.Start(directory.Path, Party("x.npy", outputA, "--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a", "--status-file", "a.status.json"));
         await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
         using var b = DuetProcess.Start(directory.Path, Party("y.csv", outputB, "--peer", $"127.0.0.1:{port}", "--side", "right", "--name", "b"));
         var outcomeB = await b.WaitAsync(RunTimeout);

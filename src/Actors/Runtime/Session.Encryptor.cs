@@ -48,7 +48,7 @@ internal sealed partial class Session
                 }
 
                 BlockProcessed(streams);
-                Report("decrypt", streams.In.Processed, plan.Tiles);
+                ReportResults(agreed, "decrypt", streams.In.Processed, plan.Tiles);
                 if (streams.In.Complete)
                 {
                     StartFinishing(agreed, streams);

@@ -23,6 +23,13 @@ internal sealed partial class Session
         return Guarded(() => ShareOutput.Streamed(sink, new ShareLayout(sessionId, rows, columns, settings.Domain, agreement.Plan.ShareBits, agreement.ProductFractionBits), agreement.Orientation));
     }
 
+    /// <summary>Progress of a phase that finishes result tiles, with the rows of P they complete.</summary>
+    private void ReportResults(Agreed agreed, string phase, long done, long total)
+    {
+        var (rows, columns) = agreed.Agreement.ProductShape;
+        job.Progress?.Report(new PartyProgress(phase, done, total) { Rows = rows, RowsDone = agreed.Output.EntriesDone / columns });
+    }
+
     /// <summary>Keeps a finished band of the share; false when the sink failed and the session aborted.</summary>
     private bool Keep(Agreed agreed, ShareBand band) => Guarded(() =>
     {

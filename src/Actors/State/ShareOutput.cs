@@ -41,11 +41,15 @@ internal sealed class ShareOutput
 
     public bool IsStreamed => sink is not null;
 
+    /// <summary>Entries of the share finished so far.</summary>
+    public long EntriesDone { get; private set; }
+
     /// <summary>Takes one finished band of the canonical share; a band that does not fit the share is a bug (throws).</summary>
     public void Add(ShareBand band)
     {
         ArgumentNullException.ThrowIfNull(band);
         band.CheckFits(rows, columns);
+        EntriesDone += band.Share.Length;
         if (canonical is not null)
         {
             band.CopyInto(canonical);
