@@ -59,6 +59,21 @@ public sealed class StreamedShareFileTests : IDisposable
         Assert.Empty(directory.FileNames());
     }
 
+    [Theory]
+    [InlineData("npy")]
+    [InlineData("csv")]
+    public void A_temporary_file_removed_during_the_run_fails_the_prepare_step(string extension)
+    {
+        var share = RandomShare(2, 3, ShareDomain.Ring64, seed: 8);
+        using var file = new StreamedShareFile(directory.File($"s.{extension}"));
+        file.Open(new ShareLayout(Guid.NewGuid(), 2, 3, ShareDomain.Ring64, ShareBits, 0));
+        file.Write(Regions(share, 2, 3).Single());
+        File.Delete(Assert.Single(Directory.GetFiles(directory.Path)));
+
+        Assert.Throws<OutputFileException>(() => MatrixFileAccess.Prepare(file.Finish));
+        Assert.Empty(directory.FileNames());
+    }
+
     [Fact]
     public void A_region_outside_the_share_or_a_value_over_the_bound_is_refused()
     {

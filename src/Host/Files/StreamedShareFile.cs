@@ -82,6 +82,15 @@ internal sealed class StreamedShareFile(string path) : IShareSink, IDisposable
     public void Finish()
     {
         var shape = layout ?? throw new InvalidOperationException("the share file is not open");
+
+        // The directory or the file may have been removed while the run wrote through its open handle: that must
+        // fail now, before this party confirms, not at the rename after both confirmed.
+        MatrixFileAccess.TemporaryBeside(path);
+        if (!File.Exists(temporary))
+        {
+            throw new OutputFileException(path, "its temporary file was removed while the run wrote it");
+        }
+
         if (IsNpy)
         {
             Guard(() => RandomAccess.FlushToDisk(handle!));
@@ -98,7 +107,12 @@ internal sealed class StreamedShareFile(string path) : IShareSink, IDisposable
             var (ring, integer) = (new ulong[shape.Columns], new BigInteger[shape.Columns]);
             for (var row = 0; row < shape.Rows; row++)
             {
-                RandomAccess.Read(handle!, bytes, (long)row * bytes.Length);
+                for (var read = 0; read < bytes.Length;)
+                {
+                    var count = RandomAccess.Read(handle!, bytes.AsSpan(read), ((long)row * bytes.Length) + read);
+                    read += count > 0 ? count : throw new OutputFileException(path, "its temporary file is shorter than the share");
+                }
+
                 for (var c = 0; c < shape.Columns; c++)
                 {
                     var record = bytes.AsSpan(c * recordBytes, recordBytes);
