@@ -76,6 +76,8 @@ public static class DuetParty
     /// <param name="prepareOutputs">Optional: writes the result where it will be committed (temporary files), after
     /// the peer's transcript checked and before this party confirms; when it throws, both parties abort, so neither
     /// reports success unless both could write. The caller commits (renames) after this method returns.</param>
+    /// <param name="shareSink">Optional: streams this party's share to the sink as tiles finish instead of returning
+    /// it (<see cref="PartyResult.Share"/> is then null); not with a reveal, whose shares travel whole.</param>
     public static async Task<PartyResult> RunAsync(
         PartySettings settings,
         Matrix<long> matrix,
@@ -83,19 +85,25 @@ public static class DuetParty
         IProgress<PartyProgress>? progress = null,
         CancellationToken cancellationToken = default,
         Config? extraConfig = null,
-        Action<PartyResult>? prepareOutputs = null)
+        Action<PartyResult>? prepareOutputs = null,
+        IShareSink? shareSink = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(endpoint);
         settings.Validate();
+        if (shareSink is not null && settings.Reveal != Reveal.None)
+        {
+            throw new ArgumentException("a streamed share (shareSink) cannot be combined with a reveal; the revealed product is assembled in memory", nameof(shareSink));
+        }
+
         FixedPoint.CheckBounds(matrix, settings.InputBits, $"{settings.Side.ToString().ToLowerInvariant()} operand");
         endpoint.CheckPlaintextIsLoopback();
 
         using var system = CreateSystem(endpoint, extraConfig);
         try
         {
-            return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs).ConfigureAwait(false);
+            return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink).ConfigureAwait(false);
         }
         finally
         {
@@ -117,9 +125,9 @@ public static class DuetParty
 
     /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>
     internal static async Task<PartyResult> RunOn(
-        ActorSystem system, PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null)
+        ActorSystem system, PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null)
     {
-        var job = new SessionJob(settings, matrix, progress, prepareOutputs);
+        var job = new SessionJob(settings, matrix, progress, prepareOutputs, shareSink);
 
         // A TLS handshake that this party refuses as a client shuts its whole actor system down.
         _ = system.WhenTerminated.ContinueWith(

@@ -6,7 +6,14 @@ using Duet.Crypto.MatMul;
 namespace Duet.Actors;
 
 /// <summary>A progress event: units of a phase done out of its total.</summary>
-public sealed record PartyProgress(string Phase, long Done, long Total);
+public sealed record PartyProgress(string Phase, long Done, long Total)
+{
+    /// <summary>Rows of P = L·R; 0 when the event does not count result rows.</summary>
+    public long Rows { get; init; }
+
+    /// <summary>Rows' worth of this party's share finished: entries finished divided by P's columns.</summary>
+    public long RowsDone { get; init; }
+}
 
 /// <summary>What a run cost and how it went, for the host's summary line and the benchmarks.</summary>
 public sealed record PartyStatistics
@@ -56,7 +63,12 @@ public sealed record PartyStatistics
 /// One party's outcome: its share of L·R in the agreed domain, and the product itself when it was revealed to this
 /// party (exact integers, still carrying the fixed-point scale 2^(fx+fy)).
 /// </summary>
-public sealed record PartyResult(Matrix<BigInteger> Share, Matrix<BigInteger>? Product, ShareDomain Domain, int ProductFractionBits, PartyStatistics Statistics);
+/// <param name="Share">Null in a streamed run: the share went to the host's <see cref="IShareSink"/>.</param>
+public sealed record PartyResult(Matrix<BigInteger>? Share, Matrix<BigInteger>? Product, ShareDomain Domain, int ProductFractionBits, PartyStatistics Statistics)
+{
+    /// <summary>The shape of P = L·R.</summary>
+    public (int Rows, int Columns) ProductShape { get; init; }
+}
 
 /// <summary>A session that ended without a result, with the typed reason both sides report.</summary>
 public sealed class SessionAbortedException(AbortReason reason, string message, bool raisedByPeer) : Exception(message)

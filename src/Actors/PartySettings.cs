@@ -122,6 +122,7 @@ public sealed record PartySettings
                 MaxDimension = c.GetLong("duet.limits.max-dimension"),
                 MaxOperandEntries = c.GetLong("duet.limits.max-operand-entries"),
                 MaxProductEntries = c.GetLong("duet.limits.max-product-entries"),
+                MaxStreamedProductEntries = c.GetLong("duet.limits.max-streamed-product-entries"),
                 MemoryBudgetBytes = Size(c, "duet.limits.memory-budget"),
                 FrameBytes = Size(c, "akka.remote.dot-netty.tcp.maximum-frame-size"),
             },

@@ -20,6 +20,16 @@ public sealed record SessionLimits
     /// <summary>Largest number of product entries (each party holds a share of each in memory).</summary>
     public required long MaxProductEntries { get; init; }
 
+    /// <summary>Largest number of product entries of a run that streams its share to a file (nothing per entry is
+    /// held in memory; the dimension limit bounds it too).</summary>
+    public long MaxStreamedProductEntries { get; init; } = 1L << 48;
+
+    /// <summary>False for a streamed run: the memory estimate then counts no share entries.</summary>
+    public bool SharesInMemory { get; init; } = true;
+
+    /// <summary>These limits for a party whose share streams to its file as tiles finish.</summary>
+    public SessionLimits ForStreamedShares() => this with { MaxProductEntries = MaxStreamedProductEntries, SharesInMemory = false };
+
     /// <summary>Memory the plan may need on this party, by the estimate of <see cref="EstimatedBytes"/>.</summary>
     public required long MemoryBudgetBytes { get; init; }
 
@@ -66,7 +76,8 @@ public sealed record SessionLimits
             return $"a {productRows}x{productColumns} product exceeds the {MaxProductEntries} entries this party accepts";
         }
 
-        var needed = plan.Lattice is { } lattice ? EstimatedBytes(entries, lattice, isEncryptor) : EstimatedBytes(entries, plan.Paillier!, isEncryptor, tableMemoryBytes);
+        var held = SharesInMemory ? entries : 0;
+        var needed = plan.Lattice is { } lattice ? EstimatedBytes(held, lattice, isEncryptor) : EstimatedBytes(held, plan.Paillier!, isEncryptor, tableMemoryBytes);
         return needed > MemoryBudgetBytes
             ? $"the plan needs about {needed >> 20} MiB on this party, over its memory budget of {MemoryBudgetBytes >> 20} MiB"
             : null;

@@ -61,6 +61,10 @@ internal abstract class ProgressDisplay
 
                 bar.MaxValue = total;
                 bar.Value = Math.Min(progress.Done, total);
+                if (progress.Rows > 0)
+                {
+                    bar.Description = Units.Invariant($"{party} {progress.Phase} ({Unit(progress.Phase)}), {progress.RowsDone}/{progress.Rows} rows");
+                }
             }
         }
     }
@@ -80,6 +84,7 @@ internal abstract class ProgressDisplay
         private readonly Lock gate = new();
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private readonly Dictionary<(string Party, string Phase), (TimeSpan At, long Done)> starts = [];
+        private readonly Dictionary<(string Party, string Phase), RowRate> rowRates = [];
         private readonly HashSet<(string Party, string Phase)> completed = [];
         private TimeSpan lastLine = -Interval;
 
@@ -107,7 +112,16 @@ internal abstract class ProgressDisplay
                 var rate = seconds > 0 ? (progress.Done - start.Done) / seconds : 0;
                 var unit = Unit(progress.Phase);
                 var line = Units.Invariant($"[{party}] {progress.Phase} {progress.Done}/{progress.Total} {unit} ({percent:0}%)");
-                if (rate > 0 && progress.Done < progress.Total)
+                if (progress.Rows > 0)
+                {
+                    line += Units.Invariant($", {progress.RowsDone}/{progress.Rows} rows");
+                    var rows = rowRates.TryGetValue((party, progress.Phase), out var known) ? known : rowRates[(party, progress.Phase)] = new RowRate();
+                    if (rows.Observe(now, progress.RowsDone, progress.Rows) is { Left: { } left } rowRate)
+                    {
+                        line += Units.Invariant($", {rowRate.PerSecond:0.#} rows/s, about {Units.Duration(left)} left");
+                    }
+                }
+                else if (rate > 0 && progress.Done < progress.Total)
                 {
                     line += Units.Invariant($", {rate:0.#} {unit}/s, about {Units.Duration(TimeSpan.FromSeconds((progress.Total - progress.Done) / rate))} left");
                 }

@@ -73,7 +73,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
         Assert.False(job.Completion.Task.IsCompleted, "the session completed before its peer confirmed");
         peer.Send(session, new Confirm(id));
         var outcome = await job.Completion.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(outcome.Share, share, ShareDomain.Integer).Data);
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(outcome.Share!, share, ShareDomain.Integer).Data);
     }
 
     [Theory]

@@ -50,6 +50,18 @@ public sealed class SessionLimitsTests
     }
 
     [Fact]
+    public void AStreamedShareLiftsTheProductCapAndCountsNoSharesInMemory()
+    {
+        var plan = PackingPlan.Create(1 << 20, 4, 1 << 10, 16, 16, 2048);
+        Assert.Contains("entries", limits.PlanProblem(1L << 20, 1L << 10, plan, isEncryptor: true, 0), StringComparison.Ordinal);
+        var streamed = limits.ForStreamedShares();
+        Assert.Null(streamed.PlanProblem(1L << 20, 1L << 10, plan, isEncryptor: true, 0));
+        Assert.Null(streamed.PlanProblem(1L << 24, 1L << 24, plan, isEncryptor: true, 0));
+        var capped = (limits with { MaxStreamedProductEntries = 1L << 40 }).ForStreamedShares();
+        Assert.Contains("entries", capped.PlanProblem(1L << 24, 1L << 24, plan, isEncryptor: true, 0), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CiphertextBlocksFitAnyFrameOfAFewBlocks()
     {
         // 2048-bit key: 512-byte ciphertexts; 200000 columns in groups of C give over 8000 results per row, but a

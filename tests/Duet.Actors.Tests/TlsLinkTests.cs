@@ -44,7 +44,7 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
         var b = RunB(port, right, certs.B, Fingerprint(certs.A), reveal);
         var (ra, rb) = (await a, await b);
         var expected = Shares.Product(left, right).Data;
-        Assert.Equal(expected, Shares.Reconstruct(ra.Share, rb.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(expected, Shares.Reconstruct(ra.Share!, rb.Share!, ShareDomain.Ring64).Data);
         Assert.Equal(reveal.ReachesSide(OperandSide.Left), ra.Product is not null);
         Assert.Equal(reveal.ReachesSide(OperandSide.Right), rb.Product is not null);
         Assert.True(ra.Product is null || ra.Product.Data.SequenceEqual(expected));
@@ -67,7 +67,7 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
 
         Assert.False(a.IsCompleted);
         var b = await RunB(port, right, certs.B, Fingerprint(certs.A));
-        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share, b.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share!, b.Share!, ShareDomain.Ring64).Data);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
 
         Assert.False(a.IsCompleted);
         var b = await RunB(port, right, certs.B, Fingerprint(certs.A));
-        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share, b.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share!, b.Share!, ShareDomain.Ring64).Data);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
         Assert.True(refused, "the listener kept a TLS link with a client that presented no certificate");
         Assert.False(a.IsCompleted);
         var b = await RunB(port, right, certs.B, Fingerprint(certs.A));
-        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share, b.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share!, b.Share!, ShareDomain.Ring64).Data);
     }
 
     [Fact]

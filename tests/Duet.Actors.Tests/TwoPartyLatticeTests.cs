@@ -43,12 +43,12 @@ public sealed class TwoPartyLatticeTests
         Assert.Equal((expectedEncryptor, expectedEncryptor), (a.Statistics.Encryptor, b.Statistics.Encryptor));
         Assert.NotEqual(a.Statistics.IsEncryptor, b.Statistics.IsEncryptor);
         Assert.Equal(Scheme.Bfv, a.Statistics.Plan.Scheme);
-        Assert.Equal(expected.Data, Shares.Reconstruct(a.Share, b.Share, domain).Data);
+        Assert.Equal(expected.Data, Shares.Reconstruct(a.Share!, b.Share!, domain).Data);
         Assert.Equal(reveal.ReachesSide(OperandSide.Left), a.Product is not null);
         Assert.Equal(reveal.ReachesSide(OperandSide.Right), b.Product is not null);
         foreach (var product in new[] { a.Product, b.Product }.OfType<Matrix<System.Numerics.BigInteger>>())
         {
-            Assert.Equal(Shares.Reconstruct(a.Share, b.Share, domain).Data, product.Data);
+            Assert.Equal(Shares.Reconstruct(a.Share!, b.Share!, domain).Data, product.Data);
         }
 
         var (encryptor, evaluator) = a.Statistics.IsEncryptor ? (a.Statistics, b.Statistics) : (b.Statistics, a.Statistics);
@@ -67,7 +67,7 @@ public sealed class TwoPartyLatticeTests
         Assert.InRange(a.Statistics.Plan.EncryptBlocks, 3, int.MaxValue);
         Assert.InRange(a.Statistics.Plan.Tiles, 3, int.MaxValue);
         Assert.Equal(2, Math.Max(a.Statistics.MaxInFlight, b.Statistics.MaxInFlight));
-        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share, b.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share!, b.Share!, ShareDomain.Ring64).Data);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
             left, TwoParties.Settings(OperandSide.Left, keys.Left) with { Reveal = reveal },
             right, TwoParties.Settings(OperandSide.Right, keys.Right) with { Reveal = reveal });
         var expected = Shares.Product(left, right);
-        Assert.Equal(expected.Data, Shares.Reconstruct(a.Share, b.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(expected.Data, Shares.Reconstruct(a.Share!, b.Share!, ShareDomain.Ring64).Data);
         Assert.Equal(toLeft, a.Product is not null);
         Assert.Equal(toRight, b.Product is not null);
         Assert.True(a.Product is null || a.Product.Data.SequenceEqual(expected.Data));
@@ -40,7 +40,7 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
         var (a, b) = await TwoParties.Run(
             left, TwoParties.Settings(OperandSide.Left, keys.Left) with { Window = 2 },
             right, TwoParties.Settings(OperandSide.Right, keys.Right) with { Window = 2 });
-        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share, b.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share!, b.Share!, ShareDomain.Ring64).Data);
         Assert.True(a.Statistics.Plan.Tiles > 4, $"the plan has only {a.Statistics.Plan.Tiles} tiles");
         Assert.True(a.Statistics.Plan.EncryptBlocks > 2);
         Assert.Equal(2, a.Statistics.MaxInFlight);
@@ -68,7 +68,7 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
         Assert.Equal(1, a.Statistics.TilesRetried);
         Assert.Equal(1, b.Statistics.TilesRetried);
         Assert.Equal(a.Statistics.Plan.ResultCount, b.Statistics.CiphertextsReceived);
-        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share, b.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share!, b.Share!, ShareDomain.Ring64).Data);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class TwoPartyProductTests(RuntimeKeys keys) : IClassFixture<Runti
         Assert.Equal(expectedEncryptor, a.Statistics.Encryptor);
         Assert.Equal(expectedEncryptor, b.Statistics.Encryptor);
         Assert.NotEqual(a.Statistics.IsEncryptor, b.Statistics.IsEncryptor);
-        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share, b.Share, domain).Data);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share!, b.Share!, domain).Data);
         Assert.Null(a.Product);
         Assert.Null(b.Product);
         Assert.InRange(a.Statistics.MaxInFlight, 0, 2);
@@ -66,7 +66,7 @@ public sealed class FastKeyFormSessionTests
             right, TwoParties.Settings(OperandSide.Right, rightKey) with { Role = rightRole, Domain = domain });
 
         Assert.Equal(encryptor, a.Statistics.Encryptor);
-        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share, b.Share, domain).Data);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share!, b.Share!, domain).Data);
     }
 }
 
@@ -102,7 +102,7 @@ public sealed class FrameSplittingTests(RuntimeKeys keys) : IClassFixture<Runtim
 
         var expected = Shares.Product(left, right).Data;
         Assert.Equal(leftRole == RolePreference.Encryptor ? OperandSide.Left : OperandSide.Right, a.Statistics.Encryptor);
-        Assert.Equal(expected, Shares.Reconstruct(a.Share, b.Share, ShareDomain.Ring64).Data);
+        Assert.Equal(expected, Shares.Reconstruct(a.Share!, b.Share!, ShareDomain.Ring64).Data);
         Assert.Equal(expected, a.Product!.Data);
         Assert.Equal(expected, b.Product!.Data);
     }

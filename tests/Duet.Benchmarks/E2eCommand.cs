@@ -19,7 +19,7 @@ namespace Duet.Benchmarks;
 internal static partial class E2eCommand
 {
     public static readonly string[] ValueOptions =
-        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "scheme", "share", "key-form", BackendChoice.Option];
+        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "scheme", "share", "key-form", "reveal", BackendChoice.Option];
 
     private const string Dotnet = "dotnet";
     private const string DuetDll = "src/Host/bin/Release/net10.0/duet.dll";
@@ -46,7 +46,7 @@ internal static partial class E2eCommand
 
         var baselineRows = KernelCommand.BaselineRows(options, rows, inner, columns);
         var seed = options.Int("seed", 1);
-        var link = new LinkChoice(options.String("scheme") ?? "paillier", options.String("share") ?? "integer", keyForm);
+        var link = new LinkChoice(options.String("scheme") ?? "paillier", options.String("share") ?? "integer", keyForm, options.String("reveal") ?? "none");
         var keep = options.String("keep");
         var directory = keep is null ? Directory.CreateTempSubdirectory("duet-e2e-").FullName : Directory.CreateDirectory(keep).FullName;
         try
@@ -153,6 +153,7 @@ internal static partial class E2eCommand
             ["link"] = "mutual TLS, pinned self-signed ECDSA P-256 certificates",
             ["scheme"] = link.Scheme,
             ["share"] = link.Share,
+            ["reveal"] = link.Reveal,
             ["rows"] = rows,
             ["inner"] = inner,
             ["cols"] = columns,
@@ -195,7 +196,8 @@ internal static partial class E2eCommand
         NpyFile.Write(Path.Combine(directory, "x.npy"), x);
         NpyFile.Write(Path.Combine(directory, "w.npy"), w);
         var address = $"127.0.0.1:{FreePort()}";
-        string[] common = ["--config", config, "--scheme", link.Scheme, "--share", link.Share, "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
+        // Without a reveal each party streams its share to its file as tiles finish; a reveal holds shares in memory.
+        string[] common = ["--config", config, "--scheme", link.Scheme, "--share", link.Share, "--reveal", link.Reveal, "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
         string[] linkA = ["--insecure"], linkB = ["--insecure"];
         if (tls)
         {
@@ -407,7 +409,7 @@ internal static partial class E2eCommand
     private static partial Regex KernelPart();
 
     /// <summary>The scheme and share domain both parties are given (`--scheme`, `--share`).</summary>
-    private sealed record LinkChoice(string Scheme, string Share, string KeyForm)
+    private sealed record LinkChoice(string Scheme, string Share, string KeyForm, string Reveal)
     {
         public bool IsBfv => Scheme == "bfv";
 

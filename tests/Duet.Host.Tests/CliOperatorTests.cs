@@ -85,9 +85,11 @@ public sealed class CliOperatorTests : IDisposable
         await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
         using var b = DuetProcess.Start(directory.Path, "party", "--input", "y.npy", "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--name", "b", "--side", "right", "--key", "key.json", "--insecure");
 
-        // A's output directory passed the probe at the start and disappears while the parties work.
+        // A's output directory passed the probe at the start and disappears while the parties work (with the
+        // temporary file A streams its share into).
         await b.WaitForErrorAsync("[b] encrypt", RunTimeout);
-        Directory.Delete(gone);
+        Assert.Single(Directory.GetFiles(gone), name => Path.GetFileName(name).StartsWith("a.npy.tmp-", StringComparison.Ordinal));
+        Directory.Delete(gone, recursive: true);
         var (outcomeA, outcomeB) = (await a.WaitAsync(RunTimeout), await b.WaitAsync(RunTimeout));
 
         Assert.True(outcomeA.Code == 1, outcomeA.ToString());

@@ -130,6 +130,13 @@ internal sealed class DuetProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Ends the process at once (SIGKILL), as a crash or a power cut would.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
     /// <summary>Waits until stderr holds a line containing <paramref name="text"/>.</summary>
     public async Task WaitForErrorAsync(string text, TimeSpan timeout)
     {

@@ -42,9 +42,13 @@ internal sealed partial class Session
             decrypted =>
             {
                 statistics.TileSucceeded(decrypted.Attempt);
-                decrypted.CopyInto(streams.Share);
+                if (!Keep(agreed, decrypted))
+                {
+                    return;
+                }
+
                 BlockProcessed(streams);
-                Report("decrypt", streams.In.Processed, plan.Tiles);
+                ReportResults(agreed, "decrypt", streams.In.Processed, plan.Tiles);
                 if (streams.In.Complete)
                 {
                     StartFinishing(agreed, streams);

@@ -29,10 +29,14 @@ internal sealed partial class Session
             evaluated =>
             {
                 statistics.TileSucceeded(evaluated.Attempt);
-                evaluated.CopyInto(streams.Share);
+                if (!Keep(agreed, evaluated))
+                {
+                    return;
+                }
+
                 var (first, count) = plan.TileResults(evaluated.Index);
                 SendBlock(streams, CiphertextBlocks.Result(plan.Scheme, sessionId, evaluated.Index, first, count, streams.SendWidth, evaluated.Ciphertexts));
-                Report("evaluate", streams.Out.Sent, plan.Tiles);
+                ReportResults(agreed, "evaluate", streams.Out.Sent, plan.Tiles);
                 if (streams.Out.Complete)
                 {
                     StartFinishing(agreed, streams);

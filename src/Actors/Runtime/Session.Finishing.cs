@@ -17,9 +17,9 @@ internal sealed partial class Session
     private void StartFinishing(Agreed agreed, Streams streams)
     {
         statistics.Ended(SessionPhase.Streaming, clock.Elapsed);
-        var share = agreed.Agreement.Orientation.FromCanonical(streams.Share, settings.Domain);
+        var share = agreed.Output.Share();
         byte[]? revealedDigest = null;
-        if (settings.Reveal.ReachesSide(agreed.Agreement.Peer(settings.Side).Side))
+        if (share is not null && settings.Reveal.ReachesSide(agreed.Agreement.Peer(settings.Side).Side))
         {
             revealedDigest = Transcript.ShareDigest(share);
             foreach (var revealed in RevealAssembler.Split(sessionId, share, settings.BlockBytes))
@@ -88,7 +88,7 @@ internal sealed partial class Session
             catch (Exception error)
             {
                 log.Warning("session {0}: the outputs could not be written: {1}", sessionId, error.Message);
-                Abort(AbortReason.Internal, "its outputs could not be written, so neither party keeps a result");
+                Abort(AbortReason.Internal, OutputsFailed);
                 return;
             }
 
@@ -107,18 +107,22 @@ internal sealed partial class Session
 
     private PartyResult Result(Agreed agreed, Streams streams, FinishingState finishing)
     {
-        var product = agreed.Reveal is { } reveal ? Shares.Reconstruct(finishing.Share, reveal.Share, settings.Domain) : null;
-        return new PartyResult(finishing.Share, product, settings.Domain, agreed.Agreement.ProductFractionBits, statistics.Summary(Facts(agreed, streams), clock.Elapsed));
+        var product = agreed.Reveal is { } reveal && finishing.Share is { } share ? Shares.Reconstruct(share, reveal.Share, settings.Domain) : null;
+        return new PartyResult(finishing.Share, product, settings.Domain, agreed.Agreement.ProductFractionBits, statistics.Summary(Facts(agreed, streams), clock.Elapsed))
+        {
+            ProductShape = agreed.Agreement.ProductShape,
+        };
     }
 
     private SummaryFacts Facts(Agreed agreed, Streams streams) => new(
         sessionId, agreed.IsEncryptor, agreed.Agreement.Encryptor, agreed.Plan, Backends.Current, streams.Strategy,
         streams.Sent.Ciphertexts, streams.Received.Ciphertexts, streams.Out.MaxInFlight, tiles.Cpu.Snapshot());
 
-    /// <summary>This side's share of P, the digest of the share it revealed (if any), and how far the close went.</summary>
-    private sealed class FinishingState(Matrix<BigInteger> share, byte[]? revealed)
+    /// <summary>This side's share of P (null when streamed to the host's sink), the digest of the share it revealed
+    /// (if any), and how far the close went.</summary>
+    private sealed class FinishingState(Matrix<BigInteger>? share, byte[]? revealed)
     {
-        public Matrix<BigInteger> Share { get; } = share;
+        public Matrix<BigInteger>? Share { get; } = share;
 
         public byte[]? Revealed { get; } = revealed;
 

@@ -129,7 +129,7 @@ internal sealed partial class Session
         });
     }
 
-    /// <summary>The streaming data of one session, both directions, and the canonical share being filled.</summary>
+    /// <summary>The streaming data of one session, both directions.</summary>
     private sealed class Streams(SessionPlan plan, int window, bool encryptor, int sendWidth, int receiveWidth, byte[] keyDigest)
     {
         public OutgoingWindow Out { get; } = new(encryptor ? plan.EncryptBlocks : plan.Tiles, window);
@@ -142,8 +142,6 @@ internal sealed partial class Session
         public long WillSend { get; } = encryptor ? plan.EncryptedCount : plan.ResultCount;
 
         public BlockLedger Received { get; } = new(encryptor ? plan.Tiles : plan.EncryptBlocks);
-
-        public Matrix<BigInteger> Share { get; } = new(plan.Rows, plan.Columns);
 
         /// <summary>Bytes per ciphertext this side sends (the same both ways under Paillier; BFV's replies are smaller).</summary>
         public int SendWidth { get; } = sendWidth;

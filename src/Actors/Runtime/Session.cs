@@ -116,11 +116,16 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         Agreement agreement;
         try
         {
-            agreement = Handshake.Agree(mine, theirs, settings.ProtocolVersion, settings.Limits, settings.TableMemoryBytes);
+            agreement = Handshake.Agree(mine, theirs, settings.ProtocolVersion, job.Sink is null ? settings.Limits : settings.Limits.ForStreamedShares(), settings.TableMemoryBytes);
         }
         catch (HandshakeException error)
         {
             Abort(error.Reason, error.Message);
+            return;
+        }
+
+        if (OpenOutput(agreement) is not { } output)
+        {
             return;
         }
 
@@ -137,7 +142,8 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             agreement,
             agreement.Encryptor == settings.Side,
             agreement.Orientation.ToCanonical(job.Matrix),
-            settings.Reveal.ReachesSide(settings.Side) ? new RevealAssembler(rows, columns, settings.Domain, agreement.Plan.ShareBits) : null);
+            settings.Reveal.ReachesSide(settings.Side) ? new RevealAssembler(rows, columns, settings.Domain, agreement.Plan.ShareBits) : null,
+            output);
         if (agreed.IsEncryptor)
         {
             StartEncryptorKeying(agreed);
@@ -255,7 +261,8 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     /// <summary>What the handshake settled, for every later phase.</summary>
     /// <param name="Operand">This party's matrix in the canonical orientation (X or Y).</param>
     /// <param name="Reveal">Collects the peer's share when the product is revealed to this party.</param>
-    private sealed record Agreed(Agreement Agreement, bool IsEncryptor, Matrix<long> Operand, RevealAssembler? Reveal)
+    /// <param name="Output">Where this party's share goes as tiles finish (memory, or the host's sink).</param>
+    private sealed record Agreed(Agreement Agreement, bool IsEncryptor, Matrix<long> Operand, RevealAssembler? Reveal, ShareOutput Output)
     {
         public SessionPlan Plan => Agreement.Plan;
     }

@@ -3,8 +3,11 @@ using Duet.Crypto.Encoding;
 namespace Duet.Actors.Runtime;
 
 /// <summary>One party's pending run: its settings and matrix in, its result (or failure) out.</summary>
-internal sealed class SessionJob(PartySettings settings, Matrix<long> matrix, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null)
+internal sealed class SessionJob(PartySettings settings, Matrix<long> matrix, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null, IShareSink? sink = null)
 {
+    /// <summary>Where this party's share streams as tiles finish; null to hold it in memory.</summary>
+    public IShareSink? Sink { get; } = sink;
+
     /// <summary>The host's first phase of writing the result (to temporary files), run once the peer's transcript
     /// checked and before this side confirms; if it throws, the session aborts on both sides instead.</summary>
     public Action<PartyResult>? PrepareOutputs { get; } = prepareOutputs;

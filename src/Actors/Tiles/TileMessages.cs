@@ -57,16 +57,21 @@ public sealed record EncryptResult(Guid SessionId, int Index, int Attempt, byte[
 public abstract record ShareBand(Guid SessionId, int Index, int Attempt, int FirstRow, int FirstColumn, int Columns, BigInteger[] Share)
     : TileResult(SessionId, Index, Attempt)
 {
+    /// <summary>Throws when the band does not fit a share of <paramref name="rows"/> × <paramref name="columns"/>.</summary>
+    public void CheckFits(int rows, int columns)
+    {
+        if (Columns < 1 || FirstRow < 0 || FirstColumn < 0 || Share.Length % Columns != 0
+            || FirstRow + (Share.Length / Columns) > rows || FirstColumn + Columns > columns)
+        {
+            throw new InvalidOperationException($"tile {Index} returned a share band that does not fit the {rows}x{columns} share");
+        }
+    }
+
     /// <summary>Copies the band into its place in the whole share.</summary>
     public void CopyInto(Matrix<BigInteger> share)
     {
         ArgumentNullException.ThrowIfNull(share);
-        if (Columns < 1 || FirstRow < 0 || FirstColumn < 0 || Share.Length % Columns != 0
-            || FirstRow + (Share.Length / Columns) > share.Rows || FirstColumn + Columns > share.Columns)
-        {
-            throw new InvalidOperationException($"tile {Index} returned a share band that does not fit the {share.Rows}x{share.Columns} share");
-        }
-
+        CheckFits(share.Rows, share.Columns);
         for (var r = 0; r < Share.Length / Columns; r++)
         {
             Share.AsSpan(r * Columns, Columns).CopyTo(share.Data.AsSpan(((FirstRow + r) * share.Columns) + FirstColumn));

@@ -201,7 +201,7 @@ internal static class DemoCommand
         Matrix<BigInteger> reconstructed;
         try
         {
-            reconstructed = Shares.Reconstruct(leftResult.Share, rightResult.Share, options.Domain);
+            reconstructed = Shares.Reconstruct(leftResult.Share!, rightResult.Share!, options.Domain);
         }
         catch (EncodingException error)
         {

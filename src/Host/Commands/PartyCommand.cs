@@ -44,9 +44,10 @@ internal static class PartyCommand
         var insecure = new Option<bool>("--insecure") { Description = "No TLS: plaintext, unauthenticated link; allowed only when every address is loopback." };
         var log = new Option<string?>("--log") { HelpName = "FILE", Description = "File for Akka's own log [default: duet-<name>-<pid>.log in the temporary directory]." };
         var verbose = new Option<bool>("--verbose") { Description = "Akka's own log on stderr instead of a file." };
+        var statusFile = new Option<string?>("--status-file") { HelpName = "FILE", Description = "Keep a small JSON status (state, phase, rows done, rate, time left) in FILE for monitoring, replaced atomically." };
         var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer), over mutual TLS with pinned certificates.")
         {
-            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose,
+            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose, statusFile,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -72,7 +73,8 @@ internal static class PartyCommand
                 parsed.GetValue(pin) ?? [],
                 parsed.GetValue(insecure),
                 parsed.GetValue(log),
-                parsed.GetValue(verbose)),
+                parsed.GetValue(verbose),
+                parsed.GetValue(statusFile)),
             cancellation));
         return command;
     }
@@ -90,6 +92,7 @@ internal static class PartyCommand
             Outputs.Check(productPath, "--product");
         }
 
+        StatusFile.Check(options.StatusFile);
         var operand = Operand.Read(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)");
         if (endpoint.Peer is null)
         {
@@ -112,10 +115,12 @@ internal static class PartyCommand
             akka.remote.dot-netty.tcp.port = {endpoint.Port}
             """)).WithFallback(AkkaLog.Configuration(console.LogFile)).WithFallback(file);
         // The outputs are written before this party confirms and renamed into place after the session completed.
-        using var outputs = new PartyOutputs(options.Output, productPath, settings.Side);
+        // Without a reveal the share streams to its file as tiles finish.
+        var status = new StatusFile(options.StatusFile, settings.Name);
+        using var outputs = new PartyOutputs(options.Output, productPath, settings.Side, streamed: settings.Reveal == Reveal.None);
         var result = await ProgressDisplay.RunAsync(
             console,
-            display => outputs.CommitAfter(DuetParty.RunAsync(settings, operand.Encoded, endpoint, display.For(settings.Name), cancellation, extra, outputs.Prepare))).ConfigureAwait(false);
+            display => status.Track(outputs.CommitAfter(DuetParty.RunAsync(settings, operand.Encoded, endpoint, status.Around(display.For(settings.Name)), cancellation, extra, outputs.Prepare, outputs.Sink)))).ConfigureAwait(false);
         var written = result.Product is null
             ? $"share -> {options.Output}; to reveal: {RevealCommand.CommandFor(options.Output, productPath)}"
             : $"share -> {options.Output}, product -> {productPath}";
@@ -128,7 +133,7 @@ internal static class PartyCommand
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles, {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
         return ExitCodes.Success;
     }
 
@@ -247,5 +252,6 @@ internal static class PartyCommand
         IReadOnlyList<string> Pins,
         bool Insecure,
         string? Log,
-        bool Verbose);
+        bool Verbose,
+        string? StatusFile);
 }

@@ -8,12 +8,17 @@ namespace Duet.Host.Commands;
 /// <summary>
 /// A party's share, its metadata and the product, written in two phases around the session's close: prepared
 /// (written under temporary names) before this party confirms, so that a party that cannot write aborts both;
-/// committed (renamed into place) once the session completed; discarded otherwise.
+/// committed (renamed into place) once the session completed; discarded otherwise. With <paramref name="streamed"/>
+/// the share is written as the tiles finish (<see cref="Sink"/>) and only finished at the prepare step.
 /// </summary>
-internal sealed class PartyOutputs(string sharePath, string productPath, OperandSide side) : IDisposable
+internal sealed class PartyOutputs(string sharePath, string productPath, OperandSide side, bool streamed = false) : IDisposable
 {
+    private readonly StreamedShareFile? streamedShare = streamed ? new StreamedShareFile(sharePath) : null;
     private MatrixFileAccess.PreparedOutputs? prepared;
     private Exception? failure;
+
+    /// <summary>The runtime's sink for the share in a streamed run; null otherwise.</summary>
+    public IShareSink? Sink => streamedShare is null ? null : new Recording(streamedShare, this);
 
     /// <summary>Called by the session on an actor thread, before it confirms.</summary>
     public void Prepare(PartyResult result)
@@ -23,7 +28,15 @@ internal sealed class PartyOutputs(string sharePath, string productPath, Operand
         {
             prepared = MatrixFileAccess.Prepare(() =>
             {
-                Outputs.WriteShare(sharePath, result.Share, result.Domain);
+                if (result.Share is { } share)
+                {
+                    Outputs.WriteShare(sharePath, share, result.Domain);
+                }
+                else
+                {
+                    (streamedShare ?? throw new InvalidOperationException("the runtime streamed a share that no file receives")).Finish();
+                }
+
                 ShareMetadata.Of(result, side).WriteBeside(sharePath);
                 if (result.Product is not null)
                 {
@@ -63,5 +76,30 @@ internal sealed class PartyOutputs(string sharePath, string productPath, Operand
         return result;
     }
 
-    public void Dispose() => prepared?.Dispose();
+    public void Dispose()
+    {
+        prepared?.Dispose();
+        streamedShare?.Dispose();
+    }
+
+    /// <summary>The sink as the runtime sees it: a write failure is kept, so the user is told it rather than the abort.</summary>
+    private sealed class Recording(StreamedShareFile file, PartyOutputs outputs) : IShareSink
+    {
+        public void Open(ShareLayout layout) => Record(() => file.Open(layout));
+
+        public void Write(ShareRegion region) => Record(() => file.Write(region));
+
+        private void Record(Action write)
+        {
+            try
+            {
+                write();
+            }
+            catch (Exception error)
+            {
+                outputs.failure = error;
+                throw;
+            }
+        }
+    }
 }

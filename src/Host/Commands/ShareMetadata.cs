@@ -26,7 +26,7 @@ internal sealed record ShareMetadata(string Format, Guid Session, string Side, s
     public static ShareMetadata Of(PartyResult result, OperandSide side)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new(CurrentFormat, result.Statistics.SessionId, Units.Words(side), Units.Words(result.Domain), result.ProductFractionBits, result.Share.Rows, result.Share.Columns);
+        return new(CurrentFormat, result.Statistics.SessionId, Units.Words(side), Units.Words(result.Domain), result.ProductFractionBits, result.ProductShape.Rows, result.ProductShape.Columns);
     }
 
     public ShareDomain ShareDomain => PartySettings.ParseEnum<ShareDomain>(Domain, "domain");

@@ -11,29 +11,38 @@ internal static class CsvMatrixWriter
     public static void Write<T>(Stream stream, Matrix<T> matrix)
         where T : ISpanFormattable
     {
-        using var writer = new StreamWriter(stream, Utf8WithoutBom, bufferSize: 1 << 16, leaveOpen: true);
-        Span<char> cell = stackalloc char[64];
+        using var writer = Open(stream);
         for (var row = 0; row < matrix.Rows; row++)
         {
-            var values = matrix.Row(row);
-            for (var column = 0; column < values.Length; column++)
-            {
-                if (column > 0)
-                {
-                    writer.Write(',');
-                }
+            WriteRow(writer, matrix.Row(row));
+        }
+    }
 
-                if (MatrixText.TryFormat(values[column], cell, out var written))
-                {
-                    writer.Write(cell[..written]);
-                }
-                else
-                {
-                    writer.Write(MatrixText.Format(values[column]));
-                }
+    /// <summary>A writer for <see cref="WriteRow"/>, leaving the stream open.</summary>
+    public static StreamWriter Open(Stream stream) => new(stream, Utf8WithoutBom, bufferSize: 1 << 16, leaveOpen: true);
+
+    /// <summary>One row and its line end, so a file written row by row is the file <see cref="Write"/> writes.</summary>
+    public static void WriteRow<T>(StreamWriter writer, ReadOnlySpan<T> values)
+        where T : ISpanFormattable
+    {
+        Span<char> cell = stackalloc char[64];
+        for (var column = 0; column < values.Length; column++)
+        {
+            if (column > 0)
+            {
+                writer.Write(',');
             }
 
-            writer.Write('\n');
+            if (MatrixText.TryFormat(values[column], cell, out var written))
+            {
+                writer.Write(cell[..written]);
+            }
+            else
+            {
+                writer.Write(MatrixText.Format(values[column]));
+            }
         }
+
+        writer.Write('\n');
     }
 }

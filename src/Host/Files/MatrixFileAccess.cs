@@ -74,7 +74,7 @@ internal static class MatrixFileAccess
                 {
                     var failed = files[next];
                     Dispose();
-                    throw new OutputFileException(failed.Path, $"cannot write: {Reason(e, failed.Temporary, failed.Path)}", innerException: e);
+                    throw Failure(e, failed.Temporary, failed.Path);
                 }
             }
         }
@@ -118,19 +118,7 @@ internal static class MatrixFileAccess
     /// </summary>
     public static void WriteAtomically(string path, Action<Stream> write, bool ownerOnly = false)
     {
-        var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath);
-        if (directory is null || !Directory.Exists(directory))
-        {
-            throw new OutputFileException(path, $"directory '{directory}' does not exist");
-        }
-
-        if (Directory.Exists(fullPath))
-        {
-            throw new OutputFileException(path, "is a directory, not a file");
-        }
-
-        var temporary = $"{fullPath}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        var temporary = TemporaryBeside(path);
         var renamed = false;
         try
         {
@@ -146,19 +134,12 @@ internal static class MatrixFileAccess
                 stream.Flush(flushToDisk: true);
             }
 
-            if (group is not null)
-            {
-                group.Add((temporary, fullPath, path));
-                renamed = true;
-                return;
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
+            Place(temporary, path);
             renamed = true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OutputFileException(path, $"cannot write: {Reason(e, temporary, path)}", innerException: e);
+            throw Failure(e, temporary, path);
         }
         finally
         {
@@ -168,6 +149,43 @@ internal static class MatrixFileAccess
             }
         }
     }
+
+    /// <summary>A fresh temporary name beside <paramref name="path"/> (<c>name.tmp-random</c>), after checking that the
+    /// output's directory exists and that the path is not a directory.</summary>
+    public static string TemporaryBeside(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath);
+        if (directory is null || !Directory.Exists(directory))
+        {
+            throw new OutputFileException(path, $"directory '{directory}' does not exist");
+        }
+
+        if (Directory.Exists(fullPath))
+        {
+            throw new OutputFileException(path, "is a directory, not a file");
+        }
+
+        return $"{fullPath}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+    }
+
+    /// <summary>Puts a written and flushed temporary file in place of <paramref name="path"/>: into the current
+    /// <see cref="Prepare"/> group (renamed with the others), or renamed now.</summary>
+    public static void Place(string temporary, string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (group is not null)
+        {
+            group.Add((temporary, fullPath, path));
+            return;
+        }
+
+        File.Move(temporary, fullPath, overwrite: true);
+    }
+
+    /// <summary>A failed write of <paramref name="path"/> as the user's one-line error.</summary>
+    public static OutputFileException Failure(Exception error, string temporary, string path) =>
+        new(path, $"cannot write: {Reason(error, temporary, path)}", innerException: error);
 
     /// <summary>
     /// Creates and removes a file in <paramref name="directory"/>, the way an output will be written, so that a
@@ -191,7 +209,7 @@ internal static class MatrixFileAccess
     private static string Reason(Exception error, string temporary, string path) =>
         error is UnauthorizedAccessException ? "permission denied" : error.Message.Replace(temporary, path, StringComparison.Ordinal);
 
-    private static void DeleteQuietly(string path)
+    public static void DeleteQuietly(string path)
     {
         try
         {

@@ -1,0 +1,186 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using Duet.Actors;
+using Duet.Crypto.Encoding;
+using Microsoft.Win32.SafeHandles;
+
+namespace Duet.Host.Files;
+
+/// <summary>
+/// A share file written as the session's tiles finish (<see cref="IShareSink"/>), never whole in memory. Every entry
+/// has a fixed-width record, so a region lands at its own offset in any order: a <c>.npy</c> is written in place in a
+/// temporary file that starts with its final header (uint64 records); a <c>.csv</c> goes to a temporary file of
+/// fixed-width records (8 bytes for ring64, ⌊ShareBits/8⌋ + 1 two's-complement bytes for integer shares) that
+/// <see cref="Finish"/> converts row by row into the CSV text the in-memory writer would write. Nothing appears
+/// under the final name before the host's commit; a killed run leaves only <c>name.tmp-*</c> files.
+/// </summary>
+internal sealed class StreamedShareFile(string path) : IShareSink, IDisposable
+{
+    private SafeFileHandle? handle;
+    private string? temporary;
+    private ShareLayout? layout;
+    private long dataOffset;
+    private int recordBytes;
+
+    private bool IsNpy => MatrixFileFormats.FromPath(path) == MatrixFileFormat.Npy;
+
+    /// <summary>Creates the temporary file at its full size (sparse where the file system allows).</summary>
+    public void Open(ShareLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (this.layout is not null)
+        {
+            throw new InvalidOperationException("the share file is already open");
+        }
+
+        if (IsNpy && layout.Domain != ShareDomain.Ring64)
+        {
+            throw new OutputFileException(path, "integer shares are wider than int64 and are written as .csv");
+        }
+
+        this.layout = layout;
+        recordBytes = layout.Domain == ShareDomain.Ring64 ? sizeof(ulong) : (layout.ShareBits / 8) + 1;
+        var header = IsNpy ? NpyHeader.Encode(NpyDtype.UInt64, layout.Rows, layout.Columns) : [];
+        dataOffset = header.Length;
+        temporary = MatrixFileAccess.TemporaryBeside(path);
+        Guard(() =>
+        {
+            handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            RandomAccess.Write(handle, header, 0);
+            RandomAccess.SetLength(handle, dataOffset + ((long)layout.Rows * layout.Columns * recordBytes));
+        });
+    }
+
+    /// <summary>Writes each row of the region at its offset.</summary>
+    public void Write(ShareRegion region)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        var shape = layout ?? throw new InvalidOperationException("the share file is not open");
+        if (region.Rows < 1 || region.Columns < 1 || region.FirstRow < 0 || region.FirstColumn < 0 || region.Values.Length != (long)region.Rows * region.Columns
+            || (long)region.FirstRow + region.Rows > shape.Rows || (long)region.FirstColumn + region.Columns > shape.Columns)
+        {
+            throw new InvalidOperationException($"a share region does not fit the {shape.Rows}x{shape.Columns} share");
+        }
+
+        var buffer = new byte[region.Columns * recordBytes];
+        for (var r = 0; r < region.Rows; r++)
+        {
+            for (var c = 0; c < region.Columns; c++)
+            {
+                Encode(region.Values[(r * region.Columns) + c], buffer.AsSpan(c * recordBytes, recordBytes));
+            }
+
+            var offset = dataOffset + ((((long)(region.FirstRow + r) * shape.Columns) + region.FirstColumn) * recordBytes);
+            Guard(() => RandomAccess.Write(handle!, buffer, offset));
+        }
+    }
+
+    /// <summary>
+    /// The file complete, flushed and handed to the current <see cref="MatrixFileAccess.Prepare"/> group under its
+    /// temporary name: the .npy itself, or the .csv converted from the records (the records are then deleted).
+    /// </summary>
+    public void Finish()
+    {
+        var shape = layout ?? throw new InvalidOperationException("the share file is not open");
+
+        // The directory or the file may have been removed while the run wrote through its open handle: that must
+        // fail now, before this party confirms, not at the rename after both confirmed.
+        MatrixFileAccess.TemporaryBeside(path);
+        if (!File.Exists(temporary))
+        {
+            throw new OutputFileException(path, "its temporary file was removed while the run wrote it");
+        }
+
+        if (IsNpy)
+        {
+            Guard(() => RandomAccess.FlushToDisk(handle!));
+            Close();
+            MatrixFileAccess.Place(temporary!, path);
+            temporary = null;
+            return;
+        }
+
+        MatrixFileAccess.WriteAtomically(path, stream =>
+        {
+            using var writer = CsvMatrixWriter.Open(stream);
+            var bytes = new byte[shape.Columns * recordBytes];
+            var (ring, integer) = (new ulong[shape.Columns], new BigInteger[shape.Columns]);
+            for (var row = 0; row < shape.Rows; row++)
+            {
+                for (var read = 0; read < bytes.Length;)
+                {
+                    var count = RandomAccess.Read(handle!, bytes.AsSpan(read), ((long)row * bytes.Length) + read);
+                    read += count > 0 ? count : throw new OutputFileException(path, "its temporary file is shorter than the share");
+                }
+
+                for (var c = 0; c < shape.Columns; c++)
+                {
+                    var record = bytes.AsSpan(c * recordBytes, recordBytes);
+                    if (shape.Domain == ShareDomain.Ring64)
+                    {
+                        ring[c] = BinaryPrimitives.ReadUInt64LittleEndian(record);
+                    }
+                    else
+                    {
+                        integer[c] = new BigInteger(record, isUnsigned: false, isBigEndian: false);
+                    }
+                }
+
+                if (shape.Domain == ShareDomain.Ring64)
+                {
+                    CsvMatrixWriter.WriteRow<ulong>(writer, ring);
+                }
+                else
+                {
+                    CsvMatrixWriter.WriteRow<BigInteger>(writer, integer);
+                }
+            }
+        });
+        Dispose();
+    }
+
+    /// <summary>Deletes what was not handed on (a run that did not reach its prepare step).</summary>
+    public void Dispose()
+    {
+        Close();
+        if (temporary is not null)
+        {
+            MatrixFileAccess.DeleteQuietly(temporary);
+            temporary = null;
+        }
+    }
+
+    private void Close()
+    {
+        handle?.Dispose();
+        handle = null;
+    }
+
+    private void Encode(BigInteger value, Span<byte> record)
+    {
+        if (layout!.Domain == ShareDomain.Ring64)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(record, (ulong)value);
+            return;
+        }
+
+        if (!value.TryWriteBytes(record, out var written, isUnsigned: false, isBigEndian: false))
+        {
+            throw new InvalidOperationException($"a share value of {value.GetBitLength()} bits is wider than the session's {layout.ShareBits}-bit bound");
+        }
+
+        record[written..].Fill(value.Sign < 0 ? (byte)0xFF : (byte)0);
+    }
+
+    private void Guard(Action io)
+    {
+        try
+        {
+            io();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw MatrixFileAccess.Failure(e, temporary ?? path, path);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Numerics;
+using Duet.Crypto.Encoding;
+using Duet.Host.Commands;
+using Duet.Host.Files;
+
+namespace Duet.Host.Tests;
+
+/// <summary>Two <c>duet party</c> processes without a reveal stream their shares to disk as tiles finish: the files
+/// load unchanged and add up to the product; a party killed mid-run leaves nothing under a final name.</summary>
+public sealed class CliStreamedRunTests : IDisposable
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
+    private readonly FilesTestDirectory directory = new();
+
+    public void Dispose() => directory.Dispose();
+
+    [Theory]
+    [InlineData(30, 4, 3)]
+    [InlineData(3, 4, 20)]
+    public async Task Streamed_shares_are_the_files_the_in_memory_writer_writes(int m, int k, int n)
+    {
+        var x = CliRunner.RandomIntegers(m, k, 1000, seed: m);
+        var y = CliRunner.RandomIntegers(k, n, 1000, seed: n);
+        MatrixFiles.Write(directory.File("x.npy"), x);
+        MatrixFiles.Write(directory.File("y.csv"), y);
+
+        var (a, b) = await RunBoth("a.npy", "b.csv");
+
+        Assert.True(a.Code == 0, a.ToString() + b.ToString());
+        Assert.True(b.Code == 0, b.ToString());
+        Assert.Contains($"product {m}x{n} ", a.OutLines[^1], StringComparison.Ordinal);
+        Assert.Matches(" tiles \\([0-9.]+ rows/s\\), sent ", a.OutLines[^1]);
+
+        // The status file of a finished run says so, with every row done.
+        using var status = System.Text.Json.JsonDocument.Parse(File.ReadAllText(directory.File("a.status.json")));
+        Assert.Equal("succeeded", status.RootElement.GetProperty("state").GetString());
+        Assert.Equal(m, status.RootElement.GetProperty("rows").GetInt64());
+        Assert.Equal(m, status.RootElement.GetProperty("rows_done").GetInt64());
+        Assert.Equal("a", status.RootElement.GetProperty("party").GetString());
+        foreach (var share in new[] { "a.npy", "b.csv" })
+        {
+            var values = MatrixFiles.ReadIntegers(directory.File(share));
+            var rewritten = directory.File("again" + Path.GetExtension(share));
+            Outputs.WriteShare(rewritten, values, ShareDomain.Ring64);
+            Assert.Equal(File.ReadAllBytes(rewritten), File.ReadAllBytes(directory.File(share)));
+        }
+
+        var revealed = CliRunner.Run("reveal", "--a", directory.File("a.npy"), "--b", directory.File("b.csv"), "--out", directory.File("p.npy"));
+        Assert.True(revealed.Code == 0, revealed.ToString());
+        Assert.Equal(Shares.Product(x, y).Data, MatrixFiles.ReadIntegers(directory.File("p.npy")).Data.Select(v => (BigInteger)v));
+        Assert.DoesNotContain(directory.FileNames(), name => name.Contains(".tmp-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_party_killed_mid_run_leaves_no_file_under_a_final_name()
+    {
+        MatrixFiles.Write(directory.File("x.npy"), CliRunner.RandomIntegers(600, 8, 1000, seed: 1));
+        MatrixFiles.Write(directory.File("y.csv"), CliRunner.RandomIntegers(8, 2, 1000, seed: 2));
+        var port = CliRunner.FreePort();
+
+        using var a = DuetProcess.Start(directory.Path, Party("x.npy", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a"));
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        using var b = DuetProcess.Start(directory.Path, Party("y.csv", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--name", "b"));
+        await a.WaitForErrorAsync("[a] evaluate ", RunTimeout);
+        a.Kill();
+        var outcomeB = await b.WaitAsync(RunTimeout);
+
+        Assert.True(outcomeB.Code == 1, outcomeB.ToString());
+        string[] finalNames = ["a.npy", "a.npy.duet.json", "b.csv", "b.csv.duet.json"];
+        Assert.Empty(directory.FileNames().Intersect(finalNames));
+        Assert.DoesNotContain(directory.FileNames(), name => name.StartsWith("b.csv.tmp-", StringComparison.Ordinal));
+
+        // The killed party's share was being written in place, under its temporary name only.
+        Assert.Contains(directory.FileNames(), name => name.StartsWith("a.npy.tmp-", StringComparison.Ordinal));
+    }
+
+    private async Task<(CliOutcome A, CliOutcome B)> RunBoth(string outputA, string outputB)
+    {
+        var port = CliRunner.FreePort();
+        using var a = DuetProcess.Start(directory.Path, Party("x.npy", outputA, "--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a", "--status-file", "a.status.json"));
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        using var b = DuetProcess.Start(directory.Path, Party("y.csv", outputB, "--peer", $"127.0.0.1:{port}", "--side", "right", "--name", "b"));
+        var outcomeB = await b.WaitAsync(RunTimeout);
+        return (await a.WaitAsync(RunTimeout), outcomeB);
+    }
+
+    private static string[] Party(string input, string output, params string[] more) =>
+        ["party", "--input", input, "--output", output, "--input-bits", "16", "--insecure", .. more];
+}
