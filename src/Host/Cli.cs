@@ -81,6 +81,7 @@ internal static class Cli
             DemoCommand.Create(console),
             PartyCommand.Create(console),
             CollectCommand.Create(console),
+            DeliverCommand.Create(console),
             KeygenCommand.Create(console),
             CertsCommand.Create(console),
             RevealCommand.Create(console),

@@ -97,6 +97,32 @@ public sealed class CliCollectTests : IDisposable
     }
 
     [Fact]
+    public async Task Share_files_delivered_later_with_duet_deliver_give_c_the_product()
+    {
+        WriteOperands();
+        var (first, second) = await RunSessionAsync(1, deliverA: null, deliverB: null);
+        var portC = CliRunner.FreePort();
+        var collect = CliRunner.RunAsync("collect", "--listen", $"127.0.0.1:{portC}", "--output", directory.File("p.csv"), "--insecure");
+        await CliRunner.WaitForListenerAsync(portC, collect, RunTimeout);
+
+        var sent = await Task.WhenAll(
+            CliRunner.RunAsync("deliver", "--share", directory.File("a1.npy"), "--to", $"127.0.0.1:{portC}", "--insecure"),
+            CliRunner.RunAsync("deliver", "--share", directory.File("b1.npy"), "--to", $"127.0.0.1:{portC}", "--insecure")).WaitAsync(RunTimeout);
+        var outcome = await collect.WaitAsync(RunTimeout);
+
+        Assert.All(sent, s => Assert.True(s.Code == 0, s.ToString()));
+        Assert.Contains("deliver: left share of session ", sent[0].Out, StringComparison.Ordinal);
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        var expected = Shares.Product(MatrixFiles.ReadIntegers(directory.File("x.csv")).Map(v => (long)v), MatrixFiles.ReadIntegers(directory.File("y.csv")).Map(v => (long)v));
+        Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("p.csv")).Data);
+        Assert.Contains("to reveal", first.Out + second.Out, StringComparison.Ordinal);
+
+        // A file without its metadata is not a share duet can deliver.
+        File.Copy(directory.File("a1.npy"), directory.File("copy.npy"));
+        CliCommandTests.AssertBadInput(CliRunner.Run("deliver", "--share", directory.File("copy.npy"), "--to", $"127.0.0.1:{portC}", "--insecure"), "copy.npy.duet.json");
+    }
+
+    [Fact]
     public async Task A_collector_refuses_an_unpinned_party_and_says_so_when_its_wait_ends()
     {
         WriteOperands();

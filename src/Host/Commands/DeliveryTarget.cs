@@ -67,17 +67,25 @@ internal sealed record DeliveryTarget(PartyEndpoint Endpoint, DeliverySettings S
     /// <summary>Sends the share of a completed session; a failure says whether a share file was kept.</summary>
     public async Task<DeliveryReport> SendAsync(PartyResult result, OperandSide side, string name, string? shareFile, CommandConsole console, CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(console);
-        console.Error.WriteLine($"[{name}] delivering this party's share to the collector at {Endpoint.Peer}");
         try
         {
-            return await ShareDelivery.DeliverAsync(DeliveredShare.Of(result, side), Endpoint, Settings, cancellation, AkkaLog.Configuration(console.LogFile)).ConfigureAwait(false);
+            return await SendAsync(DeliveredShare.Of(result, side), name, console, cancellation).ConfigureAwait(false);
         }
         catch (DeliveryFailedException error)
         {
-            var kept = shareFile is null ? "the share was not kept (no --output)" : $"the share file {shareFile} was written";
+            var kept = shareFile is null
+                ? "the share was not kept (no --output)"
+                : $"the share file {shareFile} was written (send it again with 'duet deliver --share {shareFile}')";
             throw new DeliveryFailedException($"the session completed, but the share was not delivered: {error.Message}; {kept}");
         }
+    }
+
+    /// <summary>Sends a share and returns once the collector acknowledged all of it.</summary>
+    public Task<DeliveryReport> SendAsync(DeliveredShare share, string name, CommandConsole console, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        console.Error.WriteLine($"[{name}] delivering the {Units.Words(share.Side)} share to the collector at {Endpoint.Peer}");
+        return ShareDelivery.DeliverAsync(share, Endpoint, Settings, cancellation, AkkaLog.Configuration(console.LogFile));
     }
 
     /// <summary>The summary line's words for a delivery C acknowledged.</summary>
