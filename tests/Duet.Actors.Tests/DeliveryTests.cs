@@ -87,7 +87,7 @@ public sealed class DeliveryTests(TlsCertificates certs) : IClassFixture<TlsCert
         var session = Guid.NewGuid();
         var (left, right, _) = Ring64Shares(2, 2, seed: 5);
         var port = TwoParties.FreePort();
-        var collecting = Collect(port, certs.A, certs.B, Settings with { Wait = TimeSpan.FromSeconds(8) });
+        var collecting = Collect(port, certs.A, certs.B, Settings with { Wait = TimeSpan.FromSeconds(15) });
         await Deliver(port, certs.A, new DeliveredShare(session, OperandSide.Left, ShareDomain.Ring64, 0, left));
 
         // The stranger pins C's certificate, but C does not pin the stranger's.
