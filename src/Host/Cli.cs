@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Duet.Actors;
+using Duet.Actors.Delivery;
 using Duet.Actors.Protocol;
 using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
@@ -79,6 +80,8 @@ internal static class Cli
         {
             DemoCommand.Create(console),
             PartyCommand.Create(console),
+            CollectCommand.Create(console),
+            DeliverCommand.Create(console),
             KeygenCommand.Create(console),
             CertsCommand.Create(console),
             RevealCommand.Create(console),
@@ -99,7 +102,7 @@ internal static class Cli
             SessionAbortedException aborted => (
                 aborted.Reason is AbortReason.Incompatible or AbortReason.RoleConflict ? ExitCodes.BadInput : ExitCodes.Failure,
                 $"session aborted ({Units.Words(aborted.Reason)}{(aborted.RaisedByPeer ? ", reported by the peer" : string.Empty)}): {aborted.Message}"),
-            LinkRefusedException => (ExitCodes.Failure, error.Message),
+            LinkRefusedException or DeliveryFailedException => (ExitCodes.Failure, error.Message),
             UsageException or InputFileException or EncodingException => (ExitCodes.BadInput, error.Message),
             InvalidKeyException key => (ExitCodes.BadInput, $"invalid key: {key.Message}"),
             ArgumentException => (ExitCodes.BadInput, error.Message),

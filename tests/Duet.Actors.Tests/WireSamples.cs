@@ -40,6 +40,12 @@ internal static class WireSamples
         return new RevealedShare(Session, First: 40, Count: values.Length, SignedIntegerCodec.Encode(values));
     }
 
+    public static ShareOffer ShareOffer() => new(Session, OperandSide.Right, ShareDomain.Integer, FractionBits: 24, Rows: 1000, Columns: 3, Bytes(32, 9));
+
+    public static ShareRun ShareRun() => new(Session, OperandSide.Left, First: 12, Count: RevealedShare().Count, RevealedShare().Values);
+
+    public static ShareReceipt ShareReceipt() => new(Session, OperandSide.Right, DeliveryStatus.Refused, Runs: 3, "a second share of the right side");
+
     public static IReadOnlyList<(IProtocolMessage Message, string Manifest)> All() =>
     [
         (Hello(), "HE"),
@@ -53,6 +59,9 @@ internal static class WireSamples
         (LatticeKey(), "LK"),
         (LatticeEncryptedBlock(), "LE"),
         (LatticeResultBlock(), "LR"),
+        (ShareOffer(), "SO"),
+        (ShareRun(), "SR"),
+        (ShareReceipt(), "SA"),
     ];
 
     public static TheoryData<string> Manifests()

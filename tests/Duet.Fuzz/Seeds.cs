@@ -59,6 +59,12 @@ public static class Seeds
         new LatticeEncryptedBlock(Session, 4, 4, 2, 300, Bytes(600, 11)),
         new LatticeResultBlock(Session, 0, 0, 1, 24, Bytes(24, 12)),
         new LatticeResultBlock(Session, 2, 6, 3, 100, Bytes(300, 13)),
+        new ShareOffer(Session, OperandSide.Left, ShareDomain.Ring64, 0, 1, 1, Bytes(ShareOffer.DigestBytes, 14)),
+        new ShareOffer(Session, OperandSide.Right, ShareDomain.Integer, 32, 1000, 10, Bytes(ShareOffer.DigestBytes, 15)),
+        new ShareRun(Session, OperandSide.Left, 0, 1, SignedIntegerCodec.Encode([0L])),
+        new ShareRun(Session, OperandSide.Right, 7, 4, SignedIntegerCodec.Encode([ulong.MaxValue, 1, BigInteger.Pow(2, 90), -BigInteger.Pow(5, 40)])),
+        new ShareReceipt(Session, OperandSide.Left, DeliveryStatus.Receiving, 0, string.Empty),
+        new ShareReceipt(Session, OperandSide.Right, DeliveryStatus.Refused, 12, "a second share of the right side"),
     }.ToLookup(DuetSerializer.ManifestFor, DuetSerializer.Encode));
 
     private static readonly Lazy<string> SeedKeyJson = new(() => Resource("seed-key.json"));

@@ -66,6 +66,9 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         LatticeKeyMessage => LatticeKeyManifest,
         LatticeEncryptedBlock => LatticeEncryptedBlockManifest,
         LatticeResultBlock => LatticeResultBlockManifest,
+        ShareOffer => DeliveryCodec.ShareOfferManifest,
+        ShareRun => DeliveryCodec.ShareRunManifest,
+        ShareReceipt => DeliveryCodec.ShareReceiptManifest,
         ITileMessage tile => TileCodec.ManifestFor(tile),
         _ => throw new ArgumentException($"{message?.GetType().FullName ?? "null"} is not a Duet message.", nameof(message)),
     };
@@ -87,6 +90,9 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         Abort m => PeerCodec.EncodeAbort(m),
         RevealedShare m => PeerCodec.EncodeRevealedShare(m),
         Confirm m => PeerCodec.EncodeConfirm(m),
+        ShareOffer m => DeliveryCodec.EncodeOffer(m),
+        ShareRun m => DeliveryCodec.EncodeRun(m),
+        ShareReceipt m => DeliveryCodec.EncodeReceipt(m),
         ITileMessage m => TileCodec.Encode(m),
         _ => throw new ArgumentException($"{message?.GetType().FullName ?? "null"} is not a Duet message.", nameof(message)),
     };
@@ -107,6 +113,9 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         LatticeKeyManifest => LatticeCodec.DecodeLatticeKey(bytes),
         LatticeEncryptedBlockManifest => LatticeCodec.DecodeLatticeEncryptedBlock(bytes),
         LatticeResultBlockManifest => LatticeCodec.DecodeLatticeResultBlock(bytes),
+        DeliveryCodec.ShareOfferManifest => DeliveryCodec.DecodeOffer(bytes),
+        DeliveryCodec.ShareRunManifest => DeliveryCodec.DecodeRun(bytes),
+        DeliveryCodec.ShareReceiptManifest => DeliveryCodec.DecodeReceipt(bytes),
         _ => TileCodec.Decode(bytes, manifest),
     };
 }

@@ -87,7 +87,7 @@ internal static class PartyAddresses
         IPAddress.TryParse(host, out var address) && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any));
 
     /// <summary>The local address the system would use to reach the host (a UDP connect sends nothing).</summary>
-    private static string LocalAddressToward(string host)
+    internal static string LocalAddressToward(string host, string source = "--peer")
     {
         try
         {
@@ -103,7 +103,7 @@ internal static class PartyAddresses
         }
         catch (Exception error) when (error is SocketException or IndexOutOfRangeException)
         {
-            throw new UsageException($"--peer {host}: cannot find a route to this host ({error.Message})", error);
+            throw new UsageException($"{source} {host}: cannot find a route to this host ({error.Message})", error);
         }
     }
 }

@@ -24,7 +24,7 @@ internal static class PartyCommand
     {
         var config = new Option<string?>("--config") { HelpName = "FILE", Description = "HOCON configuration (see hocon/party-a.hocon); options below override it." };
         var input = new Option<string>("--input") { HelpName = "FILE", Description = "This party's matrix (.csv or .npy).", Required = true };
-        var output = new Option<string>("--output") { HelpName = "FILE", Description = "This party's share file: .npy or .csv for ring64, .csv for integer shares.", Required = true };
+        var output = new Option<string?>("--output") { HelpName = "FILE", Description = "This party's share file: .npy or .csv for ring64, .csv for integer shares; optional with --deliver-to." };
         var product = new Option<string?>("--product") { HelpName = "FILE", Description = "Product file, written when the product is revealed to this party [default: <output>.product.<ext>]." };
         var listen = new Option<string?>("--listen") { HelpName = "HOST:PORT", Description = "HOST:PORT to listen on and wait for the peer (duet.party.listen)." };
         var peer = new Option<string?>("--peer") { HelpName = "HOST:PORT", Description = "HOST:PORT of the peer to call (duet.party.peer)." };
@@ -45,16 +45,18 @@ internal static class PartyCommand
         var log = new Option<string?>("--log") { HelpName = "FILE", Description = "File for Akka's own log [default: duet-<name>-<pid>.log in the temporary directory]." };
         var verbose = new Option<bool>("--verbose") { Description = "Akka's own log on stderr instead of a file." };
         var statusFile = new Option<string?>("--status-file") { HelpName = "FILE", Description = "Keep a small JSON status (state, phase, rows done, rate, time left) in FILE for monitoring, replaced atomically." };
+        var deliverTo = new Option<string?>("--deliver-to") { HelpName = "HOST:PORT", Description = $"Send this party's share, once both parties confirmed, to the collector ('duet collect') there ({DeliveryTarget.ToKey})." };
+        var deliverPin = new Option<string[]>("--deliver-pin") { HelpName = "FINGERPRINT", Description = $"SHA-256 fingerprint of the collector's certificate; repeatable ({DeliveryTarget.PinsKey}).", AllowMultipleArgumentsPerToken = false };
         var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer), over mutual TLS with pinned certificates.")
         {
-            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose, statusFile,
+            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose, statusFile, deliverTo, deliverPin,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
             new PartyOptions(
                 parsed.GetValue(config),
                 parsed.GetValue(input)!,
-                parsed.GetValue(output)!,
+                parsed.GetValue(output),
                 parsed.GetValue(product),
                 parsed.GetValue(listen),
                 parsed.GetValue(peer),
@@ -74,7 +76,9 @@ internal static class PartyCommand
                 parsed.GetValue(insecure),
                 parsed.GetValue(log),
                 parsed.GetValue(verbose),
-                parsed.GetValue(statusFile)),
+                parsed.GetValue(statusFile),
+                parsed.GetValue(deliverTo),
+                parsed.GetValue(deliverPin) ?? []),
             cancellation));
         return command;
     }
@@ -85,12 +89,8 @@ internal static class PartyCommand
         var settings = Settings(file, options, console.Error);
         using var key = settings.Key;
         var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, options.Listen, options.Peer), file, options.Config, options.Certificate, options.Pins, options.Insecure);
-        Outputs.CheckShare(options.Output, settings.Domain, "--output");
-        var productPath = options.Product ?? Outputs.ProductPathBeside(options.Output);
-        if (settings.Reveal.ReachesSide(settings.Side))
-        {
-            Outputs.Check(productPath, "--product");
-        }
+        var delivery = DeliveryTarget.Read(file, options.DeliverTo, options.DeliverPins, endpoint);
+        var (sharePath, productPath) = OutputPaths(options, settings, delivery);
 
         StatusFile.Check(options.StatusFile);
         var operand = Operand.Read(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)");
@@ -115,15 +115,27 @@ internal static class PartyCommand
             akka.remote.dot-netty.tcp.port = {endpoint.Port}
             """)).WithFallback(AkkaLog.Configuration(console.LogFile)).WithFallback(file);
         // The outputs are written before this party confirms and renamed into place after the session completed.
-        // Without a reveal the share streams to its file as tiles finish.
+        // Without a reveal or a delivery the share streams to its file as tiles finish (a delivery sends the share held in memory).
         var status = new StatusFile(options.StatusFile, settings.Name);
-        using var outputs = new PartyOutputs(options.Output, productPath, settings.Side, streamed: settings.Reveal == Reveal.None);
+        using var outputs = sharePath is null ? null : new PartyOutputs(sharePath, productPath, settings.Side, streamed: settings.Reveal == Reveal.None && delivery is null);
         var result = await ProgressDisplay.RunAsync(
             console,
-            display => status.Track(outputs.CommitAfter(DuetParty.RunAsync(settings, operand.Encoded, endpoint, status.Around(display.For(settings.Name)), cancellation, extra, outputs.Prepare, outputs.Sink)))).ConfigureAwait(false);
-        var written = result.Product is null
-            ? $"share -> {options.Output}; to reveal: {RevealCommand.CommandFor(options.Output, productPath)}"
-            : $"share -> {options.Output}, product -> {productPath}";
+            display =>
+            {
+                var session = DuetParty.RunAsync(settings, operand.Encoded, endpoint, status.Around(display.For(settings.Name)), cancellation, extra, outputs is null ? null : outputs.Prepare, outputs?.Sink);
+                return status.Track(outputs is null ? session : outputs.CommitAfter(session));
+            }).ConfigureAwait(false);
+
+        // Delivered after both parties confirmed, from the final share (the one the share file holds).
+        var delivered = delivery is null ? null : await delivery.SendAsync(result, settings.Side, settings.Name, sharePath, console, cancellation).ConfigureAwait(false);
+        var written = string.Join("; ", new[]
+        {
+            sharePath is null ? null
+                : result.Product is not null ? $"share -> {sharePath}, product -> {productPath}"
+                : delivered is null ? $"share -> {sharePath}; to reveal: {RevealCommand.CommandFor(sharePath, productPath)}"
+                : $"share -> {sharePath}",
+            delivered is null ? null : DeliveryTarget.Describe(delivered),
+        }.OfType<string>());
 
         var s = result.Statistics;
         if (!Shares.IsExact(result.Domain, s.Plan.ProductBits))
@@ -137,11 +149,36 @@ internal static class PartyCommand
         return ExitCodes.Success;
     }
 
+    /// <summary>The share file (none when the share is only delivered) and the product file, checked writable.</summary>
+    private static (string? Share, string Product) OutputPaths(PartyOptions options, PartySettings settings, DeliveryTarget? delivery)
+    {
+        if (options.Output is null)
+        {
+            if (delivery is null)
+            {
+                throw new UsageException("give --output FILE for this party's share, --deliver-to HOST:PORT to send it to a collector, or both");
+            }
+
+            return settings.Reveal.ReachesSide(settings.Side)
+                ? throw new UsageException("the product is revealed to this party (--reveal): give --output too, beside which it is written")
+                : (null, string.Empty);
+        }
+
+        Outputs.CheckShare(options.Output, settings.Domain, "--output");
+        var productPath = options.Product ?? Outputs.ProductPathBeside(options.Output);
+        if (settings.Reveal.ReachesSide(settings.Side))
+        {
+            Outputs.Check(productPath, "--product");
+        }
+
+        return (options.Output, productPath);
+    }
+
     private static string PeerWait(TimeSpan wait) =>
         wait <= TimeSpan.Zero ? "waits forever: duet.session.peer-wait = 0" : $"gives up after {Units.Duration(wait)}: duet.session.peer-wait";
 
     /// <summary>The HOCON file, or an empty configuration (the embedded defaults apply) when none is given.</summary>
-    private static Config LoadConfig(string? path)
+    internal static Config LoadConfig(string? path)
     {
         if (path is null)
         {
@@ -233,7 +270,7 @@ internal static class PartyCommand
     private sealed record PartyOptions(
         string? Config,
         string Input,
-        string Output,
+        string? Output,
         string? Product,
         string? Listen,
         string? Peer,
@@ -253,5 +290,7 @@ internal static class PartyCommand
         bool Insecure,
         string? Log,
         bool Verbose,
-        string? StatusFile);
+        string? StatusFile,
+        string? DeliverTo,
+        IReadOnlyList<string> DeliverPins);
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.CommandLine;
 using Duet.Actors;
 using Duet.Crypto.Encoding;
@@ -62,11 +63,17 @@ internal static class RevealCommand
             throw new UsageException(Units.Invariant($"the shares are {shareA.Rows}x{shareA.Columns}, not {metadata.Rows}x{metadata.Columns} as their metadata says (changed since they were written?)"));
         }
 
-        var product = Shares.Reconstruct(shareA, shareB, domain);
-        Outputs.WriteProduct(output, product, bits);
-        var kind = bits > 0 ? Units.Invariant($"reals (scale 2^-{bits})") : "integers";
-        console.Out.WriteLine(Units.Invariant($"wrote the {product.Rows}x{product.Columns} product ({kind}, {Units.Words(domain)} shares) to {output}"));
+        console.Out.WriteLine($"wrote {WriteProduct(output, shareA, shareB, domain, bits)} to {output}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>Adds two shares in their domain and writes the product, its scale divided out; returns what it wrote.</summary>
+    internal static string WriteProduct(string output, Matrix<BigInteger> shareA, Matrix<BigInteger> shareB, ShareDomain domain, int fractionBits)
+    {
+        var product = Shares.Reconstruct(shareA, shareB, domain);
+        Outputs.WriteProduct(output, product, fractionBits);
+        var kind = fractionBits > 0 ? Units.Invariant($"reals (scale 2^-{fractionBits})") : "integers";
+        return Units.Invariant($"the {product.Rows}x{product.Columns} product ({kind}, {Units.Words(domain)} shares)");
     }
 
     /// <summary>The two shares' metadata, checked to belong together and against what the user passed.</summary>

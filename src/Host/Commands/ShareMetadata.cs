@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Duet.Actors;
+using Duet.Actors.Delivery;
 using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
@@ -26,8 +27,18 @@ internal sealed record ShareMetadata(string Format, Guid Session, string Side, s
     public static ShareMetadata Of(PartyResult result, OperandSide side)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new(CurrentFormat, result.Statistics.SessionId, Units.Words(side), Units.Words(result.Domain), result.ProductFractionBits, result.ProductShape.Rows, result.ProductShape.Columns);
+        return Of(result.Statistics.SessionId, side, result.Domain, result.ProductFractionBits, result.ProductShape.Rows, result.ProductShape.Columns);
     }
+
+    /// <summary>The metadata of a share that a collector received.</summary>
+    public static ShareMetadata Of(DeliveredShare share)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        return Of(share.SessionId, share.Side, share.Domain, share.FractionBits, share.Values.Rows, share.Values.Columns);
+    }
+
+    private static ShareMetadata Of(Guid session, OperandSide side, ShareDomain domain, int fractionBits, int rows, int columns) =>
+        new(CurrentFormat, session, Units.Words(side), Units.Words(domain), fractionBits, rows, columns);
 
     public ShareDomain ShareDomain => PartySettings.ParseEnum<ShareDomain>(Domain, "domain");
 

@@ -1,0 +1,74 @@
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace Duet.Actors.Delivery;
+
+/// <summary>
+/// The entry points of delivery to a third party: a party sends its final share to the collector C
+/// (<see cref="DeliverAsync"/>), and C waits for both shares of one session (<see cref="CollectAsync"/>). Each runs its
+/// own actor system over the same mutual TLS as the parties' link; C's collector stands at the gateway's path.
+/// </summary>
+public static class ShareDelivery
+{
+    /// <summary>Sends the share to the collector at <c>endpoint.Peer</c> and returns once C acknowledged all of it.</summary>
+    /// <param name="endpoint">Where this party's delivery system listens (an ephemeral port), the collector's HOST:PORT as
+    /// the peer, and the TLS that pins the collector's certificate.</param>
+    /// <exception cref="DeliveryFailedException">C refused the share, fell silent, or the TLS link was refused.</exception>
+    public static async Task<DeliveryReport> DeliverAsync(
+        DeliveredShare share, PartyEndpoint endpoint, DeliverySettings settings, CancellationToken cancellationToken = default, Config? extraConfig = null)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(settings);
+        var collector = endpoint.Peer ?? throw new ArgumentException("the delivery endpoint names no collector.", nameof(endpoint));
+        endpoint.CheckPlaintextIsLoopback();
+        var completion = new TaskCompletionSource<DeliveryReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var system = DuetParty.CreateSystem(endpoint, extraConfig);
+        return await Run(system, completion, endpoint, cancellationToken, () =>
+            system.ActorOf(Props.Create(() => new ShareSender(share, endpoint.GatewayPath(), collector, settings, completion)), "delivery")).ConfigureAwait(false);
+    }
+
+    /// <summary>Listens on the endpoint until both shares of one session arrived and were checked to belong together.</summary>
+    /// <exception cref="DeliveryFailedException">A share was refused, or <see cref="DeliverySettings.Wait"/> passed first.</exception>
+    public static async Task<CollectedShares> CollectAsync(
+        PartyEndpoint endpoint, DeliverySettings settings, CancellationToken cancellationToken = default, Config? extraConfig = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(settings);
+        endpoint.CheckPlaintextIsLoopback();
+        var completion = new TaskCompletionSource<CollectedShares>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var system = DuetParty.CreateSystem(endpoint with { Peer = null }, extraConfig);
+        try
+        {
+            return await Run(system, completion, endpoint, cancellationToken, () =>
+                system.ActorOf(Props.Create(() => new Collector(settings, completion)), PartyEndpoint.GatewayName)).ConfigureAwait(false);
+        }
+        catch (DeliveryFailedException error) when (error.TimedOut && endpoint.Tls?.LastRefusal is { } refusal)
+        {
+            // The most likely reason a share never came: its sender's certificate is not pinned here.
+            throw new DeliveryFailedException($"{error.Message}; TLS: {refusal}") { TimedOut = true };
+        }
+    }
+
+    private static async Task<T> Run<T>(ActorSystem system, TaskCompletionSource<T> completion, PartyEndpoint endpoint, CancellationToken cancellationToken, Action start)
+    {
+        // A TLS handshake refused as a client shuts the whole actor system down.
+        _ = system.WhenTerminated.ContinueWith(
+            _ => completion.TrySetException(new DeliveryFailedException(endpoint.Tls?.LastRefusal is { } refusal
+                ? $"TLS: {refusal}"
+                : "the delivery's actor system stopped before it finished")),
+            TaskScheduler.Default);
+        start();
+        await using (cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken)))
+        {
+            try
+            {
+                return await completion.Task.ConfigureAwait(false);
+            }
+            finally
+            {
+                await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Protocol;
+
+// Delivery of a share to a third party C (`duet collect`): A or B sends its share, C only acknowledges.
+
+/// <summary>Opens the delivery of one party's final share to the collector: the facts of its <c>.duet.json</c>
+/// metadata and the SHA-256 of the whole share in the encoding of <see cref="Wire.SignedIntegerCodec"/>.</summary>
+/// <param name="Side">The operand side of the party whose share this is.</param>
+/// <param name="FractionBits">Fraction bits of the product (fx + fy).</param>
+/// <param name="Rows">Rows of P.</param>
+/// <param name="Columns">Columns of P.</param>
+/// <param name="Digest">SHA-256 (32 bytes) of every entry's encoding, in row-major order.</param>
+public sealed record ShareOffer(Guid SessionId, OperandSide Side, ShareDomain Domain, int FractionBits, int Rows, int Columns, byte[] Digest)
+    : IProtocolMessage
+{
+    /// <summary>Length of <see cref="Digest"/>: SHA-256.</summary>
+    public const int DigestBytes = 32;
+
+    /// <summary>The largest fraction bits a product can carry: both operands' at most.</summary>
+    public const int MaxFractionBits = 2 * FixedPoint.MaxInputBits;
+
+    public bool Equals(ShareOffer? other) =>
+        other is not null && SessionId == other.SessionId && Side == other.Side && Domain == other.Domain && FractionBits == other.FractionBits
+        && Rows == other.Rows && Columns == other.Columns && ByteContent.Equal(Digest, other.Digest);
+
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        hash.Add(SessionId);
+        hash.Add(Side);
+        hash.Add(Domain);
+        hash.Add(FractionBits);
+        hash.Add(Rows);
+        hash.Add(Columns);
+        ByteContent.AddTo(ref hash, Digest);
+        return hash.ToHashCode();
+    }
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"SessionId = {SessionId}, Side = {Side}, Domain = {Domain}, FractionBits = {FractionBits}, Rows = {Rows}, Columns = {Columns}, ");
+        ByteContent.Print(builder, nameof(Digest), Digest);
+        return true;
+    }
+}
+
+/// <summary>A run of a delivered share, cut like <see cref="RevealedShare"/> by <c>duet.flow.block-bytes</c>.</summary>
+/// <param name="First">Row-major index in P of the first entry of this run.</param>
+/// <param name="Count">Entries in this run.</param>
+/// <param name="Values">Count signed integers in the encoding of <see cref="Wire.SignedIntegerCodec"/>.</param>
+public sealed record ShareRun(Guid SessionId, OperandSide Side, int First, int Count, byte[] Values) : IProtocolMessage
+{
+    public bool Equals(ShareRun? other) =>
+        other is not null && SessionId == other.SessionId && Side == other.Side && First == other.First && Count == other.Count
+        && ByteContent.Equal(Values, other.Values);
+
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        hash.Add(SessionId);
+        hash.Add(Side);
+        hash.Add(First);
+        hash.Add(Count);
+        ByteContent.AddTo(ref hash, Values);
+        return hash.ToHashCode();
+    }
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"SessionId = {SessionId}, Side = {Side}, First = {First}, Count = {Count}, ");
+        ByteContent.Print(builder, nameof(Values), Values);
+        return true;
+    }
+}
+
+/// <summary>Where a delivery stands, as the collector tells its sender. The values are part of the wire format.</summary>
+public enum DeliveryStatus
+{
+    /// <summary>The offer is accepted and <see cref="ShareReceipt.Runs"/> runs have arrived: send more.</summary>
+    Receiving = 0,
+
+    /// <summary>The whole share arrived and matched the offer's digest.</summary>
+    Accepted = 1,
+
+    /// <summary>The collector refuses this share (<see cref="ShareReceipt.Text"/> says why) and stops.</summary>
+    Refused = 2,
+}
+
+/// <summary>The collector's only answer to a sender: an acknowledgement that carries nothing of the other share.</summary>
+/// <param name="Runs">Runs received so far (the sender's credit is this plus its window).</param>
+/// <param name="Text">Why a share was refused; empty otherwise. The wire keeps at most
+/// <see cref="Wire.WireLimits.MaxAbortTextBytes"/> UTF-8 bytes of it.</param>
+public sealed record ShareReceipt(Guid SessionId, OperandSide Side, DeliveryStatus Status, int Runs, string Text) : IProtocolMessage;

@@ -1,0 +1,224 @@
+using System.Globalization;
+using Duet.Crypto.Encoding;
+using Duet.Host.Files;
+
+namespace Duet.Host.Tests;
+
+/// <summary><c>duet collect</c> and <c>duet party --deliver-to</c>: parties A and B deliver their shares to a third
+/// party C, run as a user would.</summary>
+public sealed class CliCollectTests : IDisposable
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
+    private readonly FilesTestDirectory directory = new();
+
+    public void Dispose() => directory.Dispose();
+
+    [Fact]
+    public async Task Three_processes_over_tls_give_c_the_exact_product_and_a_and_b_no_product()
+    {
+        // Entries of six or seven digits, so that a product entry written anywhere would be recognised.
+        var x = CliRunner.RandomIntegers(5, 3, 1_000_000, seed: 21);
+        var y = CliRunner.RandomIntegers(3, 2, 1_000_000, seed: 22);
+        MatrixFiles.Write(directory.File("x.npy"), x);
+        MatrixFiles.Write(directory.File("y.csv"), y);
+        var expected = Shares.Product(x, y);
+        Assert.Equal(0, CliRunner.Run("keygen", "--bits", "2048", "--out", directory.File("key.json")).Code);
+        var (pinA, pinB, pinC) = (CliTlsTests.MakeCertificate(directory, "a"), CliTlsTests.MakeCertificate(directory, "b"), CliTlsTests.MakeCertificate(directory, "c"));
+        Directory.CreateDirectory(directory.File("kept"));
+        var (portC, portA) = (CliRunner.FreePort(), CliRunner.FreePort());
+        // B names the collector in its configuration file; A on the command line.
+        directory.WriteText("b.hocon", $"duet.delivery {{ to = \"127.0.0.1:{portC}\", pins = [\"{pinC}\"] }}\nduet.tls {{ certificate = b.pfx, peer-pins = [\"{pinA}\"] }}\n");
+
+        using var c = DuetProcess.Start(directory.Path, "collect", "--listen", $"127.0.0.1:{portC}", "--output", "p.npy", "--shares", "kept", "--cert", "c.pfx", "--pin", pinA, "--pin", pinB);
+        await CliRunner.WaitForListenerAsync(portC, c.Exited, RunTimeout);
+        using var a = DuetProcess.Start(
+            directory.Path, "party", "--input", "x.npy", "--listen", $"127.0.0.1:{portA}", "--side", "left", "--name", "a", "--cert", "a.pfx", "--pin", pinB, "--deliver-to", $"127.0.0.1:{portC}", "--deliver-pin", pinC);
+        await CliRunner.WaitForListenerAsync(portA, a.Exited, RunTimeout);
+        using var b = DuetProcess.Start(directory.Path, "party", "--config", "b.hocon", "--input", "y.csv", "--output", "b.npy", "--peer", $"127.0.0.1:{portA}", "--side", "right", "--name", "b", "--key", "key.json");
+        var (outcomeA, outcomeB, outcomeC) = (await a.WaitAsync(RunTimeout), await b.WaitAsync(RunTimeout), await c.WaitAsync(RunTimeout));
+
+        Assert.True(outcomeA.Code == 0, outcomeA.ToString());
+        Assert.True(outcomeB.Code == 0, outcomeB.ToString());
+        Assert.True(outcomeC.Code == 0, outcomeC.ToString());
+        Assert.Contains($"share delivered to the collector at 127.0.0.1:{portC}", Assert.Single(outcomeA.OutLines), StringComparison.Ordinal);
+        Assert.Contains("share -> b.npy; share delivered to the collector", Assert.Single(outcomeB.OutLines), StringComparison.Ordinal);
+        Assert.Contains("collect: received the left and right shares of session ", Assert.Single(outcomeC.OutLines), StringComparison.Ordinal);
+
+        // C: the exact product, and both shares with their metadata, which 'duet reveal' adds to the same product.
+        Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("p.npy")).Data);
+        Assert.Equal(
+            ["share-left.npy", "share-left.npy.duet.json", "share-right.npy", "share-right.npy.duet.json"],
+            [.. Directory.GetFiles(directory.File("kept")).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)]);
+        var revealed = CliRunner.Run("reveal", "--a", directory.File("kept/share-left.npy"), "--b", directory.File("kept/share-right.npy"), "--out", directory.File("again.csv"));
+        Assert.True(revealed.Code == 0, revealed.ToString());
+        Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("again.csv")).Data);
+
+        // A and B: A wrote nothing (it only delivered), B only its share, equal to the share it delivered and not the
+        // product; neither printed a product entry.
+        Assert.Equal(
+            ["a.pfx", "again.csv", "b.hocon", "b.npy", "b.npy.duet.json", "b.pfx", "c.pfx", "key.json", "p.npy", "x.npy", "y.csv"],
+            directory.FileNames());
+        var shareB = MatrixFiles.ReadIntegers(directory.File("b.npy"));
+        Assert.Equal(shareB.Data, MatrixFiles.ReadIntegers(directory.File("kept/share-right.npy")).Data);
+        Assert.NotEqual(expected.Data, shareB.Data);
+        Assert.NotEqual(expected.Data, Shares.Reconstruct(shareB, new Matrix<System.Numerics.BigInteger>(5, 2), ShareDomain.Ring64).Data);
+        foreach (var entry in expected.Data.Select(v => v.ToString(CultureInfo.InvariantCulture)))
+        {
+            Assert.DoesNotContain(entry, outcomeA.Out + outcomeA.Error + outcomeB.Out + outcomeB.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_collector_refuses_shares_of_two_different_sessions_and_writes_nothing()
+    {
+        WriteOperands();
+        var portC = CliRunner.FreePort();
+        var collect = CliRunner.RunAsync("collect", "--listen", $"127.0.0.1:{portC}", "--output", directory.File("p.csv"), "--shares", directory.Path, "--insecure");
+        await CliRunner.WaitForListenerAsync(portC, collect, RunTimeout);
+
+        // Session 1: A delivers its left share; session 2: B delivers its right share.
+        var (first, _) = await RunSessionAsync(1, deliverA: portC, deliverB: null);
+        var (_, second) = await RunSessionAsync(2, deliverA: null, deliverB: portC);
+        var outcome = await collect.WaitAsync(RunTimeout);
+
+        Assert.Contains("share delivered", first.Out, StringComparison.Ordinal);
+        Assert.True(second.Code == 1, second.ToString());
+        var refused = Assert.Single(second.FailureLines);
+        Assert.Contains("the share was not delivered", refused, StringComparison.Ordinal);
+        Assert.Contains("two different sessions", refused, StringComparison.Ordinal);
+        Assert.Contains("the share was not kept (no --output)", refused, StringComparison.Ordinal);
+
+        Assert.True(outcome.Code == 1, outcome.ToString());
+        var line = Assert.Single(outcome.FailureLines);
+        Assert.StartsWith("duet: refused the right share of session ", line, StringComparison.Ordinal);
+        Assert.Contains("two different sessions", line, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, outcome.Out);
+        Assert.DoesNotContain(directory.FileNames(), name => name.StartsWith("p.", StringComparison.Ordinal) || name.StartsWith("share-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Share_files_delivered_later_with_duet_deliver_give_c_the_product()
+    {
+        WriteOperands();
+        var (first, second) = await RunSessionAsync(1, deliverA: null, deliverB: null);
+        var portC = CliRunner.FreePort();
+        var collect = CliRunner.RunAsync("collect", "--listen", $"127.0.0.1:{portC}", "--output", directory.File("p.csv"), "--insecure");
+        await CliRunner.WaitForListenerAsync(portC, collect, RunTimeout);
+
+        var sent = await Task.WhenAll(
+            CliRunner.RunAsync("deliver", "--share", directory.File("a1.npy"), "--to", $"127.0.0.1:{portC}", "--insecure"),
+            CliRunner.RunAsync("deliver", "--share", directory.File("b1.npy"), "--to", $"127.0.0.1:{portC}", "--insecure")).WaitAsync(RunTimeout);
+        var outcome = await collect.WaitAsync(RunTimeout);
+
+        Assert.All(sent, s => Assert.True(s.Code == 0, s.ToString()));
+        Assert.Contains("deliver: left share of session ", sent[0].Out, StringComparison.Ordinal);
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        var expected = Shares.Product(MatrixFiles.ReadIntegers(directory.File("x.csv")).Map(v => (long)v), MatrixFiles.ReadIntegers(directory.File("y.csv")).Map(v => (long)v));
+        Assert.Equal(expected.Data, MatrixFiles.ReadIntegers(directory.File("p.csv")).Data);
+        Assert.Contains("to reveal", first.Out + second.Out, StringComparison.Ordinal);
+
+        // A file without its metadata is not a share duet can deliver.
+        File.Copy(directory.File("a1.npy"), directory.File("copy.npy"));
+        CliCommandTests.AssertBadInput(CliRunner.Run("deliver", "--share", directory.File("copy.npy"), "--to", $"127.0.0.1:{portC}", "--insecure"), "copy.npy.duet.json");
+    }
+
+    [Fact]
+    public async Task A_collector_refuses_an_unpinned_party_and_says_so_when_its_wait_ends()
+    {
+        WriteOperands();
+        var pinA = CliTlsTests.MakeCertificate(directory, "a");
+        var pinB = CliTlsTests.MakeCertificate(directory, "b");
+        var pinC = CliTlsTests.MakeCertificate(directory, "c");
+        var (portC, portA) = (CliRunner.FreePort(), CliRunner.FreePort());
+        var delivery = directory.WriteText("deliver.hocon", $"duet.delivery {{ to = \"127.0.0.1:{portC}\", pins = [\"{pinC}\"], timeout = 5s }}\n");
+
+        // C pins A only.
+        var collect = CliRunner.RunAsync("collect", "--listen", $"127.0.0.1:{portC}", "--output", directory.File("p.csv"), "--cert", directory.File("c.pfx"), "--pin", pinA, "--wait", "25s");
+        await CliRunner.WaitForListenerAsync(portC, collect, RunTimeout);
+        var runA = CliRunner.RunAsync("party", "--config", delivery, "--input", directory.File("x.csv"), "--listen", $"127.0.0.1:{portA}", "--side", "left", "--cert", directory.File("a.pfx"), "--pin", pinB);
+        await CliRunner.WaitForListenerAsync(portA, runA, RunTimeout);
+        var b = await CliRunner.RunAsync("party", "--config", delivery, "--input", directory.File("y.csv"), "--peer", $"127.0.0.1:{portA}", "--side", "right", "--key", Key(), "--cert", directory.File("b.pfx"), "--pin", pinA).WaitAsync(RunTimeout);
+        var a = await runA.WaitAsync(RunTimeout);
+        var outcome = await collect.WaitAsync(RunTimeout);
+
+        Assert.True(a.Code == 0, a.ToString());
+        Assert.True(b.Code == 1, b.ToString());
+        Assert.Contains("did not answer within 5 s (duet.delivery.timeout)", Assert.Single(b.FailureLines), StringComparison.Ordinal);
+        Assert.Contains("the share was not kept (no --output)", b.FailureLines[0], StringComparison.Ordinal);
+        Assert.True(outcome.Code == 1, outcome.ToString());
+        var line = Assert.Single(outcome.FailureLines);
+        Assert.StartsWith("duet: only the left share arrived within 25 s", line, StringComparison.Ordinal);
+        Assert.Contains($"its certificate {pinB} is not pinned", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(directory.File("p.csv")));
+    }
+
+    [Theory]
+    [InlineData(new string[] { }, "--deliver-to")]
+    [InlineData(new[] { "--deliver-to", "127.0.0.1:1" }, "--deliver-pin")]
+    [InlineData(new[] { "--output", "s.npy", "--deliver-pin", "sha256:00" }, "give its address with --deliver-to")]
+    [InlineData(new[] { "--deliver-to", "127.0.0.1:1", "--deliver-pin", "sha256:0000000000000000000000000000000000000000000000000000000000000000", "--reveal", "both" }, "give --output too")]
+    public void A_party_without_a_complete_delivery_or_output_is_bad_input(string[] options, string expected)
+    {
+        var pin = CliTlsTests.MakeCertificate(directory, "a");
+        var input = directory.WriteText("x.csv", "1\n");
+        var outcome = CliRunner.Run(["party", "--input", input, "--listen", "127.0.0.1:0", "--cert", directory.File("a.pfx"), "--pin", pin, .. options.Select(o => o == "s.npy" ? directory.File(o) : o)]);
+
+        CliCommandTests.AssertBadInput(outcome, expected);
+        Assert.Equal(["a.pfx", "x.csv"], directory.FileNames());
+    }
+
+    [Theory]
+    [InlineData(new[] { "--listen", "127.0.0.1:0", "--insecure" }, "--shares DIR")]
+    [InlineData(new[] { "--output", "p.npy", "--insecure" }, "--listen")]
+    [InlineData(new[] { "--listen", "127.0.0.1:0", "--output", "p.npy", "--insecure", "--wait", "soon" }, "--wait soon")]
+    [InlineData(new[] { "--listen", "127.0.0.1:0", "--shares", "absent", "--insecure" }, "does not exist")]
+    [InlineData(new[] { "--listen", "127.0.0.1:0", "--output", "p.npy" }, "duet certs")]
+    public void A_collector_with_bad_options_is_bad_input(string[] options, string expected)
+    {
+        var outcome = CliRunner.Run(["collect", .. options.Select(o => o is "p.npy" or "absent" ? directory.File(o) : o)]);
+
+        CliCommandTests.AssertBadInput(outcome, expected);
+        Assert.Empty(directory.FileNames());
+    }
+
+    [Fact]
+    public void A_misspelt_delivery_key_is_refused_with_the_nearest_one()
+    {
+        var config = directory.WriteText("c.hocon", "duet.delivery.too = \"127.0.0.1:1\"\n");
+        var outcome = CliRunner.Run("collect", "--config", config, "--listen", "127.0.0.1:0", "--output", directory.File("p.csv"), "--insecure");
+
+        CliCommandTests.AssertBadInput(outcome, "unknown key duet.delivery.too (did you mean duet.delivery.to?)");
+    }
+
+    private void WriteOperands()
+    {
+        MatrixFiles.Write(directory.File("x.csv"), CliRunner.RandomIntegers(4, 3, 1000, seed: 31));
+        MatrixFiles.Write(directory.File("y.csv"), CliRunner.RandomIntegers(3, 2, 1000, seed: 32));
+    }
+
+    private string Key()
+    {
+        var key = directory.File("key.json");
+        if (!File.Exists(key))
+        {
+            Assert.Equal(0, CliRunner.Run("keygen", "--bits", "2048", "--out", key).Code);
+        }
+
+        return key;
+    }
+
+    /// <summary>One plaintext session in this process; A or B delivers to the collector's port, or writes its share.</summary>
+    private async Task<(CliOutcome A, CliOutcome B)> RunSessionAsync(int run, int? deliverA, int? deliverB)
+    {
+        string[] Target(int? port, string side) => port is { } p ? ["--deliver-to", $"127.0.0.1:{p}"] : ["--output", directory.File($"{side}{run}.npy")];
+        var key = Key();
+        var port = CliRunner.FreePort();
+        var runA = CliRunner.RunAsync(["party", "--input", directory.File("x.csv"), "--listen", $"127.0.0.1:{port}", "--name", "a", "--insecure", .. Target(deliverA, "a")]);
+        await CliRunner.WaitForListenerAsync(port, runA, RunTimeout);
+        var b = await CliRunner.RunAsync(["party", "--input", directory.File("y.csv"), "--peer", $"127.0.0.1:{port}", "--side", "right", "--name", "b", "--key", key, "--insecure", .. Target(deliverB, "b")]).WaitAsync(RunTimeout);
+        var a = await runA.WaitAsync(RunTimeout);
+        Assert.True(a.Code == 0 || deliverA is not null, a.ToString());
+        Assert.True(b.Code == 0 || deliverB is not null, b.ToString());
+        return (a, b);
+    }
+}
