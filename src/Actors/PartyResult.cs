@@ -38,6 +38,12 @@ public sealed record PartyStatistics
     /// <summary>Tiles computed again after a worker failed.</summary>
     public int TilesRetried { get; init; }
 
+    /// <summary>Tiles lost with a worker node (or a worker) and computed again by another worker.</summary>
+    public int TilesRequeued { get; init; }
+
+    /// <summary>Tiles whose results the session used, per node of this party (its address).</summary>
+    public IReadOnlyDictionary<string, int> TilesByNode { get; init; } = new Dictionary<string, int>();
+
     public TimeSpan Handshake { get; init; }
 
     public TimeSpan Keys { get; init; }

@@ -22,6 +22,9 @@ internal sealed class SessionStatistics
 
     public int TilesRetried { get; private set; }
 
+    /// <summary>Where the tiles were computed; shared with the session's tile coordinator.</summary>
+    public TileStatistics Tiles { get; } = new();
+
     public void Sent(long payloadBytes) => BytesSent += payloadBytes;
 
     public void Received(long payloadBytes) => BytesReceived += payloadBytes;
@@ -50,6 +53,8 @@ internal sealed class SessionStatistics
             BytesReceived = BytesReceived,
             MaxInFlight = facts.MaxInFlight,
             TilesRetried = TilesRetried,
+            TilesRequeued = Tiles.Requeued,
+            TilesByNode = Tiles.ByNode,
             Handshake = handshake,
             Keys = keys - handshake,
             Streaming = streaming - keys,

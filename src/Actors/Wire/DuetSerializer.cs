@@ -1,13 +1,14 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;
 
 namespace Duet.Actors.Wire;
 
 /// <summary>The compact binary form of every <see cref="IProtocolMessage"/> (<see cref="PeerCodec"/>) and every
-/// <see cref="ITileMessage"/> (<see cref="TileCodec"/>), bound to both interfaces in duet.conf.
+/// <see cref="ITileMessage"/> (<see cref="TileCodec"/>) and <see cref="INodeMessage"/> (<see cref="NodeCodec"/>), bound to the three interfaces in duet.conf.
 /// Layout: a format version byte, then the fields in declaration order: Int32/Int64 little-endian, Guid as
 /// 16 bytes in RFC 4122 (big-endian) order, enums as one byte, byte arrays and UTF-8 strings behind an Int32
 /// length. Decoding rejects anything out of shape with a <see cref="SerializationException"/>; semantic checks
@@ -67,6 +68,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         LatticeEncryptedBlock => LatticeEncryptedBlockManifest,
         LatticeResultBlock => LatticeResultBlockManifest,
         ITileMessage tile => TileCodec.ManifestFor(tile),
+        INodeMessage node => NodeCodec.ManifestFor(node),
         _ => throw new ArgumentException($"{message?.GetType().FullName ?? "null"} is not a Duet message.", nameof(message)),
     };
 
@@ -88,6 +90,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         RevealedShare m => PeerCodec.EncodeRevealedShare(m),
         Confirm m => PeerCodec.EncodeConfirm(m),
         ITileMessage m => TileCodec.Encode(m),
+        INodeMessage m => NodeCodec.Encode(m),
         _ => throw new ArgumentException($"{message?.GetType().FullName ?? "null"} is not a Duet message.", nameof(message)),
     };
 
@@ -107,6 +110,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         LatticeKeyManifest => LatticeCodec.DecodeLatticeKey(bytes),
         LatticeEncryptedBlockManifest => LatticeCodec.DecodeLatticeEncryptedBlock(bytes),
         LatticeResultBlockManifest => LatticeCodec.DecodeLatticeResultBlock(bytes),
+        _ when NodeCodec.Knows(manifest) => NodeCodec.Decode(bytes, manifest),
         _ => TileCodec.Decode(bytes, manifest),
     };
 }
