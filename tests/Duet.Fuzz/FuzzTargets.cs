@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using System.Text;
 using Akka.Configuration;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;
 using Duet.Actors.Wire;
@@ -12,7 +13,7 @@ using Duet.Host.Files;
 namespace Duet.Fuzz;
 
 /// <summary>Every decoder that reads bytes from outside: one target per manifest of a protocol message (from the peer)
-/// and of a tile message (from another node of the party), the two key decoders, the two matrix file readers and the
+/// and of a tile or node message (from another node of the party), the two key decoders, the two matrix file readers and the
 /// HOCON settings.</summary>
 public static class FuzzTargets
 {
@@ -20,6 +21,7 @@ public static class FuzzTargets
     [
         .. WireManifests().Select(manifest => Message("wire", manifest)),
         .. TileManifests().Select(manifest => Message("tile", manifest)),
+        .. ManifestsOf(typeof(INodeMessage)).Select(manifest => Message("node", manifest)),
         new FuzzTarget("public-key", DecodePublicKey, e => e is InvalidKeyException, Seeds.PublicKeys),
         new FuzzTarget("private-key", DecodePrivateKey, e => e is InvalidKeyException, Seeds.PrivateKeys),
         new FuzzTarget("npy", input => ReadMatrix(input, ".npy"), e => e is MatrixFileException, Seeds.Npy),
@@ -46,7 +48,7 @@ public static class FuzzTargets
     public static string? ManifestOf(FuzzTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return target.Name.Split('-', 2) is ["wire" or "tile", var manifest] ? manifest : null;
+        return target.Name.Split('-', 2) is ["wire" or "tile" or "node", var manifest] ? manifest : null;
     }
 
     private static string[] ManifestsOf(Type binding) =>

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;
 using Duet.Actors.Wire;
@@ -59,6 +60,10 @@ public static class Seeds
         new LatticeEncryptedBlock(Session, 4, 4, 2, 300, Bytes(600, 11)),
         new LatticeResultBlock(Session, 0, 0, 1, 24, Bytes(24, 12)),
         new LatticeResultBlock(Session, 2, 6, 3, 100, Bytes(300, 13)),
+        new WorkerReady(Session, 1),
+        new WorkerReady(Session, WorkerReady.MaxCredits),
+        new SetupPart(Session, 0, 1, Bytes(16, 14)),
+        new SetupPart(Session, 2, 3, Bytes(64, 15)),
     }.ToLookup(DuetSerializer.ManifestFor, DuetSerializer.Encode));
 
     private static readonly Lazy<string> SeedKeyJson = new(() => Resource("seed-key.json"));

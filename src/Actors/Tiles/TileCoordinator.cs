@@ -104,7 +104,7 @@ internal sealed partial class TileCoordinator : ReceiveActor
     {
         while (queue.First is { } next)
         {
-            var (worker, state) = workers.Where(w => w.Value.Free > 0).MaxBy(w => w.Value.Free);
+            var (worker, state) = MostFree();
             if (state is null)
             {
                 return;
@@ -120,6 +120,20 @@ internal sealed partial class TileCoordinator : ReceiveActor
             state.InFlight.Add(Key(tile));
             worker.Tell(tile);
         }
+    }
+
+    private (IActorRef Worker, WorkerState? State) MostFree()
+    {
+        (IActorRef, WorkerState?) best = (ActorRefs.Nobody, null);
+        foreach (var (worker, state) in workers)
+        {
+            if (state.Free > 0 && (best.Item2 is null || state.Free > best.Item2.Free))
+            {
+                best = (worker, state);
+            }
+        }
+
+        return best;
     }
 
     private void OnResult(TileResult result)
