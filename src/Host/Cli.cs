@@ -79,6 +79,7 @@ internal static class Cli
         {
             DemoCommand.Create(console),
             PartyCommand.Create(console),
+            NodeCommand.Create(console),
             KeygenCommand.Create(console),
             CertsCommand.Create(console),
             RevealCommand.Create(console),

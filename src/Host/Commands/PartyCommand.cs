@@ -128,7 +128,7 @@ internal static class PartyCommand
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.Share.Rows}x{result.Share.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
         return ExitCodes.Success;
     }
 
@@ -136,7 +136,7 @@ internal static class PartyCommand
         wait <= TimeSpan.Zero ? "waits forever: duet.session.peer-wait = 0" : $"gives up after {Units.Duration(wait)}: duet.session.peer-wait";
 
     /// <summary>The HOCON file, or an empty configuration (the embedded defaults apply) when none is given.</summary>
-    private static Config LoadConfig(string? path)
+    internal static Config LoadConfig(string? path)
     {
         if (path is null)
         {
