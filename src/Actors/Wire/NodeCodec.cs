@@ -28,37 +28,12 @@ internal static class NodeCodec
 
     public static bool Knows(string manifest) => manifest is WorkerReadyManifest or SetupPartManifest;
 
-    public static byte[] Encode(INodeMessage message)
+    public static byte[] Encode(INodeMessage message) => message switch
     {
-        switch (message)
-        {
-            case WorkerReady m:
-            {
-                PeerCodec.CheckWrite("WorkerReady", m.Credits is >= 1 and <= WorkerReady.MaxCredits, $"Credits = {m.Credits} is outside [1, {WorkerReady.MaxCredits}]");
-                var bytes = new byte[PeerCodec.Header + sizeof(int)];
-                var w = new WireWriter(bytes);
-                w.WriteGuid(m.SessionId);
-                w.WriteInt32(m.Credits);
-                return bytes;
-            }
-
-            case SetupPart m:
-            {
-                PeerCodec.CheckWrite("SetupPart", m.Parts is >= 1 and <= SetupPart.MaxParts && m.Part >= 0 && m.Part < m.Parts, $"part {m.Part} of {m.Parts} is out of range");
-                PeerCodec.CheckWrite("SetupPart", m.Bytes is { Length: >= 1 and <= WireLimits.MaxPayloadBytes }, "the part must have 1 to MaxPayloadBytes bytes");
-                var bytes = new byte[PeerCodec.Header + (2 * sizeof(int)) + WireWriter.PrefixedBytes(m.Bytes.Length)];
-                var w = new WireWriter(bytes);
-                w.WriteGuid(m.SessionId);
-                w.WriteInt32(m.Parts);
-                w.WriteInt32(m.Part);
-                w.WriteBytes(m.Bytes);
-                return bytes;
-            }
-
-            default:
-                throw new ArgumentException($"{message.GetType().FullName} is not a Duet node message.", nameof(message));
-        }
-    }
+        WorkerReady m => EncodeReady(m),
+        SetupPart m => EncodePart(m),
+        _ => throw new ArgumentException($"{message.GetType().FullName} is not a Duet node message.", nameof(message)),
+    };
 
     public static INodeMessage Decode(ReadOnlySpan<byte> bytes, string manifest)
     {
@@ -158,6 +133,29 @@ internal static class NodeCodec
 
         r.End();
         return new NodeSetup(sessionId, isEncryptor, plan, new Matrix<long>(operandRows, operandColumns, data), key, ciphertexts);
+    }
+
+    private static byte[] EncodeReady(WorkerReady m)
+    {
+        PeerCodec.CheckWrite("WorkerReady", m.Credits is >= 1 and <= WorkerReady.MaxCredits, $"Credits = {m.Credits} is outside [1, {WorkerReady.MaxCredits}]");
+        var bytes = new byte[PeerCodec.Header + sizeof(int)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteInt32(m.Credits);
+        return bytes;
+    }
+
+    private static byte[] EncodePart(SetupPart m)
+    {
+        PeerCodec.CheckWrite("SetupPart", m.Parts is >= 1 and <= SetupPart.MaxParts && m.Part >= 0 && m.Part < m.Parts, $"part {m.Part} of {m.Parts} is out of range");
+        PeerCodec.CheckWrite("SetupPart", m.Bytes is { Length: >= 1 and <= WireLimits.MaxPayloadBytes }, "the part must have 1 to MaxPayloadBytes bytes");
+        var bytes = new byte[PeerCodec.Header + (2 * sizeof(int)) + WireWriter.PrefixedBytes(m.Bytes.Length)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteInt32(m.Parts);
+        w.WriteInt32(m.Part);
+        w.WriteBytes(m.Bytes);
+        return bytes;
     }
 
     private static SetupPart ReadPart(ref WireReader r, Guid sessionId)
