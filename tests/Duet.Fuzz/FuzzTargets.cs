@@ -21,7 +21,7 @@ public static class FuzzTargets
     [
         .. WireManifests().Select(manifest => Message("wire", manifest)),
         .. TileManifests().Select(manifest => Message("tile", manifest)),
-        .. ManifestsOf(typeof(INodeMessage)).Select(manifest => Message("node", manifest)),
+        .. NodeManifests().Select(manifest => Message("node", manifest)),
         new FuzzTarget("public-key", DecodePublicKey, e => e is InvalidKeyException, Seeds.PublicKeys),
         new FuzzTarget("private-key", DecodePrivateKey, e => e is InvalidKeyException, Seeds.PrivateKeys),
         new FuzzTarget("npy", input => ReadMatrix(input, ".npy"), e => e is MatrixFileException, Seeds.Npy),
@@ -43,6 +43,10 @@ public static class FuzzTargets
     /// <summary>The manifest of every tile message type: duet.conf binds <see cref="ITileMessage"/> to the same
     /// serializer, so a tile computed on another node of the party arrives as bytes over a cluster link.</summary>
     public static IReadOnlyList<string> TileManifests() => ManifestsOf(typeof(ITileMessage));
+
+    /// <summary>The manifest of every message between the nodes of one party (<see cref="INodeMessage"/>, bound to the
+    /// same serializer): a worker's registration and the parts of a session's set-up.</summary>
+    public static IReadOnlyList<string> NodeManifests() => ManifestsOf(typeof(INodeMessage));
 
     /// <summary>The message manifest a <c>wire-XX</c> or <c>tile-XX</c> target decodes, or null for another target.</summary>
     public static string? ManifestOf(FuzzTarget target)
