@@ -20,15 +20,18 @@ internal sealed class ClusterParty : IAsyncDisposable
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         """);
 
-    private ClusterParty(ActorSystem session, IReadOnlyList<ActorSystem> workers)
+    private readonly List<ActorSystem> workers = [];
+    private readonly Config config;
+
+    private ClusterParty(ActorSystem session, Config config)
     {
         Session = session;
-        Workers = workers;
+        this.config = config;
     }
 
     public ActorSystem Session { get; }
 
-    public IReadOnlyList<ActorSystem> Workers { get; }
+    public IReadOnlyList<ActorSystem> Workers => [.. workers];
 
     public string Address(ActorSystem node) => Akka.Cluster.Cluster.Get(node).SelfAddress.ToString();
 
@@ -43,19 +46,25 @@ internal sealed class ClusterParty : IAsyncDisposable
         var session = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0), config);
         var founder = Akka.Cluster.Cluster.Get(session);
         await founder.JoinAsync(founder.SelfAddress);
-        var nodes = new List<ActorSystem>();
+        var party = new ClusterParty(session, config);
         for (var i = 0; i < workers; i++)
         {
-            var own = i == 0 && firstWorker is not null ? firstWorker.WithFallback(config) : config;
-            var node = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0), own.WithFallback(PartyCluster.MemberConfig(PartyCluster.WorkerRole, "/user/" + TileNode.Name)));
-            DuetNode.Start(node);
-            await Akka.Cluster.Cluster.Get(node).JoinAsync(founder.SelfAddress);
-            nodes.Add(node);
+            await party.AddWorker(i == 0 ? firstWorker : null);
         }
 
-        var party = new ClusterParty(session, nodes);
         await party.UntilMembers(workers + 1);
         return party;
+    }
+
+    /// <summary>Starts one more worker node and joins it to the session node (without waiting until it is up).</summary>
+    public async Task<ActorSystem> AddWorker(Config? own = null)
+    {
+        var config = own is null ? this.config : own.WithFallback(this.config);
+        var node = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0), config.WithFallback(PartyCluster.MemberConfig(PartyCluster.WorkerRole, "/user/" + TileNode.Name)));
+        DuetNode.Start(node);
+        await Akka.Cluster.Cluster.Get(node).JoinAsync(Akka.Cluster.Cluster.Get(Session).SelfAddress);
+        workers.Add(node);
+        return node;
     }
 
     /// <summary>Waits until the session node sees exactly <paramref name="count"/> members up and none unreachable.</summary>

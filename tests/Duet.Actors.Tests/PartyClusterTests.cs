@@ -73,19 +73,66 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
     }
 
     [Fact]
+    public async Task AWorkerNodeThatJoinsMidSessionGetsTheSetUpAndPullsTiles()
+    {
+        await using var left = await ClusterParty.Start(workers: 0);
+        var port = TwoParties.FreePort();
+        var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
+        var late = new TaskCompletionSource<ActorSystem>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var joined = 0;
+
+        // The session node's own worker is held after its first tile until the late node has its kit, so some of the
+        // tiles are left for it however loaded the machine is.
+        var evaluator = await left.Run(
+            Settings(OperandSide.Left, keys.Left) with
+            {
+                FaultInjection = tile =>
+                {
+                    if (Interlocked.Exchange(ref joined, 1) == 0)
+                    {
+                        _ = left.AddWorker().ContinueWith(t => late.TrySetResult(t.Result), TaskScheduler.Default);
+                    }
+                    else
+                    {
+                        SpinWait.SpinUntil(() => late.Task.IsCompleted && Tiles.TileContexts.For(late.Task.Result).Find(tile.SessionId)?.Kit is not null, TimeSpan.FromSeconds(15));
+                    }
+
+                    return false;
+                },
+            },
+            x,
+            DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
+        var encryptor = await peer;
+
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share, encryptor.Share, ShareDomain.Ring64).Data);
+        Assert.True(evaluator.Statistics.TilesByNode.GetValueOrDefault(left.Address(await late.Task)) > 0, "the late node computed no tile");
+    }
+
+    [Fact]
     public async Task TheSessionNodeKilledAbortsBothParties()
     {
         await using var left = await ClusterParty.Start(workers: 1);
         var port = TwoParties.FreePort();
         var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
-        var progress = new Progress<PartyProgress>(p =>
-        {
-            if (p.Phase == "evaluate" && p.Done >= 2)
+        var computed = 0;
+
+        // The session node dies while computing its third tile (that tile never returns, so the run cannot end first).
+        var evaluator = left.Run(
+            Settings(OperandSide.Left, keys.Left) with
             {
-                _ = left.Session.Terminate();
-            }
-        });
-        var evaluator = left.Run(Settings(OperandSide.Left, keys.Left), x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"), progress);
+                FaultInjection = tile =>
+                {
+                    if (Interlocked.Increment(ref computed) == 3)
+                    {
+                        _ = left.Session.Terminate();
+                        SpinWait.SpinUntil(() => peer.IsCompleted, TimeSpan.FromSeconds(15));
+                    }
+
+                    return false;
+                },
+            },
+            x,
+            DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
 
         await Assert.ThrowsAsync<SessionAbortedException>(() => evaluator);
         var lost = await Assert.ThrowsAsync<SessionAbortedException>(() => peer);
