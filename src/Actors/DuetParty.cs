@@ -3,6 +3,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.Runtime;
 using Duet.Actors.Transport;
@@ -103,6 +104,12 @@ public static class DuetParty
         using var system = CreateSystem(endpoint, extraConfig);
         try
         {
+            if (PartyCluster.IsClustered(system))
+            {
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                await cluster.JoinAsync(cluster.SelfAddress, cancellationToken).ConfigureAwait(false);
+            }
+
             return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink).ConfigureAwait(false);
         }
         finally
@@ -180,6 +187,12 @@ public static class DuetParty
             akka.remote.trusted-selection-paths = ["/user/{{PartyEndpoint.GatewayName}}"]
             """);
         var config = extra is null ? remoting : extra.WithFallback(remoting);
+        if (PartyCluster.Enabled(extra))
+        {
+            // The session node is a member of its party's cluster: it founds it (joins itself) and accepts the cluster's gossip.
+            config = (extra ?? Config.Empty).WithFallback(PartyCluster.MemberConfig(PartyCluster.SessionRole, $"/user/{PartyEndpoint.GatewayName}")).WithFallback(remoting);
+        }
+
         return config.WithFallback(DuetConfig.Defaults);
     }
 }

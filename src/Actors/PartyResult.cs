@@ -48,6 +48,12 @@ public sealed record PartyStatistics
     /// <summary>CPU seconds of this node's kernels (tiles by kind, the evaluator's tables).</summary>
     public KernelSeconds Cpu { get; init; } = new(0, 0, 0, 0, 0);
 
+    /// <summary>Tiles lost with a worker node (or a worker) and computed again by another worker.</summary>
+    public int TilesRequeued { get; init; }
+
+    /// <summary>Tiles whose results the session used, per node of this party (its address).</summary>
+    public IReadOnlyDictionary<string, int> TilesByNode { get; init; } = new Dictionary<string, int>();
+
     public TimeSpan Handshake { get; init; }
 
     public TimeSpan Keys { get; init; }

@@ -82,6 +82,7 @@ internal static class Cli
             PartyCommand.Create(console),
             CollectCommand.Create(console),
             DeliverCommand.Create(console),
+            NodeCommand.Create(console),
             KeygenCommand.Create(console),
             CertsCommand.Create(console),
             RevealCommand.Create(console),

@@ -95,7 +95,8 @@ public sealed class DeliveryTests(TlsCertificates certs) : IClassFixture<TlsCert
             Deliver(port, certs.Stranger, new DeliveredShare(session, OperandSide.Right, ShareDomain.Ring64, 0, right), Settings with { Timeout = TimeSpan.FromSeconds(4) }));
         var failed = await Assert.ThrowsAsync<DeliveryFailedException>(() => collecting);
 
-        Assert.Contains("did not answer", stranger.Message, StringComparison.Ordinal);
+        // C closes the link: the sender either waits out its timeout or sees its transport shut its actor system down first.
+        Assert.Matches("did not answer|stopped before it finished", stranger.Message);
         Assert.True(failed.TimedOut);
         Assert.Contains("only the left share arrived", failed.Message, StringComparison.Ordinal);
         Assert.Contains($"its certificate {Pin(certs.Stranger)} is not pinned", failed.Message, StringComparison.Ordinal);

@@ -260,7 +260,7 @@ internal static partial class E2eCommand
     }
 
     /// <summary>Adds the two share files and compares the sum with the exact X·W (ring64: X·W mod 2^64, read as signed).</summary>
-    private static bool Verify(string directory, Matrix<long> x, Matrix<long> w, ShareDomain domain)
+    internal static bool Verify(string directory, Matrix<long> x, Matrix<long> w, ShareDomain domain)
     {
         var product = Shares.Product(x, w);
         var expected = Shares.Reconstruct(Shares.Reduce(product, domain), product.Map(_ => BigInteger.Zero), domain);
@@ -353,7 +353,7 @@ internal static partial class E2eCommand
     }
 
     /// <summary>Builds `duet` in Release once and returns the path of its dll.</summary>
-    private static string BuildDuet(string repository)
+    internal static string BuildDuet(string repository)
     {
         Console.WriteLine("e2e: dotnet build -c Release src/Host");
         var info = new ProcessStartInfo(Dotnet, ["build", "-c", "Release", "src/Host", "-nologo", "-v", "quiet"])
@@ -376,7 +376,7 @@ internal static partial class E2eCommand
     }
 
     /// <summary>The folder holding Actors.sln, above this program's base directory.</summary>
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
@@ -390,7 +390,7 @@ internal static partial class E2eCommand
     }
 
     /// <summary>A loopback port that was free a moment ago (party A binds it right after).</summary>
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -15,6 +15,8 @@ internal static class Program
                       two `duet party` processes on loopback against the textbook baseline
           lattice     [--rows 10000] [--inner 100] [--cols 10] [--input-bits 32] [--domain integer|ring64] [--repeat 2]
                       [--seed 1] [--json FILE]   BFV with coefficient encoding in process, 1 thread and all cores
+          cluster     [--rows 20000] [--inner 100] [--cols 1] [--key-bits 2048] [--input-bits 32] [--kill-at 50]
+                      [--seed 1] [--keep DIR] [--json FILE]   the evaluator as 1x1, 2x1 and 3 nodes with one killed
         """;
 
     private static int Main(string[] args)
@@ -35,6 +37,7 @@ internal static class Program
                 "micro" => MicroCommand.Run(new CommandOptions(command, rest, [])),
                 "e2e" => E2eCommand.Run(new CommandOptions(command, rest, E2eCommand.ValueOptions)),
                 "lattice" => LatticeCommand.Run(new CommandOptions(command, rest, LatticeCommand.ValueOptions)),
+                "cluster" => ClusterCommand.Run(new CommandOptions(command, rest, ClusterCommand.ValueOptions)),
                 _ => throw new UsageException($"unknown command '{command}'.\n{Usage}"),
             };
         }

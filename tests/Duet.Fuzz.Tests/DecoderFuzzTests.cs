@@ -41,7 +41,8 @@ public class DecoderFuzzTests
 
     /// <summary>Every <c>…Manifest</c> constant of the wire codecs (<see cref="DuetSerializer"/>'s for the protocol
     /// messages, TileCodec's for the tile messages, and any codec added to their namespace) is a target, under
-    /// <c>wire-</c> when a protocol message type has it and <c>tile-</c> when a tile message type does.</summary>
+    /// <c>wire-</c> when a protocol message type has it, <c>tile-</c> when a tile message type does and <c>node-</c> when a
+    /// message between a party's nodes does.</summary>
     [Fact]
     public void Every_manifest_of_the_wire_codecs_is_a_target()
     {
@@ -53,14 +54,18 @@ public class DecoderFuzzTests
             .ToHashSet();
         var wire = FuzzTargets.WireManifests();
         var tile = FuzzTargets.TileManifests();
+        var node = FuzzTargets.NodeManifests();
 
         Assert.Contains(codecs, t => t.Name == "TileCodec");
         Assert.Superset(new HashSet<string> { "HE", "CF", "RS" }, wire.ToHashSet());
         Assert.Superset(new HashSet<string> { "ET", "VT", "DT", "ER", "VR", "DR", "TF" }, tile.ToHashSet());
+        Assert.Superset(new HashSet<string> { "WR", "SP" }, node.ToHashSet());
         Assert.Empty(wire.Intersect(tile));
-        Assert.Equal(constants, wire.Concat(tile).ToHashSet());
+        Assert.Empty(wire.Concat(tile).Intersect(node));
+        Assert.Equal(constants, wire.Concat(tile).Concat(node).ToHashSet());
         Assert.All(wire, manifest => Assert.Contains(FuzzTargets.All, t => t.Name == $"wire-{manifest}"));
         Assert.All(tile, manifest => Assert.Contains(FuzzTargets.All, t => t.Name == $"tile-{manifest}"));
+        Assert.All(node, manifest => Assert.Contains(FuzzTargets.All, t => t.Name == $"node-{manifest}"));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using System.Text;
 using Akka.Configuration;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;
 using Duet.Actors.Wire;
@@ -12,7 +13,7 @@ using Duet.Host.Files;
 namespace Duet.Fuzz;
 
 /// <summary>Every decoder that reads bytes from outside: one target per manifest of a protocol message (from the peer)
-/// and of a tile message (from another node of the party), the two key decoders, the two matrix file readers and the
+/// and of a tile or node message (from another node of the party), the two key decoders, the two matrix file readers and the
 /// HOCON settings.</summary>
 public static class FuzzTargets
 {
@@ -20,6 +21,7 @@ public static class FuzzTargets
     [
         .. WireManifests().Select(manifest => Message("wire", manifest)),
         .. TileManifests().Select(manifest => Message("tile", manifest)),
+        .. NodeManifests().Select(manifest => Message("node", manifest)),
         new FuzzTarget("public-key", DecodePublicKey, e => e is InvalidKeyException, Seeds.PublicKeys),
         new FuzzTarget("private-key", DecodePrivateKey, e => e is InvalidKeyException, Seeds.PrivateKeys),
         new FuzzTarget("npy", input => ReadMatrix(input, ".npy"), e => e is MatrixFileException, Seeds.Npy),
@@ -42,11 +44,15 @@ public static class FuzzTargets
     /// serializer, so a tile computed on another node of the party arrives as bytes over a cluster link.</summary>
     public static IReadOnlyList<string> TileManifests() => ManifestsOf(typeof(ITileMessage));
 
+    /// <summary>The manifest of every message between the nodes of one party (<see cref="INodeMessage"/>, bound to the
+    /// same serializer): a worker's registration and the parts of a session's set-up.</summary>
+    public static IReadOnlyList<string> NodeManifests() => ManifestsOf(typeof(INodeMessage));
+
     /// <summary>The message manifest a <c>wire-XX</c> or <c>tile-XX</c> target decodes, or null for another target.</summary>
     public static string? ManifestOf(FuzzTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return target.Name.Split('-', 2) is ["wire" or "tile", var manifest] ? manifest : null;
+        return target.Name.Split('-', 2) is ["wire" or "tile" or "node", var manifest] ? manifest : null;
     }
 
     private static string[] ManifestsOf(Type binding) =>

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;
 using Duet.Actors.Wire;
@@ -65,6 +66,10 @@ public static class Seeds
         new ShareRun(Session, OperandSide.Right, 7, 4, SignedIntegerCodec.Encode([ulong.MaxValue, 1, BigInteger.Pow(2, 90), -BigInteger.Pow(5, 40)])),
         new ShareReceipt(Session, OperandSide.Left, DeliveryStatus.Receiving, 0, string.Empty),
         new ShareReceipt(Session, OperandSide.Right, DeliveryStatus.Refused, 12, "a second share of the right side"),
+        new WorkerReady(Session, 1),
+        new WorkerReady(Session, WorkerReady.MaxCredits),
+        new SetupPart(Session, 0, 1, Bytes(16, 14)),
+        new SetupPart(Session, 2, 3, Bytes(64, 15)),
     }.ToLookup(DuetSerializer.ManifestFor, DuetSerializer.Encode));
 
     private static readonly Lazy<string> SeedKeyJson = new(() => Resource("seed-key.json"));

@@ -29,7 +29,7 @@ public sealed class CliStreamedRunTests : IDisposable
         Assert.True(a.Code == 0, a.ToString() + b.ToString());
         Assert.True(b.Code == 0, b.ToString());
         Assert.Contains($"product {m}x{n} ", a.OutLines[^1], StringComparison.Ordinal);
-        Assert.Matches(" tiles \\([0-9.]+ rows/s\\), sent ", a.OutLines[^1]);
+        Assert.Matches(" tiles \\([0-9.]+ rows/s\\), kernel CPU: [^;]*, sent ", a.OutLines[^1]);
 
         // The status file of a finished run says so, with every row done.
         using var status = System.Text.Json.JsonDocument.Parse(File.ReadAllText(directory.File("a.status.json")));

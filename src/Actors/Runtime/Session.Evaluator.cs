@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;
 using Duet.Crypto.Arithmetic;
@@ -74,6 +75,7 @@ internal sealed partial class Session
             switch (evaluation)
             {
                 case PaillierEvaluation paillier:
+                    ShipToNodes(() => NodeSetup.ForEvaluator(sessionId, plan.Paillier!, agreed.Operand, paillier.Key, paillier.Operands));
                     BuildTables(plan.Paillier!, paillier);
                     break;
                 case LatticeEvaluation lattice:

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Akka.Actor;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Actors.Tiles;
@@ -59,6 +60,7 @@ internal sealed partial class Session
         var hs = key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
         SendToPeer(new PublicKeyMessage(sessionId, n, hs, key.OrderBits ?? 0), n.Length + hs.Length);
         tiles.Attach(new EncryptorKit(plan, agreed.Operand, new Encryptor(ready.Key), new Decryptor(ready.Key), settings.FaultInjection));
+        ShipToNodes(() => NodeSetup.ForEncryptor(sessionId, plan, agreed.Operand, ready.Key));
         var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, Transcript.KeyDigest(key));
         Become(() => EncryptorStreaming(agreed, streams));
         GrantCredit(streams);
@@ -97,13 +99,7 @@ internal sealed partial class Session
             return;
         }
 
-        var operands = new Residue[plan.EncryptedCount];
-        for (var i = 0; i < operands.Length; i++)
-        {
-            operands[i] = key.Context.NewResidue();
-        }
-
-        tiles.Own(new ResidueArray(operands));
+        var operands = ResidueArray.Create(key, plan.EncryptedCount, tiles);
         var evaluation = new PaillierEvaluation(key, operands);
         var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, Transcript.KeyDigest(key));
         Become(() => EvaluatorStreaming(agreed, streams, evaluation));
@@ -120,16 +116,4 @@ internal sealed partial class Session
     }
 
     private sealed record KeyFailed(Exception Error) : INoSerializationVerificationNeeded;
-
-    /// <summary>The peer's encrypted operand as received, owned by the tile context until disposed there.</summary>
-    private sealed class ResidueArray(Residue[] residues) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var residue in residues)
-            {
-                residue.Dispose();
-            }
-        }
-    }
 }

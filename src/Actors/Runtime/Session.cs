@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Remote;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Actors.Tiles;
@@ -14,7 +15,7 @@ namespace Duet.Actors.Runtime;
 /// One session of the protocol (PROTOCOL.md §2–§10), either role, either operand side, as one behaviour per phase:
 /// Handshaking → Keying → EncryptorStreaming | EvaluatorStreaming → Finishing → Ended. A phase's data is handed to
 /// its behaviour; the bookkeeping lives in the plain objects of Duet.Actors.State; CPU work goes as tiles to the
-/// session's <see cref="TileDispatcher"/>; a message no phase expects falls through to <see cref="Unexpected"/>.
+/// session's <see cref="TileCoordinator"/>; a message no phase expects falls through to <see cref="Unexpected"/>.
 /// </summary>
 internal sealed partial class Session : ReceiveActor, IWithTimers
 {
@@ -64,7 +65,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Context.SetReceiveTimeout(settings.Timeout);
-        dispatcher = Context.ActorOf(TileDispatcher.Props(settings.EffectiveWorkers), "tiles");
+        dispatcher = Context.ActorOf(TileCoordinator.Props(sessionId, settings.EffectiveWorkers, statistics.Tiles), "tiles");
         if (peerGatewayPath is not null)
         {
             CallPeer();
@@ -255,7 +256,19 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         Timers.CancelAll();
         Context.SetReceiveTimeout(null);
         TileContexts.For(Context.System).Close(sessionId);
+
+        // Worker nodes watch the coordinator: its end is theirs for this session.
+        Context.Stop(dispatcher);
         Become(Ended);
+    }
+
+    /// <summary>On a party that is a cluster, hands the coordinator what worker nodes need for this session.</summary>
+    private void ShipToNodes(Func<NodeSetup> setup)
+    {
+        if (PartyCluster.IsClustered(Context.System))
+        {
+            dispatcher.Tell(new TileCoordinator.ShipSetup(setup()));
+        }
     }
 
     /// <summary>What the handshake settled, for every later phase.</summary>

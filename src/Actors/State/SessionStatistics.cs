@@ -23,6 +23,9 @@ internal sealed class SessionStatistics
 
     public int TilesRetried { get; private set; }
 
+    /// <summary>Where the tiles were computed; shared with the session's tile coordinator.</summary>
+    public TileStatistics Tiles { get; } = new();
+
     public void Sent(long payloadBytes) => BytesSent += payloadBytes;
 
     public void Received(long payloadBytes) => BytesReceived += payloadBytes;
@@ -52,6 +55,8 @@ internal sealed class SessionStatistics
             MaxInFlight = facts.MaxInFlight,
             TilesRetried = TilesRetried,
             Cpu = facts.Cpu,
+            TilesRequeued = Tiles.Requeued,
+            TilesByNode = Tiles.ByNode,
             Handshake = handshake,
             Keys = keys - handshake,
             Streaming = streaming - keys,

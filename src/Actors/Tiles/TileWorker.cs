@@ -1,16 +1,24 @@
 using Akka.Actor;
 using Akka.Event;
+using Duet.Actors.Cluster;
 
 namespace Duet.Actors.Tiles;
 
 /// <summary>
 /// Computes tiles on the worker dispatcher. Stateless: the session's kit comes from the node's
-/// <see cref="TileContexts"/> under a lease, the result goes back to the sender as a message.
+/// <see cref="TileContexts"/> under a lease, the result goes back to the sender as a message. A worker on a worker
+/// node registers with the session's coordinator when it starts (<see cref="WorkerReady"/>); a local one is
+/// registered by the coordinator that made it.
 /// </summary>
 internal sealed class TileWorker : ReceiveActor
 {
-    public TileWorker()
+    private readonly WorkerReady? registration;
+    private readonly IActorRef coordinator;
+
+    public TileWorker(IActorRef coordinator, WorkerReady? registration)
     {
+        this.coordinator = coordinator;
+        this.registration = registration;
         var contexts = TileContexts.For(Context.System);
         Receive<Tile>(tile =>
         {
@@ -40,5 +48,20 @@ internal sealed class TileWorker : ReceiveActor
 
             Sender.Tell(result);
         });
+    }
+
+    /// <summary>A worker registered by the coordinator that creates it.</summary>
+    public static Props Props() => Akka.Actor.Props.Create(() => new TileWorker(ActorRefs.Nobody, null)).WithDispatcher("duet.worker-dispatcher");
+
+    /// <summary>A worker of a worker node, which registers itself with the session's coordinator.</summary>
+    public static Props Props(IActorRef coordinator, WorkerReady registration) =>
+        Akka.Actor.Props.Create(() => new TileWorker(coordinator, registration)).WithDispatcher("duet.worker-dispatcher");
+
+    protected override void PreStart()
+    {
+        if (registration is not null)
+        {
+            coordinator.Tell(registration);
+        }
     }
 }

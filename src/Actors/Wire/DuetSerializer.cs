@@ -1,13 +1,14 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;
 
 namespace Duet.Actors.Wire;
 
 /// <summary>The compact binary form of every <see cref="IProtocolMessage"/> (<see cref="PeerCodec"/>) and every
-/// <see cref="ITileMessage"/> (<see cref="TileCodec"/>), bound to both interfaces in duet.conf.
+/// <see cref="ITileMessage"/> (<see cref="TileCodec"/>) and <see cref="INodeMessage"/> (<see cref="NodeCodec"/>), bound to the three interfaces in duet.conf.
 /// Layout: a format version byte, then the fields in declaration order: Int32/Int64 little-endian, Guid as
 /// 16 bytes in RFC 4122 (big-endian) order, enums as one byte, byte arrays and UTF-8 strings behind an Int32
 /// length. Decoding rejects anything out of shape with a <see cref="SerializationException"/>; semantic checks
@@ -70,6 +71,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         ShareRun => DeliveryCodec.ShareRunManifest,
         ShareReceipt => DeliveryCodec.ShareReceiptManifest,
         ITileMessage tile => TileCodec.ManifestFor(tile),
+        INodeMessage node => NodeCodec.ManifestFor(node),
         _ => throw new ArgumentException($"{message?.GetType().FullName ?? "null"} is not a Duet message.", nameof(message)),
     };
 
@@ -94,6 +96,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         ShareRun m => DeliveryCodec.EncodeRun(m),
         ShareReceipt m => DeliveryCodec.EncodeReceipt(m),
         ITileMessage m => TileCodec.Encode(m),
+        INodeMessage m => NodeCodec.Encode(m),
         _ => throw new ArgumentException($"{message?.GetType().FullName ?? "null"} is not a Duet message.", nameof(message)),
     };
 
@@ -116,6 +119,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         DeliveryCodec.ShareOfferManifest => DeliveryCodec.DecodeOffer(bytes),
         DeliveryCodec.ShareRunManifest => DeliveryCodec.DecodeRun(bytes),
         DeliveryCodec.ShareReceiptManifest => DeliveryCodec.DecodeReceipt(bytes),
+        _ when NodeCodec.Knows(manifest) => NodeCodec.Decode(bytes, manifest),
         _ => TileCodec.Decode(bytes, manifest),
     };
 }

@@ -48,6 +48,11 @@ internal ref struct WireReader
         return value;
     }
 
+    /// <summary>Bytes not read yet.</summary>
+    public readonly int Remaining => _buffer.Length - _position;
+
+    public byte ReadByte(string field) => Take(1, field)[0];
+
     public Guid ReadGuid(string field) => new(Take(16, field), bigEndian: true);
 
     public TEnum ReadEnum<TEnum>(string field)

@@ -145,7 +145,7 @@ internal static class PartyCommand
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
         return ExitCodes.Success;
     }
 

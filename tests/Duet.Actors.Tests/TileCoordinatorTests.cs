@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using Duet.Actors.State;
 using Duet.Actors.Tiles;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
@@ -8,8 +9,8 @@ using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Tests;
 
-/// <summary>The dispatcher a session hands its tiles to: retries a failed tile, reports the final outcome to its parent.</summary>
-public sealed class TileDispatcherTests(RuntimeKeys keys) : TestKit(TwoParties.SerializeAll.WithFallback(DuetConfig.Defaults)), IClassFixture<RuntimeKeys>
+/// <summary>The coordinator a session hands its tiles to: retries a failed tile, reports the final outcome to its parent.</summary>
+public sealed class TileCoordinatorTests(RuntimeKeys keys) : TestKit(TwoParties.SerializeAll.WithFallback(DuetConfig.Defaults)), IClassFixture<RuntimeKeys>
 {
     private readonly Guid id = Guid.NewGuid();
 
@@ -32,16 +33,17 @@ public sealed class TileDispatcherTests(RuntimeKeys keys) : TestKit(TwoParties.S
         var (first, count) = Plan.EncryptBlock(0);
         dispatcher.Tell(new EncryptTile(id, 0, 1, first, count));
         var failed = ExpectMsg<TileFailed>(TimeSpan.FromSeconds(10));
-        Assert.Equal((TileDispatcher.MaxAttempts, TileFailure.Fault, TileKind.Encrypt), (failed.Attempt, failed.Failure, failed.Kind));
-        Assert.Equal(TileDispatcher.MaxAttempts, attempts.Value);
+        Assert.Equal((TileCoordinator.MaxAttempts, TileFailure.Fault, TileKind.Encrypt), (failed.Attempt, failed.Failure, failed.Kind));
+        Assert.Equal(TileCoordinator.MaxAttempts, attempts.Value);
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
     public void ATileOfASessionWithoutContextFailsWithoutTouchingAnything()
     {
-        var dispatcher = ChildActorOf(TileDispatcher.Props(1));
-        dispatcher.Tell(new EvaluateTile(Guid.NewGuid(), 0, 1));
+        var other = Guid.NewGuid();
+        var dispatcher = ChildActorOf(TileCoordinator.Props(other, 1, new TileStatistics()));
+        dispatcher.Tell(new EvaluateTile(other, 0, 1));
         Assert.Equal(TileFailure.NoContext, ExpectMsg<TileFailed>(TimeSpan.FromSeconds(10)).Failure);
     }
 
@@ -56,7 +58,7 @@ public sealed class TileDispatcherTests(RuntimeKeys keys) : TestKit(TwoParties.S
             Interlocked.Increment(ref attempts.Value);
             return fault(tile);
         }));
-        dispatcher = ChildActorOf(TileDispatcher.Props(2));
+        dispatcher = ChildActorOf(TileCoordinator.Props(id, 2, new TileStatistics()));
         return attempts;
     }
 }

@@ -1,0 +1,48 @@
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+
+namespace Duet.Actors.Cluster;
+
+/// <summary>
+/// What a worker node needs to compute one Paillier session's tiles, shipped once per node (chunked in
+/// <see cref="SetupPart"/>s): the plan's parameters, this party's canonical operand, and the key: the private key
+/// (as its key file text) for the encryptor's encrypt and decrypt tiles, or the peer's public key and its encrypted
+/// operand for the evaluator, from which the node builds its own tables. The private key travels only over the
+/// party's own mutual-TLS links (a documented trust decision, see the README).
+/// </summary>
+/// <param name="Key">Encryptor: the private key file (UTF-8 JSON); evaluator: the public key bytes.</param>
+/// <param name="Ciphertexts">Evaluator only: the peer's encrypted operand, fixed-width, in the plan's order.</param>
+internal sealed record NodeSetup(Guid SessionId, bool IsEncryptor, PackingPlan Plan, Matrix<long> Operand, byte[] Key, byte[] Ciphertexts)
+{
+    public static NodeSetup ForEncryptor(Guid sessionId, PackingPlan plan, Matrix<long> y, PaillierPrivateKey key) =>
+        new(sessionId, true, plan, y, System.Text.Encoding.UTF8.GetBytes(key.ToJson()), []);
+
+    /// <summary>The evaluator's set-up: the peer's key and the validated residues of its encrypted operand.</summary>
+    public static NodeSetup ForEvaluator(Guid sessionId, PackingPlan plan, Matrix<long> x, PaillierPublicKey key, IReadOnlyList<Crypto.Arithmetic.Residue> operands)
+    {
+        var width = key.CiphertextBytes;
+        var ciphertexts = new byte[operands.Count * width];
+        for (var i = 0; i < operands.Count; i++)
+        {
+            key.WriteCiphertext(operands[i], ciphertexts.AsSpan(i * width, width));
+        }
+
+        return new(sessionId, false, plan, x, key.ToBytes(), ciphertexts);
+    }
+
+    /// <summary>The shape the operand must have: Y (k×n) for the encryptor, X (m×k) for the evaluator.</summary>
+    public (int Rows, int Columns) OperandShape => IsEncryptor ? (Plan.Inner, Plan.Columns) : (Plan.Rows, Plan.Inner);
+
+    /// <summary>The encoded set-up cut into parts of at most <paramref name="partBytes"/> bytes.</summary>
+    public IEnumerable<SetupPart> Parts(int partBytes)
+    {
+        var bytes = Wire.NodeCodec.EncodeSetup(this);
+        var parts = (int)((bytes.LongLength + partBytes - 1) / partBytes);
+        for (var i = 0; i < parts; i++)
+        {
+            var start = i * partBytes;
+            yield return new SetupPart(SessionId, i, parts, bytes[start..Math.Min(bytes.Length, start + partBytes)]);
+        }
+    }
+}

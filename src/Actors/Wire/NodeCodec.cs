@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Runtime.Serialization;
+using Duet.Actors.Cluster;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Wire;
+
+/// <summary>The binary layout of the messages between the nodes of one party (<see cref="INodeMessage"/>) and of the
+/// <see cref="NodeSetup"/> their parts carry, in the conventions of <see cref="DuetSerializer"/>.</summary>
+internal static class NodeCodec
+{
+    public const string WorkerReadyManifest = "WR";
+    public const string SetupPartManifest = "SP";
+
+    /// <summary>UTF-8 bytes of a private key file in a set-up.</summary>
+    public const int MaxKeyFileBytes = 64 * 1024;
+
+    // rows, inner, columns, x bits, y bits, key bits, sigma, then the domain byte
+    private const int PlanBytes = (7 * sizeof(int)) + 1;
+
+    public static string ManifestFor(INodeMessage message) => message switch
+    {
+        WorkerReady => WorkerReadyManifest,
+        SetupPart => SetupPartManifest,
+        _ => throw new ArgumentException($"{message.GetType().FullName} is not a Duet node message.", nameof(message)),
+    };
+
+    public static bool Knows(string manifest) => manifest is WorkerReadyManifest or SetupPartManifest;
+
+    public static byte[] Encode(INodeMessage message) => message switch
+    {
+        WorkerReady m => EncodeReady(m),
+        SetupPart m => EncodePart(m),
+        _ => throw new ArgumentException($"{message.GetType().FullName} is not a Duet node message.", nameof(message)),
+    };
+
+    public static INodeMessage Decode(ReadOnlySpan<byte> bytes, string manifest)
+    {
+        var r = new WireReader(bytes, manifest);
+        r.ReadFormatVersion();
+        var sessionId = r.ReadGuid("SessionId");
+        INodeMessage message = manifest switch
+        {
+            WorkerReadyManifest => new WorkerReady(sessionId, r.ReadInt32("Credits", 1, WorkerReady.MaxCredits)),
+            SetupPartManifest => ReadPart(ref r, sessionId),
+            _ => throw new UnreachableException(manifest),
+        };
+        r.End();
+        return message;
+    }
+
+    public static byte[] EncodeSetup(NodeSetup setup)
+    {
+        var (plan, operand) = (setup.Plan, setup.Operand);
+        PeerCodec.CheckWrite("NodeSetup", (operand.Rows, operand.Columns) == setup.OperandShape, "the operand does not have the plan's shape");
+        var size = PeerCodec.Header + 1 + PlanBytes + (2 * sizeof(int)) + (operand.Data.LongLength * sizeof(long))
+            + WireWriter.PrefixedBytes(setup.Key.Length) + WireWriter.PrefixedBytes(setup.Ciphertexts.Length);
+        PeerCodec.CheckWrite("NodeSetup", size <= (long)SetupPart.MaxParts * SetupPart.PartBytes && size <= Array.MaxLength, $"{size} bytes are too many");
+        var bytes = new byte[size];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(setup.SessionId);
+        w.WriteByte(setup.IsEncryptor ? (byte)1 : (byte)0);
+        foreach (var value in new[] { plan.Rows, plan.Inner, plan.Columns, plan.XBits, plan.YBits, plan.KeyBits, plan.Sigma })
+        {
+            w.WriteInt32(value);
+        }
+
+        w.WriteByte((byte)plan.Domain);
+        w.WriteInt32(operand.Rows);
+        w.WriteInt32(operand.Columns);
+        foreach (var entry in operand.Data)
+        {
+            w.WriteInt64(entry);
+        }
+
+        w.WriteBytes(setup.Key);
+        w.WriteBytes(setup.Ciphertexts);
+        return bytes;
+    }
+
+    /// <summary>Decodes an assembled set-up; every size is checked against the bytes present (and the plan's shapes
+    /// against <paramref name="maxOperandEntries"/>) before anything is allocated.</summary>
+    /// <exception cref="SerializationException">The bytes are not one well-formed set-up.</exception>
+    public static NodeSetup DecodeSetup(ReadOnlySpan<byte> bytes, long maxOperandEntries)
+    {
+        var r = new WireReader(bytes, "NodeSetup");
+        r.ReadFormatVersion();
+        var sessionId = r.ReadGuid("SessionId");
+        var isEncryptor = r.ReadByte("IsEncryptor") switch
+        {
+            0 => false,
+            1 => true,
+            var other => throw r.Error($"IsEncryptor = {other} is not 0 or 1"),
+        };
+        var (rows, inner, columns) = (r.ReadInt32("Rows", 1), r.ReadInt32("Inner", 1), r.ReadInt32("Columns", 1));
+        var (xBits, yBits, keyBits, sigma) = (r.ReadInt32("XBits", 1, 63), r.ReadInt32("YBits", 1, 63), r.ReadInt32("KeyBits", 1, WireLimits.MaxKeyBytes * 8), r.ReadInt32("Sigma", 0, 1024));
+        var domain = r.ReadEnum<ShareDomain>("Domain");
+        PackingPlan plan;
+        try
+        {
+            plan = PackingPlan.Create(rows, inner, columns, xBits, yBits, keyBits, sigma, domain);
+        }
+        catch (EncodingException error)
+        {
+            throw r.Error($"the plan is not valid: {error.Message}");
+        }
+
+        var (operandRows, operandColumns) = (r.ReadInt32("OperandRows", 1), r.ReadInt32("OperandColumns", 1));
+        if ((operandRows, operandColumns) != (isEncryptor ? (inner, columns) : (rows, inner)))
+        {
+            throw r.Error($"a {operandRows}x{operandColumns} operand does not fit the plan");
+        }
+
+        var entries = (long)operandRows * operandColumns;
+        if (entries > maxOperandEntries || entries * sizeof(long) > r.Remaining)
+        {
+            throw r.Error($"{entries} operand entries exceed the limit or the bytes present");
+        }
+
+        var data = new long[entries];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = r.ReadInt64("Operand");
+        }
+
+        var key = r.ReadBytes("Key", 1, isEncryptor ? MaxKeyFileBytes : (2 * WireLimits.MaxKeyBytes) + 16).ToArray();
+        var ciphertexts = r.ReadBytes("Ciphertexts", 0, r.Remaining).ToArray();
+        if (isEncryptor != (ciphertexts.Length == 0))
+        {
+            throw r.Error("only an evaluator's set-up carries ciphertexts, and it must");
+        }
+
+        r.End();
+        return new NodeSetup(sessionId, isEncryptor, plan, new Matrix<long>(operandRows, operandColumns, data), key, ciphertexts);
+    }
+
+    private static byte[] EncodeReady(WorkerReady m)
+    {
+        PeerCodec.CheckWrite("WorkerReady", m.Credits is >= 1 and <= WorkerReady.MaxCredits, $"Credits = {m.Credits} is outside [1, {WorkerReady.MaxCredits}]");
+        var bytes = new byte[PeerCodec.Header + sizeof(int)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteInt32(m.Credits);
+        return bytes;
+    }
+
+    private static byte[] EncodePart(SetupPart m)
+    {
+        PeerCodec.CheckWrite("SetupPart", m.Parts is >= 1 and <= SetupPart.MaxParts && m.Part >= 0 && m.Part < m.Parts, $"part {m.Part} of {m.Parts} is out of range");
+        PeerCodec.CheckWrite("SetupPart", m.Bytes is { Length: >= 1 and <= WireLimits.MaxPayloadBytes }, "the part must have 1 to MaxPayloadBytes bytes");
+        var bytes = new byte[PeerCodec.Header + (2 * sizeof(int)) + WireWriter.PrefixedBytes(m.Bytes.Length)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteInt32(m.Parts);
+        w.WriteInt32(m.Part);
+        w.WriteBytes(m.Bytes);
+        return bytes;
+    }
+
+    private static SetupPart ReadPart(ref WireReader r, Guid sessionId)
+    {
+        var parts = r.ReadInt32("Parts", 1, SetupPart.MaxParts);
+        var part = r.ReadInt32("Part", 0, parts - 1);
+        return new SetupPart(sessionId, part, parts, r.ReadBytes("Bytes", 1, WireLimits.MaxPayloadBytes).ToArray());
+    }
+}

@@ -1,0 +1,109 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Duet.Actors.Cluster;
+using Duet.Crypto.Encoding;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>A party of one session node and worker nodes, each its own ActorSystem on a loopback port, joined with
+/// Cluster.JoinAsync; the peer is another such party or a single node.</summary>
+internal sealed class ClusterParty : IAsyncDisposable
+{
+    /// <summary>Cluster settings for tests: small test keys accepted, failure detection and downing in a few seconds.</summary>
+    public static readonly Config Test = ConfigurationFactory.ParseString("""
+        duet.cluster.enabled = on
+        duet.workers = 1
+        duet.session.min-key-bits = 1024
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s
+        akka.cluster.split-brain-resolver.stable-after = 2s
+        akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+        """);
+
+    private readonly List<ActorSystem> workers = [];
+    private readonly Config config;
+
+    private ClusterParty(ActorSystem session, Config config)
+    {
+        Session = session;
+        this.config = config;
+    }
+
+    public ActorSystem Session { get; }
+
+    public IReadOnlyList<ActorSystem> Workers => [.. workers];
+
+    public string Address(ActorSystem node) => Akka.Cluster.Cluster.Get(node).SelfAddress.ToString();
+
+    /// <summary>A worker node whose termination does not leave the cluster: to the others it is a crashed node.</summary>
+    public static readonly Config Crashing = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-actor-system-terminate = off");
+
+    /// <summary>A session node and <paramref name="workers"/> worker nodes, all up; the first worker node also gets
+    /// <paramref name="firstWorker"/>.</summary>
+    public static async Task<ClusterParty> Start(int workers, Config? extra = null, Config? firstWorker = null)
+    {
+        var config = (extra ?? Config.Empty).WithFallback(Test);
+        var session = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0), config);
+        var founder = Akka.Cluster.Cluster.Get(session);
+        await founder.JoinAsync(founder.SelfAddress);
+        var party = new ClusterParty(session, config);
+        for (var i = 0; i < workers; i++)
+        {
+            await party.AddWorker(i == 0 ? firstWorker : null);
+        }
+
+        await party.UntilMembers(workers + 1);
+        return party;
+    }
+
+    /// <summary>Starts one more worker node and joins it to the session node (without waiting until it is up).</summary>
+    public async Task<ActorSystem> AddWorker(Config? own = null)
+    {
+        var config = own is null ? this.config : own.WithFallback(this.config);
+        var node = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0), config.WithFallback(PartyCluster.MemberConfig(PartyCluster.WorkerRole, "/user/" + TileNode.Name)));
+        DuetNode.Start(node);
+        await Akka.Cluster.Cluster.Get(node).JoinAsync(Akka.Cluster.Cluster.Get(Session).SelfAddress);
+        workers.Add(node);
+        return node;
+    }
+
+    /// <summary>Waits until the session node sees exactly <paramref name="count"/> members up and none unreachable.</summary>
+    public async Task UntilMembers(int count)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(Session);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (cluster.State.Members.Count(m => m.Status == MemberStatus.Up) != count || cluster.State.Unreachable.Count > 0)
+        {
+            await Task.Delay(50, limit.Token);
+        }
+    }
+
+    /// <summary>Runs this party's session node against a peer's gateway (or waits to be called).</summary>
+    public Task<PartyResult> Run(PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress = null) =>
+        DuetParty.RunOn(Session, settings, matrix, peerGatewayPath, progress, CancellationToken.None);
+
+    /// <summary>A fault-injection hook for the session node's settings that injects no fault: it holds the session
+    /// node's own tiles until every worker node has built its kit for the session, so that tiles reach every node
+    /// whatever the machine's load (the tests count tiles per node, not time).</summary>
+    public Func<Tiles.Tile, bool> HoldUntilWorkersReady()
+    {
+        var ready = false;
+        return tile =>
+        {
+            ready = ready || SpinWait.SpinUntil(() => Workers.All(node => Tiles.TileContexts.For(node).Find(tile.SessionId)?.Kit is not null), TimeSpan.FromSeconds(15));
+            Thread.Sleep(10);
+            return false;
+        };
+    }
+
+    /// <summary>The gateway path of this party's session node, for a peer to call.</summary>
+    public string GatewayPath => $"{Address(Session)}/user/{PartyEndpoint.GatewayName}";
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var system in Workers.Append(Session))
+        {
+            await system.Terminate();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using Akka.Actor;
+using Duet.Actors.Protocol;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>A party as an Akka.Cluster of three nodes: tiles spread over every node, the product stays exact, a worker
+/// node killed mid-run gives its tiles back, the session node killed aborts both parties.</summary>
+public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys>
+{
+    // X (evaluator, left) 240x4 by Y (encryptor, right) 4x15: 30 evaluation tiles of 8 results.
+    private static readonly Random Seeded = new(11);
+    private readonly Matrix<long> x = TwoParties.Random(Seeded, 240, 4, 16);
+    private readonly Matrix<long> y = TwoParties.Random(Seeded, 4, 15, 16);
+
+    [Fact]
+    public async Task TilesSpreadOverEveryNodeOfTheEvaluatorsClusterAndTheProductIsExact()
+    {
+        await using var left = await ClusterParty.Start(workers: 2);
+        var port = TwoParties.FreePort();
+        var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
+        var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
+        var encryptor = await peer;
+
+        Assert.False(evaluator.Statistics.IsEncryptor);
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+        var byNode = evaluator.Statistics.TilesByNode;
+        Assert.Equal(3, byNode.Count);
+        Assert.All(left.Workers.Append(left.Session), node => Assert.True(byNode.GetValueOrDefault(left.Address(node)) > 0, $"no tile on {left.Address(node)}"));
+        Assert.Equal(evaluator.Statistics.Plan.Tiles, byNode.Values.Sum());
+        Assert.Single(encryptor.Statistics.TilesByNode);
+    }
+
+    [Fact]
+    public async Task BothPartiesAsClustersGiveTheExactProduct()
+    {
+        await using var left = await ClusterParty.Start(workers: 2);
+        await using var right = await ClusterParty.Start(workers: 1);
+        var listening = right.Run(Settings(OperandSide.Right, keys.Right) with { FaultInjection = right.HoldUntilWorkersReady() }, y, null);
+        var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, x, right.GatewayPath);
+        var encryptor = await listening;
+
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+        Assert.Equal(3, evaluator.Statistics.TilesByNode.Count);
+        Assert.Equal(2, encryptor.Statistics.TilesByNode.Count);
+        Assert.True(encryptor.Statistics.TilesByNode.Values.All(tiles => tiles > 0));
+    }
+
+    [Fact]
+    public async Task AWorkerNodeKilledMidRunHasItsTilesComputedElsewhere()
+    {
+        await using var left = await ClusterParty.Start(workers: 2, firstWorker: ClusterParty.Crashing);
+        var victim = left.Workers[0];
+        var port = TwoParties.FreePort();
+        var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
+        var killed = 0;
+        var progress = new Progress<PartyProgress>(p =>
+        {
+            if (p.Phase == "evaluate" && p.Done >= 3 && Interlocked.Exchange(ref killed, 1) == 0)
+            {
+                // No leave: the transport closes, the cluster sees the node unreachable and downs it.
+                _ = victim.Terminate();
+            }
+        });
+        var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"), progress);
+        var encryptor = await peer;
+
+        Assert.Equal(1, killed);
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+        Assert.True(evaluator.Statistics.TilesRequeued > 0, "no tile was requeued");
+        Assert.Equal(evaluator.Statistics.Plan.Tiles, evaluator.Statistics.TilesByNode.Values.Sum());
+    }
+
+    [Fact]
+    public async Task AWorkerNodeThatJoinsMidSessionGetsTheSetUpAndPullsTiles()
+    {
+        await using var left = await ClusterParty.Start(workers: 0);
+        var port = TwoParties.FreePort();
+        var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
+        var late = new TaskCompletionSource<ActorSystem>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var joined = 0;
+
+        // The session node's own worker is held after its first tile until the late node has its kit, so some of the
+        // tiles are left for it however loaded the machine is.
+        var evaluator = await left.Run(
+            Settings(OperandSide.Left, keys.Left) with
+            {
+                FaultInjection = tile =>
+                {
+                    if (Interlocked.Exchange(ref joined, 1) == 0)
+                    {
+                        _ = left.AddWorker().ContinueWith(t => late.TrySetResult(t.Result), TaskScheduler.Default);
+                    }
+                    else
+                    {
+                        SpinWait.SpinUntil(() => late.Task.IsCompleted && Tiles.TileContexts.For(late.Task.Result).Find(tile.SessionId)?.Kit is not null, TimeSpan.FromSeconds(15));
+                    }
+
+                    return false;
+                },
+            },
+            x,
+            DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
+        var encryptor = await peer;
+
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+        Assert.True(evaluator.Statistics.TilesByNode.GetValueOrDefault(left.Address(await late.Task)) > 0, "the late node computed no tile");
+    }
+
+    [Fact]
+    public async Task TheSessionNodeKilledAbortsBothParties()
+    {
+        await using var left = await ClusterParty.Start(workers: 1);
+        var port = TwoParties.FreePort();
+        var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
+        var computed = 0;
+
+        // The session node dies while computing its third tile (that tile never returns, so the run cannot end first).
+        var evaluator = left.Run(
+            Settings(OperandSide.Left, keys.Left) with
+            {
+                FaultInjection = tile =>
+                {
+                    if (Interlocked.Increment(ref computed) == 3)
+                    {
+                        _ = left.Session.Terminate();
+                        SpinWait.SpinUntil(() => peer.IsCompleted, TimeSpan.FromSeconds(15));
+                    }
+
+                    return false;
+                },
+            },
+            x,
+            DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
+
+        await Assert.ThrowsAsync<SessionAbortedException>(() => evaluator);
+        var lost = await Assert.ThrowsAsync<SessionAbortedException>(() => peer);
+        Assert.Equal(AbortReason.PeerLost, lost.Reason);
+    }
+
+    /// <summary>The single-node peer: remote provider, whatever the cluster keys of the shared test config say.</summary>
+    private static Akka.Configuration.Config Single => Akka.Configuration.ConfigurationFactory.ParseString("duet.cluster.enabled = off");
+
+    private static PartySettings Settings(OperandSide side, Crypto.Paillier.PaillierPrivateKey key) => TwoParties.Settings(side, key) with
+    {
+        Workers = 1,
+        Window = 16,
+        Role = side == OperandSide.Left ? RolePreference.Evaluator : RolePreference.Encryptor,
+    };
+}

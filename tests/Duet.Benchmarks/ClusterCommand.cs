@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Duet.Crypto.Encoding;
+
+namespace Duet.Benchmarks;
+
+/// <summary>
+/// `cluster`: the evaluator party (A, left, the larger operand) as a cluster of `duet party` plus `duet node`
+/// processes, one tile worker each, against a single-node encryptor B, on loopback. Three sessions on the same
+/// inputs: A as 1 node × 1 worker, A as 2 nodes × 1 worker (the speedup), and A as 3 nodes with one worker node
+/// killed (Process.Kill) when about half the result tiles are done (exact shares, requeued tiles, extra time).
+/// </summary>
+internal static partial class ClusterCommand
+{
+    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "key-bits", "input-bits", "seed", "json", "keep", "kill-at"];
+
+    private const string Dotnet = "dotnet";
+
+    public static int Run(CommandOptions options)
+    {
+        var rows = options.Int("rows", 20_000, 1);
+        var inner = options.Int("inner", 100, 1);
+        var columns = options.Int("cols", 1, 1);
+        var keyBits = Report.KeyBits(options);
+        var inputBits = options.Int("input-bits", 32, 1);
+        var seed = options.Int("seed", 1);
+        var killAt = options.Int("kill-at", 50, 1);
+        var keep = options.String("keep");
+        var directory = keep is null ? Directory.CreateTempSubdirectory("duet-cluster-").FullName : Directory.CreateDirectory(keep).FullName;
+        try
+        {
+            var duet = E2eCommand.BuildDuet(E2eCommand.RepositoryRoot());
+            var random = new Random(seed);
+            var x = KernelCommand.RandomMatrix(random, rows, inner, inputBits);
+            var w = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
+            NpyFile.Write(Path.Combine(directory, "x.npy"), x);
+            NpyFile.Write(Path.Combine(directory, "w.npy"), w);
+            Console.WriteLine($"cluster: X {rows}x{inner} (a, evaluator) · W {inner}x{columns} (b, encryptor), {keyBits}-bit key, {Environment.ProcessorCount} cores, plaintext loopback, files in {directory}");
+
+            var single = RunSession(duet, directory, x, w, keyBits, inputBits, "1x1", workerNodes: 0, killAtPercent: null);
+            var pair = RunSession(duet, directory, x, w, keyBits, inputBits, "2x1", workerNodes: 1, killAtPercent: null);
+            var loss = RunSession(duet, directory, x, w, keyBits, inputBits, "3x1-kill", workerNodes: 2, killAtPercent: killAt);
+            var speedup = single.EvaluateSeconds / pair.EvaluateSeconds;
+            var wallSpeedup = single.PartySeconds / pair.PartySeconds;
+            Console.WriteLine($"  evaluation phase: 1x1 {Report.Format(single.EvaluateSeconds)} s, 2x1 {Report.Format(pair.EvaluateSeconds)} s: speedup {Report.Format(speedup)}x (evaluator party time {Report.Format(wallSpeedup)}x)");
+            Console.WriteLine($"  node loss: {Report.Format(loss.PartySeconds)} s with 3 nodes, one killed at {killAt} % of the tiles; {loss.Requeued} tiles requeued; exact: {loss.Verified}");
+            Report.WriteJson(options.String("json"), new JsonObject
+            {
+                ["rows"] = rows,
+                ["inner"] = inner,
+                ["cols"] = columns,
+                ["key_bits"] = keyBits,
+                ["input_bits"] = inputBits,
+                ["cores"] = Environment.ProcessorCount,
+                ["speedup"] = Report.Round(speedup),
+                ["speedup_party_time"] = Report.Round(wallSpeedup),
+                ["verified"] = single.Verified && pair.Verified,
+                ["node_loss_verified"] = loss.Verified,
+                ["requeued_tiles"] = loss.Requeued,
+                ["node_loss_extra_s"] = Report.Round(loss.PartySeconds - pair.PartySeconds),
+                ["sessions"] = new JsonArray([.. new[] { single, pair, loss }.Select(s => (JsonNode?)s.Json())]),
+                ["seed"] = seed,
+                ["method"] = "three sessions in turn on the same inputs, plaintext loopback; evaluator A forced to evaluate with duet.workers = 1 on each of its "
+                    + "nodes (`duet party` with duet.cluster.enabled = on plus `duet node` processes), encryptor B one node with one worker per core; "
+                    + "evaluate_s: first to last `evaluate` progress line of A (printed at most every 2 s); party_s: A's summary time; "
+                    + "speedup: evaluate_s of 1x1 over 2x1; node loss: a worker node killed with Process.Kill once A reports kill-at % of its tiles, "
+                    + "node_loss_extra_s: its party_s minus that of 2x1",
+            });
+            return single.Verified && pair.Verified && loss.Verified && loss.Requeued > 0 ? 0 : 1;
+        }
+        catch (BenchmarkFailure failure)
+        {
+            Console.Error.WriteLine($"cluster: {failure.Message}");
+            return 1;
+        }
+        finally
+        {
+            if (keep is null)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>One session: A's session node and its worker nodes (joined before B calls), then B.</summary>
+    private static SessionRun RunSession(string duet, string directory, Matrix<long> x, Matrix<long> w, int keyBits, int inputBits, string name, int workerNodes, int? killAtPercent)
+    {
+        var configA = Path.Combine(directory, $"a-{name}.hocon");
+        File.WriteAllText(configA, $"duet.cluster.enabled = {(workerNodes > 0 ? "on" : "off")}\nduet.workers = 1\nduet.flow.window = 32\n");
+        var configNode = Path.Combine(directory, "node.hocon");
+        File.WriteAllText(configNode, "duet.workers = 1\n");
+        var configB = Path.Combine(directory, "b.hocon");
+        File.WriteAllText(configB, $"duet.session.key-bits = {keyBits}\nduet.flow.window = 32\n");
+        foreach (var share in new[] { "share-a.csv", "share-b.csv" })
+        {
+            File.Delete(Path.Combine(directory, share));
+        }
+
+        var address = $"127.0.0.1:{E2eCommand.FreePort()}";
+        string[] common = ["--insecure", "--share", "integer", "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
+        var clock = Stopwatch.StartNew();
+        using var a = PartyProcess.Start("a", Dotnet, [duet, "party", "--config", configA, "--side", "left", "--role", "evaluator", "--listen", address, "--input", Path.Combine(directory, "x.npy"), "--output", Path.Combine(directory, "share-a.csv"), "--name", "a", .. common], clock);
+        var nodes = Enumerable.Range(0, workerNodes)
+            .Select(i => PartyProcess.Start($"node{i + 1}", Dotnet, [duet, "node", "--config", configNode, "--seed", address, "--insecure"], clock))
+            .ToList();
+        try
+        {
+            Until(() => nodes.All(n => n.Errors.Any(l => l.Contains("joined the party's cluster", StringComparison.Ordinal))), TimeSpan.FromSeconds(60), $"{name}: the worker nodes did not join");
+            using var b = PartyProcess.Start("b", Dotnet, [duet, "party", "--config", configB, "--side", "right", "--peer", address, "--input", Path.Combine(directory, "w.npy"), "--output", Path.Combine(directory, "share-b.csv"), "--name", "b", .. common], clock);
+            Task<int>[] waits = [a.WaitAsync(), b.WaitAsync()];
+            if (killAtPercent is { } percent)
+            {
+                Until(() => EvaluatedPercent(a) >= percent || waits.Any(t => t.IsCompleted), TimeSpan.FromHours(2), $"{name}: A never reached {percent} % of its tiles");
+                nodes[0].Kill();
+                Console.WriteLine($"  {name}: killed {nodes[0].Name} at {Report.Format(clock.Elapsed.TotalSeconds)} s ({EvaluatedPercent(a)} % of the tiles reported)");
+            }
+
+            Task.WaitAll(waits);
+            foreach (var (party, exit) in new[] { (a, waits[0].Result), (b, waits[1].Result) })
+            {
+                File.WriteAllLines(Path.Combine(directory, $"{name}-{party.Name}.stderr"), party.Errors);
+                if (exit != 0)
+                {
+                    throw new BenchmarkFailure($"{name}: party {party.Name} exited with {exit}:\n    {string.Join("\n    ", party.Errors.TakeLast(15))}");
+                }
+            }
+
+            var summary = a.Output.LastOrDefault(l => l.StartsWith("a: evaluator", StringComparison.Ordinal))
+                ?? throw new BenchmarkFailure($"{name}: A printed no summary line");
+            var evaluate = a.Phases.TryGetValue("evaluate", out var span) ? span.Last - span.First : double.NaN;
+            var run = new SessionRun(name, workerNodes + 1, evaluate, PartySeconds(summary), Requeued(summary), E2eCommand.Verify(directory, x, w, ShareDomain.Integer), summary);
+            Console.WriteLine($"  {name}: evaluate {Report.Format(run.EvaluateSeconds)} s, A {Report.Format(run.PartySeconds)} s, requeued {run.Requeued}, exact {run.Verified}");
+            return run;
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                node.Kill();
+                node.WaitAsync().GetAwaiter().GetResult();
+                File.WriteAllLines(Path.Combine(directory, $"{name}-{node.Name}.stderr"), node.Errors);
+                node.Dispose();
+            }
+        }
+    }
+
+    private static void Until(Func<bool> condition, TimeSpan limit, string failure)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new BenchmarkFailure(failure);
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    private static int EvaluatedPercent(PartyProcess a) =>
+        a.Errors.Select(l => EvaluateLine().Match(l)).Where(m => m.Success).Select(m => (int)(100L * int.Parse(m.Groups["done"].Value, CultureInfo.InvariantCulture) / int.Parse(m.Groups["total"].Value, CultureInfo.InvariantCulture))).DefaultIfEmpty(0).Max();
+
+    private static double PartySeconds(string summary)
+    {
+        var match = TimeField().Match(summary);
+        return !match.Success ? double.NaN
+            : match.Groups["ms"].Success ? double.Parse(match.Groups["ms"].Value, CultureInfo.InvariantCulture) / 1000
+            : match.Groups["min"].Success ? (60 * double.Parse(match.Groups["min"].Value, CultureInfo.InvariantCulture)) + double.Parse(match.Groups["sec"].Value, CultureInfo.InvariantCulture)
+            : double.Parse(match.Groups["s"].Value, CultureInfo.InvariantCulture);
+    }
+
+    private static int Requeued(string summary) => RequeuedField().Match(summary) is { Success: true } m ? int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture) : 0;
+
+    [GeneratedRegex(@"^\[a\] evaluate (?<done>\d+)/(?<total>\d+) ")]
+    private static partial Regex EvaluateLine();
+
+    [GeneratedRegex(@"\), (?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s), ")]
+    private static partial Regex TimeField();
+
+    [GeneratedRegex(@"; requeued (?<n>\d+);")]
+    private static partial Regex RequeuedField();
+
+    private sealed record SessionRun(string Name, int Nodes, double EvaluateSeconds, double PartySeconds, int Requeued, bool Verified, string Summary)
+    {
+        public JsonObject Json() => new()
+        {
+            ["name"] = Name,
+            ["evaluator_nodes"] = Nodes,
+            ["evaluate_s"] = double.IsNaN(EvaluateSeconds) ? null : Report.Round(EvaluateSeconds),
+            ["party_s"] = double.IsNaN(PartySeconds) ? null : Report.Round(PartySeconds),
+            ["requeued_tiles"] = Requeued,
+            ["verified"] = Verified,
+            ["summary"] = Summary,
+        };
+    }
+
+    private sealed class BenchmarkFailure(string message) : Exception(message);
+}
