@@ -47,8 +47,15 @@ public sealed class KeyCheckTests(KeyFixture fixture) : IClassFixture<KeyFixture
     [Fact]
     public void KeyFileWithACompositeFactorIsRefused()
     {
-        // Two 256-bit primes with their top bits set: a 512-bit composite in place of p.
-        var composite = Prime(256) * Prime(256);
+        // Two 256-bit primes with their top bits set: a 512-bit composite in place of p, drawn again until n keeps its
+        // declared size (a product of two 512-bit numbers has 1023 or 1024 bits), so that only the factor check can refuse.
+        BigInteger composite;
+        do
+        {
+            composite = Prime(256) * Prime(256);
+        }
+        while ((composite * key.Q).GetBitLength() != Bits);
+
         Assert.Equal(Bits / 2, (int)composite.GetBitLength());
         Assert.Equal("private-factor-prime", Refused(composite, key.Q));
     }
