@@ -136,19 +136,8 @@ public sealed class FixedBaseTable : IDisposable
     public void MultiplyPower(BigInteger exponent, Residue positive, Residue negative)
     {
         RequireSigned(true);
-        if (exponent.Sign < 0 || exponent.GetBitLength() > ExponentBits)
-        {
-            throw new ArgumentOutOfRangeException(nameof(exponent), $"The exponent must be non-negative and fit in {ExponentBits} bits.");
-        }
-
-        var bytes = exponent.ToByteArray(isUnsigned: true);
         var digits = Windows <= 256 ? stackalloc int[Windows] : new int[Windows];
-        for (var i = 0; i < Windows; i++)
-        {
-            digits[i] = Bits.Window(bytes, i * WindowBits, WindowBits);
-        }
-
-        Array.Clear(bytes);
+        WindowsOf(exponent, digits);
         Recode(digits);
         Walk(digits, positive, negative);
         digits.Clear();
@@ -158,22 +147,28 @@ public sealed class FixedBaseTable : IDisposable
     public void Pow(BigInteger exponent, Residue destination)
     {
         RequireSigned(false);
+        var digits = Windows <= 256 ? stackalloc int[Windows] : new int[Windows];
+        WindowsOf(exponent, digits);
+        context.SetOne(destination);
+        Walk(digits, destination, destination);
+        digits.Clear();
+    }
+
+    // The exponent's unsigned w-bit windows, least significant first; its bytes are wiped after.
+    private void WindowsOf(BigInteger exponent, Span<int> digits)
+    {
         if (exponent.Sign < 0 || exponent.GetBitLength() > ExponentBits)
         {
             throw new ArgumentOutOfRangeException(nameof(exponent), $"The exponent must be non-negative and fit in {ExponentBits} bits.");
         }
 
         var bytes = exponent.ToByteArray(isUnsigned: true);
-        var digits = Windows <= 256 ? stackalloc int[Windows] : new int[Windows];
-        for (var i = 0; i < Windows; i++)
+        for (var i = 0; i < digits.Length; i++)
         {
             digits[i] = Bits.Window(bytes, i * WindowBits, WindowBits);
         }
 
         Array.Clear(bytes);
-        context.SetOne(destination);
-        Walk(digits, destination, destination);
-        digits.Clear();
     }
 
     // Unsigned windows become digits in [−2^(w−1), 2^(w−1)), each carrying into the next, without a branch on the
