@@ -25,7 +25,7 @@ public sealed class CliRevealTests : IDisposable
 
         var expected = new[] { (0.5 * 1.5) + (-1.25 * -0.5), (2 * 1.5) + (0.75 * -0.5) };
         Assert.Contains($"to reveal: duet reveal --a {directory.File("a.npy")} --b <the peer's share file> --out ", summaryA, StringComparison.Ordinal);
-        Assert.Contains($"to reveal: duet reveal --a {directory.File("b.npy")} --b <the peer's share file> --out ", summaryB, StringComparison.Ordinal);
+        Assert.Contains($"to reveal: duet reveal --a <the peer's share file> --b {directory.File("b.npy")} --out ", summaryB, StringComparison.Ordinal);
         var revealed = Reveal("a.npy", "b.npy");
         Assert.True(revealed.Code == 0, revealed.ToString());
         Assert.Equal(expected, MatrixFiles.Read(directory.File("p.csv")).ToFloat64().Data);

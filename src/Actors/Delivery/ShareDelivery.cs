@@ -24,7 +24,10 @@ public static class ShareDelivery
         endpoint.CheckPlaintextIsLoopback();
         var completion = new TaskCompletionSource<DeliveryReport>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var system = DuetParty.CreateSystem(endpoint, extraConfig);
-        return await Run(system, completion, endpoint, cancellationToken, () =>
+        // A collector that refuses this party's certificate closes the link; the transport may then stop this system
+        // before the timeout: both say the same likely cause.
+        var stopped = $"the link to the collector at {collector} closed before it answered: {ShareSender.LikelyCause}";
+        return await Run(system, completion, endpoint, stopped, cancellationToken, () =>
             system.ActorOf(Props.Create(() => new ShareSender(share, endpoint.GatewayPath(), collector, settings, completion)), "delivery")).ConfigureAwait(false);
     }
 
@@ -40,7 +43,7 @@ public static class ShareDelivery
         using var system = DuetParty.CreateSystem(endpoint with { Peer = null }, extraConfig);
         try
         {
-            return await Run(system, completion, endpoint, cancellationToken, () =>
+            return await Run(system, completion, endpoint, "the delivery's actor system stopped before it finished", cancellationToken, () =>
                 system.ActorOf(Props.Create(() => new Collector(settings, completion)), PartyEndpoint.GatewayName)).ConfigureAwait(false);
         }
         catch (DeliveryFailedException error) when (error.TimedOut && endpoint.Tls?.LastRefusal is { } refusal)
@@ -50,13 +53,13 @@ public static class ShareDelivery
         }
     }
 
-    private static async Task<T> Run<T>(ActorSystem system, TaskCompletionSource<T> completion, PartyEndpoint endpoint, CancellationToken cancellationToken, Action start)
+    private static async Task<T> Run<T>(ActorSystem system, TaskCompletionSource<T> completion, PartyEndpoint endpoint, string stopped, CancellationToken cancellationToken, Action start)
     {
         // A TLS handshake refused as a client shuts the whole actor system down.
         _ = system.WhenTerminated.ContinueWith(
             _ => completion.TrySetException(new DeliveryFailedException(endpoint.Tls?.LastRefusal is { } refusal
                 ? $"TLS: {refusal}"
-                : "the delivery's actor system stopped before it finished")),
+                : stopped)),
             TaskScheduler.Default);
         start();
         await using (cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken)))

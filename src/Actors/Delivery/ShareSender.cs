@@ -12,6 +12,9 @@ namespace Duet.Actors.Delivery;
 /// </summary>
 internal sealed class ShareSender : ReceiveActor, IWithTimers
 {
+    /// <summary>Why a collector most often stays silent or closes the link.</summary>
+    public const string LikelyCause = "is 'duet collect' running there, pinning this party's certificate?";
+
     private static readonly TimeSpan OfferRepeat = TimeSpan.FromSeconds(1);
 
     private readonly DeliveredShare share;
@@ -38,7 +41,7 @@ internal sealed class ShareSender : ReceiveActor, IWithTimers
 
         Receive<RepeatOffer>(_ => SendOffer());
         Receive<Silence>(_ => Fail(
-            $"the collector at {collectorAddress} did not answer within {settings.Timeout.TotalSeconds:0.#} s (duet.delivery.timeout): is 'duet collect' running there, pinning this party's certificate?"));
+            $"the collector at {collectorAddress} did not answer within {settings.Timeout.TotalSeconds:0.#} s (duet.delivery.timeout): {LikelyCause}"));
         Receive<ShareReceipt>(OnReceipt, r => r.SessionId == share.SessionId && r.Side == share.Side);
     }
 

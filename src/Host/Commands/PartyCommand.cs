@@ -132,7 +132,7 @@ internal static class PartyCommand
         {
             sharePath is null ? null
                 : result.Product is not null ? $"share -> {sharePath}, product -> {productPath}"
-                : delivered is null ? $"share -> {sharePath}; to reveal: {RevealCommand.CommandFor(sharePath, productPath)}"
+                : delivered is null ? $"share -> {sharePath}; to reveal: {RevealCommand.CommandFor(sharePath, productPath, settings.Side)}"
                 : $"share -> {sharePath}",
             delivered is null ? null : DeliveryTarget.Describe(delivered),
         }.OfType<string>());

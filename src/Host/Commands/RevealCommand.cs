@@ -2,6 +2,7 @@ using System.Numerics;
 using System.CommandLine;
 using Duet.Actors;
 using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
 using Duet.Host.Files;
 
 namespace Duet.Host.Commands;
@@ -37,8 +38,10 @@ internal static class RevealCommand
     }
 
     /// <summary>The command a party's summary prints, for whoever will hold both shares.</summary>
-    public static string CommandFor(string ownShare, string productPath) =>
-        $"duet reveal --a {ownShare} --b <the peer's share file> --out {productPath}";
+    /// <summary>The reveal command for this party's share, which goes to --a (left) or --b (right) by its side.</summary>
+    public static string CommandFor(string ownShare, string productPath, OperandSide side) => side == OperandSide.Left
+        ? $"duet reveal --a {ownShare} --b <the peer's share file> --out {productPath}"
+        : $"duet reveal --a <the peer's share file> --b {ownShare} --out {productPath}";
 
     private static int Run(CommandConsole console, string a, string b, string output, ShareDomain? share, int? fractionBits, bool isUnchecked)
     {
