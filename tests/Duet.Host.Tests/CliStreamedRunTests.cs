@@ -54,8 +54,10 @@ public sealed class CliStreamedRunTests : IDisposable
     [Fact]
     public async Task A_party_killed_mid_run_leaves_no_file_under_a_final_name()
     {
-        MatrixFiles.Write(directory.File("x.npy"), CliRunner.RandomIntegers(600, 8, 1000, seed: 1));
-        MatrixFiles.Write(directory.File("y.csv"), CliRunner.RandomIntegers(8, 2, 1000, seed: 2));
+        // An evaluation of some seconds (k = 100), so that A prints its evaluate progress and is killed mid-run; with
+        // k = 8 it could finish before its first progress line.
+        MatrixFiles.Write(directory.File("x.npy"), CliRunner.RandomIntegers(3000, 100, 1000, seed: 1));
+        MatrixFiles.Write(directory.File("y.csv"), CliRunner.RandomIntegers(100, 2, 1000, seed: 2));
         var port = CliRunner.FreePort();
 
         using var a = DuetProcess.Start(directory.Path, Party("x.npy", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a"));
