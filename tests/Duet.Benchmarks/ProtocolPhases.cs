@@ -69,15 +69,16 @@ internal static class ProtocolPhases
         });
         Lap($"decrypt ({plan.ResultCount} results)");
 
-        // The mask and re-randomisation alone, on copies of the results: the part of "evaluate" that is not multi-exp.
+        // The masks alone, on copies of the results: the part of "evaluate" that is not multi-exponentiation (the
+        // re-randomiser is one of its terms).
         var scratchShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         Parallel.For(0, plan.ResultCount, options, () => publicKey.Context.NewResidue(), (index, _, product) =>
         {
             publicKey.Context.Load(results.AsSpan(index * width, width), product);
-            EvaluateKernel.MaskAndRerandomize(plan, evaluator, product, index / plan.ColumnGroups, index % plan.ColumnGroups, scratchShare);
+            EvaluateKernel.Mask(plan, evaluator, product, index / plan.ColumnGroups, index % plan.ColumnGroups, scratchShare);
             return product;
         }, product => product.Dispose());
-        Lap("  of which mask + rerandomize (timed apart)");
+        Lap("  of which masks (timed apart)");
 
         var verified = Shares.Reconstruct(evaluatorShare, encryptorShare, ShareDomain.Integer).Data
             .SequenceEqual(Shares.Product(x, y).Data);

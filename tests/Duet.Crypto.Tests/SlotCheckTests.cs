@@ -48,7 +48,8 @@ public sealed class SlotCheckTests(KeyFixture fixture) : IClassFixture<KeyFixtur
         var top = BigInteger.Zero;
         for (var i = 0; i < 64; i++)
         {
-            EvaluateKernel.MaskAndRerandomize(plan, evaluator, product, 0, 0, share);
+            EvaluateKernel.Mask(plan, evaluator, product, 0, 0, share);
+            evaluator.Rerandomize(product, product, plan.Sigma);
             var mask = -share[0, 0];
             Assert.InRange(mask, BigInteger.Zero, (BigInteger.One << plan.MaskBits) - 1);
             top = BigInteger.Max(top, mask);

@@ -86,17 +86,6 @@ public static class EvaluateKernel
     }
 
     /// <summary>
-    /// <see cref="Mask"/>, then a fresh re-randomiser on its own (the tiles fold it into their multi-exponentiation).
-    /// </summary>
-    public static void MaskAndRerandomize(
-        PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0)
-    {
-        ArgumentNullException.ThrowIfNull(evaluator);
-        Mask(plan, evaluator, product, rowGroup, columnGroup, evaluatorShare, firstRow, firstColumn);
-        evaluator.Rerandomize(product, product, plan.Sigma);
-    }
-
-    /// <summary>
     /// Adds the offset 2^bz and a fresh mask r_s to every used slot and records −r_s as the evaluator's share of that
     /// entry.
     /// </summary>
