@@ -54,22 +54,33 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
         var victim = left.Workers[0];
         var port = TwoParties.FreePort();
         var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
-        var killed = 0;
-        var progress = new Progress<PartyProgress>(p =>
-        {
-            if (p.Phase == "evaluate" && p.Done >= 3 && Interlocked.Exchange(ref killed, 1) == 0)
-            {
-                // No leave: the transport closes, the cluster sees the node unreachable and downs it.
-                _ = victim.Terminate();
-            }
-        });
-        var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"), progress);
-        var encryptor = await peer;
 
-        Assert.Equal(1, killed);
-        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
-        Assert.True(evaluator.Statistics.TilesRequeued > 0, "no tile was requeued");
-        Assert.Equal(evaluator.Statistics.Plan.Tiles, evaluator.Statistics.TilesByNode.Values.Sum());
+        // The victim holds its first tile; while it holds it, its transport is shut down (as when its process dies: no
+        // leave, no last result), so the tile is in flight when the cluster sees the node unreachable.
+        using var release = new ManualResetEventSlim();
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Tiles.TileContexts.For(victim).NodeFault = _ =>
+        {
+            holding.TrySetResult();
+            release.Wait(TimeSpan.FromSeconds(60));
+            return false;
+        };
+        var killed = holding.Task.ContinueWith(_ => ClusterParty.CutTransport(victim), TaskScheduler.Default).Unwrap();
+        try
+        {
+            var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
+            var encryptor = await peer;
+
+            Assert.True(killed.IsCompletedSuccessfully, "the victim's transport was not cut");
+            Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+            Assert.True(evaluator.Statistics.TilesRequeued > 0, "no tile was requeued");
+            Assert.False(evaluator.Statistics.TilesByNode.ContainsKey(left.Address(victim)), "the victim's held tile was counted");
+            Assert.Equal(evaluator.Statistics.Plan.Tiles, evaluator.Statistics.TilesByNode.Values.Sum());
+        }
+        finally
+        {
+            release.Set();
+        }
     }
 
     [Fact]

@@ -127,7 +127,7 @@ internal sealed class TileNode : ReceiveActor
             return;
         }
 
-        session.Context.Attach(built.Kit);
+        session.Context.Attach(TileContexts.For(Context.System).NodeFault is { } fault ? built.Kit with { Fault = fault } : built.Kit);
         var registration = new WorkerReady(built.SessionId, RemoteCredits);
         for (var i = 0; i < settings.EffectiveWorkers; i++)
         {

@@ -13,6 +13,10 @@ internal sealed class TileContexts : IExtension
 
     public static TileContexts For(ActorSystem system) => system.WithExtension<TileContexts, TileContextsProvider>();
 
+    /// <summary>A fault injected into every kit a worker node builds (tests only; the session node's own kit takes
+    /// <see cref="PartySettings.FaultInjection"/>).</summary>
+    internal Func<Tile, bool>? NodeFault { get; set; }
+
     /// <summary>Registers a new session's context.</summary>
     /// <exception cref="InvalidOperationException">The session already has one.</exception>
     public TileContext Open(Guid sessionId)
