@@ -60,6 +60,10 @@ public sealed record PartyStatistics
 
     public TimeSpan Streaming { get; init; }
 
+    /// <summary>The evaluator's evaluation phase: from its kit being ready (tables built) to its last result sent;
+    /// null for the encryptor.</summary>
+    public TimeSpan? Evaluation { get; init; }
+
     public TimeSpan Finishing { get; init; }
 
     public TimeSpan Total { get; init; }

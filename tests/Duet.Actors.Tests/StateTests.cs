@@ -214,6 +214,12 @@ public sealed class StateTests
         Assert.Equal((120L, 7L, 2), (summary.BytesSent, summary.BytesReceived, summary.TilesRetried));
         Assert.Equal((5L, 6L, 2, OperandSide.Right, true), (summary.CiphertextsSent, summary.CiphertextsReceived, summary.MaxInFlight, summary.Encryptor, summary.IsEncryptor));
         Assert.Equal(TimeSpan.FromSeconds(12), summary.Total);
+        Assert.Null(summary.Evaluation);
+
+        // The evaluator's evaluation phase runs from its kit being ready to its last result sent.
+        statistics.Ended(SessionPhase.EvaluationReady, TimeSpan.FromSeconds(4.5));
+        var evaluator = statistics.Summary(new SummaryFacts(Id, false, OperandSide.Right, SessionPlan.Of(plan), "managed", null, 5, 6, 2, new KernelSeconds(1, 2, 0, 0, 0)), TimeSpan.FromSeconds(12));
+        Assert.Equal(TimeSpan.FromSeconds(5.5), evaluator.Evaluation);
     }
 
     private static List<int> StartAll(OutgoingWindow window)

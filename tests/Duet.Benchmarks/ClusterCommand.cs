@@ -64,7 +64,7 @@ internal static partial class ClusterCommand
                 ["seed"] = seed,
                 ["method"] = "three sessions in turn on the same inputs, plaintext loopback; evaluator A forced to evaluate with duet.workers = 1 on each of its "
                     + "nodes (`duet party` with duet.cluster.enabled = on plus `duet node` processes), encryptor B one node with one worker per core; "
-                    + "evaluate_s: first to last `evaluate` progress line of A (printed at most every 2 s); party_s: A's summary time; "
+                    + "evaluate_s: A's evaluation phase as its summary line gives it (from its tables built to its last result sent); party_s: A's summary time; "
                     + "speedup: evaluate_s of 1x1 over 2x1; node loss: a worker node killed with Process.Kill once A reports kill-at % of its tiles, "
                     + "node_loss_extra_s: its party_s minus that of 2x1",
             });
@@ -129,8 +129,8 @@ internal static partial class ClusterCommand
 
             var summary = a.Output.LastOrDefault(l => l.StartsWith("a: evaluator", StringComparison.Ordinal))
                 ?? throw new BenchmarkFailure($"{name}: A printed no summary line");
-            var evaluate = a.Phases.TryGetValue("evaluate", out var span) ? span.Last - span.First : double.NaN;
-            var run = new SessionRun(name, workerNodes + 1, evaluate, PartySeconds(summary), Requeued(summary), E2eCommand.Verify(directory, x, w, ShareDomain.Integer), summary);
+            var evaluate = Seconds(EvaluationField().Match(summary));
+            var run = new SessionRun(name, workerNodes + 1, evaluate, Seconds(TimeField().Match(summary)), Requeued(summary), E2eCommand.Verify(directory, x, w, ShareDomain.Integer), summary);
             Console.WriteLine($"  {name}: evaluate {Report.Format(run.EvaluateSeconds)} s, A {Report.Format(run.PartySeconds)} s, requeued {run.Requeued}, exact {run.Verified}");
             return run;
         }
@@ -163,9 +163,9 @@ internal static partial class ClusterCommand
     private static int EvaluatedPercent(PartyProcess a) =>
         a.Errors.Select(l => EvaluateLine().Match(l)).Where(m => m.Success).Select(m => (int)(100L * int.Parse(m.Groups["done"].Value, CultureInfo.InvariantCulture) / int.Parse(m.Groups["total"].Value, CultureInfo.InvariantCulture))).DefaultIfEmpty(0).Max();
 
-    private static double PartySeconds(string summary)
+    // A duration as the summary line prints it (Units.Duration): "850 ms", "56.3 s" or "2 min 05 s".
+    private static double Seconds(Match match)
     {
-        var match = TimeField().Match(summary);
         return !match.Success ? double.NaN
             : match.Groups["ms"].Success ? double.Parse(match.Groups["ms"].Value, CultureInfo.InvariantCulture) / 1000
             : match.Groups["min"].Success ? (60 * double.Parse(match.Groups["min"].Value, CultureInfo.InvariantCulture)) + double.Parse(match.Groups["sec"].Value, CultureInfo.InvariantCulture)
@@ -179,6 +179,9 @@ internal static partial class ClusterCommand
 
     [GeneratedRegex(@"\), (?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s), ")]
     private static partial Regex TimeField();
+
+    [GeneratedRegex(@" evaluation (?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s), ")]
+    private static partial Regex EvaluationField();
 
     [GeneratedRegex(@"; requeued (?<n>\d+);")]
     private static partial Regex RequeuedField();

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
+using Duet.Actors.State;
 using Duet.Actors.Tiles;
 using Duet.Crypto.Arithmetic;
 using Duet.Crypto.Lattice;
@@ -90,6 +91,7 @@ internal sealed partial class Session
     private void EvaluationReady(Streams streams, Evaluation evaluation)
     {
         evaluation.TablesReady = true;
+        statistics.Ended(SessionPhase.EvaluationReady, clock.Elapsed);
         Report("evaluate", 0, streams.Out.Blocks);
         DispatchEvaluation(streams, evaluation);
     }

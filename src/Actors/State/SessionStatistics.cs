@@ -8,6 +8,9 @@ internal enum SessionPhase
 {
     Handshake,
     Keys,
+
+    /// <summary>The evaluator's kit is attached (tables built): its first evaluation tile may go out.</summary>
+    EvaluationReady,
     Streaming,
 }
 
@@ -40,6 +43,7 @@ internal sealed class SessionStatistics
     {
         ArgumentNullException.ThrowIfNull(facts);
         var (handshake, keys, streaming) = (ends[(int)SessionPhase.Handshake], ends[(int)SessionPhase.Keys], ends[(int)SessionPhase.Streaming]);
+        var evaluationReady = ends[(int)SessionPhase.EvaluationReady];
         return new PartyStatistics
         {
             SessionId = facts.SessionId,
@@ -60,6 +64,7 @@ internal sealed class SessionStatistics
             Handshake = handshake,
             Keys = keys - handshake,
             Streaming = streaming - keys,
+            Evaluation = facts.IsEncryptor || evaluationReady == TimeSpan.Zero ? null : streaming - evaluationReady,
             Finishing = total - streaming,
             Total = total,
         };

@@ -29,7 +29,11 @@ internal static class PlanText
         return statistics.IsEncryptor
             ? $"kernel CPU: decryption {seconds(cpu.Decrypt)}, encryption {seconds(cpu.Encrypt)}"
             : statistics.Plan.Lattice is null
-                ? $"kernel CPU: multi-exponentiation {seconds(cpu.MultiExponentiation)}, rest of the tiles {seconds(cpu.Evaluate - cpu.MultiExponentiation)}, tables {seconds(cpu.Tables)}"
-                : $"kernel CPU: evaluation {seconds(cpu.Evaluate)}";
+                ? $"{Evaluation(statistics)}kernel CPU: multi-exponentiation {seconds(cpu.MultiExponentiation)}, rest of the tiles {seconds(cpu.Evaluate - cpu.MultiExponentiation)}, tables {seconds(cpu.Tables)}"
+                : $"{Evaluation(statistics)}kernel CPU: evaluation {seconds(cpu.Evaluate)}";
     }
+
+    // The evaluation phase's wall time: what a party of several nodes shortens.
+    private static string Evaluation(PartyStatistics statistics) =>
+        statistics.Evaluation is { } evaluation ? $"evaluation {Units.Duration(evaluation)}, " : "";
 }
