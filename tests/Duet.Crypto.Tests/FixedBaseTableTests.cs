@@ -33,6 +33,48 @@ public sealed class FixedBaseTableTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(BackendNames))]
+    public void APinnedFactorMultipliesLikeTheResidueAndBelongsToItsContext(string backend)
+    {
+        var random = TestNumbers.Seeded(2048);
+        var modulus = TestNumbers.OddModulus(random, 2048);
+        using var context = Backends.Create(modulus, backend);
+        using var other = Backends.Create(TestNumbers.OddModulus(random, 2048), backend);
+        var (a, b) = (TestNumbers.Below(random, modulus), TestNumbers.Below(random, modulus));
+        using var accumulator = context.NewResidue();
+        using var factor = context.NewResidue();
+        context.Load(a, accumulator);
+        context.Load(b, factor);
+        var pinned = context.Pin(factor);
+        context.Prefetch(pinned, digits: false);
+        context.Prefetch(pinned, digits: true);
+        context.MultiplyBy(accumulator, pinned);
+        context.MultiplyBy(accumulator, pinned);
+        Assert.Equal(a * b * b % modulus, context.Store(accumulator));
+        Assert.Same(factor, pinned.Residue);
+        if (backend == Backends.Native)
+        {
+            using var foreign = other.NewResidue();
+            Assert.Throws<ArgumentException>(() => other.MultiplyBy(foreign, pinned));
+        }
+    }
+
+    [Fact]
+    public void ADisposedTableRefusesToMultiply()
+    {
+        var random = TestNumbers.Seeded(256);
+        var modulus = TestNumbers.OddModulus(random, 256);
+        using var context = Backends.Create(modulus);
+        using var residue = context.NewResidue();
+        context.Load(TestNumbers.Below(random, modulus), residue);
+        var table = new FixedBaseTable(context, residue, 32, 4, signedDigits: true);
+        table.Dispose();
+        using var positive = context.NewResidue();
+        using var negative = context.NewResidue();
+        Assert.Throws<ObjectDisposedException>(() => table.MultiplyPower(12345UL, positive, negative));
+    }
+
     [Fact]
     public void SignedDigitsOfALongExponentGiveThePower()
     {

@@ -19,6 +19,9 @@ public sealed class FixedBaseTable : IDisposable
     private readonly MontgomeryContext context;
     private readonly Residue[] entries;
     private readonly Residue one;
+    private readonly PinnedResidue[] pinned;
+    private readonly PinnedResidue pinnedOne;
+    private bool disposed;
     private readonly int perWindow;
 
     public FixedBaseTable(MontgomeryContext context, Residue @base, int exponentBits, int windowBits, bool signedDigits = false, int parallelism = 1)
@@ -72,6 +75,9 @@ public sealed class FixedBaseTable : IDisposable
                 step?.Dispose();
             }
         }
+
+        pinned = Array.ConvertAll(entries, context.Pin);
+        pinnedOne = context.Pin(one);
     }
 
     public int ExponentBits { get; }
@@ -208,6 +214,7 @@ public sealed class FixedBaseTable : IDisposable
     // unsigned table), fetching each entry's header and digits a few products ahead.
     private void Walk(ReadOnlySpan<int> digits, Residue positive, Residue negative)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         for (var i = 0; i < digits.Length; i++)
         {
             if (i + (2 * PrefetchDistance) < digits.Length)
@@ -220,13 +227,13 @@ public sealed class FixedBaseTable : IDisposable
                 context.Prefetch(Entry(i + PrefetchDistance, digits[i + PrefetchDistance]), digits: true);
             }
 
-            var target = digits[i] < 0 ? negative : positive;
-            context.Multiply(target, Entry(i, digits[i]), target);
+            context.MultiplyBy(digits[i] < 0 ? negative : positive, Entry(i, digits[i]));
         }
     }
 
     public void Dispose()
     {
+        disposed = true;
         foreach (var entry in entries)
         {
             entry?.Dispose();
@@ -236,8 +243,8 @@ public sealed class FixedBaseTable : IDisposable
     }
 
     // A zero digit multiplies by one, so the count of multiplications does not depend on the exponent.
-    private Residue Entry(int window, int digit) =>
-        digit == 0 ? one : entries[(window * perWindow) + Math.Abs(digit) - 1];
+    private ref readonly PinnedResidue Entry(int window, int digit) =>
+        ref digit == 0 ? ref pinnedOne : ref pinned[(window * perWindow) + Math.Abs(digit) - 1];
 }
 
 internal static class Bits

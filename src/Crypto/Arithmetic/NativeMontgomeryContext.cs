@@ -142,29 +142,28 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         Check(NativeMethods.BN_to_montgomery(target, target, montgomery, context));
     }
 
-    // A BIGNUM starts with the pointer to its limbs (struct bignum_st { BN_ULONG *d; ... }); a prefetch never
-    // faults, so a wrong guess would only waste the hint.
-    public override unsafe void Prefetch(Residue value, bool digits)
+    // A BIGNUM starts with the pointer to its limbs (struct bignum_st { BN_ULONG *d; ... }); a residue of this context
+    // is never zero-width (Load and the arithmetic write every limb), and a prefetch of a wrong guess never faults.
+    public override unsafe PinnedResidue Pin(Residue value)
     {
-        if (!Sse.IsSupported || value is not NativeResidue native || native.IsDisposed)
+        var header = Raw(value);
+        return new PinnedResidue(this, value, header, *(nint*)header);
+    }
+
+    // One check of the accumulator per product; the factor's owner keeps it alive (see Pin).
+    public override void MultiplyBy(Residue accumulator, in PinnedResidue factor)
+    {
+        if (!ReferenceEquals(factor.Owner, this))
         {
-            return;
+            throw new ArgumentException("The factor was pinned by another context.", nameof(factor));
         }
 
-        var header = (byte*)native.Pointer;
-        if (!digits)
-        {
-            Sse.Prefetch0(header);
-            return;
-        }
-
-        var limbs = *(byte**)header;
-        for (var offset = 0; offset < ByteLength; offset += 64)
-        {
-            Sse.Prefetch0(limbs + offset);
-        }
-
-        GC.KeepAlive(value);
+        var target = Raw(accumulator);
+        var status = NativeMethods.BN_mod_mul_montgomery_raw(target, target, factor.Header, montgomeryPointer, ScratchPointer);
+        GC.KeepAlive(accumulator);
+        GC.KeepAlive(factor.Residue);
+        GC.KeepAlive(this);
+        Check(status);
     }
 
     public override bool AreEqual(Residue a, Residue b) => NativeMethods.BN_cmp(Own(a), Own(b)) == 0;
