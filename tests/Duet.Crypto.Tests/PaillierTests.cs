@@ -39,6 +39,25 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
     }
 
     [Fact]
+    public void OpenSslPrimesHaveTheirSizeAndTopTwoBitsAndAGeneratedKeyItsFactors()
+    {
+        var primes = new[] { 512, 1024, 1024 }.Select(Duet.Crypto.Arithmetic.NativePrimes.Generate).ToArray();
+        Assert.All(primes.Zip(new[] { 512, 1024, 1024 }), pair =>
+        {
+            var (prime, bits) = pair;
+            Assert.Equal(bits, prime.GetBitLength());
+            Assert.True(((prime >> (bits - 2)) & 3) == 3, "the top two bits are not set");
+            Assert.True(new Org.BouncyCastle.Math.BigInteger(1, prime.ToByteArray(isUnsigned: true, isBigEndian: true)).IsProbablePrime(100));
+        });
+        Assert.NotEqual(primes[1], primes[2]);
+
+        using var generated = KeyGenerator.Generate(2048);
+        Assert.Equal(generated.PublicKey.N, generated.P * generated.Q);
+        Assert.Equal((1024L, 1024L), (generated.P.GetBitLength(), generated.Q.GetBitLength()));
+        Assert.True(BigInteger.Abs(generated.P - generated.Q) > BigInteger.One << 924);
+    }
+
+    [Fact]
     public void KeyGeneratorRefusesUnsupportedSizes()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => KeyGenerator.Generate(1024));

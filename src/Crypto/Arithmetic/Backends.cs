@@ -19,6 +19,14 @@ public static class Backends
     /// <summary>A context modulo a secret modulus (the key owner's p² and q²): set up in constant time on both backends.</summary>
     public static MontgomeryContext CreateSecret(BigInteger modulus) => Create(modulus, Current, secretModulus: true);
 
+    /// <summary>base^exponent mod an odd modulus for a secret exponent, in constant time, on a context made for the call
+    /// (key set-up and key checks: a handful per key).</summary>
+    public static BigInteger PowSecret(BigInteger @base, BigInteger exponent, BigInteger modulus)
+    {
+        using var context = Create(modulus);
+        return context.PowSecret(@base, exponent);
+    }
+
     public static MontgomeryContext Create(BigInteger modulus, string backend, bool secretModulus = false) => backend switch
     {
         Native => new NativeMontgomeryContext(modulus, secretModulus),

@@ -53,6 +53,11 @@ internal static partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial void BN_clear_free(IntPtr a);
 
+    // A random probable prime of exactly `bits` bits with the top two set (OpenSSL's RSA primes): sieved, then
+    // Miller–Rabin with the rounds OpenSSL's BN_check_prime takes for the size (error below 2^-128).
+    [LibraryImport(Library)]
+    internal static partial int BN_generate_prime_ex(SafeBignumHandle ret, int bits, int safe, IntPtr add, IntPtr rem, IntPtr cb);
+
     [LibraryImport(Library)]
     internal static unsafe partial IntPtr BN_bin2bn(byte* s, int len, SafeBignumHandle ret);
 

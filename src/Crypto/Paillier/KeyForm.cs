@@ -1,3 +1,4 @@
+using Duet.Crypto.Arithmetic;
 using System.Numerics;
 
 namespace Duet.Crypto.Paillier;
@@ -59,7 +60,7 @@ public static class FastKeyForm
             }
         }
 
-        if (!BigInteger.ModPow(key.Hs, 2 * pOrder * qOrder, key.NSquared).IsOne)
+        if (!Backends.PowSecret(key.Hs, 2 * pOrder * qOrder, key.NSquared).IsOne)
         {
             throw new InvalidKeyException("private-order", "h_s does not have an order dividing 2·p·q: it is not the base of this fast key.");
         }

@@ -1,3 +1,4 @@
+using Duet.Crypto.Arithmetic;
 using System.Numerics;
 using Org.BouncyCastle.Security;
 using BcInteger = Org.BouncyCastle.Math.BigInteger;
@@ -81,8 +82,8 @@ public static class KeyGenerator
             }
             while (y.IsZero || !BigInteger.GreatestCommonDivisor(y, n).IsOne);
 
-            var h = n - BigInteger.ModPow(y, 2 * beta, n);
-            var hs = BigInteger.ModPow(h, n, n * n);
+            var h = n - Backends.PowSecret(y, 2 * beta, n);
+            var hs = Backends.PowSecret(h, n, n * n);
             var publicKey = PaillierPublicKey.Create(n, hs, Math.Min(bits, PaillierPublicKey.MinimumBits), orderBits);
             return new PaillierPrivateKey(p, q, publicKey, pOrder, qOrder);
         }
@@ -125,12 +126,17 @@ public static class KeyGenerator
         while (x.IsZero || !BigInteger.GreatestCommonDivisor(x, n).IsOne);
 
         var h = n - (x * x % n);
-        return BigInteger.ModPow(h, n, n * n);
+        return Backends.PowSecret(h, n, n * n);
     }
 
     private static BigInteger Prime(int bits, SecureRandom random)
     {
-        // Top two bits set so that the product of two such primes has exactly 2·bits bits.
+        // Top two bits set so that the product of two such primes has exactly 2·bits bits (OpenSSL's always are).
+        if (Backends.Current == Backends.Native)
+        {
+            return NativePrimes.Generate(bits);
+        }
+
         while (true)
         {
             var candidate = BcInteger.ProbablePrime(bits, random);

@@ -237,9 +237,9 @@ public sealed class PaillierPrivateKey : IDisposable
             Exponent = order is { } p ? 2 * p : prime - 1;
             Context = Backends.CreateSecret(Square);
 
-            // h = L_p(g^e mod p²)⁻¹ mod p with g = n + 1 and e the exponent (p − 1, or 2p for a fast key).
-            var gp = BigInteger.ModPow(key.N + 1, Exponent, Square);
-            LInverse = ModInverse((gp - 1) / prime % prime, prime);
+            // h = L_p(g^e mod p²)⁻¹ mod p with g = n + 1 and e the exponent (p − 1, or 2p for a fast key). No power is
+            // needed: g^e = 1 + e·n mod p² (as n² ≡ 0), and L_p of it is e·n / p = e·q mod p.
+            LInverse = ModInverse(Exponent % prime * Cofactor % prime, prime);
             using var hs = Context.NewResidue();
             Context.Load(key.Hs % Square, hs);
             RandomiserTable = new FixedBaseTable(Context, hs, key.RandomiserBits, RandomiserWindowBits);
