@@ -32,6 +32,11 @@ public sealed class FastKeyFormTests(FastKeyFixture fixture) : IClassFixture<Fas
         Assert.True(((key.Q - 1) % (2 * qOrder)).IsZero);
         Assert.Equal(Bits, key.PublicKey.Bits);
 
+        // P = 2·p·p′ + 1 with p′ odd, and each prime with its top two bits set.
+        Assert.False(((key.P - 1) / (2 * pOrder)).IsEven);
+        Assert.False(((key.Q - 1) / (2 * qOrder)).IsEven);
+        Assert.All(new[] { key.P, key.Q }, prime => Assert.Equal(3, (int)(prime >> (Bits / 2 - 2))));
+
         // h_s has order dividing 2·p·q, and not dividing 2 (it re-randomises).
         var n2 = key.PublicKey.NSquared;
         Assert.True(BigInteger.ModPow(key.PublicKey.Hs, 2 * pOrder * qOrder, n2).IsOne);

@@ -8,10 +8,20 @@ namespace Duet.Crypto.Arithmetic;
 internal static class NativePrimes
 {
     /// <summary>A random probable prime of exactly <paramref name="bits"/> bits whose top two bits are set.</summary>
-    public static unsafe BigInteger Generate(int bits)
+    public static BigInteger Generate(int bits) => Generate(bits, null);
+
+    /// <summary>
+    /// A random probable prime P of <paramref name="bits"/> bits (top bit set) with P mod add = rem, or with the top two
+    /// bits set when <paramref name="congruence"/> is null.
+    /// </summary>
+    public static unsafe BigInteger Generate(int bits, (BigInteger Add, BigInteger Rem)? congruence)
     {
         using var prime = new SafeBignumHandle();
-        if (NativeMethods.BN_generate_prime_ex(prime, bits, 0, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero) != 1)
+        using var add = congruence is { } c ? Bignum(c.Add) : null;
+        using var rem = congruence is { } r ? Bignum(r.Rem) : null;
+        var status = NativeMethods.BN_generate_prime_ex(
+            prime, bits, 0, add?.DangerousGetHandle() ?? IntPtr.Zero, rem?.DangerousGetHandle() ?? IntPtr.Zero, IntPtr.Zero);
+        if (status != 1)
         {
             throw new CryptographicException("OpenSSL could not generate a prime.");
         }
@@ -34,5 +44,22 @@ internal static class NativePrimes
         {
             CryptographicOperations.ZeroMemory(bytes);
         }
+    }
+
+    private static unsafe SafeBignumHandle Bignum(BigInteger value)
+    {
+        var bytes = value.ToByteArray(isUnsigned: true, isBigEndian: true);
+        var handle = new SafeBignumHandle();
+        fixed (byte* s = bytes)
+        {
+            if (NativeMethods.BN_bin2bn(s, bytes.Length, handle) == IntPtr.Zero)
+            {
+                handle.Dispose();
+                throw new CryptographicException("BN_bin2bn failed.");
+            }
+        }
+
+        CryptographicOperations.ZeroMemory(bytes);
+        return handle;
     }
 }

@@ -94,6 +94,19 @@ public static class KeyGenerator
     private static (BigInteger Prime, BigInteger Order) FastPrime(int bits, int orderBits, SecureRandom random)
     {
         var order = new BigInteger(BcInteger.ProbablePrime(orderBits, random).ToByteArrayUnsigned(), isUnsigned: true, isBigEndian: true);
+        if (Backends.Current == Backends.Native)
+        {
+            // P ≡ 2p + 1 (mod 4p) is P = 2p·p′ + 1 with p′ odd; OpenSSL sets only the top bit here, so retry for two.
+            while (true)
+            {
+                var prime = NativePrimes.Generate(bits, (4 * order, (2 * order) + 1));
+                if (prime.GetBitLength() == bits && ((prime >> (bits - 2)) & 3) == 3)
+                {
+                    return (prime, order);
+                }
+            }
+        }
+
         var twiceOrder = new BcInteger(1, (2 * order).ToByteArray(isUnsigned: true, isBigEndian: true));
 
         // P in [3·2^(bits−2), 2^bits) has exactly these bits with the top two set: p′ ranges over that interval / 2p.
