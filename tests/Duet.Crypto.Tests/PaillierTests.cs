@@ -58,6 +58,25 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
     }
 
     [Fact]
+    public void OwnerTablesAreSizedForTheEncryptionsExpectedAndStillEncrypt()
+    {
+        // For a 1024-bit exponent: 5-bit windows serve 100 encryptions with the fewest products (building included),
+        // wider ones serve more; unknown use keeps 10 bits.
+        Assert.Equal(5, PaillierPrivateKey.CrtHalf.WindowBits(1024, 100));
+        Assert.Equal(10, PaillierPrivateKey.CrtHalf.WindowBits(1024, 0));
+        Assert.True(PaillierPrivateKey.CrtHalf.WindowBits(1024, 10_000) > PaillierPrivateKey.CrtHalf.WindowBits(1024, 1500));
+        Assert.Equal(12, PaillierPrivateKey.CrtHalf.WindowBits(1024, long.MaxValue / 4096));
+
+        using var sized = KeyGenerator.Generate(512, allowTestSizes: true);
+        sized.ExpectEncryptions(3);
+        var owner = new Encryptor(sized);
+        using var c = sized.PublicKey.Context.NewResidue();
+        owner.Encrypt(-987654321, c);
+        Assert.Equal(new BigInteger(-987654321), new Decryptor(sized).Decrypt(c));
+        Assert.Equal(PaillierPrivateKey.CrtHalf.WindowBits(sized.PublicKey.RandomiserBits, 3), sized.PHalf.RandomiserTable.WindowBits);
+    }
+
+    [Fact]
     public void KeyGeneratorRefusesUnsupportedSizes()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => KeyGenerator.Generate(1024));

@@ -23,7 +23,7 @@ internal static class NodeKit
             var key = PaillierPrivateKey.FromJson(Encoding.UTF8.GetString(setup.Key), settings.MinKeyBits);
             context.Own(key);
             CheckBits(key.PublicKey, plan);
-            return new EncryptorKit(plan, setup.Operand, new Encryptor(key), new Decryptor(key), null);
+            return EncryptorKit.For(plan, setup.Operand, key, null);
         }
 
         var publicKey = PaillierPublicKey.FromBytes(setup.Key, settings.MinKeyBits);

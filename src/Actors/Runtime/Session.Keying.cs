@@ -59,7 +59,7 @@ internal sealed partial class Session
         var n = key.N.ToByteArray(isUnsigned: true, isBigEndian: true);
         var hs = key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
         SendToPeer(new PublicKeyMessage(sessionId, n, hs, key.OrderBits ?? 0), n.Length + hs.Length);
-        tiles.Attach(new EncryptorKit(plan, agreed.Operand, new Encryptor(ready.Key), new Decryptor(ready.Key), settings.FaultInjection));
+        tiles.Attach(EncryptorKit.For(plan, agreed.Operand, ready.Key, settings.FaultInjection));
         ShipToNodes(() => NodeSetup.ForEncryptor(sessionId, plan, agreed.Operand, ready.Key));
         var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, Transcript.KeyDigest(key));
         Become(() => EncryptorStreaming(agreed, streams));

@@ -9,7 +9,17 @@ internal abstract record TileKit(Func<Tile, bool>? Fault);
 
 /// <summary>The encryptor's kit: its canonical operand Y and its key.</summary>
 internal sealed record EncryptorKit(PackingPlan Plan, Matrix<long> Y, Encryptor Encryptor, Decryptor Decryptor, Func<Tile, bool>? Fault)
-    : TileKit(Fault);
+    : TileKit(Fault)
+{
+    /// <summary>The kit of a session's key, its encryption tables sized for the plan's encryptions.</summary>
+    public static EncryptorKit For(PackingPlan plan, Matrix<long> y, PaillierPrivateKey key, Func<Tile, bool>? fault)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(key);
+        key.ExpectEncryptions(plan.EncryptedCount);
+        return new EncryptorKit(plan, y, new Encryptor(key), new Decryptor(key), fault);
+    }
+}
 
 /// <summary>The evaluator's kit: its canonical operand X, the peer's key and the fixed-base tables over the peer's
 /// encrypted operand.</summary>

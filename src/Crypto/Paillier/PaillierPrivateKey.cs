@@ -16,6 +16,7 @@ public sealed class PaillierPrivateKey : IDisposable
 
     private readonly Lazy<CrtHalf> pHalf;
     private readonly Lazy<CrtHalf> qHalf;
+    private long expectedEncryptions;
 
     /// <param name="pOrder">For a <see cref="KeyForm.Fast"/> key: the l/2-bit prime dividing (p − 1)/2 (the paper's
     /// small p, with <paramref name="p"/> its P); null for a standard key. Likewise <paramref name="qOrder"/>.</param>
@@ -41,9 +42,15 @@ public sealed class PaillierPrivateKey : IDisposable
         QSquared = q * q;
         QSquaredInverse = ModInverse(QSquared, PSquared);
         QInverse = ModInverse(q, p);
-        pHalf = new Lazy<CrtHalf>(() => new CrtHalf(p, publicKey, pOrder));
-        qHalf = new Lazy<CrtHalf>(() => new CrtHalf(q, publicKey, qOrder));
+        pHalf = new Lazy<CrtHalf>(() => new CrtHalf(p, publicKey, pOrder, () => Volatile.Read(ref expectedEncryptions)));
+        qHalf = new Lazy<CrtHalf>(() => new CrtHalf(q, publicKey, qOrder, () => Volatile.Read(ref expectedEncryptions)));
     }
+
+    /// <summary>
+    /// Sizes the owner's encryption tables (built at the first encryption) for about <paramref name="count"/>
+    /// encryptions: a table that costs more to build than it saves is not built. Without it the window is 10 bits.
+    /// </summary>
+    public void ExpectEncryptions(long count) => Volatile.Write(ref expectedEncryptions, Math.Max(0, count));
 
     public BigInteger P { get; }
 
@@ -224,12 +231,16 @@ public sealed class PaillierPrivateKey : IDisposable
     /// <summary>Arithmetic modulo one prime squared: decryption exponent, L-function constant and the h_s table.</summary>
     internal sealed class CrtHalf : IDisposable
     {
-        // Wider than the public table's window: the key owner encrypts often and builds these tables once per key.
-        private const int RandomiserWindowBits = 10;
+        // The window when the use is unknown: wider than the public table's, as the key owner encrypts often.
+        private const int DefaultWindowBits = 10;
+        private const int MaximumWindowBits = 12;
+
+        private readonly Lazy<FixedBaseTable> randomiserTable;
 
         /// <param name="order">For a fast key, the l/2-bit prime p with h_s of order dividing 2p modulo prime²: the
         /// decryption exponent is then 2p instead of prime − 1.</param>
-        public CrtHalf(BigInteger prime, PaillierPublicKey key, BigInteger? order)
+        /// <param name="expectedEncryptions">Read when the table is first needed: the encryptions it should serve.</param>
+        public CrtHalf(BigInteger prime, PaillierPublicKey key, BigInteger? order, Func<long> expectedEncryptions)
         {
             Prime = prime;
             Cofactor = key.N / prime;
@@ -240,9 +251,37 @@ public sealed class PaillierPrivateKey : IDisposable
             // h = L_p(g^e mod p²)⁻¹ mod p with g = n + 1 and e the exponent (p − 1, or 2p for a fast key). No power is
             // needed: g^e = 1 + e·n mod p² (as n² ≡ 0), and L_p of it is e·n / p = e·q mod p.
             LInverse = ModInverse(Exponent % prime * Cofactor % prime, prime);
-            using var hs = Context.NewResidue();
-            Context.Load(key.Hs % Square, hs);
-            RandomiserTable = new FixedBaseTable(Context, hs, key.RandomiserBits, RandomiserWindowBits);
+
+            // Only an encrypting owner needs the table; a decrypting node never builds it.
+            randomiserTable = new Lazy<FixedBaseTable>(() =>
+            {
+                using var hs = Context.NewResidue();
+                Context.Load(key.Hs % Square, hs);
+                return new FixedBaseTable(Context, hs, key.RandomiserBits, WindowBits(key.RandomiserBits, expectedEncryptions()));
+            });
+        }
+
+        /// <summary>The window with the fewest products for building a table of exponents of <paramref name="bits"/> bits
+        /// (its squarings and entries) and then <paramref name="encryptions"/> powers; 10 bits when the use is unknown.</summary>
+        internal static int WindowBits(int bits, long encryptions)
+        {
+            if (encryptions <= 0)
+            {
+                return DefaultWindowBits;
+            }
+
+            var best = (Window: 1, Products: long.MaxValue);
+            for (var w = 1; w <= MaximumWindowBits; w++)
+            {
+                long windows = FixedBaseTable.WindowCount(bits, w);
+                var products = ((windows - 1) * w) + (windows * ((1L << w) - 1)) + (encryptions * windows);
+                if (products < best.Products)
+                {
+                    best = (w, products);
+                }
+            }
+
+            return best.Window;
         }
 
         public BigInteger Prime { get; }
@@ -258,7 +297,7 @@ public sealed class PaillierPrivateKey : IDisposable
 
         public MontgomeryContext Context { get; }
 
-        public FixedBaseTable RandomiserTable { get; }
+        public FixedBaseTable RandomiserTable => randomiserTable.Value;
 
         /// <summary>The plaintext modulo this prime: L_p(c^e mod p²)·h mod p, exponent in constant time. With e = 2p
         /// for a fast key, c^e removes h_s^α, whose order modulo prime² divides 2p.</summary>
@@ -285,7 +324,11 @@ public sealed class PaillierPrivateKey : IDisposable
 
         public void Dispose()
         {
-            RandomiserTable.Dispose();
+            if (randomiserTable.IsValueCreated)
+            {
+                randomiserTable.Value.Dispose();
+            }
+
             Context.Dispose();
         }
     }
