@@ -151,9 +151,9 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
     }
 
     /// <summary>The single-node peer: remote provider, whatever the cluster keys of the shared test config say.</summary>
-    private static Akka.Configuration.Config Single => Akka.Configuration.ConfigurationFactory.ParseString("duet.cluster.enabled = off");
+    internal static Akka.Configuration.Config Single => Akka.Configuration.ConfigurationFactory.ParseString("duet.cluster.enabled = off");
 
-    private static PartySettings Settings(OperandSide side, Crypto.Paillier.PaillierPrivateKey key) => TwoParties.Settings(side, key) with
+    internal static PartySettings Settings(OperandSide side, Crypto.Paillier.PaillierPrivateKey key) => TwoParties.Settings(side, key) with
     {
         Workers = 1,
         Window = 16,
