@@ -12,7 +12,7 @@ internal static class NodeCodec
 {
     public const string WorkerReadyManifest = "WR";
     public const string SetupPartManifest = "SP";
-    public const string SetupAckManifest = "SA";
+    public const string SetupAckManifest = "SK";
     public const string AttestChallengeManifest = "AC";
     public const string AttestAnswerManifest = "AA";
 
