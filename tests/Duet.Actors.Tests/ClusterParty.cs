@@ -67,12 +67,13 @@ internal sealed class ClusterParty : IAsyncDisposable
     }
 
     /// <summary>Starts one more worker node and joins it to the session node (without waiting until it is up); its
-    /// links use <paramref name="nodeTls"/>, or the party's TLS of the next node.</summary>
-    public async Task<ActorSystem> AddWorker(Config? own = null, PartyTls? nodeTls = null)
+    /// links use <paramref name="nodeTls"/>, or the party's TLS of the next node; its agent is a
+    /// <see cref="TileNode"/>, or what <paramref name="agent"/> starts.</summary>
+    public async Task<ActorSystem> AddWorker(Config? own = null, PartyTls? nodeTls = null, Action<ActorSystem>? agent = null)
     {
         var config = own is null ? this.config : own.WithFallback(this.config);
         var node = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0) { Tls = nodeTls ?? tls(workers.Count + 1) }, config.WithFallback(PartyCluster.MemberConfig(PartyCluster.WorkerRole, "/user/" + TileNode.Name)));
-        DuetNode.Start(node);
+        (agent ?? (system => DuetNode.Start(system)))(node);
         await Akka.Cluster.Cluster.Get(node).JoinAsync(Akka.Cluster.Cluster.Get(Session).SelfAddress);
         workers.Add(node);
         return node;

@@ -87,6 +87,28 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
             "the refused node is still a member");
     }
 
+    [Fact]
+    public async Task AMemberThatRegistersWorkersWithoutAttestingIsSentNoTile()
+    {
+        await using var right = await ClusterParty.Start(workers: 0, tls: i => certs.PartyNode(certs.Nodes[i]));
+        var tilesReceived = 0;
+        var rogue = await right.AddWorker(
+            nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)),
+            agent: system => system.ActorOf(Props.Create(() => new RegisteringAgent(() => Interlocked.Increment(ref tilesReceived))), Cluster.TileNode.Name));
+        await right.UntilMembers(2);
+        var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
+        var (evaluator, encryptor) = await Run(right, _ => false);
+
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+        Assert.Equal(0, Volatile.Read(ref tilesReceived));
+        Assert.Equal([right.Address(right.Session)], encryptor.Statistics.TilesByNode.Keys);
+        Assert.Equal(0, encryptor.Statistics.TilesRequeued);
+        var members = Akka.Cluster.Cluster.Get(right.Session);
+        Assert.True(
+            SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), TimeSpan.FromSeconds(20)),
+            "the refused node is still a member");
+    }
+
     /// <summary>Runs the encryptor cluster, calling a single-node TLS evaluator B that pins A's session node.</summary>
     private async Task<(PartyResult Evaluator, PartyResult Encryptor)> Run(ClusterParty right, Func<Tiles.Tile, bool> faultInjection)
     {
@@ -95,5 +117,17 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
         var peer = DuetParty.RunAsync(PartyClusterTests.Settings(OperandSide.Left, keys.Left), x, endpoint, extraConfig: PartyClusterTests.Single.WithFallback(ClusterParty.Test));
         var encryptor = await right.Run(PartyClusterTests.Settings(OperandSide.Right, keys.Right) with { FaultInjection = faultInjection }, y, DuetParty.GatewayPathFor($"127.0.0.1:{port}", tls: true));
         return (await peer, encryptor);
+    }
+
+    /// <summary>A member's agent that answers the attestation challenge with a worker registration instead, and counts
+    /// the tiles it is sent.</summary>
+    private sealed class RegisteringAgent : ReceiveActor
+    {
+        public RegisteringAgent(Action tileReceived)
+        {
+            Receive<Cluster.AttestChallenge>(challenge => Sender.Tell(new Cluster.WorkerReady(challenge.SessionId, 2)));
+            Receive<Tiles.Tile>(_ => tileReceived());
+            ReceiveAny(_ => { });
+        }
     }
 }
