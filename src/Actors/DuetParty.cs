@@ -127,7 +127,7 @@ public static class DuetParty
         var bootstrap = BootstrapSetup.Create().WithConfig(SystemConfig(endpoint, extraConfig));
         return endpoint.Tls is null
             ? ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create(bootstrap))
-            : ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create(bootstrap, endpoint.Tls.Setup()));
+            : ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create([bootstrap, .. endpoint.Tls.Setups()]));
     }
 
     /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Duet.Actors.Cluster;
+using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
 
 namespace Duet.Actors.Tests;
@@ -23,10 +24,13 @@ internal sealed class ClusterParty : IAsyncDisposable
     private readonly List<ActorSystem> workers = [];
     private readonly Config config;
 
-    private ClusterParty(ActorSystem session, Config config)
+    private readonly Func<int, PartyTls?> tls;
+
+    private ClusterParty(ActorSystem session, Config config, Func<int, PartyTls?> tls)
     {
         Session = session;
         this.config = config;
+        this.tls = tls;
     }
 
     public ActorSystem Session { get; }
@@ -43,14 +47,16 @@ internal sealed class ClusterParty : IAsyncDisposable
         ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)node).Provider).Transport.Shutdown();
 
     /// <summary>A session node and <paramref name="workers"/> worker nodes, all up; the first worker node also gets
-    /// <paramref name="firstWorker"/>.</summary>
-    public static async Task<ClusterParty> Start(int workers, Config? extra = null, Config? firstWorker = null)
+    /// <paramref name="firstWorker"/>. With <paramref name="tls"/>, node i (0 the session node) links over mutual TLS
+    /// with tls(i); otherwise every link is plaintext on loopback.</summary>
+    public static async Task<ClusterParty> Start(int workers, Config? extra = null, Config? firstWorker = null, Func<int, PartyTls?>? tls = null)
     {
+        tls ??= _ => null;
         var config = (extra ?? Config.Empty).WithFallback(Test);
-        var session = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0), config);
+        var session = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0) { Tls = tls(0) }, config);
         var founder = Akka.Cluster.Cluster.Get(session);
         await founder.JoinAsync(founder.SelfAddress);
-        var party = new ClusterParty(session, config);
+        var party = new ClusterParty(session, config, tls);
         for (var i = 0; i < workers; i++)
         {
             await party.AddWorker(i == 0 ? firstWorker : null);
@@ -60,12 +66,14 @@ internal sealed class ClusterParty : IAsyncDisposable
         return party;
     }
 
-    /// <summary>Starts one more worker node and joins it to the session node (without waiting until it is up).</summary>
-    public async Task<ActorSystem> AddWorker(Config? own = null)
+    /// <summary>Starts one more worker node and joins it to the session node (without waiting until it is up); its
+    /// links use <paramref name="nodeTls"/>, or the party's TLS of the next node; its agent is a
+    /// <see cref="TileNode"/>, or what <paramref name="agent"/> starts.</summary>
+    public async Task<ActorSystem> AddWorker(Config? own = null, PartyTls? nodeTls = null, Action<ActorSystem>? agent = null)
     {
         var config = own is null ? this.config : own.WithFallback(this.config);
-        var node = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0), config.WithFallback(PartyCluster.MemberConfig(PartyCluster.WorkerRole, "/user/" + TileNode.Name)));
-        DuetNode.Start(node);
+        var node = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0) { Tls = nodeTls ?? tls(workers.Count + 1) }, config.WithFallback(PartyCluster.MemberConfig(PartyCluster.WorkerRole, "/user/" + TileNode.Name)));
+        (agent ?? (system => DuetNode.Start(system)))(node);
         await Akka.Cluster.Cluster.Get(node).JoinAsync(Akka.Cluster.Cluster.Get(Session).SelfAddress);
         workers.Add(node);
         return node;
@@ -87,14 +95,14 @@ internal sealed class ClusterParty : IAsyncDisposable
         DuetParty.RunOn(Session, settings, matrix, peerGatewayPath, progress, CancellationToken.None);
 
     /// <summary>A fault-injection hook for the session node's settings that injects no fault: it holds the session
-    /// node's own tiles until every worker node has built its kit for the session, so that tiles reach every node
-    /// whatever the machine's load (the tests count tiles per node, not time).</summary>
-    public Func<Tiles.Tile, bool> HoldUntilWorkersReady()
+    /// node's own tiles until every worker node (or each of <paramref name="only"/>) has built its kit for the session,
+    /// so that tiles reach every node whatever the machine's load (the tests count tiles per node, not time).</summary>
+    public Func<Tiles.Tile, bool> HoldUntilWorkersReady(IReadOnlyList<ActorSystem>? only = null)
     {
         var ready = false;
         return tile =>
         {
-            ready = ready || SpinWait.SpinUntil(() => Workers.All(node => Tiles.TileContexts.For(node).Find(tile.SessionId)?.Kit is not null), TimeSpan.FromSeconds(15));
+            ready = ready || SpinWait.SpinUntil(() => (only ?? Workers).All(node => Tiles.TileContexts.For(node).Find(tile.SessionId)?.Kit is not null), TimeSpan.FromSeconds(15));
             Thread.Sleep(10);
             return false;
         };

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
@@ -84,6 +85,28 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
     }
 
     [Fact]
+    public async Task ASetUpOfManyPartsReachesTheWorkerNodeThroughItsWindow()
+    {
+        // A 64 KiB frame cuts the evaluator's set-up (X of 500x32, 128 KB) into parts of 16 KiB: more than the window,
+        // so the worker node has its kit (and computes tiles) only if every acknowledgement lets the next part go.
+        const long frame = 64 << 10;
+        var small = Akka.Configuration.ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.maximum-frame-size = {frame}b");
+        var wide = TwoParties.Random(Seeded, 500, 32, 16);
+        var narrow = TwoParties.Random(Seeded, 32, 3, 16);
+        await using var left = await ClusterParty.Start(workers: 1, extra: small);
+        var port = TwoParties.FreePort();
+        PartySettings Small(OperandSide side, Crypto.Paillier.PaillierPrivateKey key) =>
+            Settings(side, key) with { BlockBytes = 16 << 10, Limits = TwoParties.TestLimits with { FrameBytes = frame } };
+        var peer = DuetParty.RunAsync(Small(OperandSide.Right, keys.Right), narrow, new PartyEndpoint("127.0.0.1", port), extraConfig: small.WithFallback(Single).WithFallback(ClusterParty.Test));
+        var evaluator = await left.Run(Small(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, wide, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
+        var encryptor = await peer;
+
+        Assert.True(wide.Data.Length * sizeof(long) > SetupPart.Window * (frame / 4), "the set-up fits the window");
+        Assert.Equal(Shares.Product(wide, narrow).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+        Assert.True(evaluator.Statistics.TilesByNode.GetValueOrDefault(left.Address(left.Workers[0])) > 0, "the worker node computed no tile");
+    }
+
+    [Fact]
     public async Task AWorkerNodeThatJoinsMidSessionGetsTheSetUpAndPullsTiles()
     {
         await using var left = await ClusterParty.Start(workers: 0);
@@ -151,9 +174,9 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
     }
 
     /// <summary>The single-node peer: remote provider, whatever the cluster keys of the shared test config say.</summary>
-    private static Akka.Configuration.Config Single => Akka.Configuration.ConfigurationFactory.ParseString("duet.cluster.enabled = off");
+    internal static Akka.Configuration.Config Single => Akka.Configuration.ConfigurationFactory.ParseString("duet.cluster.enabled = off");
 
-    private static PartySettings Settings(OperandSide side, Crypto.Paillier.PaillierPrivateKey key) => TwoParties.Settings(side, key) with
+    internal static PartySettings Settings(OperandSide side, Crypto.Paillier.PaillierPrivateKey key) => TwoParties.Settings(side, key) with
     {
         Workers = 1,
         Window = 16,

@@ -59,7 +59,7 @@ public class DecoderFuzzTests
         Assert.Contains(codecs, t => t.Name == "TileCodec");
         Assert.Superset(new HashSet<string> { "HE", "CF", "RS" }, wire.ToHashSet());
         Assert.Superset(new HashSet<string> { "ET", "VT", "DT", "ER", "VR", "DR", "TF" }, tile.ToHashSet());
-        Assert.Superset(new HashSet<string> { "WR", "SP" }, node.ToHashSet());
+        Assert.Superset(new HashSet<string> { "WR", "SP", "SK", "AC", "AA" }, node.ToHashSet());
         Assert.Empty(wire.Intersect(tile));
         Assert.Empty(wire.Concat(tile).Intersect(node));
         Assert.Equal(constants, wire.Concat(tile).Concat(node).ToHashSet());

@@ -70,6 +70,11 @@ public static class Seeds
         new WorkerReady(Session, WorkerReady.MaxCredits),
         new SetupPart(Session, 0, 1, Bytes(16, 14)),
         new SetupPart(Session, 2, 3, Bytes(64, 15)),
+        new SetupAck(Session, 0),
+        new SetupAck(Session, SetupPart.MaxParts - 1),
+        new AttestChallenge(Session, Bytes(NodeAttestation.ChallengeBytes, 16)),
+        new AttestAnswer(Session, Bytes(420, 17), Bytes(72, 18)),
+        new AttestAnswer(Session, Bytes(1, 19), Bytes(NodeAttestation.MaxSignatureBytes, 20)),
     }.ToLookup(DuetSerializer.ManifestFor, DuetSerializer.Encode));
 
     private static readonly Lazy<string> SeedKeyJson = new(() => Resource("seed-key.json"));

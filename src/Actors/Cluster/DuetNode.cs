@@ -87,7 +87,7 @@ public static class DuetNode
         await Task.WhenAny(gone.Task, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
         if (gone.Task.IsCompleted && !cancellationToken.IsCancellationRequested)
         {
-            report("the session node left the cluster; joining it again");
+            report("this node was removed from the party's cluster (the session node ended, or refused this node: its log says why); joining it again");
         }
     }
 

@@ -26,4 +26,18 @@ public sealed record SetupPart(Guid SessionId, int Part, int Parts, byte[] Bytes
 
     /// <summary>The most parts of one set-up (64 GiB): only a guard against a corrupted count.</summary>
     public const int MaxParts = 1 << 16;
+
+    /// <summary>Parts sent to a node and not yet acknowledged (<see cref="SetupAck"/>): the set-up's flow control.</summary>
+    public const int Window = 4;
 }
+
+/// <summary>A worker node received part <see cref="Part"/> of a session's set-up: the coordinator may send one more.</summary>
+public sealed record SetupAck(Guid SessionId, int Part) : INodeMessage;
+
+/// <summary>From the session's coordinator to a member's agent: prove you hold a certificate pinned as one of this
+/// party's nodes (<see cref="NodeAttestation"/>) before you are sent a set-up or may register workers.</summary>
+public sealed record AttestChallenge(Guid SessionId, byte[] Challenge) : INodeMessage;
+
+/// <summary>A member's answer to an <see cref="AttestChallenge"/>: its TLS certificate (DER) and its signature, by
+/// that certificate's private key, over the challenge bound to both nodes' addresses.</summary>
+public sealed record AttestAnswer(Guid SessionId, byte[] Certificate, byte[] Signature) : INodeMessage;

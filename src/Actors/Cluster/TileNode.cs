@@ -25,6 +25,7 @@ internal sealed class TileNode : ReceiveActor
     public TileNode()
     {
         Receive<SetupPart>(OnPart);
+        Receive<AttestChallenge>(OnChallenge);
         Receive<KitBuilt>(OnKitBuilt);
         Receive<KitFailed>(failed => Drop(failed.SessionId, $"its set-up was refused: {failed.Error.Message}"));
         Receive<Terminated>(ended =>
@@ -44,6 +45,18 @@ internal sealed class TileNode : ReceiveActor
         {
             Drop(id, "the node is stopping", warn: false);
         }
+    }
+
+    /// <summary>Proves to the session node that this node holds its TLS certificate's private key.</summary>
+    private void OnChallenge(AttestChallenge challenge)
+    {
+        if (Transport.PartyTls.Of(Context.System) is not { } tls)
+        {
+            log.Warning("duet node: the session node at {0} asked for an attestation, but this node runs without TLS", Sender.Path.Address);
+            return;
+        }
+
+        Sender.Tell(NodeAttestation.Answer(challenge, tls.Certificate, Sender.Path.Address, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress));
     }
 
     private void OnPart(SetupPart part)
@@ -68,6 +81,7 @@ internal sealed class TileNode : ReceiveActor
         }
 
         session.Parts[session.Received++] = part.Bytes;
+        Sender.Tell(new SetupAck(part.SessionId, part.Part));
         if (session.Received < session.Parts.Length)
         {
             return;

@@ -2,17 +2,25 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Duet.Actors.Cluster;
+using Duet.Actors.Transport;
 
 namespace Duet.Actors.Tiles;
 
-/// <summary>The coordinator on a party that is a cluster: ships the session's set-up once to every worker node that
-/// is up (and to nodes that join later), suspends the workers of a node the cluster sees unreachable (their tiles
+/// <summary>The coordinator on a party that is a cluster: attests every member (<see cref="NodeAttestation"/>; over
+/// TLS only, an --insecure party has no certificates to attest with), ships the session's set-up once to every attested
+/// worker node that is up (and to nodes that join later), suspends the workers of a node the cluster sees unreachable (their tiles
 /// go back to the queue at once), and forgets the workers of a node that is removed.</summary>
-internal sealed partial class TileCoordinator
+internal sealed partial class TileCoordinator : IWithTimers
 {
     private readonly HashSet<Address> nodes = [];
-    private readonly HashSet<Address> shipped = [];
+    private readonly Dictionary<Address, Shipment> shipped = [];
+    private readonly HashSet<Address> attested = [];
+    private readonly HashSet<Address> refused = [];
+    private readonly Dictionary<Address, (Member Member, AttestChallenge Challenge)> challenged = [];
+    private readonly PartyTls? tls = PartyTls.Of(Context.System);
     private List<SetupPart>? setup;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     private Akka.Cluster.Cluster? Party => PartyCluster.IsClustered(Context.System) ? Akka.Cluster.Cluster.Get(Context.System) : null;
 
@@ -26,11 +34,21 @@ internal sealed partial class TileCoordinator
                 Ship(node);
             }
         });
-        Receive<ClusterEvent.MemberUp>(up =>
-        {
-            if (up.Member.HasRole(PartyCluster.WorkerRole) && !up.Member.Address.Equals(self) && nodes.Add(up.Member.Address))
+        Receive<ClusterEvent.MemberUp>(up => Challenge(up.Member), up => !up.Member.Address.Equals(self));
+        Receive<AttestAnswer>(OnAnswer);
+        Receive<SetupAck>(
+            ack =>
             {
-                Ship(up.Member.Address);
+                var shipment = shipped[Sender.Path.Address];
+                shipment.Acked++;
+                Send(Sender.Path.Address, shipment);
+            },
+            ack => ack.SessionId == sessionId && shipped.TryGetValue(Sender.Path.Address, out var shipment) && ack.Part == shipment.Acked);
+        Receive<AttestTimeout>(timeout =>
+        {
+            if (challenged.Remove(timeout.Node))
+            {
+                Refuse(timeout.Node, $"it did not answer its attestation challenge within {AttestTimeout.After.TotalSeconds:0} s");
             }
         });
         Receive<ClusterEvent.UnreachableMember>(unreachable => Suspend(unreachable.Member.Address, true));
@@ -40,6 +58,8 @@ internal sealed partial class TileCoordinator
             var address = removed.Member.Address;
             nodes.Remove(address);
             shipped.Remove(address);
+            attested.Remove(address);
+            challenged.Remove(address);
             foreach (var worker in workers.Where(w => w.Value.Node.Equals(address)).Select(w => w.Key).ToList())
             {
                 LostWorker(worker);
@@ -58,18 +78,96 @@ internal sealed partial class TileCoordinator
 
     private void StopCluster() => Party?.Unsubscribe(Self);
 
+    /// <summary>Asks a new member to attest (over TLS); an --insecure party admits it as before.</summary>
+    private void Challenge(Member member)
+    {
+        if (tls is null)
+        {
+            Admit(member);
+            return;
+        }
+
+        var challenge = NodeAttestation.Challenge(sessionId);
+        challenged[member.Address] = (member, challenge);
+        Context.ActorSelection(new RootActorPath(member.Address) / "user" / TileNode.Name).Tell(challenge);
+        Timers.StartSingleTimer(member.Address, new AttestTimeout(member.Address), AttestTimeout.After);
+    }
+
+    private void OnAnswer(AttestAnswer answer)
+    {
+        var node = Sender.Path.Address;
+        if (tls is null || !challenged.Remove(node, out var pending))
+        {
+            Refuse(node, "it sent an attestation that was not asked for");
+            return;
+        }
+
+        Timers.Cancel(node);
+
+        if (NodeAttestation.Refusal(answer, pending.Challenge, self, node, tls, DateTimeOffset.UtcNow) is { } refusal)
+        {
+            Refuse(node, refusal);
+            return;
+        }
+
+        log.Info("tile coordinator {0}: member {1} attested as one of this party's nodes", sessionId, node);
+        Admit(pending.Member);
+    }
+
+    private void Admit(Member member)
+    {
+        attested.Add(member.Address);
+        if (member.HasRole(PartyCluster.WorkerRole) && nodes.Add(member.Address))
+        {
+            Ship(member.Address);
+        }
+    }
+
+    /// <summary>An unattested member gets no set-up, its workers are not registered, and it is downed (no gossip role);
+    /// said once per address.</summary>
+    private void Refuse(Address node, string why)
+    {
+        if (refused.Add(node))
+        {
+            log.Warning("tile coordinator {0}: refused {1} as a node of this party (no set-up, no workers; downed): {2}", sessionId, node, why);
+        }
+
+        if (Party?.State.Members.Any(m => m.Address.Equals(node)) == true)
+        {
+            Party.Down(node);
+        }
+    }
+
+    /// <summary>True when a worker on <paramref name="node"/> may register: this node, or an attested member.</summary>
+    private bool MayRegister(Address node)
+    {
+        if (node.HasLocalScope || node.Equals(self) || attested.Contains(node))
+        {
+            return true;
+        }
+
+        Refuse(node, "a worker registered from a node that is not attested");
+        return false;
+    }
+
     private void Ship(Address node)
     {
-        if (setup is null || !shipped.Add(node))
+        if (setup is null || shipped.ContainsKey(node))
         {
             return;
         }
 
         log.Info("tile coordinator {0}: sending the session's set-up to {1} ({2} parts)", sessionId, node, setup.Count);
+        Send(node, shipped[node] = new Shipment());
+    }
+
+    /// <summary>Sends the parts the window allows: at most <see cref="SetupPart.Window"/> not yet acknowledged.</summary>
+    private void Send(Address node, Shipment shipment)
+    {
         var agent = Context.ActorSelection(new RootActorPath(node) / "user" / TileNode.Name);
-        foreach (var part in setup)
+        while (shipment.Sent < setup!.Count && shipment.Sent < shipment.Acked + SetupPart.Window)
         {
-            agent.Tell(part);
+            agent.Tell(setup[shipment.Sent++]);
         }
     }
 
@@ -92,6 +190,20 @@ internal sealed partial class TileCoordinator
         }
 
         Dispatch();
+    }
+
+    /// <summary>The set-up parts sent to a node, and those it acknowledged.</summary>
+    private sealed class Shipment
+    {
+        public int Sent { get; set; }
+
+        public int Acked { get; set; }
+    }
+
+    /// <summary>A member that has not answered its challenge by now is refused.</summary>
+    private sealed record AttestTimeout(Address Node) : INoSerializationVerificationNeeded
+    {
+        public static readonly TimeSpan After = TimeSpan.FromSeconds(15);
     }
 
     /// <summary>From the session: the set-up every worker node needs for this session (Paillier sessions only).</summary>

@@ -41,7 +41,13 @@ internal sealed partial class TileCoordinator : ReceiveActor
             Dispatch();
         });
         Receive<TileResult>(OnResult);
-        Receive<WorkerReady>(ready => Register(Sender, ready.Credits, local: false), ready => ready.SessionId == sessionId);
+        Receive<WorkerReady>(ready =>
+        {
+            if (MayRegister(Sender.Path.Address))
+            {
+                Register(Sender, ready.Credits, local: false);
+            }
+        }, ready => ready.SessionId == sessionId);
         Receive<Terminated>(terminated => LostWorker(terminated.ActorRef));
         ClusterHandlers();
     }

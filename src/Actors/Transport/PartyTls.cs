@@ -46,9 +46,13 @@ public sealed class PartyTls
     /// <summary>The most recent certificate this party refused, if any: what a failed run reports.</summary>
     public LinkRefusal? LastRefusal => lastRefusal;
 
-    /// <summary>The transport set-up for an actor system: mutual authentication, every certificate checked by <see cref="Accepts"/>.</summary>
-    internal DotNettySslSetup Setup() =>
-        new(Certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, Validate);
+    /// <summary>The set-ups of an actor system: the transport's (mutual authentication, every certificate checked by
+    /// <see cref="Refusal"/>) and this party's TLS itself, which the session node's coordinator attests members with.</summary>
+    internal Akka.Actor.Setup.Setup[] Setups() =>
+    [
+        new DotNettySslSetup(Certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, Validate),
+        new PartyTlsSetup(this),
+    ];
 
     /// <summary>Null when the certificate is pinned and valid now; otherwise why it is refused.</summary>
     public string? Refusal(X509Certificate2? certificate, DateTimeOffset now)
@@ -59,17 +63,35 @@ public sealed class PartyTls
         }
 
         var fingerprint = CertificateFingerprint.Of(certificate);
+        return DateRefusal(certificate, fingerprint, now) ?? (pins.Contains(fingerprint) ? null : $"its certificate {fingerprint} is not pinned");
+    }
+
+    /// <summary>Null when the certificate is valid now and pinned as one of this party's own nodes (a party pin that
+    /// is not also a peer pin): the check of a member's attestation (<see cref="Cluster.NodeAttestation"/>).</summary>
+    public string? MemberRefusal(X509Certificate2 certificate, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var fingerprint = CertificateFingerprint.Of(certificate);
+        return DateRefusal(certificate, fingerprint, now)
+            ?? (PeerPins.Contains(fingerprint) ? $"its certificate {fingerprint} is pinned as the peer's, not as one of this party's nodes"
+                : PartyPins.Contains(fingerprint) ? null
+                : $"its certificate {fingerprint} is not a party pin (duet.tls.party-pins)");
+    }
+
+    /// <summary>The actor system's party TLS, or null when its links are plaintext (--insecure).</summary>
+    internal static PartyTls? Of(Akka.Actor.ActorSystem system) =>
+        system.Settings.Setup.Get<PartyTlsSetup>() is { HasValue: true } setup ? setup.Value.Tls : null;
+
+    private static string? DateRefusal(X509Certificate2 certificate, string fingerprint, DateTimeOffset now)
+    {
         if (now < certificate.NotBefore.ToUniversalTime())
         {
             return $"its certificate {fingerprint} is not valid before {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm} UTC";
         }
 
-        if (now > certificate.NotAfter.ToUniversalTime())
-        {
-            return $"its certificate {fingerprint} expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC";
-        }
-
-        return pins.Contains(fingerprint) ? null : $"its certificate {fingerprint} is not pinned";
+        return now > certificate.NotAfter.ToUniversalTime()
+            ? $"its certificate {fingerprint} expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"
+            : null;
     }
 
     private bool Validate(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log)
@@ -85,6 +107,12 @@ public sealed class PartyTls
         log.Warning("TLS: refused {0}: {1}", remotePeer, refusal);
         return false;
     }
+}
+
+/// <summary>Carries a party's TLS in its actor system's set-up, where its actors find it (<see cref="PartyTls.Of"/>).</summary>
+internal sealed class PartyTlsSetup(PartyTls tls) : Akka.Actor.Setup.Setup
+{
+    public PartyTls Tls { get; } = tls;
 }
 
 /// <summary>A link this party refused: the remote address as the transport saw it, and why.</summary>

@@ -12,6 +12,9 @@ internal static class NodeCodec
 {
     public const string WorkerReadyManifest = "WR";
     public const string SetupPartManifest = "SP";
+    public const string SetupAckManifest = "SK";
+    public const string AttestChallengeManifest = "AC";
+    public const string AttestAnswerManifest = "AA";
 
     /// <summary>UTF-8 bytes of a private key file in a set-up.</summary>
     public const int MaxKeyFileBytes = 64 * 1024;
@@ -23,15 +26,21 @@ internal static class NodeCodec
     {
         WorkerReady => WorkerReadyManifest,
         SetupPart => SetupPartManifest,
+        SetupAck => SetupAckManifest,
+        AttestChallenge => AttestChallengeManifest,
+        AttestAnswer => AttestAnswerManifest,
         _ => throw new ArgumentException($"{message.GetType().FullName} is not a Duet node message.", nameof(message)),
     };
 
-    public static bool Knows(string manifest) => manifest is WorkerReadyManifest or SetupPartManifest;
+    public static bool Knows(string manifest) => manifest is WorkerReadyManifest or SetupPartManifest or SetupAckManifest or AttestChallengeManifest or AttestAnswerManifest;
 
     public static byte[] Encode(INodeMessage message) => message switch
     {
         WorkerReady m => EncodeReady(m),
         SetupPart m => EncodePart(m),
+        SetupAck m => EncodeAck(m),
+        AttestChallenge m => EncodeChallenge(m),
+        AttestAnswer m => EncodeAnswer(m),
         _ => throw new ArgumentException($"{message.GetType().FullName} is not a Duet node message.", nameof(message)),
     };
 
@@ -44,6 +53,9 @@ internal static class NodeCodec
         {
             WorkerReadyManifest => new WorkerReady(sessionId, r.ReadInt32("Credits", 1, WorkerReady.MaxCredits)),
             SetupPartManifest => ReadPart(ref r, sessionId),
+            SetupAckManifest => new SetupAck(sessionId, r.ReadInt32("Part", 0, SetupPart.MaxParts - 1)),
+            AttestChallengeManifest => new AttestChallenge(sessionId, r.ReadBytes("Challenge", NodeAttestation.ChallengeBytes, NodeAttestation.ChallengeBytes).ToArray()),
+            AttestAnswerManifest => new AttestAnswer(sessionId, r.ReadBytes("Certificate", 1, NodeAttestation.MaxCertificateBytes).ToArray(), r.ReadBytes("Signature", 1, NodeAttestation.MaxSignatureBytes).ToArray()),
             _ => throw new UnreachableException(manifest),
         };
         r.End();
@@ -138,11 +150,7 @@ internal static class NodeCodec
     private static byte[] EncodeReady(WorkerReady m)
     {
         PeerCodec.CheckWrite("WorkerReady", m.Credits is >= 1 and <= WorkerReady.MaxCredits, $"Credits = {m.Credits} is outside [1, {WorkerReady.MaxCredits}]");
-        var bytes = new byte[PeerCodec.Header + sizeof(int)];
-        var w = new WireWriter(bytes);
-        w.WriteGuid(m.SessionId);
-        w.WriteInt32(m.Credits);
-        return bytes;
+        return WithSessionAndInt(m.SessionId, m.Credits);
     }
 
     private static byte[] EncodePart(SetupPart m)
@@ -155,6 +163,48 @@ internal static class NodeCodec
         w.WriteInt32(m.Parts);
         w.WriteInt32(m.Part);
         w.WriteBytes(m.Bytes);
+        return bytes;
+    }
+
+    private static byte[] EncodeAck(SetupAck m)
+    {
+        PeerCodec.CheckWrite("SetupAck", m.Part is >= 0 and < SetupPart.MaxParts, $"part {m.Part} is out of range");
+        return WithSessionAndInt(m.SessionId, m.Part);
+    }
+
+    private static byte[] WithSessionAndInt(Guid sessionId, int value)
+    {
+        var bytes = new byte[PeerCodec.Header + sizeof(int)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(sessionId);
+        w.WriteInt32(value);
+        return bytes;
+    }
+
+    private static byte[] EncodeChallenge(AttestChallenge m)
+    {
+        PeerCodec.CheckWrite("AttestChallenge", m.Challenge is { Length: NodeAttestation.ChallengeBytes }, $"the challenge must have {NodeAttestation.ChallengeBytes} bytes");
+        return WithSessionAndBytes(m.SessionId, m.Challenge);
+    }
+
+    private static byte[] EncodeAnswer(AttestAnswer m)
+    {
+        PeerCodec.CheckWrite("AttestAnswer", m.Certificate is { Length: >= 1 and <= NodeAttestation.MaxCertificateBytes }, "the certificate must have 1 to MaxCertificateBytes bytes");
+        PeerCodec.CheckWrite("AttestAnswer", m.Signature is { Length: >= 1 and <= NodeAttestation.MaxSignatureBytes }, "the signature must have 1 to MaxSignatureBytes bytes");
+        return WithSessionAndBytes(m.SessionId, m.Certificate, m.Signature);
+    }
+
+    /// <summary>The header, the session id, then each field length-prefixed.</summary>
+    private static byte[] WithSessionAndBytes(Guid sessionId, params byte[][] fields)
+    {
+        var bytes = new byte[PeerCodec.Header + fields.Sum(f => WireWriter.PrefixedBytes(f.Length))];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(sessionId);
+        foreach (var field in fields)
+        {
+            w.WriteBytes(field);
+        }
+
         return bytes;
     }
 

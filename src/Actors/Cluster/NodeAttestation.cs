@@ -1,0 +1,119 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Akka.Actor;
+using Duet.Actors.Transport;
+
+namespace Duet.Actors.Cluster;
+
+/// <summary>
+/// Member attestation: the session node's TLS accepts its peer's pins as well as its own nodes' (one listener serves
+/// both), so cluster membership alone does not prove that a member is one of this party's nodes. Before a member is
+/// sent a session's set-up (for the encryptor, the private key) or may register workers, it signs a fresh challenge,
+/// bound to both nodes' addresses, with the private key of a certificate pinned as a party pin and not as a peer pin.
+/// </summary>
+public static class NodeAttestation
+{
+    public const int ChallengeBytes = 32;
+
+    /// <summary>The most bytes of a member's certificate (DER) in an answer.</summary>
+    public const int MaxCertificateBytes = 16 * 1024;
+
+    /// <summary>The most bytes of a signature: RSA-8192.</summary>
+    public const int MaxSignatureBytes = 1024;
+
+    private static readonly byte[] Domain = "duet-node-attest-v1"u8.ToArray();
+
+    /// <summary>A fresh challenge from the CSPRNG.</summary>
+    public static AttestChallenge Challenge(Guid sessionId) => new(sessionId, RandomNumberGenerator.GetBytes(ChallengeBytes));
+
+    /// <summary>The member's answer: its certificate and its signature over the challenge, the session node's address
+    /// (the challenge's sender) and its own address.</summary>
+    public static AttestAnswer Answer(AttestChallenge challenge, X509Certificate2 certificate, Address sessionNode, Address node)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        ArgumentNullException.ThrowIfNull(certificate);
+        var message = Message(challenge.SessionId, challenge.Challenge, sessionNode, node);
+        byte[] signature;
+        using (var ecdsa = certificate.GetECDsaPrivateKey())
+        using (var rsa = ecdsa is null ? certificate.GetRSAPrivateKey() : null)
+        {
+            signature = ecdsa?.SignData(message, HashAlgorithmName.SHA256)
+                ?? rsa?.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)
+                ?? throw new ArgumentException("the node's certificate has no ECDSA or RSA private key", nameof(certificate));
+        }
+
+        return new AttestAnswer(challenge.SessionId, certificate.RawData, signature);
+    }
+
+    /// <summary>Null when <paramref name="answer"/> proves that <paramref name="node"/> holds the private key of a
+    /// certificate valid now and pinned as a party pin, not a peer pin; otherwise why it does not.</summary>
+    public static string? Refusal(AttestAnswer answer, AttestChallenge challenge, Address sessionNode, Address node, PartyTls tls, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        ArgumentNullException.ThrowIfNull(challenge);
+        ArgumentNullException.ThrowIfNull(tls);
+        if (answer.SessionId != challenge.SessionId)
+        {
+            return "it answered the challenge of another session";
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificate(answer.Certificate);
+        }
+        catch (CryptographicException error)
+        {
+            return $"its certificate is malformed: {error.Message}";
+        }
+
+        using (certificate)
+        {
+            if (tls.MemberRefusal(certificate, now) is { } refusal)
+            {
+                return refusal;
+            }
+
+            return Verifies(certificate, Message(challenge.SessionId, challenge.Challenge, sessionNode, node), answer.Signature) switch
+            {
+                null => $"its certificate {CertificateFingerprint.Of(certificate)} has no ECDSA or RSA key",
+                false => $"its signature does not verify with its certificate {CertificateFingerprint.Of(certificate)} over this challenge and these addresses",
+                true => null,
+            };
+        }
+    }
+
+    /// <summary>Whether the signature verifies with the certificate's key; null when the key is neither ECDSA nor RSA.</summary>
+    private static bool? Verifies(X509Certificate2 certificate, byte[] message, byte[] signature)
+    {
+        try
+        {
+            using var ecdsa = certificate.GetECDsaPublicKey();
+            using var rsa = ecdsa is null ? certificate.GetRSAPublicKey() : null;
+            return ecdsa?.VerifyData(message, signature, HashAlgorithmName.SHA256)
+                ?? rsa?.VerifyData(message, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The signed bytes: the domain, the session, the challenge and both addresses, each length-prefixed.</summary>
+    private static byte[] Message(Guid sessionId, byte[] challenge, Address sessionNode, Address node)
+    {
+        var fields = new[] { Domain, sessionId.ToByteArray(bigEndian: true), challenge, Encoding.UTF8.GetBytes(sessionNode.ToString()), Encoding.UTF8.GetBytes(node.ToString()) };
+        var message = new byte[fields.Sum(f => sizeof(int) + f.Length)];
+        var at = 0;
+        foreach (var field in fields)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(at), field.Length);
+            field.CopyTo(message, at + sizeof(int));
+            at += sizeof(int) + field.Length;
+        }
+
+        return message;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using Duet.Actors.Protocol;
+using Duet.Actors.Transport;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>The certificates of a three-node party A (session node 0, worker nodes 1 and 2) and of its peer B.</summary>
+public sealed class ClusterCertificates : IDisposable
+{
+    public IReadOnlyList<X509Certificate2> Nodes { get; } = [.. Enumerable.Range(0, 3).Select(i => SelfSignedCertificate.Create($"party-a{i}", TimeSpan.FromDays(2)))];
+
+    public X509Certificate2 Peer { get; } = SelfSignedCertificate.Create("party-b", TimeSpan.FromDays(2));
+
+    /// <summary>What every node of A is configured with, as one configuration file would give it: its own certificate,
+    /// B's pin as the peer pin, and the three nodes' pins as party pins.</summary>
+    public PartyTls PartyNode(X509Certificate2 own) => new(own, [Pin(Peer)], Nodes.Select(Pin));
+
+    public static string Pin(X509Certificate2 certificate) => CertificateFingerprint.Of(certificate);
+
+    public void Dispose()
+    {
+        foreach (var certificate in Nodes.Append(Peer))
+        {
+            certificate.Dispose();
+        }
+    }
+}
+
+/// <summary>A party's own links over mutual TLS end to end: a three-node encryptor party (its private key shipped to
+/// its worker nodes) against a TLS peer; and the peer's certificate joining the party's cluster as a worker node, which
+/// the session node's member attestation refuses: no set-up, no tile, the product still exact.</summary>
+public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates certs) : IClassFixture<RuntimeKeys>, IClassFixture<ClusterCertificates>
+{
+    // X (evaluator, left) 96x4 by Y (encryptor, right) 4x15: 12 decryption tiles of 8 results.
+    private static readonly Random Seeded = new(13);
+    private readonly Matrix<long> x = TwoParties.Random(Seeded, 96, 4, 16);
+    private readonly Matrix<long> y = TwoParties.Random(Seeded, 4, 15, 16);
+
+    [Fact]
+    public async Task AThreeNodeEncryptorPartyOverMutualTlsComputesTilesOnEveryNodeAndTheExactProduct()
+    {
+        await using var right = await ClusterParty.Start(workers: 2, tls: i => certs.PartyNode(certs.Nodes[i]));
+        var (evaluator, encryptor) = await Run(right, right.HoldUntilWorkersReady());
+
+        Assert.True(encryptor.Statistics.IsEncryptor);
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+        Assert.StartsWith("akka.ssl.tcp://", right.Address(right.Session), StringComparison.Ordinal);
+        var byNode = encryptor.Statistics.TilesByNode;
+        Assert.All(right.Workers.Append(right.Session), node => Assert.True(byNode.GetValueOrDefault(right.Address(node)) > 0, $"no tile on {right.Address(node)}"));
+        Assert.Equal(3, byNode.Count);
+        Assert.Equal(encryptor.Statistics.Plan.Tiles + encryptor.Statistics.Plan.EncryptBlocks, byNode.Values.Sum());
+    }
+
+    [Fact]
+    public async Task ANodeWithThePeersCertificateIsRefusedTheSetUpAndComputesNoTile()
+    {
+        await using var right = await ClusterParty.Start(workers: 1, tls: i => certs.PartyNode(certs.Nodes[i]));
+        var legitimate = right.Workers[0];
+
+        // The peer's certificate is accepted by every TLS listener of A (it is A's peer pin), so this node joins A's
+        // cluster as a worker node; only the attestation tells it apart.
+        var rogue = await right.AddWorker(nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)));
+        await right.UntilMembers(3);
+        var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
+        var rogueHadSetUp = false;
+        var hold = right.HoldUntilWorkersReady([legitimate]);
+        var (evaluator, encryptor) = await Run(right, tile =>
+        {
+            var held = hold(tile);
+            rogueHadSetUp |= !rogue.WhenTerminated.IsCompleted && Tiles.TileContexts.For(rogue).Find(tile.SessionId) is not null;
+            return held;
+        });
+
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+        Assert.False(rogueHadSetUp, "the node with the peer's certificate assembled the session's set-up");
+        Assert.False(encryptor.Statistics.TilesByNode.ContainsKey(rogueAddress.ToString()), "the node with the peer's certificate computed tiles");
+        Assert.True(encryptor.Statistics.TilesByNode.GetValueOrDefault(right.Address(legitimate)) > 0, "the attested worker node computed no tile");
+        Assert.Equal(encryptor.Statistics.Plan.Tiles + encryptor.Statistics.Plan.EncryptBlocks, encryptor.Statistics.TilesByNode.Values.Sum());
+
+        // Refused members are downed: the node leaves the party's membership.
+        var members = Akka.Cluster.Cluster.Get(right.Session);
+        Assert.True(
+            SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), TimeSpan.FromSeconds(20)),
+            "the refused node is still a member");
+    }
+
+    [Fact]
+    public async Task AMemberThatRegistersWorkersWithoutAttestingIsSentNoTile()
+    {
+        await using var right = await ClusterParty.Start(workers: 0, tls: i => certs.PartyNode(certs.Nodes[i]));
+        var tilesReceived = 0;
+        var rogue = await right.AddWorker(
+            nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)),
+            agent: system => system.ActorOf(Props.Create(() => new RegisteringAgent(() => Interlocked.Increment(ref tilesReceived))), Cluster.TileNode.Name));
+        await right.UntilMembers(2);
+        var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
+        var (evaluator, encryptor) = await Run(right, _ => false);
+
+        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+        Assert.Equal(0, Volatile.Read(ref tilesReceived));
+        Assert.Equal([right.Address(right.Session)], encryptor.Statistics.TilesByNode.Keys);
+        Assert.Equal(0, encryptor.Statistics.TilesRequeued);
+        var members = Akka.Cluster.Cluster.Get(right.Session);
+        Assert.True(
+            SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), TimeSpan.FromSeconds(20)),
+            "the refused node is still a member");
+    }
+
+    /// <summary>Runs the encryptor cluster, calling a single-node TLS evaluator B that pins A's session node.</summary>
+    private async Task<(PartyResult Evaluator, PartyResult Encryptor)> Run(ClusterParty right, Func<Tiles.Tile, bool> faultInjection)
+    {
+        var port = TwoParties.FreePort();
+        var endpoint = new PartyEndpoint("127.0.0.1", port) { Tls = new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])]) };
+        var peer = DuetParty.RunAsync(PartyClusterTests.Settings(OperandSide.Left, keys.Left), x, endpoint, extraConfig: PartyClusterTests.Single.WithFallback(ClusterParty.Test));
+        var encryptor = await right.Run(PartyClusterTests.Settings(OperandSide.Right, keys.Right) with { FaultInjection = faultInjection }, y, DuetParty.GatewayPathFor($"127.0.0.1:{port}", tls: true));
+        return (await peer, encryptor);
+    }
+
+    /// <summary>A member's agent that answers the attestation challenge with a worker registration instead, and counts
+    /// the tiles it is sent.</summary>
+    private sealed class RegisteringAgent : ReceiveActor
+    {
+        public RegisteringAgent(Action tileReceived)
+        {
+            Receive<Cluster.AttestChallenge>(challenge => Sender.Tell(new Cluster.WorkerReady(challenge.SessionId, 2)));
+            Receive<Tiles.Tile>(_ => tileReceived());
+            ReceiveAny(_ => { });
+        }
+    }
+}
