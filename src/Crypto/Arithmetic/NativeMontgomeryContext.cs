@@ -218,7 +218,8 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
             ? (native.IsDisposed ? throw new ObjectDisposedException(nameof(Residue)) : native.Handle)
             : throw new ArgumentException("The residue belongs to another backend or modulus width.", nameof(residue));
 
-    private static unsafe SafeBignumHandle FromBigInteger(BigInteger value)
+    /// <summary>A new BIGNUM holding a non-negative value; the value's bytes are wiped after.</summary>
+    internal static unsafe SafeBignumHandle FromBigInteger(BigInteger value)
     {
         var bytes = value.ToByteArray(isUnsigned: true, isBigEndian: true);
         var handle = new SafeBignumHandle();

@@ -17,8 +17,8 @@ internal static class NativePrimes
     public static unsafe BigInteger Generate(int bits, (BigInteger Add, BigInteger Rem)? congruence)
     {
         using var prime = new SafeBignumHandle();
-        using var add = congruence is { } c ? Bignum(c.Add) : null;
-        using var rem = congruence is { } r ? Bignum(r.Rem) : null;
+        using var add = congruence is { } c ? NativeMontgomeryContext.FromBigInteger(c.Add) : null;
+        using var rem = congruence is { } r ? NativeMontgomeryContext.FromBigInteger(r.Rem) : null;
         var status = NativeMethods.BN_generate_prime_ex(
             prime, bits, 0, add?.DangerousGetHandle() ?? IntPtr.Zero, rem?.DangerousGetHandle() ?? IntPtr.Zero, IntPtr.Zero);
         if (status != 1)
@@ -44,22 +44,5 @@ internal static class NativePrimes
         {
             CryptographicOperations.ZeroMemory(bytes);
         }
-    }
-
-    private static unsafe SafeBignumHandle Bignum(BigInteger value)
-    {
-        var bytes = value.ToByteArray(isUnsigned: true, isBigEndian: true);
-        var handle = new SafeBignumHandle();
-        fixed (byte* s = bytes)
-        {
-            if (NativeMethods.BN_bin2bn(s, bytes.Length, handle) == IntPtr.Zero)
-            {
-                handle.Dispose();
-                throw new CryptographicException("BN_bin2bn failed.");
-            }
-        }
-
-        CryptographicOperations.ZeroMemory(bytes);
-        return handle;
     }
 }
