@@ -62,6 +62,13 @@ public sealed partial class CliResumeTests : IDisposable
         Assert.Equal(tiles - resumedA, computedA);
         Assert.Equal(tiles - resumedB, computedB);
 
+        // The resumed run's status counts the resumed rows as done.
+        using (var status = JsonDocument.Parse(File.ReadAllText(directory.File("a.status.json"))))
+        {
+            Assert.Equal("succeeded", status.RootElement.GetProperty("state").GetString());
+            Assert.Equal(3000, status.RootElement.GetProperty("rows_done").GetInt64());
+        }
+
         var revealed = CliRunner.Run("reveal", "--a", directory.File("a.npy"), "--b", directory.File("b.csv"), "--out", directory.File("p.npy"));
         Assert.True(revealed.Code == 0, revealed.ToString());
         Assert.Equal(Shares.Product(x, y).Data, MatrixFiles.ReadIntegers(directory.File("p.npy")).Data.Select(v => (BigInteger)v));

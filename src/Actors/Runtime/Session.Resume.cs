@@ -61,6 +61,8 @@ internal sealed partial class Session
         foreach (var tile in skipped.Tiles())
         {
             ledger.RecordDigest(tile, settings.Resume!.Committed[tile], agreed.Plan.TileResults(tile).Count);
+            var band = agreed.Plan.Paillier!.Band(tile);
+            agreed.Output.Resumed((long)band.Rows * band.Columns);
         }
 
         if (agreed.IsEncryptor)
