@@ -129,7 +129,7 @@ internal static class PartyCommand
             {
                 var session = DuetParty.RunAsync(settings, operand.Encoded, endpoint, status.Around(display.For(settings.Name)), cancellation, extra, outputs is null ? null : outputs.Prepare, outputs?.Sink, outputs?.Journal);
                 return status.Track(outputs is null ? session : outputs.CommitAfter(session));
-            }).ContinueWith(run => ResumeHint(run, outputs, console), TaskScheduler.Default).Unwrap().ConfigureAwait(false);
+            }).ContinueWith(run => PartyResume.HintAfter(run, outputs?.KeptJournal, console), TaskScheduler.Default).Unwrap().ConfigureAwait(false);
 
         // Delivered after both parties confirmed, from the final share (the one the share file holds).
         var delivered = delivery is null ? null : await delivery.SendAsync(result, settings.Side, settings.Name, sharePath, console, cancellation).ConfigureAwait(false);
@@ -150,7 +150,7 @@ internal static class PartyCommand
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles{Resumed(s, settings)} ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles{PartyResume.Describe(s, settings)} ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
         return ExitCodes.Success;
     }
 
@@ -177,21 +177,6 @@ internal static class PartyCommand
         }
 
         return (options.Output, productPath);
-    }
-
-    /// <summary>The summary's word on a resumed run: the tiles skipped and those computed.</summary>
-    private static string Resumed(PartyStatistics s, PartySettings settings) =>
-        settings.Resume is null ? string.Empty : Units.Invariant($", resumed {s.ResumedTiles} blocks ({s.ResultTiles} tiles computed now)");
-
-    /// <summary>A failed run whose journal was kept says how to continue it (before its error line).</summary>
-    private static Task<PartyResult> ResumeHint(Task<PartyResult> run, PartyOutputs? outputs, CommandConsole console)
-    {
-        if (run.IsFaulted && outputs?.KeptJournal is { } journal)
-        {
-            console.Note("note", Units.Invariant($"{journal.Path} keeps {journal.CommittedTiles} committed blocks of this run: run both parties again with --resume to continue it"));
-        }
-
-        return run;
     }
 
     private static string PeerWait(TimeSpan wait) =>

@@ -77,6 +77,27 @@ internal static class PartyResume
         return (new JournalPlan(inputDigest, settingsDigest, contents), settings with { Resume = session, Key = key ?? settings.Key, KeyBits = key?.PublicKey.Bits ?? settings.KeyBits });
     }
 
+    /// <summary>The summary's word on a resumed run: the tiles skipped and those computed.</summary>
+    public static string Describe(PartyStatistics s, PartySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Resume is null ? string.Empty : Units.Invariant($", resumed {s.ResumedTiles} blocks ({s.ResultTiles} tiles computed now)");
+    }
+
+    /// <summary>A failed run whose journal was kept says how to continue it (before its error line).</summary>
+    public static Task<PartyResult> HintAfter(Task<PartyResult> run, PartyJournal? kept, CommandConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(console);
+        if (run.IsFaulted && kept is not null)
+        {
+            console.Note("note", Units.Invariant($"{kept.Path} keeps {kept.CommittedTiles} committed blocks of this run: run both parties again with --resume to continue it"));
+        }
+
+        return run;
+    }
+
     /// <summary>SHA-256 of this party's encoded input: its shape and its entries as little-endian int64.</summary>
     internal static byte[] InputDigest(Matrix<long> input)
     {
