@@ -79,6 +79,8 @@ public static class DuetParty
     /// reports success unless both could write. The caller commits (renames) after this method returns.</param>
     /// <param name="shareSink">Optional: streams this party's share to the sink as tiles finish instead of returning
     /// it (<see cref="PartyResult.Share"/> is then null); not with a reveal, whose shares travel whole.</param>
+    /// <param name="journal">Optional, with <paramref name="shareSink"/>: records what resuming an interrupted run needs;
+    /// required when <see cref="PartySettings.Resume"/> is set.</param>
     public static async Task<PartyResult> RunAsync(
         PartySettings settings,
         Matrix<long> matrix,
@@ -87,7 +89,8 @@ public static class DuetParty
         CancellationToken cancellationToken = default,
         Config? extraConfig = null,
         Action<PartyResult>? prepareOutputs = null,
-        IShareSink? shareSink = null)
+        IShareSink? shareSink = null,
+        ISessionJournal? journal = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(matrix);
@@ -96,6 +99,11 @@ public static class DuetParty
         if (shareSink is not null && settings.Reveal != Reveal.None)
         {
             throw new ArgumentException("a streamed share (shareSink) cannot be combined with a reveal; the revealed product is assembled in memory", nameof(shareSink));
+        }
+
+        if ((journal is not null && shareSink is null) || (settings.Resume is not null && journal is null))
+        {
+            throw new ArgumentException("a journal needs a streamed share (shareSink), and a resume needs a journal", nameof(journal));
         }
 
         FixedPoint.CheckBounds(matrix, settings.InputBits, $"{settings.Side.ToString().ToLowerInvariant()} operand");
@@ -110,7 +118,7 @@ public static class DuetParty
                 await cluster.JoinAsync(cluster.SelfAddress, cancellationToken).ConfigureAwait(false);
             }
 
-            return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink).ConfigureAwait(false);
+            return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink, journal).ConfigureAwait(false);
         }
         finally
         {
@@ -132,9 +140,9 @@ public static class DuetParty
 
     /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>
     internal static async Task<PartyResult> RunOn(
-        ActorSystem system, PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null)
+        ActorSystem system, PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null, ISessionJournal? journal = null)
     {
-        var job = new SessionJob(settings, matrix, progress, prepareOutputs, shareSink);
+        var job = new SessionJob(settings, matrix, progress, prepareOutputs, shareSink, journal);
 
         // A TLS handshake that this party refuses as a client shuts its whole actor system down.
         _ = system.WhenTerminated.ContinueWith(

@@ -45,6 +45,12 @@ public sealed record PartyStatistics
     /// <summary>Tiles computed again after a worker failed.</summary>
     public int TilesRetried { get; init; }
 
+    /// <summary>Result tiles this run computed and kept (all of the plan's, less those resumed).</summary>
+    public long ResultTiles { get; init; }
+
+    /// <summary>Result tiles a resumed run skipped: both parties had committed them before.</summary>
+    public long ResumedTiles { get; init; }
+
     /// <summary>CPU seconds of this node's kernels (tiles by kind, the evaluator's tables).</summary>
     public KernelSeconds Cpu { get; init; } = new(0, 0, 0, 0, 0);
 

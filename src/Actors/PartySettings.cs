@@ -80,6 +80,10 @@ public sealed record PartySettings
     /// session) when absent. The caller keeps ownership of a key given here.</summary>
     public PaillierPrivateKey? Key { get; init; }
 
+    /// <summary>Resumes an interrupted session (<c>duet party --resume</c>): its id, hellos and the tiles this party
+    /// committed, from the host's journal; null for a new session. Streamed runs only (no reveal).</summary>
+    public SessionResume? Resume { get; init; }
+
     /// <summary>Test hook: a tile for which it returns true throws in its worker.</summary>
     internal Func<Tile, bool>? FaultInjection { get; init; }
 
@@ -182,6 +186,11 @@ public sealed record PartySettings
         {
             throw new ArgumentException(
                 $"duet.flow.block-bytes = {BlockBytes} leaves no room in the {Limits.FrameBytes}-byte transport frame (akka.remote.dot-netty.tcp.maximum-frame-size); lower it or raise the frame.");
+        }
+
+        if (Resume is not null && Reveal != Reveal.None)
+        {
+            throw new ArgumentException("only a streamed run (no reveal) can be resumed.");
         }
 
         if (Window < 1)

@@ -86,9 +86,9 @@ public sealed class CliOperatorTests : IDisposable
         using var b = DuetProcess.Start(directory.Path, "party", "--input", "y.npy", "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--name", "b", "--side", "right", "--key", "key.json", "--insecure");
 
         // A's output directory passed the probe at the start and disappears while the parties work (with the
-        // temporary file A streams its share into).
+        // partial share A streams its share into).
         await b.WaitForErrorAsync("[b] encrypt", RunTimeout);
-        Assert.Single(Directory.GetFiles(gone), name => Path.GetFileName(name).StartsWith("a.npy.tmp-", StringComparison.Ordinal));
+        Assert.Contains(Directory.GetFiles(gone), name => Path.GetFileName(name) == "a.npy.duet-partial");
         Directory.Delete(gone, recursive: true);
         var (outcomeA, outcomeB) = (await a.WaitAsync(RunTimeout), await b.WaitAsync(RunTimeout));
 
@@ -99,7 +99,18 @@ public sealed class CliOperatorTests : IDisposable
         Assert.True(outcomeB.Code == 1, outcomeB.ToString());
         Assert.Contains("its outputs could not be written, so neither party keeps a result", Assert.Single(outcomeB.FailureLines), StringComparison.Ordinal);
         Assert.Equal(string.Empty, outcomeA.Out + outcomeB.Out);
-        Assert.Equal(["key.json", "x.npy", "y.npy"], directory.FileNames());
+        // B keeps its journal and partial share when A's abort reached it before B began to write its share file.
+        AssertOnlyResumableBeside(["key.json", "x.npy", "y.npy"], "b.npy");
+    }
+
+    /// <summary>The directory holds the expected files and, beside each output, at most its journal with its partial
+    /// share (both or neither: what an interrupted streamed run keeps for --resume).</summary>
+    private void AssertOnlyResumableBeside(string[] expected, params string[] outputs)
+    {
+        var names = directory.FileNames();
+        var resumable = outputs.SelectMany(o => new[] { o + ".duet-journal", o + ".duet-partial" }).ToArray();
+        Assert.Equal(expected, names.Except(resumable));
+        Assert.All(outputs, o => Assert.Equal(names.Contains(o + ".duet-journal"), names.Contains(o + ".duet-partial")));
     }
 
     /// <summary>A directory this process cannot create files in: read-only for a normal user; for root, which
@@ -168,6 +179,9 @@ public sealed class CliOperatorTests : IDisposable
         Assert.StartsWith("duet: the peer cancelled the session", Assert.Single(outcomeA.FailureLines), StringComparison.Ordinal);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), $"the peer took {DateTime.UtcNow - started} to stop");
         Assert.Equal(string.Empty, outcomeA.Out + outcomeB.Out);
-        Assert.Equal(["x.npy", "y.npy"], directory.FileNames());
+
+        // No share file; the streamed run's journals stay for a resume (a stop for a reboot is one).
+        AssertOnlyResumableBeside(["x.npy", "y.npy"], "a.npy", "b.npy");
+        Assert.Contains("b.npy.duet-journal", directory.FileNames());
     }
 }

@@ -6,7 +6,8 @@ using Duet.Host.Files;
 namespace Duet.Host.Tests;
 
 /// <summary>Two <c>duet party</c> processes without a reveal stream their shares to disk as tiles finish: the files
-/// load unchanged and add up to the product; a party killed mid-run leaves nothing under a final name.</summary>
+/// load unchanged and add up to the product; a party killed mid-run leaves nothing under a final name (only partial
+/// shares and journals).</summary>
 public sealed class CliStreamedRunTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
@@ -76,8 +77,10 @@ public sealed class CliStreamedRunTests : IDisposable
         Assert.Empty(directory.FileNames().Intersect(finalNames));
         Assert.DoesNotContain(directory.FileNames(), name => name.StartsWith("b.csv.tmp-", StringComparison.Ordinal));
 
-        // The killed party's share was being written in place, under its temporary name only.
-        Assert.Contains(directory.FileNames(), name => name.StartsWith("a.npy.tmp-", StringComparison.Ordinal));
+        // The killed party's share was being written in place, under its partial name only, which both parties keep
+        // with their journals for a resume (CliResumeTests).
+        Assert.Contains("a.npy.duet-partial", directory.FileNames());
+        Assert.Contains("b.csv.duet-journal", directory.FileNames());
     }
 
     private async Task<(CliOutcome A, CliOutcome B)> RunBoth(string outputA, string outputB)

@@ -18,6 +18,8 @@ namespace Duet.Actors.Protocol;
 /// <param name="Sigma">Statistical security parameter σ.</param>
 /// <param name="PartyName">Free text for logs and error messages, never trusted.</param>
 /// <param name="Scheme">The homomorphic scheme the sender asks for; both must ask for the same.</param>
+/// <param name="Resume">Null for a new session; when the sender resumes an interrupted one (whose id this hello
+/// carries), the result tiles it committed. Both parties resume or neither; they skip the tiles both committed.</param>
 public sealed record Hello(
     Guid SessionId,
     int ProtocolVersion,
@@ -32,7 +34,8 @@ public sealed record Hello(
     int Sigma,
     RolePreference Role,
     string PartyName,
-    Scheme Scheme = Scheme.Paillier) : IProtocolMessage;
+    Scheme Scheme = Scheme.Paillier,
+    TileRanges? Resume = null) : IProtocolMessage;
 
 /// <summary>Closes the session's exchange: what the sender of <c>Done</c> received, and its digest of the whole
 /// transcript, for the peer to check against its own (PROTOCOL.md §10).</summary>

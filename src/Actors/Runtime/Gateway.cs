@@ -26,7 +26,7 @@ internal sealed class Gateway : ReceiveActor, IWithTimers
                 return;
             }
 
-            sessionId = SessionIds.NewRandom();
+            sessionId = job.Settings.Resume?.SessionId ?? SessionIds.NewRandom();
             session = Context.ActorOf(Session.Props(job, sessionId, call.PeerGatewayPath), "session");
         });
         Receive<Hello>(hello =>

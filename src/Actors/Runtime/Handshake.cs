@@ -19,6 +19,9 @@ public sealed record Agreement(Orientation Orientation, SessionPlan Plan, Hello 
 
     /// <summary>Fraction bits of the product: fx + fy.</summary>
     public int ProductFractionBits => Left.FractionBits + Right.FractionBits;
+
+    /// <summary>A resumed session: the result tiles both parties committed, which neither computes again.</summary>
+    public TileRanges Skipped { get; init; } = TileRanges.Empty;
 }
 
 /// <summary>A handshake that cannot go on, with the reason both sides report.</summary>
@@ -81,7 +84,7 @@ public static class Handshake
                 throw new HandshakeException(AbortReason.Incompatible, $"{problem}.");
             }
 
-            return new Agreement(orientation, plan, left, right);
+            return new Agreement(orientation, plan, left, right) { Skipped = Skipped(left, right, plan) };
         }
         catch (Crypto.Encoding.EncodingException error)
         {
@@ -117,6 +120,29 @@ public static class Handshake
             (RolePreference.Evaluator, _) or (_, RolePreference.Encryptor) => new Orientation(OperandSide.Right),
             _ => Orientation.BySize(left.Rows, left.Columns, right.Rows, right.Columns),
         };
+    }
+
+    /// <summary>Both parties resume or neither (PROTOCOL.md §10 as extended by resume): a resumed session skips the
+    /// tiles both committed, the intersection, since a band committed by one side only has no partner on the other.</summary>
+    private static TileRanges Skipped(Hello left, Hello right, SessionPlan plan)
+    {
+        if (left.Resume is null && right.Resume is null)
+        {
+            return TileRanges.Empty;
+        }
+
+        if (left.Resume is null || right.Resume is null)
+        {
+            var (resuming, fresh) = left.Resume is null ? (right, left) : (left, right);
+            throw new HandshakeException(AbortReason.Incompatible, $"{resuming.PartyName} resumes an interrupted session and {fresh.PartyName} starts a new one: run both with --resume, or neither.");
+        }
+
+        if (plan.Scheme != Scheme.Paillier || Math.Max(left.Resume.End, right.Resume.End) > plan.Tiles)
+        {
+            throw new HandshakeException(AbortReason.PlanMismatch, $"the resumed tiles do not fit the plan of {plan.Tiles} {plan.Scheme} tiles.");
+        }
+
+        return left.Resume.Intersect(right.Resume);
     }
 
     private static void Same<T>(T a, T b, string what)

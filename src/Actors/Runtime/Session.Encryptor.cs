@@ -27,6 +27,12 @@ internal sealed partial class Session
                 var (first, count) = plan.EncryptBlock(encrypted.Index);
                 SendBlock(streams, CiphertextBlocks.Encrypted(plan.Scheme, sessionId, encrypted.Index, first, count, streams.SendWidth, encrypted.Ciphertexts));
                 Report("encrypt", streams.Out.Sent, plan.EncryptBlocks);
+
+                // A resume that skips every result tile finishes once the operand is sent.
+                if (streams.In.Complete && streams.Out.Complete)
+                {
+                    StartFinishing(agreed, streams);
+                }
             },
             _ => FromDispatcher);
         Receive<CiphertextBlock>(
@@ -42,7 +48,7 @@ internal sealed partial class Session
             decrypted =>
             {
                 statistics.TileSucceeded(decrypted.Attempt);
-                if (!Keep(agreed, decrypted))
+                if (!Keep(agreed, decrypted) || !Committed(agreed, decrypted.Index, streams.Received.Digest(decrypted.Index)))
                 {
                     return;
                 }

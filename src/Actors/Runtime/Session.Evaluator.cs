@@ -18,13 +18,13 @@ internal sealed partial class Session
     {
         var plan = agreed.Plan;
         RepeatedHello(agreed);
-        ReceiveCredit(streams, () => DispatchEvaluation(streams, evaluation));
+        ReceiveCredit(streams, () => DispatchEvaluation(agreed, streams, evaluation));
         Receive<CiphertextBlock>(OnEncryptedBlock, block => CiphertextBlocks.IsEncrypted(block, plan.Scheme));
         Receive<BasesReady>(ready =>
         {
             tiles.Attach(new EvaluatorKit(plan.Paillier!, agreed.Operand, new Evaluator(ready.Bases.Key), ready.Bases, settings.FaultInjection));
             streams.Strategy = ready.Bases.Strategy;
-            EvaluationReady(streams, evaluation);
+            EvaluationReady(agreed, streams, evaluation);
         });
         Receive<BasesFailed>(failed => Abort(AbortReason.WorkerFailure, $"building the evaluation tables failed: {failed.Error.Message}"));
         Receive<EvaluateResult>(
@@ -38,6 +38,11 @@ internal sealed partial class Session
 
                 var (first, count) = plan.TileResults(evaluated.Index);
                 SendBlock(streams, CiphertextBlocks.Result(plan.Scheme, sessionId, evaluated.Index, first, count, streams.SendWidth, evaluated.Ciphertexts));
+                if (!Committed(agreed, evaluated.Index, streams.Sent.Digest(evaluated.Index)))
+                {
+                    return;
+                }
+
                 ReportResults(agreed, "evaluate", streams.Out.Sent, plan.Tiles);
                 if (streams.Out.Complete)
                 {
@@ -81,26 +86,41 @@ internal sealed partial class Session
                     break;
                 case LatticeEvaluation lattice:
                     tiles.Attach(new LatticeEvaluatorKit(plan.Lattice!, agreed.Operand, new BfvEvaluator(lattice.Key), lattice.Operands, settings.FaultInjection));
-                    EvaluationReady(streams, evaluation);
+                    EvaluationReady(agreed, streams, evaluation);
                     break;
             }
         }
     });
 
     /// <summary>The kit is attached (after the tables, under Paillier): evaluation tiles may go out.</summary>
-    private void EvaluationReady(Streams streams, Evaluation evaluation)
+    private void EvaluationReady(Agreed agreed, Streams streams, Evaluation evaluation)
     {
         evaluation.TablesReady = true;
         statistics.Ended(SessionPhase.EvaluationReady, clock.Elapsed);
         Report("evaluate", 0, streams.Out.Blocks);
-        DispatchEvaluation(streams, evaluation);
+        DispatchEvaluation(agreed, streams, evaluation);
     }
 
-    private void DispatchEvaluation(Streams streams, Evaluation evaluation)
+    /// <summary>Starts the tiles the credit allows; a tile both parties committed before a resume is skipped.</summary>
+    private void DispatchEvaluation(Agreed agreed, Streams streams, Evaluation evaluation)
     {
+        var skipped = false;
         while (evaluation.TablesReady && streams.Out.TryStart(out var tile))
         {
+            if (streams.Skipped.Contains(tile))
+            {
+                streams.Out.Skip();
+                skipped = true;
+                continue;
+            }
+
             dispatcher.Tell(new EvaluateTile(sessionId, tile, 1));
+        }
+
+        // Every tile left was committed before the resume: nothing more will finish the streaming.
+        if (skipped && streams.Out.Complete)
+        {
+            StartFinishing(agreed, streams);
         }
     }
 

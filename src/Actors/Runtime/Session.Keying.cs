@@ -56,6 +56,11 @@ internal sealed partial class Session
             return;
         }
 
+        if (!BeginJournal(agreed, ready.Key))
+        {
+            return;
+        }
+
         var n = key.N.ToByteArray(isUnsigned: true, isBigEndian: true);
         var hs = key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
         SendToPeer(new PublicKeyMessage(sessionId, n, hs, key.OrderBits ?? 0), n.Length + hs.Length);
@@ -99,6 +104,11 @@ internal sealed partial class Session
             return;
         }
 
+        if (!BeginJournal(agreed, null))
+        {
+            return;
+        }
+
         var operands = ResidueArray.Create(key, plan.EncryptedCount, tiles);
         var evaluation = new PaillierEvaluation(key, operands);
         var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, Transcript.KeyDigest(key));
@@ -112,7 +122,9 @@ internal sealed partial class Session
     private Streams StartStreaming(Agreed agreed, int sendWidth, int receiveWidth, byte[] keyDigest)
     {
         statistics.Ended(SessionPhase.Keys, clock.Elapsed);
-        return new Streams(agreed.Plan, settings.Window, agreed.IsEncryptor, sendWidth, receiveWidth, keyDigest);
+        var streams = new Streams(agreed.Plan, settings.Window, agreed.IsEncryptor, sendWidth, receiveWidth, keyDigest) { Skipped = agreed.Agreement.Skipped };
+        SeedResumed(agreed, streams);
+        return streams;
     }
 
     private sealed record KeyFailed(Exception Error) : INoSerializationVerificationNeeded;

@@ -34,10 +34,12 @@ internal sealed partial class Session
     private bool Keep(Agreed agreed, ShareBand band) => Guarded(() =>
     {
         agreed.Output.Add(band);
+        statistics.ResultKept();
         return agreed.Output;
     }) is not null;
 
-    private ShareOutput? Guarded(Func<ShareOutput> write)
+    private T? Guarded<T>(Func<T> write)
+        where T : class
     {
         try
         {

@@ -155,5 +155,8 @@ internal sealed partial class Session
         public Done? PeerDone { get; set; }
 
         public MultiExpStrategy? Strategy { get; set; }
+
+        /// <summary>Result tiles both parties committed before a resume: never computed, sent or received again.</summary>
+        public TileRanges Skipped { get; init; } = TileRanges.Empty;
     }
 }

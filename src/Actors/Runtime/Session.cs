@@ -52,7 +52,8 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             settings.Sigma,
             settings.Role,
             settings.Name,
-            settings.Scheme);
+            settings.Scheme,
+            settings.Resume?.Offer());
         tiles = TileContexts.For(Context.System).Open(sessionId);
         Become(Handshaking);
     }
@@ -125,7 +126,13 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             return;
         }
 
-        if (OpenOutput(agreement) is not { } output)
+        if (ResumeProblem(agreement) is { } problem)
+        {
+            Abort(AbortReason.Incompatible, problem);
+            return;
+        }
+
+        if (OpenOutput(agreement) is not { } output || !JournalResumed(agreement))
         {
             return;
         }

@@ -3,8 +3,11 @@ using Duet.Crypto.Encoding;
 namespace Duet.Actors.Runtime;
 
 /// <summary>One party's pending run: its settings and matrix in, its result (or failure) out.</summary>
-internal sealed class SessionJob(PartySettings settings, Matrix<long> matrix, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null, IShareSink? sink = null)
+internal sealed class SessionJob(PartySettings settings, Matrix<long> matrix, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null, IShareSink? sink = null, ISessionJournal? journal = null)
 {
+    /// <summary>Where a streamed run records what a resume needs; null for none.</summary>
+    public ISessionJournal? Journal { get; } = journal;
+
     /// <summary>Where this party's share streams as tiles finish; null to hold it in memory.</summary>
     public IShareSink? Sink { get; } = sink;
 

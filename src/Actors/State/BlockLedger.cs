@@ -54,6 +54,9 @@ internal sealed class BlockLedger(int blocks)
         Ciphertexts += count;
     }
 
+    /// <summary>The digest recorded for a block.</summary>
+    public byte[] Digest(int block) => digests[block] ?? throw new InvalidOperationException($"block {block} is not recorded");
+
     /// <summary>Records a block this party sent.</summary>
     public void Record(int block, ReadOnlySpan<byte> ciphertexts, int count) => RecordDigest(block, SHA256.HashData(ciphertexts), count);
 

@@ -46,6 +46,9 @@ internal sealed class OutgoingWindow(int blocks, int window)
         return true;
     }
 
+    /// <summary>Counts a started block as sent without sending it (a tile both parties committed before a resume).</summary>
+    public void Skip() => Sent++;
+
     public void MarkSent()
     {
         Sent++;
@@ -67,6 +70,9 @@ internal sealed class IncomingWindow(int blocks, int window)
     public bool Complete => Processed == Blocks;
 
     public bool Allows(int block) => block < Granted;
+
+    /// <summary>Counts blocks as processed that will never arrive (tiles both parties committed before a resume).</summary>
+    public void Skip(long blocks) => Processed += checked((int)blocks);
 
     /// <summary>Counts one processed block; returns the new grant to send, if it grew.</summary>
     public int? MarkProcessed()

@@ -26,6 +26,16 @@ internal sealed class SessionStatistics
 
     public int TilesRetried { get; private set; }
 
+    /// <summary>Result tiles this run computed (evaluated or decrypted) and kept.</summary>
+    public long ResultTiles { get; private set; }
+
+    /// <summary>Result tiles skipped because both parties committed them before a resume.</summary>
+    public long ResumedTiles { get; private set; }
+
+    public void ResultKept() => ResultTiles++;
+
+    public void Resumed(long tiles) => ResumedTiles += tiles;
+
     /// <summary>Where the tiles were computed; shared with the session's tile coordinator.</summary>
     public TileStatistics Tiles { get; } = new();
 
@@ -58,6 +68,8 @@ internal sealed class SessionStatistics
             BytesReceived = BytesReceived,
             MaxInFlight = facts.MaxInFlight,
             TilesRetried = TilesRetried,
+            ResultTiles = ResultTiles,
+            ResumedTiles = ResumedTiles,
             Cpu = facts.Cpu,
             TilesRequeued = Tiles.Requeued,
             TilesByNode = Tiles.ByNode,

@@ -44,6 +44,9 @@ internal sealed class ShareOutput
     /// <summary>Entries of the share finished so far.</summary>
     public long EntriesDone { get; private set; }
 
+    /// <summary>Counts entries a resumed run's partial share already holds (tiles both parties committed before).</summary>
+    public void Resumed(long entries) => EntriesDone += entries;
+
     /// <summary>Takes one finished band of the canonical share; a band that does not fit the share is a bug (throws).</summary>
     public void Add(ShareBand band)
     {

@@ -20,6 +20,9 @@ internal static class PeerCodec
     /// (it reads as Paillier), so the session can refuse its version with a clear reason.</summary>
     internal const int SchemeSinceVersion = 3;
 
+    /// <summary>The protocol version from which a Hello ends with its resume field (a flag, then the committed tiles' ranges).</summary>
+    internal const int ResumeSinceVersion = 4;
+
     internal static byte[] EncodeHello(Hello m)
     {
         var name = Encoding.UTF8.GetBytes(m.PartyName ?? throw Invalid("Hello", "PartyName is null"));
@@ -34,7 +37,10 @@ internal static class PeerCodec
         CheckWrite("Hello", name.Length <= WireLimits.MaxPartyNameBytes,
             $"PartyName has {name.Length} UTF-8 bytes, more than {WireLimits.MaxPartyNameBytes}");
 
-        var bytes = new byte[Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length) + (withScheme ? 1 : 0)];
+        var withResume = m.ProtocolVersion >= ResumeSinceVersion;
+        CheckWrite("Hello", withResume || m.Resume is null, $"protocol version {m.ProtocolVersion} has no resume field");
+        var resumeBytes = !withResume ? 0 : m.Resume is null ? 1 : 1 + sizeof(int) + (m.Resume.Ranges.Count * 2 * sizeof(int));
+        var bytes = new byte[Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length) + (withScheme ? 1 : 0) + resumeBytes];
         var w = new WireWriter(bytes);
         w.WriteGuid(m.SessionId);
         w.WriteInt32(m.ProtocolVersion);
@@ -52,6 +58,20 @@ internal static class PeerCodec
         if (withScheme)
         {
             w.WriteByte((byte)m.Scheme);
+        }
+
+        if (withResume)
+        {
+            w.WriteByte(m.Resume is null ? (byte)0 : (byte)1);
+            if (m.Resume is { } resume)
+            {
+                w.WriteInt32(resume.Ranges.Count);
+                foreach (var (first, count) in resume.Ranges)
+                {
+                    w.WriteInt32(first);
+                    w.WriteInt32(count);
+                }
+            }
         }
 
         return bytes;
@@ -78,6 +98,22 @@ internal static class PeerCodec
         if (hello.ProtocolVersion >= SchemeSinceVersion)
         {
             hello = hello with { Scheme = r.ReadEnum<Scheme>(nameof(Hello.Scheme)) };
+        }
+
+        if (hello.ProtocolVersion >= ResumeSinceVersion && r.ReadByte(nameof(Hello.Resume)) is var flag && flag != 0)
+        {
+            if (flag != 1)
+            {
+                throw r.Error($"the resume flag is {flag}, not 0 or 1");
+            }
+
+            var ranges = new (int, int)[r.ReadInt32("Resume.Ranges", 0, TileRanges.MaxRanges)];
+            for (var i = 0; i < ranges.Length; i++)
+            {
+                ranges[i] = (r.ReadInt32("Resume.First", 0), r.ReadInt32("Resume.Count", 1));
+            }
+
+            hello = hello with { Resume = TileRanges.FromRanges(ranges) ?? throw r.Error("the resumed tiles are not ascending, disjoint ranges") };
         }
 
         r.End();

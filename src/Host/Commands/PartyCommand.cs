@@ -47,9 +47,10 @@ internal static class PartyCommand
         var statusFile = new Option<string?>("--status-file") { HelpName = "FILE", Description = "Keep a small JSON status (state, phase, rows done, rate, time left) in FILE for monitoring, replaced atomically." };
         var deliverTo = new Option<string?>("--deliver-to") { HelpName = "HOST:PORT", Description = $"Send this party's share, once both parties confirmed, to the collector ('duet collect') there ({DeliveryTarget.ToKey})." };
         var deliverPin = new Option<string[]>("--deliver-pin") { HelpName = "FINGERPRINT", Description = $"SHA-256 fingerprint of the collector's certificate; repeatable ({DeliveryTarget.PinsKey}).", AllowMultipleArgumentsPerToken = false };
+        var resume = new Option<bool>("--resume") { Description = "Continue the interrupted streamed run of --output from its journal (<output>.duet-journal); both parties pass it." };
         var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer), over mutual TLS with pinned certificates.")
         {
-            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose, statusFile, deliverTo, deliverPin,
+            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose, statusFile, deliverTo, deliverPin, resume,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -78,7 +79,8 @@ internal static class PartyCommand
                 parsed.GetValue(verbose),
                 parsed.GetValue(statusFile),
                 parsed.GetValue(deliverTo),
-                parsed.GetValue(deliverPin) ?? []),
+                parsed.GetValue(deliverPin) ?? [],
+                parsed.GetValue(resume)),
             cancellation));
         return command;
     }
@@ -94,6 +96,9 @@ internal static class PartyCommand
 
         StatusFile.Check(options.StatusFile);
         var operand = Operand.Read(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)");
+        var streamed = settings.Reveal == Reveal.None && delivery is null;
+        (var journal, settings) = PartyResume.Prepare(options.Resume, sharePath, streamed, settings, operand.Encoded);
+        using var resumedKey = settings.Key == key ? null : settings.Key;
         if (endpoint.Peer is null)
         {
             PartyAddresses.CheckPortIsFree(endpoint, options.Listen is null ? PartyAddresses.ListenKey : "--listen");
@@ -117,14 +122,14 @@ internal static class PartyCommand
         // The outputs are written before this party confirms and renamed into place after the session completed.
         // Without a reveal or a delivery the share streams to its file as tiles finish (a delivery sends the share held in memory).
         var status = new StatusFile(options.StatusFile, settings.Name);
-        using var outputs = sharePath is null ? null : new PartyOutputs(sharePath, productPath, settings.Side, streamed: settings.Reveal == Reveal.None && delivery is null);
+        using var outputs = sharePath is null ? null : new PartyOutputs(sharePath, productPath, settings.Side, streamed, journal);
         var result = await ProgressDisplay.RunAsync(
             console,
             display =>
             {
-                var session = DuetParty.RunAsync(settings, operand.Encoded, endpoint, status.Around(display.For(settings.Name)), cancellation, extra, outputs is null ? null : outputs.Prepare, outputs?.Sink);
+                var session = DuetParty.RunAsync(settings, operand.Encoded, endpoint, status.Around(display.For(settings.Name)), cancellation, extra, outputs is null ? null : outputs.Prepare, outputs?.Sink, outputs?.Journal);
                 return status.Track(outputs is null ? session : outputs.CommitAfter(session));
-            }).ConfigureAwait(false);
+            }).ContinueWith(run => PartyResume.HintAfter(run, outputs?.KeptJournal, console), TaskScheduler.Default).Unwrap().ConfigureAwait(false);
 
         // Delivered after both parties confirmed, from the final share (the one the share file holds).
         var delivered = delivery is null ? null : await delivery.SendAsync(result, settings.Side, settings.Name, sharePath, console, cancellation).ConfigureAwait(false);
@@ -145,7 +150,7 @@ internal static class PartyCommand
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles{PartyResume.Describe(s, settings)} ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
         return ExitCodes.Success;
     }
 
@@ -292,5 +297,6 @@ internal static class PartyCommand
         bool Verbose,
         string? StatusFile,
         string? DeliverTo,
-        IReadOnlyList<string> DeliverPins);
+        IReadOnlyList<string> DeliverPins,
+        bool Resume);
 }

@@ -9,16 +9,39 @@ namespace Duet.Host.Commands;
 /// A party's share, its metadata and the product, written in two phases around the session's close: prepared
 /// (written under temporary names) before this party confirms, so that a party that cannot write aborts both;
 /// committed (renamed into place) once the session completed; discarded otherwise. With <paramref name="streamed"/>
-/// the share is written as the tiles finish (<see cref="Sink"/>) and only finished at the prepare step.
+/// the share is written as the tiles finish (<see cref="Sink"/>) and only finished at the prepare step; with a
+/// <paramref name="journal"/> plan it goes to a partial share that a journal (<see cref="Journal"/>) makes resumable,
+/// kept with the journal when the run fails before its prepare step.
 /// </summary>
-internal sealed class PartyOutputs(string sharePath, string productPath, OperandSide side, bool streamed = false) : IDisposable
+internal sealed class PartyOutputs : IDisposable
 {
-    private readonly StreamedShareFile? streamedShare = streamed ? new StreamedShareFile(sharePath) : null;
+    private readonly string sharePath;
+    private readonly string productPath;
+    private readonly OperandSide side;
+    private readonly StreamedShareFile? streamedShare;
+    private readonly PartyJournal? journal;
     private MatrixFileAccess.PreparedOutputs? prepared;
     private Exception? failure;
+    private bool prepareStarted;
+
+    public PartyOutputs(string sharePath, string productPath, OperandSide side, bool streamed = false, JournalPlan? journal = null)
+    {
+        (this.sharePath, this.productPath, this.side) = (sharePath, productPath, side);
+        if (streamed)
+        {
+            streamedShare = new StreamedShareFile(sharePath, journal is null ? null : SessionJournalFile.PartialFor(sharePath), journal?.Resumed is not null);
+            this.journal = journal is null ? null : new PartyJournal(sharePath, streamedShare, journal);
+        }
+    }
 
     /// <summary>The runtime's sink for the share in a streamed run; null otherwise.</summary>
     public IShareSink? Sink => streamedShare is null ? null : new Recording(streamedShare, this);
+
+    /// <summary>The runtime's journal in a journaled run; null otherwise.</summary>
+    public ISessionJournal? Journal => journal is null ? null : new RecordingJournal(journal, this);
+
+    /// <summary>The journal kept after a failed run (it can be resumed), or null.</summary>
+    public PartyJournal? KeptJournal { get; private set; }
 
     /// <summary>Called by the session on an actor thread, before it confirms.</summary>
     public void Prepare(PartyResult result)
@@ -26,6 +49,7 @@ internal sealed class PartyOutputs(string sharePath, string productPath, Operand
         ArgumentNullException.ThrowIfNull(result);
         try
         {
+            prepareStarted = true;
             prepared = MatrixFileAccess.Prepare(() =>
             {
                 if (result.Share is { } share)
@@ -61,9 +85,14 @@ internal sealed class PartyOutputs(string sharePath, string productPath, Operand
         {
             result = await session.ConfigureAwait(false);
         }
-        catch (SessionAbortedException) when (failure is not null)
+        catch (Exception error)
         {
-            ExceptionDispatchInfo.Throw(failure);
+            KeepOrDeleteJournal();
+            if (error is SessionAbortedException && failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+
             throw;
         }
 
@@ -73,6 +102,7 @@ internal sealed class PartyOutputs(string sharePath, string productPath, Operand
         }
 
         prepared.Commit();
+        journal?.Delete();
         return result;
     }
 
@@ -80,26 +110,65 @@ internal sealed class PartyOutputs(string sharePath, string productPath, Operand
     {
         prepared?.Dispose();
         streamedShare?.Dispose();
+        journal?.Dispose();
+    }
+
+    /// <summary>A failed run keeps its journal and partial share while the partial is still its own (before the prepare
+    /// step took it to finish the share file); after that, or before the journal began, neither is of use.</summary>
+    private void KeepOrDeleteJournal()
+    {
+        if (journal is null)
+        {
+            return;
+        }
+
+        if (journal.Active && !prepareStarted)
+        {
+            try
+            {
+                journal.Flush();
+            }
+            catch (OutputFileException)
+            {
+                // The records not written are tiles a resume computes again.
+            }
+
+            streamedShare!.Keep();
+            KeptJournal = journal;
+            return;
+        }
+
+        journal.Delete();
+    }
+
+    /// <summary>The journal as the runtime sees it: a write failure is kept like the sink's.</summary>
+    private sealed class RecordingJournal(PartyJournal journal, PartyOutputs outputs) : ISessionJournal
+    {
+        public void Begin(JournalStart start) => Record(outputs, () => journal.Begin(start));
+
+        public void Resumed(Actors.Protocol.TileRanges skipped) => Record(outputs, () => journal.Resumed(skipped));
+
+        public void Committed(int tile, byte[] digest) => Record(outputs, () => journal.Committed(tile, digest));
+    }
+
+    private static void Record(PartyOutputs outputs, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception error)
+        {
+            outputs.failure = error;
+            throw;
+        }
     }
 
     /// <summary>The sink as the runtime sees it: a write failure is kept, so the user is told it rather than the abort.</summary>
     private sealed class Recording(StreamedShareFile file, PartyOutputs outputs) : IShareSink
     {
-        public void Open(ShareLayout layout) => Record(() => file.Open(layout));
+        public void Open(ShareLayout layout) => Record(outputs, () => file.Open(layout));
 
-        public void Write(ShareRegion region) => Record(() => file.Write(region));
-
-        private void Record(Action write)
-        {
-            try
-            {
-                write();
-            }
-            catch (Exception error)
-            {
-                outputs.failure = error;
-                throw;
-            }
-        }
+        public void Write(ShareRegion region) => Record(outputs, () => file.Write(region));
     }
 }

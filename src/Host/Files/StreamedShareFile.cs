@@ -12,9 +12,11 @@ namespace Duet.Host.Files;
 /// temporary file that starts with its final header (uint64 records); a <c>.csv</c> goes to a temporary file of
 /// fixed-width records (8 bytes for ring64, ⌊ShareBits/8⌋ + 1 two's-complement bytes for integer shares) that
 /// <see cref="Finish"/> converts row by row into the CSV text the in-memory writer would write. Nothing appears
-/// under the final name before the host's commit; a killed run leaves only <c>name.tmp-*</c> files.
+/// under the final name before the host's commit; a killed run leaves only <c>name.tmp-*</c> files. A journaled run
+/// writes to the fixed <paramref name="partial"/> name instead, which a resume (<paramref name="resume"/>) opens again
+/// as it is, to write the tiles that are left.
 /// </summary>
-internal sealed class StreamedShareFile(string path) : IShareSink, IDisposable
+internal sealed class StreamedShareFile(string path, string? partial = null, bool resume = false) : IShareSink, IDisposable
 {
     private SafeFileHandle? handle;
     private string? temporary;
@@ -43,12 +45,44 @@ internal sealed class StreamedShareFile(string path) : IShareSink, IDisposable
         var header = IsNpy ? NpyHeader.Encode(NpyDtype.UInt64, layout.Rows, layout.Columns) : [];
         dataOffset = header.Length;
         temporary = MatrixFileAccess.TemporaryBeside(path);
+        temporary = partial ?? temporary;
+        var length = dataOffset + ((long)layout.Rows * layout.Columns * recordBytes);
         Guard(() =>
         {
-            handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            handle = File.OpenHandle(temporary, resume ? FileMode.Open : partial is null ? FileMode.CreateNew : FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+            if (resume)
+            {
+                var found = RandomAccess.GetLength(handle);
+                var start = new byte[header.Length];
+                if (found != length || RandomAccess.Read(handle, start, 0) != start.Length || !start.AsSpan().SequenceEqual(header))
+                {
+                    Close();
+                    temporary = null;
+                    throw new OutputFileException(path, $"the partial share {partial} is not the interrupted run's ({found} bytes, expected {length} for a {layout.Rows}x{layout.Columns} share)");
+                }
+
+                return;
+            }
+
             RandomAccess.Write(handle, header, 0);
-            RandomAccess.SetLength(handle, dataOffset + ((long)layout.Rows * layout.Columns * recordBytes));
+            RandomAccess.SetLength(handle, length);
         });
+    }
+
+    /// <summary>Flushes what was written to disk (a journal records a tile only after its band is on disk).</summary>
+    public void FlushToDisk()
+    {
+        if (handle is not null)
+        {
+            Guard(() => RandomAccess.FlushToDisk(handle));
+        }
+    }
+
+    /// <summary>Closes the file and keeps it where it is (the partial share of a run its journal can resume).</summary>
+    public void Keep()
+    {
+        Close();
+        temporary = null;
     }
 
     /// <summary>Writes each row of the region at its offset.</summary>

@@ -1,0 +1,138 @@
+using System.Numerics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Duet.Crypto.Encoding;
+using Duet.Host.Files;
+
+namespace Duet.Host.Tests;
+
+/// <summary>
+/// <c>duet party --resume</c>: a streamed run whose party is killed at about half way keeps a journal (mode 0600) and a
+/// partial share on both sides; rerun with <c>--resume</c>, both skip the tiles both committed, compute only the
+/// others, and end with shares of the exact product, the journals gone. A changed input is refused locally.
+/// </summary>
+public sealed partial class CliResumeTests : IDisposable
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
+    private readonly FilesTestDirectory directory = new();
+
+    public void Dispose() => directory.Dispose();
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("b")]
+    public async Task A_run_killed_at_half_way_resumes_to_the_exact_product_computing_only_what_is_left(string victim)
+    {
+        // A evaluates (3000x100 against 100x2): 38 tiles of some seconds in all, so a kill at half way lands mid-run.
+        var x = CliRunner.RandomIntegers(3000, 100, 1000, seed: 5);
+        var y = CliRunner.RandomIntegers(100, 2, 1000, seed: 6);
+        MatrixFiles.Write(directory.File("x.npy"), x);
+        MatrixFiles.Write(directory.File("y.csv"), y);
+        directory.WriteText("k.hocon", "duet.session.key-bits = 2048\n");
+
+        var (first, _) = await RunBoth(killAtHalf: victim);
+        Assert.True(first.Code == 1, first.ToString());
+        Assert.Contains(first.ErrorLines, line => line.StartsWith("duet: note: ", StringComparison.Ordinal) && line.Contains(".duet-journal keeps ", StringComparison.Ordinal));
+        foreach (var journal in new[] { "a.npy.duet-journal", "b.csv.duet-journal" })
+        {
+            Assert.True(File.Exists(directory.File(journal)), journal);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(directory.File(journal)));
+            }
+        }
+
+        Assert.DoesNotContain(directory.FileNames(), name => name is "a.npy" or "b.csv");
+
+        // Refused locally: a fresh run over a kept journal, and a resume with another input.
+        var fresh = CliRunner.Run(Party("y.csv", "b.csv", "--peer", "127.0.0.1:9", "--side", "right"));
+        Assert.True(fresh.Code == 2, fresh.ToString());
+        Assert.Contains("holds an interrupted run: add --resume", Assert.Single(fresh.FailureLines), StringComparison.Ordinal);
+        MatrixFiles.Write(directory.File("y2.csv"), CliRunner.RandomIntegers(100, 2, 1000, seed: 7));
+        var changed = CliRunner.Run(Party("y2.csv", "b.csv", "--peer", "127.0.0.1:9", "--side", "right", "--resume"));
+        Assert.True(changed.Code == 2, changed.ToString());
+        Assert.Contains("this --input is not the one the interrupted run used", Assert.Single(changed.FailureLines), StringComparison.Ordinal);
+
+        var (a, b) = await RunBoth(killAtHalf: null, "--resume");
+        Assert.True(a.Code == 0 && b.Code == 0, a.ToString() + b.ToString());
+        var (tiles, resumedA, computedA) = Resumed(a);
+        var (_, resumedB, computedB) = Resumed(b);
+        Assert.Equal(resumedA, resumedB);
+        Assert.InRange(resumedA, 1, tiles - 1);
+        Assert.Equal(tiles - resumedA, computedA);
+        Assert.Equal(tiles - resumedB, computedB);
+
+        // The resumed run's status counts the resumed rows as done.
+        using (var status = JsonDocument.Parse(File.ReadAllText(directory.File("a.status.json"))))
+        {
+            Assert.Equal("succeeded", status.RootElement.GetProperty("state").GetString());
+            Assert.Equal(3000, status.RootElement.GetProperty("rows_done").GetInt64());
+        }
+
+        var revealed = CliRunner.Run("reveal", "--a", directory.File("a.npy"), "--b", directory.File("b.csv"), "--out", directory.File("p.npy"));
+        Assert.True(revealed.Code == 0, revealed.ToString());
+        Assert.Equal(Shares.Product(x, y).Data, MatrixFiles.ReadIntegers(directory.File("p.npy")).Data.Select(v => (BigInteger)v));
+        Assert.DoesNotContain(directory.FileNames(), name => name.Contains(".duet-journal", StringComparison.Ordinal) || name.Contains(".duet-partial", StringComparison.Ordinal) || name.Contains(".tmp-", StringComparison.Ordinal));
+    }
+
+    /// <summary>Both parties; with <paramref name="killAtHalf"/> that one is killed once A's status shows half of the
+    /// tiles evaluated, and the other's outcome is returned first.</summary>
+    private async Task<(CliOutcome Survivor, CliOutcome Other)> RunBoth(string? killAtHalf, params string[] more)
+    {
+        var port = CliRunner.FreePort();
+        using var a = DuetProcess.Start(directory.Path, Party("x.npy", "a.npy", ["--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a", "--status-file", "a.status.json", .. more]));
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        using var b = DuetProcess.Start(directory.Path, Party("y.csv", "b.csv", ["--peer", $"127.0.0.1:{port}", "--side", "right", "--name", "b", .. more]));
+        if (killAtHalf is null)
+        {
+            var outcomeB = await b.WaitAsync(RunTimeout);
+            return (await a.WaitAsync(RunTimeout), outcomeB);
+        }
+
+        await WaitForHalfEvaluated(a);
+        var (victim, survivor) = killAtHalf == "a" ? (a, b) : (b, a);
+        victim.Kill();
+        return (await survivor.WaitAsync(RunTimeout), await victim.WaitAsync(RunTimeout));
+    }
+
+    private async Task WaitForHalfEvaluated(DuetProcess a)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < RunTimeout)
+        {
+            try
+            {
+                using var status = JsonDocument.Parse(File.ReadAllText(directory.File("a.status.json")));
+                if (status.RootElement.GetProperty("phases").TryGetProperty("evaluate", out var evaluate)
+                    && evaluate.GetProperty("done").GetInt64() * 2 >= evaluate.GetProperty("total").GetInt64())
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is IOException or JsonException)
+            {
+                // Not written yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"A never evaluated half of its tiles: {a.ErrorSoFar}");
+    }
+
+    /// <summary>The plan's result tiles, the tiles resumed and those computed now, from a resumed run's summary line.</summary>
+    private static (long Tiles, long Resumed, long Computed) Resumed(CliOutcome outcome)
+    {
+        var match = SummaryTiles().Match(outcome.OutLines[^1]);
+        Assert.True(match.Success, outcome.ToString());
+        return (long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private string[] Party(string input, string output, params string[] more) =>
+        ["party", "--config", directory.File("k.hocon"), "--input", directory.File(input), "--output", directory.File(output), "--input-bits", "16", "--insecure", .. more];
+
+    [GeneratedRegex("result in ([0-9]+) tiles, resumed ([0-9]+) blocks \\(([0-9]+) tiles computed now\\)")]
+    private static partial Regex SummaryTiles();
+}
