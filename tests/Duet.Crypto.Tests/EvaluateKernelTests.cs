@@ -14,6 +14,30 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
     [Theory]
     [InlineData(MultiExpStrategy.FixedBaseTables)]
     [InlineData(MultiExpStrategy.Pippenger)]
+    public void DisposedBasesRefuseToEvaluate(MultiExpStrategy strategy)
+    {
+        // The walks multiply by pinned native addresses: after a dispose they must throw, never read freed memory.
+        var publicKey = key.PublicKey;
+        var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Bits);
+        var operands = new Residue[plan.EncryptedCount];
+        var encryptor = new Encryptor(publicKey);
+        for (var i = 0; i < operands.Length; i++)
+        {
+            operands[i] = publicKey.Context.NewResidue();
+            encryptor.Encrypt(i + 1, operands[i]);
+        }
+
+        var bases = EvaluationBases.Build(plan, publicKey, operands, only: strategy);
+        bases.Dispose();
+        var x = new Matrix<long>(plan.Rows, plan.Inner);
+        var (_, count) = plan.TileResults(0);
+        Assert.Throws<ObjectDisposedException>(() => EvaluateKernel.EvaluateTile(
+            bases, new Evaluator(publicKey), x, 0, new byte[count * publicKey.CiphertextBytes], new Matrix<BigInteger>(plan.Rows, plan.Columns)));
+    }
+
+    [Theory]
+    [InlineData(MultiExpStrategy.FixedBaseTables)]
+    [InlineData(MultiExpStrategy.Pippenger)]
     public void EveryResultCarriesAFreshRerandomiserOfTheFullLength(MultiExpStrategy strategy)
     {
         // A ciphertext (1 + n)^m·ρ^n is ρ^n mod n, so without a re-randomiser a result mod n would be exactly

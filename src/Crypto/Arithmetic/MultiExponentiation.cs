@@ -6,6 +6,9 @@ namespace Duet.Crypto.Arithmetic;
 /// </summary>
 public sealed class MultiExponentiation : IDisposable
 {
+    // Terms ahead at which a base's digits are fetched (its header twice as far ahead), as in FixedBaseTable.
+    private const int PrefetchDistance = 2;
+
     private readonly MontgomeryContext context;
     private readonly Residue[] buckets;
     private readonly Residue running;
@@ -36,12 +39,12 @@ public sealed class MultiExponentiation : IDisposable
     /// <summary>
     /// destination = Π bases[i]^exponents[i]; every exponent below 2^ExponentBits. The number of multiplications
     /// depends only on the count of terms, not on the exponents' values: a zero digit lands in a dummy bucket and
-    /// empty buckets hold one.
+    /// empty buckets hold one. The bases are pinned by their owner (<see cref="MontgomeryContext.Pin"/>), and each
+    /// base's digits are fetched a few terms ahead.
     /// </summary>
-    public void Compute(IReadOnlyList<Residue> bases, ReadOnlySpan<ulong> exponents, Residue destination)
+    public void Compute(ReadOnlySpan<PinnedResidue> bases, ReadOnlySpan<ulong> exponents, Residue destination)
     {
-        ArgumentNullException.ThrowIfNull(bases);
-        if (bases.Count != exponents.Length)
+        if (bases.Length != exponents.Length)
         {
             throw new ArgumentException("One exponent per base is needed.", nameof(exponents));
         }
@@ -64,8 +67,18 @@ public sealed class MultiExponentiation : IDisposable
             var shift = w * WindowBits;
             for (var i = 0; i < exponents.Length; i++)
             {
+                if (i + (2 * PrefetchDistance) < bases.Length)
+                {
+                    context.Prefetch(bases[i + (2 * PrefetchDistance)], digits: false);
+                }
+
+                if (i + PrefetchDistance < bases.Length)
+                {
+                    context.Prefetch(bases[i + PrefetchDistance], digits: true);
+                }
+
                 var digit = (int)((exponents[i] >> shift) & mask);
-                context.Multiply(buckets[digit], bases[i], buckets[digit]);
+                context.MultiplyBy(buckets[digit], bases[i]);
             }
 
             // Σ_d d·bucket[d] as a running product from the top bucket down.

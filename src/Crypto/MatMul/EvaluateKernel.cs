@@ -136,7 +136,7 @@ public static class EvaluateKernel
         var digits = bases.Digits;
         var terms = plan.TermsPerResult * digits;
         var mask = (1UL << bases.Window) - 1;
-        var selected = new Residue[terms];
+        var selected = new PinnedResidue[terms];
         var exponents = new ulong[terms];
         using var buckets = new MultiExponentiation(bases.Key.Context, bases.Window, bases.Window);
         for (var g = area.FirstRowGroup; g < area.EndRowGroup; g++)
@@ -150,7 +150,7 @@ public static class EvaluateKernel
                     var magnitude = Magnitude(value);
                     for (var j = 0; j < digits; j++)
                     {
-                        selected[(t * digits) + j] = bases.Shifted(operand, j, value < 0);
+                        selected[(t * digits) + j] = bases.PinnedShifted(operand, j, value < 0);
                         exponents[(t * digits) + j] = (magnitude >> (j * bases.Window)) & mask;
                     }
                 }

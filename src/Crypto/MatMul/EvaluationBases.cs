@@ -36,6 +36,8 @@ public sealed class EvaluationBases : IDisposable
 
     private readonly Residue[] operands;
     private readonly Residue[]? shifted;
+    private readonly PinnedResidue[]? pinnedShifted;
+    private bool disposed;
     private readonly FixedBaseTable[]? tables;
 
     private EvaluationBases(PackingPlan plan, PaillierPublicKey key, Residue[] operands, EvaluationChoice choice, int parallelism)
@@ -87,6 +89,7 @@ public sealed class EvaluationBases : IDisposable
                     }
                 }
             });
+            pinnedShifted = Array.ConvertAll(shifted, key.Context.Pin);
         }
     }
 
@@ -179,8 +182,13 @@ public sealed class EvaluationBases : IDisposable
 
     internal Residue Operand(int index) => operands[index];
 
-    /// <summary>Y_index^(2^(Window·digit)), or its inverse when negative.</summary>
-    internal Residue Shifted(int index, int digit, bool negative) => shifted![(((index * Digits) + digit) * 2) + (negative ? 1 : 0)];
+    /// <summary>Y_index^(2^(Window·digit)), or its inverse when negative, pinned for a bucket walk; valid until these
+    /// bases are disposed.</summary>
+    internal PinnedResidue PinnedShifted(int index, int digit, bool negative)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return pinnedShifted![(((index * Digits) + digit) * 2) + (negative ? 1 : 0)];
+    }
 
     internal FixedBaseTable Table(int index) => tables![index];
 
@@ -193,6 +201,7 @@ public sealed class EvaluationBases : IDisposable
 
     public void Dispose()
     {
+        disposed = true;
         Rerandomiser.Dispose();
         foreach (var r in operands)
         {
