@@ -40,7 +40,7 @@ public sealed record SessionResume(Guid SessionId, Hello Mine, Hello Peer, IRead
     {
         ArgumentNullException.ThrowIfNull(mine);
         ArgumentNullException.ThrowIfNull(peer);
-        var (a, b) = (PeerCodec.EncodeHello(mine), PeerCodec.EncodeHello(peer));
+        var (a, b) = (HelloCodec.EncodeHello(mine), HelloCodec.EncodeHello(peer));
         var bytes = new byte[WireWriter.HeaderBytes + WireWriter.PrefixedBytes(a.Length) + WireWriter.PrefixedBytes(b.Length)];
         var w = new WireWriter(bytes);
         w.WriteBytes(a);
@@ -56,8 +56,8 @@ public sealed record SessionResume(Guid SessionId, Hello Mine, Hello Peer, IRead
         {
             var r = new WireReader(state, "journal state");
             r.ReadFormatVersion();
-            var mine = PeerCodec.DecodeHello(r.ReadBytes("mine", 1, WireLimits.MaxPayloadBytes));
-            var peer = PeerCodec.DecodeHello(r.ReadBytes("peer", 1, WireLimits.MaxPayloadBytes));
+            var mine = HelloCodec.DecodeHello(r.ReadBytes("mine", 1, WireLimits.MaxPayloadBytes));
+            var peer = HelloCodec.DecodeHello(r.ReadBytes("peer", 1, WireLimits.MaxPayloadBytes));
             r.End();
             if (mine.SessionId != peer.SessionId)
             {

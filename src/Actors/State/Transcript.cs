@@ -59,8 +59,8 @@ internal static class Transcript
         ArgumentNullException.ThrowIfNull(fromEvaluator);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData("duet transcript"u8);
-        hash.AppendData(SHA256.HashData(PeerCodec.EncodeHello(agreement.Left)));
-        hash.AppendData(SHA256.HashData(PeerCodec.EncodeHello(agreement.Right)));
+        hash.AppendData(SHA256.HashData(HelloCodec.EncodeHello(agreement.Left)));
+        hash.AppendData(SHA256.HashData(HelloCodec.EncodeHello(agreement.Right)));
         hash.AppendData(keyDigest);
         hash.AppendData(fromEncryptor.Transcript());
         hash.AppendData(fromEvaluator.Transcript());

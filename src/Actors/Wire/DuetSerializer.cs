@@ -80,7 +80,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     /// <exception cref="SerializationException">A field is outside what the wire format carries.</exception>
     public static byte[] Encode(object message) => message switch
     {
-        Hello m => PeerCodec.EncodeHello(m),
+        Hello m => HelloCodec.EncodeHello(m),
         PublicKeyMessage m => PeerCodec.EncodePublicKey(m),
         EncryptedBlock m => PeerCodec.EncodeBlock(m, "EncryptedBlock"),
         ResultBlock m => PeerCodec.EncodeBlock(m, "ResultBlock"),
@@ -104,7 +104,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     /// <exception cref="SerializationException">Unknown manifest, or bytes that are not exactly one well-formed message.</exception>
     public static object Decode(ReadOnlySpan<byte> bytes, string manifest) => manifest switch
     {
-        HelloManifest => PeerCodec.DecodeHello(bytes),
+        HelloManifest => HelloCodec.DecodeHello(bytes),
         PublicKeyManifest => PeerCodec.DecodePublicKey(bytes),
         EncryptedBlockManifest => PeerCodec.DecodeEncryptedBlock(bytes),
         ResultBlockManifest => PeerCodec.DecodeResultBlock(bytes),

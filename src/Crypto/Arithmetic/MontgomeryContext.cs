@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Duet.Crypto.Arithmetic;
 
@@ -93,21 +94,21 @@ public abstract class MontgomeryContext : IDisposable
     /// </summary>
     public unsafe void Prefetch(in PinnedResidue value, bool digits)
     {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || value.Header == 0)
+        if (!Sse.IsSupported || value.Header == 0)
         {
             return;
         }
 
         if (!digits)
         {
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0((void*)value.Header);
+            Sse.Prefetch0((void*)value.Header);
             return;
         }
 
         var limbs = (byte*)value.Digits;
         for (var offset = 0; offset < ByteLength; offset += 64)
         {
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(limbs + offset);
+            Sse.Prefetch0(limbs + offset);
         }
     }
 

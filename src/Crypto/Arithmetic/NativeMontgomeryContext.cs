@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 
 namespace Duet.Crypto.Arithmetic;
