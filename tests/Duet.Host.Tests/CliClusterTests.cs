@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.RegularExpressions;
+using Duet.Crypto.Encoding;
+using Duet.Host.Files;
+
+namespace Duet.Host.Tests;
+
+/// <summary>
+/// A party that is a cluster, as an operator deploys it: <c>duet party</c> with <c>duet.cluster.enabled</c> and a
+/// <c>duet node</c> process, each with its own certificate, the nodes pinning each other over mutual TLS and the
+/// session node pinning the peer. The node is attested, gets the set-up, and computes tiles; Ctrl+C makes it leave.
+/// </summary>
+public sealed partial class CliClusterTests : IDisposable
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
+    private readonly FilesTestDirectory directory = new();
+
+    public void Dispose() => directory.Dispose();
+
+    [Fact]
+    public async Task A_session_node_and_a_duet_node_over_mutual_TLS_share_the_tiles_and_the_product_is_exact()
+    {
+        var pinA0 = CliTlsTests.MakeCertificate(directory, "a0");
+        var pinA1 = CliTlsTests.MakeCertificate(directory, "a1");
+        var pinB = CliTlsTests.MakeCertificate(directory, "b");
+
+        // A evaluates 3600x10 against 10x1: 30 result tiles, enough for a node that joined before the session to pull some.
+        var x = CliRunner.RandomIntegers(3600, 10, 1000, seed: 21);
+        var y = CliRunner.RandomIntegers(10, 1, 1000, seed: 22);
+        MatrixFiles.Write(directory.File("x.npy"), x);
+        MatrixFiles.Write(directory.File("y.csv"), y);
+        directory.WriteText("a.hocon", $"duet.cluster.enabled = on\nduet.workers = 1\nduet.tls.party-pins = [\"{pinA1}\"]\n");
+        directory.WriteText("node.hocon", "duet.workers = 1\n");
+        directory.WriteText("b.hocon", "duet.session.key-bits = 2048\n");
+        var port = CliRunner.FreePort();
+
+        using var a = DuetProcess.Start(directory.Path, "party", "--config", "a.hocon", "--input", "x.npy", "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a0.pfx", "--pin", pinB);
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        using var node = DuetProcess.Start(directory.Path, "node", "--config", "node.hocon", "--seed", $"127.0.0.1:{port}", "--cert", "a1.pfx", "--pin", pinA0);
+        await node.WaitForErrorAsync("joined the party's cluster", RunTimeout);
+        using var b = DuetProcess.Start(directory.Path, "party", "--config", "b.hocon", "--input", "y.csv", "--output", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", pinA0);
+
+        var outcomeA = await a.WaitAsync(RunTimeout);
+        var outcomeB = await b.WaitAsync(RunTimeout);
+        Assert.True(outcomeA.Code == 0 && outcomeB.Code == 0, outcomeA.ToString() + outcomeB.ToString());
+
+        // Both nodes computed tiles (counts, not timing), and together every tile once; none was requeued.
+        var summary = Assert.Single(outcomeA.OutLines, l => l.StartsWith("left: evaluator", StringComparison.Ordinal));
+        var total = int.Parse(TileTotal().Match(summary).Groups[1].Value, CultureInfo.InvariantCulture);
+        var perNode = TilesPerNode().Match(summary);
+        Assert.True(perNode.Success, summary);
+        var counts = perNode.Groups[1].Value.Split(", ").Select(n => int.Parse(n[(n.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(2, counts.Length);
+        Assert.All(counts, count => Assert.True(count > 0, summary));
+        Assert.Equal(total, counts.Sum());
+        Assert.Contains("requeued 0", summary, StringComparison.Ordinal);
+
+        var revealed = CliRunner.Run("reveal", "--a", directory.File("a.npy"), "--b", directory.File("b.csv"), "--out", directory.File("p.npy"));
+        Assert.True(revealed.Code == 0, revealed.ToString());
+        Assert.Equal(Shares.Product(x, y).Data, MatrixFiles.ReadIntegers(directory.File("p.npy")).Data.Select(v => (BigInteger)v));
+
+        // The node keeps serving until Ctrl+C, then leaves the cluster and exits 0 without writing anything.
+        Assert.False(node.Exited.IsCompleted);
+        var files = directory.FileNames();
+        node.Signal("INT");
+        var left = await node.WaitAsync(RunTimeout);
+        Assert.True(left.Code == 0, left.ToString());
+        Assert.Contains("[node] left the cluster", left.ErrorLines);
+        Assert.Equal(files, directory.FileNames());
+    }
+
+    [GeneratedRegex(@"result in (\d+) tiles")]
+    private static partial Regex TileTotal();
+
+    [GeneratedRegex(@"tiles per node: ([^;]+);")]
+    private static partial Regex TilesPerNode();
+}
