@@ -55,6 +55,8 @@ public sealed partial class CliClusterTests : IDisposable
         Assert.All(counts, count => Assert.True(count > 0, summary));
         Assert.Equal(total, counts.Sum());
         Assert.Contains("requeued 0", summary, StringComparison.Ordinal);
+        await node.WaitForErrorAsync("[node] left session ", RunTimeout);
+        Assert.Contains(node.ErrorSoFar.Split('\n'), line => line.StartsWith("[node] session ", StringComparison.Ordinal) && line.EndsWith(": pulling tiles, workers: 1", StringComparison.Ordinal));
 
         var revealed = CliRunner.Run("reveal", "--a", directory.File("a.npy"), "--b", directory.File("b.csv"), "--out", directory.File("p.npy"));
         Assert.True(revealed.Code == 0, revealed.ToString());

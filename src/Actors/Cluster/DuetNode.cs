@@ -71,7 +71,7 @@ public static class DuetNode
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         cluster.RegisterOnMemberRemoved(() => gone.TrySetResult());
         Start(system);
-        system.ActorOf(Props.Create(() => new SessionNodeWatch(gone)), "session-node-watch");
+        system.ActorOf(Props.Create(() => new SessionNodeWatch(gone, report)), "session-node-watch");
         cluster.JoinSeedNodes(seeds);
         while (await Task.WhenAny(up.Task, Task.Delay(joinTimeout, cancellationToken)).ConfigureAwait(false) != up.Task)
         {
@@ -91,12 +91,15 @@ public static class DuetNode
         }
     }
 
-    /// <summary>Completes <paramref name="gone"/> when the last session node leaves or is removed.</summary>
+    /// <summary>Completes <paramref name="gone"/> when the last session node leaves or is removed, and passes the node
+    /// agent's lines (sessions served and left) to the operator's console.</summary>
     private sealed class SessionNodeWatch : ReceiveActor
     {
-        public SessionNodeWatch(TaskCompletionSource gone)
+        public SessionNodeWatch(TaskCompletionSource gone, Action<string> report)
         {
             var cluster = Akka.Cluster.Cluster.Get(Context.System);
+            Receive<TileNode.NodeReport>(node => report(node.Line));
+            Context.System.EventStream.Subscribe(Self, typeof(TileNode.NodeReport));
             Receive<Akka.Cluster.ClusterEvent.MemberRemoved>(
                 _ => gone.TrySetResult(),
                 removed => removed.Member.HasRole(PartyCluster.SessionRole) && !cluster.State.Members.Any(m => m.HasRole(PartyCluster.SessionRole) && !m.Equals(removed.Member)));

@@ -39,6 +39,9 @@ internal sealed class TileNode : ReceiveActor
 
     public static Props Props() => Akka.Actor.Props.Create<TileNode>();
 
+    /// <summary>A line for the operator's console of a worker node (a session served, a session left), on the event stream.</summary>
+    internal sealed record NodeReport(string Line) : INoSerializationVerificationNeeded;
+
     protected override void PostStop()
     {
         foreach (var id in sessions.Keys.ToList())
@@ -149,6 +152,7 @@ internal sealed class TileNode : ReceiveActor
         }
 
         log.Info("duet node: {0} workers pull tiles of session {1}", session.Workers.Count, built.SessionId);
+        Context.System.EventStream.Publish(new NodeReport($"session {built.SessionId}: pulling tiles, workers: {session.Workers.Count}"));
     }
 
     /// <summary>Stops a session's workers and closes its kit (disposed once no worker uses it).</summary>
@@ -167,6 +171,8 @@ internal sealed class TileNode : ReceiveActor
         {
             log.Info("duet node: left session {0}: {1}", sessionId, why);
         }
+
+        Context.System.EventStream.Publish(new NodeReport($"left session {sessionId}: {why}"));
 
         Context.Unwatch(session.Coordinator);
         session.Workers.ForEach(Context.Stop);
