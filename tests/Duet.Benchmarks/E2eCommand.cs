@@ -19,7 +19,7 @@ namespace Duet.Benchmarks;
 internal static partial class E2eCommand
 {
     public static readonly string[] ValueOptions =
-        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "scheme", "share", "key-form", "reveal", BackendChoice.Option];
+        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "scheme", "share", "key-form", "reveal", "table-memory", BackendChoice.Option];
 
     private const string Dotnet = "dotnet";
     private const string DuetDll = "src/Host/bin/Release/net10.0/duet.dll";
@@ -46,7 +46,7 @@ internal static partial class E2eCommand
 
         var baselineRows = KernelCommand.BaselineRows(options, rows, inner, columns);
         var seed = options.Int("seed", 1);
-        var link = new LinkChoice(options.String("scheme") ?? "paillier", options.String("share") ?? "integer", keyForm, options.String("reveal") ?? "none");
+        var link = new LinkChoice(options.String("scheme") ?? "paillier", options.String("share") ?? "integer", keyForm, options.String("reveal") ?? "none", options.String("table-memory"));
         var keep = options.String("keep");
         var directory = keep is null ? Directory.CreateTempSubdirectory("duet-e2e-").FullName : Directory.CreateDirectory(keep).FullName;
         try
@@ -154,6 +154,7 @@ internal static partial class E2eCommand
             ["scheme"] = link.Scheme,
             ["share"] = link.Share,
             ["reveal"] = link.Reveal,
+            ["table_memory"] = link.TableMemory ?? "default",
             ["rows"] = rows,
             ["inner"] = inner,
             ["cols"] = columns,
@@ -192,7 +193,8 @@ internal static partial class E2eCommand
     {
         // The key size has no option of its own; a short configuration sets it for whichever party encrypts.
         var config = Path.Combine(directory, "e2e.hocon");
-        File.WriteAllText(config, $"duet.session.key-bits = {keyBits}\nduet.session.key-form = {link.KeyForm}\n");
+        File.WriteAllText(config, $"duet.session.key-bits = {keyBits}\nduet.session.key-form = {link.KeyForm}\n"
+            + (link.TableMemory is null ? string.Empty : $"duet.evaluator.table-memory = {link.TableMemory}\n"));
         NpyFile.Write(Path.Combine(directory, "x.npy"), x);
         NpyFile.Write(Path.Combine(directory, "w.npy"), w);
         var address = $"127.0.0.1:{FreePort()}";
@@ -409,7 +411,8 @@ internal static partial class E2eCommand
     private static partial Regex KernelPart();
 
     /// <summary>The scheme and share domain both parties are given (`--scheme`, `--share`).</summary>
-    private sealed record LinkChoice(string Scheme, string Share, string KeyForm, string Reveal)
+    /// <param name="TableMemory">The evaluator's <c>duet.evaluator.table-memory</c>, or null for the default.</param>
+    private sealed record LinkChoice(string Scheme, string Share, string KeyForm, string Reveal, string? TableMemory)
     {
         public bool IsBfv => Scheme == "bfv";
 

@@ -10,7 +10,7 @@ internal static class Program
                       [--baseline-rows R] [--repeat 2] [--seed 1] [--json FILE] [--backend native|managed] [--phases]
           micro       BenchmarkDotNet: Montgomery multiply and 64-bit power, native vs managed
           e2e         [--rows 10000] [--inner 100] [--cols 10] [--key-bits 2048] [--input-bits 32] [--baseline-rows R]
-                      [--scheme paillier|bfv] [--share integer|ring64] [--reveal none|both] (bfv: no textbook baseline)
+                      [--scheme paillier|bfv] [--share integer|ring64] [--reveal none|both] [--table-memory SIZE] (bfv: no textbook baseline)
                       [--seed 1] [--keep DIR] [--json FILE] [--backend native|managed]
                       two `duet party` processes on loopback against the textbook baseline
           lattice     [--rows 10000] [--inner 100] [--cols 10] [--input-bits 32] [--domain integer|ring64] [--repeat 2]
