@@ -11,7 +11,8 @@ namespace Duet.Host.Commands;
 /// Opening it reads the file once, block by block, with every check of the whole reader (shape, bounds, reals and their
 /// fixed-point encoding, the same one-line errors). A <c>.npy</c> is then read by positioned reads of the rows asked for;
 /// a CSV, whose rows have no fixed offsets, is converted in that pass into a scratch file of int64 entries beside the
-/// output (0600, deleted when this is disposed, on success or failure).
+/// output (created 0600; on Unix its name is removed at once, so only the open handle holds it, and even a killed
+/// process leaves nothing; elsewhere it is deleted when this is disposed).
 /// </summary>
 internal sealed class OperandFile : IOperandRows, IDisposable
 {
@@ -73,6 +74,9 @@ internal sealed class OperandFile : IOperandRows, IDisposable
             done += read > 0 ? read : throw new IOException($"the input's scratch file {scratch.Name} ended early");
         }
     }
+
+    /// <summary>The CSV's scratch file, for tests; null for a .npy.</summary>
+    internal Microsoft.Win32.SafeHandles.SafeFileHandle? ScratchHandle => scratch?.SafeFileHandle;
 
     public void Dispose()
     {
@@ -139,7 +143,13 @@ internal sealed class OperandFile : IOperandRows, IDisposable
 
         try
         {
-            return new FileStream(scratchPath, options);
+            var scratch = new FileStream(scratchPath, options);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.Delete(scratchPath);
+            }
+
+            return scratch;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
