@@ -16,8 +16,9 @@ namespace Duet.Host.Commands;
 /// </summary>
 internal sealed class OperandFile : IOperandRows, IDisposable
 {
-    // Entries per block of the opening pass: a few hundred KiB of int64 at a time.
-    private const int BlockEntries = 1 << 15;
+    // Entries per block read: 64 KiB of int64, so that a block's buffers stay below the large object heap (85 000
+    // bytes), whose garbage waits for a full collection and would make the resident set grow with the rows read.
+    internal const int BlockEntries = 1 << 13;
 
     private readonly NpyRowReader? npy;
     private readonly FileStream? scratch;
@@ -62,7 +63,13 @@ internal sealed class OperandFile : IOperandRows, IDisposable
         OperandRows.CheckRange(this, firstRow, rowCount, destination.Length);
         if (npy is not null)
         {
-            encode(npy.Read(firstRow, rowCount)).Data.CopyTo(destination);
+            var step = RowsPerBlock(Columns);
+            for (var done = 0; done < rowCount; done += step)
+            {
+                var rows = Math.Min(step, rowCount - done);
+                encode(npy.Read(firstRow + done, rows)).Data.CopyTo(destination.Slice(done * Columns, rows * Columns));
+            }
+
             return;
         }
 

@@ -109,7 +109,7 @@ internal static class PartyResume
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.ASCII.GetBytes($"{input.Rows}x{input.Columns}:"));
-        var step = Math.Max(1, DigestBlockEntries / input.Columns);
+        var step = Math.Max(1, OperandFile.BlockEntries / input.Columns);
         var block = new long[step * input.Columns];
         for (var first = 0; first < input.Rows; first += step)
         {
@@ -121,9 +121,6 @@ internal static class PartyResume
 
         return hash.GetHashAndReset();
     }
-
-    // Entries hashed per block: 256 KiB of int64.
-    private const int DigestBlockEntries = 1 << 15;
 
     /// <summary>SHA-256 of the settings that decide the session and its share.</summary>
     private static byte[] SettingsDigest(PartySettings s) => SHA256.HashData(Encoding.UTF8.GetBytes(Units.Invariant(
