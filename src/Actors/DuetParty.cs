@@ -81,9 +81,25 @@ public static class DuetParty
     /// it (<see cref="PartyResult.Share"/> is then null); not with a reveal, whose shares travel whole.</param>
     /// <param name="journal">Optional, with <paramref name="shareSink"/>: records what resuming an interrupted run needs;
     /// required when <see cref="PartySettings.Resume"/> is set.</param>
-    public static async Task<PartyResult> RunAsync(
+    public static Task<PartyResult> RunAsync(
         PartySettings settings,
         Matrix<long> matrix,
+        PartyEndpoint endpoint,
+        IProgress<PartyProgress>? progress = null,
+        CancellationToken cancellationToken = default,
+        Config? extraConfig = null,
+        Action<PartyResult>? prepareOutputs = null,
+        IShareSink? shareSink = null,
+        ISessionJournal? journal = null) =>
+        RunAsync(settings, new MatrixRows(matrix), endpoint, progress, cancellationToken, extraConfig, prepareOutputs, shareSink, journal);
+
+    /// <summary>Runs one session as <see cref="RunAsync(PartySettings, Matrix{long}, PartyEndpoint, IProgress{PartyProgress}?, CancellationToken, Config?, Action{PartyResult}?, IShareSink?, ISessionJournal?)"/>
+    /// does, on an operand read by rows: the evaluator reads each tile's rows of its own operand as the tile goes out
+    /// (unless the canonical form is its transpose), the encryptor and a BFV session read it whole. Every entry read is
+    /// checked against the declared bound (a matrix held in memory once, here).</summary>
+    public static async Task<PartyResult> RunAsync(
+        PartySettings settings,
+        IOperandRows operand,
         PartyEndpoint endpoint,
         IProgress<PartyProgress>? progress = null,
         CancellationToken cancellationToken = default,
@@ -93,7 +109,7 @@ public static class DuetParty
         ISessionJournal? journal = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(operand);
         ArgumentNullException.ThrowIfNull(endpoint);
         settings.Validate();
         if (shareSink is not null && settings.Reveal != Reveal.None)
@@ -106,7 +122,16 @@ public static class DuetParty
             throw new ArgumentException("a journal needs a streamed share (shareSink), and a resume needs a journal", nameof(journal));
         }
 
-        FixedPoint.CheckBounds(matrix, settings.InputBits, $"{settings.Side.ToString().ToLowerInvariant()} operand");
+        var name = $"{settings.Side.ToString().ToLowerInvariant()} operand";
+        if (operand is MatrixRows held)
+        {
+            FixedPoint.CheckBounds(held.Matrix, settings.InputBits, name);
+        }
+        else
+        {
+            operand = new BoundedRows(operand, settings.InputBits, name);
+        }
+
         endpoint.CheckPlaintextIsLoopback();
 
         using var system = CreateSystem(endpoint, extraConfig);
@@ -118,7 +143,7 @@ public static class DuetParty
                 await cluster.JoinAsync(cluster.SelfAddress, cancellationToken).ConfigureAwait(false);
             }
 
-            return await RunOn(system, settings, matrix, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink, journal).ConfigureAwait(false);
+            return await RunOn(system, settings, operand, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink, journal).ConfigureAwait(false);
         }
         finally
         {
@@ -140,9 +165,9 @@ public static class DuetParty
 
     /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>
     internal static async Task<PartyResult> RunOn(
-        ActorSystem system, PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null, ISessionJournal? journal = null)
+        ActorSystem system, PartySettings settings, IOperandRows operand, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null, ISessionJournal? journal = null)
     {
-        var job = new SessionJob(settings, matrix, progress, prepareOutputs, shareSink, journal);
+        var job = new SessionJob(settings, operand, progress, prepareOutputs, shareSink, journal);
 
         // A TLS handshake that this party refuses as a client shuts its whole actor system down.
         _ = system.WhenTerminated.ContinueWith(

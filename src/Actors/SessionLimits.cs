@@ -14,7 +14,9 @@ public sealed record SessionLimits
     /// <summary>Largest rows or columns of either matrix.</summary>
     public required long MaxDimension { get; init; }
 
-    /// <summary>Largest number of entries of either matrix (the evaluator holds the peer's encrypted).</summary>
+    /// <summary>Largest number of entries of a matrix held whole: the encryptor's operand (the evaluator holds it
+    /// encrypted), and the evaluator's own when it is read whole (BFV, or the transpose of its file). A Paillier
+    /// evaluator's operand that is its file's own rows is read by tiles and bounded only by <see cref="MaxDimension"/>.</summary>
     public required long MaxOperandEntries { get; init; }
 
     /// <summary>Largest number of product entries (each party holds a share of each in memory).</summary>
@@ -45,15 +47,16 @@ public sealed record SessionLimits
     /// <summary>Bytes a BigInteger share entry costs in memory, with its matrix slot and the product when revealed.</summary>
     private const long BytesPerProductEntry = 64;
 
-    /// <summary>Null when a hello's shape and key size are within the limits; otherwise what is over.</summary>
-    public string? ShapeProblem(long rows, long columns, int keyBits)
+    /// <summary>Null when a hello's shape and key size are within the limits; otherwise what is over. The entry count
+    /// is checked only for a matrix <paramref name="heldWhole"/>.</summary>
+    public string? ShapeProblem(long rows, long columns, int keyBits, bool heldWhole = true)
     {
         if (rows < 1 || columns < 1 || rows > MaxDimension || columns > MaxDimension)
         {
             return $"a {rows}x{columns} matrix is outside 1..{MaxDimension} per dimension";
         }
 
-        if (rows * columns > MaxOperandEntries)
+        if (heldWhole && rows * columns > MaxOperandEntries)
         {
             return $"a {rows}x{columns} matrix has more than the {MaxOperandEntries} entries this party accepts";
         }

@@ -92,7 +92,7 @@ internal sealed class ClusterParty : IAsyncDisposable
 
     /// <summary>Runs this party's session node against a peer's gateway (or waits to be called).</summary>
     public Task<PartyResult> Run(PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress = null) =>
-        DuetParty.RunOn(Session, settings, matrix, peerGatewayPath, progress, CancellationToken.None);
+        DuetParty.RunOn(Session, settings, new MatrixRows(matrix), peerGatewayPath, progress, CancellationToken.None);
 
     /// <summary>A fault-injection hook for the session node's settings that injects no fault: it holds the session
     /// node's own tiles until every worker node (or each of <paramref name="only"/>) has built its kit for the session,

@@ -86,7 +86,7 @@ public sealed class LatticeSessionTests() : TestKit(TwoParties.SerializeAll.With
     private (IActorRef Session, SessionJob Job, Akka.TestKit.TestProbe Probe, BfvParameters Parameters) Start()
     {
         var settings = TwoParties.Settings(OperandSide.Left, key: null) with { Scheme = Scheme.Bfv, Role = RolePreference.Evaluator };
-        var job = new SessionJob(settings, new Matrix<long>(50, 40), null);
+        var job = new SessionJob(settings, new MatrixRows(new Matrix<long>(50, 40)), null);
         var probe = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
         probe.Send(session, PeerHello());

@@ -53,7 +53,7 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
         Assert.All(parts, p => Assert.InRange(p.Bytes.Length, 1, 100));
         var decoded = NodeCodec.DecodeSetup(parts.SelectMany(p => p.Bytes).ToArray(), long.MaxValue);
         Assert.Equal((Session, true, Plan), (decoded.SessionId, decoded.IsEncryptor, decoded.Plan));
-        Assert.Equal(y.Data, decoded.Operand.Data);
+        Assert.Equal(y.Data, decoded.Operand!.Data);
 
         var context = new TileContext(Session);
         var kit = Assert.IsType<EncryptorKit>(NodeKit.Build(decoded, context, PartySettings.Defaults with { MinKeyBits = 1024 }));
@@ -75,7 +75,7 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
             encryptor.Encrypt(i, operands[i]);
         }
 
-        var setup = NodeSetup.ForEvaluator(Session, Plan, new Matrix<long>(6, 3), key, operands);
+        var setup = NodeSetup.ForEvaluator(Session, Plan, key, operands);
         Assert.Equal(operands.Length * width, setup.Ciphertexts.Length);
         var context0 = new TileContext(Session);
         Assert.IsType<EvaluatorKit>(NodeKit.Build(NodeCodec.DecodeSetup(NodeCodec.EncodeSetup(setup), long.MaxValue), context0, PartySettings.Defaults with { MinKeyBits = 1024 }));

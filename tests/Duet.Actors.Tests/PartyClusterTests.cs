@@ -87,12 +87,13 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
     [Fact]
     public async Task ASetUpOfManyPartsReachesTheWorkerNodeThroughItsWindow()
     {
-        // A 64 KiB frame cuts the evaluator's set-up (X of 500x32, 128 KB) into parts of 16 KiB: more than the window,
-        // so the worker node has its kit (and computes tiles) only if every acknowledgement lets the next part go.
+        // A 64 KiB frame cuts the evaluator's set-up (the peer's 320x30 operand encrypted: about a thousand
+        // ciphertexts) into parts of 16 KiB: more than the window, so the worker node has its kit (and computes
+        // tiles) only if every acknowledgement lets the next part go. X is not in the set-up: each tile carries its rows.
         const long frame = 64 << 10;
         var small = Akka.Configuration.ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.maximum-frame-size = {frame}b");
-        var wide = TwoParties.Random(Seeded, 500, 32, 16);
-        var narrow = TwoParties.Random(Seeded, 32, 3, 16);
+        var wide = TwoParties.Random(Seeded, 40, 320, 16);
+        var narrow = TwoParties.Random(Seeded, 320, 30, 16);
         await using var left = await ClusterParty.Start(workers: 1, extra: small);
         var port = TwoParties.FreePort();
         PartySettings Small(OperandSide side, Crypto.Paillier.PaillierPrivateKey key) =>
@@ -101,7 +102,8 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
         var evaluator = await left.Run(Small(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, wide, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
         var encryptor = await peer;
 
-        Assert.True(wide.Data.Length * sizeof(long) > SetupPart.Window * (frame / 4), "the set-up fits the window");
+        var setupBytes = (long)evaluator.Statistics.Plan.Paillier!.EncryptedCount * 2 * ((keys.Right.PublicKey.Bits + 7) / 8);
+        Assert.True(setupBytes > SetupPart.Window * (frame / 4), $"the set-up ({setupBytes} bytes) fits the window");
         Assert.Equal(Shares.Product(wide, narrow).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
         Assert.True(evaluator.Statistics.TilesByNode.GetValueOrDefault(left.Address(left.Workers[0])) > 0, "the worker node computed no tile");
     }

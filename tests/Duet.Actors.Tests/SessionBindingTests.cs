@@ -24,7 +24,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
     public async Task MessagesOfTheSessionFromAnotherSenderAreDroppedAndTheSessionCompletesExactly()
     {
         var x = new Matrix<long>(6, 4, [.. Enumerable.Range(1, 24).Select(v => (long)v)]);
-        var job = new SessionJob(TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator, Domain = ShareDomain.Integer }, x, null);
+        var job = new SessionJob(TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator, Domain = ShareDomain.Integer }, new MatrixRows(x), null);
         var peer = CreateTestProbe();
         var stranger = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
@@ -84,7 +84,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
     {
         // A 16x10000 evaluator, as in the issue that found int counts overflowing.
         var settings = TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator };
-        var job = new SessionJob(settings, new Matrix<long>(16, rows), null);
+        var job = new SessionJob(settings, new MatrixRows(new Matrix<long>(16, rows)), null);
         var peer = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
         GC.Collect();

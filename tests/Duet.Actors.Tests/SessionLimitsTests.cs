@@ -1,3 +1,6 @@
+using Duet.Actors.Protocol;
+using Duet.Actors.Runtime;
+using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 
 namespace Duet.Actors.Tests;
@@ -82,5 +85,23 @@ public sealed class SessionLimitsTests
         var encryptor = SessionLimits.EstimatedBytes(300, plan, isEncryptor: true, 1000);
         var evaluator = SessionLimits.EstimatedBytes(300, plan, isEncryptor: false, 1000);
         Assert.Equal(encryptor + (2L * plan.EncryptedCount * 512) + 1000, evaluator);
+    }
+
+    [Fact]
+    public void TheEntryLimitSparesOnlyAPaillierEvaluatorsOperandReadByTiles()
+    {
+        // 1000x6 = 6000 entries against a limit of 5000: the left operand is the evaluator's X, read by tiles under Paillier.
+        var small = TwoParties.TestLimits with { MaxOperandEntries = 5000 };
+        var id = SessionIds.NewRandom();
+        var left = new Hello(id, 4, OperandSide.Left, 1000, 6, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Evaluator, "a");
+        var right = new Hello(id, 4, OperandSide.Right, 6, 2, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "b");
+        Assert.Equal(OperandSide.Right, Handshake.Agree(left, right, 4, small, 0).Encryptor);
+
+        // The same matrix held whole is refused: as the encryptor's Y (encrypted whole), or the transpose of the evaluator's file.
+        var encrypting = Assert.Throws<HandshakeException>(() => Handshake.Agree(left with { Role = RolePreference.Encryptor }, right, 4, small, 0));
+        Assert.Contains("more than the 5000 entries", encrypting.Message, StringComparison.Ordinal);
+        var transposed = new Hello(id, 4, OperandSide.Right, 6, 1000, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Evaluator, "b");
+        var leftSmall = new Hello(id, 4, OperandSide.Left, 2, 6, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "a");
+        Assert.Contains("more than the 5000 entries", Assert.Throws<HandshakeException>(() => Handshake.Agree(leftSmall, transposed, 4, small, 0)).Message, StringComparison.Ordinal);
     }
 }

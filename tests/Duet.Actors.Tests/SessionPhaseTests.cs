@@ -91,7 +91,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
                 proceed.Wait(TimeSpan.FromSeconds(30));
             },
         };
-        var job = new SessionJob(settings, new Matrix<long>(50, 40), null);
+        var job = new SessionJob(settings, new MatrixRows(new Matrix<long>(50, 40)), null);
         var probe = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
         probe.Send(session, PeerHello());
@@ -132,7 +132,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     }
 
     private SessionJob Job(RolePreference role) =>
-        new(TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = role }, new Matrix<long>(50, 40), null);
+        new(TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = role }, new MatrixRows(new Matrix<long>(50, 40)), null);
 
     private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
 

@@ -96,7 +96,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     [Fact]
     public void EncryptorSendsKeyAndCreditThenRejectsOperandBlocksAndWrongDone()
     {
-        var job = new SessionJob(TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Encryptor }, new Matrix<long>(50, 60), null);
+        var job = new SessionJob(TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Encryptor }, new MatrixRows(new Matrix<long>(50, 60)), null);
         var probe = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
         probe.Send(session, PeerHello() with { Side = OperandSide.Right, Rows = 60, Columns = 3, Role = RolePreference.Auto });
@@ -125,7 +125,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     [Fact]
     public void SilentPeerTimesOut()
     {
-        var job = new SessionJob(TwoParties.Settings(OperandSide.Left, keys.Left) with { Timeout = TimeSpan.FromMilliseconds(500) }, new Matrix<long>(50, 60), null);
+        var job = new SessionJob(TwoParties.Settings(OperandSide.Left, keys.Left) with { Timeout = TimeSpan.FromMilliseconds(500) }, new MatrixRows(new Matrix<long>(50, 60)), null);
         var probe = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
         probe.Send(session, PeerHello());
@@ -137,7 +137,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     private (IActorRef Session, SessionJob Job, Akka.TestKit.TestProbe Probe) Evaluator()
     {
         var settings = TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator };
-        var job = new SessionJob(settings, new Matrix<long>(50, 60), null);
+        var job = new SessionJob(settings, new MatrixRows(new Matrix<long>(50, 60)), null);
         var probe = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
         probe.Send(session, PeerHello());

@@ -43,7 +43,7 @@ public sealed class TileCoordinatorTests(RuntimeKeys keys) : TestKit(TwoParties.
     {
         var other = Guid.NewGuid();
         var dispatcher = ChildActorOf(TileCoordinator.Props(other, 1, new TileStatistics()));
-        dispatcher.Tell(new EvaluateTile(other, 0, 1));
+        dispatcher.Tell(new EvaluateTile(other, 0, 1, 0, []));
         Assert.Equal(TileFailure.NoContext, ExpectMsg<TileFailed>(TimeSpan.FromSeconds(10)).Failure);
     }
 

@@ -19,7 +19,8 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
     public static TheoryData<ITileMessage> Samples() =>
     [
         new EncryptTile(Id, 3, 1, 120, 40),
-        new EvaluateTile(Id, 7, 2),
+        new EvaluateTile(Id, 7, 2, 3, [1, -2, 3, long.MinValue, long.MaxValue, 0]),
+        new EvaluateTile(Id, 8, 1, 0, []),
         new DecryptTile(Id, 0, 3, 0, 2, [.. Enumerable.Range(0, 16).Select(i => (byte)i)]),
         new EncryptResult(Id, 4, 1, [9, 8, 7]),
         new EvaluateResult(Id, 5, 1, [1, 2, 3, 4], 6, 16, 2, [-(BigInteger.One << 90), 0, 5, -1]),
@@ -57,8 +58,8 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
     [Fact]
     public void ATileMessageIsNotAPeerMessage()
     {
-        Assert.IsNotAssignableFrom<Protocol.IProtocolMessage>(new EvaluateTile(Id, 0, 1));
-        Assert.Throws<SerializationException>(() => DuetSerializer.Decode(DuetSerializer.Encode(new EvaluateTile(Id, 0, 1)), "XX"));
+        Assert.IsNotAssignableFrom<Protocol.IProtocolMessage>(new EvaluateTile(Id, 0, 1, 0, []));
+        Assert.Throws<SerializationException>(() => DuetSerializer.Decode(DuetSerializer.Encode(new EvaluateTile(Id, 0, 1, 0, [])), "XX"));
     }
 
     [Fact]
@@ -82,12 +83,12 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         var operands = Enumerable.Range(0, plan.EncryptedCount).Select(_ => key.PublicKey.Context.NewResidue()).ToArray();
         key.PublicKey.ReadCiphertexts(encrypted, operands);
         using var bases = EvaluationBases.Build(plan, key.PublicKey, operands);
-        var evaluator = new EvaluatorKit(plan, x, new Evaluator(key.PublicKey), bases, Fault: null);
+        var evaluator = new EvaluatorKit(plan, new Evaluator(key.PublicKey), bases, Fault: null);
         var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         var encryptorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         for (var tile = 0; tile < plan.Tiles; tile++)
         {
-            var evaluated = Assert.IsType<EvaluateResult>(TileComputation.Compute(evaluator, new EvaluateTile(Id, tile, 1)));
+            var evaluated = Assert.IsType<EvaluateResult>(TileComputation.Compute(evaluator, Band(x, plan, tile)));
             evaluated.CopyInto(evaluatorShare);
             var (first, count) = plan.TileResults(tile);
             var decrypted = Assert.IsType<DecryptResult>(TileComputation.Compute(encryptor, new DecryptTile(Id, tile, 1, first, count, evaluated.Ciphertexts)));
@@ -95,6 +96,39 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         }
 
         Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(encryptorShare, evaluatorShare, ShareDomain.Integer).Data);
+
+        // A band that is not the tile's rows (one row short, or rows of another width) fails the tile, never computes.
+        var wrong = Band(x, plan, 0);
+        var shortBand = Assert.IsType<TileFailed>(TileComputation.Compute(evaluator, wrong with { X = wrong.X[..^wrong.XColumns] }));
+        Assert.Contains("its rows need", shortBand.Detail, StringComparison.Ordinal);
+        Assert.IsType<TileFailed>(TileComputation.Compute(evaluator, wrong with { XColumns = 1 }));
+    }
+
+    [Fact]
+    public void ABandOfXOutOfShapeIsRefusedByTheCodec()
+    {
+        // Entries that do not fill whole rows, and entries without a row length, are refused on both sides of the wire.
+        foreach (var bad in new[] { new EvaluateTile(Id, 0, 1, 3, [1, 2, 3, 4]), new EvaluateTile(Id, 0, 1, 0, [1]), new EvaluateTile(Id, 0, 1, -1, []) })
+        {
+            Assert.Throws<SerializationException>(() => DuetSerializer.Encode(bad));
+        }
+
+        var bytes = DuetSerializer.Encode(new EvaluateTile(Id, 0, 1, 2, [1, 2, 3, 4]));
+        var columnsAt = PeerCodec.Header + (2 * sizeof(int));
+        BitConverter.GetBytes(3).CopyTo(bytes, columnsAt);
+        Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes, TileCodec.EvaluateTileManifest));
+        BitConverter.GetBytes(2).CopyTo(bytes, columnsAt);
+        BitConverter.GetBytes(6).CopyTo(bytes, columnsAt + sizeof(int));
+        Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes, TileCodec.EvaluateTileManifest));
+        BitConverter.GetBytes(4).CopyTo(bytes, columnsAt + sizeof(int));
+        Assert.Equal([1L, 2, 3, 4], Assert.IsType<EvaluateTile>(DuetSerializer.Decode(bytes, TileCodec.EvaluateTileManifest)).X);
+    }
+
+    /// <summary>The evaluation tile as the session sends it: with the rows of X its band covers.</summary>
+    private static EvaluateTile Band(Matrix<long> x, PackingPlan plan, int tile)
+    {
+        var band = plan.Band(tile);
+        return new EvaluateTile(Id, tile, 1, x.Columns, x.Data[(band.FirstRow * x.Columns)..((band.FirstRow + band.Rows) * x.Columns)]);
     }
 
     [Fact]
@@ -151,7 +185,7 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
     private static object[] Fields(ITileMessage message) => message switch
     {
         EncryptTile t => [t.First, t.Count],
-        EvaluateTile => [],
+        EvaluateTile t => [t.XColumns, string.Join(',', t.X)],
         DecryptTile t => [t.First, t.Count, Convert.ToHexString(t.Ciphertexts)],
         EncryptResult r => [Convert.ToHexString(r.Ciphertexts)],
         EvaluateResult r => [Convert.ToHexString(r.Ciphertexts), r.FirstRow, r.FirstColumn, r.Columns, string.Join(',', r.Share)],

@@ -157,7 +157,7 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
         var survivor = DuetParty.RunAsync(
             TwoParties.Settings(OperandSide.Left, keys.Left) with { Timeout = TimeSpan.FromSeconds(60) }, left, new PartyEndpoint("127.0.0.1", port));
         var doomed = DuetParty.RunOn(
-            peerSystem, TwoParties.Settings(OperandSide.Right, keys.Right), right, DuetParty.GatewayPathFor($"127.0.0.1:{port}"), progress, default);
+            peerSystem, TwoParties.Settings(OperandSide.Right, keys.Right), new MatrixRows(right), DuetParty.GatewayPathFor($"127.0.0.1:{port}"), progress, default);
         var error = await Assert.ThrowsAsync<SessionAbortedException>(() => survivor);
         Assert.Equal(AbortReason.PeerLost, error.Reason);
         Assert.Equal(1, stopped);

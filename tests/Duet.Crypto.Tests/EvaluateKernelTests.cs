@@ -102,6 +102,14 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         }
 
         Assert.Equal(factors.Count, factors.Distinct().Count());
+
+        // X may come as the tile's band of rows; a band that does not cover the tile's rows, or of another width, is refused.
+        var band = plan.Band(0);
+        var rowsOfTile = new Matrix<long>(band.Rows, plan.Inner, x.Data[(band.FirstRow * plan.Inner)..((band.FirstRow + band.Rows) * plan.Inner)]);
+        var tileShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
+        EvaluateKernel.EvaluateTile(bases, evaluator, rowsOfTile, 0, new byte[count * width], tileShare, xFirstRow: band.FirstRow);
+        Assert.Throws<EncodingException>(() => EvaluateKernel.EvaluateTile(bases, evaluator, rowsOfTile, 0, new byte[count * width], tileShare, xFirstRow: band.FirstRow + 1));
+        Assert.Throws<EncodingException>(() => EvaluateKernel.EvaluateTile(bases, evaluator, new Matrix<long>(plan.Rows, plan.Inner + 1), 0, new byte[count * width], tileShare));
     }
 
     // Extended Euclid; the values here are units mod n.

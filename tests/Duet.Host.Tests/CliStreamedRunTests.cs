@@ -57,6 +57,31 @@ public sealed class CliStreamedRunTests : IDisposable
     }
 
     [Fact]
+    public async Task An_evaluator_reading_a_csv_of_reals_with_a_header_by_tiles_gives_the_exact_product()
+    {
+        // A (left, 40x3, the larger operand) evaluates and reads its rows tile by tile from its CSV's scratch file.
+        var random = new Random(5);
+        var x = new Matrix<double>(40, 3, [.. Enumerable.Range(0, 120).Select(_ => Math.Round((random.NextDouble() - 0.5) * 100, 3))]);
+        var y = new Matrix<double>(3, 2, [.. Enumerable.Range(0, 6).Select(_ => Math.Round((random.NextDouble() - 0.5) * 10, 2))]);
+        MatrixFiles.Write(directory.File("x.csv"), x);
+        directory.WriteText("x.csv", "p,q,r\n" + File.ReadAllText(directory.File("x.csv")));
+        MatrixFiles.Write(directory.File("y.npy"), y);
+        var port = CliRunner.FreePort();
+        using var a = DuetProcess.Start(directory.Path, Party("x.csv", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a", "--frac-bits", "8", "--header"));
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        using var b = DuetProcess.Start(directory.Path, Party("y.npy", "b.npy", "--peer", $"127.0.0.1:{port}", "--side", "right", "--name", "b", "--frac-bits", "8"));
+        var (outcomeB, outcomeA) = (await b.WaitAsync(RunTimeout), await a.WaitAsync(RunTimeout));
+        Assert.True(outcomeA.Code == 0 && outcomeB.Code == 0, outcomeA.ToString() + outcomeB.ToString());
+        Assert.Contains("a: evaluator, left operand 40x3, product 40x2 ", outcomeA.OutLines[^1], StringComparison.Ordinal);
+        Assert.Equal(["a.npy", "a.npy.duet.json", "b.npy", "b.npy.duet.json", "x.csv", "y.npy"], directory.FileNames());
+
+        var revealed = CliRunner.Run("reveal", "--a", directory.File("a.npy"), "--b", directory.File("b.npy"), "--out", directory.File("p.npy"));
+        Assert.True(revealed.Code == 0, revealed.ToString());
+        var product = Shares.Product(FixedPoint.Encode(x, 8, 16, "x"), FixedPoint.Encode(y, 8, 16, "y"));
+        Assert.Equal(product.Data.Select(v => Math.ScaleB((double)v, -16)), MatrixFiles.Read(directory.File("p.npy")).ToFloat64().Data);
+    }
+
+    [Fact]
     public async Task A_party_killed_mid_run_leaves_no_file_under_a_final_name()
     {
         // An evaluation of some seconds (k = 100), so that A prints its evaluate progress and is killed mid-run; with

@@ -23,7 +23,7 @@ internal static class NodeKit
             var key = PaillierPrivateKey.FromJson(Encoding.UTF8.GetString(setup.Key), settings.MinKeyBits);
             context.Own(key);
             CheckBits(key.PublicKey, plan);
-            return EncryptorKit.For(plan, setup.Operand, key, null);
+            return EncryptorKit.For(plan, setup.Operand ?? throw new InvalidOperationException("an encryptor's set-up without its operand"), key, null);
         }
 
         var publicKey = PaillierPublicKey.FromBytes(setup.Key, settings.MinKeyBits);
@@ -33,7 +33,7 @@ internal static class NodeKit
         publicKey.ReadCiphertexts(setup.Ciphertexts, operands);
         var bases = EvaluationBases.Build(plan, publicKey, operands, settings.TableMemoryBytes, settings.EffectiveWorkers);
         context.Own(bases);
-        return new EvaluatorKit(plan, setup.Operand, new Evaluator(publicKey), bases, null);
+        return new EvaluatorKit(plan, new Evaluator(publicKey), bases, null);
     }
 
     private static void CheckBits(PaillierPublicKey key, PackingPlan plan)

@@ -47,14 +47,23 @@ public static class Handshake
             throw new HandshakeException(AbortReason.Incompatible, $"protocol versions differ: {mine.ProtocolVersion} and {theirs.ProtocolVersion}.");
         }
 
-        CheckOwn(mine, limits);
-        CheckOwn(theirs, limits);
+        CheckOwn(mine, limits, heldWhole: false);
+        CheckOwn(theirs, limits, heldWhole: false);
         if (mine.Side == theirs.Side)
         {
             throw new HandshakeException(AbortReason.Incompatible, $"both parties hold the {mine.Side.ToString().ToLowerInvariant()} operand.");
         }
 
         var (left, right) = mine.Side == OperandSide.Left ? (mine, theirs) : (theirs, mine);
+        var orientation = ChooseOrientation(left, right);
+        var e = orientation.Encryptor == OperandSide.Left ? left : right;
+        var v = orientation.Encryptor == OperandSide.Left ? right : left;
+        CheckOwn(e, limits, heldWhole: true);
+        if (left.Scheme != Scheme.Paillier || right.Scheme != Scheme.Paillier || orientation.Transposed)
+        {
+            CheckOwn(v, limits, heldWhole: true);
+        }
+
         if (left.Columns != right.Rows)
         {
             throw new HandshakeException(AbortReason.Incompatible, $"inner dimensions differ: left is {left.Rows}x{left.Columns}, right is {right.Rows}x{right.Columns}.");
@@ -69,9 +78,7 @@ public static class Handshake
             throw new HandshakeException(AbortReason.Incompatible, $"a {left.Rows}x{right.Columns} product exceeds the {limits.MaxProductEntries} entries this party accepts.");
         }
 
-        var orientation = ChooseOrientation(left, right);
-        var e = orientation.Encryptor == OperandSide.Left ? left : right;
-        var v = orientation.Encryptor == OperandSide.Left ? right : left;
+
         var (m, k, n) = orientation.Shape(left.Rows, left.Columns, right.Columns);
         try
         {
@@ -92,10 +99,11 @@ public static class Handshake
         }
     }
 
-    /// <summary>The checks of a hello on its own (PROTOCOL.md §9): shape and key size within the limits, fraction bits in range.</summary>
-    private static void CheckOwn(Hello hello, SessionLimits limits)
+    /// <summary>The checks of a hello on its own (PROTOCOL.md §9): shape and key size within the limits (the entry count
+    /// for a matrix held whole: the evaluator reads a Paillier X that is its file's own rows by tiles), fraction bits in range.</summary>
+    private static void CheckOwn(Hello hello, SessionLimits limits, bool heldWhole)
     {
-        var problem = limits.ShapeProblem(hello.Rows, hello.Columns, hello.KeyBits);
+        var problem = limits.ShapeProblem(hello.Rows, hello.Columns, hello.KeyBits, heldWhole);
         if (problem is null && (hello.FractionBits < 0 || hello.FractionBits >= hello.InputBits))
         {
             problem = $"fraction bits {hello.FractionBits} are outside [0, input bits {hello.InputBits})";

@@ -22,7 +22,7 @@ internal sealed partial class Session
         Receive<CiphertextBlock>(OnEncryptedBlock, block => CiphertextBlocks.IsEncrypted(block, plan.Scheme));
         Receive<BasesReady>(ready =>
         {
-            tiles.Attach(new EvaluatorKit(plan.Paillier!, agreed.Operand, new Evaluator(ready.Bases.Key), ready.Bases, settings.FaultInjection));
+            tiles.Attach(new EvaluatorKit(plan.Paillier!, new Evaluator(ready.Bases.Key), ready.Bases, settings.FaultInjection));
             streams.Strategy = ready.Bases.Strategy;
             EvaluationReady(agreed, streams, evaluation);
         });
@@ -81,11 +81,11 @@ internal sealed partial class Session
             switch (evaluation)
             {
                 case PaillierEvaluation paillier:
-                    ShipToNodes(() => NodeSetup.ForEvaluator(sessionId, plan.Paillier!, agreed.Operand, paillier.Key, paillier.Operands));
+                    ShipToNodes(() => NodeSetup.ForEvaluator(sessionId, plan.Paillier!, paillier.Key, paillier.Operands));
                     BuildTables(plan.Paillier!, paillier);
                     break;
                 case LatticeEvaluation lattice:
-                    tiles.Attach(new LatticeEvaluatorKit(plan.Lattice!, agreed.Operand, new BfvEvaluator(lattice.Key), lattice.Operands, settings.FaultInjection));
+                    tiles.Attach(new LatticeEvaluatorKit(plan.Lattice!, agreed.Operand.ReadAll(), new BfvEvaluator(lattice.Key), lattice.Operands, settings.FaultInjection));
                     EvaluationReady(agreed, streams, evaluation);
                     break;
             }
@@ -114,7 +114,7 @@ internal sealed partial class Session
                 continue;
             }
 
-            dispatcher.Tell(new EvaluateTile(sessionId, tile, 1));
+            dispatcher.Tell(EvaluateTileOf(agreed, tile));
         }
 
         // Every tile left was committed before the resume: nothing more will finish the streaming.
@@ -122,6 +122,20 @@ internal sealed partial class Session
         {
             StartFinishing(agreed, streams);
         }
+    }
+
+    /// <summary>A Paillier tile carries the band of X its rows need, read from this party's operand as the tile goes out
+    /// (so X is never held whole when it is the file's own rows); a BFV tile uses the kit's whole X.</summary>
+    private EvaluateTile EvaluateTileOf(Agreed agreed, int tile)
+    {
+        if (agreed.Plan.Paillier is not { } plan)
+        {
+            return new EvaluateTile(sessionId, tile, 1, 0, []);
+        }
+
+        var band = plan.Band(tile);
+        var x = agreed.Operand.ReadRows(band.FirstRow, band.Rows);
+        return new EvaluateTile(sessionId, tile, 1, x.Columns, x.Data);
     }
 
     /// <summary>Builds the tables in the background under a lease on the tile context, so an abort meanwhile

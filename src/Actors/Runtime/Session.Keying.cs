@@ -64,8 +64,9 @@ internal sealed partial class Session
         var n = key.N.ToByteArray(isUnsigned: true, isBigEndian: true);
         var hs = key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
         SendToPeer(new PublicKeyMessage(sessionId, n, hs, key.OrderBits ?? 0), n.Length + hs.Length);
-        tiles.Attach(EncryptorKit.For(plan, agreed.Operand, ready.Key, settings.FaultInjection));
-        ShipToNodes(() => NodeSetup.ForEncryptor(sessionId, plan, agreed.Operand, ready.Key));
+        var y = agreed.Operand.ReadAll();
+        tiles.Attach(EncryptorKit.For(plan, y, ready.Key, settings.FaultInjection));
+        ShipToNodes(() => NodeSetup.ForEncryptor(sessionId, plan, y, ready.Key));
         var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, Transcript.KeyDigest(key));
         Become(() => EncryptorStreaming(agreed, streams));
         GrantCredit(streams);

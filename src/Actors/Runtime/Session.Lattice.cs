@@ -20,7 +20,7 @@ internal sealed partial class Session
         publicKey.Write(bytes);
         var message = new LatticeKeyMessage(sessionId, parameters.Degree, parameters.Levels, parameters.PlainBits, bytes);
         SendToPeer(message, bytes.Length);
-        tiles.Attach(new LatticeEncryptorKit(plan, agreed.Operand, new BfvEncryptor(keys.SecretKey), new BfvDecryptor(keys.SecretKey), settings.FaultInjection));
+        tiles.Attach(new LatticeEncryptorKit(plan, agreed.Operand.ReadAll(), new BfvEncryptor(keys.SecretKey), new BfvDecryptor(keys.SecretKey), settings.FaultInjection));
         var streams = StartStreaming(agreed, parameters.SeededCiphertextBytes, LatticeDecryptKernel.ReplyBytes(plan, parameters), Transcript.KeyDigest(message));
         Become(() => EncryptorStreaming(agreed, streams));
         GrantCredit(streams);

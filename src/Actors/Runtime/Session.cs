@@ -42,8 +42,8 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             sessionId,
             settings.ProtocolVersion,
             settings.Side,
-            job.Matrix.Rows,
-            job.Matrix.Columns,
+            job.Operand.Rows,
+            job.Operand.Columns,
             settings.InputBits,
             settings.FractionBits,
             settings.Domain,
@@ -149,7 +149,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         var agreed = new Agreed(
             agreement,
             agreement.Encryptor == settings.Side,
-            agreement.Orientation.ToCanonical(job.Matrix),
+            job.Operand.ToCanonical(agreement.Orientation),
             settings.Reveal.ReachesSide(settings.Side) ? new RevealAssembler(rows, columns, settings.Domain, agreement.Plan.ShareBits) : null,
             output);
         if (agreed.IsEncryptor)
@@ -279,10 +279,10 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     }
 
     /// <summary>What the handshake settled, for every later phase.</summary>
-    /// <param name="Operand">This party's matrix in the canonical orientation (X or Y).</param>
+    /// <param name="Operand">This party's operand in the canonical orientation (X or Y): its file's rows, or a transpose held whole.</param>
     /// <param name="Reveal">Collects the peer's share when the product is revealed to this party.</param>
     /// <param name="Output">Where this party's share goes as tiles finish (memory, or the host's sink).</param>
-    private sealed record Agreed(Agreement Agreement, bool IsEncryptor, Matrix<long> Operand, RevealAssembler? Reveal, ShareOutput Output)
+    private sealed record Agreed(Agreement Agreement, bool IsEncryptor, IOperandRows Operand, RevealAssembler? Reveal, ShareOutput Output)
     {
         public SessionPlan Plan => Agreement.Plan;
     }

@@ -1,9 +1,7 @@
-using Duet.Crypto.Encoding;
-
 namespace Duet.Actors.Runtime;
 
-/// <summary>One party's pending run: its settings and matrix in, its result (or failure) out.</summary>
-internal sealed class SessionJob(PartySettings settings, Matrix<long> matrix, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null, IShareSink? sink = null, ISessionJournal? journal = null)
+/// <summary>One party's pending run: its settings and operand in, its result (or failure) out.</summary>
+internal sealed class SessionJob(PartySettings settings, IOperandRows operand, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null, IShareSink? sink = null, ISessionJournal? journal = null)
 {
     /// <summary>Where a streamed run records what a resume needs; null for none.</summary>
     public ISessionJournal? Journal { get; } = journal;
@@ -17,7 +15,8 @@ internal sealed class SessionJob(PartySettings settings, Matrix<long> matrix, IP
 
     public PartySettings Settings { get; } = settings;
 
-    public Matrix<long> Matrix { get; } = matrix;
+    /// <summary>This party's own operand, read by rows (whole only where the session needs it whole).</summary>
+    public IOperandRows Operand { get; } = operand;
 
     public IProgress<PartyProgress>? Progress { get; } = progress;
 

@@ -69,9 +69,16 @@ internal static class TileComputation
     {
         var (_, count) = kit.Plan.TileResults(tile.Index);
         var band = kit.Plan.Band(tile.Index);
+        if (tile.XColumns != kit.Plan.Inner || tile.X.Length != (long)band.Rows * kit.Plan.Inner)
+        {
+            throw new InvalidOperationException(
+                $"tile {tile.Index} carries {tile.X.Length} entries of X in rows of {tile.XColumns}; its rows need {band.Rows}x{kit.Plan.Inner}");
+        }
+
+        var x = new Matrix<long>(band.Rows, kit.Plan.Inner, tile.X);
         var bytes = new byte[count * kit.Bases.Key.CiphertextBytes];
         var share = new Matrix<BigInteger>(band.Rows, band.Columns);
-        EvaluateKernel.EvaluateTile(kit.Bases, kit.Evaluator, kit.X, tile.Index, bytes, share, band.FirstRow, band.FirstColumn, cpu);
+        EvaluateKernel.EvaluateTile(kit.Bases, kit.Evaluator, x, tile.Index, bytes, share, band.FirstRow, band.FirstColumn, cpu, band.FirstRow);
         return new EvaluateResult(tile.SessionId, tile.Index, tile.Attempt, bytes, band.FirstRow, band.FirstColumn, band.Columns, share.Data);
     }
 

@@ -33,8 +33,10 @@ public sealed record EncryptTile(Guid SessionId, int Index, int Attempt, int Fir
     public override TileKind Kind => TileKind.Encrypt;
 }
 
-/// <summary>Evaluate, mask and re-randomise the results of evaluation tile <see cref="Tile.Index"/> (PROTOCOL.md §5).</summary>
-public sealed record EvaluateTile(Guid SessionId, int Index, int Attempt) : Tile(SessionId, Index, Attempt)
+/// <summary>Evaluate, mask and re-randomise the results of evaluation tile <see cref="Tile.Index"/> (PROTOCOL.md §5).
+/// Under Paillier it carries the rows of X the tile covers (its band: the tile's rows × <see cref="XColumns"/>, row-major);
+/// under BFV none (<see cref="XColumns"/> 0; the kit holds X).</summary>
+public sealed record EvaluateTile(Guid SessionId, int Index, int Attempt, int XColumns, long[] X) : Tile(SessionId, Index, Attempt)
 {
     public override TileKind Kind => TileKind.Evaluate;
 }

@@ -65,8 +65,8 @@ internal static class NodeCodec
     public static byte[] EncodeSetup(NodeSetup setup)
     {
         var (plan, operand) = (setup.Plan, setup.Operand);
-        PeerCodec.CheckWrite("NodeSetup", (operand.Rows, operand.Columns) == setup.OperandShape, "the operand does not have the plan's shape");
-        var size = PeerCodec.Header + 1 + PlanBytes + (2 * sizeof(int)) + (operand.Data.LongLength * sizeof(long))
+        PeerCodec.CheckWrite("NodeSetup", (operand?.Rows ?? 0, operand?.Columns ?? 0) == setup.OperandShape, "the operand does not have the plan's shape");
+        var size = PeerCodec.Header + 1 + PlanBytes + (2 * sizeof(int)) + ((operand?.Data.LongLength ?? 0) * sizeof(long))
             + WireWriter.PrefixedBytes(setup.Key.Length) + WireWriter.PrefixedBytes(setup.Ciphertexts.Length);
         PeerCodec.CheckWrite("NodeSetup", size <= (long)SetupPart.MaxParts * SetupPart.PartBytes && size <= Array.MaxLength, $"{size} bytes are too many");
         var bytes = new byte[size];
@@ -79,9 +79,9 @@ internal static class NodeCodec
         }
 
         w.WriteByte((byte)plan.Domain);
-        w.WriteInt32(operand.Rows);
-        w.WriteInt32(operand.Columns);
-        foreach (var entry in operand.Data)
+        w.WriteInt32(operand?.Rows ?? 0);
+        w.WriteInt32(operand?.Columns ?? 0);
+        foreach (var entry in operand?.Data ?? [])
         {
             w.WriteInt64(entry);
         }
@@ -118,8 +118,8 @@ internal static class NodeCodec
             throw r.Error($"the plan is not valid: {error.Message}");
         }
 
-        var (operandRows, operandColumns) = (r.ReadInt32("OperandRows", 1), r.ReadInt32("OperandColumns", 1));
-        if ((operandRows, operandColumns) != (isEncryptor ? (inner, columns) : (rows, inner)))
+        var (operandRows, operandColumns) = (r.ReadInt32("OperandRows", 0), r.ReadInt32("OperandColumns", 0));
+        if ((operandRows, operandColumns) != (isEncryptor ? (inner, columns) : (0, 0)))
         {
             throw r.Error($"a {operandRows}x{operandColumns} operand does not fit the plan");
         }
@@ -144,7 +144,7 @@ internal static class NodeCodec
         }
 
         r.End();
-        return new NodeSetup(sessionId, isEncryptor, plan, new Matrix<long>(operandRows, operandColumns, data), key, ciphertexts);
+        return new NodeSetup(sessionId, isEncryptor, plan, isEncryptor ? new Matrix<long>(operandRows, operandColumns, data) : null, key, ciphertexts);
     }
 
     private static byte[] EncodeReady(WorkerReady m)

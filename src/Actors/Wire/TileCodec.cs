@@ -40,7 +40,7 @@ internal static class TileCodec
         return message switch
         {
             EncryptTile m => Write(m, 2 * sizeof(int), (ref WireWriter w) => { w.WriteInt32(m.First); w.WriteInt32(m.Count); }),
-            EvaluateTile m => Write(m, 0, (ref WireWriter _) => { }),
+            EvaluateTile m => WriteEvaluateTile(m),
             DecryptTile m => Write(m, (2 * sizeof(int)) + Prefixed(m.Ciphertexts, name), (ref WireWriter w) =>
             {
                 w.WriteInt32(m.First);
@@ -69,7 +69,7 @@ internal static class TileCodec
         ITileMessage message = manifest switch
         {
             EncryptTileManifest => new EncryptTile(sessionId, index, attempt, r.ReadInt32("First", 0), r.ReadInt32("Count", 0)),
-            EvaluateTileManifest => new EvaluateTile(sessionId, index, attempt),
+            EvaluateTileManifest => ReadEvaluateTile(ref r, sessionId, index, attempt),
             DecryptTileManifest => new DecryptTile(sessionId, index, attempt, r.ReadInt32("First", 0), r.ReadInt32("Count", 0), ReadPayload(ref r, "Ciphertexts")),
             EncryptResultManifest => new EncryptResult(sessionId, index, attempt, ReadPayload(ref r, "Ciphertexts")),
             EvaluateResultManifest => ReadEvaluateResult(ref r, sessionId, index, attempt),
@@ -118,6 +118,46 @@ internal static class TileCodec
             w.WriteBytes(values);
         });
     }
+
+    /// <summary>The band of X: its row length, its entry count, then the entries as little-endian int64; a band is
+    /// whole rows (none under BFV, with 0 columns), at most <see cref="MaxBandEntries"/> entries.</summary>
+    private static byte[] WriteEvaluateTile(EvaluateTile m)
+    {
+        var x = m.X ?? throw PeerCodec.Invalid("EvaluateTile", "X is null");
+        PeerCodec.CheckWrite("EvaluateTile", BandFits(m.XColumns, x.Length), $"a band of {x.Length} entries in rows of {m.XColumns} is out of shape");
+        return Write(m, (2 * sizeof(int)) + (x.Length * sizeof(long)), (ref WireWriter w) =>
+        {
+            w.WriteInt32(m.XColumns);
+            w.WriteInt32(x.Length);
+            foreach (var entry in x)
+            {
+                w.WriteInt64(entry);
+            }
+        });
+    }
+
+    private static EvaluateTile ReadEvaluateTile(ref WireReader r, Guid sessionId, int index, int attempt)
+    {
+        var (columns, count) = (r.ReadInt32("XColumns", 0), r.ReadInt32("XEntries", 0, MaxBandEntries));
+        if (!BandFits(columns, count) || (long)count * sizeof(long) > r.Remaining)
+        {
+            throw r.Error($"a band of {count} entries in rows of {columns} is out of shape or longer than the bytes present");
+        }
+
+        var x = new long[count];
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = r.ReadInt64("X");
+        }
+
+        return new EvaluateTile(sessionId, index, attempt, columns, x);
+    }
+
+    /// <summary>Largest band of X a tile carries: what fits a payload.</summary>
+    public const int MaxBandEntries = WireLimits.MaxPayloadBytes / sizeof(long);
+
+    private static bool BandFits(int columns, int count) =>
+        columns == 0 ? count == 0 : columns > 0 && count >= columns && count <= MaxBandEntries && count % columns == 0;
 
     private static byte[] EncodeFailed(TileFailed m)
     {

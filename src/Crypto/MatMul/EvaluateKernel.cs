@@ -12,9 +12,11 @@ public static class EvaluateKernel
     /// Evaluates, masks and re-randomises every result of a tile: writes the ciphertexts in result order into output
     /// and the evaluator's shares (−r) into its share matrix (tiles write disjoint entries); the share matrix may hold only
     /// the entries from row <paramref name="firstRow"/> and column <paramref name="firstColumn"/> on (a tile's own band).
+    /// <paramref name="x"/> is the evaluator's whole operand X, or the rows of X from <paramref name="xFirstRow"/> on that
+    /// cover the tile (its band, read by the tile, so that X need not be held whole).
     /// </summary>
     public static void EvaluateTile(
-        EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0, KernelCpu? cpu = null)
+        EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0, KernelCpu? cpu = null, int xFirstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(bases);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -22,12 +24,15 @@ public static class EvaluateKernel
         var plan = bases.Plan;
         var context = bases.Key.Context;
         var width = bases.Key.CiphertextBytes;
-        if (x.Rows != plan.Rows || x.Columns != plan.Inner)
+        var area = plan.Tile(tile);
+        var rows = plan.Band(tile);
+        if (x.Columns != plan.Inner || xFirstRow < 0 || xFirstRow > rows.FirstRow || (long)xFirstRow + x.Rows < (long)rows.FirstRow + rows.Rows)
         {
-            throw new EncodingException($"The evaluator's operand is {x.Rows}x{x.Columns}; the plan expects {plan.Rows}x{plan.Inner}.");
+            throw new EncodingException(
+                $"The evaluator's operand rows [{xFirstRow}, {(long)xFirstRow + x.Rows}) x {x.Columns} do not cover tile {tile}'s rows [{rows.FirstRow}, {rows.FirstRow + rows.Rows}) x {plan.Inner}.");
         }
 
-        var area = plan.Tile(tile);
+        var band = new OperandBand(x, xFirstRow);
         var (_, count) = plan.TileResults(tile);
         if (output.Length != count * width)
         {
@@ -46,11 +51,11 @@ public static class EvaluateKernel
 
             if (bases.Strategy == MultiExpStrategy.Pippenger)
             {
-                EvaluateWithBuckets(bases, x, area, products);
+                EvaluateWithBuckets(bases, band, area, products);
             }
             else
             {
-                EvaluateWithTables(bases, x, area, products, negatives);
+                EvaluateWithTables(bases, band, area, products, negatives);
             }
 
             // h_s^α is one more term of each result's multi-exponentiation: the re-randomiser (PROTOCOL.md §5.4), α fresh
@@ -130,7 +135,7 @@ public static class EvaluateKernel
     }
 
     // R = Π Y^x with signed x, digit by digit: term (t, j) raises Y_t^(±2^(c·j)) to the j-th c-bit digit of |x|.
-    private static void EvaluateWithBuckets(EvaluationBases bases, Matrix<long> x, TileArea area, Residue[] products)
+    private static void EvaluateWithBuckets(EvaluationBases bases, OperandBand x, TileArea area, Residue[] products)
     {
         var plan = bases.Plan;
         var digits = bases.Digits;
@@ -161,7 +166,7 @@ public static class EvaluateKernel
     }
 
     // Positive and negative digits (of positive and negative entries) accumulate apart; the caller inverts the negatives.
-    private static void EvaluateWithTables(EvaluationBases bases, Matrix<long> x, TileArea area, Residue[] products, Residue[] negatives)
+    private static void EvaluateWithTables(EvaluationBases bases, OperandBand x, TileArea area, Residue[] products, Residue[] negatives)
     {
         var plan = bases.Plan;
         var context = bases.Key.Context;
@@ -183,11 +188,14 @@ public static class EvaluateKernel
     }
 
     /// <summary>x[g·G + a, k] for term t = k·G + a, or 0 past the last row.</summary>
-    private static long Entry(PackingPlan plan, Matrix<long> x, int rowGroup, int term)
+    private static long Entry(PackingPlan plan, OperandBand x, int rowGroup, int term)
     {
         var row = (rowGroup * plan.RowGroupSize) + (term % plan.RowGroupSize);
-        return row < plan.Rows ? x[row, term / plan.RowGroupSize] : 0;
+        return row < plan.Rows ? x.Rows[row - x.FirstRow, term / plan.RowGroupSize] : 0;
     }
+
+    /// <summary>Rows [FirstRow, FirstRow + Rows.Rows) of X.</summary>
+    private readonly record struct OperandBand(Matrix<long> Rows, int FirstRow);
 
     private static ulong Magnitude(long value) => value >= 0 ? (ulong)value : (ulong)(-value);
 

@@ -10,27 +10,37 @@ namespace Duet.Host.Commands;
 /// </summary>
 internal sealed record Operand(Matrix<long> Encoded, Matrix<double>? Reals, string Description)
 {
-    /// <summary>Reads a matrix file and encodes it; a real matrix without fraction bits is an error that says so.</summary>
+    /// <summary>Reads a matrix file whole and encodes it; a real matrix without fraction bits is an error that says so.
+    /// (<c>duet party</c> reads its input by blocks of rows instead: <see cref="OperandFile"/>.)</summary>
     public static Operand Read(string path, bool header, int inputBits, int fractionBits, string fractionOption)
     {
         CheckBits(inputBits, fractionBits);
         var file = MatrixFiles.Read(path, header);
-        var shape = string.Create(CultureInfo.InvariantCulture, $"{file.Rows}x{file.Columns}");
+        return new Operand(Encode(file, inputBits, fractionBits, fractionOption), fractionBits == 0 ? null : file.ToFloat64(), Describe(path, file.Rows, file.Columns, fractionBits));
+    }
+
+    /// <summary>A matrix file (or a block of its rows) encoded: integers checked against the bound, reals as
+    /// round(v·2^f); errors name the file's row and column.</summary>
+    internal static Matrix<long> Encode(MatrixFile file, int inputBits, int fractionBits, string fractionOption)
+    {
         if (fractionBits == 0)
         {
             if (!file.IsInteger)
             {
-                throw new UsageException($"{path}: holds real numbers; give {fractionOption} F to encode them in fixed point as round(v·2^F)");
+                throw new UsageException($"{file.Path}: holds real numbers; give {fractionOption} F to encode them in fixed point as round(v·2^F)");
             }
 
             var integers = file.ToInt64();
-            FixedPoint.CheckBounds(integers, inputBits, path);
-            return new Operand(integers, null, $"{path} ({shape} integers)");
+            FixedPoint.CheckBounds(integers, inputBits, file.Path, file.FirstRow);
+            return integers;
         }
 
-        var reals = file.ToFloat64();
-        return new Operand(FixedPoint.Encode(reals, fractionBits, inputBits, path), reals, $"{path} ({shape} reals, {fractionBits} fraction bits)");
+        return FixedPoint.Encode(file.ToFloat64(), fractionBits, inputBits, file.Path, file.FirstRow);
     }
+
+    internal static string Describe(string path, long rows, int columns, int fractionBits) => fractionBits == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{path} ({rows}x{columns} integers)")
+        : string.Create(CultureInfo.InvariantCulture, $"{path} ({rows}x{columns} reals, {fractionBits} fraction bits)");
 
     /// <summary>Uniform random integers with |x| &lt; 2^inputBits, or reals in (−1, 1) when fraction bits are given.</summary>
     public static Operand Random(int rows, int columns, int inputBits, int fractionBits)
@@ -62,7 +72,7 @@ internal sealed record Operand(Matrix<long> Encoded, Matrix<double>? Reals, stri
             string.Create(CultureInfo.InvariantCulture, $"{shape} random reals in (-1, 1), {fractionBits} fraction bits"));
     }
 
-    private static void CheckBits(int inputBits, int fractionBits)
+    internal static void CheckBits(int inputBits, int fractionBits)
     {
         if (inputBits is < 1 or > FixedPoint.MaxInputBits)
         {

@@ -49,6 +49,10 @@ internal static class Outputs
     public static string ProductPathBeside(string sharePath) =>
         Path.Combine(Path.GetDirectoryName(sharePath) ?? string.Empty, $"{Path.GetFileNameWithoutExtension(sharePath)}.product{Path.GetExtension(sharePath)}");
 
+    /// <summary>Where a party's scratch files go: beside its share file (checked writable), else the temporary directory.</summary>
+    public static string ScratchDirectory(string? sharePath) =>
+        sharePath is null ? Path.GetTempPath() : Path.GetDirectoryName(Path.GetFullPath(sharePath))!;
+
     /// <summary>Ring64 shares as uint64 in [0, 2^64), integer shares as exact (big) integers.</summary>
     public static void WriteShare(string path, Matrix<BigInteger> share, ShareDomain domain)
     {

@@ -95,9 +95,10 @@ internal static class PartyCommand
         var (sharePath, productPath) = OutputPaths(options, settings, delivery);
 
         StatusFile.Check(options.StatusFile);
-        var operand = Operand.Read(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)");
+        // Read by blocks of rows: checked whole now, then read again only by the rows a tile needs (or whole when the session needs it).
+        using var operand = OperandFile.Open(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)", Outputs.ScratchDirectory(sharePath));
         var streamed = settings.Reveal == Reveal.None && delivery is null;
-        (var journal, settings) = PartyResume.Prepare(options.Resume, sharePath, streamed, settings, operand.Encoded);
+        (var journal, settings) = PartyResume.Prepare(options.Resume, sharePath, streamed, settings, operand);
         using var resumedKey = settings.Key == key ? null : settings.Key;
         if (endpoint.Peer is null)
         {
@@ -127,7 +128,7 @@ internal static class PartyCommand
             console,
             display =>
             {
-                var session = DuetParty.RunAsync(settings, operand.Encoded, endpoint, status.Around(display.For(settings.Name)), cancellation, extra, outputs is null ? null : outputs.Prepare, outputs?.Sink, outputs?.Journal);
+                var session = DuetParty.RunAsync(settings, operand, endpoint, status.Around(display.For(settings.Name)), cancellation, extra, outputs is null ? null : outputs.Prepare, outputs?.Sink, outputs?.Journal);
                 return status.Track(outputs is null ? session : outputs.CommitAfter(session));
             }).ContinueWith(run => PartyResume.HintAfter(run, outputs?.KeptJournal, console), TaskScheduler.Default).Unwrap().ConfigureAwait(false);
 
@@ -150,7 +151,7 @@ internal static class PartyCommand
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Encoded.Rows}x{operand.Encoded.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles{PartyResume.Describe(s, settings)} ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Rows}x{operand.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles{PartyResume.Describe(s, settings)} ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
         return ExitCodes.Success;
     }
 

@@ -16,7 +16,7 @@ namespace Duet.Host.Commands;
 internal static class PartyResume
 {
     /// <summary>The journal plan of a streamed run (null for a run that keeps no journal) and its settings, resumed or not.</summary>
-    public static (JournalPlan? Plan, PartySettings Settings) Prepare(bool resume, string? sharePath, bool streamed, PartySettings settings, Matrix<long> input)
+    public static (JournalPlan? Plan, PartySettings Settings) Prepare(bool resume, string? sharePath, bool streamed, PartySettings settings, IOperandRows input)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(input);
@@ -98,18 +98,27 @@ internal static class PartyResume
         return run;
     }
 
-    /// <summary>SHA-256 of this party's encoded input: its shape and its entries as little-endian int64.</summary>
-    internal static byte[] InputDigest(Matrix<long> input)
+    /// <summary>SHA-256 of this party's encoded input: its shape and its entries as little-endian int64, read by
+    /// blocks of rows (the digest of journals written when inputs were read whole).</summary>
+    internal static byte[] InputDigest(IOperandRows input)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.ASCII.GetBytes($"{input.Rows}x{input.Columns}:"));
-        var data = MemoryMarshal.AsBytes(input.Data.AsSpan());
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("the journal's input digest assumes a little-endian machine");
         }
 
-        hash.AppendData(data);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.ASCII.GetBytes($"{input.Rows}x{input.Columns}:"));
+        var step = Math.Max(1, OperandFile.BlockEntries / input.Columns);
+        var block = new long[step * input.Columns];
+        for (var first = 0; first < input.Rows; first += step)
+        {
+            var rows = Math.Min(step, input.Rows - first);
+            var entries = block.AsSpan(0, rows * input.Columns);
+            input.Read(first, rows, entries);
+            hash.AppendData(MemoryMarshal.AsBytes(entries));
+        }
+
         return hash.GetHashAndReset();
     }
 

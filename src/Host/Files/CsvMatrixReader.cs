@@ -6,25 +6,45 @@ namespace Duet.Host.Files;
 
 /// <summary>
 /// Reads a comma-separated matrix: cells trimmed, an optional header line skipped, blank trailing lines
-/// ignored. Integers if every cell is an integer (int64 when all fit, big integers otherwise), else reals.
+/// ignored. Integers if every cell is an integer (int64 when all fit, big integers otherwise), else reals: of the
+/// whole file (<see cref="Read"/>), or of each block of rows when it is read in blocks (<see cref="Next"/>).
 /// </summary>
-internal static class CsvMatrixReader
+internal sealed class CsvMatrixReader : IDisposable
 {
     private const int MaxCellTextInMessage = 40;
 
-    public static MatrixFile Read(string path, bool header)
+    private readonly string path;
+    private readonly bool header;
+    private readonly StreamReader reader;
+    private int columns;
+    private int rows;
+    private int? blankRow;
+
+    /// <summary>Opens the file and skips its header line when it has one.</summary>
+    public CsvMatrixReader(string path, bool header)
     {
-        using var reader = new StreamReader(MatrixFileAccess.OpenRead(path), detectEncodingFromByteOrderMarks: true);
+        (this.path, this.header) = (path, header);
+        reader = new StreamReader(MatrixFileAccess.OpenRead(path), detectEncodingFromByteOrderMarks: true);
         if (header && reader.ReadLine() is null)
         {
+            reader.Dispose();
             throw new InputFileException(path, "file is empty");
         }
+    }
 
-        var cells = new Cells(path);
-        var columns = 0;
-        var rows = 0;
-        int? blankRow = null;
-        while (reader.ReadLine() is { } line)
+    public static MatrixFile Read(string path, bool header)
+    {
+        using var reader = new CsvMatrixReader(path, header);
+        return reader.Next(int.MaxValue)!;
+    }
+
+    /// <summary>The next block of at most <paramref name="maxRows"/> rows, or null after the last; a file without
+    /// rows is an error at the first block.</summary>
+    public MatrixFile? Next(int maxRows)
+    {
+        var first = rows;
+        var cells = new Cells(path, first);
+        while (rows - first < maxRows && reader.ReadLine() is { } line)
         {
             var text = line.AsSpan().Trim();
             if (text.IsEmpty)
@@ -62,14 +82,17 @@ internal static class CsvMatrixReader
             throw new InputFileException(path, header ? "file has a header line but no data" : "file is empty");
         }
 
-        return cells.ToMatrixFile(rows, columns);
+        return rows == first ? null : cells.ToMatrixFile(rows - first, columns, first);
     }
+
+    public void Dispose() => reader.Dispose();
 
     private static string Quote(ReadOnlySpan<char> text) =>
         text.Length <= MaxCellTextInMessage ? $"'{text}'" : $"'{text[..MaxCellTextInMessage]}...'";
 
-    /// <summary>Collects cells in the narrowest type that holds them all: int64, then big integers, then reals.</summary>
-    private sealed class Cells(string path)
+    /// <summary>Collects cells in the narrowest type that holds them all: int64, then big integers, then reals; the
+    /// cells of the file's rows from <paramref name="firstRow"/> on.</summary>
+    private sealed class Cells(string path, int firstRow)
     {
         private List<long>? int64 = [];
         private List<BigInteger>? bigIntegers;
@@ -104,10 +127,10 @@ internal static class CsvMatrixReader
             }
         }
 
-        public MatrixFile ToMatrixFile(int rows, int columns) =>
-            int64 is not null ? new MatrixFile(path, MatrixFileFormat.Csv, new Matrix<long>(rows, columns, [.. int64]))
-            : bigIntegers is not null ? new MatrixFile(path, MatrixFileFormat.Csv, new Matrix<BigInteger>(rows, columns, [.. bigIntegers]))
-            : new MatrixFile(path, MatrixFileFormat.Csv, new Matrix<double>(rows, columns, [.. reals!]));
+        public MatrixFile ToMatrixFile(int rows, int columns, int first) =>
+            int64 is not null ? new MatrixFile(path, MatrixFileFormat.Csv, new Matrix<long>(rows, columns, [.. int64])) { FirstRow = first }
+            : bigIntegers is not null ? new MatrixFile(path, MatrixFileFormat.Csv, new Matrix<BigInteger>(rows, columns, [.. bigIntegers])) { FirstRow = first }
+            : new MatrixFile(path, MatrixFileFormat.Csv, new Matrix<double>(rows, columns, [.. reals!])) { FirstRow = first };
 
         private static bool IsNonFiniteName(ReadOnlySpan<char> cell)
         {
@@ -175,7 +198,7 @@ internal static class CsvMatrixReader
             if (overflow >= 0)
             {
                 var (row, column) = MatrixFileException.PositionOf(overflow, columns);
-                throw new InputFileException(path, "integer too large for a matrix of reals", row, column);
+                throw new InputFileException(path, "integer too large for a matrix of reals", firstRow + row, column);
             }
 
             return result;

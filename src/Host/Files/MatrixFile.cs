@@ -50,6 +50,9 @@ public sealed class MatrixFile
 
     public int Columns { get; }
 
+    /// <summary>The file's row where this matrix starts when it holds a block of the file's rows (errors name file rows).</summary>
+    internal int FirstRow { get; init; }
+
     /// <summary>True unless the file holds reals (float64).</summary>
     public bool IsInteger => ElementType != MatrixElementType.Float64;
 
@@ -122,7 +125,7 @@ public sealed class MatrixFile
             if (!exact)
             {
                 var (row, column) = MatrixFileException.PositionOf(i, Columns);
-                throw new InputFileException(Path, $"value {MatrixText.Format(source.Data[i])} does not fit in {target}", row, column);
+                throw new InputFileException(Path, $"value {MatrixText.Format(source.Data[i])} does not fit in {target}", FirstRow + row, column);
             }
 
             result[i] = value;

@@ -10,36 +10,13 @@ namespace Duet.Host.Files;
 internal static class NpyMatrixFile
 {
     // Bounded chunks keep spans under 2 GiB and byte-swapping buffers small.
-    private const int ChunkBytes = 1 << 20;
+    internal const int ChunkBytes = 1 << 20;
 
+    /// <summary>The whole file, in the type it stores.</summary>
     public static MatrixFile Read(string path)
     {
-        using var stream = MatrixFileAccess.OpenRead(path);
-        if (stream.Length == 0)
-        {
-            throw new InputFileException(path, "file is empty");
-        }
-
-        var (dtype, rows, columns) = NpyHeader.Read(stream, path);
-        var expected = (long)rows * columns * dtype.ItemSize;
-        var actual = stream.Length - stream.Position;
-        if (actual != expected)
-        {
-            var what = actual < expected ? "data is truncated" : "data is longer than its shape";
-            throw new InputFileException(
-                path,
-                string.Create(CultureInfo.InvariantCulture, $"{what}: {actual} bytes, expected {expected} for {rows}x{columns} of {dtype.Descr}"));
-        }
-
-        var count = rows * columns;
-        return dtype.Descr switch
-        {
-            "<i8" => new MatrixFile(path, MatrixFileFormat.Npy, new Matrix<long>(rows, columns, ReadData<long>(stream, count))),
-            "<u8" => new MatrixFile(path, MatrixFileFormat.Npy, new Matrix<ulong>(rows, columns, ReadData<ulong>(stream, count))),
-            "<i4" => new MatrixFile(path, MatrixFileFormat.Npy, new Matrix<long>(rows, columns, Array.ConvertAll(ReadData<int>(stream, count), x => (long)x))),
-            "<f8" => new MatrixFile(path, MatrixFileFormat.Npy, Finite(path, new Matrix<double>(rows, columns, ReadData<double>(stream, count)))),
-            _ => new MatrixFile(path, MatrixFileFormat.Npy, Finite(path, new Matrix<double>(rows, columns, Array.ConvertAll(ReadData<float>(stream, count), x => (double)x)))),
-        };
+        using var rows = new NpyRowReader(path);
+        return rows.Read(0, rows.Rows);
     }
 
     public static void Write<T>(Stream stream, Matrix<T> matrix, NpyDtype dtype)
@@ -62,26 +39,8 @@ internal static class NpyMatrixFile
         }
     }
 
-    private static T[] ReadData<T>(Stream stream, int count)
-        where T : unmanaged
-    {
-        var data = new T[count];
-        var chunk = ChunkBytes / Unsafe.SizeOf<T>();
-        for (var start = 0; start < count; start += chunk)
-        {
-            var values = data.AsSpan(start, Math.Min(chunk, count - start));
-            stream.ReadExactly(MemoryMarshal.AsBytes(values));
-            if (!BitConverter.IsLittleEndian)
-            {
-                ToLittleEndian(values);
-            }
-        }
-
-        return data;
-    }
-
     /// <summary>Swaps byte order in place (the same swap converts either way).</summary>
-    private static void ToLittleEndian<T>(Span<T> values)
+    internal static void ToLittleEndian<T>(Span<T> values)
         where T : unmanaged
     {
         if (Unsafe.SizeOf<T>() == 8)
@@ -94,17 +53,5 @@ internal static class NpyMatrixFile
             var words = MemoryMarshal.Cast<T, uint>(values);
             BinaryPrimitives.ReverseEndianness(words, words);
         }
-    }
-
-    private static Matrix<double> Finite(string path, Matrix<double> matrix)
-    {
-        var index = Array.FindIndex(matrix.Data, x => !double.IsFinite(x));
-        if (index < 0)
-        {
-            return matrix;
-        }
-
-        var (row, column) = MatrixFileException.PositionOf(index, matrix.Columns);
-        throw new InputFileException(path, $"{MatrixText.Format(matrix.Data[index])} is not a finite number (NaN or infinity)", row, column);
     }
 }
