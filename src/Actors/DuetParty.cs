@@ -78,9 +78,11 @@ public static class DuetParty
     /// the peer's transcript checked and before this party confirms; when it throws, both parties abort, so neither
     /// reports success unless both could write. The caller commits (renames) after this method returns.</param>
     /// <param name="shareSink">Optional: streams this party's share to the sink as tiles finish instead of returning
-    /// it (<see cref="PartyResult.Share"/> is then null); not with a reveal, whose shares travel whole.</param>
+    /// it (<see cref="PartyResult.Share"/> is then null); revealed to the peer, the share is read back from it.</param>
     /// <param name="journal">Optional, with <paramref name="shareSink"/>: records what resuming an interrupted run needs;
     /// required when <see cref="PartySettings.Resume"/> is set.</param>
+    /// <param name="peerShareSink">With <paramref name="shareSink"/>, required when the product is revealed to this party:
+    /// receives the peer's revealed share (<see cref="PartyResult.Product"/> is then null: the host adds the two sinks).</param>
     public static Task<PartyResult> RunAsync(
         PartySettings settings,
         Matrix<long> matrix,
@@ -90,10 +92,11 @@ public static class DuetParty
         Config? extraConfig = null,
         Action<PartyResult>? prepareOutputs = null,
         IShareSink? shareSink = null,
-        ISessionJournal? journal = null) =>
-        RunAsync(settings, new MatrixRows(matrix), endpoint, progress, cancellationToken, extraConfig, prepareOutputs, shareSink, journal);
+        ISessionJournal? journal = null,
+        IShareSink? peerShareSink = null) =>
+        RunAsync(settings, new MatrixRows(matrix), endpoint, progress, cancellationToken, extraConfig, prepareOutputs, shareSink, journal, peerShareSink);
 
-    /// <summary>Runs one session as <see cref="RunAsync(PartySettings, Matrix{long}, PartyEndpoint, IProgress{PartyProgress}?, CancellationToken, Config?, Action{PartyResult}?, IShareSink?, ISessionJournal?)"/>
+    /// <summary>Runs one session as <see cref="RunAsync(PartySettings, Matrix{long}, PartyEndpoint, IProgress{PartyProgress}?, CancellationToken, Config?, Action{PartyResult}?, IShareSink?, ISessionJournal?, IShareSink?)"/>
     /// does, on an operand read by rows: the evaluator reads each tile's rows of its own operand as the tile goes out
     /// (unless the canonical form is its transpose), the encryptor and a BFV session read it whole. Every entry read is
     /// checked against the declared bound (a matrix held in memory once, here).</summary>
@@ -106,15 +109,16 @@ public static class DuetParty
         Config? extraConfig = null,
         Action<PartyResult>? prepareOutputs = null,
         IShareSink? shareSink = null,
-        ISessionJournal? journal = null)
+        ISessionJournal? journal = null,
+        IShareSink? peerShareSink = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(operand);
         ArgumentNullException.ThrowIfNull(endpoint);
         settings.Validate();
-        if (shareSink is not null && settings.Reveal != Reveal.None)
+        if ((peerShareSink is not null) != (shareSink is not null && settings.Reveal.ReachesSide(settings.Side)))
         {
-            throw new ArgumentException("a streamed share (shareSink) cannot be combined with a reveal; the revealed product is assembled in memory", nameof(shareSink));
+            throw new ArgumentException("a streamed share (shareSink) revealed to this party needs a sink for the peer's share (peerShareSink), and only then", nameof(peerShareSink));
         }
 
         if ((journal is not null && shareSink is null) || (settings.Resume is not null && journal is null))
@@ -143,7 +147,7 @@ public static class DuetParty
                 await cluster.JoinAsync(cluster.SelfAddress, cancellationToken).ConfigureAwait(false);
             }
 
-            return await RunOn(system, settings, operand, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink, journal).ConfigureAwait(false);
+            return await RunOn(system, settings, operand, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink, journal, peerShareSink).ConfigureAwait(false);
         }
         finally
         {
@@ -165,9 +169,9 @@ public static class DuetParty
 
     /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>
     internal static async Task<PartyResult> RunOn(
-        ActorSystem system, PartySettings settings, IOperandRows operand, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null, ISessionJournal? journal = null)
+        ActorSystem system, PartySettings settings, IOperandRows operand, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null, ISessionJournal? journal = null, IShareSink? peerShareSink = null)
     {
-        var job = new SessionJob(settings, operand, progress, prepareOutputs, shareSink, journal);
+        var job = new SessionJob(settings, operand, progress, prepareOutputs, shareSink, journal, peerShareSink);
 
         // A TLS handshake that this party refuses as a client shuts its whole actor system down.
         _ = system.WhenTerminated.ContinueWith(

@@ -29,8 +29,13 @@ public sealed record SessionLimits
     /// <summary>False for a streamed run: the memory estimate then counts no share entries.</summary>
     public bool SharesInMemory { get; init; } = true;
 
-    /// <summary>These limits for a party whose share streams to its file as tiles finish.</summary>
-    public SessionLimits ForStreamedShares() => this with { MaxProductEntries = MaxStreamedProductEntries, SharesInMemory = false };
+    /// <summary>Largest product whose shares can be revealed: a revealed run addresses its entries with 32 bits.</summary>
+    public const long MaxRevealedProductEntries = int.MaxValue;
+
+    /// <summary>These limits for a party whose share streams to its file as tiles finish; with a reveal also within
+    /// <see cref="MaxRevealedProductEntries"/>.</summary>
+    public SessionLimits ForStreamedShares(bool reveal = false) =>
+        this with { MaxProductEntries = reveal ? Math.Min(MaxStreamedProductEntries, MaxRevealedProductEntries) : MaxStreamedProductEntries, SharesInMemory = false };
 
     /// <summary>Memory the plan may need on this party, by the estimate of <see cref="EstimatedBytes"/>.</summary>
     public required long MemoryBudgetBytes { get; init; }

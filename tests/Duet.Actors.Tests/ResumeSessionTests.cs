@@ -76,6 +76,8 @@ public sealed class ResumeSessionTests(RuntimeKeys keys) : IClassFixture<Runtime
                 }
             }
         }
+
+        public BigInteger[] Read(long first, int count) => Share!.Data.AsSpan((int)first, count).ToArray();
     }
 
     private sealed class MemoryJournal : ISessionJournal

@@ -137,7 +137,7 @@ public sealed class StateTests
         Assert.Null(assembler.Add(messages[1]));
         Assert.Equal(AbortReason.DuplicateMismatch, assembler.Add(altered)?.Reason);
         Assert.True(assembler.Complete);
-        Assert.Equal(share.Data, assembler.Share.Data);
+        Assert.Equal(share.Data, assembler.Share!.Data);
     }
 
     [Theory]
@@ -168,7 +168,7 @@ public sealed class StateTests
         }
 
         Assert.True(assembler.Complete);
-        Assert.Equal(share.Data, assembler.Share.Data);
+        Assert.Equal(share.Data, assembler.Share!.Data);
     }
 
     [Theory]

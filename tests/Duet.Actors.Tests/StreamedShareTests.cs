@@ -66,6 +66,35 @@ public sealed class StreamedShareTests(RuntimeKeys keys) : IClassFixture<Runtime
         Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(sinkA.Share!, sinkB.Share!, domain).Data);
     }
 
+    [Theory]
+    [InlineData(Reveal.Left, ShareDomain.Ring64)]
+    [InlineData(Reveal.Right, ShareDomain.Integer)]
+    [InlineData(Reveal.Both, ShareDomain.Ring64)]
+    public async Task ARevealedShareIsReadBackFromItsSinkAndCollectedIntoThePeersSecondSink(Reveal reveal, ShareDomain domain)
+    {
+        var random = new Random((int)reveal);
+        var left = TwoParties.Random(random, 13, 4, 16);
+        var right = TwoParties.Random(random, 4, 5, 16);
+        var (sinkA, sinkB) = (new MatrixSink(), new MatrixSink());
+        var (peerA, peerB) = (reveal.ReachesSide(OperandSide.Left) ? new MatrixSink() : null, reveal.ReachesSide(OperandSide.Right) ? new MatrixSink() : null);
+
+        var (listening, calling) = Start(left, sinkA, right, sinkB, domain, reveal, peerA, peerB);
+        var (a, b) = (await listening, await calling);
+
+        Assert.Null(a.Product);
+        Assert.Null(b.Product);
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(sinkA.Share!, sinkB.Share!, domain).Data);
+        foreach (var (received, sent) in new[] { (peerA, sinkB), (peerB, sinkA) })
+        {
+            Assert.Equal(received is not null, sent.Reads > 0);
+            if (received is not null)
+            {
+                Assert.True(received.Complete);
+                Assert.Equal(sent.Share!.Data, received.Share!.Data);
+            }
+        }
+    }
+
     [Fact]
     public async Task ASinkThatCannotWriteAbortsBothParties()
     {
@@ -89,14 +118,15 @@ public sealed class StreamedShareTests(RuntimeKeys keys) : IClassFixture<Runtime
         return (await listening, await calling);
     }
 
-    private (Task<PartyResult> Left, Task<PartyResult> Right) Start(Matrix<long> left, IShareSink leftSink, Matrix<long> right, IShareSink rightSink, ShareDomain domain)
+    private (Task<PartyResult> Left, Task<PartyResult> Right) Start(
+        Matrix<long> left, IShareSink leftSink, Matrix<long> right, IShareSink rightSink, ShareDomain domain, Reveal reveal = Reveal.None, IShareSink? leftPeer = null, IShareSink? rightPeer = null)
     {
         var port = TwoParties.FreePort();
         var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var listening = DuetParty.RunAsync(
-            TwoParties.Settings(OperandSide.Left, keys.Left) with { Domain = domain }, left, new PartyEndpoint("127.0.0.1", port), null, cts.Token, TwoParties.SerializeAll, shareSink: leftSink);
+            TwoParties.Settings(OperandSide.Left, keys.Left) with { Domain = domain, Reveal = reveal, BlockBytes = 100 }, left, new PartyEndpoint("127.0.0.1", port), null, cts.Token, TwoParties.SerializeAll, shareSink: leftSink, peerShareSink: leftPeer);
         var calling = DuetParty.RunAsync(
-            TwoParties.Settings(OperandSide.Right, keys.Right) with { Domain = domain }, right, new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}"), null, cts.Token, TwoParties.SerializeAll, shareSink: rightSink);
+            TwoParties.Settings(OperandSide.Right, keys.Right) with { Domain = domain, Reveal = reveal, BlockBytes = 100 }, right, new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}"), null, cts.Token, TwoParties.SerializeAll, shareSink: rightSink, peerShareSink: rightPeer);
         _ = Task.WhenAll(listening, calling).ContinueWith(_ => cts.Dispose(), TaskScheduler.Default);
         return (listening, calling);
     }
@@ -112,6 +142,9 @@ public sealed class StreamedShareTests(RuntimeKeys keys) : IClassFixture<Runtime
         public Matrix<BigInteger>? Share { get; private set; }
 
         public int FailAfter { get; init; } = int.MaxValue;
+
+        /// <summary>Read-backs so far (a share revealed to the peer is read back from its sink).</summary>
+        public int Reads { get; private set; }
 
         public bool Complete => seen.Length > 0 && seen.All(x => x);
 
@@ -140,6 +173,13 @@ public sealed class StreamedShareTests(RuntimeKeys keys) : IClassFixture<Runtime
                     (seen[entry], Share.Data[entry]) = (true, value);
                 }
             }
+        }
+
+        public BigInteger[] Read(long first, int count)
+        {
+            Assert.True(seen.AsSpan((int)first, count).IndexOf(false) < 0, $"entries [{first}, {first + count}) read back before they were written");
+            Reads++;
+            return Share!.Data.AsSpan((int)first, count).ToArray();
         }
     }
 }

@@ -5,9 +5,10 @@ using Duet.Host.Files;
 
 namespace Duet.Host.Tests;
 
-/// <summary>Two <c>duet party</c> processes without a reveal stream their shares to disk as tiles finish: the files
-/// load unchanged and add up to the product; a party killed mid-run leaves nothing under a final name (only partial
-/// shares and journals).</summary>
+/// <summary>Two <c>duet party</c> processes stream their shares to disk as tiles finish: the files load unchanged and
+/// add up to the product; with a reveal the party the product is revealed to adds it from its share file and the
+/// peer's revealed share, byte for byte the files the in-memory writers write; a party killed mid-run leaves nothing
+/// under a final name (only partial shares and journals, or with a reveal temporary files).</summary>
 public sealed class CliStreamedRunTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
@@ -81,8 +82,55 @@ public sealed class CliStreamedRunTests : IDisposable
         Assert.Equal(product.Data.Select(v => Math.ScaleB((double)v, -16)), MatrixFiles.Read(directory.File("p.npy")).ToFloat64().Data);
     }
 
-    [Fact]
-    public async Task A_party_killed_mid_run_leaves_no_file_under_a_final_name()
+    [Theory]
+    [InlineData("left", "a.npy", "b.csv", 0)]
+    [InlineData("right", "a.csv", "b.npy", 4)]
+    [InlineData("both", "a.npy", "b.npy", 0)]
+    [InlineData("both", "a.csv", "b.csv", 4)]
+    public async Task Revealed_products_and_shares_are_the_in_memory_writers_files(string reveal, string outputA, string outputB, int fractionBits)
+    {
+        var x = CliRunner.RandomIntegers(23, 4, 1000, seed: 3);
+        var y = CliRunner.RandomIntegers(4, 5, 1000, seed: 4);
+        MatrixFiles.Write(directory.File("x.npy"), x);
+        MatrixFiles.Write(directory.File("y.csv"), y);
+
+        var (a, b) = await RunBoth(outputA, outputB, "--reveal", reveal, "--frac-bits", $"{fractionBits}");
+
+        Assert.True(a.Code == 0, a.ToString() + b.ToString());
+        Assert.True(b.Code == 0, b.ToString());
+        var (shareA, shareB) = (MatrixFiles.ReadIntegers(directory.File(outputA)), MatrixFiles.ReadIntegers(directory.File(outputB)));
+        foreach (var (output, share) in new[] { (outputA, shareA), (outputB, shareB) })
+        {
+            var rewritten = directory.File("again" + Path.GetExtension(output));
+            Outputs.WriteShare(rewritten, share, ShareDomain.Ring64);
+            Assert.Equal(File.ReadAllBytes(rewritten), File.ReadAllBytes(directory.File(output)));
+        }
+
+        var product = Shares.Reconstruct(shareA, shareB, ShareDomain.Ring64);
+        Assert.Equal(Shares.Product(x, y).Data, product.Data.Select(v => v >> (2 * fractionBits)));
+        foreach (var (side, output, outcome) in new[] { ("left", outputA, a), ("right", outputB, b) })
+        {
+            var productFile = Outputs.ProductPathBeside(output);
+            if (reveal != "both" && reveal != side)
+            {
+                Assert.False(File.Exists(directory.File(productFile)), productFile);
+                continue;
+            }
+
+            Assert.Contains($"product -> {productFile}", outcome.OutLines[^1], StringComparison.Ordinal);
+            var expected = directory.File("expected" + Path.GetExtension(output));
+            Outputs.WriteProduct(expected, product, 2 * fractionBits);
+            Assert.Equal(File.ReadAllBytes(expected), File.ReadAllBytes(directory.File(productFile)));
+        }
+
+        Assert.DoesNotContain(directory.FileNames(), name => name.Contains(".tmp-", StringComparison.Ordinal) || name.Contains(".peer-share", StringComparison.Ordinal));
+        Assert.DoesNotContain(directory.FileNames(), name => name.Contains(".duet-journal", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("both")]
+    public async Task A_party_killed_mid_run_leaves_no_file_under_a_final_name(string reveal)
     {
         // An evaluation of some seconds (k = 100), so that A prints its evaluate progress and is killed mid-run; with
         // k = 8 it could finish before its first progress line.
@@ -90,17 +138,25 @@ public sealed class CliStreamedRunTests : IDisposable
         MatrixFiles.Write(directory.File("y.csv"), CliRunner.RandomIntegers(100, 2, 1000, seed: 2));
         var port = CliRunner.FreePort();
 
-        using var a = DuetProcess.Start(directory.Path, Party("x.npy", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a"));
+        using var a = DuetProcess.Start(directory.Path, Party("x.npy", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a", "--reveal", reveal));
         await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
-        using var b = DuetProcess.Start(directory.Path, Party("y.csv", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--name", "b"));
+        using var b = DuetProcess.Start(directory.Path, Party("y.csv", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--name", "b", "--reveal", reveal));
         await a.WaitForErrorAsync("[a] evaluate ", RunTimeout);
         a.Kill();
         var outcomeB = await b.WaitAsync(RunTimeout);
 
         Assert.True(outcomeB.Code == 1, outcomeB.ToString());
-        string[] finalNames = ["a.npy", "a.npy.duet.json", "b.csv", "b.csv.duet.json"];
+        string[] finalNames = ["a.npy", "a.npy.duet.json", "a.product.npy", "b.csv", "b.csv.duet.json", "b.product.csv"];
         Assert.Empty(directory.FileNames().Intersect(finalNames));
-        Assert.DoesNotContain(directory.FileNames(), name => name.StartsWith("b.csv.tmp-", StringComparison.Ordinal));
+        Assert.DoesNotContain(directory.FileNames(), name => name.StartsWith("b.csv.tmp-", StringComparison.Ordinal) || name.StartsWith("b.product", StringComparison.Ordinal));
+        if (reveal != "none")
+        {
+            // A run with a reveal keeps no journal: the killed A left only temporary files (its share, the peer's share).
+            Assert.DoesNotContain(directory.FileNames(), name => name.Contains(".duet-", StringComparison.Ordinal));
+            Assert.All(directory.FileNames().Where(name => name.StartsWith("a.", StringComparison.Ordinal)), name => Assert.Contains(".tmp-", name, StringComparison.Ordinal));
+            return;
+        }
+
 
         // The killed party's share was being written in place, under its partial name only, which both parties keep
         // with their journals for a resume (CliResumeTests).
@@ -108,12 +164,12 @@ public sealed class CliStreamedRunTests : IDisposable
         Assert.Contains("b.csv.duet-journal", directory.FileNames());
     }
 
-    private async Task<(CliOutcome A, CliOutcome B)> RunBoth(string outputA, string outputB)
+    private async Task<(CliOutcome A, CliOutcome B)> RunBoth(string outputA, string outputB, params string[] more)
     {
         var port = CliRunner.FreePort();
-        using var a = DuetProcess.Start(directory.Path, Party("x.npy", outputA, "--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a", "--status-file", "a.status.json"));
+        using var a = DuetProcess.Start(directory.Path, Party("x.npy", outputA, ["--listen", $"127.0.0.1:{port}", "--side", "left", "--name", "a", "--status-file", "a.status.json", .. more]));
         await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
-        using var b = DuetProcess.Start(directory.Path, Party("y.csv", outputB, "--peer", $"127.0.0.1:{port}", "--side", "right", "--name", "b"));
+        using var b = DuetProcess.Start(directory.Path, Party("y.csv", outputB, ["--peer", $"127.0.0.1:{port}", "--side", "right", "--name", "b", .. more]));
         var outcomeB = await b.WaitAsync(RunTimeout);
         return (await a.WaitAsync(RunTimeout), outcomeB);
     }

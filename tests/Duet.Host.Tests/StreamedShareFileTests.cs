@@ -44,6 +44,75 @@ public sealed class StreamedShareFileTests : IDisposable
     }
 
     [Theory]
+    [InlineData("npy", ShareDomain.Ring64)]
+    [InlineData("csv", ShareDomain.Integer)]
+    [InlineData("peer", ShareDomain.Integer)]
+    public void What_was_written_reads_back_in_row_major_order(string kind, ShareDomain domain)
+    {
+        var share = RandomShare(9, 7, domain, seed: 4);
+        using var file = kind == "peer" ? StreamedShareFile.ForPeerShare(directory.File("p.npy")) : new StreamedShareFile(directory.File($"s.{kind}"));
+        file.Open(new ShareLayout(Guid.NewGuid(), 9, 7, domain, ShareBits, 0));
+        foreach (var region in Regions(share, 4, 3).OrderBy(_ => Random.Shared.Next()))
+        {
+            file.Write(region);
+        }
+
+        Assert.Equal(share.Data, file.Read(0, 63));
+        Assert.Equal(share.Data[12..31], file.Read(12, 19));
+        Assert.Throws<InvalidOperationException>(() => file.Read(60, 4));
+    }
+
+    [Theory]
+    [InlineData("npy", ShareDomain.Ring64, 0)]
+    [InlineData("npy", ShareDomain.Ring64, 12)]
+    [InlineData("csv", ShareDomain.Integer, 0)]
+    [InlineData("csv", ShareDomain.Ring64, 20)]
+    [InlineData("npy", ShareDomain.Integer, 0)]
+    public void The_product_added_from_two_share_files_is_the_in_memory_writers_file(string extension, ShareDomain domain, int fractionBits)
+    {
+        // Ring64 shares of a product P, or integer shares of P small enough for a .npy int64.
+        var (rows, columns) = (11, 6);
+        var random = new Random(rows + fractionBits);
+        var product = new Matrix<BigInteger>(rows, columns, [.. Enumerable.Range(0, rows * columns).Select(_ => (BigInteger)random.NextInt64(-(1L << 40), 1L << 40))]);
+        var mask = RandomShare(rows, columns, domain, seed: 6);
+        var other = new Matrix<BigInteger>(rows, columns, [.. product.Data.Zip(mask.Data, (p, m) => Shares.Reduce(p - m, domain))]);
+        var layout = new ShareLayout(Guid.NewGuid(), rows, columns, domain, ShareBits + 2, fractionBits);
+        using var own = new StreamedShareFile(directory.File("own.csv"));
+        using var peer = StreamedShareFile.ForPeerShare(directory.File($"p.{extension}"));
+        foreach (var (file, share) in new[] { (own, mask), (peer, other) })
+        {
+            file.Open(layout);
+            Regions(share, 3, 4).ToList().ForEach(file.Write);
+        }
+
+        var whole = directory.File($"whole.{extension}");
+        Outputs.WriteProduct(whole, Shares.Reconstruct(mask, other, domain), fractionBits);
+        StreamedProductFile.Write(directory.File($"p.{extension}"), own, peer, layout);
+
+        Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(directory.File($"p.{extension}")));
+        if (fractionBits == 0)
+        {
+            Assert.Equal(product.Data, MatrixFiles.ReadIntegers(whole).Data);
+        }
+    }
+
+    [Fact]
+    public void A_product_too_wide_for_a_npy_int64_is_refused_and_leaves_no_file()
+    {
+        var layout = new ShareLayout(Guid.NewGuid(), 2, 2, ShareDomain.Integer, ShareBits, 0);
+        using var own = new StreamedShareFile(directory.File("own.csv"));
+        using var peer = StreamedShareFile.ForPeerShare(directory.File("p.npy"));
+        own.Open(layout);
+        peer.Open(layout);
+        own.Write(new ShareRegion(0, 0, 2, 2, [1, 2, BigInteger.One << 70, 4]));
+        peer.Write(new ShareRegion(0, 0, 2, 2, [1, 2, 3, 4]));
+
+        var error = Assert.Throws<OutputFileException>(() => StreamedProductFile.Write(directory.File("p.npy"), own, peer, layout));
+        Assert.Contains("does not fit in a .npy int64", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(directory.FileNames(), name => name.StartsWith("p.npy", StringComparison.Ordinal) && !name.Contains(".peer-share.tmp-", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("npy")]
     [InlineData("csv")]
     public void A_run_that_never_finishes_leaves_no_file(string extension)

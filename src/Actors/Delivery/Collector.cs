@@ -89,7 +89,7 @@ internal sealed class Collector : ReceiveActor, IWithTimers
         share.Runs++;
         if (share.Assembler.Complete)
         {
-            if (!CryptographicOperations.FixedTimeEquals(Transcript.ShareDigest(share.Assembler.Share), share.Offer.Digest))
+            if (!CryptographicOperations.FixedTimeEquals(share.Assembler.Digest(), share.Offer.Digest))
             {
                 Refuse(run.SessionId, run.Side, "the share that arrived does not match its offer's digest");
                 return;
@@ -151,7 +151,7 @@ internal sealed class Collector : ReceiveActor, IWithTimers
         public ShareReceipt Receipt() =>
             new(Offer.SessionId, Offer.Side, Accepted ? DeliveryStatus.Accepted : DeliveryStatus.Receiving, Runs, string.Empty);
 
-        public DeliveredShare Delivered() => new(Offer.SessionId, Offer.Side, Offer.Domain, Offer.FractionBits, Assembler.Share);
+        public DeliveredShare Delivered() => new(Offer.SessionId, Offer.Side, Offer.Domain, Offer.FractionBits, Assembler.Share!);
     }
 
     private sealed class WaitOver : INoSerializationVerificationNeeded

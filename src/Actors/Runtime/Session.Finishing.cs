@@ -8,7 +8,7 @@ using Duet.Crypto.MatMul;
 
 namespace Duet.Actors.Runtime;
 
-/// <summary>Finishing (PROTOCOL.md §7, §10): this side's share in P's orientation, the reveal both ways, then Done
+/// <summary>Finishing (PROTOCOL.md §7, §10): this side's share in P's orientation, the reveal both ways (Session.Reveal), then Done
 /// both ways with the digest of the whole transcript, then Confirm both ways. The session completes, and its
 /// host may commit output, only when the peer's Done matched this side's transcript and the peer confirmed this
 /// side's Done: neither party finishes unless both checked.</summary>
@@ -17,18 +17,8 @@ internal sealed partial class Session
     private void StartFinishing(Agreed agreed, Streams streams)
     {
         statistics.Ended(SessionPhase.Streaming, clock.Elapsed);
-        var share = agreed.Output.Share();
-        byte[]? revealedDigest = null;
-        if (share is not null && settings.Reveal.ReachesSide(agreed.Agreement.Peer(settings.Side).Side))
-        {
-            revealedDigest = Transcript.ShareDigest(share);
-            foreach (var revealed in RevealAssembler.Split(sessionId, share, settings.BlockBytes))
-            {
-                SendToPeer(revealed, revealed.Values.Length);
-            }
-        }
-
-        var finishing = new FinishingState(share, revealedDigest);
+        var finishing = new FinishingState(agreed.Output.Share());
+        StartRevealing(agreed, finishing);
         Become(() => Finishing(agreed, streams, finishing));
         TryFinish(agreed, streams, finishing);
     }
@@ -46,6 +36,7 @@ internal sealed partial class Session
         }, block => block.BlockIndex >= 0 && block.BlockIndex < streams.Received.Blocks);
         ReceiveDone(streams, () => TryFinish(agreed, streams, finishing));
         ReceiveRevealedShare(agreed, () => TryFinish(agreed, streams, finishing));
+        ReceiveRevealMore(agreed, streams, finishing);
         Receive<Confirm>(_ =>
         {
             finishing.PeerConfirmed = true;
@@ -53,13 +44,13 @@ internal sealed partial class Session
         });
     });
 
-    /// <summary>Sends Done once this side's transcript is complete (the peer's share, if any, has arrived), then
+    /// <summary>Sends Done once this side's transcript is complete (its share, if revealed, is sent and the peer's, if any, has arrived), then
     /// checks the peer's Done against it and confirms, and completes once the peer confirmed too.</summary>
     private void TryFinish(Agreed agreed, Streams streams, FinishingState finishing)
     {
-        if (finishing.Digest is null && agreed.Reveal is not { Complete: false })
+        if (finishing.Digest is null && finishing.Sending is null && agreed.Reveal is not { Complete: false })
         {
-            var received = agreed.Reveal is { } assembled ? Transcript.ShareDigest(assembled.Share) : null;
+            var received = agreed.Reveal?.Digest();
             var (byLeft, byRight) = settings.Side == OperandSide.Left ? (finishing.Revealed, received) : (received, finishing.Revealed);
             var (fromEncryptor, fromEvaluator) = agreed.IsEncryptor ? (streams.Sent, streams.Received) : (streams.Received, streams.Sent);
             finishing.Digest = Transcript.Digest(agreed.Agreement, streams.KeyDigest, fromEncryptor, fromEvaluator, byLeft, byRight);
@@ -107,7 +98,8 @@ internal sealed partial class Session
 
     private PartyResult Result(Agreed agreed, Streams streams, FinishingState finishing)
     {
-        var product = agreed.Reveal is { } reveal && finishing.Share is { } share ? Shares.Reconstruct(share, reveal.Share, settings.Domain) : null;
+        // A streamed run's product is the host's to write, from its two sinks.
+        var product = agreed.Reveal?.Share is { } peerShare && finishing.Share is { } share ? Shares.Reconstruct(share, peerShare, settings.Domain) : null;
         return new PartyResult(finishing.Share, product, settings.Domain, agreed.Agreement.ProductFractionBits, statistics.Summary(Facts(agreed, streams), clock.Elapsed))
         {
             ProductShape = agreed.Agreement.ProductShape,
@@ -118,13 +110,17 @@ internal sealed partial class Session
         sessionId, agreed.IsEncryptor, agreed.Agreement.Encryptor, agreed.Plan, Backends.Current, streams.Strategy,
         streams.Sent.Ciphertexts, streams.Received.Ciphertexts, streams.Out.MaxInFlight, tiles.Cpu.Snapshot());
 
-    /// <summary>This side's share of P (null when streamed to the host's sink), the digest of the share it revealed
-    /// (if any), and how far the close went.</summary>
-    private sealed class FinishingState(Matrix<BigInteger>? share, byte[]? revealed)
+    /// <summary>This side's share of P (null when streamed to the host's sink), the reveal of it to the peer (if any),
+    /// and how far the close went.</summary>
+    private sealed class FinishingState(Matrix<BigInteger>? share)
     {
         public Matrix<BigInteger>? Share { get; } = share;
 
-        public byte[]? Revealed { get; } = revealed;
+        /// <summary>The runs still to send while this side reveals its share; null before and after.</summary>
+        public RevealSending? Sending { get; set; }
+
+        /// <summary>The digest of the share this side revealed, set when its last run went out.</summary>
+        public byte[]? Revealed { get; set; }
 
         /// <summary>This side's transcript digest, set when its Done went out.</summary>
         public byte[]? Digest { get; set; }

@@ -19,8 +19,14 @@ internal sealed partial class Session
             return ShareOutput.InMemory(agreement.Plan.Rows, agreement.Plan.Columns, agreement.Orientation, settings.Domain);
         }
 
+        return Guarded(() => ShareOutput.Streamed(sink, Layout(agreement), agreement.Orientation));
+    }
+
+    /// <summary>What a share of the agreed product is (this side's, or the peer's revealed one).</summary>
+    private ShareLayout Layout(Agreement agreement)
+    {
         var (rows, columns) = agreement.ProductShape;
-        return Guarded(() => ShareOutput.Streamed(sink, new ShareLayout(sessionId, rows, columns, settings.Domain, agreement.Plan.ShareBits, agreement.ProductFractionBits), agreement.Orientation));
+        return new ShareLayout(sessionId, rows, columns, settings.Domain, agreement.Plan.ShareBits, agreement.ProductFractionBits);
     }
 
     /// <summary>Progress of a phase that finishes result tiles, with the rows of P they complete.</summary>

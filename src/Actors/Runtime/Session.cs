@@ -118,7 +118,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         Agreement agreement;
         try
         {
-            agreement = Handshake.Agree(mine, theirs, settings.ProtocolVersion, job.Sink is null ? settings.Limits : settings.Limits.ForStreamedShares(), settings.TableMemoryBytes);
+            agreement = Handshake.Agree(mine, theirs, settings.ProtocolVersion, job.Sink is null ? settings.Limits : settings.Limits.ForStreamedShares(settings.Reveal != Reveal.None), settings.TableMemoryBytes);
         }
         catch (HandshakeException error)
         {
@@ -132,7 +132,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             return;
         }
 
-        if (OpenOutput(agreement) is not { } output || !JournalResumed(agreement))
+        if (OpenOutput(agreement) is not { } output || !OpenReveal(agreement, out var reveal) || !JournalResumed(agreement))
         {
             return;
         }
@@ -145,13 +145,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
 
         statistics.Ended(SessionPhase.Handshake, clock.Elapsed);
         log.Info("session {0}: {1} encrypts; plan {2}", sessionId, agreement.Encryptor, agreement.Plan);
-        var (rows, columns) = agreement.ProductShape;
-        var agreed = new Agreed(
-            agreement,
-            agreement.Encryptor == settings.Side,
-            job.Operand.ToCanonical(agreement.Orientation),
-            settings.Reveal.ReachesSide(settings.Side) ? new RevealAssembler(rows, columns, settings.Domain, agreement.Plan.ShareBits) : null,
-            output);
+        var agreed = new Agreed(agreement, agreement.Encryptor == settings.Side, job.Operand.ToCanonical(agreement.Orientation), reveal, output);
         if (agreed.IsEncryptor)
         {
             StartEncryptorKeying(agreed);

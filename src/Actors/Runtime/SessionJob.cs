@@ -1,13 +1,16 @@
 namespace Duet.Actors.Runtime;
 
 /// <summary>One party's pending run: its settings and operand in, its result (or failure) out.</summary>
-internal sealed class SessionJob(PartySettings settings, IOperandRows operand, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null, IShareSink? sink = null, ISessionJournal? journal = null)
+internal sealed class SessionJob(PartySettings settings, IOperandRows operand, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null, IShareSink? sink = null, ISessionJournal? journal = null, IShareSink? peerSink = null)
 {
     /// <summary>Where a streamed run records what a resume needs; null for none.</summary>
     public ISessionJournal? Journal { get; } = journal;
 
     /// <summary>Where this party's share streams as tiles finish; null to hold it in memory.</summary>
     public IShareSink? Sink { get; } = sink;
+
+    /// <summary>Where the peer's revealed share goes in a streamed run the product is revealed to; null to hold it in memory.</summary>
+    public IShareSink? PeerSink { get; } = peerSink;
 
     /// <summary>The host's first phase of writing the result (to temporary files), run once the peer's transcript
     /// checked and before this side confirms; if it throws, the session aborts on both sides instead.</summary>

@@ -18,6 +18,7 @@ internal sealed class ShareOutput
     private readonly ShareDomain domain;
     private readonly int rows;
     private readonly int columns;
+    private Matrix<BigInteger>? oriented;
 
     private ShareOutput(int rows, int columns, Orientation orientation, ShareDomain domain, IShareSink? sink)
     {
@@ -76,5 +77,10 @@ internal sealed class ShareOutput
     }
 
     /// <summary>The whole share in P's orientation and the domain; null in a streamed run (the sink has it).</summary>
-    public Matrix<BigInteger>? Share() => canonical is null ? null : orientation.FromCanonical(canonical, domain);
+    public Matrix<BigInteger>? Share() => canonical is null ? null : oriented ??= orientation.FromCanonical(canonical, domain);
+
+    /// <summary>Entries [first, first + count) of the finished share in P's row-major order and the domain: read back
+    /// from the sink in a streamed run.</summary>
+    public BigInteger[] Read(long first, int count) =>
+        Share() is { } share ? share.Data.AsSpan(checked((int)first), count).ToArray() : sink!.Read(first, count);
 }

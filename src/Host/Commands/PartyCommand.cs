@@ -97,8 +97,8 @@ internal static class PartyCommand
         StatusFile.Check(options.StatusFile);
         // Read by blocks of rows: checked whole now, then read again only by the rows a tile needs (or whole when the session needs it).
         using var operand = OperandFile.Open(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)", Outputs.ScratchDirectory(sharePath));
-        var streamed = settings.Reveal == Reveal.None && delivery is null;
-        (var journal, settings) = PartyResume.Prepare(options.Resume, sharePath, streamed, settings, operand);
+        var streamed = delivery is null;
+        (var journal, settings) = PartyResume.Prepare(options.Resume, sharePath, streamed && settings.Reveal == Reveal.None, settings, operand);
         using var resumedKey = settings.Key == key ? null : settings.Key;
         if (endpoint.Peer is null)
         {
@@ -121,14 +121,15 @@ internal static class PartyCommand
             akka.remote.dot-netty.tcp.port = {endpoint.Port}
             """)).WithFallback(AkkaLog.Configuration(console.LogFile)).WithFallback(file);
         // The outputs are written before this party confirms and renamed into place after the session completed.
-        // Without a reveal or a delivery the share streams to its file as tiles finish (a delivery sends the share held in memory).
+        // Without a delivery the share streams to its file as tiles finish, and a revealed product is added from the two
+        // share files (a delivery sends the share held in memory); only a run without a reveal keeps a journal.
         var status = new StatusFile(options.StatusFile, settings.Name);
-        using var outputs = sharePath is null ? null : new PartyOutputs(sharePath, productPath, settings.Side, streamed, journal);
+        using var outputs = sharePath is null ? null : new PartyOutputs(sharePath, productPath, settings.Side, streamed, journal, settings.Reveal.ReachesSide(settings.Side));
         var result = await ProgressDisplay.RunAsync(
             console,
             display =>
             {
-                var session = DuetParty.RunAsync(settings, operand, endpoint, status.Around(display.For(settings.Name)), cancellation, extra, outputs is null ? null : outputs.Prepare, outputs?.Sink, outputs?.Journal);
+                var session = DuetParty.RunAsync(settings, operand, endpoint, status.Around(display.For(settings.Name)), cancellation, extra, outputs is null ? null : outputs.Prepare, outputs?.Sink, outputs?.Journal, outputs?.PeerSink);
                 return status.Track(outputs is null ? session : outputs.CommitAfter(session));
             }).ContinueWith(run => PartyResume.HintAfter(run, outputs?.KeptJournal, console), TaskScheduler.Default).Unwrap().ConfigureAwait(false);
 
@@ -137,7 +138,7 @@ internal static class PartyCommand
         var written = string.Join("; ", new[]
         {
             sharePath is null ? null
-                : result.Product is not null ? $"share -> {sharePath}, product -> {productPath}"
+                : result.Product is not null || outputs?.ProductWritten == true ? $"share -> {sharePath}, product -> {productPath}"
                 : delivered is null ? $"share -> {sharePath}; to reveal: {RevealCommand.CommandFor(sharePath, productPath, settings.Side)}"
                 : $"share -> {sharePath}",
             delivered is null ? null : DeliveryTarget.Describe(delivered),

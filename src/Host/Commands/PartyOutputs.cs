@@ -11,7 +11,9 @@ namespace Duet.Host.Commands;
 /// committed (renamed into place) once the session completed; discarded otherwise. With <paramref name="streamed"/>
 /// the share is written as the tiles finish (<see cref="Sink"/>) and only finished at the prepare step; with a
 /// <paramref name="journal"/> plan it goes to a partial share that a journal (<see cref="Journal"/>) makes resumable,
-/// kept with the journal when the run fails before its prepare step.
+/// kept with the journal when the run fails before its prepare step. A streamed run that the product is
+/// <paramref name="revealed"/> to receives the peer's share into a second, temporary file (<see cref="PeerSink"/>),
+/// and the product is added from both files at the prepare step.
 /// </summary>
 internal sealed class PartyOutputs : IDisposable
 {
@@ -19,23 +21,31 @@ internal sealed class PartyOutputs : IDisposable
     private readonly string productPath;
     private readonly OperandSide side;
     private readonly StreamedShareFile? streamedShare;
+    private readonly StreamedShareFile? peerShare;
     private readonly PartyJournal? journal;
     private MatrixFileAccess.PreparedOutputs? prepared;
     private Exception? failure;
     private bool prepareStarted;
 
-    public PartyOutputs(string sharePath, string productPath, OperandSide side, bool streamed = false, JournalPlan? journal = null)
+    public PartyOutputs(string sharePath, string productPath, OperandSide side, bool streamed = false, JournalPlan? journal = null, bool revealed = false)
     {
         (this.sharePath, this.productPath, this.side) = (sharePath, productPath, side);
         if (streamed)
         {
             streamedShare = new StreamedShareFile(sharePath, journal is null ? null : SessionJournalFile.PartialFor(sharePath), journal?.Resumed is not null);
             this.journal = journal is null ? null : new PartyJournal(sharePath, streamedShare, journal);
+            peerShare = revealed ? StreamedShareFile.ForPeerShare(productPath) : null;
         }
     }
 
     /// <summary>The runtime's sink for the share in a streamed run; null otherwise.</summary>
     public IShareSink? Sink => streamedShare is null ? null : new Recording(streamedShare, this);
+
+    /// <summary>The runtime's sink for the peer's revealed share in a streamed run the product is revealed to; null otherwise.</summary>
+    public IShareSink? PeerSink => peerShare is null ? null : new Recording(peerShare, this);
+
+    /// <summary>True once the prepare step wrote a product file (revealed in memory or added from the two shares).</summary>
+    public bool ProductWritten { get; private set; }
 
     /// <summary>The runtime's journal in a journaled run; null otherwise.</summary>
     public ISessionJournal? Journal => journal is null ? null : new RecordingJournal(journal, this);
@@ -52,6 +62,16 @@ internal sealed class PartyOutputs : IDisposable
             prepareStarted = true;
             prepared = MatrixFileAccess.Prepare(() =>
             {
+                if (result.Product is not null)
+                {
+                    Outputs.WriteProduct(productPath, result.Product, result.ProductFractionBits);
+                }
+                else if (peerShare is not null && streamedShare is not null)
+                {
+                    // Added from both files before the share's own file is finished (a CSV share's records go then).
+                    StreamedProductFile.Write(productPath, streamedShare, peerShare, streamedShare.Layout);
+                }
+
                 if (result.Share is { } share)
                 {
                     Outputs.WriteShare(sharePath, share, result.Domain);
@@ -62,11 +82,9 @@ internal sealed class PartyOutputs : IDisposable
                 }
 
                 ShareMetadata.Of(result, side).WriteBeside(sharePath);
-                if (result.Product is not null)
-                {
-                    Outputs.WriteProduct(productPath, result.Product, result.ProductFractionBits);
-                }
+                peerShare?.Dispose();
             });
+            ProductWritten = result.Product is not null || peerShare is not null;
         }
         catch (Exception error)
         {
@@ -110,6 +128,7 @@ internal sealed class PartyOutputs : IDisposable
     {
         prepared?.Dispose();
         streamedShare?.Dispose();
+        peerShare?.Dispose();
         journal?.Dispose();
     }
 
@@ -170,5 +189,12 @@ internal sealed class PartyOutputs : IDisposable
         public void Open(ShareLayout layout) => Record(outputs, () => file.Open(layout));
 
         public void Write(ShareRegion region) => Record(outputs, () => file.Write(region));
+
+        public System.Numerics.BigInteger[] Read(long first, int count)
+        {
+            System.Numerics.BigInteger[] values = [];
+            Record(outputs, () => values = file.Read(first, count));
+            return values;
+        }
     }
 }

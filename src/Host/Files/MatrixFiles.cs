@@ -66,15 +66,17 @@ public static class MatrixFiles
         var index = Array.FindIndex(matrix.Data, x => x < long.MinValue || x > long.MaxValue);
         if (index >= 0)
         {
-            var (row, column) = MatrixFileException.PositionOf(index, matrix.Columns);
-            throw new OutputFileException(
-                path,
-                $"value {matrix.Data[index]} does not fit in a .npy int64; write a .csv file or use the ring64 share domain",
-                row,
-                column);
+            throw NotInt64(path, matrix.Data[index], index, matrix.Columns);
         }
 
         Write(path, matrix.Map(x => (long)x));
+    }
+
+    /// <summary>The error of an integer too large for a .npy int64, at its (row-major) index.</summary>
+    internal static OutputFileException NotInt64(string path, BigInteger value, long index, int columns)
+    {
+        var (row, column) = MatrixFileException.PositionOf(index, columns);
+        return new OutputFileException(path, $"value {value} does not fit in a .npy int64; write a .csv file or use the ring64 share domain", row, column);
     }
 
     /// <summary>A short description of a matrix file: file, format, shape, dtype, min and max, one per line.</summary>

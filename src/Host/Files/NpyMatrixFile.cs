@@ -23,11 +23,18 @@ internal static class NpyMatrixFile
         where T : unmanaged
     {
         stream.Write(NpyHeader.Encode(dtype, matrix.Rows, matrix.Columns));
-        var chunk = ChunkBytes / dtype.ItemSize;
+        WriteValues<T>(stream, matrix.Data);
+    }
+
+    /// <summary>Values after the header (written whole or in parts, as a streamed writer does), little-endian.</summary>
+    public static void WriteValues<T>(Stream stream, ReadOnlySpan<T> data)
+        where T : unmanaged
+    {
+        var chunk = ChunkBytes / Unsafe.SizeOf<T>();
         var swapped = BitConverter.IsLittleEndian ? null : new T[chunk];
-        for (var start = 0; start < matrix.Data.Length; start += chunk)
+        for (var start = 0; start < data.Length; start += chunk)
         {
-            ReadOnlySpan<T> values = matrix.Data.AsSpan(start, Math.Min(chunk, matrix.Data.Length - start));
+            var values = data.Slice(start, Math.Min(chunk, data.Length - start));
             if (swapped is not null)
             {
                 values.CopyTo(swapped);

@@ -14,9 +14,10 @@ namespace Duet.Host.Files;
 /// <see cref="Finish"/> converts row by row into the CSV text the in-memory writer would write. Nothing appears
 /// under the final name before the host's commit; a killed run leaves only <c>name.tmp-*</c> files. A journaled run
 /// writes to the fixed <paramref name="partial"/> name instead, which a resume (<paramref name="resume"/>) opens again
-/// as it is, to write the tiles that are left.
+/// as it is, to write the tiles that are left. What was written is read back (<see cref="Read"/>) to reveal it or to add
+/// the product; the peer's revealed share goes to a file of records only (<see cref="ForPeerShare"/>), never finished.
 /// </summary>
-internal sealed class StreamedShareFile(string path, string? partial = null, bool resume = false) : IShareSink, IDisposable
+internal sealed class StreamedShareFile(string path, string? partial = null, bool resume = false, bool recordsOnly = false) : IShareSink, IDisposable
 {
     private SafeFileHandle? handle;
     private string? temporary;
@@ -24,7 +25,13 @@ internal sealed class StreamedShareFile(string path, string? partial = null, boo
     private long dataOffset;
     private int recordBytes;
 
-    private bool IsNpy => MatrixFileFormats.FromPath(path) == MatrixFileFormat.Npy;
+    private bool IsNpy => !recordsOnly && MatrixFileFormats.FromPath(path) == MatrixFileFormat.Npy;
+
+    /// <summary>What the file holds, once open.</summary>
+    public ShareLayout Layout => layout ?? throw new InvalidOperationException("the share file is not open");
+
+    /// <summary>A file of records for the peer's revealed share beside <paramref name="productPath"/>, deleted at the end.</summary>
+    public static StreamedShareFile ForPeerShare(string productPath) => new(productPath + ".peer-share", recordsOnly: true);
 
     /// <summary>Creates the temporary file at its full size (sparse where the file system allows).</summary>
     public void Open(ShareLayout layout)
@@ -109,6 +116,34 @@ internal sealed class StreamedShareFile(string path, string? partial = null, boo
         }
     }
 
+    /// <summary>Reads entries [first, first + count) back from their records.</summary>
+    public BigInteger[] Read(long first, int count)
+    {
+        var shape = Layout;
+        if (first < 0 || count < 0 || first + count > (long)shape.Rows * shape.Columns)
+        {
+            throw new InvalidOperationException($"entries [{first}, {first + count}) are outside the {shape.Rows}x{shape.Columns} share");
+        }
+
+        var bytes = new byte[count * recordBytes];
+        Guard(() =>
+        {
+            for (var read = 0; read < bytes.Length;)
+            {
+                var got = RandomAccess.Read(handle!, bytes.AsSpan(read), dataOffset + (first * recordBytes) + read);
+                read += got > 0 ? got : throw new OutputFileException(path, "its temporary file is shorter than the share");
+            }
+        });
+        var values = new BigInteger[count];
+        for (var i = 0; i < count; i++)
+        {
+            var record = bytes.AsSpan(i * recordBytes, recordBytes);
+            values[i] = shape.Domain == ShareDomain.Ring64 ? BinaryPrimitives.ReadUInt64LittleEndian(record) : new BigInteger(record, isUnsigned: false, isBigEndian: false);
+        }
+
+        return values;
+    }
+
     /// <summary>
     /// The file complete, flushed and handed to the current <see cref="MatrixFileAccess.Prepare"/> group under its
     /// temporary name: the .npy itself, or the .csv converted from the records (the records are then deleted).
@@ -137,36 +172,22 @@ internal sealed class StreamedShareFile(string path, string? partial = null, boo
         MatrixFileAccess.WriteAtomically(path, stream =>
         {
             using var writer = CsvMatrixWriter.Open(stream);
-            var bytes = new byte[shape.Columns * recordBytes];
-            var (ring, integer) = (new ulong[shape.Columns], new BigInteger[shape.Columns]);
+            var ring = new ulong[shape.Columns];
             for (var row = 0; row < shape.Rows; row++)
             {
-                for (var read = 0; read < bytes.Length;)
-                {
-                    var count = RandomAccess.Read(handle!, bytes.AsSpan(read), ((long)row * bytes.Length) + read);
-                    read += count > 0 ? count : throw new OutputFileException(path, "its temporary file is shorter than the share");
-                }
-
-                for (var c = 0; c < shape.Columns; c++)
-                {
-                    var record = bytes.AsSpan(c * recordBytes, recordBytes);
-                    if (shape.Domain == ShareDomain.Ring64)
-                    {
-                        ring[c] = BinaryPrimitives.ReadUInt64LittleEndian(record);
-                    }
-                    else
-                    {
-                        integer[c] = new BigInteger(record, isUnsigned: false, isBigEndian: false);
-                    }
-                }
-
+                var values = Read((long)row * shape.Columns, shape.Columns);
                 if (shape.Domain == ShareDomain.Ring64)
                 {
+                    for (var c = 0; c < shape.Columns; c++)
+                    {
+                        ring[c] = (ulong)values[c];
+                    }
+
                     CsvMatrixWriter.WriteRow<ulong>(writer, ring);
                 }
                 else
                 {
-                    CsvMatrixWriter.WriteRow<BigInteger>(writer, integer);
+                    CsvMatrixWriter.WriteRow<BigInteger>(writer, values);
                 }
             }
         });

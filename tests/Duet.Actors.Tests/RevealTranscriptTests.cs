@@ -1,0 +1,78 @@
+using System.Numerics;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Duet.Actors.Protocol;
+using Duet.Actors.Runtime;
+using Duet.Actors.State;
+using Duet.Actors.Wire;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>A streamed session that the product is revealed to hashes the peer's share as its runs arrive into the
+/// host's sink: an honest peer's Done matches (runs in order or not) and the session confirms; a peer whose runs
+/// carry one value other than the share its Done digests fails the transcript check.</summary>
+public sealed class RevealTranscriptTests(RuntimeKeys keys) : TestKit(TwoParties.SerializeAll.WithFallback(DuetConfig.Defaults)), IClassFixture<RuntimeKeys>
+{
+    private readonly Guid id = SessionIds.NewRandom();
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task TheRevealedShareIsInTheTranscript(bool reversed, bool tampered)
+    {
+        var (own, peerSink) = (new MatrixShareSink(50, 3), new MatrixShareSink(50, 3));
+        var settings = TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator, Reveal = Reveal.Left, BlockBytes = 64 };
+        var job = new SessionJob(settings, new Matrix<long>(50, 40), null, sink: own, peerSink: peerSink);
+        var probe = CreateTestProbe();
+        var session = Sys.ActorOf(Session.Props(job, id, null));
+        var peerHello = new Hello(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.Left, 1024, 40, RolePreference.Auto, "probe");
+        probe.Send(session, peerHello);
+        var agreement = Handshake.Agree(peerHello, probe.ExpectMsg<Hello>(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
+        var plan = agreement.Plan.Paillier!;
+        probe.Send(session, ProbePeer.KeyMessage(id, keys.Right));
+        var sent = ProbePeer.SendOperand(id, session, probe, plan, new Matrix<long>(40, 3), keys.Right);
+        probe.Send(session, new Credit(id, plan.Tiles));
+        var received = new BlockLedger(plan.Tiles);
+        for (var tile = 0; tile < plan.Tiles; tile++)
+        {
+            var block = probe.ExpectMsg<ResultBlock>(TimeSpan.FromSeconds(20));
+            received.Record(block.BlockIndex, block.Ciphertexts, block.Count);
+        }
+
+        // The probe's share, revealed in runs of at most 64 bytes; its Done digests the share it claims.
+        var random = new Random(7);
+        var share = new Matrix<BigInteger>(50, 3, [.. Enumerable.Range(0, 150).Select(_ => (BigInteger)(ulong)random.NextInt64())]);
+        var runs = RevealAssembler.Split(id, share, 64).ToList();
+        if (tampered)
+        {
+            var values = SignedIntegerCodec.Decode(runs[3].Values, runs[3].Count);
+            values[1] += 1;
+            runs[3] = runs[3] with { Values = SignedIntegerCodec.Encode(values) };
+        }
+
+        foreach (var run in reversed ? Enumerable.Reverse(runs) : runs)
+        {
+            probe.Send(session, run);
+        }
+
+        var digest = Transcript.Digest(agreement, Transcript.KeyDigest(keys.Right.PublicKey), sent, received, null, Transcript.ShareDigest(share));
+        var done = probe.ExpectMsg<Done>(TimeSpan.FromSeconds(10));
+        Assert.Equal(!tampered, done.Digest.AsSpan().SequenceEqual(digest));
+        probe.Send(session, new Done(id, plan.ResultCount, digest));
+        if (tampered)
+        {
+            Assert.Equal(AbortReason.PlanMismatch, probe.ExpectMsg<Abort>().Reason);
+            Assert.Equal(AbortReason.PlanMismatch, ProbePeer.AbortReasonOf(job));
+            return;
+        }
+
+        probe.ExpectMsg<Confirm>();
+        probe.Send(session, new Confirm(id));
+        var result = await job.Completion.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Null(result.Product);
+        Assert.Equal(share.Data, peerSink.Share.Data);
+    }
+}
