@@ -25,7 +25,7 @@ public sealed class RevealTranscriptTests(RuntimeKeys keys) : TestKit(TwoParties
     {
         var (own, peerSink) = (new MatrixShareSink(50, 3), new MatrixShareSink(50, 3));
         var settings = TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator, Reveal = Reveal.Left, BlockBytes = 64 };
-        var job = new SessionJob(settings, new Matrix<long>(50, 40), null, sink: own, peerSink: peerSink);
+        var job = new SessionJob(settings, new MatrixRows(new Matrix<long>(50, 40)), null, sink: own, peerSink: peerSink);
         var probe = CreateTestProbe();
         var session = Sys.ActorOf(Session.Props(job, id, null));
         var peerHello = new Hello(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.Left, 1024, 40, RolePreference.Auto, "probe");
