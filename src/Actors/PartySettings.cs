@@ -188,11 +188,6 @@ public sealed record PartySettings
                 $"duet.flow.block-bytes = {BlockBytes} leaves no room in the {Limits.FrameBytes}-byte transport frame (akka.remote.dot-netty.tcp.maximum-frame-size); lower it or raise the frame.");
         }
 
-        if (Resume is not null && Reveal != Reveal.None)
-        {
-            throw new ArgumentException("only a streamed run (no reveal) can be resumed.");
-        }
-
         if (Window < 1)
         {
             throw new ArgumentException($"the flow window must be at least 1, got {Window}.");

@@ -75,6 +75,38 @@ public sealed partial class CliResumeTests : IDisposable
         Assert.DoesNotContain(directory.FileNames(), name => name.Contains(".duet-journal", StringComparison.Ordinal) || name.Contains(".duet-partial", StringComparison.Ordinal) || name.Contains(".tmp-", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_run_revealing_the_product_resumes_to_the_exact_product_files()
+    {
+        // The encryptor is killed at half way; the resumed run computes the rest, then reveals both shares as streamed.
+        var x = CliRunner.RandomIntegers(3000, 100, 1000, seed: 8);
+        var y = CliRunner.RandomIntegers(100, 2, 1000, seed: 9);
+        MatrixFiles.Write(directory.File("x.npy"), x);
+        MatrixFiles.Write(directory.File("y.csv"), y);
+        directory.WriteText("k.hocon", "duet.session.key-bits = 2048\n");
+
+        var (first, _) = await RunBoth("b", "--reveal", "both");
+        Assert.True(first.Code == 1, first.ToString());
+        Assert.True(File.Exists(directory.File("a.npy.duet-journal")) && File.Exists(directory.File("b.csv.duet-journal")), string.Join(", ", directory.FileNames()));
+
+        var (a, b) = await RunBoth(killAtHalf: null, "--reveal", "both", "--resume");
+        Assert.True(a.Code == 0 && b.Code == 0, a.ToString() + b.ToString());
+        var (tiles, resumed, computed) = Resumed(a);
+        Assert.InRange(resumed, 1, tiles - 1);
+        Assert.Equal(tiles - resumed, computed);
+        Assert.Equal(resumed, Resumed(b).Resumed);
+
+        // Both parties hold the exact product, and their shares add up to it.
+        var product = Shares.Product(x, y);
+        foreach (var file in new[] { "a.product.npy", "b.product.csv" })
+        {
+            Assert.Equal(product.Data, MatrixFiles.ReadIntegers(directory.File(file)).Data);
+        }
+
+        Assert.Equal(product.Data, Shares.Reconstruct(MatrixFiles.ReadIntegers(directory.File("a.npy")), MatrixFiles.ReadIntegers(directory.File("b.csv")), ShareDomain.Ring64).Data);
+        Assert.DoesNotContain(directory.FileNames(), name => name.Contains(".duet-journal", StringComparison.Ordinal) || name.Contains(".duet-partial", StringComparison.Ordinal) || name.Contains(".tmp-", StringComparison.Ordinal));
+    }
+
     /// <summary>Both parties; with <paramref name="killAtHalf"/> that one is killed once A's status shows half of the
     /// tiles evaluated, and the other's outcome is returned first.</summary>
     private async Task<(CliOutcome Survivor, CliOutcome Other)> RunBoth(string? killAtHalf, params string[] more)

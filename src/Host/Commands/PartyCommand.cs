@@ -98,7 +98,7 @@ internal static class PartyCommand
         // Read by blocks of rows: checked whole now, then read again only by the rows a tile needs (or whole when the session needs it).
         using var operand = OperandFile.Open(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)", Outputs.ScratchDirectory(sharePath));
         var streamed = delivery is null;
-        (var journal, settings) = PartyResume.Prepare(options.Resume, sharePath, streamed && settings.Reveal == Reveal.None, settings, operand);
+        (var journal, settings) = PartyResume.Prepare(options.Resume, sharePath, streamed, settings, operand);
         using var resumedKey = settings.Key == key ? null : settings.Key;
         if (endpoint.Peer is null)
         {

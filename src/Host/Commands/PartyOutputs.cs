@@ -34,7 +34,7 @@ internal sealed class PartyOutputs : IDisposable
         {
             streamedShare = new StreamedShareFile(sharePath, journal is null ? null : SessionJournalFile.PartialFor(sharePath), journal?.Resumed is not null);
             this.journal = journal is null ? null : new PartyJournal(sharePath, streamedShare, journal);
-            peerShare = revealed ? StreamedShareFile.ForPeerShare(productPath) : null;
+            peerShare = revealed ? StreamedShareFile.ForPeerShare(productPath, journaled: journal is not null) : null;
         }
     }
 

@@ -22,7 +22,7 @@ internal static class PartyResume
         ArgumentNullException.ThrowIfNull(input);
         if (resume && (!streamed || sharePath is null))
         {
-            throw new UsageException("--resume continues a streamed run only: not with --reveal or --deliver-to, and it needs --output");
+            throw new UsageException("--resume continues a streamed run only: not with --deliver-to, and it needs --output");
         }
 
         if (!streamed || sharePath is null)

@@ -30,8 +30,11 @@ internal sealed class StreamedShareFile(string path, string? partial = null, boo
     /// <summary>What the file holds, once open.</summary>
     public ShareLayout Layout => layout ?? throw new InvalidOperationException("the share file is not open");
 
-    /// <summary>A file of records for the peer's revealed share beside <paramref name="productPath"/>, deleted at the end.</summary>
-    public static StreamedShareFile ForPeerShare(string productPath) => new(productPath + ".peer-share", recordsOnly: true);
+    /// <summary>A file of records for the peer's revealed share beside <paramref name="productPath"/>, deleted at the end.
+    /// A journaled run gives it a fixed name (<c>product.peer-share.duet-partial</c>), which a resumed run starts afresh,
+    /// so a killed run leaves no file behind that the resume does not replace.</summary>
+    public static StreamedShareFile ForPeerShare(string productPath, bool journaled = false) =>
+        new(productPath + ".peer-share", partial: journaled ? productPath + ".peer-share.duet-partial" : null, recordsOnly: true);
 
     /// <summary>Creates the temporary file at its full size (sparse where the file system allows).</summary>
     public void Open(ShareLayout layout)
