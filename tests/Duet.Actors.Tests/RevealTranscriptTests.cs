@@ -53,9 +53,12 @@ public sealed class RevealTranscriptTests(RuntimeKeys keys) : TestKit(TwoParties
             runs[3] = runs[3] with { Values = SignedIntegerCodec.Encode(values) };
         }
 
+        // Each run accepted grants the sender one more (RevealCredit, cumulative, the window ahead).
+        var accepted = 0;
         foreach (var run in reversed ? Enumerable.Reverse(runs) : runs)
         {
             probe.Send(session, run);
+            Assert.Equal(new RevealCredit(id, ++accepted + settings.Window), probe.ExpectMsg<RevealCredit>(TimeSpan.FromSeconds(5)));
         }
 
         var digest = Transcript.Digest(agreement, Transcript.KeyDigest(keys.Right.PublicKey), sent, received, null, Transcript.ShareDigest(share));
@@ -74,5 +77,41 @@ public sealed class RevealTranscriptTests(RuntimeKeys keys) : TestKit(TwoParties
         var result = await job.Completion.Task.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Null(result.Product);
         Assert.Equal(share.Data, peerSink.Share.Data);
+    }
+
+    [Fact]
+    public void ARevealedShareGoesNoFurtherThanTheReceiversGrant()
+    {
+        var own = new MatrixShareSink(50, 3);
+        var settings = TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator, Reveal = Reveal.Right, BlockBytes = 64, Window = 3 };
+        var job = new SessionJob(settings, new MatrixRows(new Matrix<long>(50, 40)), null, sink: own);
+        var probe = CreateTestProbe();
+        var session = Sys.ActorOf(Session.Props(job, id, null));
+        var peerHello = new Hello(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.Right, 1024, 40, RolePreference.Auto, "probe");
+        probe.Send(session, peerHello);
+        var agreement = Handshake.Agree(peerHello, probe.ExpectMsg<Hello>(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
+        var plan = agreement.Plan.Paillier!;
+        probe.Send(session, ProbePeer.KeyMessage(id, keys.Right));
+        ProbePeer.SendOperand(id, session, probe, plan, new Matrix<long>(40, 3), keys.Right);
+        probe.Send(session, new Credit(id, plan.Tiles));
+        for (var tile = 0; tile < plan.Tiles; tile++)
+        {
+            probe.ExpectMsg<ResultBlock>(TimeSpan.FromSeconds(20));
+        }
+
+        // The first window of runs goes at once; then nothing until the receiver grants more, and no more than it grants.
+        var runs = RevealAssembler.Split(id, own.Share, 64).ToList();
+        Assert.True(runs.Count > 8, $"{runs.Count} runs");
+        var got = Enumerable.Range(0, 3).Select(_ => probe.ExpectMsg<RevealedShare>(TimeSpan.FromSeconds(10))).ToList();
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        probe.Send(session, new RevealCredit(id, 5));
+        got.AddRange(Enumerable.Range(0, 2).Select(_ => probe.ExpectMsg<RevealedShare>()));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        probe.Send(session, new RevealCredit(id, 4)); // a grant that does not grow changes nothing
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        probe.Send(session, new RevealCredit(id, runs.Count + 3));
+        got.AddRange(Enumerable.Range(5, runs.Count - 5).Select(_ => probe.ExpectMsg<RevealedShare>()));
+        Assert.Equal(runs, got);
+        probe.ExpectMsg<Done>(TimeSpan.FromSeconds(10));
     }
 }

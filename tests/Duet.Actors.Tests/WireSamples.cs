@@ -30,6 +30,8 @@ internal static class WireSamples
 
     public static Credit Credit() => new(Session, Granted: 12);
 
+    public static RevealCredit RevealCredit() => new(Session, Granted: 9);
+
     public static Done Done() => new(Session, Count: 1L << 33, Bytes(32, 5));
 
     public static Abort Abort() => new(Session, AbortReason.DuplicateMismatch, "ciphertext 17 arrived twice with different bytes");
@@ -53,6 +55,7 @@ internal static class WireSamples
         (EncryptedBlock(), "EB"),
         (ResultBlock(), "RB"),
         (Credit(), "CR"),
+        (RevealCredit(), "RC"),
         (Done(), "DN"),
         (Abort(), "AB"),
         (RevealedShare(), "RS"),

@@ -109,8 +109,9 @@ public sealed class WireSerializerTests(WireSystemFixture fixture) : IClassFixtu
             var bytes = DuetSerializer.Encode(message);
             foreach (var (_, other) in WireSamples.All())
             {
-                // The block messages share one layout on purpose (BFV's admit wider ciphertexts).
-                if (other == manifest || (manifest is "EB" or "RB" or "LE" or "LR" && other is "EB" or "RB" or "LE" or "LR"))
+                // The block messages share one layout on purpose (BFV's admit wider ciphertexts), as do the two
+                // cumulative grants of flow control (Credit, RevealCredit): the manifest tells them apart.
+                if (other == manifest || (manifest is "EB" or "RB" or "LE" or "LR" && other is "EB" or "RB" or "LE" or "LR") || (manifest is "CR" or "RC" && other is "CR" or "RC"))
                 {
                     continue;
                 }
@@ -192,6 +193,7 @@ public sealed class WireSerializerTests(WireSystemFixture fixture) : IClassFixtu
     [InlineData("HE", 40, -2048)] // KeyBits
     [InlineData("HE", 44, -40)] // Sigma
     [InlineData("CR", 17, -1)] // Granted
+    [InlineData("RC", 17, -1)] // Granted
     [InlineData("RS", 17, -1)] // First
     [InlineData("RS", 21, 0)] // Count
     [InlineData("RS", 21, -4)] // Count

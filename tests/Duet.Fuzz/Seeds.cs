@@ -31,6 +31,7 @@ public static class Seeds
         new ResultBlock(Session, 3, 30, 3, 16, Bytes(48, 6)),
         new Credit(Session, 8),
         new Credit(Session, int.MaxValue),
+        new RevealCredit(Session, 8),
         new Done(Session, 0, new byte[Done.DigestBytes]),
         new Done(Session, 1L << 40, Bytes(Done.DigestBytes, 7)),
         new Abort(Session, AbortReason.Incompatible, "shapes differ"),

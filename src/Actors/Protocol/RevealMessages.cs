@@ -32,3 +32,8 @@ public sealed record RevealedShare(Guid SessionId, int First, int Count, byte[] 
         return true;
     }
 }
+
+/// <summary>Flow control of a reveal, from the party receiving the revealed share to its sender: the sender may have
+/// sent the runs numbered below <see cref="Granted"/> (counted from 0 in sending order). Cumulative, like
+/// <see cref="Credit"/>, so a lost or reordered grant never shrinks the window.</summary>
+public sealed record RevealCredit(Guid SessionId, int Granted) : IProtocolMessage;

@@ -37,6 +37,7 @@ internal sealed partial class Session
         ReceiveDone(streams, () => TryFinish(agreed, streams, finishing));
         ReceiveRevealedShare(agreed, () => TryFinish(agreed, streams, finishing));
         ReceiveRevealMore(agreed, streams, finishing);
+        ReceiveRevealCredit(finishing);
         Receive<Confirm>(_ =>
         {
             finishing.PeerConfirmed = true;

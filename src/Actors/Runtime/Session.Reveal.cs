@@ -6,8 +6,10 @@ using Duet.Actors.State;
 namespace Duet.Actors.Runtime;
 
 /// <summary>The reveal (PROTOCOL.md §7): this side's share goes to a peer entitled to the product as runs read back
-/// lazily in P's row-major order, a few per turn of the mailbox, hashed for the transcript as they go; the peer's
-/// share, when the product is revealed to this side, is collected into the host's second sink (or memory).</summary>
+/// lazily in P's row-major order, a few per turn of the mailbox, hashed for the transcript as they go, at most
+/// <c>duet.flow.window</c> runs ahead of the peer's <see cref="RevealCredit"/> (so the transport never holds more than
+/// that); the peer's share, when the product is revealed to this side, is collected into the host's second sink (or
+/// memory).</summary>
 internal sealed partial class Session
 {
     /// <summary>Runs sent per turn of the mailbox: the share is read back as it is sent, never queued whole.</summary>
@@ -48,9 +50,19 @@ internal sealed partial class Session
 
         var (rows, columns) = agreed.Agreement.ProductShape;
         var runs = RevealAssembler.Split(sessionId, rows * columns, agreed.Output.Read, settings.BlockBytes).GetEnumerator();
-        finishing.Sending = new RevealSending(runs);
+        finishing.Sending = new RevealSending(runs, settings.Window);
         Self.Tell(RevealMore.Instance);
     }
+
+    /// <summary>The peer took more runs: send on (a grant that does not grow, or one after the last run, changes nothing).</summary>
+    private void ReceiveRevealCredit(FinishingState finishing) => Receive<RevealCredit>(credit =>
+    {
+        if (finishing.Sending is { } sending && credit.Granted > sending.Granted)
+        {
+            sending.Granted = credit.Granted;
+            Self.Tell(RevealMore.Instance);
+        }
+    });
 
     /// <summary>Sends the next few runs; after the last, the share's digest completes this side's transcript.</summary>
     private void ReceiveRevealMore(Agreed agreed, Streams streams, FinishingState finishing) => Receive<RevealMore>(_ =>
@@ -62,6 +74,11 @@ internal sealed partial class Session
 
         for (var i = 0; i < RevealRunsPerTurn; i++)
         {
+            if (sending.Sent >= sending.Granted)
+            {
+                return; // the peer's next RevealCredit sends on
+            }
+
             // Empty after the last run; null when the sink could not be read (the session aborted).
             if (Guarded<RevealedShare[]>(() => sending.Runs.MoveNext() ? [sending.Runs.Current] : []) is not { } next)
             {
@@ -79,15 +96,22 @@ internal sealed partial class Session
 
             sending.Hash.AppendData(revealed.Values);
             SendToPeer(revealed, revealed.Values.Length);
+            sending.Sent++;
         }
 
         Self.Tell(RevealMore.Instance);
     });
 
-    /// <summary>The runs of this side's share still to send, and the hash of those sent.</summary>
-    private sealed class RevealSending(IEnumerator<RevealedShare> runs) : IDisposable
+    /// <summary>The runs of this side's share still to send, the hash of those sent, and the peer's grant.</summary>
+    private sealed class RevealSending(IEnumerator<RevealedShare> runs, int window) : IDisposable
     {
         public IEnumerator<RevealedShare> Runs { get; } = runs;
+
+        /// <summary>Runs sent so far.</summary>
+        public int Sent { get; set; }
+
+        /// <summary>Runs the peer allows to have been sent: the window at first, then its cumulative grants.</summary>
+        public int Granted { get; set; } = window;
 
         public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 

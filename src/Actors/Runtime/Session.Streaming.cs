@@ -108,7 +108,7 @@ internal sealed partial class Session
     });
 
     /// <summary>The peer's share may come while this side still streams; only a party the product is revealed to
-    /// takes it (otherwise it is unexpected).</summary>
+    /// takes it (otherwise it is unexpected), and grants the sender one more run for each it accepted.</summary>
     private void ReceiveRevealedShare(Agreed agreed, Action added)
     {
         if (agreed.Reveal is not { } reveal)
@@ -125,6 +125,7 @@ internal sealed partial class Session
             }
 
             statistics.Received(revealed.Values.Length);
+            SendToPeer(new RevealCredit(sessionId, reveal.Runs + settings.Window), 0);
             added();
         });
     }

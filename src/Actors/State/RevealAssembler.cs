@@ -44,6 +44,9 @@ internal sealed class RevealAssembler
 
     public bool Complete => received.Covered == entries;
 
+    /// <summary>Runs accepted so far (repeats included): what the sender's <see cref="RevealCredit"/> window counts.</summary>
+    public int Runs { get; private set; }
+
     /// <summary>SHA-256 of the whole share as its values travel, row by row (<see cref="Transcript.ShareDigest"/>).</summary>
     public byte[] Digest() => Complete ? digest ??= hash.GetHashAndReset() : throw new InvalidOperationException("the revealed share is not complete");
 
@@ -97,6 +100,7 @@ internal sealed class RevealAssembler
         }
 
         HashInOrder(first, end, revealed.Values);
+        Runs++;
         return null;
     }
 

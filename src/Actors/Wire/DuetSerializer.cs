@@ -22,6 +22,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     public const string EncryptedBlockManifest = "EB";
     public const string ResultBlockManifest = "RB";
     public const string CreditManifest = "CR";
+    public const string RevealCreditManifest = "RC";
     public const string DoneManifest = "DN";
     public const string AbortManifest = "AB";
     public const string RevealedShareManifest = "RS";
@@ -60,6 +61,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         EncryptedBlock => EncryptedBlockManifest,
         ResultBlock => ResultBlockManifest,
         Credit => CreditManifest,
+        RevealCredit => RevealCreditManifest,
         Done => DoneManifest,
         Abort => AbortManifest,
         RevealedShare => RevealedShareManifest,
@@ -88,6 +90,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         LatticeEncryptedBlock m => PeerCodec.EncodeBlock(m, "LatticeEncryptedBlock", WireLimits.MaxLatticeCiphertextWidth),
         LatticeResultBlock m => PeerCodec.EncodeBlock(m, "LatticeResultBlock", WireLimits.MaxLatticeCiphertextWidth),
         Credit m => PeerCodec.EncodeCredit(m),
+        RevealCredit m => PeerCodec.EncodeRevealCredit(m),
         Done m => PeerCodec.EncodeDone(m),
         Abort m => PeerCodec.EncodeAbort(m),
         RevealedShare m => PeerCodec.EncodeRevealedShare(m),
@@ -109,6 +112,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         EncryptedBlockManifest => PeerCodec.DecodeEncryptedBlock(bytes),
         ResultBlockManifest => PeerCodec.DecodeResultBlock(bytes),
         CreditManifest => PeerCodec.DecodeCredit(bytes),
+        RevealCreditManifest => PeerCodec.DecodeRevealCredit(bytes),
         DoneManifest => PeerCodec.DecodeDone(bytes),
         AbortManifest => PeerCodec.DecodeAbort(bytes),
         RevealedShareManifest => PeerCodec.DecodeRevealedShare(bytes),

@@ -106,23 +106,40 @@ internal static class PeerCodec
         return (sessionId, blockIndex, firstIndex, count, width, ciphertexts);
     }
 
-    internal static byte[] EncodeCredit(Credit m)
-    {
-        CheckWrite("Credit", m.Granted >= 0, "Granted is negative");
-        var bytes = new byte[Header + sizeof(int)];
-        var w = new WireWriter(bytes);
-        w.WriteGuid(m.SessionId);
-        w.WriteInt32(m.Granted);
-        return bytes;
-    }
+    internal static byte[] EncodeCredit(Credit m) => EncodeGrant(m.SessionId, m.Granted, "Credit");
 
     internal static Credit DecodeCredit(ReadOnlySpan<byte> bytes)
     {
-        var r = new WireReader(bytes, "Credit");
+        var (sessionId, granted) = DecodeGrant(bytes, "Credit");
+        return new Credit(sessionId, granted);
+    }
+
+    internal static byte[] EncodeRevealCredit(RevealCredit m) => EncodeGrant(m.SessionId, m.Granted, "RevealCredit");
+
+    internal static RevealCredit DecodeRevealCredit(ReadOnlySpan<byte> bytes)
+    {
+        var (sessionId, granted) = DecodeGrant(bytes, "RevealCredit");
+        return new RevealCredit(sessionId, granted);
+    }
+
+    /// <summary>A cumulative grant of flow control: the session and a count that is never negative.</summary>
+    private static byte[] EncodeGrant(Guid sessionId, int granted, string message)
+    {
+        CheckWrite(message, granted >= 0, "Granted is negative");
+        var bytes = new byte[Header + sizeof(int)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(sessionId);
+        w.WriteInt32(granted);
+        return bytes;
+    }
+
+    private static (Guid SessionId, int Granted) DecodeGrant(ReadOnlySpan<byte> bytes, string message)
+    {
+        var r = new WireReader(bytes, message);
         r.ReadFormatVersion();
-        var credit = new Credit(r.ReadGuid(nameof(Credit.SessionId)), r.ReadInt32(nameof(Credit.Granted), 0));
+        var grant = (r.ReadGuid("SessionId"), r.ReadInt32("Granted", 0));
         r.End();
-        return credit;
+        return grant;
     }
 
     internal static byte[] EncodeConfirm(Confirm m)
