@@ -1,5 +1,6 @@
 using System.Numerics;
 using Akka.Actor;
+using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Duet.Actors.Protocol;
 using Duet.Actors.Runtime;
@@ -26,21 +27,8 @@ public sealed class RevealTranscriptTests(RuntimeKeys keys) : TestKit(TwoParties
         var (own, peerSink) = (new MatrixShareSink(50, 3), new MatrixShareSink(50, 3));
         var settings = TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator, Reveal = Reveal.Left, BlockBytes = 64 };
         var job = new SessionJob(settings, new MatrixRows(new Matrix<long>(50, 40)), null, sink: own, peerSink: peerSink);
-        var probe = CreateTestProbe();
-        var session = Sys.ActorOf(Session.Props(job, id, null));
-        var peerHello = new Hello(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.Left, 1024, 40, RolePreference.Auto, "probe");
-        probe.Send(session, peerHello);
-        var agreement = Handshake.Agree(peerHello, probe.ExpectMsg<Hello>(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
+        var (probe, session, agreement, sent, received) = EvaluateAll(job);
         var plan = agreement.Plan.Paillier!;
-        probe.Send(session, ProbePeer.KeyMessage(id, keys.Right));
-        var sent = ProbePeer.SendOperand(id, session, probe, plan, new Matrix<long>(40, 3), keys.Right);
-        probe.Send(session, new Credit(id, plan.Tiles));
-        var received = new BlockLedger(plan.Tiles);
-        for (var tile = 0; tile < plan.Tiles; tile++)
-        {
-            var block = probe.ExpectMsg<ResultBlock>(TimeSpan.FromSeconds(20));
-            received.Record(block.BlockIndex, block.Ciphertexts, block.Count);
-        }
 
         // The probe's share, revealed in runs of at most 64 bytes; its Done digests the share it claims.
         var random = new Random(7);
@@ -85,19 +73,7 @@ public sealed class RevealTranscriptTests(RuntimeKeys keys) : TestKit(TwoParties
         var own = new MatrixShareSink(50, 3);
         var settings = TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator, Reveal = Reveal.Right, BlockBytes = 64, Window = 3 };
         var job = new SessionJob(settings, new MatrixRows(new Matrix<long>(50, 40)), null, sink: own);
-        var probe = CreateTestProbe();
-        var session = Sys.ActorOf(Session.Props(job, id, null));
-        var peerHello = new Hello(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.Right, 1024, 40, RolePreference.Auto, "probe");
-        probe.Send(session, peerHello);
-        var agreement = Handshake.Agree(peerHello, probe.ExpectMsg<Hello>(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
-        var plan = agreement.Plan.Paillier!;
-        probe.Send(session, ProbePeer.KeyMessage(id, keys.Right));
-        ProbePeer.SendOperand(id, session, probe, plan, new Matrix<long>(40, 3), keys.Right);
-        probe.Send(session, new Credit(id, plan.Tiles));
-        for (var tile = 0; tile < plan.Tiles; tile++)
-        {
-            probe.ExpectMsg<ResultBlock>(TimeSpan.FromSeconds(20));
-        }
+        var (probe, session, _, _, _) = EvaluateAll(job);
 
         // The first window of runs goes at once; then nothing until the receiver grants more, and no more than it grants.
         var runs = RevealAssembler.Split(id, own.Share, 64).ToList();
@@ -113,5 +89,28 @@ public sealed class RevealTranscriptTests(RuntimeKeys keys) : TestKit(TwoParties
         got.AddRange(Enumerable.Range(5, runs.Count - 5).Select(_ => probe.ExpectMsg<RevealedShare>()));
         Assert.Equal(runs, got);
         probe.ExpectMsg<Done>(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>The session (left, evaluator, 50x40) against a probe peer (right, 40x3, encryptor) up to its last result
+    /// block: the agreement, and the ledgers of the blocks the probe sent and received.</summary>
+    private (TestProbe Probe, IActorRef Session, Agreement Agreement, BlockLedger Sent, BlockLedger Received) EvaluateAll(SessionJob job)
+    {
+        var probe = CreateTestProbe();
+        var session = Sys.ActorOf(Session.Props(job, id, null));
+        var peerHello = new Hello(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, job.Settings.Reveal, 1024, 40, RolePreference.Auto, "probe");
+        probe.Send(session, peerHello);
+        var agreement = Handshake.Agree(peerHello, probe.ExpectMsg<Hello>(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
+        var plan = agreement.Plan.Paillier!;
+        probe.Send(session, ProbePeer.KeyMessage(id, keys.Right));
+        var sent = ProbePeer.SendOperand(id, session, probe, plan, new Matrix<long>(40, 3), keys.Right);
+        probe.Send(session, new Credit(id, plan.Tiles));
+        var received = new BlockLedger(plan.Tiles);
+        for (var tile = 0; tile < plan.Tiles; tile++)
+        {
+            var block = probe.ExpectMsg<ResultBlock>(TimeSpan.FromSeconds(20));
+            received.Record(block.BlockIndex, block.Ciphertexts, block.Count);
+        }
+
+        return (probe, session, agreement, sent, received);
     }
 }
