@@ -13,9 +13,12 @@ public sealed class CliCollectTests : IDisposable
 
     public void Dispose() => directory.Dispose();
 
-    [Fact]
-    public async Task Three_processes_over_tls_give_c_the_exact_product_and_a_and_b_no_product()
+    [Theory]
+    [InlineData("npy")]
+    [InlineData("csv")] // B's share streams to CSV records, which its delivery reads back after the commit
+    public async Task Three_processes_over_tls_give_c_the_exact_product_and_a_and_b_no_product(string extension)
     {
+        var shareFile = $"b.{extension}";
         // Entries of six or seven digits, so that a product entry written anywhere would be recognised.
         var x = CliRunner.RandomIntegers(5, 3, 1_000_000, seed: 21);
         var y = CliRunner.RandomIntegers(3, 2, 1_000_000, seed: 22);
@@ -34,14 +37,14 @@ public sealed class CliCollectTests : IDisposable
         using var a = DuetProcess.Start(
             directory.Path, "party", "--input", "x.npy", "--listen", $"127.0.0.1:{portA}", "--side", "left", "--name", "a", "--cert", "a.pfx", "--pin", pinB, "--deliver-to", $"127.0.0.1:{portC}", "--deliver-pin", pinC);
         await CliRunner.WaitForListenerAsync(portA, a.Exited, RunTimeout);
-        using var b = DuetProcess.Start(directory.Path, "party", "--config", "b.hocon", "--input", "y.csv", "--output", "b.npy", "--peer", $"127.0.0.1:{portA}", "--side", "right", "--name", "b", "--key", "key.json");
+        using var b = DuetProcess.Start(directory.Path, "party", "--config", "b.hocon", "--input", "y.csv", "--output", shareFile, "--peer", $"127.0.0.1:{portA}", "--side", "right", "--name", "b", "--key", "key.json");
         var (outcomeA, outcomeB, outcomeC) = (await a.WaitAsync(RunTimeout), await b.WaitAsync(RunTimeout), await c.WaitAsync(RunTimeout));
 
         Assert.True(outcomeA.Code == 0, outcomeA.ToString());
         Assert.True(outcomeB.Code == 0, outcomeB.ToString());
         Assert.True(outcomeC.Code == 0, outcomeC.ToString());
         Assert.Contains($"share delivered to the collector at 127.0.0.1:{portC}", Assert.Single(outcomeA.OutLines), StringComparison.Ordinal);
-        Assert.Contains("share -> b.npy; share delivered to the collector", Assert.Single(outcomeB.OutLines), StringComparison.Ordinal);
+        Assert.Contains($"share -> {shareFile}; share delivered to the collector", Assert.Single(outcomeB.OutLines), StringComparison.Ordinal);
         Assert.Contains("collect: received the left and right shares of session ", Assert.Single(outcomeC.OutLines), StringComparison.Ordinal);
 
         // C: the exact product, and both shares with their metadata, which 'duet reveal' adds to the same product.
@@ -56,9 +59,9 @@ public sealed class CliCollectTests : IDisposable
         // A and B: A wrote nothing (it only delivered), B only its share, equal to the share it delivered and not the
         // product; neither printed a product entry.
         Assert.Equal(
-            ["a.pfx", "again.csv", "b.hocon", "b.npy", "b.npy.duet.json", "b.pfx", "c.pfx", "key.json", "p.npy", "x.npy", "y.csv"],
+            new[] { "a.pfx", "again.csv", "b.hocon", shareFile, $"{shareFile}.duet.json", "b.pfx", "c.pfx", "key.json", "p.npy", "x.npy", "y.csv" }.Order(StringComparer.Ordinal),
             directory.FileNames());
-        var shareB = MatrixFiles.ReadIntegers(directory.File("b.npy"));
+        var shareB = MatrixFiles.ReadIntegers(directory.File(shareFile));
         Assert.Equal(shareB.Data, MatrixFiles.ReadIntegers(directory.File("kept/share-right.npy")).Data);
         Assert.NotEqual(expected.Data, shareB.Data);
         Assert.NotEqual(expected.Data, Shares.Reconstruct(shareB, new Matrix<System.Numerics.BigInteger>(5, 2), ShareDomain.Ring64).Data);

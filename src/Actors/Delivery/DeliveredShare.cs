@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Numerics;
 using Duet.Actors.Protocol;
 using Duet.Actors.State;
@@ -18,8 +19,9 @@ public sealed record DeliveredShare(Guid SessionId, OperandSide Side, ShareDomai
         return new(result.Statistics.SessionId, side, result.Domain, result.ProductFractionBits, Shares.Reduce(share, result.Domain));
     }
 
-    /// <summary>The offer that opens this share's delivery.</summary>
-    internal ShareOffer Offer() => new(SessionId, Side, Domain, FractionBits, Values.Rows, Values.Columns, Transcript.ShareDigest(Values));
+    /// <summary>This share as its sender reads it.</summary>
+    public ShareSource Source() =>
+        new(SessionId, Side, Domain, FractionBits, Values.Rows, Values.Columns, (first, count) => Values.Data.AsSpan(checked((int)first), count).ToArray());
 
     /// <summary>Null when the two are the two shares of one product; otherwise why not (nothing of either share's values).</summary>
     internal static string? Mismatch(ShareOffer offer, ShareOffer other) =>
@@ -32,6 +34,29 @@ public sealed record DeliveredShare(Guid SessionId, OperandSide Side, ShareDomai
 
     internal static string Words<T>(T value)
         where T : struct, Enum => value.ToString().ToLowerInvariant();
+}
+
+/// <summary>A final share as its sender reads it for the delivery: its facts and a reader of its entries in P's
+/// row-major order and the share domain, from memory or back from the party's share file, a few thousand at a time.</summary>
+public sealed record ShareSource(Guid SessionId, OperandSide Side, ShareDomain Domain, int FractionBits, int Rows, int Columns, Func<long, int, BigInteger[]> Read)
+{
+    /// <summary>The share cut into runs as revealed shares are (<see cref="RevealAssembler.Split(Guid, int, Func{long, int, BigInteger[]}, int)"/>), read lazily.</summary>
+    internal IEnumerable<RevealedShare> Runs(int blockBytes) => RevealAssembler.Split(SessionId, checked(Rows * Columns), Read, blockBytes);
+
+    /// <summary>The offer that opens the delivery (its digest is <see cref="Transcript.ShareDigest"/> of the share, from one
+    /// pass over the runs) and the number of runs the share travels in.</summary>
+    internal (ShareOffer Offer, int Runs) Offer(int blockBytes)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var runs = 0;
+        foreach (var run in Runs(blockBytes))
+        {
+            hash.AppendData(run.Values);
+            runs++;
+        }
+
+        return (new ShareOffer(SessionId, Side, Domain, FractionBits, Rows, Columns, hash.GetHashAndReset()), runs);
+    }
 }
 
 /// <summary>What the collector received: the two shares of one session, checked to belong together.</summary>

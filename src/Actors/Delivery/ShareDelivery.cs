@@ -14,10 +14,23 @@ public static class ShareDelivery
     /// <param name="endpoint">Where this party's delivery system listens (an ephemeral port), the collector's HOST:PORT as
     /// the peer, and the TLS that pins the collector's certificate.</param>
     /// <exception cref="DeliveryFailedException">C refused the share, fell silent, or the TLS link was refused.</exception>
-    public static async Task<DeliveryReport> DeliverAsync(
+    public static Task<DeliveryReport> DeliverAsync(
         DeliveredShare share, PartyEndpoint endpoint, DeliverySettings settings, CancellationToken cancellationToken = default, Config? extraConfig = null)
     {
         ArgumentNullException.ThrowIfNull(share);
+        return DeliverAsync(share.Source(), endpoint, settings, cancellationToken, extraConfig);
+    }
+
+    /// <summary>Sends the share the source reads (a share held in memory, or read back from its file as it goes).</summary>
+    public static async Task<DeliveryReport> DeliverAsync(
+        ShareSource share, PartyEndpoint endpoint, DeliverySettings settings, CancellationToken cancellationToken = default, Config? extraConfig = null)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        if ((long)share.Rows * share.Columns > int.MaxValue)
+        {
+            throw new DeliveryFailedException($"a {share.Rows}x{share.Columns} share is over what a delivery carries (2^31 - 1 entries: its runs index entries with 32 bits)");
+        }
+
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(settings);
         var collector = endpoint.Peer ?? throw new ArgumentException("the delivery endpoint names no collector.", nameof(endpoint));

@@ -17,27 +17,28 @@ internal sealed class ShareSender : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan OfferRepeat = TimeSpan.FromSeconds(1);
 
-    private readonly DeliveredShare share;
+    private readonly ShareSource share;
     private readonly string collectorPath;
     private readonly string collectorAddress;
     private readonly DeliverySettings settings;
     private readonly TaskCompletionSource<DeliveryReport> completion;
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly ShareOffer offer;
-    private readonly List<ShareRun> runs;
+    private readonly IEnumerator<RevealedShare> runs;
+    private readonly int total;
     private IActorRef? collector;
     private int sent;
     private long bytes;
 
-    public ShareSender(DeliveredShare share, string collectorPath, string collectorAddress, DeliverySettings settings, TaskCompletionSource<DeliveryReport> completion)
+    public ShareSender(ShareSource share, string collectorPath, string collectorAddress, DeliverySettings settings, TaskCompletionSource<DeliveryReport> completion)
     {
         this.share = share;
         this.collectorPath = collectorPath;
         this.collectorAddress = collectorAddress;
         this.settings = settings;
         this.completion = completion;
-        offer = share.Offer();
-        runs = [.. RevealAssembler.Split(share.SessionId, share.Values, settings.BlockBytes).Select(r => new ShareRun(r.SessionId, share.Side, r.First, r.Count, r.Values))];
+        (offer, total) = share.Offer(settings.BlockBytes);
+        runs = share.Runs(settings.BlockBytes).GetEnumerator();
 
         Receive<RepeatOffer>(_ => SendOffer());
         Receive<Silence>(_ => Fail(
@@ -54,6 +55,8 @@ internal sealed class ShareSender : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(Silence.Instance, Silence.Instance, settings.Timeout);
     }
 
+    protected override void PostStop() => runs.Dispose();
+
     private void SendOffer() => Context.ActorSelection(collectorPath).Tell(offer, Self);
 
     private void OnReceipt(ShareReceipt receipt)
@@ -64,20 +67,22 @@ internal sealed class ShareSender : ReceiveActor, IWithTimers
             case DeliveryStatus.Refused:
                 Fail($"the collector at {collectorAddress} refused the share: {receipt.Text}");
                 break;
-            case DeliveryStatus.Accepted when sent == runs.Count:
-                completion.TrySetResult(new DeliveryReport(collectorAddress, runs.Count, bytes, clock.Elapsed));
+            case DeliveryStatus.Accepted when sent == total:
+                completion.TrySetResult(new DeliveryReport(collectorAddress, total, bytes, clock.Elapsed));
                 Context.Stop(Self);
                 break;
             case DeliveryStatus.Accepted:
-                Fail($"the collector at {collectorAddress} accepted the share after {sent} of its {runs.Count} runs");
+                Fail($"the collector at {collectorAddress} accepted the share after {sent} of its {total} runs");
                 break;
             default:
                 Timers.Cancel(RepeatOffer.Instance);
                 collector ??= Sender;
-                while (sent < runs.Count && sent < (long)receipt.Runs + settings.Window)
+                // Read back lazily: at most a window of runs is ever out of the share's file.
+                while (sent < total && sent < (long)receipt.Runs + settings.Window && runs.MoveNext())
                 {
-                    collector.Tell(runs[sent], Self);
-                    bytes += runs[sent].Values.Length;
+                    var run = runs.Current;
+                    collector.Tell(new ShareRun(run.SessionId, share.Side, run.First, run.Count, run.Values), Self);
+                    bytes += run.Values.Length;
                     sent++;
                 }
 

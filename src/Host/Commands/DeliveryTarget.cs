@@ -64,12 +64,13 @@ internal sealed record DeliveryTarget(PartyEndpoint Endpoint, DeliverySettings S
         }
     }
 
-    /// <summary>Sends the share of a completed session; a failure says whether a share file was kept.</summary>
-    public async Task<DeliveryReport> SendAsync(PartyResult result, OperandSide side, string name, string? shareFile, CommandConsole console, CancellationToken cancellation)
+    /// <summary>Sends the share of a completed session, held in memory or read back from its file (<paramref name="streamed"/>);
+    /// a failure says whether a share file was kept.</summary>
+    public async Task<DeliveryReport> SendAsync(PartyResult result, OperandSide side, string name, string? shareFile, ShareSource? streamed, CommandConsole console, CancellationToken cancellation)
     {
         try
         {
-            return await SendAsync(DeliveredShare.Of(result, side), name, console, cancellation).ConfigureAwait(false);
+            return await SendAsync(streamed ?? DeliveredShare.Of(result, side).Source(), name, console, cancellation).ConfigureAwait(false);
         }
         catch (DeliveryFailedException error)
         {
@@ -81,7 +82,7 @@ internal sealed record DeliveryTarget(PartyEndpoint Endpoint, DeliverySettings S
     }
 
     /// <summary>Sends a share and returns once the collector acknowledged all of it.</summary>
-    public Task<DeliveryReport> SendAsync(DeliveredShare share, string name, CommandConsole console, CancellationToken cancellation)
+    public Task<DeliveryReport> SendAsync(ShareSource share, string name, CommandConsole console, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(console);
         console.Error.WriteLine($"[{name}] delivering the {Units.Words(share.Side)} share to the collector at {Endpoint.Peer}");

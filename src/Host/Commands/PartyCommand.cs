@@ -97,8 +97,10 @@ internal static class PartyCommand
         StatusFile.Check(options.StatusFile);
         // Read by blocks of rows: checked whole now, then read again only by the rows a tile needs (or whole when the session needs it).
         using var operand = OperandFile.Open(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)", Outputs.ScratchDirectory(sharePath));
-        var streamed = delivery is null;
-        (var journal, settings) = PartyResume.Prepare(options.Resume, sharePath, streamed, settings, operand);
+        // A run with --output streams its share to the file; a delivery then reads it back from there. Only a run that
+        // delivers without --output holds its share in memory, and a delivery run keeps no journal.
+        var streamed = sharePath is not null;
+        (var journal, settings) = PartyResume.Prepare(options.Resume, sharePath, streamed && delivery is null, settings, operand);
         using var resumedKey = settings.Key == key ? null : settings.Key;
         if (endpoint.Peer is null)
         {
@@ -124,7 +126,7 @@ internal static class PartyCommand
         // Without a delivery the share streams to its file as tiles finish, and a revealed product is added from the two
         // share files (a delivery sends the share held in memory); only a run without a reveal keeps a journal.
         var status = new StatusFile(options.StatusFile, settings.Name);
-        using var outputs = sharePath is null ? null : new PartyOutputs(sharePath, productPath, settings.Side, streamed, journal, settings.Reveal.ReachesSide(settings.Side));
+        using var outputs = sharePath is null ? null : new PartyOutputs(sharePath, productPath, settings.Side, streamed, journal, settings.Reveal.ReachesSide(settings.Side), delivered: delivery is not null);
         var result = await ProgressDisplay.RunAsync(
             console,
             display =>
@@ -134,7 +136,7 @@ internal static class PartyCommand
             }).ContinueWith(run => PartyResume.HintAfter(run, outputs?.KeptJournal, console), TaskScheduler.Default).Unwrap().ConfigureAwait(false);
 
         // Delivered after both parties confirmed, from the final share (the one the share file holds).
-        var delivered = delivery is null ? null : await delivery.SendAsync(result, settings.Side, settings.Name, sharePath, console, cancellation).ConfigureAwait(false);
+        var delivered = delivery is null ? null : await delivery.SendAsync(result, settings.Side, settings.Name, sharePath, outputs?.DeliverySource(result), console, cancellation).ConfigureAwait(false);
         var written = string.Join("; ", new[]
         {
             sharePath is null ? null

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using Duet.Actors;
+using Duet.Actors.Delivery;
 using Duet.Crypto.MatMul;
 using Duet.Host.Files;
 
@@ -27,12 +28,17 @@ internal sealed class PartyOutputs : IDisposable
     private Exception? failure;
     private bool prepareStarted;
 
-    public PartyOutputs(string sharePath, string productPath, OperandSide side, bool streamed = false, JournalPlan? journal = null, bool revealed = false)
+    public PartyOutputs(string sharePath, string productPath, OperandSide side, bool streamed = false, JournalPlan? journal = null, bool revealed = false, bool delivered = false)
     {
         (this.sharePath, this.productPath, this.side) = (sharePath, productPath, side);
         if (streamed)
         {
             streamedShare = new StreamedShareFile(sharePath, journal is null ? null : SessionJournalFile.PartialFor(sharePath), journal?.Resumed is not null);
+            if (delivered)
+            {
+                streamedShare.ReadAfterFinish();
+            }
+
             this.journal = journal is null ? null : new PartyJournal(sharePath, streamedShare, journal);
             peerShare = revealed ? StreamedShareFile.ForPeerShare(productPath, journaled: journal is not null) : null;
         }
@@ -49,6 +55,20 @@ internal sealed class PartyOutputs : IDisposable
 
     /// <summary>The runtime's journal in a journaled run; null otherwise.</summary>
     public ISessionJournal? Journal => journal is null ? null : new RecordingJournal(journal, this);
+
+    /// <summary>After the commit, the streamed share as a delivery reads it back from its file; null when it was held in memory.</summary>
+    public ShareSource? DeliverySource(PartyResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (streamedShare is null)
+        {
+            return null;
+        }
+
+        streamedShare.OpenFinished();
+        var layout = streamedShare.Layout;
+        return new ShareSource(result.Statistics.SessionId, side, result.Domain, result.ProductFractionBits, layout.Rows, layout.Columns, streamedShare.Read);
+    }
 
     /// <summary>The journal kept after a failed run (it can be resumed), or null.</summary>
     public PartyJournal? KeptJournal { get; private set; }

@@ -25,6 +25,8 @@ internal sealed class StreamedShareFile(string path, string? partial = null, boo
     private long dataOffset;
     private int recordBytes;
 
+    private bool readAfterFinish;
+
     private bool IsNpy => !recordsOnly && MatrixFileFormats.FromPath(path) == MatrixFileFormat.Npy;
 
     /// <summary>What the file holds, once open.</summary>
@@ -85,6 +87,24 @@ internal sealed class StreamedShareFile(string path, string? partial = null, boo
         if (handle is not null)
         {
             Guard(() => RandomAccess.FlushToDisk(handle));
+        }
+    }
+
+    /// <summary>Keeps what <see cref="Read"/> needs past <see cref="Finish"/>: a .csv's records until this file is disposed,
+    /// a .npy to be opened again once in place (<see cref="OpenFinished"/>), so a delivery can read the share back.</summary>
+    public void ReadAfterFinish() => readAfterFinish = true;
+
+    /// <summary>After the commit: the finished share readable again (<see cref="ReadAfterFinish"/> came before the finish).</summary>
+    public void OpenFinished()
+    {
+        if (!readAfterFinish || layout is null)
+        {
+            throw new InvalidOperationException("the share file was not kept readable after its finish");
+        }
+
+        if (IsNpy)
+        {
+            Guard(() => handle ??= File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read));
         }
     }
 
@@ -194,7 +214,10 @@ internal sealed class StreamedShareFile(string path, string? partial = null, boo
                 }
             }
         });
-        Dispose();
+        if (!readAfterFinish)
+        {
+            Dispose();
+        }
     }
 
     /// <summary>Deletes what was not handed on (a run that did not reach its prepare step).</summary>
