@@ -42,7 +42,7 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
     [Fact]
     public async Task AThreeNodeEncryptorPartyOverMutualTlsComputesTilesOnEveryNodeAndTheExactProduct()
     {
-        await using var right = await ClusterParty.Start(workers: 2, tls: i => certs.PartyNode(certs.Nodes[i]));
+        await using var right = await ClusterParty.Start(workers: 2, extra: NoSpuriousDowning, tls: i => certs.PartyNode(certs.Nodes[i]));
         var (evaluator, encryptor) = await Run(right, right.HoldUntilWorkersReady());
 
         Assert.True(encryptor.Statistics.IsEncryptor);
@@ -57,7 +57,7 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
     [Fact]
     public async Task ANodeWithThePeersCertificateIsRefusedTheSetUpAndComputesNoTile()
     {
-        await using var right = await ClusterParty.Start(workers: 1, tls: i => certs.PartyNode(certs.Nodes[i]));
+        await using var right = await ClusterParty.Start(workers: 1, extra: NoSpuriousDowning, tls: i => certs.PartyNode(certs.Nodes[i]));
         var legitimate = right.Workers[0];
 
         // The peer's certificate is accepted by every TLS listener of A (it is A's peer pin), so this node joins A's
@@ -96,7 +96,7 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
     [Fact]
     public async Task AMemberThatRegistersWorkersWithoutAttestingIsSentNoTile()
     {
-        await using var right = await ClusterParty.Start(workers: 0, tls: i => certs.PartyNode(certs.Nodes[i]));
+        await using var right = await ClusterParty.Start(workers: 0, extra: NoSpuriousDowning, tls: i => certs.PartyNode(certs.Nodes[i]));
         var tilesReceived = 0;
         var rogue = await right.AddWorker(
             nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)),
@@ -114,6 +114,14 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
             SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), TimeSpan.FromSeconds(20)),
             "the refused node is still a member");
     }
+
+    /// <summary>These tests are about attestation (a refused member is downed by the coordinator itself), not failure
+    /// detection: a tolerant detector keeps a loaded machine's slow heartbeats (two cores, TLS, other tests) from having
+    /// the resolver down a legitimate node mid-session.</summary>
+    private static readonly Akka.Configuration.Config NoSpuriousDowning = Akka.Configuration.ConfigurationFactory.ParseString("""
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 10s
+        akka.cluster.split-brain-resolver.stable-after = 10s
+        """);
 
     /// <summary>Runs the encryptor cluster, calling a single-node TLS evaluator B that pins A's session node.</summary>
     private async Task<(PartyResult Evaluator, PartyResult Encryptor)> Run(ClusterParty right, Func<Tiles.Tile, bool> faultInjection)
