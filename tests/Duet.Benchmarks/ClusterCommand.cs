@@ -44,7 +44,11 @@ internal static partial class ClusterCommand
             var loss = RunSession(duet, directory, x, w, keyBits, inputBits, "3x1-kill", workerNodes: 2, killAtPercent: killAt);
             var speedup = single.EvaluateSeconds / pair.EvaluateSeconds;
             var wallSpeedup = single.PartySeconds / pair.PartySeconds;
+
+            // B shares the two cores: its decryptions during A's phase are work the 2x1 party cannot use the cores for.
+            var ceiling = 2 * single.KernelSeconds / (single.KernelSeconds + pair.DecryptSeconds);
             Console.WriteLine($"  evaluation phase: 1x1 {Report.Format(single.EvaluateSeconds)} s, 2x1 {Report.Format(pair.EvaluateSeconds)} s: speedup {Report.Format(speedup)}x (evaluator party time {Report.Format(wallSpeedup)}x)");
+            Console.WriteLine($"  ceiling on {Environment.ProcessorCount} shared cores: 2 x {Report.Format(single.KernelSeconds)} CPU-s of A's kernel / ({Report.Format(single.KernelSeconds)} + {Report.Format(pair.DecryptSeconds)} CPU-s of B's decryptions) = {Report.Format(ceiling)}x with no other overhead");
             Console.WriteLine($"  node loss: {Report.Format(loss.PartySeconds)} s with 3 nodes, one killed at {killAt} % of the tiles; {loss.Requeued} tiles requeued; exact: {loss.Verified}");
             Report.WriteJson(options.String("json"), new JsonObject
             {
@@ -56,6 +60,7 @@ internal static partial class ClusterCommand
                 ["cores"] = Environment.ProcessorCount,
                 ["speedup"] = Report.Round(speedup),
                 ["speedup_party_time"] = Report.Round(wallSpeedup),
+                ["colocated_ceiling"] = Report.Round(ceiling),
                 ["verified"] = single.Verified && pair.Verified,
                 ["node_loss_verified"] = loss.Verified,
                 ["requeued_tiles"] = loss.Requeued,
@@ -66,7 +71,8 @@ internal static partial class ClusterCommand
                     + "nodes (`duet party` with duet.cluster.enabled = on plus `duet node` processes), encryptor B one node with one worker per core; "
                     + "evaluate_s: A's evaluation phase as its summary line gives it (from its tables built to its last result sent); party_s: A's summary time; "
                     + "speedup: evaluate_s of 1x1 over 2x1; node loss: a worker node killed with Process.Kill once A reports kill-at % of its tiles, "
-                    + "node_loss_extra_s: its party_s minus that of 2x1",
+                    + "node_loss_extra_s: its party_s minus that of 2x1; colocated_ceiling: 2 x the 1x1 multi-exponentiation CPU over (it + B's decryption CPU in 2x1), "
+                    + "the best speedup two shared cores allow when B decrypts on them during A's phase",
             });
             return single.Verified && pair.Verified && loss.Verified && loss.Requeued > 0 ? 0 : 1;
         }
@@ -130,7 +136,9 @@ internal static partial class ClusterCommand
             var summary = a.Output.LastOrDefault(l => l.StartsWith("a: evaluator", StringComparison.Ordinal))
                 ?? throw new BenchmarkFailure($"{name}: A printed no summary line");
             var evaluate = Seconds(EvaluationField().Match(summary));
-            var run = new SessionRun(name, workerNodes + 1, evaluate, Seconds(TimeField().Match(summary)), Requeued(summary), E2eCommand.Verify(directory, x, w, ShareDomain.Integer), summary);
+            var summaryB = b.Output.LastOrDefault(l => l.StartsWith("b: encryptor", StringComparison.Ordinal))
+                ?? throw new BenchmarkFailure($"{name}: B printed no summary line");
+            var run = new SessionRun(name, workerNodes + 1, evaluate, Seconds(TimeField().Match(summary)), Seconds(KernelField().Match(summary)), Seconds(DecryptField().Match(summaryB)), Requeued(summary), E2eCommand.Verify(directory, x, w, ShareDomain.Integer), summary);
             Console.WriteLine($"  {name}: evaluate {Report.Format(run.EvaluateSeconds)} s, A {Report.Format(run.PartySeconds)} s, requeued {run.Requeued}, exact {run.Verified}");
             return run;
         }
@@ -183,10 +191,16 @@ internal static partial class ClusterCommand
     [GeneratedRegex(@" evaluation (?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s), ")]
     private static partial Regex EvaluationField();
 
+    [GeneratedRegex(@"multi-exponentiation (?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s), ")]
+    private static partial Regex KernelField();
+
+    [GeneratedRegex(@"decryption (?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s), ")]
+    private static partial Regex DecryptField();
+
     [GeneratedRegex(@"; requeued (?<n>\d+);")]
     private static partial Regex RequeuedField();
 
-    private sealed record SessionRun(string Name, int Nodes, double EvaluateSeconds, double PartySeconds, int Requeued, bool Verified, string Summary)
+    private sealed record SessionRun(string Name, int Nodes, double EvaluateSeconds, double PartySeconds, double KernelSeconds, double DecryptSeconds, int Requeued, bool Verified, string Summary)
     {
         public JsonObject Json() => new()
         {
@@ -194,6 +208,8 @@ internal static partial class ClusterCommand
             ["evaluator_nodes"] = Nodes,
             ["evaluate_s"] = double.IsNaN(EvaluateSeconds) ? null : Report.Round(EvaluateSeconds),
             ["party_s"] = double.IsNaN(PartySeconds) ? null : Report.Round(PartySeconds),
+            ["a_kernel_cpu_s"] = double.IsNaN(KernelSeconds) ? null : Report.Round(KernelSeconds),
+            ["b_decrypt_cpu_s"] = double.IsNaN(DecryptSeconds) ? null : Report.Round(DecryptSeconds),
             ["requeued_tiles"] = Requeued,
             ["verified"] = Verified,
             ["summary"] = Summary,
