@@ -155,6 +155,9 @@ internal static class PrimitivesCommand
     private static Residue[] FastOperations(PaillierPrivateKey fast, BigInteger[] plaintexts, List<(string Name, Action<int> Operation)> operations)
     {
         var context = fast.PublicKey.Context;
+
+        // The fast key's n may be a little smaller than the standard key's: its plaintexts are reduced into its range.
+        plaintexts = [.. plaintexts.Select(p => BigInteger.Remainder(p, fast.PublicKey.N >> 1))];
         var owner = new Encryptor(fast);
         var decryptor = new Decryptor(fast);
         var evaluator = new Evaluator(fast.PublicKey);
