@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using Akka.Event;
 using Duet.Actors.Cluster;
 using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
@@ -21,7 +23,11 @@ internal sealed class ClusterParty : IAsyncDisposable
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         """);
 
+    // The most log lines kept for a failing test's message.
+    internal const int LogLines = 400;
+
     private readonly List<ActorSystem> workers = [];
+    private readonly ConcurrentQueue<string> log = new();
     private readonly Config config;
 
     private readonly Func<int, PartyTls?> tls;
@@ -54,9 +60,10 @@ internal sealed class ClusterParty : IAsyncDisposable
         tls ??= _ => null;
         var config = (extra ?? Config.Empty).WithFallback(Test);
         var session = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0) { Tls = tls(0) }, config);
+        var party = new ClusterParty(session, config, tls);
+        party.Record(session, "session");
         var founder = Akka.Cluster.Cluster.Get(session);
         await founder.JoinAsync(founder.SelfAddress);
-        var party = new ClusterParty(session, config, tls);
         for (var i = 0; i < workers; i++)
         {
             await party.AddWorker(i == 0 ? firstWorker : null);
@@ -73,6 +80,7 @@ internal sealed class ClusterParty : IAsyncDisposable
     {
         var config = own is null ? this.config : own.WithFallback(this.config);
         var node = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0) { Tls = nodeTls ?? tls(workers.Count + 1) }, config.WithFallback(PartyCluster.MemberConfig(PartyCluster.WorkerRole, "/user/" + TileNode.Name)));
+        Record(node, $"worker {workers.Count + 1}");
         (agent ?? (system => DuetNode.Start(system)))(node);
         await Akka.Cluster.Cluster.Get(node).JoinAsync(Akka.Cluster.Cluster.Get(Session).SelfAddress);
         workers.Add(node);
@@ -108,8 +116,30 @@ internal sealed class ClusterParty : IAsyncDisposable
         };
     }
 
+    /// <summary>Runs a test's body; when it fails, the failure carries the last log lines of every node of the party
+    /// (Info and above, as the nodes' log level lets through), so that a failure on a loaded machine says which node did
+    /// what.</summary>
+    public async Task ExplainFailure(Func<Task> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            await body();
+        }
+        catch (Exception failure)
+        {
+            throw new InvalidOperationException($"{failure.Message}\n--- the party's log, last {LogLines} lines ---\n{string.Join('\n', log)}", failure);
+        }
+    }
+
     /// <summary>The gateway path of this party's session node, for a peer to call.</summary>
     public string GatewayPath => $"{Address(Session)}/user/{PartyEndpoint.GatewayName}";
+
+    private void Record(ActorSystem node, string name)
+    {
+        var recorder = node.ActorOf(Props.Create(() => new LogRecorder(log, name)));
+        node.EventStream.Subscribe(recorder, typeof(LogEvent));
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -117,5 +147,21 @@ internal sealed class ClusterParty : IAsyncDisposable
         {
             await system.Terminate();
         }
+    }
+}
+
+/// <summary>Keeps a node's log events (Info and above) in the party's bounded queue.</summary>
+internal sealed class LogRecorder : ReceiveActor
+{
+    public LogRecorder(ConcurrentQueue<string> log, string node)
+    {
+        Receive<Debug>(_ => { });
+        Receive<LogEvent>(e =>
+        {
+            log.Enqueue($"{e.Timestamp:HH:mm:ss.fff} {node} {e.LogLevel()} {e.LogSource}: {e.Message}");
+            while (log.Count > ClusterParty.LogLines && log.TryDequeue(out _))
+            {
+            }
+        });
     }
 }

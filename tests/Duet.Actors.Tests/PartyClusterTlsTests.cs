@@ -43,84 +43,94 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
     public async Task AThreeNodeEncryptorPartyOverMutualTlsComputesTilesOnEveryNodeAndTheExactProduct()
     {
         await using var right = await ClusterParty.Start(workers: 2, extra: NoSpuriousDowning, tls: i => certs.PartyNode(certs.Nodes[i]));
-        var (evaluator, encryptor) = await Run(right, right.HoldUntilWorkersReady());
+        await right.ExplainFailure(async () =>
+        {
+            var (evaluator, encryptor) = await Run(right, right.HoldUntilWorkersReady());
 
-        Assert.True(encryptor.Statistics.IsEncryptor);
-        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
-        Assert.StartsWith("akka.ssl.tcp://", right.Address(right.Session), StringComparison.Ordinal);
-        var byNode = encryptor.Statistics.TilesByNode;
-        Assert.All(right.Workers.Append(right.Session), node => Assert.True(byNode.GetValueOrDefault(right.Address(node)) > 0, $"no tile on {right.Address(node)}"));
-        Assert.Equal(3, byNode.Count);
-        Assert.Equal(encryptor.Statistics.Plan.Tiles + encryptor.Statistics.Plan.EncryptBlocks, byNode.Values.Sum());
+            Assert.True(encryptor.Statistics.IsEncryptor);
+            Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+            Assert.StartsWith("akka.ssl.tcp://", right.Address(right.Session), StringComparison.Ordinal);
+            var byNode = encryptor.Statistics.TilesByNode;
+            Assert.All(right.Workers.Append(right.Session), node => Assert.True(byNode.GetValueOrDefault(right.Address(node)) > 0, $"no tile on {right.Address(node)}"));
+            Assert.Equal(3, byNode.Count);
+            Assert.Equal(encryptor.Statistics.Plan.Tiles + encryptor.Statistics.Plan.EncryptBlocks, byNode.Values.Sum());
+        });
     }
 
     [Fact]
     public async Task ANodeWithThePeersCertificateIsRefusedTheSetUpAndComputesNoTile()
     {
         await using var right = await ClusterParty.Start(workers: 1, extra: NoSpuriousDowning, tls: i => certs.PartyNode(certs.Nodes[i]));
-        var legitimate = right.Workers[0];
-
-        // The peer's certificate is accepted by every TLS listener of A (it is A's peer pin), so this node joins A's
-        // cluster as a worker node; only the attestation tells it apart.
-        var rogue = await right.AddWorker(nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)));
-        await right.UntilMembers(3);
-        var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
-        var rogueHadSetUp = false;
-        var hold = right.HoldUntilWorkersReady([legitimate]);
-        var members = Akka.Cluster.Cluster.Get(right.Session);
-        var refused = false;
-        var (evaluator, encryptor) = await Run(right, tile =>
+        await right.ExplainFailure(async () =>
         {
-            // Attestation runs while a session does: the tiles wait until the session has refused and downed the
-            // node, however quickly the rest of the run would end.
-            refused = refused || SpinWait.SpinUntil(
-                () => !members.State.Members.Any(m => m.Address.Equals(rogueAddress) && m.Status == Akka.Cluster.MemberStatus.Up), TimeSpan.FromSeconds(20));
-            var held = hold(tile);
-            rogueHadSetUp |= !rogue.WhenTerminated.IsCompleted && Tiles.TileContexts.For(rogue).Find(tile.SessionId) is not null;
-            return held;
+            var legitimate = right.Workers[0];
+
+            // The peer's certificate is accepted by every TLS listener of A (it is A's peer pin), so this node joins A's
+            // cluster as a worker node; only the attestation tells it apart.
+            var rogue = await right.AddWorker(nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)));
+            await right.UntilMembers(3);
+            var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
+            var rogueHadSetUp = false;
+            var hold = right.HoldUntilWorkersReady([legitimate]);
+            var members = Akka.Cluster.Cluster.Get(right.Session);
+            var refused = false;
+            var (evaluator, encryptor) = await Run(right, tile =>
+            {
+                // Attestation runs while a session does: the tiles wait until the session has refused and downed the
+                // node, however quickly the rest of the run would end.
+                refused = refused || SpinWait.SpinUntil(
+                    () => !members.State.Members.Any(m => m.Address.Equals(rogueAddress) && m.Status == Akka.Cluster.MemberStatus.Up), TimeSpan.FromSeconds(20));
+                var held = hold(tile);
+                rogueHadSetUp |= !rogue.WhenTerminated.IsCompleted && Tiles.TileContexts.For(rogue).Find(tile.SessionId) is not null;
+                return held;
+            });
+
+            Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+            Assert.False(rogueHadSetUp, "the node with the peer's certificate assembled the session's set-up");
+            Assert.False(encryptor.Statistics.TilesByNode.ContainsKey(rogueAddress.ToString()), "the node with the peer's certificate computed tiles");
+            Assert.True(encryptor.Statistics.TilesByNode.GetValueOrDefault(right.Address(legitimate)) > 0, "the attested worker node computed no tile");
+            Assert.Equal(encryptor.Statistics.Plan.Tiles + encryptor.Statistics.Plan.EncryptBlocks, encryptor.Statistics.TilesByNode.Values.Sum());
+
+            // Refused members are downed: the node leaves the party's membership.
+            Assert.True(refused, "the node with the peer's certificate was not downed during the session");
+            Assert.True(
+                SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), RemovalWait),
+                "the refused node is still a member");
         });
-
-        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
-        Assert.False(rogueHadSetUp, "the node with the peer's certificate assembled the session's set-up");
-        Assert.False(encryptor.Statistics.TilesByNode.ContainsKey(rogueAddress.ToString()), "the node with the peer's certificate computed tiles");
-        Assert.True(encryptor.Statistics.TilesByNode.GetValueOrDefault(right.Address(legitimate)) > 0, "the attested worker node computed no tile");
-        Assert.Equal(encryptor.Statistics.Plan.Tiles + encryptor.Statistics.Plan.EncryptBlocks, encryptor.Statistics.TilesByNode.Values.Sum());
-
-        // Refused members are downed: the node leaves the party's membership.
-        Assert.True(refused, "the node with the peer's certificate was not downed during the session");
-        Assert.True(
-            SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), RemovalWait),
-            "the refused node is still a member");
     }
 
     [Fact]
     public async Task AMemberThatRegistersWorkersWithoutAttestingIsSentNoTile()
     {
         await using var right = await ClusterParty.Start(workers: 0, extra: NoSpuriousDowning, tls: i => certs.PartyNode(certs.Nodes[i]));
-        var tilesReceived = 0;
-        var rogue = await right.AddWorker(
-            nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)),
-            agent: system => system.ActorOf(Props.Create(() => new RegisteringAgent(() => Interlocked.Increment(ref tilesReceived))), Cluster.TileNode.Name));
-        await right.UntilMembers(2);
-        var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
-        var (evaluator, encryptor) = await Run(right, _ => false);
+        await right.ExplainFailure(async () =>
+        {
+            var tilesReceived = 0;
+            var rogue = await right.AddWorker(
+                nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)),
+                agent: system => system.ActorOf(Props.Create(() => new RegisteringAgent(() => Interlocked.Increment(ref tilesReceived))), Cluster.TileNode.Name));
+            await right.UntilMembers(2);
+            var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
+            var (evaluator, encryptor) = await Run(right, _ => false);
 
-        Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
-        Assert.Equal(0, Volatile.Read(ref tilesReceived));
-        Assert.Equal([right.Address(right.Session)], encryptor.Statistics.TilesByNode.Keys);
-        Assert.Equal(0, encryptor.Statistics.TilesRequeued);
-        var members = Akka.Cluster.Cluster.Get(right.Session);
-        Assert.True(
-            SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), RemovalWait),
-            "the refused node is still a member");
+            Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+            Assert.Equal(0, Volatile.Read(ref tilesReceived));
+            Assert.Equal([right.Address(right.Session)], encryptor.Statistics.TilesByNode.Keys);
+            Assert.Equal(0, encryptor.Statistics.TilesRequeued);
+            var members = Akka.Cluster.Cluster.Get(right.Session);
+            Assert.True(
+                SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), RemovalWait),
+                "the refused node is still a member");
+        });
     }
 
     /// <summary>These tests are about attestation (a refused member is downed by the coordinator itself), not failure
     /// detection: a tolerant detector keeps a loaded machine's slow heartbeats (two cores, TLS, other tests) from having
-    /// the resolver down a legitimate node mid-session.</summary>
+    /// the resolver down a legitimate node mid-session. Info level: a failure's message then carries the nodes' cluster events.</summary>
     private static readonly Akka.Configuration.Config NoSpuriousDowning = Akka.Configuration.ConfigurationFactory.ParseString("""
         akka.cluster.failure-detector.acceptable-heartbeat-pause = 10s
         akka.cluster.split-brain-resolver.stable-after = 10s
+        akka.loglevel = INFO
         """);
 
     /// <summary>How long a downed member may take to leave the membership: with the tolerant detector, a downed node that
