@@ -14,7 +14,7 @@ namespace Duet.Benchmarks;
 /// </summary>
 internal static partial class ClusterCommand
 {
-    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "key-bits", "input-bits", "seed", "json", "keep", "kill-at"];
+    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "key-bits", "input-bits", "seed", "json", "keep", "kill-at", "build"];
 
     private const string Dotnet = "dotnet";
 
@@ -31,7 +31,8 @@ internal static partial class ClusterCommand
         var directory = keep is null ? Directory.CreateTempSubdirectory("duet-cluster-").FullName : Directory.CreateDirectory(keep).FullName;
         try
         {
-            var duet = E2eCommand.BuildDuet(E2eCommand.RepositoryRoot());
+            var build = options.String("build") ?? "r2r";
+            var duet = E2eCommand.BuildDuet(E2eCommand.RepositoryRoot(), build);
             var random = new Random(seed);
             var x = KernelCommand.RandomMatrix(random, rows, inner, inputBits);
             var w = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
@@ -67,6 +68,7 @@ internal static partial class ClusterCommand
                 ["node_loss_extra_s"] = Report.Round(loss.PartySeconds - pair.PartySeconds),
                 ["sessions"] = new JsonArray([.. new[] { single, pair, loss }.Select(s => (JsonNode?)s.Json())]),
                 ["seed"] = seed,
+                ["build"] = build,
                 ["method"] = "three sessions in turn on the same inputs, plaintext loopback; evaluator A forced to evaluate with duet.workers = 1 on each of its "
                     + "nodes (`duet party` with duet.cluster.enabled = on plus `duet node` processes), encryptor B one node with one worker per core; "
                     + "evaluate_s: A's evaluation phase as its summary line gives it (from its tables built to its last result sent); party_s: A's summary time; "

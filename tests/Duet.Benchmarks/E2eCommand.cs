@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Duet.Crypto.Encoding;
@@ -19,7 +20,7 @@ namespace Duet.Benchmarks;
 internal static partial class E2eCommand
 {
     public static readonly string[] ValueOptions =
-        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "scheme", "share", "key-form", "reveal", "table-memory", BackendChoice.Option];
+        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "scheme", "share", "key-form", "reveal", "table-memory", "build", BackendChoice.Option];
 
     private const string Dotnet = "dotnet";
     private const string DuetDll = "src/Host/bin/Release/net10.0/duet.dll";
@@ -51,7 +52,8 @@ internal static partial class E2eCommand
         var directory = keep is null ? Directory.CreateTempSubdirectory("duet-e2e-").FullName : Directory.CreateDirectory(keep).FullName;
         try
         {
-            var duet = BuildDuet(RepositoryRoot());
+            var build = options.String("build") ?? "r2r";
+            var duet = BuildDuet(RepositoryRoot(), build);
             var random = new Random(seed);
             var x = KernelCommand.RandomMatrix(random, rows, inner, inputBits);
             var w = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
@@ -94,6 +96,7 @@ internal static partial class E2eCommand
             var json = SessionJson(session, e, v, verified, plan.ToString(), link, rows, inner, columns, inputBits, backend, seed);
             json["key_bits"] = keyBits;
             json["key_form"] = keyForm;
+            json["build"] = build == "r2r" ? "ReadyToRun publish (framework-dependent, this machine's RID)" : "Release build (IL, JIT at start-up)";
             json["wall_insecure_s"] = insecure is null ? null : Report.Round(insecure.WallSeconds);
             json["tls_overhead_pct"] = insecure is null ? null : Report.Round(100 * ((session.WallSeconds / insecure.WallSeconds) - 1));
             foreach (var (name, value) in new JsonObject
@@ -355,25 +358,37 @@ internal static partial class E2eCommand
     }
 
     /// <summary>Builds `duet` in Release once and returns the path of its dll.</summary>
-    internal static string BuildDuet(string repository)
+    /// <summary>
+    /// Builds the runtime as the benchmark runs it: <c>r2r</c> (default) a framework-dependent ReadyToRun publish for
+    /// this machine's RID (the README's ahead-of-time install: no JIT of the runtime's code at start-up), <c>il</c> a
+    /// plain Release build. Returns the path of duet.dll.
+    /// </summary>
+    internal static string BuildDuet(string repository, string build = "r2r")
     {
-        Console.WriteLine("e2e: dotnet build -c Release src/Host");
-        var info = new ProcessStartInfo(Dotnet, ["build", "-c", "Release", "src/Host", "-nologo", "-v", "quiet"])
+        var output = Path.Combine(repository, "src/Host/bin/Release/r2r");
+        string[] arguments = build switch
+        {
+            "r2r" => ["publish", "src/Host", "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", output, "-nologo", "-v", "quiet"],
+            "il" => ["build", "-c", "Release", "src/Host", "-nologo", "-v", "quiet"],
+            _ => throw new BenchmarkFailure($"--build takes r2r or il, not {build}"),
+        };
+        Console.WriteLine($"e2e: dotnet {string.Join(' ', arguments.Take(arguments.Length - 3))}");
+        var info = new ProcessStartInfo(Dotnet, arguments)
         {
             WorkingDirectory = repository,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        using var build = Process.Start(info) ?? throw new BenchmarkFailure("could not start dotnet build");
-        var errors = build.StandardError.ReadToEndAsync();
-        var output = build.StandardOutput.ReadToEnd();
-        build.WaitForExit();
-        if (build.ExitCode != 0)
+        using var process = Process.Start(info) ?? throw new BenchmarkFailure("could not start dotnet");
+        var errors = process.StandardError.ReadToEndAsync();
+        var printed = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
         {
-            throw new BenchmarkFailure($"dotnet build -c Release src/Host failed ({build.ExitCode}):\n{output}{errors.Result}");
+            throw new BenchmarkFailure($"dotnet {arguments[0]} of src/Host failed ({process.ExitCode}):\n{printed}{errors.Result}");
         }
 
-        var dll = Path.Combine(repository, DuetDll);
+        var dll = build == "r2r" ? Path.Combine(output, "duet.dll") : Path.Combine(repository, DuetDll);
         return File.Exists(dll) ? dll : throw new BenchmarkFailure($"{dll} not found after the build");
     }
 
