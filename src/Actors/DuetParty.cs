@@ -162,9 +162,15 @@ public static class DuetParty
     internal static ActorSystem CreateSystem(PartyEndpoint endpoint, Config? extraConfig)
     {
         var bootstrap = BootstrapSetup.Create().WithConfig(SystemConfig(endpoint, extraConfig));
-        return endpoint.Tls is null
+        var system = endpoint.Tls is null
             ? ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create(bootstrap))
             : ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create([bootstrap, .. endpoint.Tls.Setups()]));
+        if (endpoint.Tls is not null && PartyCluster.IsClustered(system) && Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(PartyCluster.SessionRole))
+        {
+            system.ActorOf(MemberGuard.Props(endpoint.Tls), MemberGuard.Name);
+        }
+
+        return system;
     }
 
     /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>

@@ -83,6 +83,26 @@ public sealed class NodeAttestationTests(ClusterCertificates certs, TlsCertifica
     }
 
     [Fact]
+    public void OnlyAnAnswerSignedOverTheChallengeProvesAnything()
+    {
+        var challenge = NodeAttestation.Challenge(Guid.NewGuid());
+        var now = DateTimeOffset.UtcNow;
+
+        // Any member can send an answer in a party node's name: one carrying the peer's (public) certificate without its
+        // signature over this challenge proves nothing, so it must not get that node refused.
+        var forged = new AttestAnswer(challenge.SessionId, certs.Peer.RawData, new byte[64]);
+        Assert.False(NodeAttestation.Judge(forged, challenge, SessionNode, Node, SessionTls, now).Proven);
+        var relayed = NodeAttestation.Answer(NodeAttestation.Challenge(challenge.SessionId), certs.Peer, SessionNode, Node);
+        Assert.False(NodeAttestation.Judge(relayed, challenge, SessionNode, Node, SessionTls, now).Proven);
+
+        // The peer answering its own challenge proves that it is the peer: refused.
+        var verdict = NodeAttestation.Judge(NodeAttestation.Answer(challenge, certs.Peer, SessionNode, Rogue), challenge, SessionNode, Rogue, SessionTls, now);
+        Assert.True(verdict.Proven);
+        Assert.Contains("pinned as the peer's", verdict.Refusal, StringComparison.Ordinal);
+        Assert.Equal(new AttestVerdict(true, null), NodeAttestation.Judge(NodeAttestation.Answer(challenge, certs.Nodes[1], SessionNode, Node), challenge, SessionNode, Node, SessionTls, now));
+    }
+
+    [Fact]
     public void AttestationMessagesRoundTripAndMalformedOnesAreRefused()
     {
         var challenge = NodeAttestation.Challenge(Guid.NewGuid());

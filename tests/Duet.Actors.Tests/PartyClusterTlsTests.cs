@@ -67,8 +67,8 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
 
             // The peer's certificate is accepted by every TLS listener of A (it is A's peer pin), so this node joins A's
             // cluster as a worker node; only the attestation tells it apart.
+            // Not UntilMembers(3): the session node's member guard may down it as soon as it is up.
             var rogue = await right.AddWorker(nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)));
-            await right.UntilMembers(3);
             var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
             var rogueHadSetUp = false;
             var hold = right.HoldUntilWorkersReady([legitimate]);
@@ -96,6 +96,25 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
             Assert.True(
                 SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), RemovalWait),
                 "the refused node is still a member");
+        });
+    }
+
+    [Fact]
+    public async Task ANodeWithThePeersCertificateIsDownedAsSoonAsItJoinsWithNoSessionRunning()
+    {
+        await using var right = await ClusterParty.Start(workers: 1, extra: NoSpuriousDowning, tls: i => certs.PartyNode(certs.Nodes[i]));
+        await right.ExplainFailure(async () =>
+        {
+            var members = Akka.Cluster.Cluster.Get(right.Session);
+            var rogue = await right.AddWorker(nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)));
+            var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
+
+            // No session runs: only the session node's member guard attests members now.
+            Assert.True(
+                SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), RemovalWait),
+                "the node with the peer's certificate is still a member with no session running");
+            var legitimate = Akka.Cluster.Cluster.Get(right.Workers[0]).SelfAddress;
+            Assert.Contains(members.State.Members, m => m.Address.Equals(legitimate) && m.Status == Akka.Cluster.MemberStatus.Up);
         });
     }
 

@@ -49,14 +49,25 @@ public static class NodeAttestation
 
     /// <summary>Null when <paramref name="answer"/> proves that <paramref name="node"/> holds the private key of a
     /// certificate valid now and pinned as a party pin, not a peer pin; otherwise why it does not.</summary>
-    public static string? Refusal(AttestAnswer answer, AttestChallenge challenge, Address sessionNode, Address node, PartyTls tls, DateTimeOffset now)
+    public static string? Refusal(AttestAnswer answer, AttestChallenge challenge, Address sessionNode, Address node, PartyTls tls, DateTimeOffset now) =>
+        Judge(answer, challenge, sessionNode, node, tls, now).Refusal;
+
+    /// <summary>
+    /// What <paramref name="answer"/> proves about <paramref name="node"/>. Only a signature that verifies over this
+    /// challenge and both addresses proves anything: the challenge went to the node alone, over its TLS link. An answer
+    /// that does not verify (another session's, a malformed certificate, a wrong signature) proves nothing, not even
+    /// that the node sent it: Akka's remoting does not authenticate a message's sender, so any member could forge it
+    /// in the node's name. A verified answer is then refused when its certificate is not a party pin, is a peer pin,
+    /// or is not valid now.
+    /// </summary>
+    public static AttestVerdict Judge(AttestAnswer answer, AttestChallenge challenge, Address sessionNode, Address node, PartyTls tls, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(answer);
         ArgumentNullException.ThrowIfNull(challenge);
         ArgumentNullException.ThrowIfNull(tls);
         if (answer.SessionId != challenge.SessionId)
         {
-            return "it answered the challenge of another session";
+            return new(false, "it answered the challenge of another session");
         }
 
         X509Certificate2 certificate;
@@ -66,21 +77,16 @@ public static class NodeAttestation
         }
         catch (CryptographicException error)
         {
-            return $"its certificate is malformed: {error.Message}";
+            return new(false, $"its certificate is malformed: {error.Message}");
         }
 
         using (certificate)
         {
-            if (tls.MemberRefusal(certificate, now) is { } refusal)
-            {
-                return refusal;
-            }
-
             return Verifies(certificate, Message(challenge.SessionId, challenge.Challenge, sessionNode, node), answer.Signature) switch
             {
-                null => $"its certificate {CertificateFingerprint.Of(certificate)} has no ECDSA or RSA key",
-                false => $"its signature does not verify with its certificate {CertificateFingerprint.Of(certificate)} over this challenge and these addresses",
-                true => null,
+                null => new(false, $"its certificate {CertificateFingerprint.Of(certificate)} has no ECDSA or RSA key"),
+                false => new(false, $"its signature does not verify with its certificate {CertificateFingerprint.Of(certificate)} over this challenge and these addresses"),
+                true => new(true, tls.MemberRefusal(certificate, now)),
             };
         }
     }
@@ -117,3 +123,7 @@ public static class NodeAttestation
         return message;
     }
 }
+
+/// <summary>What an attestation answer proves: <see cref="Proven"/> when its signature verifies over the challenge and
+/// both addresses, and then <see cref="Refusal"/> is null when the node is admitted; an unproven answer carries why.</summary>
+public sealed record AttestVerdict(bool Proven, string? Refusal);

@@ -15,9 +15,8 @@ internal sealed partial class TileCoordinator : IWithTimers
     private readonly HashSet<Address> nodes = [];
     private readonly Dictionary<Address, Shipment> shipped = [];
     private readonly HashSet<Address> attested = [];
-    private readonly HashSet<Address> refused = [];
-    private readonly Dictionary<Address, (Member Member, AttestChallenge Challenge)> challenged = [];
     private readonly PartyTls? tls = PartyTls.Of(Context.System);
+    private Attestations? attestations;
     private List<SetupPart>? setup;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -35,7 +34,13 @@ internal sealed partial class TileCoordinator : IWithTimers
             }
         });
         Receive<ClusterEvent.MemberUp>(up => Challenge(up.Member), up => !up.Member.Address.Equals(self));
-        Receive<AttestAnswer>(OnAnswer);
+        Receive<AttestAnswer>(answer =>
+        {
+            if (attestations?.Judge(Sender.Path.Address, answer) is { } member)
+            {
+                Admit(member);
+            }
+        });
         Receive<SetupAck>(
             ack =>
             {
@@ -44,13 +49,7 @@ internal sealed partial class TileCoordinator : IWithTimers
                 Send(Sender.Path.Address, shipment);
             },
             ack => ack.SessionId == sessionId && shipped.TryGetValue(Sender.Path.Address, out var shipment) && ack.Part == shipment.Acked);
-        Receive<AttestTimeout>(timeout =>
-        {
-            if (challenged.Remove(timeout.Node))
-            {
-                Refuse(timeout.Node, $"it did not answer its attestation challenge within {AttestTimeout.After.TotalSeconds:0} s");
-            }
-        });
+        Receive<AttestTimeout>(timeout => attestations?.Expire(timeout.Node));
         Receive<ClusterEvent.UnreachableMember>(unreachable => Suspend(unreachable.Member.Address, true));
         Receive<ClusterEvent.ReachableMember>(reachable => Suspend(reachable.Member.Address, false));
         Receive<ClusterEvent.MemberRemoved>(removed =>
@@ -59,7 +58,7 @@ internal sealed partial class TileCoordinator : IWithTimers
             nodes.Remove(address);
             shipped.Remove(address);
             attested.Remove(address);
-            challenged.Remove(address);
+            attestations?.Forget(address);
             foreach (var worker in workers.Where(w => w.Value.Node.Equals(address)).Select(w => w.Key).ToList())
             {
                 LostWorker(worker);
@@ -68,50 +67,31 @@ internal sealed partial class TileCoordinator : IWithTimers
         Receive<ClusterEvent.IMemberEvent>(_ => { });
     }
 
-    private void StartCluster() => Party?.Subscribe(
-        Self,
-        ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-        typeof(ClusterEvent.MemberUp),
-        typeof(ClusterEvent.MemberRemoved),
-        typeof(ClusterEvent.UnreachableMember),
-        typeof(ClusterEvent.ReachableMember));
+    private void StartCluster()
+    {
+        attestations = tls is null ? null : new Attestations(sessionId, tls, self, Context.System, log, $"tile coordinator {sessionId}");
+        Party?.Subscribe(
+            Self,
+            ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.MemberUp),
+            typeof(ClusterEvent.MemberRemoved),
+            typeof(ClusterEvent.UnreachableMember),
+            typeof(ClusterEvent.ReachableMember));
+    }
 
     private void StopCluster() => Party?.Unsubscribe(Self);
 
     /// <summary>Asks a new member to attest (over TLS); an --insecure party admits it as before.</summary>
     private void Challenge(Member member)
     {
-        if (tls is null)
+        if (attestations is null)
         {
             Admit(member);
             return;
         }
 
-        var challenge = NodeAttestation.Challenge(sessionId);
-        challenged[member.Address] = (member, challenge);
-        Context.ActorSelection(new RootActorPath(member.Address) / "user" / TileNode.Name).Tell(challenge);
-        Timers.StartSingleTimer(member.Address, new AttestTimeout(member.Address), AttestTimeout.After);
-    }
-
-    private void OnAnswer(AttestAnswer answer)
-    {
-        var node = Sender.Path.Address;
-        if (tls is null || !challenged.Remove(node, out var pending))
-        {
-            Refuse(node, "it sent an attestation that was not asked for");
-            return;
-        }
-
-        Timers.Cancel(node);
-
-        if (NodeAttestation.Refusal(answer, pending.Challenge, self, node, tls, DateTimeOffset.UtcNow) is { } refusal)
-        {
-            Refuse(node, refusal);
-            return;
-        }
-
-        log.Info("tile coordinator {0}: member {1} attested as one of this party's nodes", sessionId, node);
-        Admit(pending.Member);
+        attestations.Challenge(member, Self);
+        Timers.StartSingleTimer(member.Address, new AttestTimeout(member.Address), Attestations.Timeout);
     }
 
     private void Admit(Member member)
@@ -123,21 +103,6 @@ internal sealed partial class TileCoordinator : IWithTimers
         }
     }
 
-    /// <summary>An unattested member gets no set-up, its workers are not registered, and it is downed (no gossip role);
-    /// said once per address.</summary>
-    private void Refuse(Address node, string why)
-    {
-        if (refused.Add(node))
-        {
-            log.Warning("tile coordinator {0}: refused {1} as a node of this party (no set-up, no workers; downed): {2}", sessionId, node, why);
-        }
-
-        if (Party?.State.Members.Any(m => m.Address.Equals(node)) == true)
-        {
-            Party.Down(node);
-        }
-    }
-
     /// <summary>True when a worker on <paramref name="node"/> may register: this node, or an attested member.</summary>
     private bool MayRegister(Address node)
     {
@@ -146,7 +111,8 @@ internal sealed partial class TileCoordinator : IWithTimers
             return true;
         }
 
-        Refuse(node, "a worker registered from a node that is not attested");
+        // Not downed: the registration's sender is not authenticated, so it may be forged in an honest node's name.
+        attestations?.Ignored(node, "a worker registration from a node that is not attested");
         return false;
     }
 
@@ -201,10 +167,7 @@ internal sealed partial class TileCoordinator : IWithTimers
     }
 
     /// <summary>A member that has not answered its challenge by now is refused.</summary>
-    private sealed record AttestTimeout(Address Node) : INoSerializationVerificationNeeded
-    {
-        public static readonly TimeSpan After = TimeSpan.FromSeconds(15);
-    }
+    private sealed record AttestTimeout(Address Node) : INoSerializationVerificationNeeded;
 
     /// <summary>From the session: the set-up every worker node needs for this session (Paillier sessions only).</summary>
     internal sealed record ShipSetup(NodeSetup Setup) : INoSerializationVerificationNeeded;
