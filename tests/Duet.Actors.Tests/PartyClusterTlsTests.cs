@@ -68,11 +68,12 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
             // The peer's certificate is accepted by every TLS listener of A (it is A's peer pin), so this node joins A's
             // cluster as a worker node; only the attestation tells it apart.
             // Not UntilMembers(3): the session node's member guard may down it as soon as it is up.
-            var rogue = await right.AddWorker(nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)));
+            var rogue = await right.AddWorker(nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)), untilUp: false);
             var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
+            var members = Akka.Cluster.Cluster.Get(right.Session);
+            Assert.True(Joined(members, rogue), "the node with the peer's certificate never joined");
             var rogueHadSetUp = false;
             var hold = right.HoldUntilWorkersReady([legitimate]);
-            var members = Akka.Cluster.Cluster.Get(right.Session);
             var refused = false;
             var (evaluator, encryptor) = await Run(right, tile =>
             {
@@ -106,10 +107,13 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
         await right.ExplainFailure(async () =>
         {
             var members = Akka.Cluster.Cluster.Get(right.Session);
-            var rogue = await right.AddWorker(nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)));
+            var rogue = await right.AddWorker(nodeTls: new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin)), untilUp: false);
             var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
 
-            // No session runs: only the session node's member guard attests members now.
+            // No session runs: only the session node's member guard attests members now. The guard acts when the
+            // session node sees the member up, so the session node lists it first (or it was downed and is gone);
+            // without the guard it would stay a member for good.
+            Assert.True(Joined(members, rogue), "the node with the peer's certificate never joined");
             Assert.True(
                 SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(rogueAddress)), RemovalWait),
                 "the node with the peer's certificate is still a member with no session running");
@@ -155,6 +159,13 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
     /// <summary>How long a downed member may take to leave the membership: with the tolerant detector, a downed node that
     /// never heard of its own Down is removed once it is found unreachable (10 s pause) and the members converge.</summary>
     private static readonly TimeSpan RemovalWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>True once the session node lists the node as a member, or the node was downed and stopped (30 s at most).</summary>
+    private static bool Joined(Akka.Cluster.Cluster members, ActorSystem node)
+    {
+        var address = Akka.Cluster.Cluster.Get(node).SelfAddress;
+        return SpinWait.SpinUntil(() => node.WhenTerminated.IsCompleted || members.State.Members.Any(m => m.Address.Equals(address)), TimeSpan.FromSeconds(30));
+    }
 
     /// <summary>Runs the encryptor cluster, calling a single-node TLS evaluator B that pins A's session node.</summary>
     private async Task<(PartyResult Evaluator, PartyResult Encryptor)> Run(ClusterParty right, Func<Tiles.Tile, bool> faultInjection)
