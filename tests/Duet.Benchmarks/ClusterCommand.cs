@@ -174,6 +174,8 @@ internal static partial class ClusterCommand
         a.Errors.Select(l => EvaluateLine().Match(l)).Where(m => m.Success).Select(m => (int)(100L * int.Parse(m.Groups["done"].Value, CultureInfo.InvariantCulture) / int.Parse(m.Groups["total"].Value, CultureInfo.InvariantCulture))).DefaultIfEmpty(0).Max();
 
     // A duration as the summary line prints it (Units.Duration): "850 ms", "56.3 s" or "2 min 05 s".
+    private const string Duration = @"(?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s)";
+
     private static double Seconds(Match match)
     {
         return !match.Success ? double.NaN
@@ -187,16 +189,16 @@ internal static partial class ClusterCommand
     [GeneratedRegex(@"^\[a\] evaluate (?<done>\d+)/(?<total>\d+) ")]
     private static partial Regex EvaluateLine();
 
-    [GeneratedRegex(@"\), (?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s), ")]
+    [GeneratedRegex(@"\), " + Duration + ", ")]
     private static partial Regex TimeField();
 
-    [GeneratedRegex(@" evaluation (?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s), ")]
+    [GeneratedRegex(@" evaluation " + Duration + ", ")]
     private static partial Regex EvaluationField();
 
-    [GeneratedRegex(@"multi-exponentiation (?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s), ")]
+    [GeneratedRegex(@"multi-exponentiation " + Duration + ", ")]
     private static partial Regex KernelField();
 
-    [GeneratedRegex(@"decryption (?:(?<ms>\d+) ms|(?<min>\d+) min (?<sec>\d+) s|(?<s>[\d.]+) s), ")]
+    [GeneratedRegex(@"decryption " + Duration + ", ")]
     private static partial Regex DecryptField();
 
     [GeneratedRegex(@"; requeued (?<n>\d+);")]

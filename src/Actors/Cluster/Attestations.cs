@@ -21,13 +21,14 @@ internal sealed class Attestations(Guid round, PartyTls tls, Address self, Actor
     private readonly HashSet<Address> refused = [];
     private readonly HashSet<Address> ignored = [];
 
-    /// <summary>Sends the member's agent a fresh challenge, answered to <paramref name="replyTo"/>; the caller calls
-    /// <see cref="Expire"/> after <see cref="Timeout"/>.</summary>
-    public void Challenge(Member member, IActorRef replyTo)
+    /// <summary>Sends the member's agent a fresh challenge, answered to <paramref name="replyTo"/>, and has
+    /// <paramref name="timers"/> send it <see cref="Expired"/> after <see cref="Timeout"/> (then call <see cref="Expire"/>).</summary>
+    public void Challenge(Member member, IActorRef replyTo, ITimerScheduler timers)
     {
         var challenge = NodeAttestation.Challenge(round);
         open[member.Address] = (member, challenge);
         system.ActorSelection(new RootActorPath(member.Address) / "user" / TileNode.Name).Tell(challenge, replyTo);
+        timers.StartSingleTimer(member.Address, new Expired(member.Address), Timeout);
     }
 
     /// <summary>The member an answer admits, or null (refused, or the answer ignored).</summary>
@@ -92,4 +93,7 @@ internal sealed class Attestations(Guid round, PartyTls tls, Address self, Actor
             cluster.Down(node);
         }
     }
+
+    /// <summary>A member's time to answer its challenge is up.</summary>
+    public sealed record Expired(Address Node) : INoSerializationVerificationNeeded;
 }

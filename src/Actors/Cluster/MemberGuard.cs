@@ -24,14 +24,10 @@ internal sealed class MemberGuard : ReceiveActor, IWithTimers
         var self = cluster.SelfAddress;
         var attestations = new Attestations(Guid.NewGuid(), tls, self, Context.System, Context.GetLogger(), "member guard");
         Receive<ClusterEvent.MemberUp>(
-            up =>
-            {
-                attestations.Challenge(up.Member, Self);
-                Timers.StartSingleTimer(up.Member.Address, new Expired(up.Member.Address), Attestations.Timeout);
-            },
+            up => attestations.Challenge(up.Member, Self, Timers),
             up => !up.Member.Address.Equals(self));
         Receive<AttestAnswer>(answer => attestations.Judge(Sender.Path.Address, answer));
-        Receive<Expired>(expired => attestations.Expire(expired.Node));
+        Receive<Attestations.Expired>(expired => attestations.Expire(expired.Node));
         Receive<ClusterEvent.MemberRemoved>(removed => attestations.Forget(removed.Member.Address));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
     }
@@ -45,6 +41,4 @@ internal sealed class MemberGuard : ReceiveActor, IWithTimers
         cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved));
 
     protected override void PostStop() => cluster.Unsubscribe(Self);
-
-    private sealed record Expired(Address Node) : INoSerializationVerificationNeeded;
 }

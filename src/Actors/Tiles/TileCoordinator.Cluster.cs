@@ -15,7 +15,6 @@ internal sealed partial class TileCoordinator : IWithTimers
     private readonly HashSet<Address> nodes = [];
     private readonly Dictionary<Address, Shipment> shipped = [];
     private readonly HashSet<Address> attested = [];
-    private readonly PartyTls? tls = PartyTls.Of(Context.System);
     private Attestations? attestations;
     private List<SetupPart>? setup;
 
@@ -49,7 +48,7 @@ internal sealed partial class TileCoordinator : IWithTimers
                 Send(Sender.Path.Address, shipment);
             },
             ack => ack.SessionId == sessionId && shipped.TryGetValue(Sender.Path.Address, out var shipment) && ack.Part == shipment.Acked);
-        Receive<AttestTimeout>(timeout => attestations?.Expire(timeout.Node));
+        Receive<Attestations.Expired>(expired => attestations?.Expire(expired.Node));
         Receive<ClusterEvent.UnreachableMember>(unreachable => Suspend(unreachable.Member.Address, true));
         Receive<ClusterEvent.ReachableMember>(reachable => Suspend(reachable.Member.Address, false));
         Receive<ClusterEvent.MemberRemoved>(removed =>
@@ -69,7 +68,7 @@ internal sealed partial class TileCoordinator : IWithTimers
 
     private void StartCluster()
     {
-        attestations = tls is null ? null : new Attestations(sessionId, tls, self, Context.System, log, $"tile coordinator {sessionId}");
+        attestations = PartyTls.Of(Context.System) is not { } tls ? null : new Attestations(sessionId, tls, self, Context.System, log, $"tile coordinator {sessionId}");
         Party?.Subscribe(
             Self,
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
@@ -90,8 +89,7 @@ internal sealed partial class TileCoordinator : IWithTimers
             return;
         }
 
-        attestations.Challenge(member, Self);
-        Timers.StartSingleTimer(member.Address, new AttestTimeout(member.Address), Attestations.Timeout);
+        attestations.Challenge(member, Self, Timers);
     }
 
     private void Admit(Member member)
@@ -165,9 +163,6 @@ internal sealed partial class TileCoordinator : IWithTimers
 
         public int Acked { get; set; }
     }
-
-    /// <summary>A member that has not answered its challenge by now is refused.</summary>
-    private sealed record AttestTimeout(Address Node) : INoSerializationVerificationNeeded;
 
     /// <summary>From the session: the set-up every worker node needs for this session (Paillier sessions only).</summary>
     internal sealed record ShipSetup(NodeSetup Setup) : INoSerializationVerificationNeeded;
