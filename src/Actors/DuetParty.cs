@@ -40,6 +40,9 @@ public sealed record PartyEndpoint(string Host, int Port, string? Peer = null)
 
     internal string GatewayPath() => GatewayPath(Peer!, Tls is not null);
 
+    /// <summary>"host:port" of an Akka address, as the TLS transport names the links it refuses.</summary>
+    internal static string HostPort(Address address) => $"{address.Host}:{address.Port}";
+
     internal static string GatewayPath(string peer, bool tls)
     {
         var (host, port) = ParseHostPort(peer, "peer");
@@ -164,7 +167,7 @@ public static class DuetParty
         var bootstrap = BootstrapSetup.Create().WithConfig(SystemConfig(endpoint, extraConfig));
         var system = endpoint.Tls is null
             ? ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create(bootstrap))
-            : ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create([bootstrap, .. endpoint.Tls.Setups()]));
+            : ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create(bootstrap, endpoint.Tls.Setup()));
         if (endpoint.Tls is not null && PartyCluster.IsClustered(system) && Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(PartyCluster.SessionRole))
         {
             system.ActorOf(MemberGuard.Props(endpoint.Tls), MemberGuard.Name);
@@ -179,7 +182,8 @@ public static class DuetParty
     {
         var job = new SessionJob(settings, operand, progress, prepareOutputs, shareSink, journal, peerShareSink);
 
-        // A TLS handshake that this party refuses as a client shuts its whole actor system down.
+        // A refused peer certificate is a configuration error that no retry mends: the run ends with it at once.
+        using var refused = peerGatewayPath is null ? null : tls?.OnCalleeRefused(peerGatewayPath, refusal => job.Completion.TrySetException(new LinkRefusedException(refusal)));
         _ = system.WhenTerminated.ContinueWith(
             _ => job.Completion.TrySetException(new SessionAbortedException(AbortReason.Internal, "the party's actor system stopped before the session finished", raisedByPeer: false)),
             TaskScheduler.Default);
@@ -191,25 +195,9 @@ public static class DuetParty
 
         await using (cancellationToken.Register(() => gateway.Tell(Gateway.Cancel.Instance)))
         {
-            try
-            {
-                return await job.Completion.Task.ConfigureAwait(false);
-            }
-            catch (SessionAbortedException) when (tls?.LastRefusal is not null)
-            {
-                if (await StoppedItself(system).ConfigureAwait(false))
-                {
-                    throw new LinkRefusedException(tls.LastRefusal);
-                }
-
-                throw;
-            }
+            return await job.Completion.Task.ConfigureAwait(false);
         }
     }
-
-    /// <summary>True when the actor system is shutting itself down (as after a refused TLS handshake), not stopped by us.</summary>
-    private static async Task<bool> StoppedItself(ActorSystem system) =>
-        await Task.WhenAny(system.WhenTerminated, Task.Delay(TimeSpan.FromSeconds(3))).ConfigureAwait(false) == system.WhenTerminated;
 
     /// <summary>Remoting on the endpoint's host and port, in front of the embedded defaults.</summary>
     public static Config SystemConfig(PartyEndpoint endpoint, Config? extra = null)
@@ -224,7 +212,7 @@ public static class DuetParty
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             akka.remote.dot-netty.tcp.hostname = "{{endpoint.Host}}"
             akka.remote.dot-netty.tcp.port = {{endpoint.Port}}
-            akka.remote.dot-netty.tcp.enable-ssl = {{(endpoint.Tls is null ? "off" : "on")}}
+            {{(endpoint.Tls is null ? "akka.remote.dot-netty.tcp.enable-ssl = off" : PartyTls.TransportConfig)}}
             # The peer reaches the gateway only: no remote deployment, no system messages, no selections elsewhere.
             akka.remote.untrusted-mode = on
             akka.remote.trusted-selection-paths = ["/user/{{PartyEndpoint.GatewayName}}"]

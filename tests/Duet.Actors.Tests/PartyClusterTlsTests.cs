@@ -68,7 +68,7 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
             // The peer's certificate is accepted by every TLS listener of A (it is A's peer pin), so this node joins A's
             // cluster as a worker node; only the attestation tells it apart.
             // Not UntilMembers(3): the session node's member guard may down it as soon as it is up.
-            var rogue = await right.AddWorker(own: StaysUp, nodeTls: PeersCertificate, untilUp: false);
+            var rogue = await right.AddWorker(nodeTls: PeersCertificate, untilUp: false);
             var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
             var members = Akka.Cluster.Cluster.Get(right.Session);
             Assert.True(Joined(members, rogue), "the node with the peer's certificate never joined");
@@ -107,7 +107,7 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
         await right.ExplainFailure(async () =>
         {
             var members = Akka.Cluster.Cluster.Get(right.Session);
-            var rogue = await right.AddWorker(own: StaysUp, nodeTls: PeersCertificate, untilUp: false);
+            var rogue = await right.AddWorker(nodeTls: PeersCertificate, untilUp: false);
             var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
 
             // No session runs: only the session node's member guard attests members now. The guard acts when the
@@ -130,7 +130,6 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
         {
             var tilesReceived = 0;
             var rogue = await right.AddWorker(
-                own: StaysUp,
                 nodeTls: PeersCertificate,
                 agent: system => system.ActorOf(Props.Create(() => new RegisteringAgent(() => Interlocked.Increment(ref tilesReceived))), Cluster.TileNode.Name));
             await right.UntilMembers(2);
@@ -160,12 +159,6 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
     /// <summary>A node with the peer's certificate: the session node's listener accepts it (the peer pin), and it pins
     /// the session node.</summary>
     private PartyTls PeersCertificate => new(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin));
-
-    /// <summary>For a node the session node downs: it keeps running (and listening) when downed. Otherwise the session
-    /// node, still gossiping to it, can open a TLS connection that the downed node closes mid-handshake, and Akka.Remote
-    /// stops a node whose client-side handshake fails (exit code 79, see README Limits): that took the session node
-    /// down in earlier runs of these tests, which are about attestation.</summary>
-    private static readonly Akka.Configuration.Config StaysUp = Akka.Configuration.ConfigurationFactory.ParseString("akka.cluster.run-coordinated-shutdown-when-down = off");
 
     /// <summary>How long a downed member may take to leave the membership: with the tolerant detector, a downed node that
     /// never heard of its own Down is removed once it is found unreachable (10 s pause) and the members converge.</summary>

@@ -192,6 +192,66 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
         Assert.Contains("loopback", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task APartyOutlivesHandshakesThatFailOnLinksItOpensAndStillComputes()
+    {
+        // Akka's own TLS transport stopped the whole actor system when a handshake it started failed: a node closing
+        // mid-handshake (as one shutting down does), or one presenting a certificate that is not pinned.
+        var (left, right) = Operands();
+        var port = TwoParties.FreePort();
+        var tls = new PartyTls(certs.A, [Fingerprint(certs.B)]);
+        var system = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", port) { Tls = tls }, null);
+        try
+        {
+            using (var closing = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+            {
+                closing.Start();
+                var closer = Task.Run(async () =>
+                {
+                    // Reads the client's hello, then closes as a node that is shutting down does.
+                    using var accepted = await closing.AcceptTcpClientAsync();
+                    _ = await accepted.GetStream().ReadAsync(new byte[4096]);
+                });
+                system.ActorSelection($"akka.ssl.tcp://{PartyEndpoint.SystemName}@127.0.0.1:{((System.Net.IPEndPoint)closing.LocalEndpoint).Port}/user/x").Tell("hello");
+                await closer.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+
+            // The old transport's shutdown took a moment to begin.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.False(system.WhenTerminated.IsCompleted, "the party's actor system stopped after a link closed mid-handshake");
+
+            using (var stranger = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+            {
+                stranger.Start();
+                var refused = new TaskCompletionSource<LinkRefusal>(TaskCreationOptions.RunContinuationsAsynchronously);
+                tls.Refused += r => refused.TrySetResult(r);
+                var server = Task.Run(async () =>
+                {
+                    using var accepted = await stranger.AcceptTcpClientAsync();
+                    using var link = new System.Net.Security.SslStream(accepted.GetStream());
+                    await Assert.ThrowsAnyAsync<Exception>(() => link.AuthenticateAsServerAsync(certs.Stranger, clientCertificateRequired: true, checkCertificateRevocation: false));
+                });
+                var strangerPort = ((System.Net.IPEndPoint)stranger.LocalEndpoint).Port;
+                system.ActorSelection($"akka.ssl.tcp://{PartyEndpoint.SystemName}@127.0.0.1:{strangerPort}/user/x").Tell("hello");
+                var refusal = await refused.Task.WaitAsync(TimeSpan.FromSeconds(20));
+                Assert.True(refusal.Outbound);
+                Assert.Equal($"127.0.0.1:{strangerPort}", refusal.Remote);
+                Assert.Contains($"its certificate {Fingerprint(certs.Stranger)} is not pinned", refusal.Reason, StringComparison.Ordinal);
+                await server.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.False(system.WhenTerminated.IsCompleted, "the party's actor system stopped after refusing a certificate");
+            var a = DuetParty.RunOn(system, TwoParties.Settings(OperandSide.Left, keys.Left), new MatrixRows(left), null, null, CancellationToken.None, tls);
+            var b = await RunB(port, right, certs.B, Fingerprint(certs.A));
+            Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share!, b.Share!, ShareDomain.Ring64).Data);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
     private static string Fingerprint(X509Certificate2 certificate) => CertificateFingerprint.Of(certificate);
 
     private static async Task WaitForListener(int port)

@@ -37,8 +37,10 @@ public static class ShareDelivery
         endpoint.CheckPlaintextIsLoopback();
         var completion = new TaskCompletionSource<DeliveryReport>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var system = DuetParty.CreateSystem(endpoint, extraConfig);
-        // A collector that refuses this party's certificate closes the link; the transport may then stop this system
-        // before the timeout: both say the same likely cause.
+
+        // A collector whose certificate this party refuses ends the delivery at once; one that refuses this party's
+        // closes the link, and the sender waits out its timeout.
+        using var refused = endpoint.Tls?.OnCalleeRefused(endpoint.GatewayPath(), refusal => completion.TrySetException(new DeliveryFailedException($"TLS: {refusal}")));
         var stopped = $"the link to the collector at {collector} closed before it answered: {ShareSender.LikelyCause}";
         return await Run(system, completion, endpoint, stopped, cancellationToken, () =>
             system.ActorOf(Props.Create(() => new ShareSender(share, endpoint.GatewayPath(), collector, settings, completion)), "delivery")).ConfigureAwait(false);
@@ -68,7 +70,6 @@ public static class ShareDelivery
 
     private static async Task<T> Run<T>(ActorSystem system, TaskCompletionSource<T> completion, PartyEndpoint endpoint, string stopped, CancellationToken cancellationToken, Action start)
     {
-        // A TLS handshake refused as a client shuts the whole actor system down.
         _ = system.WhenTerminated.ContinueWith(
             _ => completion.TrySetException(new DeliveryFailedException(endpoint.Tls?.LastRefusal is { } refusal
                 ? $"TLS: {refusal}"

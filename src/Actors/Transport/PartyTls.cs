@@ -1,7 +1,4 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Akka.Event;
-using Akka.Remote.Transport.DotNetty;
 
 namespace Duet.Actors.Transport;
 
@@ -46,13 +43,17 @@ public sealed class PartyTls
     /// <summary>The most recent certificate this party refused, if any: what a failed run reports.</summary>
     public LinkRefusal? LastRefusal => lastRefusal;
 
-    /// <summary>The set-ups of an actor system: the transport's (mutual authentication, every certificate checked by
-    /// <see cref="Refusal"/>) and this party's TLS itself, which the session node's coordinator attests members with.</summary>
-    internal Akka.Actor.Setup.Setup[] Setups() =>
-    [
-        new DotNettySslSetup(Certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, Validate),
-        new PartyTlsSetup(this),
-    ];
+    /// <summary>Raised for every certificate this party refuses, on the transport's thread.</summary>
+    public event Action<LinkRefusal>? Refused;
+
+    /// <summary>The set-up of an actor system: this party's TLS, which its transport (<see cref="PinnedTlsTransport"/>)
+    /// checks every certificate with and the session node's coordinator attests members with.</summary>
+    internal Akka.Actor.Setup.Setup Setup() => new PartyTlsSetup(this);
+
+    /// <summary>The transport keys that put an actor system's links on this party's TLS.</summary>
+    internal static string TransportConfig { get; } =
+        "akka.remote.dot-netty.tcp.enable-ssl = on\n"
+        + $"akka.remote.dot-netty.tcp.transport-class = \"{typeof(PinnedTlsTransport).FullName}, {typeof(PinnedTlsTransport).Assembly.GetName().Name}\"\n";
 
     /// <summary>Null when the certificate is pinned and valid now; otherwise why it is refused.</summary>
     public string? Refusal(X509Certificate2? certificate, DateTimeOffset now)
@@ -94,19 +95,36 @@ public sealed class PartyTls
             : null;
     }
 
-    private bool Validate(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log)
+    /// <summary>
+    /// Calls <paramref name="refused"/> when this party refuses the certificate of the remote that the actor path
+    /// names, on a link it opened: a configuration error that no retry mends. Disposing the result stops it.
+    /// </summary>
+    internal IDisposable OnCalleeRefused(string calleePath, Action<LinkRefusal> refused)
     {
-        // Chain and name errors are expected for self-signed certificates: the pin is the trust decision.
-        var refusal = Refusal(certificate, DateTimeOffset.UtcNow);
-        if (refusal is null)
+        var callee = PartyEndpoint.HostPort(Akka.Actor.ActorPath.Parse(calleePath).Address);
+        void Match(LinkRefusal refusal)
         {
-            return true;
+            if (refusal.Outbound && refusal.Remote == callee)
+            {
+                refused(refusal);
+            }
         }
 
-        lastRefusal = new LinkRefusal(remotePeer, refusal);
-        log.Warning("TLS: refused {0}: {1}", remotePeer, refusal);
-        return false;
+        Refused += Match;
+        return new Unsubscribe(() => Refused -= Match);
     }
+
+    /// <summary>Records a refusal of the transport's (<see cref="LastRefusal"/>) and tells whoever listens.</summary>
+    internal void Report(LinkRefusal refusal)
+    {
+        lastRefusal = refusal;
+        Refused?.Invoke(refusal);
+    }
+}
+
+internal sealed class Unsubscribe(Action action) : IDisposable
+{
+    public void Dispose() => action();
 }
 
 /// <summary>Carries a party's TLS in its actor system's set-up, where its actors find it (<see cref="PartyTls.Of"/>).</summary>
@@ -115,9 +133,12 @@ internal sealed class PartyTlsSetup(PartyTls tls) : Akka.Actor.Setup.Setup
     public PartyTls Tls { get; } = tls;
 }
 
-/// <summary>A link this party refused: the remote address as the transport saw it, and why.</summary>
+/// <summary>A link this party refused: the remote address as the transport saw it ("host:port"), and why.</summary>
 public sealed record LinkRefusal(string Remote, string Reason)
 {
+    /// <summary>True when this party opened the link (it called the remote address), false for an incoming one.</summary>
+    public bool Outbound { get; init; }
+
     public override string ToString() => $"refused the TLS link with {Remote}: {Reason}";
 }
 

@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Remote.Transport;
+
+namespace Duet.Actors.Transport;
+
+/// <summary>
+/// The Akka.Remote transport of a party that uses TLS (PROTOCOL.md §12): TCP, mutual TLS 1.2/1.3 with every
+/// certificate checked against the party's pins (<see cref="PartyTls.Refusal"/>), and length-prefixed frames.
+/// It reads the keys of <c>akka.remote.dot-netty.tcp</c> that a party sets (hostname, port, public-hostname,
+/// maximum-frame-size, connection-timeout, socket buffer sizes) and keeps Akka's <c>akka.ssl.tcp</c> addresses.
+/// <para>Why not Akka's DotNetty transport: it stops the whole actor system (CoordinatedShutdown) whenever a TLS
+/// handshake it starts as a client fails, for any reason. A worker node shutting down, or anyone on the network
+/// closing a connection mid-handshake, could then stop a party's session node. Here a failed handshake fails that one
+/// association, Akka gates the address and retries, and a refused certificate is reported to the run that called
+/// (<see cref="PartyTls.Refused"/>).</para>
+/// </summary>
+internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
+{
+    private const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+    private readonly PartyTls tls;
+    private readonly SslStreamCertificateContext own;
+    private readonly ILoggingAdapter log;
+    private readonly string hostname;
+    private readonly int port;
+    private readonly string publicHostname;
+    private readonly int? publicPort;
+    private readonly TimeSpan connectionTimeout;
+    private readonly int sendBuffer;
+    private readonly int receiveBuffer;
+    private readonly TaskCompletionSource<IAssociationEventListener> listenerPromise = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<TlsAssociation, byte> associations = new();
+    private readonly CancellationTokenSource stopping = new();
+    private Socket? server;
+    private Address? localAddress;
+
+    public PinnedTlsTransport(ActorSystem system, Config config)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(config);
+        System = system;
+        Config = config;
+        tls = PartyTls.Of(system) ?? throw new ConfigurationException("the pinned TLS transport needs the party's TLS set-up (PartyTls)");
+        own = SslStreamCertificateContext.Create(tls.Certificate, null, offline: true);
+        log = Logging.GetLogger(system, typeof(PinnedTlsTransport));
+        hostname = config.GetString("hostname", "") is { Length: > 0 } host ? host : IPAddress.Loopback.ToString();
+        port = config.GetInt("port", 0);
+        publicHostname = config.GetString("public-hostname", "") is { Length: > 0 } publicHost ? publicHost : hostname;
+        publicPort = config.GetInt("public-port", 0) is > 0 and var p ? p : null;
+        connectionTimeout = config.GetTimeSpan("connection-timeout", TimeSpan.FromSeconds(15));
+        MaximumPayloadBytes = config.GetByteSize("maximum-frame-size") ?? 128_000;
+        sendBuffer = (int)Math.Min(config.GetByteSize("send-buffer-size") ?? 256 * 1024, int.MaxValue);
+        receiveBuffer = (int)Math.Min(config.GetByteSize("receive-buffer-size") ?? 256 * 1024, int.MaxValue);
+        SchemeIdentifier = "ssl.tcp";
+    }
+
+    public override bool IsResponsibleFor(Address remote) => true;
+
+    public override async Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen()
+    {
+        var endpoint = new IPEndPoint(await Resolve(hostname).ConfigureAwait(false), port);
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(endpoint);
+            socket.Listen(512);
+        }
+        catch (SocketException error)
+        {
+            socket.Dispose();
+            throw new Akka.Remote.RemoteTransportException($"Failed to bind to [{endpoint}]: {error.Message}", error);
+        }
+
+        server = socket;
+        var bound = (IPEndPoint)socket.LocalEndPoint!;
+        localAddress = new Address(SchemeIdentifier, System.Name, publicHostname, publicPort ?? bound.Port);
+        _ = Task.Run(AcceptLoop);
+        return (localAddress, listenerPromise);
+    }
+
+    public override async Task<AssociationHandle> Associate(Address remoteAddress)
+    {
+        ArgumentNullException.ThrowIfNull(remoteAddress);
+        if (server is null || stopping.IsCancellationRequested)
+        {
+            throw new InvalidAssociationException("the TLS transport is not listening");
+        }
+
+        var remote = PartyEndpoint.HostPort(remoteAddress);
+        Socket? socket = null;
+        SslStream? stream = null;
+        string? refusal = null;
+        try
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+            limit.CancelAfter(connectionTimeout);
+            var address = await Resolve(remoteAddress.Host!, limit.Token).ConfigureAwait(false);
+            socket = NewSocket(address.AddressFamily);
+            await socket.ConnectAsync(new IPEndPoint(address, remoteAddress.Port ?? 0), limit.Token).ConfigureAwait(false);
+            stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+            await stream.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions
+                {
+                    TargetHost = remoteAddress.Host,
+                    ClientCertificateContext = own,
+                    EnabledSslProtocols = Protocols,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) => (refusal = Check(certificate, remote, outbound: true)) is null,
+                },
+                limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is SocketException or IOException or AuthenticationException or OperationCanceledException)
+        {
+            stream?.Dispose();
+            socket?.Dispose();
+            var why = refusal is not null ? $"refused: {refusal}"
+                : error is OperationCanceledException ? $"no TLS link within {connectionTimeout.TotalSeconds:0.#} s"
+                : error.Message;
+            log.Warning("TLS: no link to {0}: {1}", remote, why);
+            throw new InvalidAssociationException($"TLS link to {remote} failed: {why}", error);
+        }
+
+        var local = (IPEndPoint)socket.LocalEndPoint!;
+        return Open(stream, new Address(SchemeIdentifier, System.Name, publicHostname, local.Port), remoteAddress);
+    }
+
+    public override async Task<bool> Shutdown()
+    {
+        // The listener first, so that nobody connects while the links close.
+        await stopping.CancelAsync().ConfigureAwait(false);
+        server?.Dispose();
+        var closing = associations.Keys.Select(a => a.CloseAsync()).ToArray();
+        var all = Task.WhenAll(closing);
+        return await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false) == all;
+    }
+
+    private async Task AcceptLoop()
+    {
+        var listener = await listenerPromise.Task.ConfigureAwait(false);
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await server!.AcceptAsync(stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (!stopping.IsCancellationRequested && error is SocketException)
+                {
+                    log.Warning("TLS: accepting a connection failed: {0}", error.Message);
+                    continue;
+                }
+
+                return;
+            }
+
+            _ = Task.Run(() => Accept(accepted, listener));
+        }
+    }
+
+    private async Task Accept(Socket socket, IAssociationEventListener listener)
+    {
+        var from = (IPEndPoint)socket.RemoteEndPoint!;
+        var remote = $"{from.Address}:{from.Port}";
+        Configure(socket);
+        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        string? refusal = null;
+        try
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+            limit.CancelAfter(connectionTimeout);
+            await stream.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = own,
+                    ClientCertificateRequired = true,
+                    EnabledSslProtocols = Protocols,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) => (refusal = Check(certificate, remote, outbound: false)) is null,
+                },
+                limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IOException or AuthenticationException or OperationCanceledException or SocketException)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            if (refusal is null && !stopping.IsCancellationRequested)
+            {
+                log.Warning("TLS: rejected an incoming connection from {0}: {1}", remote, error.Message);
+            }
+
+            return;
+        }
+
+        var local = (IPEndPoint)socket.LocalEndPoint!;
+        var handle = Open(stream, new Address(SchemeIdentifier, System.Name, publicHostname, local.Port), new Address(SchemeIdentifier, System.Name, from.Address.ToString(), from.Port));
+        listener.Notify(new InboundAssociation(handle));
+    }
+
+    /// <summary>Null when the certificate is accepted; otherwise why not, logged and reported to the party.</summary>
+    private string? Check(X509Certificate? certificate, string remote, bool outbound)
+    {
+        // Chain and name errors are expected for self-signed certificates: the pin is the trust decision.
+        var refusal = tls.Refusal(certificate as X509Certificate2, DateTimeOffset.UtcNow);
+        if (refusal is not null)
+        {
+            log.Error("TLS: refused {0} link with {1}: {2}", outbound ? "the outbound" : "an incoming", remote, refusal);
+            tls.Report(new LinkRefusal(remote, refusal) { Outbound = outbound });
+        }
+
+        return refusal;
+    }
+
+    private TlsAssociation Open(SslStream stream, Address local, Address remote)
+    {
+        var association = new TlsAssociation(stream, local, remote, (int)MaximumPayloadBytes, log, closed => associations.TryRemove(closed, out _));
+        associations[association] = 0;
+        association.Start();
+        return association;
+    }
+
+    private Socket NewSocket(AddressFamily family)
+    {
+        var socket = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+        Configure(socket);
+        return socket;
+    }
+
+    private void Configure(Socket socket)
+    {
+        socket.NoDelay = true;
+        socket.SendBufferSize = sendBuffer;
+        socket.ReceiveBufferSize = receiveBuffer;
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+    }
+
+    private static async Task<IPAddress> Resolve(string host, CancellationToken cancellation = default)
+    {
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+
+        var addresses = await Dns.GetHostAddressesAsync(host, cancellation).ConfigureAwait(false);
+        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
+            ?? throw new SocketException((int)SocketError.HostNotFound);
+    }
+}

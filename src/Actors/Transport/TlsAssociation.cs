@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.Security;
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Remote.Transport;
+using Google.Protobuf;
+
+namespace Duet.Actors.Transport;
+
+/// <summary>
+/// One authenticated TLS link of <see cref="PinnedTlsTransport"/>: frames of a 4-byte little-endian length and a
+/// payload of at most the transport's maximum frame. Writes are queued and coalesced by one writer; one reader hands
+/// each frame to Akka's listener. The link ends once, for whatever reason (the peer closed it, a frame over the
+/// limit, an I/O error, or <see cref="Disassociate"/>), and Akka hears of it once.
+/// </summary>
+internal sealed class TlsAssociation : AssociationHandle
+{
+    private const int HeaderBytes = 4;
+    private const int CoalesceBytes = 64 * 1024;
+    private readonly SslStream stream;
+    private readonly int maximumFrame;
+    private readonly ILoggingAdapter log;
+    private readonly Action<TlsAssociation> onClosed;
+    private readonly Channel<ByteString> outgoing = Channel.CreateUnbounded<ByteString>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int ended;
+    private Task writer = Task.CompletedTask;
+    private Task reader = Task.CompletedTask;
+
+    public TlsAssociation(SslStream stream, Address local, Address remote, int maximumFrame, ILoggingAdapter log, Action<TlsAssociation> onClosed)
+        : base(local, remote)
+    {
+        this.stream = stream;
+        this.maximumFrame = maximumFrame;
+        this.log = log;
+        this.onClosed = onClosed;
+    }
+
+    public void Start()
+    {
+        writer = Task.Run(WriteLoop);
+        reader = Task.Run(ReadLoop);
+    }
+
+    public override bool Write(ByteString payload)
+    {
+        // Akka.Remote drops a payload over the maximum frame before it gets here.
+        ArgumentNullException.ThrowIfNull(payload);
+        return outgoing.Writer.TryWrite(payload);
+    }
+
+#pragma warning disable CS0672 // Akka.Remote calls this; it marks it obsolete only to steer callers to the overload with a reason.
+    public override void Disassociate() => _ = CloseAsync();
+#pragma warning restore CS0672
+
+    /// <summary>
+    /// Sends what is queued and TLS's close, then waits for the peer to close its side before the socket closes, so
+    /// that nothing sent is lost to a reset (at most a few seconds for a peer that stopped reading).
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        outgoing.Writer.TryComplete();
+        await Task.WhenAny(Task.WhenAll(writer, reader), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        End();
+        await closed.Task.ConfigureAwait(false);
+    }
+
+    private async Task WriteLoop()
+    {
+        var buffer = new ArrayBufferWriter<byte>(CoalesceBytes);
+        try
+        {
+            while (await outgoing.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (buffer.WrittenCount < CoalesceBytes && outgoing.Reader.TryRead(out var payload))
+                {
+                    BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(HeaderBytes), payload.Length);
+                    buffer.Advance(HeaderBytes);
+                    payload.Span.CopyTo(buffer.GetSpan(payload.Length));
+                    buffer.Advance(payload.Length);
+                }
+
+                await stream.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+                buffer.ResetWrittenCount();
+            }
+
+            await stream.ShutdownAsync().ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            End();
+        }
+    }
+
+    private async Task ReadLoop()
+    {
+        var listener = await ReadHandlerSource.Task.ConfigureAwait(false);
+        var header = new byte[HeaderBytes];
+        try
+        {
+            while (true)
+            {
+                if (!await ReadExactly(header).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+                if (length < 0 || length > maximumFrame)
+                {
+                    log.Warning("TLS: {0} sent a frame of {1} bytes, over the {2}-byte limit; closing the link", RemoteAddress, length, maximumFrame);
+                    break;
+                }
+
+                var payload = new byte[length];
+                if (!await ReadExactly(payload).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                listener.Notify(new InboundPayload(UnsafeByteOperations.UnsafeWrap(payload)));
+            }
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The link failed or was closed here: the same end for Akka as the peer closing it.
+        }
+        finally
+        {
+            End();
+            listener.Notify(new Disassociated(DisassociateInfo.Unknown));
+        }
+    }
+
+    /// <summary>False when the link ended before the buffer was full.</summary>
+    private async Task<bool> ReadExactly(byte[] buffer)
+    {
+        try
+        {
+            await stream.ReadExactlyAsync(buffer).ConfigureAwait(false);
+            return true;
+        }
+        catch (EndOfStreamException)
+        {
+            return false;
+        }
+    }
+
+    private void End()
+    {
+        if (Interlocked.Exchange(ref ended, 1) == 0)
+        {
+            outgoing.Writer.TryComplete();
+            stream.Dispose();
+            onClosed(this);
+            closed.TrySetResult();
+        }
+    }
+}
