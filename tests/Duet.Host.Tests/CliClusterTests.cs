@@ -72,6 +72,47 @@ public sealed partial class CliClusterTests : IDisposable
         Assert.Equal(files, directory.FileNames());
     }
 
+    [Fact]
+    public async Task A_duet_node_killed_mid_run_over_mutual_TLS_costs_its_tiles_not_the_session()
+    {
+        var pinA0 = CliTlsTests.MakeCertificate(directory, "a0");
+        var pinA1 = CliTlsTests.MakeCertificate(directory, "a1");
+        var pinB = CliTlsTests.MakeCertificate(directory, "b");
+        var x = CliRunner.RandomIntegers(24000, 10, 1000, seed: 23);
+        var y = CliRunner.RandomIntegers(10, 1, 1000, seed: 24);
+        MatrixFiles.Write(directory.File("x.npy"), x);
+        MatrixFiles.Write(directory.File("y.csv"), y);
+        directory.WriteText("a.hocon", $"duet.cluster.enabled = on\nduet.workers = 1\nduet.tls.party-pins = [\"{pinA1}\"]\n");
+        directory.WriteText("node.hocon", "duet.workers = 1\n");
+        directory.WriteText("b.hocon", "duet.session.key-bits = 2048\n");
+        var port = CliRunner.FreePort();
+
+        using var a = DuetProcess.Start(directory.Path, "party", "--config", "a.hocon", "--input", "x.npy", "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a0.pfx", "--pin", pinB);
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        using var node = DuetProcess.Start(directory.Path, "node", "--config", "node.hocon", "--seed", $"127.0.0.1:{port}", "--cert", "a1.pfx", "--pin", pinA0);
+        await node.WaitForErrorAsync("joined the party's cluster", RunTimeout);
+        using var b = DuetProcess.Start(directory.Path, "party", "--config", "b.hocon", "--input", "y.csv", "--output", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", pinA0);
+
+        // Killed once it computes (no leave, no last result): the session node's links to it fail mid-use.
+        await node.WaitForErrorAsync(": pulling tiles, workers: 1", RunTimeout);
+        await a.WaitForErrorAsync("[left] evaluate ", RunTimeout);
+        node.Kill();
+
+        var outcomeA = await a.WaitAsync(RunTimeout);
+        var outcomeB = await b.WaitAsync(RunTimeout);
+        Assert.True(outcomeA.Code == 0 && outcomeB.Code == 0, outcomeA.ToString() + outcomeB.ToString());
+        var summary = Assert.Single(outcomeA.OutLines, l => l.StartsWith("left: evaluator", StringComparison.Ordinal));
+        var requeued = Requeued().Match(summary);
+        Assert.True(requeued.Success, summary);
+        Assert.True(int.Parse(requeued.Groups[1].Value, CultureInfo.InvariantCulture) > 0, summary);
+        var revealed = CliRunner.Run("reveal", "--a", directory.File("a.npy"), "--b", directory.File("b.csv"), "--out", directory.File("p.npy"));
+        Assert.True(revealed.Code == 0, revealed.ToString());
+        Assert.Equal(Shares.Product(x, y).Data, MatrixFiles.ReadIntegers(directory.File("p.npy")).Data.Select(v => (BigInteger)v));
+    }
+
+    [GeneratedRegex(@"requeued (\d+)")]
+    private static partial Regex Requeued();
+
     [GeneratedRegex(@"result in (\d+) tiles")]
     private static partial Regex TileTotal();
 
