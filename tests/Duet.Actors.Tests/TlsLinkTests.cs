@@ -252,6 +252,87 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
         }
     }
 
+    [Fact]
+    public async Task AnIncomingCertificateNamingWhereItsIssuerLivesIsRefusedWithoutFetchingAnything()
+    {
+        // .NET builds a peer's chain before the pin check and, by default, downloads a missing issuer from the address
+        // the certificate names (AIA): any client could make a party fetch a URL of its choosing and hold a thread.
+        using var fetches = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        fetches.Start();
+        var fetched = fetches.AcceptTcpClientAsync();
+        using var caKey = System.Security.Cryptography.ECDsa.Create();
+        var caRequest = new CertificateRequest("CN=unknown-ca", caKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10));
+        using var leafKey = System.Security.Cryptography.ECDsa.Create();
+        var leafRequest = new CertificateRequest("CN=client", leafKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        leafRequest.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(null, [$"http://127.0.0.1:{((System.Net.IPEndPoint)fetches.LocalEndpoint).Port}/ca.crt"]));
+        using var issued = leafRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(5), [1, 2, 3, 4]);
+        using var leaf = issued.CopyWithPrivateKey(leafKey);
+
+        var (left, _) = Operands();
+        var port = TwoParties.FreePort();
+        using var stopA = new CancellationTokenSource();
+        var a = RunA(port, left, cancel: stopA.Token);
+        await WaitForListener(port);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var tcp = new System.Net.Sockets.TcpClient())
+        {
+            await tcp.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            using var link = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+            await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                await link.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+                {
+                    TargetHost = "party-a",
+                    ClientCertificateContext = System.Net.Security.SslStreamCertificateContext.Create(leaf, [], offline: true),
+                });
+                Assert.Equal(0, await link.ReadAsync(new byte[16]).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+                throw new IOException("the listener closed the link");
+            });
+        }
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the refusal took {clock.Elapsed}");
+        Assert.False(await Task.WhenAny(fetched, Task.Delay(TimeSpan.FromSeconds(1))) == fetched, "the listener fetched the address in the client's certificate");
+        Assert.False(a.IsCompleted);
+        await stopA.CancelAsync();
+        await Assert.ThrowsAsync<SessionAbortedException>(() => a);
+    }
+
+    [Fact]
+    public async Task ConnectionsThatNeverHandshakeHoldOnlyTheirOwnAddressesShareOfTheListener()
+    {
+        var (left, right) = Operands();
+        var port = TwoParties.FreePort();
+        var a = RunA(port, left);
+        await WaitForListener(port);
+        var idle = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            // Eight handshakes from one address may be in progress; a ninth connection is closed at once.
+            for (var i = 0; i < 8; i++)
+            {
+                var client = new System.Net.Sockets.TcpClient();
+                idle.Add(client);
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            using var ninth = new System.Net.Sockets.TcpClient();
+            await ninth.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            Assert.Equal(0, await ninth.GetStream().ReadAsync(new byte[16]).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        }
+        finally
+        {
+            idle.ForEach(c => c.Dispose());
+        }
+
+        // Their handshakes end with their connections, and the listener takes its peer.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        var b = await RunB(port, right, certs.B, Fingerprint(certs.A));
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share!, b.Share!, ShareDomain.Ring64).Data);
+    }
+
     private static string Fingerprint(X509Certificate2 certificate) => CertificateFingerprint.Of(certificate);
 
     private static async Task WaitForListener(int port)

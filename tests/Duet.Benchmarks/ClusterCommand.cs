@@ -14,7 +14,7 @@ namespace Duet.Benchmarks;
 /// </summary>
 internal static partial class ClusterCommand
 {
-    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "key-bits", "input-bits", "seed", "json", "keep", "kill-at", "build"];
+    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "key-bits", "input-bits", "seed", "json", "keep", "kill-at", "build", "key-form"];
 
     private const string Dotnet = "dotnet";
 
@@ -24,6 +24,8 @@ internal static partial class ClusterCommand
         var inner = options.Int("inner", 100, 1);
         var columns = options.Int("cols", 1, 1);
         var keyBits = Report.KeyBits(options);
+        var keyForm = Report.KeyForm(options);
+        var keyConfig = $"duet.session.key-bits = {keyBits}\nduet.session.key-form = {keyForm}\n";
         var inputBits = options.Int("input-bits", 32, 1);
         var seed = options.Int("seed", 1);
         var killAt = options.Int("kill-at", 50, 1);
@@ -38,11 +40,11 @@ internal static partial class ClusterCommand
             var w = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
             NpyFile.Write(Path.Combine(directory, "x.npy"), x);
             NpyFile.Write(Path.Combine(directory, "w.npy"), w);
-            Console.WriteLine($"cluster: X {rows}x{inner} (a, evaluator) · W {inner}x{columns} (b, encryptor), {keyBits}-bit key, {Environment.ProcessorCount} cores, plaintext loopback, files in {directory}");
+            Console.WriteLine($"cluster: X {rows}x{inner} (a, evaluator) · W {inner}x{columns} (b, encryptor), {keyBits}-bit {keyForm} key, {Environment.ProcessorCount} cores, plaintext loopback, files in {directory}");
 
-            var single = RunSession(duet, directory, x, w, keyBits, inputBits, "1x1", workerNodes: 0, killAtPercent: null);
-            var pair = RunSession(duet, directory, x, w, keyBits, inputBits, "2x1", workerNodes: 1, killAtPercent: null);
-            var loss = RunSession(duet, directory, x, w, keyBits, inputBits, "3x1-kill", workerNodes: 2, killAtPercent: killAt);
+            var single = RunSession(duet, directory, x, w, keyConfig, inputBits, "1x1", workerNodes: 0, killAtPercent: null);
+            var pair = RunSession(duet, directory, x, w, keyConfig, inputBits, "2x1", workerNodes: 1, killAtPercent: null);
+            var loss = RunSession(duet, directory, x, w, keyConfig, inputBits, "3x1-kill", workerNodes: 2, killAtPercent: killAt);
             var speedup = single.EvaluateSeconds / pair.EvaluateSeconds;
             var wallSpeedup = single.PartySeconds / pair.PartySeconds;
 
@@ -57,6 +59,7 @@ internal static partial class ClusterCommand
                 ["inner"] = inner,
                 ["cols"] = columns,
                 ["key_bits"] = keyBits,
+                ["key_form"] = keyForm,
                 ["input_bits"] = inputBits,
                 ["cores"] = Environment.ProcessorCount,
                 ["speedup"] = Report.Round(speedup),
@@ -93,14 +96,14 @@ internal static partial class ClusterCommand
     }
 
     /// <summary>One session: A's session node and its worker nodes (joined before B calls), then B.</summary>
-    private static SessionRun RunSession(string duet, string directory, Matrix<long> x, Matrix<long> w, int keyBits, int inputBits, string name, int workerNodes, int? killAtPercent)
+    private static SessionRun RunSession(string duet, string directory, Matrix<long> x, Matrix<long> w, string keyConfig, int inputBits, string name, int workerNodes, int? killAtPercent)
     {
         var configA = Path.Combine(directory, $"a-{name}.hocon");
         File.WriteAllText(configA, $"duet.cluster.enabled = {(workerNodes > 0 ? "on" : "off")}\nduet.workers = 1\nduet.flow.window = 32\n");
         var configNode = Path.Combine(directory, "node.hocon");
         File.WriteAllText(configNode, "duet.workers = 1\n");
         var configB = Path.Combine(directory, "b.hocon");
-        File.WriteAllText(configB, $"duet.session.key-bits = {keyBits}\nduet.flow.window = 32\n");
+        File.WriteAllText(configB, $"{keyConfig}duet.flow.window = 32\n");
         foreach (var share in new[] { "share-a.csv", "share-b.csv" })
         {
             File.Delete(Path.Combine(directory, share));

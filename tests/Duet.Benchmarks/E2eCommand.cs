@@ -35,11 +35,7 @@ internal static partial class E2eCommand
         var columns = options.Int("cols", 10, 1);
         var keyBits = Report.KeyBits(options);
         var inputBits = options.Int("input-bits", 32, 1);
-        var keyForm = options.String("key-form") ?? "standard";
-        if (keyForm is not ("standard" or "fast"))
-        {
-            throw new UsageException($"--key-form must be standard or fast; got {keyForm}.");
-        }
+        var keyForm = Report.KeyForm(options);
         if (inputBits > FixedPoint.MaxInputBits)
         {
             throw new UsageException($"--input-bits must be at most {FixedPoint.MaxInputBits}; got {inputBits}.");

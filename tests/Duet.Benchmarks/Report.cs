@@ -19,6 +19,13 @@ internal static class Report
             : throw new UsageException($"--key-bits must be one of {string.Join(", ", KeyGenerator.SupportedBits)}; got {bits}.");
     }
 
+    /// <summary>The Paillier key form of <c>--key-form</c>: standard (the default) or fast.</summary>
+    public static string KeyForm(CommandOptions options)
+    {
+        var form = options.String("key-form") ?? "standard";
+        return form is "standard" or "fast" ? form : throw new UsageException($"--key-form must be standard or fast; got {form}.");
+    }
+
     /// <summary>Rounds to a few significant digits: the machine is not steadier than that.</summary>
     public static double Round(double value, int digits = 4)
     {

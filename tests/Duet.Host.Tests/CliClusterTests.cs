@@ -16,30 +16,19 @@ public sealed partial class CliClusterTests : IDisposable
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
     private readonly FilesTestDirectory directory = new();
 
-    public void Dispose() => directory.Dispose();
+    private readonly List<DuetProcess> processes = [];
+
+    public void Dispose()
+    {
+        processes.ForEach(p => p.Dispose());
+        directory.Dispose();
+    }
 
     [Fact]
     public async Task A_session_node_and_a_duet_node_over_mutual_TLS_share_the_tiles_and_the_product_is_exact()
     {
-        var pinA0 = CliTlsTests.MakeCertificate(directory, "a0");
-        var pinA1 = CliTlsTests.MakeCertificate(directory, "a1");
-        var pinB = CliTlsTests.MakeCertificate(directory, "b");
-
         // A evaluates 3600x10 against 10x1: 30 result tiles, enough for a node that joined before the session to pull some.
-        var x = CliRunner.RandomIntegers(3600, 10, 1000, seed: 21);
-        var y = CliRunner.RandomIntegers(10, 1, 1000, seed: 22);
-        MatrixFiles.Write(directory.File("x.npy"), x);
-        MatrixFiles.Write(directory.File("y.csv"), y);
-        directory.WriteText("a.hocon", $"duet.cluster.enabled = on\nduet.workers = 1\nduet.tls.party-pins = [\"{pinA1}\"]\n");
-        directory.WriteText("node.hocon", "duet.workers = 1\n");
-        directory.WriteText("b.hocon", "duet.session.key-bits = 2048\n");
-        var port = CliRunner.FreePort();
-
-        using var a = DuetProcess.Start(directory.Path, "party", "--config", "a.hocon", "--input", "x.npy", "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a0.pfx", "--pin", pinB);
-        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
-        using var node = DuetProcess.Start(directory.Path, "node", "--config", "node.hocon", "--seed", $"127.0.0.1:{port}", "--cert", "a1.pfx", "--pin", pinA0);
-        await node.WaitForErrorAsync("joined the party's cluster", RunTimeout);
-        using var b = DuetProcess.Start(directory.Path, "party", "--config", "b.hocon", "--input", "y.csv", "--output", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", pinA0);
+        var (x, y, a, node, b) = await StartParties(3600, seed: 21);
 
         var outcomeA = await a.WaitAsync(RunTimeout);
         var outcomeB = await b.WaitAsync(RunTimeout);
@@ -75,23 +64,7 @@ public sealed partial class CliClusterTests : IDisposable
     [Fact]
     public async Task A_duet_node_killed_mid_run_over_mutual_TLS_costs_its_tiles_not_the_session()
     {
-        var pinA0 = CliTlsTests.MakeCertificate(directory, "a0");
-        var pinA1 = CliTlsTests.MakeCertificate(directory, "a1");
-        var pinB = CliTlsTests.MakeCertificate(directory, "b");
-        var x = CliRunner.RandomIntegers(24000, 10, 1000, seed: 23);
-        var y = CliRunner.RandomIntegers(10, 1, 1000, seed: 24);
-        MatrixFiles.Write(directory.File("x.npy"), x);
-        MatrixFiles.Write(directory.File("y.csv"), y);
-        directory.WriteText("a.hocon", $"duet.cluster.enabled = on\nduet.workers = 1\nduet.tls.party-pins = [\"{pinA1}\"]\n");
-        directory.WriteText("node.hocon", "duet.workers = 1\n");
-        directory.WriteText("b.hocon", "duet.session.key-bits = 2048\n");
-        var port = CliRunner.FreePort();
-
-        using var a = DuetProcess.Start(directory.Path, "party", "--config", "a.hocon", "--input", "x.npy", "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a0.pfx", "--pin", pinB);
-        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
-        using var node = DuetProcess.Start(directory.Path, "node", "--config", "node.hocon", "--seed", $"127.0.0.1:{port}", "--cert", "a1.pfx", "--pin", pinA0);
-        await node.WaitForErrorAsync("joined the party's cluster", RunTimeout);
-        using var b = DuetProcess.Start(directory.Path, "party", "--config", "b.hocon", "--input", "y.csv", "--output", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", pinA0);
+        var (x, y, a, node, b) = await StartParties(24000, seed: 23);
 
         // Killed once it computes (no leave, no last result): the session node's links to it fail mid-use.
         await node.WaitForErrorAsync(": pulling tiles, workers: 1", RunTimeout);
@@ -108,6 +81,36 @@ public sealed partial class CliClusterTests : IDisposable
         var revealed = CliRunner.Run("reveal", "--a", directory.File("a.npy"), "--b", directory.File("b.csv"), "--out", directory.File("p.npy"));
         Assert.True(revealed.Code == 0, revealed.ToString());
         Assert.Equal(Shares.Product(x, y).Data, MatrixFiles.ReadIntegers(directory.File("p.npy")).Data.Select(v => (BigInteger)v));
+    }
+
+    /// <summary>A's session node listening, one <c>duet node</c> joined to it, then B calling: A evaluates rows x 10
+    /// against 10x1 (entries under 1000), every node and B with its own certificate and pins.</summary>
+    private async Task<(Matrix<long> X, Matrix<long> Y, DuetProcess A, DuetProcess Node, DuetProcess B)> StartParties(int rows, int seed)
+    {
+        var pinA0 = CliTlsTests.MakeCertificate(directory, "a0");
+        var pinA1 = CliTlsTests.MakeCertificate(directory, "a1");
+        var pinB = CliTlsTests.MakeCertificate(directory, "b");
+        var x = CliRunner.RandomIntegers(rows, 10, 1000, seed);
+        var y = CliRunner.RandomIntegers(10, 1, 1000, seed + 1);
+        MatrixFiles.Write(directory.File("x.npy"), x);
+        MatrixFiles.Write(directory.File("y.csv"), y);
+        directory.WriteText("a.hocon", $"duet.cluster.enabled = on\nduet.workers = 1\nduet.tls.party-pins = [\"{pinA1}\"]\n");
+        directory.WriteText("node.hocon", "duet.workers = 1\n");
+        directory.WriteText("b.hocon", "duet.session.key-bits = 2048\n");
+        var port = CliRunner.FreePort();
+
+        var a = Started(DuetProcess.Start(directory.Path, "party", "--config", "a.hocon", "--input", "x.npy", "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a0.pfx", "--pin", pinB));
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        var node = Started(DuetProcess.Start(directory.Path, "node", "--config", "node.hocon", "--seed", $"127.0.0.1:{port}", "--cert", "a1.pfx", "--pin", pinA0));
+        await node.WaitForErrorAsync("joined the party's cluster", RunTimeout);
+        var b = Started(DuetProcess.Start(directory.Path, "party", "--config", "b.hocon", "--input", "y.csv", "--output", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", pinA0));
+        return (x, y, a, node, b);
+    }
+
+    private DuetProcess Started(DuetProcess process)
+    {
+        processes.Add(process);
+        return process;
     }
 
     [GeneratedRegex(@"requeued (\d+)")]

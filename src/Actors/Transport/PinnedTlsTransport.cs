@@ -25,6 +25,12 @@ namespace Duet.Actors.Transport;
 internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
 {
     private const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+
+    /// <summary>Incoming handshakes in progress at most, in all and from one address: more connections are closed at
+    /// once. Each holds a socket for up to the connection timeout, and anyone may open them.</summary>
+    private const int MaxPendingHandshakes = 256;
+
+    private const int MaxPendingHandshakesPerAddress = 8;
     private readonly PartyTls tls;
     private readonly SslStreamCertificateContext own;
     private readonly ILoggingAdapter log;
@@ -38,8 +44,11 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
     private readonly TaskCompletionSource<IAssociationEventListener> listenerPromise = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<TlsAssociation, byte> associations = new();
     private readonly CancellationTokenSource stopping = new();
+    private readonly Throttle rejections = new(TimeSpan.FromSeconds(10));
     private Socket? server;
     private Address? localAddress;
+    private readonly ConcurrentDictionary<IPAddress, int> pendingByAddress = new();
+    private int pendingHandshakes;
 
     public PinnedTlsTransport(ActorSystem system, Config config)
     {
@@ -112,23 +121,23 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
                     ClientCertificateContext = own,
                     EnabledSslProtocols = Protocols,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    CertificateChainPolicy = ChainPolicy(),
                     RemoteCertificateValidationCallback = (_, certificate, _, _) => (refusal = Check(certificate, remote, outbound: true)) is null,
                 },
                 limit.Token).ConfigureAwait(false);
+            return Open(stream, new Address(SchemeIdentifier, System.Name, publicHostname, ((IPEndPoint)socket.LocalEndPoint!).Port), remoteAddress)
+                ?? throw new OperationCanceledException("the transport is shutting down");
         }
-        catch (Exception error) when (error is SocketException or IOException or AuthenticationException or OperationCanceledException)
+        catch (Exception error)
         {
             stream?.Dispose();
             socket?.Dispose();
             var why = refusal is not null ? $"refused: {refusal}"
-                : error is OperationCanceledException ? $"no TLS link within {connectionTimeout.TotalSeconds:0.#} s"
+                : error is OperationCanceledException && !stopping.IsCancellationRequested ? $"no TLS link within {connectionTimeout.TotalSeconds:0.#} s"
                 : error.Message;
             log.Warning("TLS: no link to {0}: {1}", remote, why);
             throw new InvalidAssociationException($"TLS link to {remote} failed: {why}", error);
         }
-
-        var local = (IPEndPoint)socket.LocalEndPoint!;
-        return Open(stream, new Address(SchemeIdentifier, System.Name, publicHostname, local.Port), remoteAddress);
     }
 
     public override async Task<bool> Shutdown()
@@ -151,30 +160,63 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
             {
                 accepted = await server!.AcceptAsync(stopping.Token).ConfigureAwait(false);
             }
+            catch (SocketException error) when (!stopping.IsCancellationRequested)
+            {
+                // Out of descriptors, say: wait a little rather than spin.
+                rejections.Warn(log, $"TLS: accepting a connection failed: {error.Message}");
+                await Task.Delay(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
+                continue;
+            }
             catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException or SocketException)
             {
-                if (!stopping.IsCancellationRequested && error is SocketException)
-                {
-                    log.Warning("TLS: accepting a connection failed: {0}", error.Message);
-                    continue;
-                }
-
                 return;
             }
 
-            _ = Task.Run(() => Accept(accepted, listener));
+            var from = (accepted.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+            var pending = Interlocked.Increment(ref pendingHandshakes);
+            var fromThere = pendingByAddress.AddOrUpdate(from, 1, (_, n) => n + 1);
+            if (pending > MaxPendingHandshakes || fromThere > MaxPendingHandshakesPerAddress)
+            {
+                HandshakeOver(from);
+                rejections.Warn(log, $"TLS: closed a connection from {from}: {(pending > MaxPendingHandshakes ? pending - 1 : fromThere - 1)} handshakes {(pending > MaxPendingHandshakes ? "" : "from there ")}are already in progress");
+                accepted.Dispose();
+                continue;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await Accept(accepted, listener).ConfigureAwait(false);
+                }
+                finally
+                {
+                    HandshakeOver(from);
+                }
+            });
+        }
+    }
+
+    private void HandshakeOver(IPAddress from)
+    {
+        Interlocked.Decrement(ref pendingHandshakes);
+        if (pendingByAddress.AddOrUpdate(from, 0, (_, n) => n - 1) <= 0)
+        {
+            pendingByAddress.TryRemove(KeyValuePair.Create(from, 0));
         }
     }
 
     private async Task Accept(Socket socket, IAssociationEventListener listener)
     {
-        var from = (IPEndPoint)socket.RemoteEndPoint!;
-        var remote = $"{from.Address}:{from.Port}";
-        Configure(socket);
-        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        var remote = "an unknown address";
+        SslStream? stream = null;
         string? refusal = null;
         try
         {
+            var from = (IPEndPoint)socket.RemoteEndPoint!;
+            remote = $"{from.Address}:{from.Port}";
+            Configure(socket);
+            stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
             limit.CancelAfter(connectionTimeout);
             await stream.AuthenticateAsServerAsync(
@@ -184,44 +226,74 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
                     ClientCertificateRequired = true,
                     EnabledSslProtocols = Protocols,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    CertificateChainPolicy = ChainPolicy(),
                     RemoteCertificateValidationCallback = (_, certificate, _, _) => (refusal = Check(certificate, remote, outbound: false)) is null,
                 },
                 limit.Token).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is IOException or AuthenticationException or OperationCanceledException or SocketException)
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            if (refusal is null && !stopping.IsCancellationRequested)
+            var local = new Address(SchemeIdentifier, System.Name, publicHostname, ((IPEndPoint)socket.LocalEndPoint!).Port);
+            if (Open(stream, local, new Address(SchemeIdentifier, System.Name, from.Address.ToString(), from.Port)) is { } handle)
             {
-                log.Warning("TLS: rejected an incoming connection from {0}: {1}", remote, error.Message);
+                listener.Notify(new InboundAssociation(handle));
+            }
+        }
+        catch (Exception error)
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
             }
 
-            return;
+            socket.Dispose();
+            if (refusal is null && !stopping.IsCancellationRequested)
+            {
+                rejections.Warn(log, $"TLS: rejected an incoming connection from {remote}: {error.Message}");
+            }
         }
-
-        var local = (IPEndPoint)socket.LocalEndPoint!;
-        var handle = Open(stream, new Address(SchemeIdentifier, System.Name, publicHostname, local.Port), new Address(SchemeIdentifier, System.Name, from.Address.ToString(), from.Port));
-        listener.Notify(new InboundAssociation(handle));
     }
+
+    /// <summary>
+    /// The peer's chain is built before the pin check: never from the network. By default .NET fetches missing issuers
+    /// from addresses in the certificate, which would let any client make this node fetch a URL of its choosing.
+    /// </summary>
+    private static X509ChainPolicy ChainPolicy() => new() { DisableCertificateDownloads = true, RevocationMode = X509RevocationMode.NoCheck };
 
     /// <summary>Null when the certificate is accepted; otherwise why not, logged and reported to the party.</summary>
     private string? Check(X509Certificate? certificate, string remote, bool outbound)
     {
         // Chain and name errors are expected for self-signed certificates: the pin is the trust decision.
         var refusal = tls.Refusal(certificate as X509Certificate2, DateTimeOffset.UtcNow);
-        if (refusal is not null)
+        if (refusal is null)
         {
-            log.Error("TLS: refused {0} link with {1}: {2}", outbound ? "the outbound" : "an incoming", remote, refusal);
-            tls.Report(new LinkRefusal(remote, refusal) { Outbound = outbound });
+            return null;
         }
+
+        // A link this node opened is its own configuration's error; incoming ones are anybody's, so their lines are few.
+        if (outbound)
+        {
+            log.Error("TLS: refused the link to {0}: {1}", remote, refusal);
+        }
+        else
+        {
+            rejections.Warn(log, $"TLS: refused an incoming link from {remote}: {refusal}");
+        }
+
+        tls.Report(new LinkRefusal(remote, refusal) { Outbound = outbound });
 
         return refusal;
     }
 
-    private TlsAssociation Open(SslStream stream, Address local, Address remote)
+    /// <summary>The link as Akka's handle, or null (and closed) when the transport is shutting down.</summary>
+    private TlsAssociation? Open(SslStream stream, Address local, Address remote)
     {
-        var association = new TlsAssociation(stream, local, remote, (int)MaximumPayloadBytes, log, closed => associations.TryRemove(closed, out _));
+        var association = new TlsAssociation(stream, local, remote, (int)MaximumPayloadBytes, connectionTimeout, log, closed => associations.TryRemove(closed, out _));
         associations[association] = 0;
+        if (stopping.IsCancellationRequested)
+        {
+            // Shutdown may have listed the links before this one was added.
+            association.End();
+            return null;
+        }
+
         association.Start();
         return association;
     }
@@ -251,5 +323,29 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
         var addresses = await Dns.GetHostAddressesAsync(host, cancellation).ConfigureAwait(false);
         return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
             ?? throw new SocketException((int)SocketError.HostNotFound);
+    }
+}
+
+/// <summary>At most one warning per period (with a count of those left out), for lines anyone on the network can cause.</summary>
+internal sealed class Throttle(TimeSpan period)
+{
+    private readonly Lock gate = new();
+    private DateTime next = DateTime.MinValue;
+    private int suppressed;
+
+    public void Warn(ILoggingAdapter log, string line)
+    {
+        lock (gate)
+        {
+            var now = DateTime.UtcNow;
+            if (now < next)
+            {
+                suppressed++;
+                return;
+            }
+
+            log.Warning(suppressed == 0 ? line : $"{line} ({suppressed} more such lines left out in the last {period.TotalSeconds:0} s)");
+            (next, suppressed) = (now + period, 0);
+        }
     }
 }

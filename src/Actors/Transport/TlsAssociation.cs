@@ -19,8 +19,13 @@ internal sealed class TlsAssociation : AssociationHandle
 {
     private const int HeaderBytes = 4;
     private const int CoalesceBytes = 64 * 1024;
+
+    /// <summary>Room over the maximum frame for Akka's envelope: Akka.Remote checks a message's size before it wraps it
+    /// (recipient, sender, sequence numbers), so a frame of a message at the limit is slightly over it.</summary>
+    private const int EnvelopeBytes = 4096;
     private readonly SslStream stream;
     private readonly int maximumFrame;
+    private readonly TimeSpan registration;
     private readonly ILoggingAdapter log;
     private readonly Action<TlsAssociation> onClosed;
     private readonly Channel<ByteString> outgoing = Channel.CreateUnbounded<ByteString>(new UnboundedChannelOptions { SingleReader = true });
@@ -29,11 +34,13 @@ internal sealed class TlsAssociation : AssociationHandle
     private Task writer = Task.CompletedTask;
     private Task reader = Task.CompletedTask;
 
-    public TlsAssociation(SslStream stream, Address local, Address remote, int maximumFrame, ILoggingAdapter log, Action<TlsAssociation> onClosed)
+    /// <param name="registration">How long Akka may take to register its reader; a link it never takes up is closed.</param>
+    public TlsAssociation(SslStream stream, Address local, Address remote, int maximumFrame, TimeSpan registration, ILoggingAdapter log, Action<TlsAssociation> onClosed)
         : base(local, remote)
     {
         this.stream = stream;
-        this.maximumFrame = maximumFrame;
+        this.maximumFrame = maximumFrame + EnvelopeBytes;
+        this.registration = registration;
         this.log = log;
         this.onClosed = onClosed;
     }
@@ -46,7 +53,8 @@ internal sealed class TlsAssociation : AssociationHandle
 
     public override bool Write(ByteString payload)
     {
-        // Akka.Remote drops a payload over the maximum frame before it gets here.
+        // False only once the link has ended, when Akka drops the payload; the queue is not bounded (as in Akka's
+        // DotNetty transport): a session's credit windows bound what it sends.
         ArgumentNullException.ThrowIfNull(payload);
         return outgoing.Writer.TryWrite(payload);
     }
@@ -88,15 +96,29 @@ internal sealed class TlsAssociation : AssociationHandle
 
             await stream.ShutdownAsync().ConfigureAwait(false);
         }
-        catch (Exception error) when (error is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception)
         {
+            // Whatever failed (I/O, a disposed stream, TLS's stored error), the link is over: Akka must hear of it
+            // rather than have its writes vanish.
             End();
         }
     }
 
     private async Task ReadLoop()
     {
-        var listener = await ReadHandlerSource.Task.ConfigureAwait(false);
+        IHandleEventListener listener;
+        try
+        {
+            // Not on the thread of the Akka actor that registers the reader.
+            listener = await ReadHandlerSource.Task.WaitAsync(registration).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        }
+        catch (TimeoutException)
+        {
+            log.Warning("TLS: Akka never took up the link with {0}; closing it", RemoteAddress);
+            End();
+            return;
+        }
+
         var header = new byte[HeaderBytes];
         try
         {
@@ -123,7 +145,7 @@ internal sealed class TlsAssociation : AssociationHandle
                 listener.Notify(new InboundPayload(UnsafeByteOperations.UnsafeWrap(payload)));
             }
         }
-        catch (Exception error) when (error is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception)
         {
             // The link failed or was closed here: the same end for Akka as the peer closing it.
         }
@@ -148,7 +170,8 @@ internal sealed class TlsAssociation : AssociationHandle
         }
     }
 
-    private void End()
+    /// <summary>Ends the link at once (idempotent): the stream closes and the transport forgets it.</summary>
+    public void End()
     {
         if (Interlocked.Exchange(ref ended, 1) == 0)
         {
