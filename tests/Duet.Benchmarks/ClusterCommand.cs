@@ -14,7 +14,7 @@ namespace Duet.Benchmarks;
 /// </summary>
 internal static partial class ClusterCommand
 {
-    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "key-bits", "input-bits", "seed", "json", "keep", "kill-at", "build", "key-form"];
+    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "key-bits", "input-bits", "seed", "json", "keep", "kill-at", "build", "key-form", "link"];
 
     private const string Dotnet = "dotnet";
 
@@ -30,6 +30,11 @@ internal static partial class ClusterCommand
         var seed = options.Int("seed", 1);
         var killAt = options.Int("kill-at", 50, 1);
         var keep = options.String("keep");
+        var link = options.String("link") ?? "plaintext";
+        if (link is not ("plaintext" or "tls"))
+        {
+            throw new UsageException($"--link must be plaintext or tls; got {link}.");
+        }
         var directory = keep is null ? Directory.CreateTempSubdirectory("duet-cluster-").FullName : Directory.CreateDirectory(keep).FullName;
         try
         {
@@ -40,11 +45,12 @@ internal static partial class ClusterCommand
             var w = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
             NpyFile.Write(Path.Combine(directory, "x.npy"), x);
             NpyFile.Write(Path.Combine(directory, "w.npy"), w);
-            Console.WriteLine($"cluster: X {rows}x{inner} (a, evaluator) · W {inner}x{columns} (b, encryptor), {keyBits}-bit {keyForm} key, {Environment.ProcessorCount} cores, plaintext loopback, files in {directory}");
+            Console.WriteLine($"cluster: X {rows}x{inner} (a, evaluator) · W {inner}x{columns} (b, encryptor), {keyBits}-bit {keyForm} key, {Environment.ProcessorCount} cores, {(link == "tls" ? "mutual TLS" : "plaintext")} loopback, files in {directory}");
 
-            var single = RunSession(duet, directory, x, w, keyConfig, inputBits, "1x1", workerNodes: 0, killAtPercent: null);
-            var pair = RunSession(duet, directory, x, w, keyConfig, inputBits, "2x1", workerNodes: 1, killAtPercent: null);
-            var loss = RunSession(duet, directory, x, w, keyConfig, inputBits, "3x1-kill", workerNodes: 2, killAtPercent: killAt);
+            var links = Links.Make(duet, directory, link == "tls");
+            var single = RunSession(duet, directory, x, w, keyConfig, inputBits, links, "1x1", workerNodes: 0, killAtPercent: null);
+            var pair = RunSession(duet, directory, x, w, keyConfig, inputBits, links, "2x1", workerNodes: 1, killAtPercent: null);
+            var loss = RunSession(duet, directory, x, w, keyConfig, inputBits, links, "3x1-kill", workerNodes: 2, killAtPercent: killAt);
             var speedup = single.EvaluateSeconds / pair.EvaluateSeconds;
             var wallSpeedup = single.PartySeconds / pair.PartySeconds;
 
@@ -72,7 +78,8 @@ internal static partial class ClusterCommand
                 ["sessions"] = new JsonArray([.. new[] { single, pair, loss }.Select(s => (JsonNode?)s.Json())]),
                 ["seed"] = seed,
                 ["build"] = build,
-                ["method"] = "three sessions in turn on the same inputs, plaintext loopback; evaluator A forced to evaluate with duet.workers = 1 on each of its "
+                ["link"] = link,
+                ["method"] = "three sessions in turn on the same inputs, loopback, plaintext or mutual TLS as `link` says; evaluator A forced to evaluate with duet.workers = 1 on each of its "
                     + "nodes (`duet party` with duet.cluster.enabled = on plus `duet node` processes), encryptor B one node with one worker per core; "
                     + "evaluate_s: A's evaluation phase as its summary line gives it (from its tables built to its last result sent); party_s: A's summary time; "
                     + "speedup: evaluate_s of 1x1 over 2x1; node loss: a worker node killed with Process.Kill once A reports kill-at % of its tiles, "
@@ -96,10 +103,10 @@ internal static partial class ClusterCommand
     }
 
     /// <summary>One session: A's session node and its worker nodes (joined before B calls), then B.</summary>
-    private static SessionRun RunSession(string duet, string directory, Matrix<long> x, Matrix<long> w, string keyConfig, int inputBits, string name, int workerNodes, int? killAtPercent)
+    private static SessionRun RunSession(string duet, string directory, Matrix<long> x, Matrix<long> w, string keyConfig, int inputBits, Links links, string name, int workerNodes, int? killAtPercent)
     {
         var configA = Path.Combine(directory, $"a-{name}.hocon");
-        File.WriteAllText(configA, $"duet.cluster.enabled = {(workerNodes > 0 ? "on" : "off")}\nduet.workers = 1\nduet.flow.window = 32\n");
+        File.WriteAllText(configA, $"duet.cluster.enabled = {(workerNodes > 0 ? "on" : "off")}\nduet.workers = 1\nduet.flow.window = 32\n{links.PartyConfig}");
         var configNode = Path.Combine(directory, "node.hocon");
         File.WriteAllText(configNode, "duet.workers = 1\n");
         var configB = Path.Combine(directory, "b.hocon");
@@ -110,16 +117,16 @@ internal static partial class ClusterCommand
         }
 
         var address = $"127.0.0.1:{E2eCommand.FreePort()}";
-        string[] common = ["--insecure", "--share", "integer", "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
+        string[] common = ["--share", "integer", "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
         var clock = Stopwatch.StartNew();
-        using var a = PartyProcess.Start("a", Dotnet, [duet, "party", "--config", configA, "--side", "left", "--role", "evaluator", "--listen", address, "--input", Path.Combine(directory, "x.npy"), "--output", Path.Combine(directory, "share-a.csv"), "--name", "a", .. common], clock);
+        using var a = PartyProcess.Start("a", Dotnet, [duet, "party", "--config", configA, "--side", "left", "--role", "evaluator", "--listen", address, "--input", Path.Combine(directory, "x.npy"), "--output", Path.Combine(directory, "share-a.csv"), "--name", "a", .. common, .. links.A], clock);
         var nodes = Enumerable.Range(0, workerNodes)
-            .Select(i => PartyProcess.Start($"node{i + 1}", Dotnet, [duet, "node", "--config", configNode, "--seed", address, "--insecure"], clock))
+            .Select(i => PartyProcess.Start($"node{i + 1}", Dotnet, [duet, "node", "--config", configNode, "--seed", address, .. links.Node(i)], clock))
             .ToList();
         try
         {
             Until(() => nodes.All(n => n.Errors.Any(l => l.Contains("joined the party's cluster", StringComparison.Ordinal))), TimeSpan.FromSeconds(60), $"{name}: the worker nodes did not join");
-            using var b = PartyProcess.Start("b", Dotnet, [duet, "party", "--config", configB, "--side", "right", "--peer", address, "--input", Path.Combine(directory, "w.npy"), "--output", Path.Combine(directory, "share-b.csv"), "--name", "b", .. common], clock);
+            using var b = PartyProcess.Start("b", Dotnet, [duet, "party", "--config", configB, "--side", "right", "--peer", address, "--input", Path.Combine(directory, "w.npy"), "--output", Path.Combine(directory, "share-b.csv"), "--name", "b", .. common, .. links.B], clock);
             Task<int>[] waits = [a.WaitAsync(), b.WaitAsync()];
             if (killAtPercent is { } percent)
             {
@@ -224,4 +231,32 @@ internal static partial class ClusterCommand
     }
 
     private sealed class BenchmarkFailure(string message) : Exception(message);
+}
+
+/// <summary>
+/// The links of a cluster run: plaintext (--insecure everywhere), or mutual TLS as an operator deploys it, with a
+/// certificate for A's session node, each of up to two worker nodes and B; A pins B and its nodes (party pins), every
+/// node pins A and the other nodes, B pins A.
+/// </summary>
+internal sealed record Links(string[] A, string[] B, string PartyConfig, Func<int, string[]> Node)
+{
+    private const int MaxWorkerNodes = 2;
+
+    public static Links Make(string duet, string directory, bool tls)
+    {
+        if (!tls)
+        {
+            return new Links(["--insecure"], ["--insecure"], string.Empty, _ => ["--insecure"]);
+        }
+
+        var (fileA, pinA) = E2eCommand.MakeCertificate(duet, directory, "a");
+        var (fileB, pinB) = E2eCommand.MakeCertificate(duet, directory, "b");
+        var nodes = Enumerable.Range(1, MaxWorkerNodes).Select(i => E2eCommand.MakeCertificate(duet, directory, $"node{i}")).ToArray();
+        string[] nodePins = [pinA, .. nodes.Select(n => n.Fingerprint)];
+        return new Links(
+            ["--cert", fileA, "--pin", pinB],
+            ["--cert", fileB, "--pin", pinA],
+            $"duet.tls.party-pins = [{string.Join(", ", nodes.Select(n => $"\"{n.Fingerprint}\""))}]\n",
+            i => ["--cert", nodes[i].File, .. nodePins.SelectMany(pin => new[] { "--pin", pin })]);
+    }
 }

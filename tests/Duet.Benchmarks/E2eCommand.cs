@@ -243,7 +243,7 @@ internal static partial class E2eCommand
     }
 
     /// <summary>`duet certs` for a party, before the clock starts: its file and the fingerprint it printed.</summary>
-    private static (string File, string Fingerprint) MakeCertificate(string duet, string directory, string name)
+    internal static (string File, string Fingerprint) MakeCertificate(string duet, string directory, string name)
     {
         var file = Path.Combine(directory, $"{name}.pfx");
         var info = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, UseShellExecute = false };
