@@ -45,9 +45,8 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
     private readonly ConcurrentDictionary<TlsAssociation, byte> associations = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly Throttle rejections = new(TimeSpan.FromSeconds(10));
-    private Socket? server;
-    private Address? localAddress;
     private readonly ConcurrentDictionary<IPAddress, int> pendingByAddress = new();
+    private Socket? server;
     private int pendingHandshakes;
 
     public PinnedTlsTransport(ActorSystem system, Config config)
@@ -89,9 +88,8 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
 
         server = socket;
         var bound = (IPEndPoint)socket.LocalEndPoint!;
-        localAddress = new Address(SchemeIdentifier, System.Name, publicHostname, publicPort ?? bound.Port);
         _ = Task.Run(AcceptLoop);
-        return (localAddress, listenerPromise);
+        return (new Address(SchemeIdentifier, System.Name, publicHostname, publicPort ?? bound.Port), listenerPromise);
     }
 
     public override async Task<AssociationHandle> Associate(Address remoteAddress)
