@@ -41,8 +41,7 @@ public static class ShareDelivery
         // A collector whose certificate this party refuses ends the delivery at once; one that refuses this party's
         // closes the link, and the sender waits out its timeout.
         using var refused = endpoint.Tls?.OnCalleeRefused(endpoint.GatewayPath(), refusal => completion.TrySetException(new DeliveryFailedException($"TLS: {refusal}")));
-        var stopped = $"the link to the collector at {collector} closed before it answered: {ShareSender.LikelyCause}";
-        return await Run(system, completion, endpoint, stopped, cancellationToken, () =>
+        return await Run(system, completion, cancellationToken, () =>
             system.ActorOf(Props.Create(() => new ShareSender(share, endpoint.GatewayPath(), collector, settings, completion)), "delivery")).ConfigureAwait(false);
     }
 
@@ -58,7 +57,7 @@ public static class ShareDelivery
         using var system = DuetParty.CreateSystem(endpoint with { Peer = null }, extraConfig);
         try
         {
-            return await Run(system, completion, endpoint, "the delivery's actor system stopped before it finished", cancellationToken, () =>
+            return await Run(system, completion, cancellationToken, () =>
                 system.ActorOf(Props.Create(() => new Collector(settings, completion)), PartyEndpoint.GatewayName)).ConfigureAwait(false);
         }
         catch (DeliveryFailedException error) when (error.TimedOut && endpoint.Tls?.LastRefusal is { } refusal)
@@ -68,12 +67,11 @@ public static class ShareDelivery
         }
     }
 
-    private static async Task<T> Run<T>(ActorSystem system, TaskCompletionSource<T> completion, PartyEndpoint endpoint, string stopped, CancellationToken cancellationToken, Action start)
+    private static async Task<T> Run<T>(ActorSystem system, TaskCompletionSource<T> completion, CancellationToken cancellationToken, Action start)
     {
+        // A refused link no longer stops the system (PinnedTlsTransport): only a stop from outside gets here.
         _ = system.WhenTerminated.ContinueWith(
-            _ => completion.TrySetException(new DeliveryFailedException(endpoint.Tls?.LastRefusal is { } refusal
-                ? $"TLS: {refusal}"
-                : stopped)),
+            _ => completion.TrySetException(new DeliveryFailedException("the delivery's actor system stopped before it finished")),
             TaskScheduler.Default);
         start();
         await using (cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken)))

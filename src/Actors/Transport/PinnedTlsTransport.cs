@@ -171,12 +171,13 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
             }
 
             var from = (accepted.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-            var pending = Interlocked.Increment(ref pendingHandshakes);
-            var fromThere = pendingByAddress.AddOrUpdate(from, 1, (_, n) => n + 1);
-            if (pending > MaxPendingHandshakes || fromThere > MaxPendingHandshakesPerAddress)
+            var overAll = Interlocked.Increment(ref pendingHandshakes) > MaxPendingHandshakes;
+            var overThere = pendingByAddress.AddOrUpdate(from, 1, (_, n) => n + 1) > MaxPendingHandshakesPerAddress;
+            if (overAll || overThere)
             {
                 HandshakeOver(from);
-                rejections.Warn(log, $"TLS: closed a connection from {from}: {(pending > MaxPendingHandshakes ? pending - 1 : fromThere - 1)} handshakes {(pending > MaxPendingHandshakes ? "" : "from there ")}are already in progress");
+                var limit = overAll ? $"{MaxPendingHandshakes} handshakes" : $"{MaxPendingHandshakesPerAddress} handshakes from there";
+                rejections.Warn(log, $"TLS: closed a connection from {from}: {limit} are already in progress");
                 accepted.Dispose();
                 continue;
             }
