@@ -62,19 +62,25 @@ internal sealed class KernelEfficiency : IDisposable
         }
     }
 
-    /// <summary>The products one evaluation tile of W1 makes, by <see cref="EvaluateKernel"/>'s own count: per result,
-    /// one per term and window, one per window of the re-randomiser, 3 for the batch inversion, 1 to combine the
-    /// accumulators and 1 for the mask; the tile's one inversion is not counted (its time counts against the kernel).</summary>
+    /// <summary>The products one evaluation tile of W1 makes, by <see cref="EvaluateKernel"/>'s own count, per result:
+    /// with fixed-base tables, one per term and window, one per window of the re-randomiser, 3 for the batch inversion,
+    /// 1 to combine the accumulators and 1 for the mask (the tile's one inversion is not counted: its time counts against
+    /// the kernel); with combs, one per bit plane and run of both combs, P − 1 squarings (counted as products), 1 for the
+    /// correction and 1 for the mask.</summary>
     public long TileProducts
     {
         get
         {
             var plan = bases.Plan;
             var (_, count) = plan.TileResults(0);
-            var perTerm = bases.Strategy == MultiExpStrategy.FixedBaseTables
-                ? FixedBaseTable.WindowCount(plan.XBits, bases.Window, signedDigits: true)
-                : throw new InvalidOperationException("W1 is expected to use tables");
-            return count * ((plan.TermsPerResult * (long)perTerm) + bases.Rerandomiser.Windows + 5);
+            return count * bases.Strategy switch
+            {
+                MultiExpStrategy.FixedBaseTables =>
+                    (plan.TermsPerResult * (long)FixedBaseTable.WindowCount(plan.XBits, bases.Window, signedDigits: true)) + bases.Rerandomiser!.Windows + 5,
+                MultiExpStrategy.SubsetComb =>
+                    ((long)bases.Planes * (SubsetComb.RunCount(plan.TermsPerResult, bases.Window) + bases.RerandomiserComb!.Runs)) + bases.Planes + 1,
+                _ => throw new InvalidOperationException("W1 is expected to use tables or combs"),
+            };
         }
     }
 
@@ -112,6 +118,10 @@ internal sealed class KernelEfficiency : IDisposable
         }
     }
 
+    private string Strategy => bases.Strategy == MultiExpStrategy.SubsetComb
+        ? $"{bases.Strategy} w = {bases.Window}, re-randomiser comb w = {bases.RerandomiserComb!.RunBits} over {bases.RerandomiserComb.Count} pieces"
+        : $"{bases.Strategy} w = {bases.Window}, re-randomiser signed w = {bases.Rerandomiser!.WindowBits}";
+
     /// <summary>Efficiencies from the measured rates (operations per second).</summary>
     public JsonObject Report(IReadOnlyDictionary<string, double> rates)
     {
@@ -120,12 +130,12 @@ internal sealed class KernelEfficiency : IDisposable
         var (squares, products) = HalfProducts;
         var decryptSeconds = 2 * ((squares / rates["openssl_mont_sqr_p2"]) + (products / rates["openssl_mont_mul_p2"]));
         var decrypt = decryptSeconds * rates["decrypt"];
-        Console.WriteLine($"kernel efficiency: evaluator W1 tile {Duet.Benchmarks.Report.Format(multiExp * 100)} % of OpenSSL's product rate mod n² ({tileProducts} products per tile, {bases.Strategy} w = {bases.Window}, re-randomiser w = {bases.Rerandomiser.WindowBits}); "
+        Console.WriteLine($"kernel efficiency: evaluator W1 tile {Duet.Benchmarks.Report.Format(multiExp * 100)} % of OpenSSL's product rate mod n² ({tileProducts} products per tile, {Strategy}); "
             + $"decryption {Duet.Benchmarks.Report.Format(decrypt * 100)} % of OpenSSL's square and product rates mod p² (2 × ({squares} squares + {products} products))");
         return new JsonObject
         {
             ["evaluate_tile_w1_products"] = tileProducts,
-            ["evaluate_tile_w1_strategy"] = $"{bases.Strategy} w = {bases.Window}, re-randomiser signed w = {bases.Rerandomiser.WindowBits}",
+            ["evaluate_tile_w1_strategy"] = Strategy,
             ["multi_exponentiation_efficiency"] = Math.Round(multiExp, 3),
             ["decrypt_half_squares"] = squares,
             ["decrypt_half_products"] = products,

@@ -14,6 +14,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
     [Theory]
     [InlineData(MultiExpStrategy.FixedBaseTables)]
     [InlineData(MultiExpStrategy.Pippenger)]
+    [InlineData(MultiExpStrategy.SubsetComb)]
     public void DisposedBasesRefuseToEvaluate(MultiExpStrategy strategy)
     {
         // The walks multiply by pinned native addresses: after a dispose they must throw, never read freed memory.
@@ -38,6 +39,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
     [Theory]
     [InlineData(MultiExpStrategy.FixedBaseTables)]
     [InlineData(MultiExpStrategy.Pippenger)]
+    [InlineData(MultiExpStrategy.SubsetComb)]
     public void EveryResultCarriesAFreshRerandomiserOfTheFullLength(MultiExpStrategy strategy)
     {
         // A ciphertext (1 + n)^m·ρ^n is ρ^n mod n, so without a re-randomiser a result mod n would be exactly
@@ -68,8 +70,19 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
 
         using var bases = EvaluationBases.Build(plan, publicKey, operands, only: strategy);
         Assert.Equal(strategy, bases.Strategy);
-        Assert.Equal(publicKey.RerandomiserBits(plan.Sigma), bases.Rerandomiser.ExponentBits);
-        Assert.True(bases.Rerandomiser.Signed);
+        if (strategy == MultiExpStrategy.SubsetComb)
+        {
+            // α in P-bit pieces: enough pieces for its full length, and not one more.
+            Assert.Null(bases.Rerandomiser);
+            var pieces = bases.RerandomiserComb!.Count;
+            Assert.InRange(publicKey.RerandomiserBits(plan.Sigma), ((pieces - 1) * bases.Planes) + 1, pieces * bases.Planes);
+        }
+        else
+        {
+            Assert.Equal(publicKey.RerandomiserBits(plan.Sigma), bases.Rerandomiser!.ExponentBits);
+            Assert.True(bases.Rerandomiser.Signed);
+        }
+
         var evaluator = new Evaluator(publicKey);
         var area = plan.Tile(0);
         var (_, count) = plan.TileResults(0);

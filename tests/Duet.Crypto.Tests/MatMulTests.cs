@@ -34,7 +34,7 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
         var parameters = new ProtocolParameters(bits, bits, KeyBits, Domain: ShareDomain.Integer);
         foreach (var side in new[] { OperandSide.Right, OperandSide.Left })
         {
-            foreach (var strategy in new[] { MultiExpStrategy.Pippenger, MultiExpStrategy.FixedBaseTables })
+            foreach (var strategy in Enum.GetValues<MultiExpStrategy>())
             {
                 var result = ReferenceProtocol.Run(left, right, parameters, key, side, parallelism: 2, strategyOnly: strategy);
                 Assert.Equal(strategy, result.Strategy);
@@ -45,14 +45,16 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
     }
 
     [Fact]
-    public void BothStrategiesAreExercised()
+    public void EveryStrategyIsExercised()
     {
-        // Many row groups amortise tables; few do not, and a zero budget forbids them.
+        // A zero budget forbids tables and combs. A comb's squarings (one per bit
+        // plane) pay off over many terms per result; with one term, a fixed-base table per operand costs less.
         var tall = PackingPlan.Create(100_000, 10, 3, 16, 16, KeyBits);
         Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(tall, 256, 1064, 0).Strategy);
-        Assert.Equal(MultiExpStrategy.FixedBaseTables, EvaluationBases.Choose(tall, 256, 1064, EvaluationBases.DefaultMemoryBudget).Strategy);
-        var shortPlan = PackingPlan.Create(40, 10, 3, 16, 16, KeyBits);
-        Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(shortPlan, 256, 1064, EvaluationBases.DefaultMemoryBudget).Strategy);
+        Assert.Equal(MultiExpStrategy.SubsetComb, EvaluationBases.Choose(tall, 256, 1064, EvaluationBases.DefaultMemoryBudget).Strategy);
+        var oneTerm = PackingPlan.Create(100_000, 1, 40, 16, 16, KeyBits);
+        Assert.Equal(1, oneTerm.TermsPerResult);
+        Assert.Equal(MultiExpStrategy.FixedBaseTables, EvaluationBases.Choose(oneTerm, 256, 1064, EvaluationBases.DefaultMemoryBudget).Strategy);
     }
 
     [Fact]

@@ -49,27 +49,35 @@ public static class EvaluateKernel
                 context.SetOne(negative);
             }
 
-            if (bases.Strategy == MultiExpStrategy.Pippenger)
+            // h_s^α is one more term of each result's multi-exponentiation: the re-randomiser (PROTOCOL.md §5.4), α fresh
+            // and uniform of |n| + σ bits.
+            var alphaBits = bases.Key.RerandomiserBits(plan.Sigma);
+            if (bases.Strategy == MultiExpStrategy.SubsetComb)
             {
-                EvaluateWithBuckets(bases, band, area, products);
+                EvaluateWithCombs(bases, band, area, products, alphaBits);
             }
             else
             {
-                EvaluateWithTables(bases, band, area, products, negatives);
-            }
+                if (bases.Strategy == MultiExpStrategy.Pippenger)
+                {
+                    EvaluateWithBuckets(bases, band, area, products);
+                }
+                else
+                {
+                    EvaluateWithTables(bases, band, area, products, negatives);
+                }
 
-            // h_s^α is one more term of each result's multi-exponentiation: the re-randomiser (PROTOCOL.md §5.4), α fresh
-            // and uniform of |n| + σ bits; its negative digits and those of negative entries are inverted together.
-            var alphaBits = bases.Key.RerandomiserBits(plan.Sigma);
-            for (var i = 0; i < count; i++)
-            {
-                bases.Rerandomiser.MultiplyPower(Randomness.Bits(alphaBits), products[i], negatives[i]);
-            }
+                // The re-randomiser's negative digits and those of negative entries are inverted together.
+                for (var i = 0; i < count; i++)
+                {
+                    bases.Rerandomiser!.MultiplyPower(Randomness.Bits(alphaBits), products[i], negatives[i]);
+                }
 
-            MultiExponentiation.InvertAll(context, negatives);
-            for (var i = 0; i < count; i++)
-            {
-                context.Multiply(products[i], negatives[i], products[i]);
+                MultiExponentiation.InvertAll(context, negatives);
+                for (var i = 0; i < count; i++)
+                {
+                    context.Multiply(products[i], negatives[i], products[i]);
+                }
             }
 
             var multiplied = ThreadCpu.Seconds();
@@ -162,6 +170,49 @@ public static class EvaluateKernel
 
                 buckets.Compute(selected, exponents, products[area.Position(g, cg)]);
             }
+        }
+    }
+
+    // Entries as x + 2^bx, below 2^P (the bases divide the offsets out); α drawn as P-bit pieces, uniform of alphaBits.
+    private static void EvaluateWithCombs(EvaluationBases bases, OperandBand x, TileArea area, Residue[] products, int alphaBits)
+    {
+        var plan = bases.Plan;
+        var planes = bases.Planes;
+        var offset = 1UL << plan.XBits;
+        var entries = new ulong[plan.TermsPerResult];
+        var pieces = new ulong[bases.RerandomiserComb!.Count];
+        var random = new byte[pieces.Length * sizeof(ulong)];
+        try
+        {
+            for (var g = area.FirstRowGroup; g < area.EndRowGroup; g++)
+            {
+                for (var cg = area.FirstColumnGroup; cg < area.EndColumnGroup; cg++)
+                {
+                    for (var t = 0; t < entries.Length; t++)
+                    {
+                        var value = Entry(plan, x, g, t);
+                        entries[t] = unchecked((ulong)value + offset);
+                        if (planes < 64 && entries[t] >> planes != 0)
+                        {
+                            throw new EncodingException($"An entry of the evaluator's operand, {value}, is outside its declared bound of {plan.XBits} bits.");
+                        }
+                    }
+
+                    Randomness.Fill(random);
+                    for (var i = 0; i < pieces.Length; i++)
+                    {
+                        var bits = Math.Min(planes, alphaBits - (i * planes));
+                        pieces[i] = BitConverter.ToUInt64(random, i * sizeof(ulong)) & (bits == 64 ? ulong.MaxValue : (1UL << bits) - 1);
+                    }
+
+                    bases.CombPower(cg, entries, pieces, products[area.Position(g, cg)]);
+                }
+            }
+        }
+        finally
+        {
+            Array.Clear(pieces);
+            Array.Clear(random);
         }
     }
 

@@ -14,6 +14,14 @@ public enum MultiExpStrategy
     /// one window of c bits, no squarings, a little more than one product per digit when terms are many.
     /// </summary>
     Pippenger,
+
+    /// <summary>
+    /// A comb across operands: per column group, the product of every subset of each run of w consecutive operands, and
+    /// the same over the re-randomiser's powers h_s^(2^(P·i)); each result is built one bit plane of the offset entries
+    /// x + 2^bx at a time (P = bx + 1 planes, one squaring between planes), one product per run and plane, then divided
+    /// by (Π Y)^(2^bx) once. A run's 2^w entries serve every plane.
+    /// </summary>
+    SubsetComb,
 }
 
 /// <summary>
@@ -34,11 +42,16 @@ public sealed class EvaluationBases : IDisposable
 
     private const int MinimumRerandomiserWindow = 4;
 
+    // Subset tables: 2^w entries per run, 65536 at w = 16.
+    private const int MaximumRun = 16;
+
     private readonly Residue[] operands;
     private readonly Residue[]? shifted;
     private readonly PinnedResidue[]? pinnedShifted;
     private bool disposed;
     private readonly FixedBaseTable[]? tables;
+    private readonly SubsetComb[]? combs;
+    private readonly Residue[]? corrections;
 
     private EvaluationBases(PackingPlan plan, PaillierPublicKey key, Residue[] operands, EvaluationChoice choice, int parallelism)
     {
@@ -49,6 +62,12 @@ public sealed class EvaluationBases : IDisposable
         Window = choice.Window;
         var window = choice.Window;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) };
+        if (Strategy == MultiExpStrategy.SubsetComb)
+        {
+            (combs, corrections, RerandomiserComb) = BuildCombs(plan, key, operands, choice, parallelism);
+            return;
+        }
+
         Rerandomiser = new FixedBaseTable(key.Context, key.HsResidue, key.RerandomiserBits(plan.Sigma), choice.RerandomiserWindow, signedDigits: true, parallelism);
         if (Strategy == MultiExpStrategy.FixedBaseTables)
         {
@@ -105,8 +124,20 @@ public sealed class EvaluationBases : IDisposable
     /// <summary>Window bits of the tables, or of Pippenger's digits.</summary>
     public int Window { get; }
 
-    /// <summary>The signed table of h_s for exponents of the re-randomiser's length, |n| + σ bits (l + 1 + σ for a fast key).</summary>
-    public FixedBaseTable Rerandomiser { get; }
+    /// <summary>
+    /// The signed table of h_s for exponents of the re-randomiser's length, |n| + σ bits (l + 1 + σ for a fast key);
+    /// null under <see cref="MultiExpStrategy.SubsetComb"/>, whose re-randomiser is <see cref="RerandomiserComb"/>.
+    /// </summary>
+    public FixedBaseTable? Rerandomiser { get; }
+
+    /// <summary>
+    /// Under <see cref="MultiExpStrategy.SubsetComb"/>: the comb over h_s^(2^(P·i)), i &lt; ⌈|α| / P⌉, whose exponents
+    /// are α's P-bit pieces; null otherwise.
+    /// </summary>
+    public SubsetComb? RerandomiserComb { get; }
+
+    /// <summary>P = bx + 1: the bit planes of the offset entries x + 2^bx under <see cref="MultiExpStrategy.SubsetComb"/>.</summary>
+    public int Planes => Plan.XBits + 1;
 
     /// <summary>
     /// Takes ownership of the validated operands (plan.EncryptedCount residues, in the plan's order) and builds the
@@ -177,7 +208,107 @@ public sealed class EvaluationBases : IDisposable
             }
         }
 
+        if (only is null or MultiExpStrategy.SubsetComb)
+        {
+            // Per result: P planes of one product per run of both combs, P − 1 squarings, the correction and the mask.
+            var planes = plan.XBits + 1;
+            var pieces = (rerandomiserBits + planes - 1) / planes;
+            for (var w = 1; w <= MaximumRun; w++)
+            {
+                var entries = (double)SubsetComb.EntryCount(plan.TermsPerResult, w) * plan.ColumnGroups;
+                var cost = entries + (plan.ColumnGroups * (terms + plan.XBits)) + (results * ((planes * SubsetComb.RunCount(plan.TermsPerResult, w)) + planes + 1));
+                for (var r = 1; r <= MaximumRun; r++)
+                {
+                    var rerandomiserEntries = (double)SubsetComb.EntryCount(pieces, r);
+                    var fits = (entries + rerandomiserEntries) * entryBytes <= memoryBudget || (only is not null && w == 1 && r == 1);
+                    var total = cost + rerandomiserEntries + rerandomiserBits + (results * planes * SubsetComb.RunCount(pieces, r));
+                    if (fits && total < bestCost)
+                    {
+                        (best, bestCost) = (new EvaluationChoice(MultiExpStrategy.SubsetComb, w, r), total);
+                    }
+                }
+            }
+        }
+
         return best;
+    }
+
+    /// <summary>
+    /// destination = Π_t Y[cg, t]^x_t · h_s^α under <see cref="MultiExpStrategy.SubsetComb"/>, from the offset entries
+    /// x_t + 2^bx (below 2^P) and α's P-bit pieces, least significant first: P − 1 squarings, one product per run and
+    /// plane of both combs, then the column group's correction (Π_t Y[cg, t])^(−2^bx).
+    /// </summary>
+    internal void CombPower(int columnGroup, ReadOnlySpan<ulong> offsetEntries, ReadOnlySpan<ulong> alphaPieces, Residue destination)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var context = Key.Context;
+        context.SetOne(destination);
+        for (var plane = Planes - 1; plane >= 0; plane--)
+        {
+            if (plane < Planes - 1)
+            {
+                context.Square(destination, destination);
+            }
+
+            combs![columnGroup].MultiplyPlane(offsetEntries, plane, destination);
+            RerandomiserComb!.MultiplyPlane(alphaPieces, plane, destination);
+        }
+
+        context.Multiply(destination, corrections![columnGroup], destination);
+    }
+
+    private static (SubsetComb[] Combs, Residue[] Corrections, SubsetComb Rerandomiser) BuildCombs(
+        PackingPlan plan, PaillierPublicKey key, Residue[] operands, EvaluationChoice choice, int parallelism)
+    {
+        var context = key.Context;
+        var terms = plan.TermsPerResult;
+        var combs = new SubsetComb[plan.ColumnGroups];
+        var corrections = new Residue[plan.ColumnGroups];
+        for (var cg = 0; cg < plan.ColumnGroups; cg++)
+        {
+            // Term t of column group cg is operand cg·k·G + t (PackingPlan.OperandIndex).
+            var group = new ArraySegment<Residue>(operands, cg * terms, terms);
+            combs[cg] = new SubsetComb(context, group, choice.Window, parallelism);
+            var correction = context.NewResidue();
+            context.SetOne(correction);
+            foreach (var operand in group)
+            {
+                context.Multiply(correction, operand, correction);
+            }
+
+            for (var b = 0; b < plan.XBits; b++)
+            {
+                context.Square(correction, correction);
+            }
+
+            context.Inverse(correction, correction);
+            corrections[cg] = correction;
+        }
+
+        // h_s^(2^(P·i)): α = Σ α_i·2^(P·i) with P-bit pieces α_i.
+        var planes = plan.XBits + 1;
+        var powers = new Residue[(key.RerandomiserBits(plan.Sigma) + planes - 1) / planes];
+        try
+        {
+            powers[0] = Copy(context, key.HsResidue);
+            for (var i = 1; i < powers.Length; i++)
+            {
+                powers[i] = Copy(context, powers[i - 1]);
+                for (var b = 0; b < planes; b++)
+                {
+                    context.Square(powers[i], powers[i]);
+                }
+            }
+
+            return (combs, corrections, new SubsetComb(context, powers, choice.RerandomiserWindow, parallelism));
+        }
+        finally
+        {
+            foreach (var power in powers)
+            {
+                power?.Dispose();
+            }
+        }
     }
 
     internal Residue Operand(int index) => operands[index];
@@ -202,7 +333,18 @@ public sealed class EvaluationBases : IDisposable
     public void Dispose()
     {
         disposed = true;
-        Rerandomiser.Dispose();
+        Rerandomiser?.Dispose();
+        RerandomiserComb?.Dispose();
+        foreach (var c in combs ?? [])
+        {
+            c.Dispose();
+        }
+
+        foreach (var c in corrections ?? [])
+        {
+            c.Dispose();
+        }
+
         foreach (var r in operands)
         {
             r.Dispose();
