@@ -70,7 +70,7 @@ public sealed record PartySettings
     /// <summary>Tile workers; 0 means one per core.</summary>
     public required int Workers { get; init; }
 
-    /// <summary>Memory the evaluator may spend on fixed-base tables.</summary>
+    /// <summary>Memory the evaluator may spend on its tables (combs or fixed-base tables).</summary>
     public required long TableMemoryBytes { get; init; }
 
     /// <summary>What this party accepts from a peer's hello (<c>duet.limits</c>).</summary>

@@ -21,7 +21,7 @@ internal sealed record EncryptorKit(PackingPlan Plan, Matrix<long> Y, Encryptor 
     }
 }
 
-/// <summary>The evaluator's kit: the peer's key and the fixed-base tables over the peer's encrypted operand (the rows of
+/// <summary>The evaluator's kit: the peer's key and the tables over the peer's encrypted operand (the rows of
 /// X each tile needs travel in the tile).</summary>
 internal sealed record EvaluatorKit(PackingPlan Plan, Evaluator Evaluator, EvaluationBases Bases, Func<Tile, bool>? Fault)
     : TileKit(Fault);
