@@ -125,6 +125,40 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         Assert.Throws<EncodingException>(() => EvaluateKernel.EvaluateTile(bases, evaluator, new Matrix<long>(plan.Rows, plan.Inner + 1), 0, new byte[count * width], tileShare));
     }
 
+    [Fact]
+    public void TheCombRefusesAnEntryOutsideItsDeclaredBoundRatherThanWrapIt()
+    {
+        // The comb raises x + 2^bx over bx + 1 bit planes: an entry at 2^bx or below −2^bx would wrap silently.
+        var publicKey = key.PublicKey;
+        var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Bits);
+        var operands = new Residue[plan.EncryptedCount];
+        var encryptor = new Encryptor(publicKey);
+        for (var i = 0; i < operands.Length; i++)
+        {
+            operands[i] = publicKey.Context.NewResidue();
+            encryptor.Encrypt(i + 1, operands[i]);
+        }
+
+        using var bases = EvaluationBases.Build(plan, publicKey, operands, only: MultiExpStrategy.SubsetComb);
+        var (_, count) = plan.TileResults(0);
+        var output = new byte[count * publicKey.CiphertextBytes];
+        var share = new Matrix<BigInteger>(plan.Rows, plan.Columns);
+        foreach (var (entry, refused) in new[] { ((1L << 16) - 1, false), (-(1L << 16) + 1, false), (1L << 16, true), (-(1L << 16) - 1, true) })
+        {
+            var x = new Matrix<long>(plan.Rows, plan.Inner);
+            x[0, 0] = entry;
+            var evaluate = () => EvaluateKernel.EvaluateTile(bases, new Evaluator(publicKey), x, 0, output, share);
+            if (refused)
+            {
+                Assert.Contains(entry.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Throws<EncodingException>(evaluate).Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                evaluate();
+            }
+        }
+    }
+
     // Extended Euclid; the values here are units mod n.
     private static BigInteger ModInverse(BigInteger value, BigInteger modulus)
     {
