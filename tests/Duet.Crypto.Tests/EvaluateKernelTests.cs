@@ -20,14 +20,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         // The walks multiply by pinned native addresses: after a dispose they must throw, never read freed memory.
         var publicKey = key.PublicKey;
         var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Bits);
-        var operands = new Residue[plan.EncryptedCount];
-        var encryptor = new Encryptor(publicKey);
-        for (var i = 0; i < operands.Length; i++)
-        {
-            operands[i] = publicKey.Context.NewResidue();
-            encryptor.Encrypt(i + 1, operands[i]);
-        }
-
+        var operands = SmallOperands(plan);
         var bases = EvaluationBases.Build(plan, publicKey, operands, only: strategy);
         bases.Dispose();
         var x = new Matrix<long>(plan.Rows, plan.Inner);
@@ -131,14 +124,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         // The comb raises x + 2^bx over bx + 1 bit planes: an entry at 2^bx or below −2^bx would wrap silently.
         var publicKey = key.PublicKey;
         var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Bits);
-        var operands = new Residue[plan.EncryptedCount];
-        var encryptor = new Encryptor(publicKey);
-        for (var i = 0; i < operands.Length; i++)
-        {
-            operands[i] = publicKey.Context.NewResidue();
-            encryptor.Encrypt(i + 1, operands[i]);
-        }
-
+        var operands = SmallOperands(plan);
         using var bases = EvaluationBases.Build(plan, publicKey, operands, only: MultiExpStrategy.SubsetComb);
         var (_, count) = plan.TileResults(0);
         var output = new byte[count * publicKey.CiphertextBytes];
@@ -157,6 +143,21 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
                 evaluate();
             }
         }
+    }
+
+    // Enc(1), Enc(2), … for every operand of the plan.
+    private Residue[] SmallOperands(PackingPlan plan)
+    {
+        var publicKey = key.PublicKey;
+        var operands = new Residue[plan.EncryptedCount];
+        var encryptor = new Encryptor(publicKey);
+        for (var i = 0; i < operands.Length; i++)
+        {
+            operands[i] = publicKey.Context.NewResidue();
+            encryptor.Encrypt(i + 1, operands[i]);
+        }
+
+        return operands;
     }
 
     // Extended Euclid; the values here are units mod n.
