@@ -129,7 +129,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         var (_, count) = plan.TileResults(0);
         var output = new byte[count * publicKey.CiphertextBytes];
         var share = new Matrix<BigInteger>(plan.Rows, plan.Columns);
-        foreach (var (entry, refused) in new[] { ((1L << 16) - 1, false), (-(1L << 16) + 1, false), (1L << 16, true), (-(1L << 16) - 1, true) })
+        foreach (var (entry, refused) in new[] { ((1L << 16) - 1, false), (-(1L << 16) + 1, false), (1L << 16, true), (-(1L << 16), true), (-(1L << 16) - 1, true) })
         {
             var x = new Matrix<long>(plan.Rows, plan.Inner);
             x[0, 0] = entry;
@@ -143,6 +143,67 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
                 evaluate();
             }
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(63)]
+    public void TheCombsPowerIsTheProductOfTheOperandPowersAndTheWholeRerandomiser(int bits)
+    {
+        // Π Y^x · h_s^α exactly, with α = 2^|α| − 1 (every piece full, so a piece too short or powers spaced wrongly
+        // show) and with α = 1, entries at both ends of the bound, two column groups.
+        var publicKey = key.PublicKey;
+        var plan = PackingPlan.Create(3, 2, 20, bits, 8, publicKey.Bits, domain: ShareDomain.Integer);
+        Assert.True(plan.ColumnGroups > 1);
+        var operands = SmallOperands(plan);
+        var values = operands.Select(publicKey.Context.Store).ToArray();
+        using var bases = EvaluationBases.Build(plan, publicKey, operands, only: MultiExpStrategy.SubsetComb);
+        var alphaBits = publicKey.RerandomiserBits(plan.Sigma);
+        var top = (1L << bits) - 1;
+        var x = Enumerable.Range(0, plan.TermsPerResult).Select(t => t % 3 == 0 ? top : t % 3 == 1 ? -top : t - 7L).ToArray();
+        foreach (var alpha in new[] { (BigInteger.One << alphaBits) - 1, BigInteger.One })
+        {
+            var pieces = new ulong[bases.RerandomiserComb!.Count];
+            var bytes = new byte[pieces.Length * sizeof(ulong)];
+            for (var i = 0; i < pieces.Length; i++)
+            {
+                var piece = (ulong)((alpha >> (i * bases.Planes)) & ulong.MaxValue) & (bases.Planes == 64 ? ulong.MaxValue : (1UL << bases.Planes) - 1);
+                BitConverter.TryWriteBytes(bytes.AsSpan(i * sizeof(ulong)), piece);
+            }
+
+            EvaluateKernel.AlphaPieces(bytes, bases.Planes, alphaBits, pieces);
+            for (var cg = 0; cg < plan.ColumnGroups; cg++)
+            {
+                var expected = BigInteger.ModPow(publicKey.Hs, alpha, publicKey.NSquared);
+                for (var t = 0; t < plan.TermsPerResult; t++)
+                {
+                    var operand = values[plan.OperandIndex(cg, t / plan.RowGroupSize, t % plan.RowGroupSize)];
+                    var power = BigInteger.ModPow(operand, BigInteger.Abs(x[t]), publicKey.NSquared);
+                    expected = expected * (x[t] < 0 ? ModInverse(power, publicKey.NSquared) : power) % publicKey.NSquared;
+                }
+
+                var offsetEntries = x.Select(v => unchecked((ulong)v + (1UL << bits))).ToArray();
+                using var result = publicKey.Context.NewResidue();
+                bases.CombPower(cg, offsetEntries, pieces, result);
+                Assert.Equal(expected, publicKey.Context.Store(result));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(33, 2088)]
+    [InlineData(33, 2079)]
+    [InlineData(64, 2088)]
+    [InlineData(17, 489)]
+    public void AlphaPiecesCoverEveryBitOfAlphaAndNoMore(int pieceBits, int alphaBits)
+    {
+        var pieces = new ulong[(alphaBits + pieceBits - 1) / pieceBits];
+        var ones = Enumerable.Repeat((byte)0xFF, pieces.Length * sizeof(ulong)).ToArray();
+        EvaluateKernel.AlphaPieces(ones, pieceBits, alphaBits, pieces);
+        var alpha = pieces.Select((p, i) => (BigInteger)p << (i * pieceBits)).Aggregate(BigInteger.Add);
+        Assert.Equal((BigInteger.One << alphaBits) - 1, alpha);
+        Assert.Throws<ArgumentException>(() => EvaluateKernel.AlphaPieces(ones, pieceBits, alphaBits + pieceBits, pieces));
     }
 
     // Enc(1), Enc(2), … for every operand of the plan.

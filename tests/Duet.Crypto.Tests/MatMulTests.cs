@@ -47,8 +47,8 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
     [Fact]
     public void EveryStrategyIsExercised()
     {
-        // A zero budget forbids tables and combs. A comb's squarings (one per bit
-        // plane) pay off over many terms per result; with one term, a fixed-base table per operand costs less.
+        // A zero budget forbids tables and combs. A comb's squarings (one per bit plane) pay off over many terms per
+        // result; with one term and this key's short re-randomiser, a fixed-base table per operand costs less.
         var tall = PackingPlan.Create(100_000, 10, 3, 16, 16, KeyBits);
         Assert.Equal(MultiExpStrategy.Pippenger, EvaluationBases.Choose(tall, 256, 1064, 0).Strategy);
         Assert.Equal(MultiExpStrategy.SubsetComb, EvaluationBases.Choose(tall, 256, 1064, EvaluationBases.DefaultMemoryBudget).Strategy);

@@ -40,7 +40,7 @@ public static class EvaluateKernel
         }
 
         var products = NewResidues(context, count);
-        var negatives = NewResidues(context, count);
+        var negatives = NewResidues(context, bases.Strategy == MultiExpStrategy.SubsetComb ? 0 : count);
         try
         {
             var started = ThreadCpu.Seconds();
@@ -191,20 +191,16 @@ public static class EvaluateKernel
                     for (var t = 0; t < entries.Length; t++)
                     {
                         var value = Entry(plan, x, g, t);
-                        entries[t] = unchecked((ulong)value + offset);
-                        if (planes < 64 && entries[t] >> planes != 0)
+                        if (Magnitude(value) >> plan.XBits != 0)
                         {
-                            throw new EncodingException($"An entry of the evaluator's operand, {value}, is outside its declared bound of {plan.XBits} bits.");
+                            throw new EncodingException($"An entry of the evaluator's operand, {value}, is outside its declared bound |x| < 2^{plan.XBits}.");
                         }
+
+                        entries[t] = unchecked((ulong)value + offset);
                     }
 
                     Randomness.Fill(random);
-                    for (var i = 0; i < pieces.Length; i++)
-                    {
-                        var bits = Math.Min(planes, alphaBits - (i * planes));
-                        pieces[i] = BitConverter.ToUInt64(random, i * sizeof(ulong)) & (bits == 64 ? ulong.MaxValue : (1UL << bits) - 1);
-                    }
-
+                    AlphaPieces(random, planes, alphaBits, pieces);
                     bases.CombPower(cg, entries, pieces, products[area.Position(g, cg)]);
                 }
             }
@@ -213,6 +209,24 @@ public static class EvaluateKernel
         {
             Array.Clear(pieces);
             Array.Clear(random);
+        }
+    }
+
+    /// <summary>
+    /// α = Σ pieces[i]·2^(P·i) from uniform random bytes (8 per piece): each piece P bits of its bytes, the last one
+    /// the rest of α's bits, so that α is uniform in [0, 2^alphaBits) when the bytes are.
+    /// </summary>
+    internal static void AlphaPieces(ReadOnlySpan<byte> random, int pieceBits, int alphaBits, Span<ulong> pieces)
+    {
+        if (pieces.Length != (alphaBits + pieceBits - 1) / pieceBits || random.Length < pieces.Length * sizeof(ulong))
+        {
+            throw new ArgumentException($"α of {alphaBits} bits takes {(alphaBits + pieceBits - 1) / pieceBits} pieces of {pieceBits} bits and 8 random bytes each.");
+        }
+
+        for (var i = 0; i < pieces.Length; i++)
+        {
+            var bits = Math.Min(pieceBits, alphaBits - (i * pieceBits));
+            pieces[i] = BitConverter.ToUInt64(random.Slice(i * sizeof(ulong), sizeof(ulong))) & (bits == 64 ? ulong.MaxValue : (1UL << bits) - 1);
         }
     }
 

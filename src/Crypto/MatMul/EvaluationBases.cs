@@ -25,13 +25,14 @@ public enum MultiExpStrategy
 }
 
 /// <summary>
-/// The evaluator's read-only state: every encrypted operand Y[k, a] of every column group, with either its
-/// fixed-base table or its digit-shifted powers and their inverses, and the signed fixed-base table of h_s for the
-/// re-randomisers (PROTOCOL.md §5.4). Built once per session, then shared by all tiles.
+/// The evaluator's read-only state: every encrypted operand Y[k, a] of every column group, with either a comb over
+/// each column group's operands (and one over h_s's powers for the re-randomisers), or each operand's fixed-base table
+/// or its digit-shifted powers and their inverses beside the signed fixed-base table of h_s (PROTOCOL.md §5.4). Built
+/// once per session, then shared by all tiles.
 /// </summary>
 public sealed class EvaluationBases : IDisposable
 {
-    /// <summary>Default memory allowed for fixed-base tables.</summary>
+    /// <summary>Default memory allowed for the tables (combs or fixed-base tables).</summary>
     public const long DefaultMemoryBudget = 512L << 20;
 
     // A residue's heap footprint beyond its value (object headers, handle, allocator).
@@ -167,8 +168,9 @@ public sealed class EvaluationBases : IDisposable
 
     /// <summary>
     /// The strategy, window and re-randomiser window with the fewest modular products overall (building the tables
-    /// included), all tables together within the budget; `only` restricts the choice to one strategy (its tables then
-    /// ignore the budget). The re-randomiser's table has at least 4-bit windows whatever the budget (2.5 MiB at 2048 bits).
+    /// included), all tables together within the budget; `only` restricts the choice to one strategy (fixed-base tables
+    /// then ignore the budget; a comb stays within it, or takes runs of one base when nothing fits). Beside tables or
+    /// buckets, the re-randomiser's table has at least 4-bit windows whatever the budget (2.5 MiB at 2048 bits).
     /// </summary>
     public static EvaluationChoice Choose(PackingPlan plan, int ciphertextBytes, int rerandomiserBits, long memoryBudget, MultiExpStrategy? only = null)
     {
