@@ -33,10 +33,25 @@ public sealed class SubsetComb : IDisposable
         tables = new Residue[Runs][];
 
         // table[mask] = table[mask without its lowest bit] · that bit's base: one product per entry.
-        Parallel.For(0, Runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, r =>
+        try
         {
-            var first = r * runBits;
-            var table = new Residue[1 << Math.Min(runBits, Count - first)];
+            Parallel.For(0, Runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, r => tables[r] = Table(bases, r * runBits));
+        }
+        catch
+        {
+            // A build that fails half-way (out of memory) releases the runs it made.
+            Dispose();
+            throw;
+        }
+
+        pinned = Array.ConvertAll(tables, table => Array.ConvertAll(table, context.Pin));
+    }
+
+    private Residue[] Table(IReadOnlyList<Residue> bases, int first)
+    {
+        var table = new Residue[1 << Math.Min(RunBits, Count - first)];
+        try
+        {
             table[0] = context.NewResidue();
             context.SetOne(table[0]);
             for (var mask = 1; mask < table.Length; mask++)
@@ -54,9 +69,17 @@ public sealed class SubsetComb : IDisposable
                 }
             }
 
-            tables[r] = table;
-        });
-        pinned = Array.ConvertAll(tables, table => Array.ConvertAll(table, context.Pin));
+            return table;
+        }
+        catch
+        {
+            foreach (var entry in table)
+            {
+                entry?.Dispose();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Bases, and so exponents per vector.</summary>

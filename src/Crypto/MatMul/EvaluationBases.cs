@@ -266,32 +266,32 @@ public sealed class EvaluationBases : IDisposable
         var terms = plan.TermsPerResult;
         var combs = new SubsetComb[plan.ColumnGroups];
         var corrections = new Residue[plan.ColumnGroups];
-        for (var cg = 0; cg < plan.ColumnGroups; cg++)
-        {
-            // Term t of column group cg is operand cg·k·G + t (PackingPlan.OperandIndex).
-            var group = new ArraySegment<Residue>(operands, cg * terms, terms);
-            combs[cg] = new SubsetComb(context, group, choice.Window, parallelism);
-            var correction = context.NewResidue();
-            context.SetOne(correction);
-            foreach (var operand in group)
-            {
-                context.Multiply(correction, operand, correction);
-            }
-
-            for (var b = 0; b < plan.XBits; b++)
-            {
-                context.Square(correction, correction);
-            }
-
-            context.Inverse(correction, correction);
-            corrections[cg] = correction;
-        }
-
-        // h_s^(2^(P·i)): α = Σ α_i·2^(P·i) with P-bit pieces α_i.
-        var planes = plan.XBits + 1;
-        var powers = new Residue[(key.RerandomiserBits(plan.Sigma) + planes - 1) / planes];
+        var powers = Array.Empty<Residue>();
         try
         {
+            for (var cg = 0; cg < plan.ColumnGroups; cg++)
+            {
+                // Term t of column group cg is operand cg·k·G + t (PackingPlan.OperandIndex).
+                var group = new ArraySegment<Residue>(operands, cg * terms, terms);
+                combs[cg] = new SubsetComb(context, group, choice.Window, parallelism);
+                var correction = corrections[cg] = context.NewResidue();
+                context.SetOne(correction);
+                foreach (var operand in group)
+                {
+                    context.Multiply(correction, operand, correction);
+                }
+
+                for (var b = 0; b < plan.XBits; b++)
+                {
+                    context.Square(correction, correction);
+                }
+
+                context.Inverse(correction, correction);
+            }
+
+            // h_s^(2^(P·i)): α = Σ α_i·2^(P·i) with P-bit pieces α_i.
+            var planes = plan.XBits + 1;
+            powers = new Residue[(key.RerandomiserBits(plan.Sigma) + planes - 1) / planes];
             powers[0] = Copy(context, key.HsResidue);
             for (var i = 1; i < powers.Length; i++)
             {
@@ -303,6 +303,21 @@ public sealed class EvaluationBases : IDisposable
             }
 
             return (combs, corrections, new SubsetComb(context, powers, choice.RerandomiserWindow, parallelism));
+        }
+        catch
+        {
+            // A build that fails half-way (out of memory) releases what it made.
+            foreach (var built in combs)
+            {
+                built?.Dispose();
+            }
+
+            foreach (var built in corrections)
+            {
+                built?.Dispose();
+            }
+
+            throw;
         }
         finally
         {
