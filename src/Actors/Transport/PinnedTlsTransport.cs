@@ -123,7 +123,7 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
                     RemoteCertificateValidationCallback = (_, certificate, _, _) => (refusal = Check(certificate, remote, outbound: true)) is null,
                 },
                 limit.Token).ConfigureAwait(false);
-            return Open(stream, new Address(SchemeIdentifier, System.Name, publicHostname, ((IPEndPoint)socket.LocalEndPoint!).Port), remoteAddress)
+            return Open(stream, LocalAddress(socket), remoteAddress)
                 ?? throw new OperationCanceledException("the transport is shutting down");
         }
         catch (Exception error)
@@ -229,7 +229,7 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
                     RemoteCertificateValidationCallback = (_, certificate, _, _) => (refusal = Check(certificate, remote, outbound: false)) is null,
                 },
                 limit.Token).ConfigureAwait(false);
-            var local = new Address(SchemeIdentifier, System.Name, publicHostname, ((IPEndPoint)socket.LocalEndPoint!).Port);
+            var local = LocalAddress(socket);
             if (Open(stream, local, new Address(SchemeIdentifier, System.Name, from.Address.ToString(), from.Port)) is { } handle)
             {
                 listener.Notify(new InboundAssociation(handle));
@@ -254,6 +254,9 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
     /// The peer's chain is built before the pin check: never from the network. By default .NET fetches missing issuers
     /// from addresses in the certificate, which would let any client make this node fetch a URL of its choosing.
     /// </summary>
+    // This end of a connection, as Akka names it: the public host name and the socket's own port.
+    private Address LocalAddress(Socket socket) => new(SchemeIdentifier, System.Name, publicHostname, ((IPEndPoint)socket.LocalEndPoint!).Port);
+
     private static X509ChainPolicy ChainPolicy() => new() { DisableCertificateDownloads = true, RevocationMode = X509RevocationMode.NoCheck };
 
     /// <summary>Null when the certificate is accepted; otherwise why not, logged and reported to the party.</summary>

@@ -49,11 +49,8 @@ public sealed class FixedBaseTable : IDisposable
             for (var i = 1; i < Windows; i++)
             {
                 steps[i] = context.NewResidue();
-                context.Square(steps[i - 1], steps[i]);
-                for (var s = 1; s < windowBits; s++)
-                {
-                    context.Square(steps[i], steps[i]);
-                }
+                context.Copy(steps[i - 1], steps[i]);
+                context.SquareTimes(steps[i], windowBits);
             }
 
             Parallel.For(0, Windows, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, i =>

@@ -71,6 +71,15 @@ public abstract class MontgomeryContext : IDisposable
     /// <summary>destination = a² mod m.</summary>
     public virtual void Square(Residue a, Residue destination) => Multiply(a, a, destination);
 
+    /// <summary>value = value^(2^times) mod m: <paramref name="times"/> squarings in place.</summary>
+    public void SquareTimes(Residue value, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            Square(value, value);
+        }
+    }
+
     /// <summary>destination = a⁻¹ mod m, for a public value a (not constant time). Throws when a is not invertible.</summary>
     public abstract void Inverse(Residue a, Residue destination);
 

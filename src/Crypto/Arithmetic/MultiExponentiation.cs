@@ -54,10 +54,7 @@ public sealed class MultiExponentiation : IDisposable
         context.SetOne(destination);
         for (var w = windows - 1; w >= 0; w--)
         {
-            for (var s = 0; s < WindowBits; s++)
-            {
-                context.Square(destination, destination);
-            }
+            context.SquareTimes(destination, WindowBits);
 
             foreach (var bucket in buckets)
             {
