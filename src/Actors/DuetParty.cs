@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Net;
 using Akka.Actor;
-using Akka.Actor.Setup;
 using Akka.Configuration;
 using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.Runtime;
 using Duet.Actors.Transport;
+using Duet.Actors.Wire;
 using Duet.Crypto.Encoding;
 
 namespace Duet.Actors;
@@ -141,50 +141,36 @@ public static class DuetParty
 
         endpoint.CheckPlaintextIsLoopback();
 
-        using var system = CreateSystem(endpoint, extraConfig);
+        var systems = PartySystems.Create(endpoint, extraConfig);
         try
         {
-            if (PartyCluster.IsClustered(system))
-            {
-                var cluster = Akka.Cluster.Cluster.Get(system);
-                await cluster.JoinAsync(cluster.SelfAddress, cancellationToken).ConfigureAwait(false);
-            }
-
-            return await RunOn(system, settings, operand, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink, journal, peerShareSink).ConfigureAwait(false);
+            await systems.JoinClusterAsync(cancellationToken).ConfigureAwait(false);
+            return await RunOn(systems, settings, operand, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink, journal, peerShareSink).ConfigureAwait(false);
         }
         finally
         {
-            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+            await systems.ShutdownAsync().ConfigureAwait(false);
         }
     }
 
     /// <summary>The actor path of the gateway of a peer given as "host:port".</summary>
     public static string GatewayPathFor(string peer, bool tls = false) => PartyEndpoint.GatewayPath(peer, tls);
 
-    /// <summary>The party's actor system on the endpoint, with its TLS set-up when the endpoint has one.</summary>
-    internal static ActorSystem CreateSystem(PartyEndpoint endpoint, Config? extraConfig)
-    {
-        var bootstrap = BootstrapSetup.Create().WithConfig(SystemConfig(endpoint, extraConfig));
-        var system = endpoint.Tls is null
-            ? ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create(bootstrap))
-            : ActorSystem.Create(PartyEndpoint.SystemName, ActorSystemSetup.Create(bootstrap, endpoint.Tls.Setup()));
-        if (endpoint.Tls is not null && PartyCluster.IsClustered(system) && Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(PartyCluster.SessionRole))
-        {
-            system.ActorOf(MemberGuard.Props(endpoint.Tls), MemberGuard.Name);
-        }
-
-        return system;
-    }
+    /// <summary>A remote actor system on the endpoint (the peer-facing system of a party, or a delivery's link), with
+    /// its TLS set-up when the endpoint has one.</summary>
+    internal static ActorSystem CreateSystem(PartyEndpoint endpoint, Config? extraConfig) =>
+        PartySystems.Start(PartyEndpoint.SystemName, SystemConfig(endpoint, extraConfig), endpoint.Tls);
 
     /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>
     internal static async Task<PartyResult> RunOn(
-        ActorSystem system, PartySettings settings, IOperandRows operand, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null, ISessionJournal? journal = null, IShareSink? peerShareSink = null)
+        PartySystems systems, PartySettings settings, IOperandRows operand, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null, ISessionJournal? journal = null, IShareSink? peerShareSink = null)
     {
-        var job = new SessionJob(settings, operand, progress, prepareOutputs, shareSink, journal, peerShareSink);
+        var job = new SessionJob(settings, operand, progress, prepareOutputs, shareSink, journal, peerShareSink, systems.Party);
+        var system = systems.Peer;
 
         // A refused peer certificate is a configuration error that no retry mends: the run ends with it at once.
         using var refused = peerGatewayPath is null ? null : tls?.OnCalleeRefused(peerGatewayPath, refusal => job.Completion.TrySetException(new LinkRefusedException(refusal)));
-        _ = system.WhenTerminated.ContinueWith(
+        _ = Task.WhenAny(system.WhenTerminated, systems.Party.WhenTerminated).ContinueWith(
             _ => job.Completion.TrySetException(new SessionAbortedException(AbortReason.Internal, "the party's actor system stopped before the session finished", raisedByPeer: false)),
             TaskScheduler.Default);
         var gateway = system.ActorOf(Props.Create(() => new Gateway(job)), PartyEndpoint.GatewayName);
@@ -199,31 +185,22 @@ public static class DuetParty
         }
     }
 
-    /// <summary>Remoting on the endpoint's host and port, in front of the embedded defaults.</summary>
+    /// <summary>The peer-facing system's configuration: remoting on the endpoint's host and port, in front of the
+    /// embedded defaults. Whatever <paramref name="extra"/> says, it runs the remote provider and decodes only the
+    /// peer protocol: a party's cluster lives in its other system (<see cref="PartySystems"/>).</summary>
     public static Config SystemConfig(PartyEndpoint endpoint, Config? extra = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var remoting = ConfigurationFactory.ParseString($$"""
+        var peerFacing = ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
-            akka.loglevel = WARNING
-            akka.stdout-loglevel = WARNING
-            akka.log-dead-letters = off
-            akka.log-dead-letters-during-shutdown = off
-            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             akka.remote.dot-netty.tcp.hostname = "{{endpoint.Host}}"
             akka.remote.dot-netty.tcp.port = {{endpoint.Port}}
             {{(endpoint.Tls is null ? "akka.remote.dot-netty.tcp.enable-ssl = off" : PartyTls.TransportConfig)}}
             # The peer reaches the gateway only: no remote deployment, no system messages, no selections elsewhere.
             akka.remote.untrusted-mode = on
             akka.remote.trusted-selection-paths = ["/user/{{PartyEndpoint.GatewayName}}"]
+            {{DuetSerializer.PeerOnlyKey}} = on
             """);
-        var config = extra is null ? remoting : extra.WithFallback(remoting);
-        if (PartyCluster.Enabled(extra))
-        {
-            // The session node is a member of its party's cluster: it founds it (joins itself) and accepts the cluster's gossip.
-            config = (extra ?? Config.Empty).WithFallback(PartyCluster.MemberConfig(PartyCluster.SessionRole, $"/user/{PartyEndpoint.GatewayName}")).WithFallback(remoting);
-        }
-
-        return config.WithFallback(DuetConfig.Defaults);
+        return peerFacing.WithFallback(extra ?? Config.Empty).WithFallback(PartySystems.Quiet).WithFallback(DuetConfig.Defaults);
     }
 }

@@ -32,14 +32,18 @@ internal sealed class ClusterParty : IAsyncDisposable
 
     private readonly Func<int, PartyTls?> tls;
 
-    private ClusterParty(ActorSystem session, Config config, Func<int, PartyTls?> tls)
+    private ClusterParty(PartySystems sessionNode, Config config, Func<int, PartyTls?> tls)
     {
-        Session = session;
+        SessionNode = sessionNode;
         this.config = config;
         this.tls = tls;
     }
 
-    public ActorSystem Session { get; }
+    /// <summary>The session node's two systems: the peer-facing one and its cluster member.</summary>
+    public PartySystems SessionNode { get; }
+
+    /// <summary>The session node's member of the party's cluster.</summary>
+    public ActorSystem Session => SessionNode.Party;
 
     public IReadOnlyList<ActorSystem> Workers => [.. workers];
 
@@ -59,11 +63,11 @@ internal sealed class ClusterParty : IAsyncDisposable
     {
         tls ??= _ => null;
         var config = (extra ?? Config.Empty).WithFallback(Test);
-        var session = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0) { Tls = tls(0) }, config);
+        var session = PartySystems.Create(new PartyEndpoint("127.0.0.1", 0) { Tls = tls(0) }, config);
         var party = new ClusterParty(session, config, tls);
-        party.Record(session, "session");
-        var founder = Akka.Cluster.Cluster.Get(session);
-        await founder.JoinAsync(founder.SelfAddress);
+        party.Record(session.Party, "session");
+        party.Record(session.Peer, "session (peer-facing)");
+        await session.JoinClusterAsync(CancellationToken.None);
         for (var i = 0; i < workers; i++)
         {
             await party.AddWorker(i == 0 ? firstWorker : null);
@@ -81,7 +85,7 @@ internal sealed class ClusterParty : IAsyncDisposable
     public async Task<ActorSystem> AddWorker(Config? own = null, PartyTls? nodeTls = null, Action<ActorSystem>? agent = null, bool untilUp = true)
     {
         var config = own is null ? this.config : own.WithFallback(this.config);
-        var node = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0) { Tls = nodeTls ?? tls(workers.Count + 1) }, config.WithFallback(PartyCluster.MemberConfig(PartyCluster.WorkerRole, "/user/" + TileNode.Name)));
+        var node = PartyCluster.StartWorkerNode(new PartyEndpoint("127.0.0.1", 0) { Tls = nodeTls ?? tls(workers.Count + 1) }, config);
         Record(node, $"worker {workers.Count + 1}");
         (agent ?? (system => DuetNode.Start(system)))(node);
         workers.Add(node);
@@ -112,7 +116,7 @@ internal sealed class ClusterParty : IAsyncDisposable
 
     /// <summary>Runs this party's session node against a peer's gateway (or waits to be called).</summary>
     public Task<PartyResult> Run(PartySettings settings, Matrix<long> matrix, string? peerGatewayPath, IProgress<PartyProgress>? progress = null) =>
-        DuetParty.RunOn(Session, settings, new MatrixRows(matrix), peerGatewayPath, progress, CancellationToken.None);
+        DuetParty.RunOn(SessionNode, settings, new MatrixRows(matrix), peerGatewayPath, progress, CancellationToken.None);
 
     /// <summary>A fault-injection hook for the session node's settings that injects no fault: it holds the session
     /// node's own tiles until every worker node (or each of <paramref name="only"/>) has built its kit for the session,
@@ -145,7 +149,7 @@ internal sealed class ClusterParty : IAsyncDisposable
     }
 
     /// <summary>The gateway path of this party's session node, for a peer to call.</summary>
-    public string GatewayPath => $"{Address(Session)}/user/{PartyEndpoint.GatewayName}";
+    public string GatewayPath => $"{((ExtendedActorSystem)SessionNode.Peer).Provider.DefaultAddress}/user/{PartyEndpoint.GatewayName}";
 
     private void Record(ActorSystem node, string name)
     {
@@ -155,7 +159,7 @@ internal sealed class ClusterParty : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var system in Workers.Append(Session))
+        foreach (var system in Workers.Append(SessionNode.Peer).Append(Session))
         {
             await system.Terminate();
         }

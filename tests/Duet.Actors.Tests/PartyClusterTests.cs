@@ -160,6 +160,8 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
                 {
                     if (Interlocked.Increment(ref computed) == 3)
                     {
+                        // As the process dying would: both of the session node's systems go.
+                        _ = left.SessionNode.Peer.Terminate();
                         _ = left.Session.Terminate();
                         SpinWait.SpinUntil(() => peer.IsCompleted, TimeSpan.FromSeconds(15));
                     }

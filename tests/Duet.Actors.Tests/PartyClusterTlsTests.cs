@@ -18,6 +18,10 @@ public sealed class ClusterCertificates : IDisposable
     /// B's pin as the peer pin, and the three nodes' pins as party pins.</summary>
     public PartyTls PartyNode(X509Certificate2 own) => new(own, [Pin(Peer)], Nodes.Select(Pin));
 
+    /// <summary>A node of a party whose configuration wrongly lists the peer's pin among its party pins too: the
+    /// cluster's listeners then accept the peer's certificate, and only the member attestation refuses it.</summary>
+    public PartyTls MisconfiguredNode(X509Certificate2 own) => new(own, [Pin(Peer)], Nodes.Select(Pin).Append(Pin(Peer)));
+
     public static string Pin(X509Certificate2 certificate) => CertificateFingerprint.Of(certificate);
 
     public void Dispose()
@@ -30,8 +34,9 @@ public sealed class ClusterCertificates : IDisposable
 }
 
 /// <summary>A party's own links over mutual TLS end to end: a three-node encryptor party (its private key shipped to
-/// its worker nodes) against a TLS peer; and the peer's certificate joining the party's cluster as a worker node, which
-/// the session node's member attestation refuses: no set-up, no tile, the product still exact.</summary>
+/// its worker nodes) against a TLS peer; and, where a party wrongly pins the peer's certificate as one of its nodes, the
+/// peer's certificate joining the party's cluster as a worker node, which the session node's member attestation refuses:
+/// no set-up, no tile, the product still exact.</summary>
 public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates certs) : IClassFixture<RuntimeKeys>, IClassFixture<ClusterCertificates>
 {
     // X (evaluator, left) 96x4 by Y (encryptor, right) 4x15: 12 decryption tiles of 8 results.
@@ -60,13 +65,13 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
     [Fact]
     public async Task ANodeWithThePeersCertificateIsRefusedTheSetUpAndComputesNoTile()
     {
-        await using var right = await ClusterParty.Start(workers: 1, extra: NoSpuriousDowning, tls: i => certs.PartyNode(certs.Nodes[i]));
+        await using var right = await ClusterParty.Start(workers: 1, extra: NoSpuriousDowning, tls: i => certs.MisconfiguredNode(certs.Nodes[i]));
         await right.ExplainFailure(async () =>
         {
             var legitimate = right.Workers[0];
 
-            // The peer's certificate is accepted by every TLS listener of A (it is A's peer pin), so this node joins A's
-            // cluster as a worker node; only the attestation tells it apart.
+            // A's nodes wrongly list the peer's pin among their party pins, so this node joins A's cluster as a worker
+            // node; only the attestation tells it apart.
             // Not UntilMembers(3): the session node's member guard may down it as soon as it is up.
             var rogue = await right.AddWorker(nodeTls: PeersCertificate, untilUp: false);
             var rogueAddress = Akka.Cluster.Cluster.Get(rogue).SelfAddress;
@@ -103,7 +108,7 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
     [Fact]
     public async Task ANodeWithThePeersCertificateIsDownedAsSoonAsItJoinsWithNoSessionRunning()
     {
-        await using var right = await ClusterParty.Start(workers: 1, extra: NoSpuriousDowning, tls: i => certs.PartyNode(certs.Nodes[i]));
+        await using var right = await ClusterParty.Start(workers: 1, extra: NoSpuriousDowning, tls: i => certs.MisconfiguredNode(certs.Nodes[i]));
         await right.ExplainFailure(async () =>
         {
             var members = Akka.Cluster.Cluster.Get(right.Session);
@@ -125,7 +130,7 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
     [Fact]
     public async Task AMemberThatRegistersWorkersWithoutAttestingIsSentNoTile()
     {
-        await using var right = await ClusterParty.Start(workers: 0, extra: NoSpuriousDowning, tls: i => certs.PartyNode(certs.Nodes[i]));
+        await using var right = await ClusterParty.Start(workers: 0, extra: NoSpuriousDowning, tls: i => certs.MisconfiguredNode(certs.Nodes[i]));
         await right.ExplainFailure(async () =>
         {
             var tilesReceived = 0;
@@ -150,14 +155,14 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
     /// <summary>These tests are about attestation (a refused member is downed by the coordinator itself), not failure
     /// detection: a tolerant detector keeps a loaded machine's slow heartbeats (two cores, TLS, other tests) from having
     /// the resolver down a legitimate node mid-session. Info level: a failure's message then carries the nodes' cluster events.</summary>
-    private static readonly Akka.Configuration.Config NoSpuriousDowning = Akka.Configuration.ConfigurationFactory.ParseString("""
+    internal static readonly Akka.Configuration.Config NoSpuriousDowning = Akka.Configuration.ConfigurationFactory.ParseString("""
         akka.cluster.failure-detector.acceptable-heartbeat-pause = 10s
         akka.cluster.split-brain-resolver.stable-after = 10s
         akka.loglevel = INFO
         """);
 
-    /// <summary>A node with the peer's certificate: the session node's listener accepts it (the peer pin), and it pins
-    /// the session node.</summary>
+    /// <summary>A node with the peer's certificate that pins the session node; only a misconfigured party's cluster
+    /// listener accepts it.</summary>
     private PartyTls PeersCertificate => new(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])], certs.Nodes.Select(ClusterCertificates.Pin));
 
     /// <summary>How long a downed member may take to leave the membership: with the tolerant detector, a downed node that

@@ -20,7 +20,7 @@ public sealed class TileCoordinatorTests(RuntimeKeys keys) : TestKit(TwoParties.
         var attempts = Dispatch(tile => tile.Attempt == 1, out var dispatcher);
         var (first, count) = Plan.EncryptBlock(0);
         dispatcher.Tell(new EncryptTile(id, 0, 1, first, count));
-        var result = ExpectMsg<EncryptResult>(TimeSpan.FromSeconds(10));
+        var result = ExpectMsg<TileCoordinator.ToSession>(TimeSpan.FromSeconds(10)).Result as EncryptResult ?? throw new InvalidOperationException("not an encrypt result");
         Assert.Equal((0, 2), (result.Index, result.Attempt));
         Assert.Equal(count * keys.Right.PublicKey.CiphertextBytes, result.Ciphertexts.Length);
         Assert.Equal(2, attempts.Value);
@@ -32,7 +32,7 @@ public sealed class TileCoordinatorTests(RuntimeKeys keys) : TestKit(TwoParties.
         var attempts = Dispatch(_ => true, out var dispatcher);
         var (first, count) = Plan.EncryptBlock(0);
         dispatcher.Tell(new EncryptTile(id, 0, 1, first, count));
-        var failed = ExpectMsg<TileFailed>(TimeSpan.FromSeconds(10));
+        var failed = Assert.IsType<TileFailed>(ExpectMsg<TileCoordinator.ToSession>(TimeSpan.FromSeconds(10)).Result);
         Assert.Equal((TileCoordinator.MaxAttempts, TileFailure.Fault, TileKind.Encrypt), (failed.Attempt, failed.Failure, failed.Kind));
         Assert.Equal(TileCoordinator.MaxAttempts, attempts.Value);
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -42,9 +42,9 @@ public sealed class TileCoordinatorTests(RuntimeKeys keys) : TestKit(TwoParties.
     public void ATileOfASessionWithoutContextFailsWithoutTouchingAnything()
     {
         var other = Guid.NewGuid();
-        var dispatcher = ChildActorOf(TileCoordinator.Props(other, 1, new TileStatistics()));
+        var dispatcher = ChildActorOf(TileCoordinator.Props(other, 1, new TileStatistics(), TestActor));
         dispatcher.Tell(new EvaluateTile(other, 0, 1, 0, []));
-        Assert.Equal(TileFailure.NoContext, ExpectMsg<TileFailed>(TimeSpan.FromSeconds(10)).Failure);
+        Assert.Equal(TileFailure.NoContext, Assert.IsType<TileFailed>(ExpectMsg<TileCoordinator.ToSession>(TimeSpan.FromSeconds(10)).Result).Failure);
     }
 
     private PackingPlan Plan => PackingPlan.Create(4, 2, 2, 16, 16, keys.Right.PublicKey.Bits);
@@ -58,7 +58,7 @@ public sealed class TileCoordinatorTests(RuntimeKeys keys) : TestKit(TwoParties.
             Interlocked.Increment(ref attempts.Value);
             return fault(tile);
         }));
-        dispatcher = ChildActorOf(TileCoordinator.Props(id, 2, new TileStatistics()));
+        dispatcher = ChildActorOf(TileCoordinator.Props(id, 2, new TileStatistics(), TestActor));
         return attempts;
     }
 }

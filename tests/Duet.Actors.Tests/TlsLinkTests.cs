@@ -200,7 +200,8 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
         var (left, right) = Operands();
         var port = TwoParties.FreePort();
         var tls = new PartyTls(certs.A, [Fingerprint(certs.B)]);
-        var system = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", port) { Tls = tls }, null);
+        var systems = PartySystems.Create(new PartyEndpoint("127.0.0.1", port) { Tls = tls }, null);
+        var system = systems.Peer;
         try
         {
             using (var closing = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
@@ -242,13 +243,13 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
 
             await Task.Delay(TimeSpan.FromSeconds(2));
             Assert.False(system.WhenTerminated.IsCompleted, "the party's actor system stopped after refusing a certificate");
-            var a = DuetParty.RunOn(system, TwoParties.Settings(OperandSide.Left, keys.Left), new MatrixRows(left), null, null, CancellationToken.None, tls);
+            var a = DuetParty.RunOn(systems, TwoParties.Settings(OperandSide.Left, keys.Left), new MatrixRows(left), null, null, CancellationToken.None, tls);
             var b = await RunB(port, right, certs.B, Fingerprint(certs.A));
             Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share!, b.Share!, ShareDomain.Ring64).Data);
         }
         finally
         {
-            await system.Terminate();
+            await systems.ShutdownAsync();
         }
     }
 

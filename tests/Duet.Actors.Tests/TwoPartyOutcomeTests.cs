@@ -141,7 +141,8 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
         var left = TwoParties.Random(random, 2000, 3, 16);
         var right = TwoParties.Random(random, 3, 3, 16);
         var port = TwoParties.FreePort();
-        var peerSystem = DuetParty.CreateSystem(new PartyEndpoint("127.0.0.1", 0), null);
+        var peerSystems = PartySystems.Create(new PartyEndpoint("127.0.0.1", 0), null);
+        var peerSystem = peerSystems.Peer;
         var stoppedAt = DateTime.MaxValue;
         var stopped = 0;
         var progress = new Progress(p =>
@@ -157,12 +158,13 @@ public sealed class TwoPartyOutcomeTests(RuntimeKeys keys) : IClassFixture<Runti
         var survivor = DuetParty.RunAsync(
             TwoParties.Settings(OperandSide.Left, keys.Left) with { Timeout = TimeSpan.FromSeconds(60) }, left, new PartyEndpoint("127.0.0.1", port));
         var doomed = DuetParty.RunOn(
-            peerSystem, TwoParties.Settings(OperandSide.Right, keys.Right), new MatrixRows(right), DuetParty.GatewayPathFor($"127.0.0.1:{port}"), progress, default);
+            peerSystems, TwoParties.Settings(OperandSide.Right, keys.Right), new MatrixRows(right), DuetParty.GatewayPathFor($"127.0.0.1:{port}"), progress, default);
         var error = await Assert.ThrowsAsync<SessionAbortedException>(() => survivor);
         Assert.Equal(AbortReason.PeerLost, error.Reason);
         Assert.Equal(1, stopped);
         Assert.True(DateTime.UtcNow - stoppedAt < TimeSpan.FromSeconds(8), $"noticed after {DateTime.UtcNow - stoppedAt}");
         await Assert.ThrowsAnyAsync<Exception>(() => doomed);
+        await peerSystems.Party.Terminate();
     }
 
     private sealed class Progress(Action<PartyProgress> report) : IProgress<PartyProgress>

@@ -106,7 +106,9 @@ internal static partial class ClusterCommand
     private static SessionRun RunSession(string duet, string directory, Matrix<long> x, Matrix<long> w, string keyConfig, int inputBits, Links links, string name, int workerNodes, int? killAtPercent)
     {
         var configA = Path.Combine(directory, $"a-{name}.hocon");
-        File.WriteAllText(configA, $"duet.cluster.enabled = {(workerNodes > 0 ? "on" : "off")}\nduet.workers = 1\nduet.flow.window = 32\n{links.PartyConfig}");
+        var cluster = $"127.0.0.1:{E2eCommand.FreePort()}";
+        var clusterConfig = workerNodes > 0 ? $"duet.cluster.enabled = on\nduet.cluster.listen = \"{cluster}\"\n" : "duet.cluster.enabled = off\n";
+        File.WriteAllText(configA, $"{clusterConfig}duet.workers = 1\nduet.flow.window = 32\n{links.PartyConfig}");
         var configNode = Path.Combine(directory, "node.hocon");
         File.WriteAllText(configNode, "duet.workers = 1\n");
         var configB = Path.Combine(directory, "b.hocon");
@@ -121,7 +123,7 @@ internal static partial class ClusterCommand
         var clock = Stopwatch.StartNew();
         using var a = PartyProcess.Start("a", Dotnet, [duet, "party", "--config", configA, "--side", "left", "--role", "evaluator", "--listen", address, "--input", Path.Combine(directory, "x.npy"), "--output", Path.Combine(directory, "share-a.csv"), "--name", "a", .. common, .. links.A], clock);
         var nodes = Enumerable.Range(0, workerNodes)
-            .Select(i => PartyProcess.Start($"node{i + 1}", Dotnet, [duet, "node", "--config", configNode, "--seed", address, .. links.Node(i)], clock))
+            .Select(i => PartyProcess.Start($"node{i + 1}", Dotnet, [duet, "node", "--config", configNode, "--seed", cluster, .. links.Node(i)], clock))
             .ToList();
         try
         {

@@ -94,14 +94,15 @@ public sealed partial class CliClusterTests : IDisposable
         var y = CliRunner.RandomIntegers(10, 1, 1000, seed + 1);
         MatrixFiles.Write(directory.File("x.npy"), x);
         MatrixFiles.Write(directory.File("y.csv"), y);
-        directory.WriteText("a.hocon", $"duet.cluster.enabled = on\nduet.workers = 1\nduet.tls.party-pins = [\"{pinA1}\"]\n");
+        var clusterPort = CliRunner.FreePort();
+        directory.WriteText("a.hocon", $"duet.cluster.enabled = on\nduet.cluster.listen = \"127.0.0.1:{clusterPort}\"\nduet.workers = 1\nduet.tls.party-pins = [\"{pinA1}\"]\n");
         directory.WriteText("node.hocon", "duet.workers = 1\n");
         directory.WriteText("b.hocon", "duet.session.key-bits = 2048\n");
         var port = CliRunner.FreePort();
 
         var a = Started(DuetProcess.Start(directory.Path, "party", "--config", "a.hocon", "--input", "x.npy", "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a0.pfx", "--pin", pinB));
         await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
-        var node = Started(DuetProcess.Start(directory.Path, "node", "--config", "node.hocon", "--seed", $"127.0.0.1:{port}", "--cert", "a1.pfx", "--pin", pinA0));
+        var node = Started(DuetProcess.Start(directory.Path, "node", "--config", "node.hocon", "--seed", $"127.0.0.1:{clusterPort}", "--cert", "a1.pfx", "--pin", pinA0));
         await node.WaitForErrorAsync("joined the party's cluster", RunTimeout);
         var b = Started(DuetProcess.Start(directory.Path, "party", "--config", "b.hocon", "--input", "y.csv", "--output", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", pinA0));
         return (x, y, a, node, b);

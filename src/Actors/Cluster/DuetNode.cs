@@ -12,11 +12,6 @@ namespace Duet.Actors.Cluster;
 /// </summary>
 public static class DuetNode
 {
-    /// <summary>The actor system configuration of a worker node on the endpoint.</summary>
-    public static Config SystemConfig(PartyEndpoint endpoint, Config? extra = null) => DuetParty.SystemConfig(
-        endpoint,
-        (extra ?? Config.Empty).WithFallback(PartyCluster.MemberConfig(PartyCluster.WorkerRole, $"/user/{TileNode.Name}")));
-
     /// <summary>Starts the node's agent on an actor system that is (or will be) a member of the party's cluster.</summary>
     public static IActorRef Start(ActorSystem system)
     {
@@ -45,10 +40,10 @@ public static class DuetNode
         }
 
         var addresses = seeds.Select(seed => PartyCluster.AddressOf(seed, endpoint.Tls is not null)).ToList();
-        var joinTimeout = SystemConfig(endpoint, extra).GetTimeSpan("duet.cluster.join-timeout");
+        var joinTimeout = (extra ?? Config.Empty).WithFallback(DuetConfig.Defaults).GetTimeSpan("duet.cluster.join-timeout");
         while (!cancellationToken.IsCancellationRequested)
         {
-            var system = DuetParty.CreateSystem(endpoint, (extra ?? Config.Empty).WithFallback(PartyCluster.MemberConfig(PartyCluster.WorkerRole, $"/user/{TileNode.Name}")));
+            var system = PartyCluster.StartWorkerNode(endpoint, extra);
             try
             {
                 await ServeOnce(system, addresses, joinTimeout, report, cancellationToken).ConfigureAwait(false);

@@ -148,7 +148,7 @@ internal sealed class TileNode : ReceiveActor
         var registration = new WorkerReady(built.SessionId, RemoteCredits);
         for (var i = 0; i < settings.EffectiveWorkers; i++)
         {
-            session.Workers.Add(Context.ActorOf(TileWorker.Props(session.Coordinator, registration)));
+            session.Workers.Add(Context.ActorOf(TileWorker.Props(session.Coordinator, registration), ActorNames.Unguessable("worker")));
         }
 
         log.Info("duet node: {0} workers pull tiles of session {1}", session.Workers.Count, built.SessionId);

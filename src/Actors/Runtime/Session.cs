@@ -28,6 +28,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     private readonly SessionStatistics statistics = new();
     private readonly Hello mine;
     private readonly TileContext tiles;
+    private readonly ActorSystem party;
     private IActorRef peer = ActorRefs.Nobody;
     private IActorRef dispatcher = ActorRefs.Nobody;
     private bool ended;
@@ -54,7 +55,8 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             settings.Name,
             settings.Scheme,
             settings.Resume?.Offer());
-        tiles = TileContexts.For(Context.System).Open(sessionId);
+        party = job.Party ?? Context.System;
+        tiles = TileContexts.For(party).Open(sessionId);
         Become(Handshaking);
     }
 
@@ -66,7 +68,11 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Context.SetReceiveTimeout(settings.Timeout);
-        dispatcher = Context.ActorOf(TileCoordinator.Props(sessionId, settings.EffectiveWorkers, statistics.Tiles), "tiles");
+        // In the party's own system, under a name nobody can guess: the peer-facing system holds nothing but the session.
+#pragma warning disable AK1008 // not a child by design: the coordinator lives in the other trust domain, stopped in End/PostStop
+        dispatcher = party.ActorOf(TileCoordinator.Props(sessionId, settings.EffectiveWorkers, statistics.Tiles, Self), ActorNames.Unguessable("tiles"));
+#pragma warning restore AK1008
+        Context.Watch(dispatcher);
         if (peerGatewayPath is not null)
         {
             CallPeer();
@@ -77,7 +83,8 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         Context.System.EventStream.Unsubscribe(Self);
-        TileContexts.For(Context.System).Close(sessionId);
+        TileContexts.For(party).Close(sessionId);
+        party.Stop(dispatcher);
         if (!ended)
         {
             job.Completion.TrySetException(new SessionAbortedException(AbortReason.Internal, "the session stopped before it finished", raisedByPeer: false));
@@ -89,7 +96,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     {
         try
         {
-            return base.AroundReceive(receive, message);
+            return base.AroundReceive(receive, message is TileCoordinator.ToSession bridged ? bridged.Result : message);
         }
         catch (Exception error) when (!ended)
         {
@@ -177,6 +184,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         Receive<DisassociatedEvent>(lost => Abort(AbortReason.PeerLost, $"the link to the peer at {lost.RemoteAddress} was lost"), lost => lost.RemoteAddress.Equals(peer.Path.Address));
         Receive<ReceiveTimeout>(_ => Abort(AbortReason.Timeout, $"nothing happened for {settings.Timeout.TotalSeconds:0.#} s; the peer is unreachable or stalled"));
         Receive<Gateway.Cancel>(_ => Abort(AbortReason.Cancelled, "cancelled by the operator"));
+        Receive<Terminated>(_ => Abort(AbortReason.Internal, "the party's tile coordinator stopped (its actor system ended)"), lost => lost.ActorRef.Equals(dispatcher));
         ReceiveAny(message => Unexpected(message, name));
     }
 
@@ -256,17 +264,17 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         ended = true;
         Timers.CancelAll();
         Context.SetReceiveTimeout(null);
-        TileContexts.For(Context.System).Close(sessionId);
+        TileContexts.For(party).Close(sessionId);
 
         // Worker nodes watch the coordinator: its end is theirs for this session.
-        Context.Stop(dispatcher);
+        party.Stop(dispatcher);
         Become(Ended);
     }
 
     /// <summary>On a party that is a cluster, hands the coordinator what worker nodes need for this session.</summary>
     private void ShipToNodes(Func<NodeSetup> setup)
     {
-        if (PartyCluster.IsClustered(Context.System))
+        if (PartyCluster.IsClustered(party))
         {
             dispatcher.Tell(new TileCoordinator.ShipSetup(setup()));
         }

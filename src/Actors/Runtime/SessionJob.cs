@@ -1,8 +1,12 @@
 namespace Duet.Actors.Runtime;
 
 /// <summary>One party's pending run: its settings and operand in, its result (or failure) out.</summary>
-internal sealed class SessionJob(PartySettings settings, IOperandRows operand, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null, IShareSink? sink = null, ISessionJournal? journal = null, IShareSink? peerSink = null)
+internal sealed class SessionJob(PartySettings settings, IOperandRows operand, IProgress<PartyProgress>? progress, Action<PartyResult>? prepareOutputs = null, IShareSink? sink = null, ISessionJournal? journal = null, IShareSink? peerSink = null, Akka.Actor.ActorSystem? party = null)
 {
+    /// <summary>The party's own actor system, where the session's tile coordinator and workers run (never the
+    /// peer-facing one); null in unit tests of a session alone, which use the session's system.</summary>
+    public Akka.Actor.ActorSystem? Party { get; } = party;
+
     /// <summary>Where a streamed run records what a resume needs; null for none.</summary>
     public ISessionJournal? Journal { get; } = journal;
 

@@ -12,7 +12,8 @@ namespace Duet.Actors.Tiles;
 /// watches every worker and requeues the tiles of a lost one (and of a node the cluster sees unreachable), drops a
 /// result whose (kind, index, attempt) is not the tile's current attempt, computes a failed tile again (up to
 /// <see cref="MaxAttempts"/> failures), checks results from other nodes (<see cref="TileResultCheck"/>) and passes
-/// every final result or failure to the session, its parent. Akka.NET 1.5 has no work-pulling controller.
+/// every final result or failure to its session (in the party's peer-facing system; the coordinator and its workers
+/// live in the party's own system). Akka.NET 1.5 has no work-pulling controller.
 /// </summary>
 internal sealed partial class TileCoordinator : ReceiveActor
 {
@@ -21,6 +22,7 @@ internal sealed partial class TileCoordinator : ReceiveActor
     private readonly Guid sessionId;
     private readonly int localWorkers;
     private readonly TileStatistics statistics;
+    private readonly IActorRef session;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Address self = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
     private readonly LinkedList<Tile> queue = new();
@@ -29,17 +31,20 @@ internal sealed partial class TileCoordinator : ReceiveActor
     private readonly Dictionary<IActorRef, WorkerState> workers = [];
     private bool stopping;
 
-    public TileCoordinator(Guid sessionId, int localWorkers, TileStatistics statistics)
+    public TileCoordinator(Guid sessionId, int localWorkers, TileStatistics statistics, IActorRef session)
     {
         this.sessionId = sessionId;
+        this.session = session;
         this.localWorkers = localWorkers;
         this.statistics = statistics;
-        Receive<Tile>(tile =>
-        {
-            pending[Key(tile)] = tile;
-            queue.AddLast(tile);
-            Dispatch();
-        });
+        Receive<Tile>(
+            tile =>
+            {
+                pending[Key(tile)] = tile;
+                queue.AddLast(tile);
+                Dispatch();
+            },
+            _ => Sender.Equals(session));
         Receive<TileResult>(OnResult);
         Receive<WorkerReady>(ready =>
         {
@@ -52,8 +57,8 @@ internal sealed partial class TileCoordinator : ReceiveActor
         ClusterHandlers();
     }
 
-    public static Props Props(Guid sessionId, int localWorkers, TileStatistics statistics) =>
-        Akka.Actor.Props.Create(() => new TileCoordinator(sessionId, localWorkers, statistics));
+    public static Props Props(Guid sessionId, int localWorkers, TileStatistics statistics, IActorRef session) =>
+        Akka.Actor.Props.Create(() => new TileCoordinator(sessionId, localWorkers, statistics, session));
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
@@ -85,7 +90,7 @@ internal sealed partial class TileCoordinator : ReceiveActor
     };
 
     private void StartLocalWorker() =>
-        Register(Context.ActorOf(TileWorker.Props()), credits: 1, local: true);
+        Register(Context.ActorOf(TileWorker.Props(Self), ActorNames.Unguessable("worker")), credits: 1, local: true);
 
     private void Register(IActorRef worker, int credits, bool local)
     {
@@ -174,7 +179,7 @@ internal sealed partial class TileCoordinator : ReceiveActor
             statistics.Done(state.Node.ToString());
         }
 
-        Context.Parent.Tell(result);
+        session.Tell(new ToSession(result), Self);
         Dispatch();
     }
 
@@ -232,6 +237,10 @@ internal sealed partial class TileCoordinator : ReceiveActor
 
         Dispatch();
     }
+
+    /// <summary>A result crossing in-process from the party's system to the session's peer-facing one, which decodes
+    /// no tile message: never serialized.</summary>
+    internal sealed record ToSession(TileResult Result) : INoSerializationVerificationNeeded;
 
     /// <summary>A registered worker: where it runs, its credits and the tiles it holds.</summary>
     private sealed class WorkerState(Address node, int credits, bool local)

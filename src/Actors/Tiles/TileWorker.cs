@@ -6,9 +6,9 @@ namespace Duet.Actors.Tiles;
 
 /// <summary>
 /// Computes tiles on the worker dispatcher. Stateless: the session's kit comes from the node's
-/// <see cref="TileContexts"/> under a lease, the result goes back to the sender as a message. A worker on a worker
-/// node registers with the session's coordinator when it starts (<see cref="WorkerReady"/>); a local one is
-/// registered by the coordinator that made it.
+/// <see cref="TileContexts"/> under a lease, the result goes to the worker's coordinator, never to a message's
+/// sender, and only tiles from that coordinator are computed. A worker on a worker node registers with the session's
+/// coordinator when it starts (<see cref="WorkerReady"/>); a local one is registered by the coordinator that made it.
 /// </summary>
 internal sealed class TileWorker : ReceiveActor
 {
@@ -20,12 +20,15 @@ internal sealed class TileWorker : ReceiveActor
         this.coordinator = coordinator;
         this.registration = registration;
         var contexts = TileContexts.For(Context.System);
+        Receive<Tile>(
+            tile => Context.GetLogger().Warning("tile worker: dropped {0} {1} from {2}, which is not its coordinator", tile.Kind, tile.Index, Sender.Path),
+            _ => !Sender.Equals(coordinator));
         Receive<Tile>(tile =>
         {
             var context = contexts.Find(tile.SessionId);
             if (context is null || !context.TryAcquire())
             {
-                Sender.Tell(TileComputation.Failed(tile, TileFailure.NoContext, "no tile context for the session on this node"));
+                coordinator.Tell(TileComputation.Failed(tile, TileFailure.NoContext, "no tile context for the session on this node"));
                 return;
             }
 
@@ -46,12 +49,12 @@ internal sealed class TileWorker : ReceiveActor
                 Context.GetLogger().Warning("tile worker: {0} {1} failed: {2}", failed.Kind, failed.Index, failed.Detail);
             }
 
-            Sender.Tell(result);
+            coordinator.Tell(result);
         });
     }
 
     /// <summary>A worker registered by the coordinator that creates it.</summary>
-    public static Props Props() => Akka.Actor.Props.Create(() => new TileWorker(ActorRefs.Nobody, null)).WithDispatcher("duet.worker-dispatcher");
+    public static Props Props(IActorRef coordinator) => Akka.Actor.Props.Create(() => new TileWorker(coordinator, null)).WithDispatcher("duet.worker-dispatcher");
 
     /// <summary>A worker of a worker node, which registers itself with the session's coordinator.</summary>
     public static Props Props(IActorRef coordinator, WorkerReady registration) =>

@@ -4,8 +4,9 @@ namespace Duet.Actors.Transport;
 
 /// <summary>
 /// Mutual TLS of a party's links (PROTOCOL.md §12): its own certificate, and the SHA-256 fingerprints it accepts from
-/// the other side — its peer's, and its own nodes' when the party spans several machines. Both ends of every link
-/// present a certificate and each checks the other's against its pins and validity dates; no CA, no host names.
+/// the other side. Both ends of every link present a certificate and each checks the other's against its pins and
+/// validity dates; no CA, no host names. The peer-facing system accepts the peer's pins only; the party's own cluster
+/// (<see cref="ForNodes"/>) accepts its nodes' pins only, so neither listener takes the other's certificates.
 /// </summary>
 public sealed class PartyTls
 {
@@ -29,7 +30,15 @@ public sealed class PartyTls
             throw new ArgumentException("no fingerprint is pinned for the peer: give its 'duet certs' fingerprint (--pin or duet.tls.peer-pins).");
         }
 
-        pins = [.. PeerPins, .. PartyPins];
+        pins = [.. PeerPins];
+    }
+
+    private PartyTls(PartyTls party)
+    {
+        Certificate = party.Certificate;
+        PeerPins = party.PeerPins;
+        PartyPins = party.PartyPins;
+        pins = [.. PartyPins];
     }
 
     public X509Certificate2 Certificate { get; }
@@ -39,6 +48,12 @@ public sealed class PartyTls
     public IReadOnlyList<string> PeerPins { get; }
 
     public IReadOnlyList<string> PartyPins { get; }
+
+    /// <summary>The TLS of the party's own cluster links: the same certificate, accepting its nodes' pins only.</summary>
+    /// <exception cref="ArgumentException">No party pins are configured.</exception>
+    public PartyTls ForNodes() => PartyPins.Count > 0
+        ? new PartyTls(this)
+        : throw new ArgumentException("no fingerprint is pinned for this party's own nodes: a party's cluster accepts only the certificates in duet.tls.party-pins.");
 
     /// <summary>The most recent certificate this party refused, if any: what a failed run reports.</summary>
     public LinkRefusal? LastRefusal => lastRefusal;

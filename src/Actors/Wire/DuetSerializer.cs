@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Serialization;
 using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
@@ -31,10 +32,20 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     public const string LatticeEncryptedBlockManifest = "LE";
     public const string LatticeResultBlockManifest = "LR";
 
+    /// <summary>The key that makes a system decode only peer-protocol and delivery messages: a party's peer-facing system.</summary>
+    public const string PeerOnlyKey = "duet.wire.peer-only";
+
+    private readonly bool peerOnly;
+    private long refused;
+
     public DuetSerializer(ExtendedActorSystem system)
         : base(system)
     {
+        peerOnly = system?.Settings.Config.GetBoolean(PeerOnlyKey, false) ?? false;
     }
+
+    /// <summary>Messages refused since the system started because they are not for a peer-facing system.</summary>
+    public long Refused => Interlocked.Read(ref refused);
 
     public override int Identifier => SerializerId;
 
@@ -47,6 +58,17 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         if (bytes is null)
         {
             throw new SerializationException($"No bytes to deserialize for manifest '{manifest}'.");
+        }
+
+        if (peerOnly && !IsPeerManifest(manifest))
+        {
+            // A tile or node message has no business on a peer link: the first one is logged, every one is counted.
+            if (Interlocked.Increment(ref refused) == 1)
+            {
+                system.Log.Warning("wire: refused a '{0}' message on the peer-facing system (only the peer protocol is accepted here; further ones are counted, not logged)", manifest);
+            }
+
+            throw new SerializationException($"'{manifest}' is not a peer-protocol message; this system accepts only the peer protocol.");
         }
 
         return Decode(bytes, manifest);
@@ -102,6 +124,12 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         INodeMessage m => NodeCodec.Encode(m),
         _ => throw new ArgumentException($"{message?.GetType().FullName ?? "null"} is not a Duet message.", nameof(message)),
     };
+
+    /// <summary>True for the manifests a peer or a delivery link may carry: everything but tile and node messages.</summary>
+    public static bool IsPeerManifest(string manifest) => manifest is HelloManifest or PublicKeyManifest or EncryptedBlockManifest
+        or ResultBlockManifest or CreditManifest or RevealCreditManifest or DoneManifest or AbortManifest or RevealedShareManifest
+        or ConfirmManifest or LatticeKeyManifest or LatticeEncryptedBlockManifest or LatticeResultBlockManifest
+        or DeliveryCodec.ShareOfferManifest or DeliveryCodec.ShareRunManifest or DeliveryCodec.ShareReceiptManifest;
 
     /// <summary>Decodes untrusted bytes.</summary>
     /// <exception cref="SerializationException">Unknown manifest, or bytes that are not exactly one well-formed message.</exception>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Akka.Configuration;
 using Duet.Actors;
+using Duet.Actors.Transport;
 using Duet.Actors.Cluster;
 
 namespace Duet.Host.Commands;
@@ -78,6 +79,10 @@ internal static class NodeCommand
         }
 
         var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, listen, seeds[0]), file, configPath, certificate, insecure ? [] : pins, insecure);
+        if (endpoint.Tls is { } tls)
+        {
+            endpoint = endpoint with { Tls = new PartyTls(tls.Certificate, pins, pins) };
+        }
         if (endpoint.Tls is null)
         {
             console.Note("warning", "--insecure: the links to this party's other nodes are plaintext and unauthenticated; fit for this machine only");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Configuration;
 using Duet.Actors;
+using Duet.Actors.Cluster;
 
 namespace Duet.Host.Commands;
 
@@ -49,6 +50,31 @@ internal static class PartyAddresses
 
         var (peerHost, _) = PartyEndpoint.ParseHostPort(peer!, "--peer");
         return new PartyEndpoint(LocalAddressToward(peerHost), 0, peer);
+    }
+
+    /// <summary>Where a clustered party's own cluster listens for its worker nodes (null for a party of one node): an
+    /// address of its own, never the peer's, and free now.</summary>
+    public static string? ClusterListen(Config file, PartyEndpoint peerFacing)
+    {
+        if (!file.WithFallback(DuetConfig.Defaults).GetBoolean(PartyCluster.EnabledKey))
+        {
+            return null;
+        }
+
+        var listen = file.GetString(PartyCluster.ListenKey, null);
+        if (string.IsNullOrWhiteSpace(listen))
+        {
+            throw new UsageException($"a party with {PartyCluster.EnabledKey} = on needs {PartyCluster.ListenKey} = \"HOST:PORT\": where its worker nodes join (their seed), apart from the peer's address");
+        }
+
+        var (host, port) = PartyEndpoint.ParseHostPort(listen, PartyCluster.ListenKey);
+        if (port == 0 || (port == peerFacing.Port && host == peerFacing.Host))
+        {
+            throw new UsageException($"{PartyCluster.ListenKey} {listen}: give a fixed port of its own (the worker nodes' seed), not the peer's address");
+        }
+
+        CheckPortIsFree(new PartyEndpoint(host, port), PartyCluster.ListenKey);
+        return listen;
     }
 
     /// <summary>Fails at once when another process (a stale <c>duet party</c>, say) already listens on the port.</summary>

@@ -112,6 +112,11 @@ internal static class PartyCommand
             console.Note("warning", LinkSecurity.InsecureWarning);
         }
 
+        if (PartyAddresses.ClusterListen(file, endpoint) is { } cluster)
+        {
+            console.Error.WriteLine(Units.Invariant($"[{settings.Name}] the party's cluster listens on {cluster} for its worker nodes"));
+        }
+
         // Said on every kind of stderr: a listener may wait minutes, and silence looks like a hang.
         console.Error.WriteLine(endpoint.Peer is null
             ? Units.Invariant($"[{settings.Name}] {Units.Words(settings.Side)} operand {operand.Description}; waiting for the peer on {endpoint.Host}:{endpoint.Port} ({PeerWait(settings.PeerWait)})")
