@@ -47,7 +47,7 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
     public void AnEncryptorSetUpRoundTripsAndRebuildsItsKit()
     {
         var y = new Matrix<long>(3, 2, [1, -2, 3, -4, 5, -6]);
-        var setup = NodeSetup.ForEncryptor(Session, Plan, y, keys.Right);
+        var setup = NodeSetup.ForEncryptor(Session, Plan, y, keys.Right) with { Capability = SessionCapability.New() };
         var parts = setup.Parts(100).ToList();
         Assert.True(parts.Count > 1);
         Assert.All(parts, p => Assert.InRange(p.Bytes.Length, 1, 100));
@@ -55,7 +55,7 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
         Assert.Equal((Session, true, Plan), (decoded.SessionId, decoded.IsEncryptor, decoded.Plan));
         Assert.Equal(y.Data, decoded.Operand!.Data);
 
-        var context = new TileContext(Session);
+        var context = new TileContext(Session, SessionCapability.New());
         var kit = Assert.IsType<EncryptorKit>(NodeKit.Build(decoded, context, PartySettings.Defaults with { MinKeyBits = 1024 }));
         Assert.Equal(keys.Right.PublicKey.N, kit.Encryptor.Key.N);
         context.Retire();
@@ -66,7 +66,7 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
     public void AnEvaluatorSetUpBuildsItsTablesAndOneWithATamperedCiphertextIsRefused()
     {
         var key = keys.Left.PublicKey;
-        var owner = new TileContext(Session);
+        var owner = new TileContext(Session, SessionCapability.New());
         var operands = ResidueArray.Create(key, Plan.EncryptedCount, owner);
         var encryptor = new Crypto.Paillier.Encryptor(key);
         var width = key.CiphertextBytes;
@@ -75,15 +75,15 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
             encryptor.Encrypt(i, operands[i]);
         }
 
-        var setup = NodeSetup.ForEvaluator(Session, Plan, key, operands);
+        var setup = NodeSetup.ForEvaluator(Session, Plan, key, operands) with { Capability = SessionCapability.New() };
         Assert.Equal(operands.Length * width, setup.Ciphertexts.Length);
-        var context0 = new TileContext(Session);
+        var context0 = new TileContext(Session, SessionCapability.New());
         Assert.IsType<EvaluatorKit>(NodeKit.Build(NodeCodec.DecodeSetup(NodeCodec.EncodeSetup(setup), long.MaxValue), context0, PartySettings.Defaults with { MinKeyBits = 1024 }));
         context0.Retire();
         var tampered = setup with { Ciphertexts = [.. setup.Ciphertexts] };
         tampered.Ciphertexts.AsSpan(0, width).Fill(0xFF);
         var decoded = NodeCodec.DecodeSetup(NodeCodec.EncodeSetup(tampered), long.MaxValue);
-        var context = new TileContext(Session);
+        var context = new TileContext(Session, SessionCapability.New());
         Assert.Throws<Crypto.Paillier.InvalidCiphertextException>(() => NodeKit.Build(decoded, context, PartySettings.Defaults with { MinKeyBits = 1024 }));
         context.Retire();
         owner.Retire();
@@ -92,10 +92,10 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
     [Fact]
     public void ASetUpWhoseOperandDoesNotFitThePlanOrThatHasTrailingBytesIsRefused()
     {
-        var good = NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(3, 2), keys.Right));
+        var good = NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(3, 2), keys.Right) with { Capability = SessionCapability.New() });
         Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup([.. good, 0], long.MaxValue));
         Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup(good.AsSpan(0, good.Length - 1), long.MaxValue));
         Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup(good, maxOperandEntries: 5));
-        Assert.Throws<SerializationException>(() => NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(2, 3), keys.Right)));
+        Assert.Throws<SerializationException>(() => NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(2, 3), keys.Right) with { Capability = SessionCapability.New() }));
     }
 }

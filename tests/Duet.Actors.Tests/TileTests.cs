@@ -114,7 +114,7 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         }
 
         var bytes = DuetSerializer.Encode(new EvaluateTile(Id, 0, 1, 2, [1, 2, 3, 4]));
-        var columnsAt = PeerCodec.Header + (2 * sizeof(int));
+        var columnsAt = PeerCodec.Header + sizeof(int) + (2 * sizeof(int)); // after the (empty) capability, Index and Attempt
         BitConverter.GetBytes(3).CopyTo(bytes, columnsAt);
         Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes, TileCodec.EvaluateTileManifest));
         BitConverter.GetBytes(2).CopyTo(bytes, columnsAt);
@@ -148,7 +148,7 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
     [Fact]
     public void AContextDisposesWhatItOwnsOnlyAfterItsLastLease()
     {
-        var context = new TileContext(Id);
+        var context = new TileContext(Id, SessionCapability.New());
         var first = new Disposable();
         var second = new Disposable(first);
         context.Own(first);

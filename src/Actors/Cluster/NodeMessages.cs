@@ -13,6 +13,9 @@ public interface INodeMessage
 /// <see cref="Credits"/> tiles at once; every result it returns gives one credit back.</summary>
 public sealed record WorkerReady(Guid SessionId, int Credits) : INodeMessage
 {
+    /// <summary>The session's capability from the node's set-up: only a node that was sent it can register.</summary>
+    public byte[] Capability { get; init; } = [];
+
     /// <summary>The most tiles one worker may hold.</summary>
     public const int MaxCredits = 16;
 }

@@ -16,6 +16,9 @@ namespace Duet.Actors.Cluster;
 /// <param name="Ciphertexts">Evaluator only: the peer's encrypted operand, fixed-width, in the plan's order.</param>
 internal sealed record NodeSetup(Guid SessionId, bool IsEncryptor, PackingPlan Plan, Matrix<long>? Operand, byte[] Key, byte[] Ciphertexts)
 {
+    /// <summary>The session's capability (<see cref="Tiles.SessionCapability"/>), which the node's tiles and results carry.</summary>
+    public byte[] Capability { get; init; } = [];
+
     public static NodeSetup ForEncryptor(Guid sessionId, PackingPlan plan, Matrix<long> y, PaillierPrivateKey key) =>
         new(sessionId, true, plan, y, System.Text.Encoding.UTF8.GetBytes(key.ToJson()), []);
 

@@ -120,7 +120,7 @@ internal sealed class TileNode : ReceiveActor
             return;
         }
 
-        var context = session.Context = contexts.Open(setup.SessionId);
+        var context = session.Context = contexts.Open(setup.SessionId, setup.Capability);
         context.TryAcquire();
         var nodeSettings = settings;
         log.Info("duet node: building the kit of session {0} ({1})", setup.SessionId, setup.IsEncryptor ? "encryptor" : "evaluator");
@@ -145,7 +145,7 @@ internal sealed class TileNode : ReceiveActor
         }
 
         session.Context.Attach(TileContexts.For(Context.System).NodeFault is { } fault ? built.Kit with { Fault = fault } : built.Kit);
-        var registration = new WorkerReady(built.SessionId, RemoteCredits);
+        var registration = new WorkerReady(built.SessionId, RemoteCredits) { Capability = session.Context.Capability };
         for (var i = 0; i < settings.EffectiveWorkers; i++)
         {
             session.Workers.Add(Context.ActorOf(TileWorker.Props(session.Coordinator, registration), ActorNames.Unguessable("worker")));

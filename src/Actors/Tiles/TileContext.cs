@@ -31,7 +31,7 @@ internal sealed record EvaluatorKit(PackingPlan Plan, Evaluator Evaluator, Evalu
 /// Whoever uses them (a worker computing a tile, the table build) holds a lease; once the session retires the
 /// context, the owned objects are disposed, newest first, when the last lease is released, never under a user.
 /// </summary>
-internal sealed class TileContext(Guid sessionId)
+internal sealed class TileContext(Guid sessionId, byte[] capability)
 {
     private readonly object gate = new();
     private readonly Stack<IDisposable> owned = new();
@@ -40,6 +40,9 @@ internal sealed class TileContext(Guid sessionId)
     private TileKit? kit;
 
     public Guid SessionId { get; } = sessionId;
+
+    /// <summary>The session's capability (<see cref="SessionCapability"/>) on this node.</summary>
+    public byte[] Capability { get; } = capability;
 
     /// <summary>CPU its tiles used on this node.</summary>
     public TileCpu Cpu { get; } = new();

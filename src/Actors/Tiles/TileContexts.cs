@@ -17,11 +17,12 @@ internal sealed class TileContexts : IExtension
     /// <see cref="PartySettings.FaultInjection"/>).</summary>
     internal Func<Tile, bool>? NodeFault { get; set; }
 
-    /// <summary>Registers a new session's context.</summary>
+    /// <summary>Registers a new session's context, with a fresh capability (the session node) or the one its set-up
+    /// carried (a worker node).</summary>
     /// <exception cref="InvalidOperationException">The session already has one.</exception>
-    public TileContext Open(Guid sessionId)
+    public TileContext Open(Guid sessionId, byte[]? capability = null)
     {
-        var context = new TileContext(sessionId);
+        var context = new TileContext(sessionId, capability ?? SessionCapability.New());
         if (!contexts.TryAdd(sessionId, context))
         {
             throw new InvalidOperationException($"session {sessionId} already has a tile context on this node");

@@ -23,6 +23,7 @@ internal sealed partial class TileCoordinator : ReceiveActor
     private readonly int localWorkers;
     private readonly TileStatistics statistics;
     private readonly IActorRef session;
+    private readonly byte[] capability;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Address self = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
     private readonly LinkedList<Tile> queue = new();
@@ -31,10 +32,11 @@ internal sealed partial class TileCoordinator : ReceiveActor
     private readonly Dictionary<IActorRef, WorkerState> workers = [];
     private bool stopping;
 
-    public TileCoordinator(Guid sessionId, int localWorkers, TileStatistics statistics, IActorRef session)
+    public TileCoordinator(Guid sessionId, int localWorkers, TileStatistics statistics, IActorRef session, byte[] capability)
     {
         this.sessionId = sessionId;
         this.session = session;
+        this.capability = capability;
         this.localWorkers = localWorkers;
         this.statistics = statistics;
         Receive<Tile>(
@@ -52,13 +54,13 @@ internal sealed partial class TileCoordinator : ReceiveActor
             {
                 Register(Sender, ready.Credits, local: false);
             }
-        }, ready => ready.SessionId == sessionId);
+        }, ready => ready.SessionId == sessionId && SessionCapability.Admits(capability, ready.Capability));
         Receive<Terminated>(terminated => LostWorker(terminated.ActorRef));
         ClusterHandlers();
     }
 
-    public static Props Props(Guid sessionId, int localWorkers, TileStatistics statistics, IActorRef session) =>
-        Akka.Actor.Props.Create(() => new TileCoordinator(sessionId, localWorkers, statistics, session));
+    public static Props Props(Guid sessionId, int localWorkers, TileStatistics statistics, IActorRef session, byte[] capability) =>
+        Akka.Actor.Props.Create(() => new TileCoordinator(sessionId, localWorkers, statistics, session, capability));
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
@@ -129,7 +131,7 @@ internal sealed partial class TileCoordinator : ReceiveActor
             }
 
             state.InFlight.Add(Key(tile));
-            worker.Tell(tile);
+            worker.Tell(tile with { Capability = capability });
         }
     }
 
@@ -149,6 +151,14 @@ internal sealed partial class TileCoordinator : ReceiveActor
 
     private void OnResult(TileResult result)
     {
+        // Checked first: a forged result in a worker's name must not cost that worker its tile.
+        if (!SessionCapability.Admits(capability, result.Capability))
+        {
+            log.Warning("tile coordinator {0}: dropped a result from {1} without the session's capability", sessionId, Sender.Path);
+            statistics.Drop();
+            return;
+        }
+
         var key = (KindOf(result), result.Index);
         var sent = workers.TryGetValue(Sender, out var state) && state.InFlight.Remove(key);
         if (!sent || result.SessionId != sessionId || !pending.TryGetValue(key, out var tile) || tile.Attempt != result.Attempt)

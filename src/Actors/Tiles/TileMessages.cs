@@ -12,6 +12,9 @@ public interface ITileMessage
 {
     Guid SessionId { get; }
 
+    /// <summary>The session's capability (32 bytes), or empty where the message has not crossed into a worker yet.</summary>
+    byte[] Capability { get; }
+
     int Index { get; }
 
     /// <summary>1 for the first computation of a tile, one more for each retry.</summary>
@@ -22,6 +25,9 @@ public interface ITileMessage
 public abstract record Tile(Guid SessionId, int Index, int Attempt) : ITileMessage
 {
     public abstract TileKind Kind { get; }
+
+    /// <summary>The session's capability, stamped by the coordinator; a worker computes nothing without it.</summary>
+    public byte[] Capability { get; init; } = [];
 
     /// <summary>The same tile, to be computed again.</summary>
     public Tile Retry() => this with { Attempt = Attempt + 1 };
@@ -49,7 +55,11 @@ public sealed record DecryptTile(Guid SessionId, int Index, int Attempt, int Fir
 }
 
 /// <summary>What a worker sends back.</summary>
-public abstract record TileResult(Guid SessionId, int Index, int Attempt) : ITileMessage;
+public abstract record TileResult(Guid SessionId, int Index, int Attempt) : ITileMessage
+{
+    /// <summary>The session's capability, stamped by the worker; the coordinator takes no result without it.</summary>
+    public byte[] Capability { get; init; } = [];
+}
 
 /// <summary>The ciphertexts of an encrypted block, fixed-width, ready to send.</summary>
 public sealed record EncryptResult(Guid SessionId, int Index, int Attempt, byte[] Ciphertexts) : TileResult(SessionId, Index, Attempt);

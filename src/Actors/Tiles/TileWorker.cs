@@ -26,9 +26,15 @@ internal sealed class TileWorker : ReceiveActor
         Receive<Tile>(tile =>
         {
             var context = contexts.Find(tile.SessionId);
+            if (context is not null && !SessionCapability.Admits(context.Capability, tile.Capability))
+            {
+                Context.GetLogger().Warning("tile worker: dropped {0} {1}, which does not carry its session's capability", tile.Kind, tile.Index);
+                return;
+            }
+
             if (context is null || !context.TryAcquire())
             {
-                coordinator.Tell(TileComputation.Failed(tile, TileFailure.NoContext, "no tile context for the session on this node"));
+                coordinator.Tell(TileComputation.Failed(tile, TileFailure.NoContext, "no tile context for the session on this node") with { Capability = tile.Capability });
                 return;
             }
 
@@ -49,7 +55,7 @@ internal sealed class TileWorker : ReceiveActor
                 Context.GetLogger().Warning("tile worker: {0} {1} failed: {2}", failed.Kind, failed.Index, failed.Detail);
             }
 
-            coordinator.Tell(result);
+            coordinator.Tell(result with { Capability = context.Capability });
         });
     }
 

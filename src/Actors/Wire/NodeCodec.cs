@@ -51,7 +51,7 @@ internal static class NodeCodec
         var sessionId = r.ReadGuid("SessionId");
         INodeMessage message = manifest switch
         {
-            WorkerReadyManifest => new WorkerReady(sessionId, r.ReadInt32("Credits", 1, WorkerReady.MaxCredits)),
+            WorkerReadyManifest => new WorkerReady(sessionId, r.ReadInt32("Credits", 1, WorkerReady.MaxCredits)) { Capability = TileCodec.ReadCapability(ref r) },
             SetupPartManifest => ReadPart(ref r, sessionId),
             SetupAckManifest => new SetupAck(sessionId, r.ReadInt32("Part", 0, SetupPart.MaxParts - 1)),
             AttestChallengeManifest => new AttestChallenge(sessionId, r.ReadBytes("Challenge", NodeAttestation.ChallengeBytes, NodeAttestation.ChallengeBytes).ToArray()),
@@ -66,12 +66,14 @@ internal static class NodeCodec
     {
         var (plan, operand) = (setup.Plan, setup.Operand);
         PeerCodec.CheckWrite("NodeSetup", (operand?.Rows ?? 0, operand?.Columns ?? 0) == setup.OperandShape, "the operand does not have the plan's shape");
-        var size = PeerCodec.Header + 1 + PlanBytes + (2 * sizeof(int)) + ((operand?.Data.LongLength ?? 0) * sizeof(long))
+        PeerCodec.CheckWrite("NodeSetup", setup.Capability.Length == Tiles.SessionCapability.Bytes, "the capability must be 32 bytes");
+        var size = PeerCodec.Header + WireWriter.PrefixedBytes(setup.Capability.Length) + 1 + PlanBytes + (2 * sizeof(int)) + ((operand?.Data.LongLength ?? 0) * sizeof(long))
             + WireWriter.PrefixedBytes(setup.Key.Length) + WireWriter.PrefixedBytes(setup.Ciphertexts.Length);
         PeerCodec.CheckWrite("NodeSetup", size <= (long)SetupPart.MaxParts * SetupPart.PartBytes && size <= Array.MaxLength, $"{size} bytes are too many");
         var bytes = new byte[size];
         var w = new WireWriter(bytes);
         w.WriteGuid(setup.SessionId);
+        w.WriteBytes(setup.Capability);
         w.WriteByte(setup.IsEncryptor ? (byte)1 : (byte)0);
         foreach (var value in new[] { plan.Rows, plan.Inner, plan.Columns, plan.XBits, plan.YBits, plan.KeyBits, plan.Sigma })
         {
@@ -99,6 +101,7 @@ internal static class NodeCodec
         var r = new WireReader(bytes, "NodeSetup");
         r.ReadFormatVersion();
         var sessionId = r.ReadGuid("SessionId");
+        var capability = r.ReadBytes("Capability", Tiles.SessionCapability.Bytes, Tiles.SessionCapability.Bytes).ToArray();
         var isEncryptor = r.ReadByte("IsEncryptor") switch
         {
             0 => false,
@@ -144,13 +147,19 @@ internal static class NodeCodec
         }
 
         r.End();
-        return new NodeSetup(sessionId, isEncryptor, plan, isEncryptor ? new Matrix<long>(operandRows, operandColumns, data) : null, key, ciphertexts);
+        return new NodeSetup(sessionId, isEncryptor, plan, isEncryptor ? new Matrix<long>(operandRows, operandColumns, data) : null, key, ciphertexts) { Capability = capability };
     }
 
     private static byte[] EncodeReady(WorkerReady m)
     {
         PeerCodec.CheckWrite("WorkerReady", m.Credits is >= 1 and <= WorkerReady.MaxCredits, $"Credits = {m.Credits} is outside [1, {WorkerReady.MaxCredits}]");
-        return WithSessionAndInt(m.SessionId, m.Credits);
+        PeerCodec.CheckWrite("WorkerReady", m.Capability is { Length: 0 or Tiles.SessionCapability.Bytes }, "the capability must be empty or 32 bytes");
+        var bytes = new byte[PeerCodec.Header + sizeof(int) + WireWriter.PrefixedBytes(m.Capability.Length)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteInt32(m.Credits);
+        w.WriteBytes(m.Capability);
+        return bytes;
     }
 
     private static byte[] EncodePart(SetupPart m)

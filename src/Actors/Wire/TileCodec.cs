@@ -18,8 +18,8 @@ internal static class TileCodec
     public const string DecryptResultManifest = "DR";
     public const string TileFailedManifest = "TF";
 
-    // Index, Attempt
-    private const int TileHeader = PeerCodec.Header + (2 * sizeof(int));
+    // Capability, Index, Attempt
+    private const int TileHeader = PeerCodec.Header + sizeof(int) + (2 * sizeof(int));
 
     public static string ManifestFor(ITileMessage message) => message switch
     {
@@ -65,7 +65,9 @@ internal static class TileCodec
 
         var r = new WireReader(bytes, manifest);
         r.ReadFormatVersion();
-        var (sessionId, index, attempt) = (r.ReadGuid("SessionId"), r.ReadInt32("Index", 0), r.ReadInt32("Attempt", 1));
+        var sessionId = r.ReadGuid("SessionId");
+        var capability = ReadCapability(ref r);
+        var (index, attempt) = (r.ReadInt32("Index", 0), r.ReadInt32("Attempt", 1));
         ITileMessage message = manifest switch
         {
             EncryptTileManifest => new EncryptTile(sessionId, index, attempt, r.ReadInt32("First", 0), r.ReadInt32("Count", 0)),
@@ -79,7 +81,19 @@ internal static class TileCodec
             _ => throw new UnreachableException(manifest),
         };
         r.End();
-        return message;
+        return message switch
+        {
+            Tile tile => tile with { Capability = capability },
+            TileResult result => result with { Capability = capability },
+            _ => throw new UnreachableException(manifest),
+        };
+    }
+
+    /// <summary>The session capability of a tile or node message: empty, or exactly 32 bytes.</summary>
+    internal static byte[] ReadCapability(ref WireReader r)
+    {
+        var capability = r.ReadBytes("Capability", 0, SessionCapability.Bytes).ToArray();
+        return capability.Length is 0 or SessionCapability.Bytes ? capability : throw r.Error($"a capability of {capability.Length} bytes is neither empty nor {SessionCapability.Bytes}");
     }
 
     private delegate void Fields(ref WireWriter writer);
@@ -92,9 +106,11 @@ internal static class TileCodec
 
     private static byte[] Write(ITileMessage m, int fieldBytes, Fields fields)
     {
-        var bytes = new byte[TileHeader + fieldBytes];
+        PeerCodec.CheckWrite(m.GetType().Name, m.Capability is { Length: 0 or SessionCapability.Bytes }, "the capability must be empty or 32 bytes");
+        var bytes = new byte[TileHeader + m.Capability.Length + fieldBytes];
         var w = new WireWriter(bytes);
         w.WriteGuid(m.SessionId);
+        w.WriteBytes(m.Capability);
         w.WriteInt32(m.Index);
         w.WriteInt32(m.Attempt);
         fields(ref w);
