@@ -1,5 +1,5 @@
-using Duet.Crypto.MatMul;
 using Duet.Actors.Transport;
+using Duet.Crypto.MatMul;
 
 namespace Duet.Actors.Delivery;
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -11,7 +12,7 @@ public static class CertificateFingerprint
 {
     public const string Prefix = "sha256:";
 
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
     public static string Of(X509Certificate2 certificate)
     {
@@ -24,7 +25,7 @@ public static class CertificateFingerprint
 
     /// <summary>The 32 bytes of a fingerprint in its canonical form (<see cref="Of(X509Certificate2)"/>'s); null for anything else.</summary>
     public static byte[]? Bytes(string fingerprint) =>
-        fingerprint is { Length: 71 } && fingerprint.StartsWith(Prefix, StringComparison.Ordinal) && fingerprint.AsSpan(Prefix.Length).ContainsAnyExcept(LowerHex) is false
+        fingerprint.Length == Prefix.Length + (2 * SHA256.HashSizeInBytes) && fingerprint.StartsWith(Prefix, StringComparison.Ordinal) && fingerprint.AsSpan(Prefix.Length).ContainsAnyExcept(LowerHex) is false
             ? Convert.FromHexString(fingerprint.AsSpan(Prefix.Length))
             : null;
 
