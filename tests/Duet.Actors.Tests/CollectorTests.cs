@@ -10,12 +10,15 @@ using Duet.Crypto.MatMul;
 
 namespace Duet.Actors.Tests;
 
-/// <summary>The collector's checks of what a sender sends, with probes as senders (every message serialized).</summary>
+/// <summary>The collector's checks of what a sender sends, with probes as senders (every message serialized); a
+/// plaintext collector, which checks no signature (<see cref="CollectorBindingTests"/> has the signed offers).</summary>
 public sealed class CollectorTests() : TestKit(TwoParties.SerializeAll.WithFallback(DuetConfig.Defaults))
 {
     private static readonly Guid Session = Guid.NewGuid();
 
-    private static readonly DeliverySettings Settings = new()
+    private static readonly byte[] SessionTranscript = [.. Enumerable.Range(1, ShareOffer.DigestBytes).Select(i => (byte)i)];
+
+    internal static readonly DeliverySettings Settings = new()
     {
         Timeout = TimeSpan.FromSeconds(10),
         Wait = TimeSpan.FromSeconds(30),
@@ -30,7 +33,7 @@ public sealed class CollectorTests() : TestKit(TwoParties.SerializeAll.WithFallb
         var (collector, completion) = Start();
         var sender = CreateTestProbe();
         BigInteger[] values = [1, 2, 3, 4];
-        var offer = new ShareOffer(Session, OperandSide.Left, ShareDomain.Ring64, 0, 2, 2, Transcript.ShareDigest(new Matrix<BigInteger>(2, 2, [1, 2, 3, 5])));
+        var offer = new ShareOffer(Session, OperandSide.Left, ShareDomain.Ring64, 0, 2, 2, Transcript.ShareDigest(new Matrix<BigInteger>(2, 2, [1, 2, 3, 5])), SessionTranscript);
 
         collector.Tell(offer, sender.Ref);
         Assert.Equal(DeliveryStatus.Receiving, sender.ExpectMsg<ShareReceipt>().Status);
@@ -50,7 +53,7 @@ public sealed class CollectorTests() : TestKit(TwoParties.SerializeAll.WithFallb
         var (collector, completion) = Start();
         var sender = CreateTestProbe();
         BigInteger value = which < 0 ? BigInteger.MinusOne : BigInteger.One << 64;
-        collector.Tell(new ShareOffer(Session, OperandSide.Right, ShareDomain.Ring64, 0, 1, 1, new byte[32]), sender.Ref);
+        collector.Tell(new ShareOffer(Session, OperandSide.Right, ShareDomain.Ring64, 0, 1, 1, new byte[32], SessionTranscript), sender.Ref);
         sender.ExpectMsg<ShareReceipt>();
 
         collector.Tell(new ShareRun(Session, OperandSide.Right, 0, 1, SignedIntegerCodec.Encode([value])), sender.Ref);
@@ -66,7 +69,7 @@ public sealed class CollectorTests() : TestKit(TwoParties.SerializeAll.WithFallb
         var sender = CreateTestProbe();
         var intruder = CreateTestProbe();
         var share = new Matrix<BigInteger>(1, 3, [7, 8, 9]);
-        var offer = new ShareOffer(Session, OperandSide.Left, ShareDomain.Integer, 0, 1, 3, Transcript.ShareDigest(share));
+        var offer = new ShareOffer(Session, OperandSide.Left, ShareDomain.Integer, 0, 1, 3, Transcript.ShareDigest(share), SessionTranscript);
 
         collector.Tell(offer, sender.Ref);
         collector.Tell(offer, sender.Ref);
@@ -86,7 +89,7 @@ public sealed class CollectorTests() : TestKit(TwoParties.SerializeAll.WithFallb
         var (collector, completion) = Start();
         var sender = CreateTestProbe();
 
-        collector.Tell(new ShareOffer(Session, OperandSide.Left, ShareDomain.Ring64, 0, 1 << 20, 1 << 20, new byte[32]), sender.Ref);
+        collector.Tell(new ShareOffer(Session, OperandSide.Left, ShareDomain.Ring64, 0, 1 << 20, 1 << 20, new byte[32], SessionTranscript), sender.Ref);
 
         var receipt = sender.ExpectMsg<ShareReceipt>();
         Assert.Equal(DeliveryStatus.Refused, receipt.Status);
@@ -97,6 +100,6 @@ public sealed class CollectorTests() : TestKit(TwoParties.SerializeAll.WithFallb
     private (IActorRef Collector, TaskCompletionSource<CollectedShares> Completion) Start()
     {
         var completion = new TaskCompletionSource<CollectedShares>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return (Sys.ActorOf(Props.Create(() => new Collector(Settings, completion))), completion);
+        return (Sys.ActorOf(Props.Create(() => new Collector(Settings, null, null, completion))), completion);
     }
 }

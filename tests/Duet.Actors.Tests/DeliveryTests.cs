@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Security.Cryptography.X509Certificates;
 using Duet.Actors.Delivery;
+using Duet.Actors.Protocol;
 using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
@@ -13,6 +14,8 @@ public sealed class DeliveryTests(TlsCertificates certs) : IClassFixture<TlsCert
 {
     // Small runs and a small window, so that a share of a few dozen entries travels in many runs under flow control.
     private static readonly X509Certificate2 Collector = SelfSignedCertificate.Create("collector", TimeSpan.FromDays(2));
+
+    internal static readonly byte[] SessionTranscript = [.. Enumerable.Range(1, ShareOffer.DigestBytes).Select(i => (byte)i)];
 
     private static readonly DeliverySettings Settings = new()
     {
@@ -32,8 +35,8 @@ public sealed class DeliveryTests(TlsCertificates certs) : IClassFixture<TlsCert
         var collecting = Collect(port, certs.A, certs.B);
 
         var reports = await Task.WhenAll(
-            Deliver(port, certs.A, new DeliveredShare(session, OperandSide.Left, ShareDomain.Ring64, 8, left)),
-            Deliver(port, certs.B, new DeliveredShare(session, OperandSide.Right, ShareDomain.Ring64, 8, right)));
+            Deliver(port, certs.A, new DeliveredShare(session, OperandSide.Left, ShareDomain.Ring64, 8, left, SessionTranscript)),
+            Deliver(port, certs.B, new DeliveredShare(session, OperandSide.Right, ShareDomain.Ring64, 8, right, SessionTranscript)));
         var collected = await collecting;
 
         Assert.All(reports, r => Assert.True(r.Runs > 3 * Settings.Window, $"{r.Runs} runs"));
@@ -49,10 +52,10 @@ public sealed class DeliveryTests(TlsCertificates certs) : IClassFixture<TlsCert
         var (left, right, _) = Ring64Shares(3, 2, seed: 2);
         var port = TwoParties.FreePort();
         var collecting = Collect(port, certs.A, certs.B);
-        await Deliver(port, certs.A, new DeliveredShare(Guid.NewGuid(), OperandSide.Left, ShareDomain.Ring64, 0, left));
+        await Deliver(port, certs.A, new DeliveredShare(Guid.NewGuid(), OperandSide.Left, ShareDomain.Ring64, 0, left, SessionTranscript));
 
         var refused = await Assert.ThrowsAsync<DeliveryFailedException>(() =>
-            Deliver(port, certs.B, new DeliveredShare(Guid.NewGuid(), OperandSide.Right, ShareDomain.Ring64, 0, right)));
+            Deliver(port, certs.B, new DeliveredShare(Guid.NewGuid(), OperandSide.Right, ShareDomain.Ring64, 0, right, SessionTranscript)));
         var failed = await Assert.ThrowsAsync<DeliveryFailedException>(() => collecting);
 
         Assert.Contains("refused the share: the shares come from two different sessions", refused.Message, StringComparison.Ordinal);
@@ -73,9 +76,11 @@ public sealed class DeliveryTests(TlsCertificates certs) : IClassFixture<TlsCert
         var (other, _, _) = Ring64Shares(rows, 2, seed: 4);
         var port = TwoParties.FreePort();
         var collecting = Collect(port, certs.A, certs.B);
-        await Deliver(port, certs.A, new DeliveredShare(session, OperandSide.Left, ShareDomain.Ring64, 0, left));
+        await Deliver(port, certs.A, new DeliveredShare(session, OperandSide.Left, ShareDomain.Ring64, 0, left, SessionTranscript));
 
-        var refused = await Assert.ThrowsAsync<DeliveryFailedException>(() => Deliver(port, certs.B, new DeliveredShare(session, side, domain, fractionBits, other)));
+        // The left side's certificate sends a second left share; the right side's, a right share that does not fit.
+        var refused = await Assert.ThrowsAsync<DeliveryFailedException>(() =>
+            Deliver(port, side == OperandSide.Left ? certs.A : certs.B, new DeliveredShare(session, side, domain, fractionBits, other, SessionTranscript)));
 
         Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
         Assert.Contains(reason, (await Assert.ThrowsAsync<DeliveryFailedException>(() => collecting)).Message, StringComparison.Ordinal);
@@ -88,11 +93,11 @@ public sealed class DeliveryTests(TlsCertificates certs) : IClassFixture<TlsCert
         var (left, right, _) = Ring64Shares(2, 2, seed: 5);
         var port = TwoParties.FreePort();
         var collecting = Collect(port, certs.A, certs.B, Settings with { Wait = TimeSpan.FromSeconds(15) });
-        await Deliver(port, certs.A, new DeliveredShare(session, OperandSide.Left, ShareDomain.Ring64, 0, left));
+        await Deliver(port, certs.A, new DeliveredShare(session, OperandSide.Left, ShareDomain.Ring64, 0, left, SessionTranscript));
 
         // The stranger pins C's certificate, but C does not pin the stranger's.
         var stranger = await Assert.ThrowsAsync<DeliveryFailedException>(() =>
-            Deliver(port, certs.Stranger, new DeliveredShare(session, OperandSide.Right, ShareDomain.Ring64, 0, right), Settings with { Timeout = TimeSpan.FromSeconds(4) }));
+            Deliver(port, certs.Stranger, new DeliveredShare(session, OperandSide.Right, ShareDomain.Ring64, 0, right, SessionTranscript), Settings with { Timeout = TimeSpan.FromSeconds(4) }));
         var failed = await Assert.ThrowsAsync<DeliveryFailedException>(() => collecting);
 
         // C closes the link: the sender either waits out its timeout or sees its transport shut its actor system down first.
@@ -113,23 +118,23 @@ public sealed class DeliveryTests(TlsCertificates certs) : IClassFixture<TlsCert
         var endpoint = new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}") { Tls = new PartyTls(certs.A, [Pin(certs.Stranger)]) };
 
         var refused = await Assert.ThrowsAsync<DeliveryFailedException>(() =>
-            ShareDelivery.DeliverAsync(new DeliveredShare(Guid.NewGuid(), OperandSide.Left, ShareDomain.Ring64, 0, left), endpoint, Settings));
+            ShareDelivery.DeliverAsync(new DeliveredShare(Guid.NewGuid(), OperandSide.Left, ShareDomain.Ring64, 0, left, SessionTranscript), endpoint, Settings));
 
         Assert.Contains($"its certificate {Pin(Collector)} is not pinned", refused.Message, StringComparison.Ordinal);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => collecting);
     }
 
-    private static Task<CollectedShares> Collect(int port, X509Certificate2 a, X509Certificate2 b, DeliverySettings? settings = null, CancellationToken cancel = default) =>
-        ShareDelivery.CollectAsync(new PartyEndpoint("127.0.0.1", port) { Tls = new PartyTls(Collector, [Pin(a), Pin(b)]) }, settings ?? Settings, cancel);
+    internal static Task<CollectedShares> Collect(int port, X509Certificate2 a, X509Certificate2 b, DeliverySettings? settings = null, CancellationToken cancel = default) =>
+        ShareDelivery.CollectAsync(new PartyEndpoint("127.0.0.1", port) { Tls = new PartyTls(Collector, [Pin(a), Pin(b)]) }, new CollectorPins(Pin(a), Pin(b)), settings ?? Settings, cancel);
 
-    private static Task<DeliveryReport> Deliver(int port, X509Certificate2 own, DeliveredShare share, DeliverySettings? settings = null) =>
+    internal static Task<DeliveryReport> Deliver(int port, X509Certificate2 own, DeliveredShare share, DeliverySettings? settings = null) =>
         ShareDelivery.DeliverAsync(share, new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}") { Tls = new PartyTls(own, [Pin(Collector)]) }, settings ?? Settings);
 
-    private static string Pin(X509Certificate2 certificate) => CertificateFingerprint.Of(certificate);
+    internal static string Pin(X509Certificate2 certificate) => CertificateFingerprint.Of(certificate);
 
     /// <summary>Two ring64 shares of a random product with entries of both signs.</summary>
-    private static (Matrix<BigInteger> Left, Matrix<BigInteger> Right, Matrix<BigInteger> Product) Ring64Shares(int rows, int columns, int seed)
+    internal static (Matrix<BigInteger> Left, Matrix<BigInteger> Right, Matrix<BigInteger> Product) Ring64Shares(int rows, int columns, int seed)
     {
         var random = new Random(seed);
         var product = new Matrix<BigInteger>(rows, columns);

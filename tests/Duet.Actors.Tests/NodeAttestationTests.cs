@@ -117,7 +117,7 @@ public sealed class NodeAttestationTests(ClusterCertificates certs, TlsCertifica
 
         Assert.Throws<SerializationException>(() => DuetSerializer.Encode(challenge with { Challenge = new byte[31] }));
         Assert.Throws<SerializationException>(() => DuetSerializer.Encode(answer with { Certificate = [] }));
-        Assert.Throws<SerializationException>(() => DuetSerializer.Encode(answer with { Signature = new byte[NodeAttestation.MaxSignatureBytes + 1] }));
+        Assert.Throws<SerializationException>(() => DuetSerializer.Encode(answer with { Signature = new byte[CertificateSignature.MaxSignatureBytes + 1] }));
         Assert.Throws<SerializationException>(() => DuetSerializer.Encode(new SetupAck(challenge.SessionId, -1)));
 
         // A challenge of 33 bytes, a certificate length over the limit, and a negative part are refused on decoding.
@@ -125,7 +125,7 @@ public sealed class NodeAttestationTests(ClusterCertificates certs, TlsCertifica
         BitConverter.GetBytes(NodeAttestation.ChallengeBytes + 1).CopyTo(longChallenge, PeerCodec.Header);
         Assert.Throws<SerializationException>(() => DuetSerializer.Decode([.. longChallenge, 0], NodeCodec.AttestChallengeManifest));
         var longCertificate = DuetSerializer.Encode(answer);
-        BitConverter.GetBytes(NodeAttestation.MaxCertificateBytes + 1).CopyTo(longCertificate, PeerCodec.Header);
+        BitConverter.GetBytes(CertificateSignature.MaxCertificateBytes + 1).CopyTo(longCertificate, PeerCodec.Header);
         Assert.Throws<SerializationException>(() => DuetSerializer.Decode(longCertificate, NodeCodec.AttestAnswerManifest));
         var negativePart = DuetSerializer.Encode(new SetupAck(challenge.SessionId, 0));
         BitConverter.GetBytes(-1).CopyTo(negativePart, PeerCodec.Header);

@@ -42,7 +42,10 @@ internal static class WireSamples
         return new RevealedShare(Session, First: 40, Count: values.Length, SignedIntegerCodec.Encode(values));
     }
 
-    public static ShareOffer ShareOffer() => new(Session, OperandSide.Right, ShareDomain.Integer, FractionBits: 24, Rows: 1000, Columns: 3, Bytes(32, 9));
+    public static ShareOffer ShareOffer() => new(Session, OperandSide.Right, ShareDomain.Integer, FractionBits: 24, Rows: 1000, Columns: 3, Bytes(32, 9), Bytes(32, 10))
+    {
+        Signature = new OfferSignature(["sha256:" + new string('0', 63) + "1", "sha256:" + new string('e', 64)], Bytes(420, 11), Bytes(72, 12)),
+    };
 
     public static ShareRun ShareRun() => new(Session, OperandSide.Left, First: 12, Count: RevealedShare().Count, RevealedShare().Values);
 

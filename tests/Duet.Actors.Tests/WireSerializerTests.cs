@@ -35,13 +35,29 @@ public sealed class WireSerializerTests(WireSystemFixture fixture) : IClassFixtu
         Assert.Equal(manifest, AkkaSerialization.ManifestFor(serializer, message));
 
         var bytes = serializer.ToBinary(message);
-        Assert.Equal(WireLimits.FormatVersion, bytes[0]);
+        Assert.Equal(message is ShareOffer or ShareRun or ShareReceipt ? WireLimits.DeliveryFormatVersion : WireLimits.FormatVersion, bytes[0]);
         var back = _serialization.Deserialize(bytes, serializer.Identifier, manifest);
 
         Assert.IsType(message.GetType(), back);
         Assert.Equal(message, back);
         Assert.NotSame(message, back);
         Assert.Equal(message.GetHashCode(), back.GetHashCode());
+    }
+
+    [Fact]
+    public void An_offer_of_the_first_delivery_format_or_half_signed_is_refused()
+    {
+        var offer = WireSamples.ShareOffer();
+        var old = DuetSerializer.Encode(offer);
+        old[0] = 1;
+        Assert.Contains("version 1 is not supported", Assert.Throws<SerializationException>(() => DuetSerializer.Decode(old, "SO")).Message, StringComparison.Ordinal);
+
+        var unsigned = DuetSerializer.Encode(offer with { Signature = null });
+        Assert.Equal(offer with { Signature = null }, DuetSerializer.Decode(unsigned, "SO"));
+        unsigned[^1] = 2;
+        Assert.Contains("signed = 2", Assert.Throws<SerializationException>(() => DuetSerializer.Decode(unsigned, "SO")).Message, StringComparison.Ordinal);
+        Assert.Throws<SerializationException>(() => DuetSerializer.Encode(offer with { Signature = offer.Signature! with { Collectors = [] } }));
+        Assert.Throws<SerializationException>(() => DuetSerializer.Encode(offer with { Signature = offer.Signature! with { Collectors = ["sha256:00"] } }));
     }
 
     [Fact]
@@ -83,9 +99,9 @@ public sealed class WireSerializerTests(WireSystemFixture fixture) : IClassFixtu
     public void An_unknown_format_version_is_rejected(string manifest)
     {
         var bytes = DuetSerializer.Encode(WireSamples.ByManifest(manifest));
-        bytes[0] = 2;
+        bytes[0] = 3;
         var ex = Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes, manifest));
-        Assert.Contains("format version 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("format version 3", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

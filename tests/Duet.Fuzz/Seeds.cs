@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using Duet.Actors.Cluster;
+using Duet.Actors.Transport;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;
 using Duet.Actors.Wire;
@@ -62,8 +63,11 @@ public static class Seeds
         new LatticeEncryptedBlock(Session, 4, 4, 2, 300, Bytes(600, 11)),
         new LatticeResultBlock(Session, 0, 0, 1, 24, Bytes(24, 12)),
         new LatticeResultBlock(Session, 2, 6, 3, 100, Bytes(300, 13)),
-        new ShareOffer(Session, OperandSide.Left, ShareDomain.Ring64, 0, 1, 1, Bytes(ShareOffer.DigestBytes, 14)),
-        new ShareOffer(Session, OperandSide.Right, ShareDomain.Integer, 32, 1000, 10, Bytes(ShareOffer.DigestBytes, 15)),
+        new ShareOffer(Session, OperandSide.Left, ShareDomain.Ring64, 0, 1, 1, Bytes(ShareOffer.DigestBytes, 14), Bytes(ShareOffer.DigestBytes, 21)),
+        new ShareOffer(Session, OperandSide.Right, ShareDomain.Integer, 32, 1000, 10, Bytes(ShareOffer.DigestBytes, 15), Bytes(ShareOffer.DigestBytes, 22))
+        {
+            Signature = new OfferSignature([CertificateFingerprint.FromBytes(Bytes(32, 23))], Bytes(300, 24), Bytes(64, 25)),
+        },
         new ShareRun(Session, OperandSide.Left, 0, 1, SignedIntegerCodec.Encode([0L])),
         new ShareRun(Session, OperandSide.Right, 7, 4, SignedIntegerCodec.Encode([ulong.MaxValue, 1, BigInteger.Pow(2, 90), -BigInteger.Pow(5, 40)])),
         new ShareReceipt(Session, OperandSide.Left, DeliveryStatus.Receiving, 0, string.Empty),
@@ -76,7 +80,7 @@ public static class Seeds
         new SetupAck(Session, SetupPart.MaxParts - 1),
         new AttestChallenge(Session, Bytes(NodeAttestation.ChallengeBytes, 16)),
         new AttestAnswer(Session, Bytes(420, 17), Bytes(72, 18)),
-        new AttestAnswer(Session, Bytes(1, 19), Bytes(NodeAttestation.MaxSignatureBytes, 20)),
+        new AttestAnswer(Session, Bytes(1, 19), Bytes(CertificateSignature.MaxSignatureBytes, 20)),
     }.ToLookup(DuetSerializer.ManifestFor, DuetSerializer.Encode));
 
     private static readonly Lazy<string> SeedKeyJson = new(() => Resource("seed-key.json"));

@@ -32,7 +32,7 @@ public sealed class CliCollectTests : IDisposable
         // B names the collector in its configuration file; A on the command line.
         directory.WriteText("b.hocon", $"duet.delivery {{ to = \"127.0.0.1:{portC}\", pins = [\"{pinC}\"] }}\nduet.tls {{ certificate = b.pfx, peer-pins = [\"{pinA}\"] }}\n");
 
-        using var c = DuetProcess.Start(directory.Path, "collect", "--listen", $"127.0.0.1:{portC}", "--output", "p.npy", "--shares", "kept", "--cert", "c.pfx", "--pin", pinA, "--pin", pinB);
+        using var c = DuetProcess.Start(directory.Path, "collect", "--listen", $"127.0.0.1:{portC}", "--output", "p.npy", "--shares", "kept", "--cert", "c.pfx", "--pin-left", pinA, "--pin-right", pinB);
         await CliRunner.WaitForListenerAsync(portC, c.Exited, RunTimeout);
         using var a = DuetProcess.Start(
             directory.Path, "party", "--input", "x.npy", "--listen", $"127.0.0.1:{portA}", "--side", "left", "--name", "a", "--cert", "a.pfx", "--pin", pinB, "--deliver-to", $"127.0.0.1:{portC}", "--deliver-pin", pinC);
@@ -61,6 +61,11 @@ public sealed class CliCollectTests : IDisposable
         Assert.Equal(
             new[] { "a.pfx", "again.csv", "b.hocon", shareFile, $"{shareFile}.duet.json", "b.pfx", "c.pfx", "key.json", "p.npy", "x.npy", "y.csv" }.Order(StringComparer.Ordinal),
             directory.FileNames());
+        // B's metadata carries the session's transcript digest, as C's copies of both shares do.
+        var transcript = Transcript(directory.File($"{shareFile}.duet.json"));
+        Assert.Matches("^[0-9a-f]{64}$", transcript);
+        Assert.Equal(transcript, Transcript(directory.File("kept/share-left.npy.duet.json")));
+        Assert.Equal(transcript, Transcript(directory.File("kept/share-right.npy.duet.json")));
         var shareB = MatrixFiles.ReadIntegers(directory.File(shareFile));
         Assert.Equal(shareB.Data, MatrixFiles.ReadIntegers(directory.File("kept/share-right.npy")).Data);
         Assert.NotEqual(expected.Data, shareB.Data);
@@ -126,17 +131,54 @@ public sealed class CliCollectTests : IDisposable
     }
 
     [Fact]
+    public async Task A_party_delivering_its_share_file_as_the_other_sides_is_refused_and_c_still_gets_the_product()
+    {
+        var (pinA, pinB, pinC) = (CliTlsTests.MakeCertificate(directory, "a"), CliTlsTests.MakeCertificate(directory, "b"), CliTlsTests.MakeCertificate(directory, "c"));
+        var transcript = new string('5', 64);
+        var left = WriteShare("left.csv", "left", [3, -4, 5, 6], transcript);
+        var right = WriteShare("right.csv", "right", [10, 20, -30, 40], transcript);
+        var forged = WriteShare("a-as-right.csv", "right", [3, -4, 5, 6], transcript);
+        var portC = CliRunner.FreePort();
+        var collect = CliRunner.RunAsync("collect", "--listen", $"127.0.0.1:{portC}", "--output", directory.File("p.csv"), "--cert", directory.File("c.pfx"), "--pin-left", pinA, "--pin-right", pinB);
+        await CliRunner.WaitForListenerAsync(portC, collect, RunTimeout);
+        Task<CliOutcome> Deliver(string share, string certificate) =>
+            CliRunner.RunAsync("deliver", "--share", share, "--to", $"127.0.0.1:{portC}", "--cert", directory.File(certificate), "--pin", pinC).WaitAsync(RunTimeout);
+
+        // A holds the left share but sends a file whose metadata says it is the right side's.
+        var refused = await Deliver(forged, "a.pfx");
+        var sent = await Task.WhenAll(Deliver(left, "a.pfx"), Deliver(right, "b.pfx"));
+        var outcome = await collect.WaitAsync(RunTimeout);
+
+        Assert.True(refused.Code == 1, refused.ToString());
+        Assert.Contains($"refused the share: the offer of the right share is signed by the certificate {pinA}, not by the one pinned for the right side", Assert.Single(refused.FailureLines), StringComparison.Ordinal);
+        Assert.All(sent, s => Assert.True(s.Code == 0, s.ToString()));
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.Equal([13, 16, -25, 46], MatrixFiles.ReadIntegers(directory.File("p.csv")).Data.Select(v => (long)v));
+    }
+
+    [Fact]
+    public void A_share_file_whose_metadata_has_no_transcript_digest_is_not_delivered()
+    {
+        var share = WriteShare("old.csv", "left", [1, 2, 3, 4], transcript: null);
+
+        var outcome = CliRunner.Run("deliver", "--share", share, "--to", "127.0.0.1:1", "--insecure");
+
+        CliCommandTests.AssertBadInput(outcome, "old.csv.duet.json: no transcript digest (metadata written by an older duet)");
+    }
+
+    [Fact]
     public async Task A_collector_refuses_an_unpinned_party_and_says_so_when_its_wait_ends()
     {
         WriteOperands();
         var pinA = CliTlsTests.MakeCertificate(directory, "a");
         var pinB = CliTlsTests.MakeCertificate(directory, "b");
         var pinC = CliTlsTests.MakeCertificate(directory, "c");
+        var pinD = CliTlsTests.MakeCertificate(directory, "d");
         var (portC, portA) = (CliRunner.FreePort(), CliRunner.FreePort());
         var delivery = directory.WriteText("deliver.hocon", $"duet.delivery {{ to = \"127.0.0.1:{portC}\", pins = [\"{pinC}\"], timeout = 5s }}\n");
 
-        // C pins A only.
-        var collect = CliRunner.RunAsync("collect", "--listen", $"127.0.0.1:{portC}", "--output", directory.File("p.csv"), "--cert", directory.File("c.pfx"), "--pin", pinA, "--wait", "25s");
+        // C pins A for the left side and another certificate, not B's, for the right.
+        var collect = CliRunner.RunAsync("collect", "--listen", $"127.0.0.1:{portC}", "--output", directory.File("p.csv"), "--cert", directory.File("c.pfx"), "--pin-left", pinA, "--pin-right", pinD, "--wait", "25s");
         await CliRunner.WaitForListenerAsync(portC, collect, RunTimeout);
         var runA = CliRunner.RunAsync("party", "--config", delivery, "--input", directory.File("x.csv"), "--listen", $"127.0.0.1:{portA}", "--side", "left", "--cert", directory.File("a.pfx"), "--pin", pinB);
         await CliRunner.WaitForListenerAsync(portA, runA, RunTimeout);
@@ -178,6 +220,10 @@ public sealed class CliCollectTests : IDisposable
     [InlineData(new[] { "--listen", "127.0.0.1:0", "--output", "p.npy", "--insecure", "--wait", "soon" }, "--wait soon")]
     [InlineData(new[] { "--listen", "127.0.0.1:0", "--shares", "absent", "--insecure" }, "does not exist")]
     [InlineData(new[] { "--listen", "127.0.0.1:0", "--output", "p.npy" }, "duet certs")]
+    [InlineData(new[] { "--listen", "127.0.0.1:0", "--output", "p.npy", "--pin-left", PinA }, "no pin for the right side: give --pin-left")]
+    [InlineData(new[] { "--listen", "127.0.0.1:0", "--output", "p.npy", "--pin", PinA, "--pin", PinB }, "--pin does not say which party a certificate is")]
+    [InlineData(new[] { "--listen", "127.0.0.1:0", "--output", "p.npy", "--pin-left", PinA, "--pin-right", PinA }, "the same certificate")]
+    [InlineData(new[] { "--listen", "127.0.0.1:0", "--output", "p.npy", "--pin-left", PinA, "--insecure" }, "cannot be combined with --pin-left")]
     public void A_collector_with_bad_options_is_bad_input(string[] options, string expected)
     {
         var outcome = CliRunner.Run(["collect", .. options.Select(o => o is "p.npy" or "absent" ? directory.File(o) : o)]);
@@ -187,12 +233,37 @@ public sealed class CliCollectTests : IDisposable
     }
 
     [Fact]
+    public void A_collector_configured_with_peer_pins_is_told_to_pin_each_side()
+    {
+        var config = directory.WriteText("c.hocon", $"duet.tls.peer-pins = [\"{PinA}\", \"{PinB}\"]\n");
+        var outcome = CliRunner.Run("collect", "--config", config, "--listen", "127.0.0.1:0", "--output", directory.File("p.csv"));
+
+        CliCommandTests.AssertBadInput(outcome, "duet.tls.peer-pins does not say which party a certificate is");
+    }
+
+    [Fact]
     public void A_misspelt_delivery_key_is_refused_with_the_nearest_one()
     {
         var config = directory.WriteText("c.hocon", "duet.delivery.too = \"127.0.0.1:1\"\n");
         var outcome = CliRunner.Run("collect", "--config", config, "--listen", "127.0.0.1:0", "--output", directory.File("p.csv"), "--insecure");
 
         CliCommandTests.AssertBadInput(outcome, "unknown key duet.delivery.too (did you mean duet.delivery.to?)");
+    }
+
+    private const string PinA = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private const string PinB = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    private static string Transcript(string metadata) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(metadata)).RootElement.GetProperty("transcript").GetString()!;
+
+    /// <summary>A 2x2 integer share with the metadata 'duet party' writes beside it, of one fixed session.</summary>
+    private string WriteShare(string name, string side, long[] values, string? transcript)
+    {
+        var path = directory.File(name);
+        MatrixFiles.Write(path, new Matrix<long>(2, 2, values));
+        var digest = transcript is null ? string.Empty : $", \"transcript\": \"{transcript}\"";
+        directory.WriteText($"{name}.duet.json", $"{{ \"format\": \"duet-share/1\", \"session\": \"3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c\", \"side\": \"{side}\", \"domain\": \"integer\", \"fractionBits\": 0, \"rows\": 2, \"columns\": 2{digest} }}");
+        return path;
     }
 
     private void WriteOperands()

@@ -49,6 +49,17 @@ public sealed class CliRevealTests : IDisposable
         File.WriteAllText(directory.File("old.npy.duet.json"), metadata.ToJsonString());
         CliCommandTests.AssertBadInput(Reveal("a.npy", "old.npy"), "two different sessions");
 
+        // The same session id with another transcript digest: not the share of the session a.npy finished.
+        var session = JsonNode.Parse(File.ReadAllText(directory.File("b.npy.duet.json")))!;
+        session["transcript"] = new string('0', 64);
+        File.WriteAllText(directory.File("old.npy.duet.json"), session.ToJsonString());
+        CliCommandTests.AssertBadInput(Reveal("a.npy", "old.npy"), "their session transcript digests differ");
+
+        // Metadata written before the transcript digest was recorded still reveals.
+        session.AsObject().Remove("transcript");
+        File.WriteAllText(directory.File("old.npy.duet.json"), session.ToJsonString());
+        Assert.Equal(0, Reveal("a.npy", "old.npy").Code);
+
         Assert.DoesNotContain("q.csv", directory.FileNames());
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -17,12 +16,6 @@ public static class NodeAttestation
 {
     public const int ChallengeBytes = 32;
 
-    /// <summary>The most bytes of a member's certificate (DER) in an answer.</summary>
-    public const int MaxCertificateBytes = 16 * 1024;
-
-    /// <summary>The most bytes of a signature: RSA-8192.</summary>
-    public const int MaxSignatureBytes = 1024;
-
     private static readonly byte[] Domain = "duet-node-attest-v1"u8.ToArray();
 
     /// <summary>A fresh challenge from the CSPRNG.</summary>
@@ -34,16 +27,7 @@ public static class NodeAttestation
     {
         ArgumentNullException.ThrowIfNull(challenge);
         ArgumentNullException.ThrowIfNull(certificate);
-        var message = Message(challenge.SessionId, challenge.Challenge, sessionNode, node);
-        byte[] signature;
-        using (var ecdsa = certificate.GetECDsaPrivateKey())
-        using (var rsa = ecdsa is null ? certificate.GetRSAPrivateKey() : null)
-        {
-            signature = ecdsa?.SignData(message, HashAlgorithmName.SHA256)
-                ?? rsa?.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)
-                ?? throw new ArgumentException("the node's certificate has no ECDSA or RSA private key", nameof(certificate));
-        }
-
+        var signature = CertificateSignature.Sign(certificate, Message(challenge.SessionId, challenge.Challenge, sessionNode, node));
         return new AttestAnswer(challenge.SessionId, certificate.RawData, signature);
     }
 
@@ -70,58 +54,14 @@ public static class NodeAttestation
             return new(false, "it answered the challenge of another session");
         }
 
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509CertificateLoader.LoadCertificate(answer.Certificate);
-        }
-        catch (CryptographicException error)
-        {
-            return new(false, $"its certificate is malformed: {error.Message}");
-        }
-
-        using (certificate)
-        {
-            return Verifies(certificate, Message(challenge.SessionId, challenge.Challenge, sessionNode, node), answer.Signature) switch
-            {
-                null => new(false, $"its certificate {CertificateFingerprint.Of(certificate)} has no ECDSA or RSA key"),
-                false => new(false, $"its signature does not verify with its certificate {CertificateFingerprint.Of(certificate)} over this challenge and these addresses"),
-                true => new(true, tls.MemberRefusal(certificate, now)),
-            };
-        }
+        var message = Message(challenge.SessionId, challenge.Challenge, sessionNode, node);
+        using var certificate = CertificateSignature.Verified(answer.Certificate, message, answer.Signature, "this challenge and these addresses", out var problem);
+        return certificate is null ? new(false, problem) : new(true, tls.MemberRefusal(certificate, now));
     }
 
-    /// <summary>Whether the signature verifies with the certificate's key; null when the key is neither ECDSA nor RSA.</summary>
-    private static bool? Verifies(X509Certificate2 certificate, byte[] message, byte[] signature)
-    {
-        try
-        {
-            using var ecdsa = certificate.GetECDsaPublicKey();
-            using var rsa = ecdsa is null ? certificate.GetRSAPublicKey() : null;
-            return ecdsa?.VerifyData(message, signature, HashAlgorithmName.SHA256)
-                ?? rsa?.VerifyData(message, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>The signed bytes: the domain, the session, the challenge and both addresses, each length-prefixed.</summary>
-    private static byte[] Message(Guid sessionId, byte[] challenge, Address sessionNode, Address node)
-    {
-        var fields = new[] { Domain, sessionId.ToByteArray(bigEndian: true), challenge, Encoding.UTF8.GetBytes(sessionNode.ToString()), Encoding.UTF8.GetBytes(node.ToString()) };
-        var message = new byte[fields.Sum(f => sizeof(int) + f.Length)];
-        var at = 0;
-        foreach (var field in fields)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(at), field.Length);
-            field.CopyTo(message, at + sizeof(int));
-            at += sizeof(int) + field.Length;
-        }
-
-        return message;
-    }
+    /// <summary>The signed bytes: the domain, the session, the challenge and both addresses.</summary>
+    private static byte[] Message(Guid sessionId, byte[] challenge, Address sessionNode, Address node) =>
+        CertificateSignature.Message(Domain, sessionId.ToByteArray(bigEndian: true), challenge, Encoding.UTF8.GetBytes(sessionNode.ToString()), Encoding.UTF8.GetBytes(node.ToString()));
 }
 
 /// <summary>What an attestation answer proves: <see cref="Proven"/> when its signature verifies over the challenge and

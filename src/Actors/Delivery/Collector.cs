@@ -10,9 +10,11 @@ namespace Duet.Actors.Delivery;
 
 /// <summary>
 /// Party C's gateway: accepts one share from each side of one session, checks that the two belong together (one
-/// session, both sides, the same domain, scale and shape), each run against the share's shape and domain, and each
-/// whole share against its offer's digest, and answers each sender with receipts only. The first share that does not
-/// fit stops the collection: its sender is refused, and so is any other still arriving.
+/// session, both sides, the same domain, scale, shape and transcript digest), each run against the share's shape and
+/// domain, and each whole share against its offer's digest, and answers each sender with receipts only. Over TLS an
+/// offer for a side counts only when that side's pinned certificate signed it (<see cref="SignedOffers"/>): any other is
+/// refused to its sender alone, and the collection goes on. The first signed share that does not fit stops the
+/// collection: its sender is refused, and so is any other still arriving.
 /// </summary>
 internal sealed class Collector : ReceiveActor, IWithTimers
 {
@@ -20,13 +22,25 @@ internal sealed class Collector : ReceiveActor, IWithTimers
     private const int IntegerShareBits = (8 * SignedIntegerCodec.MaxValueBytes) - 1;
 
     private readonly DeliverySettings settings;
+    private readonly CollectorPins? pins;
+    private readonly string? fingerprint;
     private readonly TaskCompletionSource<CollectedShares> completion;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<OperandSide, Incoming> incoming = [];
+    private string? lastUnproven;
 
-    public Collector(DeliverySettings settings, TaskCompletionSource<CollectedShares> completion)
+    /// <param name="pins">Each side's pinned certificate; null on a plaintext collector (--insecure), which checks no signature.</param>
+    /// <param name="fingerprint">This collector's own certificate's fingerprint, which an offer must be signed for.</param>
+    public Collector(DeliverySettings settings, CollectorPins? pins, string? fingerprint, TaskCompletionSource<CollectedShares> completion)
     {
+        if ((pins is null) != (fingerprint is null))
+        {
+            throw new ArgumentException("a collector that pins the sides needs its own fingerprint, and only then", nameof(fingerprint));
+        }
+
         this.settings = settings;
+        this.pins = pins;
+        this.fingerprint = fingerprint;
         this.completion = completion;
         Receive<ShareOffer>(OnOffer);
         Receive<ShareRun>(OnRun);
@@ -49,6 +63,15 @@ internal sealed class Collector : ReceiveActor, IWithTimers
         if (incoming.TryGetValue(offer.Side, out var same) && same.Offer.Equals(offer) && same.Sender.Equals(Sender))
         {
             Sender.Tell(same.Receipt(), Self); // the sender repeats its offer until it hears from us
+            return;
+        }
+
+        if (pins is not null && SignedOffers.Refusal(offer, pins.For(offer.Side), fingerprint!, DateTimeOffset.UtcNow) is { } unproven)
+        {
+            // It proves nothing of its side, so it must not stop the collection or take the side's place.
+            lastUnproven = $"refused an offer of the {DeliveredShare.Words(offer.Side)} share from {Sender.Path.Address}: {unproven}";
+            log.Warning("collector: {0}", lastUnproven);
+            Sender.Tell(new ShareReceipt(offer.SessionId, offer.Side, DeliveryStatus.Refused, 0, unproven), Self);
             return;
         }
 
@@ -132,7 +155,8 @@ internal sealed class Collector : ReceiveActor, IWithTimers
     {
         var accepted = incoming.Values.Where(s => s.Accepted).Select(s => DeliveredShare.Words(s.Offer.Side)).ToList();
         var arrived = accepted.Count == 0 ? "no share arrived" : $"only the {accepted[0]} share arrived";
-        return new DeliveryFailedException($"{arrived} within {settings.Wait.TotalSeconds:0.#} s (duet.collect.wait, --wait); nothing was written") { TimedOut = true };
+        var unproven = lastUnproven is null ? string.Empty : $"; last, it {lastUnproven}";
+        return new DeliveryFailedException($"{arrived} within {settings.Wait.TotalSeconds:0.#} s (duet.collect.wait, --wait){unproven}; nothing was written") { TimedOut = true };
     }
 
     /// <summary>One side's share on its way in.</summary>
@@ -151,7 +175,7 @@ internal sealed class Collector : ReceiveActor, IWithTimers
         public ShareReceipt Receipt() =>
             new(Offer.SessionId, Offer.Side, Accepted ? DeliveryStatus.Accepted : DeliveryStatus.Receiving, Runs, string.Empty);
 
-        public DeliveredShare Delivered() => new(Offer.SessionId, Offer.Side, Offer.Domain, Offer.FractionBits, Assembler.Share!);
+        public DeliveredShare Delivered() => new(Offer.SessionId, Offer.Side, Offer.Domain, Offer.FractionBits, Assembler.Share!, Offer.Transcript);
     }
 
     private sealed class WaitOver : INoSerializationVerificationNeeded

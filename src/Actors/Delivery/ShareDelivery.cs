@@ -1,5 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Duet.Actors.Protocol;
+using Duet.Actors.Transport;
 
 namespace Duet.Actors.Delivery;
 
@@ -35,6 +37,7 @@ public static class ShareDelivery
         ArgumentNullException.ThrowIfNull(settings);
         var collector = endpoint.Peer ?? throw new ArgumentException("the delivery endpoint names no collector.", nameof(endpoint));
         endpoint.CheckPlaintextIsLoopback();
+        var offer = Offer(share, endpoint.Tls, settings.BlockBytes);
         var completion = new TaskCompletionSource<DeliveryReport>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var system = DuetParty.CreateSystem(endpoint, extraConfig);
 
@@ -42,28 +45,51 @@ public static class ShareDelivery
         // closes the link, and the sender waits out its timeout.
         using var refused = endpoint.Tls?.OnCalleeRefused(endpoint.GatewayPath(), refusal => completion.TrySetException(new DeliveryFailedException($"TLS: {refusal}")));
         return await Run(system, completion, cancellationToken, () =>
-            system.ActorOf(Props.Create(() => new ShareSender(share, endpoint.GatewayPath(), collector, settings, completion)), "delivery")).ConfigureAwait(false);
+            system.ActorOf(Props.Create(() => new ShareSender(share, offer, endpoint.GatewayPath(), collector, settings, completion)), "delivery")).ConfigureAwait(false);
     }
 
     /// <summary>Listens on the endpoint until both shares of one session arrived and were checked to belong together.</summary>
+    /// <param name="pins">Each side's certificate, both pinned by the endpoint's TLS; null exactly when the endpoint is
+    /// plaintext (--insecure), where no offer is signed.</param>
     /// <exception cref="DeliveryFailedException">A share was refused, or <see cref="DeliverySettings.Wait"/> passed first.</exception>
     public static async Task<CollectedShares> CollectAsync(
-        PartyEndpoint endpoint, DeliverySettings settings, CancellationToken cancellationToken = default, Config? extraConfig = null)
+        PartyEndpoint endpoint, CollectorPins? pins, DeliverySettings settings, CancellationToken cancellationToken = default, Config? extraConfig = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(settings);
         endpoint.CheckPlaintextIsLoopback();
+        if (endpoint.Tls is { } tls ? pins is null || !tls.PeerPins.Contains(pins.Left) || !tls.PeerPins.Contains(pins.Right) : pins is not null)
+        {
+            throw new ArgumentException("a TLS collector pins each side's certificate, both among its link's pins; a plaintext one pins none", nameof(pins));
+        }
+
         var completion = new TaskCompletionSource<CollectedShares>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fingerprint = endpoint.Tls?.Fingerprint;
         using var system = DuetParty.CreateSystem(endpoint with { Peer = null }, extraConfig);
         try
         {
             return await Run(system, completion, cancellationToken, () =>
-                system.ActorOf(Props.Create(() => new Collector(settings, completion)), PartyEndpoint.GatewayName)).ConfigureAwait(false);
+                system.ActorOf(Props.Create(() => new Collector(settings, pins, fingerprint, completion)), PartyEndpoint.GatewayName)).ConfigureAwait(false);
         }
         catch (DeliveryFailedException error) when (error.TimedOut && endpoint.Tls?.LastRefusal is { } refusal)
         {
             // The most likely reason a share never came: its sender's certificate is not pinned here.
             throw new DeliveryFailedException($"{error.Message}; TLS: {refusal}") { TimedOut = true };
+        }
+    }
+
+    /// <summary>The share's offer, signed with this party's certificate for the collectors it pins (a plaintext delivery's
+    /// is not signed), and the number of runs the share travels in.</summary>
+    private static (ShareOffer Offer, int Runs) Offer(ShareSource share, PartyTls? tls, int blockBytes)
+    {
+        var (offer, runs) = share.Offer(blockBytes);
+        try
+        {
+            return (tls is null ? offer : SignedOffers.Sign(offer, tls.Certificate, tls.PeerPins), runs);
+        }
+        catch (ArgumentException error)
+        {
+            throw new DeliveryFailedException($"the offer could not be signed: {error.Message}");
         }
     }
 

@@ -30,14 +30,15 @@ internal sealed class ShareSender : ReceiveActor, IWithTimers
     private int sent;
     private long bytes;
 
-    public ShareSender(ShareSource share, string collectorPath, string collectorAddress, DeliverySettings settings, TaskCompletionSource<DeliveryReport> completion)
+    /// <param name="offer">The share's offer, signed on a TLS delivery, and the number of runs it travels in (<see cref="ShareSource.Offer"/>).</param>
+    public ShareSender(ShareSource share, (ShareOffer Offer, int Runs) offer, string collectorPath, string collectorAddress, DeliverySettings settings, TaskCompletionSource<DeliveryReport> completion)
     {
         this.share = share;
         this.collectorPath = collectorPath;
         this.collectorAddress = collectorAddress;
         this.settings = settings;
         this.completion = completion;
-        (offer, total) = share.Offer(settings.BlockBytes);
+        (this.offer, total) = offer;
         runs = share.Runs(settings.BlockBytes).GetEnumerator();
 
         Receive<RepeatOffer>(_ => SendOffer());

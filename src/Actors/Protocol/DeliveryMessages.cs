@@ -7,24 +7,30 @@ namespace Duet.Actors.Protocol;
 // Delivery of a share to a third party C (`duet collect`): A or B sends its share, C only acknowledges.
 
 /// <summary>Opens the delivery of one party's final share to the collector: the facts of its <c>.duet.json</c>
-/// metadata and the SHA-256 of the whole share in the encoding of <see cref="Wire.SignedIntegerCodec"/>.</summary>
+/// metadata, the SHA-256 of the whole share in the encoding of <see cref="Wire.SignedIntegerCodec"/>, and the digest of
+/// the session's transcript that both parties checked; on a TLS delivery, signed with the sender's certificate.</summary>
 /// <param name="Side">The operand side of the party whose share this is.</param>
 /// <param name="FractionBits">Fraction bits of the product (fx + fy).</param>
 /// <param name="Rows">Rows of P.</param>
 /// <param name="Columns">Columns of P.</param>
 /// <param name="Digest">SHA-256 (32 bytes) of every entry's encoding, in row-major order.</param>
-public sealed record ShareOffer(Guid SessionId, OperandSide Side, ShareDomain Domain, int FractionBits, int Rows, int Columns, byte[] Digest)
+/// <param name="Transcript">The session's transcript digest (32 bytes) that both parties' <c>Done</c> carried.</param>
+public sealed record ShareOffer(Guid SessionId, OperandSide Side, ShareDomain Domain, int FractionBits, int Rows, int Columns, byte[] Digest, byte[] Transcript)
     : IProtocolMessage
 {
-    /// <summary>Length of <see cref="Digest"/>: SHA-256.</summary>
+    /// <summary>Length of <see cref="Digest"/> and <see cref="Transcript"/>: SHA-256.</summary>
     public const int DigestBytes = 32;
 
     /// <summary>The largest fraction bits a product can carry: both operands' at most.</summary>
     public const int MaxFractionBits = 2 * FixedPoint.MaxInputBits;
 
+    /// <summary>The sender's proof that its certificate sent this offer; null on a plaintext delivery (--insecure).</summary>
+    public OfferSignature? Signature { get; init; }
+
     public bool Equals(ShareOffer? other) =>
         other is not null && SessionId == other.SessionId && Side == other.Side && Domain == other.Domain && FractionBits == other.FractionBits
-        && Rows == other.Rows && Columns == other.Columns && ByteContent.Equal(Digest, other.Digest);
+        && Rows == other.Rows && Columns == other.Columns && ByteContent.Equal(Digest, other.Digest) && ByteContent.Equal(Transcript, other.Transcript)
+        && Equals(Signature, other.Signature);
 
     public override int GetHashCode()
     {
@@ -36,6 +42,8 @@ public sealed record ShareOffer(Guid SessionId, OperandSide Side, ShareDomain Do
         hash.Add(Rows);
         hash.Add(Columns);
         ByteContent.AddTo(ref hash, Digest);
+        ByteContent.AddTo(ref hash, Transcript);
+        hash.Add(Signature);
         return hash.ToHashCode();
     }
 
@@ -43,6 +51,45 @@ public sealed record ShareOffer(Guid SessionId, OperandSide Side, ShareDomain Do
     {
         builder.Append($"SessionId = {SessionId}, Side = {Side}, Domain = {Domain}, FractionBits = {FractionBits}, Rows = {Rows}, Columns = {Columns}, ");
         ByteContent.Print(builder, nameof(Digest), Digest);
+        builder.Append(", ");
+        ByteContent.Print(builder, nameof(Transcript), Transcript);
+        builder.Append($", Signature = {(Signature is null ? "none" : "present")}");
+        return true;
+    }
+}
+
+/// <summary>Binds a <see cref="ShareOffer"/> to the certificate that sent it: the collector's actor is not told which
+/// certificate authenticated the link an offer came on, so the sender signs it (<see cref="Delivery.SignedOffers"/>).</summary>
+/// <param name="Collectors">The fingerprints of the collector certificates the sender pins: only those may accept it.</param>
+/// <param name="Certificate">The sender's TLS certificate (DER).</param>
+/// <param name="Signature">Its private key's signature over the offer's facts and <paramref name="Collectors"/>.</param>
+public sealed record OfferSignature(IReadOnlyList<string> Collectors, byte[] Certificate, byte[] Signature)
+{
+    /// <summary>The most collector fingerprints an offer names.</summary>
+    public const int MaxCollectors = 16;
+
+    public bool Equals(OfferSignature? other) =>
+        other is not null && Collectors.SequenceEqual(other.Collectors) && ByteContent.Equal(Certificate, other.Certificate) && ByteContent.Equal(Signature, other.Signature);
+
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        foreach (var collector in Collectors)
+        {
+            hash.Add(collector);
+        }
+
+        ByteContent.AddTo(ref hash, Certificate);
+        ByteContent.AddTo(ref hash, Signature);
+        return hash.ToHashCode();
+    }
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"Collectors = [{string.Join(", ", Collectors)}], ");
+        ByteContent.Print(builder, nameof(Certificate), Certificate);
+        builder.Append(", ");
+        ByteContent.Print(builder, nameof(Signature), Signature);
         return true;
     }
 }

@@ -104,6 +104,7 @@ internal sealed partial class Session
         return new PartyResult(finishing.Share, product, settings.Domain, agreed.Agreement.ProductFractionBits, statistics.Summary(Facts(agreed, streams), clock.Elapsed))
         {
             ProductShape = agreed.Agreement.ProductShape,
+            TranscriptDigest = finishing.Digest!,
         };
     }
 

@@ -106,7 +106,8 @@ public sealed class PartyTls
     internal static PartyTls? Of(Akka.Actor.ActorSystem system) =>
         system.Settings.Setup.Get<PartyTlsSetup>() is { HasValue: true } setup ? setup.Value.Tls : null;
 
-    private static string? DateRefusal(X509Certificate2 certificate, string fingerprint, DateTimeOffset now)
+    /// <summary>Null when the certificate is valid at <paramref name="now"/>; otherwise why not.</summary>
+    internal static string? DateRefusal(X509Certificate2 certificate, string fingerprint, DateTimeOffset now)
     {
         if (now < certificate.NotBefore.ToUniversalTime())
         {

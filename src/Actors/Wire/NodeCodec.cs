@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.Serialization;
 using Duet.Actors.Cluster;
+using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 
@@ -55,7 +56,7 @@ internal static class NodeCodec
             SetupPartManifest => ReadPart(ref r, sessionId),
             SetupAckManifest => new SetupAck(sessionId, r.ReadInt32("Part", 0, SetupPart.MaxParts - 1)),
             AttestChallengeManifest => new AttestChallenge(sessionId, r.ReadBytes("Challenge", NodeAttestation.ChallengeBytes, NodeAttestation.ChallengeBytes).ToArray()),
-            AttestAnswerManifest => new AttestAnswer(sessionId, r.ReadBytes("Certificate", 1, NodeAttestation.MaxCertificateBytes).ToArray(), r.ReadBytes("Signature", 1, NodeAttestation.MaxSignatureBytes).ToArray()),
+            AttestAnswerManifest => new AttestAnswer(sessionId, r.ReadBytes("Certificate", 1, CertificateSignature.MaxCertificateBytes).ToArray(), r.ReadBytes("Signature", 1, CertificateSignature.MaxSignatureBytes).ToArray()),
             _ => throw new UnreachableException(manifest),
         };
         r.End();
@@ -198,8 +199,8 @@ internal static class NodeCodec
 
     private static byte[] EncodeAnswer(AttestAnswer m)
     {
-        PeerCodec.CheckWrite("AttestAnswer", m.Certificate is { Length: >= 1 and <= NodeAttestation.MaxCertificateBytes }, "the certificate must have 1 to MaxCertificateBytes bytes");
-        PeerCodec.CheckWrite("AttestAnswer", m.Signature is { Length: >= 1 and <= NodeAttestation.MaxSignatureBytes }, "the signature must have 1 to MaxSignatureBytes bytes");
+        PeerCodec.CheckWrite("AttestAnswer", m.Certificate is { Length: >= 1 and <= CertificateSignature.MaxCertificateBytes }, "the certificate must have 1 to MaxCertificateBytes bytes");
+        PeerCodec.CheckWrite("AttestAnswer", m.Signature is { Length: >= 1 and <= CertificateSignature.MaxSignatureBytes }, "the signature must have 1 to MaxSignatureBytes bytes");
         return WithSessionAndBytes(m.SessionId, m.Certificate, m.Signature);
     }
 

@@ -7,6 +7,10 @@ public static class WireLimits
     /// <summary>First byte of every encoded message; bump it when the layout changes.</summary>
     public const byte FormatVersion = 1;
 
+    /// <summary>First byte of the delivery messages to a collector (<see cref="DeliveryCodec"/>); 2: a share offer carries
+    /// its session's transcript digest and its sender's signature.</summary>
+    public const byte DeliveryFormatVersion = 2;
+
     /// <summary>UTF-8 bytes of <see cref="Protocol.Hello.PartyName"/>.</summary>
     public const int MaxPartyNameBytes = 256;
 

@@ -23,12 +23,12 @@ internal ref struct WireReader
 
     public readonly SerializationException Error(string detail) => new($"Malformed {_message}: {detail}.");
 
-    public void ReadFormatVersion()
+    public void ReadFormatVersion(byte expected = WireLimits.FormatVersion)
     {
         var version = Take(1, "format version")[0];
-        if (version != WireLimits.FormatVersion)
+        if (version != expected)
         {
-            throw Error($"wire format version {version} is not supported (expected {WireLimits.FormatVersion})");
+            throw Error($"wire format version {version} is not supported (expected {expected})");
         }
     }
 

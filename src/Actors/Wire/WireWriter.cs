@@ -8,11 +8,11 @@ internal ref struct WireWriter
     private readonly Span<byte> _buffer;
     private int _position;
 
-    public WireWriter(Span<byte> buffer)
+    public WireWriter(Span<byte> buffer, byte formatVersion = WireLimits.FormatVersion)
     {
         _buffer = buffer;
         _position = 0;
-        WriteByte(WireLimits.FormatVersion);
+        WriteByte(formatVersion);
     }
 
     /// <summary>Bytes of the format version byte.</summary>

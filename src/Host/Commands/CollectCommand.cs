@@ -15,6 +15,8 @@ namespace Duet.Host.Commands;
 internal static class CollectCommand
 {
     public const string ListenKey = "duet.collect.listen";
+    public const string LeftPinKey = "duet.collect.pins.left";
+    public const string RightPinKey = "duet.collect.pins.right";
 
     public static Command Create(CommandConsole console)
     {
@@ -24,13 +26,16 @@ internal static class CollectCommand
         var shares = new Option<string?>("--shares") { HelpName = "DIR", Description = "Directory to keep both shares in, with their metadata (share-left.*, share-right.*)." };
         var wait = new Option<string?>("--wait") { HelpName = "DURATION", Description = "How long to wait for both shares, such as 90s or 10m; 0 waits forever (duet.collect.wait) [default: 5m]." };
         var cert = new Option<string?>("--cert") { HelpName = "FILE", Description = $"This collector's TLS certificate and key from 'duet certs' (duet.tls.certificate); its password, if any, from {CertificateFile.PasswordVariable}." };
-        var pin = new Option<string[]>("--pin") { HelpName = "FINGERPRINT", Description = "SHA-256 fingerprint of a party's certificate; give both A's and B's (duet.tls.peer-pins).", AllowMultipleArgumentsPerToken = false };
+        var pinLeft = new Option<string?>("--pin-left") { HelpName = "FINGERPRINT", Description = $"SHA-256 fingerprint of party A's certificate: only it may deliver the left share ({LeftPinKey})." };
+        var pinRight = new Option<string?>("--pin-right") { HelpName = "FINGERPRINT", Description = $"SHA-256 fingerprint of party B's certificate: only it may deliver the right share ({RightPinKey})." };
+        // Kept, hidden, to answer a pin that names no side with what to give instead.
+        var pin = new Option<string[]>("--pin") { Hidden = true, AllowMultipleArgumentsPerToken = false };
         var insecure = new Option<bool>("--insecure") { Description = "No TLS: plaintext, unauthenticated links; allowed only on a loopback address." };
         var log = new Option<string?>("--log") { HelpName = "FILE", Description = "File for Akka's own log [default: duet-collect-<pid>.log in the temporary directory]." };
         var verbose = new Option<bool>("--verbose") { Description = "Akka's own log on stderr instead of a file." };
         var command = new Command("collect", "Run party C: receive both parties' shares of one session (they run 'duet party --deliver-to') and write the product.")
         {
-            config, listen, output, shares, wait, cert, pin, insecure, log, verbose,
+            config, listen, output, shares, wait, cert, pinLeft, pinRight, pin, insecure, log, verbose,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -41,7 +46,9 @@ internal static class CollectCommand
                 parsed.GetValue(shares),
                 parsed.GetValue(wait),
                 parsed.GetValue(cert),
-                parsed.GetValue(pin) ?? [],
+                parsed.GetValue(pinLeft),
+                parsed.GetValue(pinRight),
+                (parsed.GetValue(pin) ?? []).Length > 0,
                 parsed.GetValue(insecure),
                 parsed.GetValue(log),
                 parsed.GetValue(verbose)),
@@ -64,7 +71,8 @@ internal static class CollectCommand
         }
 
         var settings = Settings(file, options.Wait);
-        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, listen, null), file, options.Config, options.Certificate, options.Pins, options.Insecure);
+        var pins = Pins(file, options);
+        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, listen, null), file, options.Config, options.Certificate, pins is null ? [] : [pins.Left, pins.Right], options.Insecure);
         if (options.Output is not null)
         {
             Outputs.Check(options.Output, "--output");
@@ -85,7 +93,7 @@ internal static class CollectCommand
         console.Error.WriteLine($"[collect] waiting for the two shares of one session on {endpoint.Host}:{endpoint.Port} ({waits})");
         console.LogFile = options.Verbose ? null : Path.GetFullPath(options.Log ?? AkkaLog.DefaultFile("collect"));
         var extra = AkkaLog.Configuration(console.LogFile).WithFallback(file);
-        var collected = await ShareDelivery.CollectAsync(endpoint, settings, cancellation, extra).ConfigureAwait(false);
+        var collected = await ShareDelivery.CollectAsync(endpoint, pins, settings, cancellation, extra).ConfigureAwait(false);
 
         var (left, right) = (collected.Left, collected.Right);
         var written = new List<string>();
@@ -104,6 +112,36 @@ internal static class CollectCommand
         console.Out.WriteLine(Units.Invariant(
             $"collect: received the left and right shares of session {left.SessionId} ({left.Values.Rows}x{left.Values.Columns}, {Units.Words(left.Domain)} shares, {left.FractionBits} fraction bits); {string.Join("; ", written)}"));
         return ExitCodes.Success;
+    }
+
+    /// <summary>Each side's pin (options over the configuration); null with --insecure, which pins nothing.</summary>
+    private static CollectorPins? Pins(Config file, CollectOptions options)
+    {
+        const string Sides = $"give --pin-left with A's certificate fingerprint and --pin-right with B's ({LeftPinKey}, {RightPinKey}), as 'duet certs' printed them";
+        if (options.GenericPin || file.GetStringList(LinkSecurity.PeerPinsKey, []).Count > 0)
+        {
+            throw new UsageException($"{(options.GenericPin ? "--pin" : LinkSecurity.PeerPinsKey)} does not say which party a certificate is, and a collector binds each side to its party: {Sides}");
+        }
+
+        var (left, right) = (options.PinLeft ?? file.GetString(LeftPinKey, null), options.PinRight ?? file.GetString(RightPinKey, null));
+        if (options.Insecure)
+        {
+            return left is null && right is null ? null : throw new UsageException("--insecure runs without TLS; it cannot be combined with --pin-left or --pin-right");
+        }
+
+        if (string.IsNullOrWhiteSpace(left) || string.IsNullOrWhiteSpace(right))
+        {
+            throw new UsageException($"no pin for the {(string.IsNullOrWhiteSpace(left) ? "left" : "right")} side: {Sides}");
+        }
+
+        try
+        {
+            return new CollectorPins(left, right);
+        }
+        catch (ArgumentException error)
+        {
+            throw new UsageException(error.Message, error);
+        }
     }
 
     private static DeliverySettings Settings(Config file, string? wait)
@@ -151,7 +189,9 @@ internal static class CollectCommand
         string? Shares,
         string? Wait,
         string? Certificate,
-        IReadOnlyList<string> Pins,
+        string? PinLeft,
+        string? PinRight,
+        bool GenericPin,
         bool Insecure,
         string? Log,
         bool Verbose);

@@ -14,7 +14,7 @@ internal static class ConfigKeys
     private static readonly string[] HostKeys =
     [
         PartyAddresses.ListenKey, PartyAddresses.PeerKey, "duet.party.key-file", LinkSecurity.CertificateKey, LinkSecurity.PeerPinsKey, LinkSecurity.PartyPinsKey,
-        DeliveryTarget.ToKey, DeliveryTarget.PinsKey, CollectCommand.ListenKey,
+        DeliveryTarget.ToKey, DeliveryTarget.PinsKey, CollectCommand.ListenKey, CollectCommand.LeftPinKey, CollectCommand.RightPinKey,
     ];
 
     // A dispatcher's section takes any of Akka's dispatcher keys.

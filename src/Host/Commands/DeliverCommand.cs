@@ -48,6 +48,7 @@ internal static class DeliverCommand
         }
 
         var metadata = ShareMetadata.ReadBeside(sharePath);
+        var transcript = metadata.TranscriptDigest(sharePath);
         var values = MatrixFiles.ReadIntegers(sharePath);
         if (values.Rows != metadata.Rows || values.Columns != metadata.Columns)
         {
@@ -65,7 +66,7 @@ internal static class DeliverCommand
 
         console.LogFile = Path.GetFullPath(log ?? AkkaLog.DefaultFile("deliver"));
         var side = PartySettings.ParseEnum<OperandSide>(metadata.Side, "side");
-        var report = await target.SendAsync(new DeliveredShare(metadata.Session, side, metadata.ShareDomain, metadata.FractionBits, values).Source(), "deliver", console, cancellation).ConfigureAwait(false);
+        var report = await target.SendAsync(new DeliveredShare(metadata.Session, side, metadata.ShareDomain, metadata.FractionBits, values, transcript).Source(), "deliver", console, cancellation).ConfigureAwait(false);
         console.Out.WriteLine($"deliver: {metadata.Side} share of session {metadata.Session} ({metadata.Rows}x{metadata.Columns}, {metadata.Domain} shares) -> {DeliveryTarget.Describe(report)}");
         return ExitCodes.Success;
     }

@@ -67,7 +67,7 @@ internal sealed class PartyOutputs : IDisposable
 
         streamedShare.OpenFinished();
         var layout = streamedShare.Layout;
-        return new ShareSource(result.Statistics.SessionId, side, result.Domain, result.ProductFractionBits, layout.Rows, layout.Columns, streamedShare.Read);
+        return new ShareSource(result.Statistics.SessionId, side, result.Domain, result.ProductFractionBits, layout.Rows, layout.Columns, result.TranscriptDigest, streamedShare.Read);
     }
 
     /// <summary>The journal kept after a failed run (it can be resumed), or null.</summary>
