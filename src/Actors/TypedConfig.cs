@@ -11,6 +11,8 @@ internal sealed class TypedConfig(Config config)
 {
     public string GetString(string key) => Read(key, "a string", () => config.GetString(key) ?? throw new FormatException());
 
+    public bool GetBoolean(string key) => Read(key, "on or off", () => config.GetBoolean(key));
+
     public int GetInt(string key) => Read(key, "a whole number", () => checked((int)ParseLong(key)));
 
     public long GetLong(string key) => Read(key, "a whole number", () => ParseLong(key));

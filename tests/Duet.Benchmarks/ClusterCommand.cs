@@ -25,7 +25,7 @@ internal static partial class ClusterCommand
         var columns = options.Int("cols", 1, 1);
         var keyBits = Report.KeyBits(options);
         var keyForm = Report.KeyForm(options);
-        var keyConfig = $"duet.session.key-bits = {keyBits}\nduet.session.key-form = {keyForm}\n";
+        var keyConfig = Report.KeyConfig(keyBits, keyForm);
         var inputBits = options.Int("input-bits", 32, 1);
         var seed = options.Int("seed", 1);
         var killAt = options.Int("kill-at", 50, 1);
@@ -106,7 +106,7 @@ internal static partial class ClusterCommand
     private static SessionRun RunSession(string duet, string directory, Matrix<long> x, Matrix<long> w, string keyConfig, int inputBits, Links links, string name, int workerNodes, int? killAtPercent)
     {
         var configA = Path.Combine(directory, $"a-{name}.hocon");
-        File.WriteAllText(configA, $"duet.cluster.enabled = {(workerNodes > 0 ? "on" : "off")}\nduet.workers = 1\nduet.flow.window = 32\n{links.PartyConfig}");
+        File.WriteAllText(configA, $"duet.cluster.enabled = {(workerNodes > 0 ? "on" : "off")}\nduet.workers = 1\nduet.flow.window = 32\n{keyConfig}{links.PartyConfig}");
         var configNode = Path.Combine(directory, "node.hocon");
         File.WriteAllText(configNode, "duet.workers = 1\n");
         var configB = Path.Combine(directory, "b.hocon");

@@ -1,6 +1,7 @@
 using Duet.Actors.Protocol;
 using Duet.Crypto.Lattice;
 using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Runtime;
 
@@ -36,8 +37,9 @@ public static class Handshake
     /// <summary>
     /// Roles and plan from the two hellos, or why there are none. Every size is checked against this party's
     /// <paramref name="limits"/>, and the plan's memory on this party against its budget, before anything is allocated.
+    /// When this party evaluates, the encryptor's announced key form must be one it accepts (<paramref name="acceptFastKey"/>).
     /// </summary>
-    public static Agreement Agree(Hello mine, Hello theirs, int protocolVersion, SessionLimits limits, long tableMemoryBytes)
+    public static Agreement Agree(Hello mine, Hello theirs, int protocolVersion, SessionLimits limits, long tableMemoryBytes, bool acceptFastKey = false)
     {
         ArgumentNullException.ThrowIfNull(mine);
         ArgumentNullException.ThrowIfNull(theirs);
@@ -62,6 +64,11 @@ public static class Handshake
         if (left.Scheme != Scheme.Paillier || right.Scheme != Scheme.Paillier || orientation.Transposed)
         {
             CheckOwn(v, limits, heldWhole: true);
+        }
+
+        if (orientation.Encryptor != mine.Side && left.Scheme == Scheme.Paillier && KeyFormRefusal(e.KeyForm, acceptFastKey) is { } refusal)
+        {
+            throw new HandshakeException(AbortReason.FastKeyRefused, refusal);
         }
 
         if (left.Columns != right.Rows)
@@ -98,6 +105,13 @@ public static class Handshake
             throw new HandshakeException(AbortReason.Incompatible, error.Message);
         }
     }
+
+    /// <summary>Why this party, as the evaluator, refuses the encryptor's key form, or null (PROTOCOL.md §8): a fast key
+    /// shortens this party's re-randomisers on the key owner's word, so only this party's own opt-in admits it.</summary>
+    public static string? KeyFormRefusal(KeyForm form, bool acceptFastKey) =>
+        form == KeyForm.Fast && !acceptFastKey
+            ? "the encryptor's key is of the experimental fast form, which the evaluator does not accept (duet.session.accept-fast-key = off; the evaluator opts in with duet party --accept-fast-key)."
+            : null;
 
     /// <summary>The checks of a hello on its own (PROTOCOL.md §9): shape and key size within the limits (the entry count
     /// for a matrix held whole: the evaluator reads a Paillier X that is its file's own rows by tiles), fraction bits in range.</summary>

@@ -53,7 +53,8 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             settings.Role,
             settings.Name,
             settings.Scheme,
-            settings.Resume?.Offer());
+            settings.Resume?.Offer(),
+            settings.Key?.PublicKey.Form ?? settings.KeyForm);
         tiles = TileContexts.For(Context.System).Open(sessionId);
         Become(Handshaking);
     }
@@ -118,7 +119,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         Agreement agreement;
         try
         {
-            agreement = Handshake.Agree(mine, theirs, settings.ProtocolVersion, job.Sink is null ? settings.Limits : settings.Limits.ForStreamedShares(settings.Reveal != Reveal.None), settings.TableMemoryBytes);
+            agreement = Handshake.Agree(mine, theirs, settings.ProtocolVersion, job.Sink is null ? settings.Limits : settings.Limits.ForStreamedShares(settings.Reveal != Reveal.None), settings.TableMemoryBytes, settings.AcceptFastKey);
         }
         catch (HandshakeException error)
         {
