@@ -17,45 +17,52 @@ public sealed class FastKey : IDisposable
     public void Dispose() => Key.Dispose();
 }
 
-/// <summary>The evaluator decides about fast keys (PROTOCOL.md §8, §9): the encryptor announces its key form in its hello
-/// and the evaluator refuses a fast one unless it opted in (<c>duet.session.accept-fast-key</c>), at the handshake and
-/// again when the public key arrives. With the opt-in a session completes exactly: <see cref="FastKeyFormSessionTests"/>.</summary>
+/// <summary>The evaluator decides about fast keys (PROTOCOL.md §8, §9): the hellos carry the encryptor's key form and
+/// the evaluator's acceptance (<c>duet.session.accept-fast-key</c>), so both sides refuse a fast key at the handshake
+/// unless the evaluator opted in, and the evaluator checks again when the public key arrives. With the opt-in a session
+/// completes exactly: <see cref="FastKeyFormSessionTests"/>.</summary>
 public sealed class FastKeyOptInTests(FastKey fast) : TestKit(TwoParties.SerializeAll.WithFallback(DuetConfig.Defaults)), IClassFixture<FastKey>
 {
     private readonly Guid id = SessionIds.NewRandom();
 
     [Fact]
-    public void A_hello_carries_its_key_form_from_protocol_6()
+    public void A_hello_carries_its_key_form_and_its_acceptance_from_protocol_6()
     {
         var standard = WireSamples.Hello() with { ProtocolVersion = 6 };
         var fast = standard with { KeyForm = KeyForm.Fast };
+        var accepting = standard with { AcceptFastKey = true };
 
-        Assert.Equal(fast, DuetSerializer.Decode(DuetSerializer.Encode(fast), "HE"));
-        Assert.Equal(standard, DuetSerializer.Decode(DuetSerializer.Encode(standard), "HE"));
-        Assert.Equal(DuetSerializer.Encode(standard with { ProtocolVersion = 5 }).Length + 1, DuetSerializer.Encode(standard).Length);
+        Assert.All(new[] { standard, fast, accepting }, hello => Assert.Equal(hello, DuetSerializer.Decode(DuetSerializer.Encode(hello), "HE")));
+        Assert.Equal(DuetSerializer.Encode(standard with { ProtocolVersion = 5 }).Length + 2, DuetSerializer.Encode(standard).Length);
         Assert.Throws<SerializationException>(() => DuetSerializer.Encode(fast with { ProtocolVersion = 5 }));
+        Assert.Throws<SerializationException>(() => DuetSerializer.Encode(accepting with { ProtocolVersion = 5 }));
 
         var bytes = DuetSerializer.Encode(fast);
-        bytes[^1] = 2;
+        bytes[^2] = 2;
         Assert.Contains("KeyForm", Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes, "HE")).Message, StringComparison.Ordinal);
+        bytes = DuetSerializer.Encode(accepting);
+        bytes[^1] = 2;
+        Assert.Contains("AcceptFastKey", Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes, "HE")).Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Only_the_evaluators_own_opt_in_admits_a_fast_key_at_the_handshake()
+    public void Only_the_evaluators_opt_in_admits_a_fast_key_and_both_sides_see_it_at_the_handshake()
     {
-        var encryptor = Hello(OperandSide.Right, RolePreference.Encryptor) with { KeyForm = KeyForm.Fast };
+        var encryptor = Hello(OperandSide.Right, RolePreference.Encryptor) with { KeyForm = KeyForm.Fast, AcceptFastKey = true };
         var evaluator = Hello(OperandSide.Left, RolePreference.Evaluator);
 
-        var refused = Assert.Throws<HandshakeException>(() => Handshake.Agree(evaluator, encryptor, 6, TwoParties.TestLimits, 0));
-        Assert.Equal(AbortReason.FastKeyRefused, refused.Reason);
-        Assert.Contains("duet.session.accept-fast-key", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(OperandSide.Right, Handshake.Agree(evaluator, encryptor, 6, TwoParties.TestLimits, 0, acceptFastKey: true).Encryptor);
+        // The encryptor's own acceptance does not count; each side refuses on the evaluator's hello.
+        foreach (var (mine, theirs) in new[] { (evaluator, encryptor), (encryptor, evaluator) })
+        {
+            var refused = Assert.Throws<HandshakeException>(() => Handshake.Agree(mine, theirs, 6, TwoParties.TestLimits, 0));
+            Assert.Equal(AbortReason.FastKeyRefused, refused.Reason);
+            Assert.Contains("duet.session.accept-fast-key", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(OperandSide.Right, Handshake.Agree(mine with { AcceptFastKey = true }, theirs with { AcceptFastKey = true }, 6, TwoParties.TestLimits, 0).Encryptor);
+        }
 
-        // The encryptor neither decides nor refuses: its own setting is not consulted.
-        Assert.Equal(OperandSide.Right, Handshake.Agree(encryptor, evaluator, 6, TwoParties.TestLimits, 0).Encryptor);
-
-        // A fast form announced by the party that ends up evaluating is no key at all.
+        // A fast form announced by the party that ends up evaluating is no key at all; BFV has no Paillier key.
         Handshake.Agree(encryptor with { KeyForm = KeyForm.Standard }, evaluator with { KeyForm = KeyForm.Fast }, 6, TwoParties.TestLimits, 0);
+        Handshake.Agree(encryptor with { Scheme = Scheme.Bfv }, evaluator with { Scheme = Scheme.Bfv }, 6, TwoParties.TestLimits, 0);
     }
 
     [Theory]
@@ -94,6 +101,20 @@ public sealed class FastKeyOptInTests(FastKey fast) : TestKit(TwoParties.Seriali
         peer.Send(session, Hello(OperandSide.Right, RolePreference.Encryptor) with { KeyForm = KeyForm.Fast });
 
         // The listener refuses the caller's hello without its own: no key is made or sent.
+        Assert.Equal(AbortReason.FastKeyRefused, peer.ExpectMsg<Abort>(TimeSpan.FromSeconds(10)).Reason);
+        Assert.Equal(AbortReason.FastKeyRefused, ProbePeer.AbortReasonOf(job));
+        peer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void An_encryptor_refuses_its_fast_key_to_an_evaluator_that_does_not_accept_it_before_making_it()
+    {
+        // No key given: a session would generate one of 1024 bits, which it cannot (reason Internal); it never starts.
+        var job = new SessionJob(TwoParties.Settings(OperandSide.Right, null) with { Role = RolePreference.Encryptor, KeyForm = KeyForm.Fast }, new MatrixRows(new Matrix<long>(4, 3)), null);
+        var peer = CreateTestProbe();
+        var session = Sys.ActorOf(Session.Props(job, id, null));
+        peer.Send(session, Hello(OperandSide.Left, RolePreference.Evaluator));
+
         Assert.Equal(AbortReason.FastKeyRefused, peer.ExpectMsg<Abort>(TimeSpan.FromSeconds(10)).Reason);
         Assert.Equal(AbortReason.FastKeyRefused, ProbePeer.AbortReasonOf(job));
         peer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));

@@ -37,9 +37,8 @@ public static class Handshake
     /// <summary>
     /// Roles and plan from the two hellos, or why there are none. Every size is checked against this party's
     /// <paramref name="limits"/>, and the plan's memory on this party against its budget, before anything is allocated.
-    /// When this party evaluates, the encryptor's announced key form must be one it accepts (<paramref name="acceptFastKey"/>).
     /// </summary>
-    public static Agreement Agree(Hello mine, Hello theirs, int protocolVersion, SessionLimits limits, long tableMemoryBytes, bool acceptFastKey = false)
+    public static Agreement Agree(Hello mine, Hello theirs, int protocolVersion, SessionLimits limits, long tableMemoryBytes)
     {
         ArgumentNullException.ThrowIfNull(mine);
         ArgumentNullException.ThrowIfNull(theirs);
@@ -66,7 +65,8 @@ public static class Handshake
             CheckOwn(v, limits, heldWhole: true);
         }
 
-        if (orientation.Encryptor != mine.Side && left.Scheme == Scheme.Paillier && KeyFormRefusal(e.KeyForm, acceptFastKey) is { } refusal)
+        // The evaluator's own hello says whether it accepts a fast key: both sides refuse before the encryptor makes one.
+        if (left.Scheme == Scheme.Paillier && KeyFormRefusal(e.KeyForm, v.AcceptFastKey) is { } refusal)
         {
             throw new HandshakeException(AbortReason.FastKeyRefused, refusal);
         }
@@ -106,8 +106,8 @@ public static class Handshake
         }
     }
 
-    /// <summary>Why this party, as the evaluator, refuses the encryptor's key form, or null (PROTOCOL.md §8): a fast key
-    /// shortens this party's re-randomisers on the key owner's word, so only this party's own opt-in admits it.</summary>
+    /// <summary>Why the encryptor's key form is refused, or null (PROTOCOL.md §8): a fast key shortens the evaluator's
+    /// re-randomisers on the key owner's word, so only the evaluator's own opt-in admits it.</summary>
     public static string? KeyFormRefusal(KeyForm form, bool acceptFastKey) =>
         form == KeyForm.Fast && !acceptFastKey
             ? "the encryptor's key is of the experimental fast form, which the evaluator does not accept (duet.session.accept-fast-key = off; the evaluator opts in with duet party --accept-fast-key)."

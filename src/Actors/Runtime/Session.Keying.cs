@@ -83,7 +83,7 @@ internal sealed partial class Session
     {
         statistics.Received(message.N.Length + message.Hs.Length);
 
-        // The key message binds the form whatever the hello announced: checked again before the key is even made.
+        // The key message is the binding claim: its form is checked against this party's own setting before the key is built.
         var form = message.OrderBits == 0 ? KeyForm.Standard : KeyForm.Fast;
         if (Handshake.KeyFormRefusal(form, settings.AcceptFastKey) is { } refusal)
         {

@@ -54,7 +54,8 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             settings.Name,
             settings.Scheme,
             settings.Resume?.Offer(),
-            settings.Key?.PublicKey.Form ?? settings.KeyForm);
+            settings.Key?.PublicKey.Form ?? settings.KeyForm,
+            settings.AcceptFastKey);
         tiles = TileContexts.For(Context.System).Open(sessionId);
         Become(Handshaking);
     }
@@ -119,7 +120,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         Agreement agreement;
         try
         {
-            agreement = Handshake.Agree(mine, theirs, settings.ProtocolVersion, job.Sink is null ? settings.Limits : settings.Limits.ForStreamedShares(settings.Reveal != Reveal.None), settings.TableMemoryBytes, settings.AcceptFastKey);
+            agreement = Handshake.Agree(mine, theirs, settings.ProtocolVersion, job.Sink is null ? settings.Limits : settings.Limits.ForStreamedShares(settings.Reveal != Reveal.None), settings.TableMemoryBytes);
         }
         catch (HandshakeException error)
         {

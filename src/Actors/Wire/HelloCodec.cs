@@ -7,7 +7,7 @@ using Duet.Crypto.Paillier;
 namespace Duet.Actors.Wire;
 
 /// <summary>The binary layout of <see cref="Hello"/>, which grew a field per protocol version (the scheme, the resume
-/// field, then the key form); the other peer messages are in <see cref="PeerCodec"/>. Never change it without bumping
+/// field, then the key form and the acceptance of a fast key); the other peer messages are in <see cref="PeerCodec"/>. Never change it without bumping
 /// <see cref="WireLimits.FormatVersion"/>.</summary>
 internal static class HelloCodec
 {
@@ -18,7 +18,7 @@ internal static class HelloCodec
     /// <summary>The protocol version from which a Hello ends with its resume field (a flag, then the committed tiles' ranges).</summary>
     internal const int ResumeSinceVersion = 4;
 
-    /// <summary>The protocol version from which a Hello ends with its key form byte.</summary>
+    /// <summary>The protocol version from which a Hello ends with its key form byte and its fast-key acceptance (0 or 1).</summary>
     internal const int KeyFormSinceVersion = 6;
 
     internal static byte[] EncodeHello(Hello m)
@@ -39,8 +39,8 @@ internal static class HelloCodec
         PeerCodec.CheckWrite("Hello", withResume || m.Resume is null, $"protocol version {m.ProtocolVersion} has no resume field");
         var resumeBytes = !withResume ? 0 : m.Resume is null ? 1 : 1 + sizeof(int) + (m.Resume.Ranges.Count * 2 * sizeof(int));
         var withKeyForm = m.ProtocolVersion >= KeyFormSinceVersion;
-        PeerCodec.CheckWrite("Hello", withKeyForm || m.KeyForm == KeyForm.Standard, $"protocol version {m.ProtocolVersion} has no key form field");
-        var bytes = new byte[PeerCodec.Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length) + (withScheme ? 1 : 0) + resumeBytes + (withKeyForm ? 1 : 0)];
+        PeerCodec.CheckWrite("Hello", withKeyForm || (m.KeyForm == KeyForm.Standard && !m.AcceptFastKey), $"protocol version {m.ProtocolVersion} has no key form fields");
+        var bytes = new byte[PeerCodec.Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length) + (withScheme ? 1 : 0) + resumeBytes + (withKeyForm ? 2 : 0)];
         var w = new WireWriter(bytes);
         w.WriteGuid(m.SessionId);
         w.WriteInt32(m.ProtocolVersion);
@@ -77,6 +77,7 @@ internal static class HelloCodec
         if (withKeyForm)
         {
             w.WriteByte((byte)m.KeyForm);
+            w.WriteByte(m.AcceptFastKey ? (byte)1 : (byte)0);
         }
 
         return bytes;
@@ -124,6 +125,15 @@ internal static class HelloCodec
         if (hello.ProtocolVersion >= KeyFormSinceVersion)
         {
             hello = hello with { KeyForm = r.ReadEnum<KeyForm>(nameof(Hello.KeyForm)) };
+            hello = hello with
+            {
+                AcceptFastKey = r.ReadByte(nameof(Hello.AcceptFastKey)) switch
+                {
+                    0 => false,
+                    1 => true,
+                    var other => throw r.Error($"{nameof(Hello.AcceptFastKey)} = {other} is not 0 or 1"),
+                },
+            };
         }
 
         r.End();
