@@ -6,9 +6,9 @@ using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Wire;
 
-/// <summary>The binary layout of <see cref="Hello"/>, which grew a field per protocol version (the scheme, the resume
-/// field, then the key form and the acceptance of a fast key); the other peer messages are in <see cref="PeerCodec"/>. Never change it without bumping
-/// <see cref="WireLimits.FormatVersion"/>.</summary>
+/// <summary>The binary layout of <see cref="Hello"/>, which grew fields with the protocol version (the scheme, the
+/// resume field, then the key form and the acceptance of a fast key); the other peer messages are in
+/// <see cref="PeerCodec"/>. Never change it without bumping <see cref="WireLimits.FormatVersion"/>.</summary>
 internal static class HelloCodec
 {
     /// <summary>The protocol version from which a Hello ends with its scheme byte; an older peer's Hello has none
@@ -124,16 +124,14 @@ internal static class HelloCodec
 
         if (hello.ProtocolVersion >= KeyFormSinceVersion)
         {
-            hello = hello with { KeyForm = r.ReadEnum<KeyForm>(nameof(Hello.KeyForm)) };
-            hello = hello with
+            var form = r.ReadEnum<KeyForm>(nameof(Hello.KeyForm));
+            var accept = r.ReadByte(nameof(Hello.AcceptFastKey)) switch
             {
-                AcceptFastKey = r.ReadByte(nameof(Hello.AcceptFastKey)) switch
-                {
-                    0 => false,
-                    1 => true,
-                    var other => throw r.Error($"{nameof(Hello.AcceptFastKey)} = {other} is not 0 or 1"),
-                },
+                0 => false,
+                1 => true,
+                var other => throw r.Error($"{nameof(Hello.AcceptFastKey)} = {other} is not 0 or 1"),
             };
+            hello = hello with { KeyForm = form, AcceptFastKey = accept };
         }
 
         r.End();
