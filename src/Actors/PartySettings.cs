@@ -51,6 +51,10 @@ public sealed record PartySettings
     /// <see cref="Key"/> has its own.</summary>
     public required KeyForm KeyForm { get; init; }
 
+    /// <summary>Whether this party, as the evaluator, accepts an encryptor's key of the fast form
+    /// (<c>duet.session.accept-fast-key</c>): the key owner's form shortens this party's re-randomisers.</summary>
+    public required bool AcceptFastKey { get; init; }
+
     public required int Sigma { get; init; }
 
     public required TimeSpan Timeout { get; init; }
@@ -113,6 +117,7 @@ public sealed record PartySettings
             KeyBits = c.GetInt("duet.session.key-bits"),
             MinKeyBits = c.GetInt("duet.session.min-key-bits"),
             KeyForm = ParseEnum<KeyForm>(c.GetString("duet.session.key-form"), "duet.session.key-form"),
+            AcceptFastKey = c.GetBoolean("duet.session.accept-fast-key"),
             Sigma = c.GetInt("duet.session.sigma"),
             Timeout = c.GetTimeSpan("duet.session.timeout"),
             PeerWait = c.GetTimeSpan("duet.session.peer-wait"),

@@ -82,5 +82,5 @@ public sealed record SessionResume(Guid SessionId, Hello Mine, Hello Peer, IRead
             : $"{whose} hello differs from the interrupted session's ({Describe(hello)} now, {Describe(journaled)} then)";
 
     private static string Describe(Hello h) =>
-        $"{h.Side} {h.Rows}x{h.Columns}, {h.InputBits} input bits, {h.FractionBits} fraction bits, {h.Domain}, {h.Scheme}, key {h.KeyBits}, sigma {h.Sigma}, role {h.Role}, protocol {h.ProtocolVersion}";
+        $"{h.Side} {h.Rows}x{h.Columns}, {h.InputBits} input bits, {h.FractionBits} fraction bits, {h.Domain}, {h.Scheme}, key {h.KeyBits} ({h.KeyForm.ToString().ToLowerInvariant()}{(h.AcceptFastKey ? ", accepts fast" : string.Empty)}), sigma {h.Sigma}, role {h.Role}, protocol {h.ProtocolVersion}";
 }

@@ -11,6 +11,14 @@ internal sealed class TypedConfig(Config config)
 {
     public string GetString(string key) => Read(key, "a string", () => config.GetString(key) ?? throw new FormatException());
 
+    // HOCON's words for a boolean, read here since Akka's GetBoolean answers any other with NotSupportedException.
+    public bool GetBoolean(string key) => Read(key, "on or off", () => config.GetString(key) switch
+    {
+        "on" or "true" or "yes" => true,
+        "off" or "false" or "no" => false,
+        _ => throw new FormatException(),
+    });
+
     public int GetInt(string key) => Read(key, "a whole number", () => checked((int)ParseLong(key)));
 
     public long GetLong(string key) => Read(key, "a whole number", () => ParseLong(key));

@@ -45,8 +45,9 @@ public sealed class TwoPartyProductTests(RuntimeKeys keys) : IClassFixture<Runti
 
 public sealed class FastKeyFormSessionTests
 {
-    /// <summary>The encryptor's key in the fast form: the evaluator learns l from the public key message and
-    /// re-randomises with l + 1 + σ bits; the encryptor decrypts with the short exponents. Exact either way round.</summary>
+    /// <summary>The encryptor's key in the fast form, which the evaluator opted in to: the evaluator learns l from the
+    /// public key message and re-randomises with l + 1 + σ bits; the encryptor decrypts with the short exponents. Exact
+    /// either way round.</summary>
     [Theory]
     [InlineData(OperandSide.Left, ShareDomain.Ring64)]
     [InlineData(OperandSide.Right, ShareDomain.Integer)]
@@ -62,8 +63,8 @@ public sealed class FastKeyFormSessionTests
             ? (RolePreference.Encryptor, RolePreference.Evaluator)
             : (RolePreference.Evaluator, RolePreference.Encryptor);
         var (a, b) = await TwoParties.Run(
-            left, TwoParties.Settings(OperandSide.Left, leftKey) with { Role = leftRole, Domain = domain },
-            right, TwoParties.Settings(OperandSide.Right, rightKey) with { Role = rightRole, Domain = domain });
+            left, TwoParties.Settings(OperandSide.Left, leftKey) with { Role = leftRole, Domain = domain, AcceptFastKey = encryptor == OperandSide.Right },
+            right, TwoParties.Settings(OperandSide.Right, rightKey) with { Role = rightRole, Domain = domain, AcceptFastKey = encryptor == OperandSide.Left });
 
         Assert.Equal(encryptor, a.Statistics.Encryptor);
         Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share!, b.Share!, domain).Data);

@@ -25,7 +25,7 @@ internal static partial class ClusterCommand
         var columns = options.Int("cols", 1, 1);
         var keyBits = Report.KeyBits(options);
         var keyForm = Report.KeyForm(options);
-        var keyConfig = $"duet.session.key-bits = {keyBits}\nduet.session.key-form = {keyForm}\n";
+        var keyConfig = Report.KeyConfig(keyBits, keyForm);
         var inputBits = options.Int("input-bits", 32, 1);
         var seed = options.Int("seed", 1);
         var killAt = options.Int("kill-at", 50, 1);
@@ -108,7 +108,7 @@ internal static partial class ClusterCommand
         var configA = Path.Combine(directory, $"a-{name}.hocon");
         var cluster = $"127.0.0.1:{E2eCommand.FreePort()}";
         var clusterConfig = workerNodes > 0 ? $"duet.cluster.enabled = on\nduet.cluster.listen = \"{cluster}\"\n" : "duet.cluster.enabled = off\n";
-        File.WriteAllText(configA, $"{clusterConfig}duet.workers = 1\nduet.flow.window = 32\n{links.PartyConfig}");
+        File.WriteAllText(configA, $"{clusterConfig}duet.workers = 1\nduet.flow.window = 32\n{keyConfig}{links.PartyConfig}");
         var configNode = Path.Combine(directory, "node.hocon");
         File.WriteAllText(configNode, "duet.workers = 1\n");
         var configB = Path.Combine(directory, "b.hocon");

@@ -192,7 +192,7 @@ internal static partial class E2eCommand
     {
         // The key size has no option of its own; a short configuration sets it for whichever party encrypts.
         var config = Path.Combine(directory, "e2e.hocon");
-        File.WriteAllText(config, $"duet.session.key-bits = {keyBits}\nduet.session.key-form = {link.KeyForm}\n"
+        File.WriteAllText(config, Report.KeyConfig(keyBits, link.KeyForm)
             + (link.TableMemory is null ? string.Empty : $"duet.evaluator.table-memory = {link.TableMemory}\n"));
         NpyFile.Write(Path.Combine(directory, "x.npy"), x);
         NpyFile.Write(Path.Combine(directory, "w.npy"), w);

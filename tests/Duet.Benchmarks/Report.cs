@@ -26,6 +26,11 @@ internal static class Report
         return form is "standard" or "fast" ? form : throw new UsageException($"--key-form must be standard or fast; got {form}.");
     }
 
+    /// <summary>The configuration lines of the encryptor's key: its size and form, and the evaluator's opt-in to a fast
+    /// form (<c>duet.session.accept-fast-key</c>), which a run that asks for one gives.</summary>
+    public static string KeyConfig(int keyBits, string keyForm) =>
+        $"duet.session.key-bits = {keyBits}\nduet.session.key-form = {keyForm}\nduet.session.accept-fast-key = {(keyForm == "fast" ? "on" : "off")}\n";
+
     /// <summary>Rounds to a few significant digits: the machine is not steadier than that.</summary>
     public static double Round(double value, int digits = 4)
     {

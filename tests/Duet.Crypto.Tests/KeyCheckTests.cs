@@ -70,6 +70,33 @@ public sealed class KeyCheckTests(KeyFixture fixture) : IClassFixture<KeyFixture
     }
 
     [Fact]
+    public void KeyFileWithFactorsTooCloseIsRefused()
+    {
+        // Two consecutive primes of |n|/2 bits: both prime, of the right size and distinct, but Fermat's method factors n.
+        var p = Prime(Bits / 2);
+        var q = NextPrime(p);
+        Assert.Equal(Bits, (int)(p * q).GetBitLength());
+        Assert.True(q - p < BigInteger.One << ((Bits / 2) - 100));
+        Assert.Equal("private-distance", Refused(p, q));
+    }
+
+    [Fact]
+    public void KeyFileWithNNotCoprimeToPhiIsRefused()
+    {
+        // p = 2·k·q + 1, so q divides p − 1 and gcd(n, φ(n)) = q; n keeps the declared bits.
+        var q = Prime(400);
+        BigInteger p;
+        do
+        {
+            p = (2 * q * Randomness.Bits(Bits - 400 - 400)) + 1;
+        }
+        while ((p * q).GetBitLength() != Bits || !IsPrime(p));
+
+        Assert.Equal(q, BigInteger.GreatestCommonDivisor(p * q, (p - 1) * (q - 1)));
+        Assert.Equal("private-coprime", Refused(p, q));
+    }
+
+    [Fact]
     public void KeyFileDeclaringOtherBitsIsRefused()
     {
         var json = JsonNode.Parse(key.ToJson())!;
@@ -130,6 +157,11 @@ public sealed class KeyCheckTests(KeyFixture fixture) : IClassFixture<KeyFixture
         json["hs"] = BigInteger.ModPow(n - 4, n, n * n).ToString("x", CultureInfo.InvariantCulture);
         return Assert.Throws<InvalidKeyException>(() => PaillierPrivateKey.FromJson(json.ToJsonString(), Bits)).Check;
     }
+
+    private static BigInteger NextPrime(BigInteger after) =>
+        new(new BcInteger(1, after.ToByteArray(isUnsigned: true, isBigEndian: true)).NextProbablePrime().ToByteArrayUnsigned(), isUnsigned: true, isBigEndian: true);
+
+    private static bool IsPrime(BigInteger value) => new BcInteger(1, value.ToByteArray(isUnsigned: true, isBigEndian: true)).IsProbablePrime(100);
 
     private static BigInteger Prime(int bits)
     {

@@ -57,6 +57,8 @@ public static class Seeds
         new TileFailed(Session, 2, 3, Enum.GetValues<TileKind>()[^1], Enum.GetValues<TileFailure>()[^1], "the unit check failed: Ærø"),
         new Hello(Session, 3, OperandSide.Right, 10000, 10, 32, 0, ShareDomain.Integer, Reveal.Left, 2048, 40, RolePreference.Auto, "b", Scheme.Bfv),
         new Hello(Session, 4, OperandSide.Left, 3000, 100, 16, 0, ShareDomain.Ring64, Reveal.None, 2048, 40, RolePreference.Auto, "a", Scheme.Paillier, TileRanges.Of([0, 1, 2, 9, 30])),
+        new Hello(Session, 6, OperandSide.Right, 100, 10, 32, 0, ShareDomain.Ring64, Reveal.None, 2048, 40, RolePreference.Encryptor, "b", Scheme.Paillier, null, KeyForm.Fast),
+        new Hello(Session, 6, OperandSide.Left, 1000, 100, 32, 0, ShareDomain.Integer, Reveal.Both, 3072, 40, RolePreference.Evaluator, "a", Scheme.Paillier, TileRanges.Of([3]), KeyForm.Standard, AcceptFastKey: true),
         new LatticeKeyMessage(Session, 1024, 1, 64, Bytes(40, 8)),
         new LatticeKeyMessage(Session, 8192, 3, 129, Bytes(600, 9)),
         new LatticeEncryptedBlock(Session, 0, 0, 1, 48, Bytes(48, 10)),

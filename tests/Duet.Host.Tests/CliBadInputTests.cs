@@ -112,6 +112,18 @@ public sealed class CliBadInputTests : IDisposable
         PartyFails(directory.WriteText("x.csv", "1\n"), ["--key", key], "key");
     }
 
+    [Fact]
+    public void Key_file_whose_factors_are_too_close()
+    {
+        // Two consecutive 1024-bit primes: each check of a key file passes but the distance of p and q.
+        var p = new Org.BouncyCastle.Math.BigInteger(1024, new Org.BouncyCastle.Security.SecureRandom()).SetBit(1023).SetBit(1022).NextProbablePrime();
+        var q = p.NextProbablePrime();
+        var n = p.Multiply(q);
+        var hs = n.Subtract(Org.BouncyCastle.Math.BigInteger.Four).ModPow(n, n.Multiply(n));
+        var key = directory.WriteText("key.json", $$"""{"format": "duet-paillier-private-key", "bits": 2048, "p": "{{p.ToString(16)}}", "q": "{{q.ToString(16)}}", "hs": "{{hs.ToString(16)}}"}""");
+        PartyFails(directory.WriteText("x.csv", "1\n"), ["--key", key], "too close");
+    }
+
     [Theory]
     [InlineData("--key-bits", "1024", "1024")]
     [InlineData("--rows", "0", "positive")]

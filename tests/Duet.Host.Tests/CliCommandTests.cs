@@ -134,6 +134,7 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(60), settings.Timeout);
         Assert.Equal(512L << 20, settings.TableMemoryBytes);
         Assert.Equal(262144, config.GetInt("duet.flow.block-bytes"));
+        Assert.Equal((KeyForm.Standard, false), (settings.KeyForm, settings.AcceptFastKey));
         Assert.True(config.HasPath("duet.party.listen") || config.HasPath("duet.party.peer"));
         settings.Validate();
     }
@@ -141,6 +142,7 @@ public sealed class CliCommandTests : IDisposable
     [Theory]
     [InlineData(AbortReason.Incompatible, 2)]
     [InlineData(AbortReason.RoleConflict, 2)]
+    [InlineData(AbortReason.FastKeyRefused, 2)]
     [InlineData(AbortReason.PeerLost, 1)]
     [InlineData(AbortReason.Timeout, 1)]
     [InlineData(AbortReason.InvalidCiphertext, 1)]

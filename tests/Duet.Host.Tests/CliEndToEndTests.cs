@@ -95,7 +95,8 @@ public sealed class CliEndToEndTests : IDisposable
         MatrixFiles.Write(xPath, x);
         MatrixFiles.Write(yPath, y);
         var key = directory.File("key.json");
-        // The encryptor's key in the experimental fast form: the key file and the public key carry it to the evaluator.
+        // The encryptor's key in the experimental fast form: the key file and the public key carry it to the evaluator,
+        // which accepts it because it opted in.
         Assert.Equal(0, CliRunner.Run("keygen", "--bits", "2048", "--key-form", "fast", "--out", key).Code);
         Assert.Contains("\"form\": \"fast\"", File.ReadAllText(key), StringComparison.Ordinal);
         var pinA = CliTlsTests.MakeCertificate(directory, "a");
@@ -103,7 +104,7 @@ public sealed class CliEndToEndTests : IDisposable
         var port = CliRunner.FreePort();
 
         using var a = DuetProcess.Start(
-            directory.Path, "party", "--input", xPath, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--reveal", "both", "--name", "a", "--cert", "a.pfx", "--pin", pinB);
+            directory.Path, "party", "--input", xPath, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--reveal", "both", "--name", "a", "--accept-fast-key", "--cert", "a.pfx", "--pin", pinB);
         await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
         using var b = DuetProcess.Start(
             directory.Path, "party", "--input", yPath, "--output", "b.csv", "--peer", $"127.0.0.1:{port}", "--side", "right", "--reveal", "both", "--name", "b", "--key", key, "--cert", "b.pfx", "--pin", pinA);
@@ -173,20 +174,29 @@ public sealed class CliEndToEndTests : IDisposable
         var y = directory.WriteText("y.csv", "1\n2\n");
         var port = CliRunner.FreePort();
 
-        var runA = CliRunner.RunAsync("party", "--input", x, "--output", directory.File("a.npy"), "--listen", $"127.0.0.1:{port}", "--side", "left", "--insecure");
-        await CliRunner.WaitForListenerAsync(port, runA, RunTimeout);
-        var b = await CliRunner.RunAsync("party", "--input", y, "--output", directory.File("b.npy"), "--peer", $"127.0.0.1:{port}", "--side", "right", "--insecure").WaitAsync(RunTimeout);
-        var a = await runA.WaitAsync(RunTimeout);
+        await BothFailAsBadInput(
+            ["--input", x, "--output", directory.File("a.npy"), "--listen", $"127.0.0.1:{port}", "--side", "left", "--insecure"],
+            ["--input", y, "--output", directory.File("b.npy"), "--peer", $"127.0.0.1:{port}", "--side", "right", "--insecure"],
+            port,
+            "incompatible",
+            "inner dimensions");
+    }
 
-        foreach (var outcome in new[] { a, b })
-        {
-            Assert.True(outcome.Code == 2, outcome.ToString());
-            var line = Assert.Single(outcome.FailureLines);
-            Assert.Contains("incompatible", line, StringComparison.Ordinal);
-            Assert.Contains("inner dimensions", line, StringComparison.Ordinal);
-        }
+    [Fact]
+    public async Task An_evaluator_without_the_opt_in_refuses_a_fast_key_at_the_handshake()
+    {
+        var x = directory.WriteText("x.csv", "1,2\n3,4\n5,6\n");
+        var y = directory.WriteText("y.csv", "1\n2\n");
+        var port = CliRunner.FreePort();
 
-        Assert.Equal(["x.csv", "y.csv"], directory.FileNames());
+        // B would generate a 3072-bit fast key; A's refusal at the handshake comes before it.
+        // The encryptor's own --accept-fast-key does not count: the evaluator decides.
+        await BothFailAsBadInput(
+            ["--input", x, "--output", directory.File("a.npy"), "--listen", $"127.0.0.1:{port}", "--side", "left", "--role", "evaluator", "--insecure"],
+            ["--input", y, "--output", directory.File("b.npy"), "--peer", $"127.0.0.1:{port}", "--side", "right", "--key-form", "fast", "--accept-fast-key", "--insecure"],
+            port,
+            "fast key refused",
+            "duet.session.accept-fast-key");
     }
 
     [Fact]
@@ -204,5 +214,24 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.StartsWith("duet: session aborted (", outcome.ErrorLines[^1], StringComparison.Ordinal);
         Assert.Equal(string.Empty, outcome.Out);
         Assert.False(File.Exists(directory.File("b.npy")));
+    }
+
+    /// <summary>A listens, B calls; both end with one line containing every expected text, exit 2, and no file written.</summary>
+    private async Task BothFailAsBadInput(string[] listener, string[] caller, int port, params string[] expected)
+    {
+        var before = directory.FileNames();
+        var runA = CliRunner.RunAsync(["party", .. listener]);
+        await CliRunner.WaitForListenerAsync(port, runA, RunTimeout);
+        var b = await CliRunner.RunAsync(["party", .. caller]).WaitAsync(RunTimeout);
+        var a = await runA.WaitAsync(RunTimeout);
+
+        foreach (var outcome in new[] { a, b })
+        {
+            Assert.True(outcome.Code == 2, outcome.ToString());
+            var line = Assert.Single(outcome.FailureLines);
+            Assert.All(expected, text => Assert.Contains(text, line, StringComparison.Ordinal));
+        }
+
+        Assert.Equal(before, directory.FileNames());
     }
 }

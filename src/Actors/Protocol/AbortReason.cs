@@ -38,4 +38,8 @@ public enum AbortReason
     Cancelled = 10,
 
     Internal = 11,
+
+    /// <summary>The encryptor's key is of the experimental fast form and the evaluator did not opt in to it
+    /// (<c>duet.session.accept-fast-key</c>, PROTOCOL.md §8).</summary>
+    FastKeyRefused = 12,
 }

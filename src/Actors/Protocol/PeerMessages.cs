@@ -1,6 +1,7 @@
 using System.Text;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Protocol;
 
@@ -20,6 +21,10 @@ namespace Duet.Actors.Protocol;
 /// <param name="Scheme">The homomorphic scheme the sender asks for; both must ask for the same.</param>
 /// <param name="Resume">Null for a new session; when the sender resumes an interrupted one (whose id this hello
 /// carries), the result tiles it committed. Both parties resume or neither; they skip the tiles both committed.</param>
+/// <param name="KeyForm">The form of the Paillier key the sender uses if it encrypts.</param>
+/// <param name="AcceptFastKey">Whether the sender, if it evaluates, accepts a key of the fast form. The evaluator decides
+/// (PROTOCOL.md §8): both parties refuse a fast key at the handshake, before any key is made, unless the evaluator's
+/// hello accepts it.</param>
 public sealed record Hello(
     Guid SessionId,
     int ProtocolVersion,
@@ -35,7 +40,9 @@ public sealed record Hello(
     RolePreference Role,
     string PartyName,
     Scheme Scheme = Scheme.Paillier,
-    TileRanges? Resume = null) : IProtocolMessage;
+    TileRanges? Resume = null,
+    KeyForm KeyForm = KeyForm.Standard,
+    bool AcceptFastKey = false) : IProtocolMessage;
 
 /// <summary>Closes the session's exchange: what the sender of <c>Done</c> received, and its digest of the whole
 /// transcript, for the peer to check against its own (PROTOCOL.md §10).</summary>

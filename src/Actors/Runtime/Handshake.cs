@@ -1,6 +1,7 @@
 using Duet.Actors.Protocol;
 using Duet.Crypto.Lattice;
 using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Runtime;
 
@@ -64,6 +65,12 @@ public static class Handshake
             CheckOwn(v, limits, heldWhole: true);
         }
 
+        // The evaluator's own hello says whether it accepts a fast key: both sides refuse before the encryptor makes one.
+        if (left.Scheme == Scheme.Paillier && KeyFormRefusal(e.KeyForm, v.AcceptFastKey) is { } refusal)
+        {
+            throw new HandshakeException(AbortReason.FastKeyRefused, refusal);
+        }
+
         if (left.Columns != right.Rows)
         {
             throw new HandshakeException(AbortReason.Incompatible, $"inner dimensions differ: left is {left.Rows}x{left.Columns}, right is {right.Rows}x{right.Columns}.");
@@ -98,6 +105,13 @@ public static class Handshake
             throw new HandshakeException(AbortReason.Incompatible, error.Message);
         }
     }
+
+    /// <summary>Why the encryptor's key form is refused, or null (PROTOCOL.md §8): a fast key shortens the evaluator's
+    /// re-randomisers on the key owner's word, so only the evaluator's own opt-in admits it.</summary>
+    public static string? KeyFormRefusal(KeyForm form, bool acceptFastKey) =>
+        form == KeyForm.Fast && !acceptFastKey
+            ? "the encryptor's key is of the experimental fast form, which the evaluator does not accept (duet.session.accept-fast-key = off; the evaluator opts in with duet party --accept-fast-key)."
+            : null;
 
     /// <summary>The checks of a hello on its own (PROTOCOL.md §9): shape and key size within the limits (the entry count
     /// for a matrix held whole: the evaluator reads a Paillier X that is its file's own rows by tiles), fraction bits in range.</summary>

@@ -82,6 +82,22 @@ internal sealed partial class Session
     private void OnPublicKey(Agreed agreed, PublicKeyMessage message)
     {
         statistics.Received(message.N.Length + message.Hs.Length);
+
+        // The key message is the binding claim: its form is checked against this party's own setting before the key is built.
+        var form = message.OrderBits == 0 ? KeyForm.Standard : KeyForm.Fast;
+        if (Handshake.KeyFormRefusal(form, settings.AcceptFastKey) is { } refusal)
+        {
+            Abort(AbortReason.FastKeyRefused, refusal);
+            return;
+        }
+
+        var announced = agreed.Agreement.Peer(settings.Side).KeyForm;
+        if (form != announced)
+        {
+            Abort(AbortReason.PlanMismatch, $"the peer's key is of the {form.ToString().ToLowerInvariant()} form, its hello announced {announced.ToString().ToLowerInvariant()}");
+            return;
+        }
+
         PaillierPublicKey key;
         try
         {

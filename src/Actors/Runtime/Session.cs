@@ -54,7 +54,9 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             settings.Role,
             settings.Name,
             settings.Scheme,
-            settings.Resume?.Offer());
+            settings.Resume?.Offer(),
+            settings.Key?.PublicKey.Form ?? settings.KeyForm,
+            settings.AcceptFastKey);
         party = job.Party ?? Context.System;
         tiles = TileContexts.For(party).Open(sessionId);
         Become(Handshaking);

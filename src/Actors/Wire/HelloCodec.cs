@@ -2,12 +2,13 @@ using System.Text;
 using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Wire;
 
-/// <summary>The binary layout of <see cref="Hello"/>, which grew a field per protocol version (the scheme, then the
-/// resume field); the other peer messages are in <see cref="PeerCodec"/>. Never change it without bumping
-/// <see cref="WireLimits.FormatVersion"/>.</summary>
+/// <summary>The binary layout of <see cref="Hello"/>, which grew fields with the protocol version (the scheme, the
+/// resume field, then the key form and the acceptance of a fast key); the other peer messages are in
+/// <see cref="PeerCodec"/>. Never change it without bumping <see cref="WireLimits.FormatVersion"/>.</summary>
 internal static class HelloCodec
 {
     /// <summary>The protocol version from which a Hello ends with its scheme byte; an older peer's Hello has none
@@ -17,6 +18,9 @@ internal static class HelloCodec
     /// <summary>The protocol version from which a Hello ends with its resume field (a flag, then the committed tiles' ranges).</summary>
     internal const int ResumeSinceVersion = 4;
 
+    /// <summary>The protocol version from which a Hello ends with its key form byte and its fast-key acceptance (0 or 1).</summary>
+    internal const int KeyFormSinceVersion = 6;
+
     internal static byte[] EncodeHello(Hello m)
     {
         var name = Encoding.UTF8.GetBytes(m.PartyName ?? throw PeerCodec.Invalid("Hello", "PartyName is null"));
@@ -24,7 +28,7 @@ internal static class HelloCodec
         PeerCodec.CheckWrite("Hello", m.Rows >= 1 && m.Columns >= 1, $"shape {m.Rows}x{m.Columns} is not positive");
         PeerCodec.CheckWrite("Hello", m.InputBits >= 1, $"InputBits = {m.InputBits} is not positive");
         PeerCodec.CheckWrite("Hello", m.FractionBits >= 0 && m.KeyBits >= 1 && m.Sigma >= 0, "FractionBits, KeyBits or Sigma is negative");
-        PeerCodec.CheckWrite("Hello", Enum.IsDefined(m.Side) && Enum.IsDefined(m.Domain) && Enum.IsDefined(m.Reveal) && Enum.IsDefined(m.Role) && Enum.IsDefined(m.Scheme),
+        PeerCodec.CheckWrite("Hello", Enum.IsDefined(m.Side) && Enum.IsDefined(m.Domain) && Enum.IsDefined(m.Reveal) && Enum.IsDefined(m.Role) && Enum.IsDefined(m.Scheme) && Enum.IsDefined(m.KeyForm),
             "an enum field has an undefined value");
         var withScheme = m.ProtocolVersion >= SchemeSinceVersion;
         PeerCodec.CheckWrite("Hello", withScheme || m.Scheme == Scheme.Paillier, $"protocol version {m.ProtocolVersion} has no scheme field");
@@ -34,7 +38,9 @@ internal static class HelloCodec
         var withResume = m.ProtocolVersion >= ResumeSinceVersion;
         PeerCodec.CheckWrite("Hello", withResume || m.Resume is null, $"protocol version {m.ProtocolVersion} has no resume field");
         var resumeBytes = !withResume ? 0 : m.Resume is null ? 1 : 1 + sizeof(int) + (m.Resume.Ranges.Count * 2 * sizeof(int));
-        var bytes = new byte[PeerCodec.Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length) + (withScheme ? 1 : 0) + resumeBytes];
+        var withKeyForm = m.ProtocolVersion >= KeyFormSinceVersion;
+        PeerCodec.CheckWrite("Hello", withKeyForm || (m.KeyForm == KeyForm.Standard && !m.AcceptFastKey), $"protocol version {m.ProtocolVersion} has no key form fields");
+        var bytes = new byte[PeerCodec.Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length) + (withScheme ? 1 : 0) + resumeBytes + (withKeyForm ? 2 : 0)];
         var w = new WireWriter(bytes);
         w.WriteGuid(m.SessionId);
         w.WriteInt32(m.ProtocolVersion);
@@ -66,6 +72,12 @@ internal static class HelloCodec
                     w.WriteInt32(count);
                 }
             }
+        }
+
+        if (withKeyForm)
+        {
+            w.WriteByte((byte)m.KeyForm);
+            w.WriteByte(m.AcceptFastKey ? (byte)1 : (byte)0);
         }
 
         return bytes;
@@ -108,6 +120,18 @@ internal static class HelloCodec
             }
 
             hello = hello with { Resume = TileRanges.FromRanges(ranges) ?? throw r.Error("the resumed tiles are not ascending, disjoint ranges") };
+        }
+
+        if (hello.ProtocolVersion >= KeyFormSinceVersion)
+        {
+            var form = r.ReadEnum<KeyForm>(nameof(Hello.KeyForm));
+            var accept = r.ReadByte(nameof(Hello.AcceptFastKey)) switch
+            {
+                0 => false,
+                1 => true,
+                var other => throw r.Error($"{nameof(Hello.AcceptFastKey)} = {other} is not 0 or 1"),
+            };
+            hello = hello with { KeyForm = form, AcceptFastKey = accept };
         }
 
         r.End();

@@ -28,18 +28,12 @@ public static class KeyGenerator
 
         var random = Randomness.Generator;
         var half = bits / 2;
-        var minimumDistance = BigInteger.One << Math.Max(half - 100, 1);
         while (true)
         {
             var p = Prime(half, random);
             var q = Prime(half, random);
             var n = p * q;
-            if (n.GetBitLength() != bits || BigInteger.Abs(p - q) <= minimumDistance)
-            {
-                continue;
-            }
-
-            if (!BigInteger.GreatestCommonDivisor(n, (p - 1) * (q - 1)).IsOne)
+            if (n.GetBitLength() != bits || !PaillierPrivateKey.FarApart(p, q, bits) || !PaillierPrivateKey.CoprimeToTotient(p, q))
             {
                 continue;
             }
@@ -62,14 +56,12 @@ public static class KeyGenerator
 
         var random = Randomness.Generator;
         var (half, orderBits) = (bits / 2, FastKeyForm.OrderBits(bits));
-        var minimumDistance = BigInteger.One << Math.Max(half - 100, 1);
         while (true)
         {
             var (p, pOrder) = FastPrime(half, orderBits / 2, random);
             var (q, qOrder) = FastPrime(half, orderBits / 2, random);
             var n = p * q;
-            if (n.GetBitLength() != bits || BigInteger.Abs(p - q) <= minimumDistance || pOrder == qOrder
-                || !BigInteger.GreatestCommonDivisor(n, (p - 1) * (q - 1)).IsOne)
+            if (n.GetBitLength() != bits || !PaillierPrivateKey.FarApart(p, q, bits) || pOrder == qOrder || !PaillierPrivateKey.CoprimeToTotient(p, q))
             {
                 continue;
             }

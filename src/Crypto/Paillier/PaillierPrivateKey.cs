@@ -167,8 +167,9 @@ public sealed class PaillierPrivateKey : IDisposable
     }
 
     /// <summary>
-    /// The checks of a loaded key (PROTOCOL.md §8): n = p·q has the bits the file declares, p ≠ q, and both are probable
-    /// primes of |n|/2 bits. A tampered or corrupted file fails one of them.
+    /// The checks of a loaded key (PROTOCOL.md §8): n = p·q has the bits the file declares, p ≠ q, gcd(n, φ(n)) = 1,
+    /// |p − q| &gt; 2^(|n|/2 − 100), and both are probable primes of |n|/2 bits. A tampered, corrupted or badly made
+    /// file fails one of them.
     /// </summary>
     internal static void CheckFactors(BigInteger p, BigInteger q, int declaredBits, int modulusBits)
     {
@@ -180,6 +181,18 @@ public sealed class PaillierPrivateKey : IDisposable
         if (p == q)
         {
             throw new InvalidKeyException("private-distinct", "The key file's p and q are equal.");
+        }
+
+        // Before the size check, which also refuses such factors (two primes of one size never share a factor with φ),
+        // so that the error names the property that fails.
+        if (!CoprimeToTotient(p, q))
+        {
+            throw new InvalidKeyException("private-coprime", "The key file's p and q give gcd(n, φ(n)) ≠ 1: p divides q − 1 or q divides p − 1.");
+        }
+
+        if (!FarApart(p, q, modulusBits))
+        {
+            throw new InvalidKeyException("private-distance", $"The key file's p and q are too close: |p − q| ≤ 2^{MinimumDistanceBits(modulusBits)}, which Fermat's method factors.");
         }
 
         foreach (var (factor, name) in new[] { (p, "p"), (q, "q") })
@@ -196,6 +209,14 @@ public sealed class PaillierPrivateKey : IDisposable
             }
         }
     }
+
+    /// <summary>gcd(n, φ(n)) = 1 for n = p·q, which Paillier with g = n + 1 needs (PROTOCOL.md §8).</summary>
+    internal static bool CoprimeToTotient(BigInteger p, BigInteger q) => BigInteger.GreatestCommonDivisor(p * q, (p - 1) * (q - 1)).IsOne;
+
+    /// <summary>|p − q| &gt; 2^(|n|/2 − 100) (PROTOCOL.md §8): closer factors fall to Fermat's method.</summary>
+    internal static bool FarApart(BigInteger p, BigInteger q, int modulusBits) => BigInteger.Abs(p - q) > BigInteger.One << MinimumDistanceBits(modulusBits);
+
+    private static int MinimumDistanceBits(int modulusBits) => Math.Max((modulusBits / 2) - 100, 1);
 
     public void Dispose()
     {

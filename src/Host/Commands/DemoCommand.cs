@@ -73,6 +73,9 @@ internal static class DemoCommand
             Reveal = options.Reveal,
             KeyBits = options.KeyBits,
             KeyForm = options.KeyForm,
+
+            // The demo runs both parties: asking for a fast key is the evaluator's opt-in too.
+            AcceptFastKey = options.KeyForm == KeyForm.Fast,
             Scheme = options.Scheme,
         };
         var leftSettings = settings with { Name = "left", Side = OperandSide.Left };

@@ -35,6 +35,7 @@ internal static class PartyCommand
         var scheme = WordOption.Create<Scheme>("--scheme", "Homomorphic scheme, the same for both parties: paillier or bfv (duet.session.scheme).");
         var key = new Option<string?>("--key") { HelpName = "FILE", Description = "Private key file from 'duet keygen', used when this party encrypts (duet.party.key-file)." };
         var keyForm = WordOption.Create<KeyForm>("--key-form", "Form of the session key generated when this party encrypts: standard, or fast (experimental, see the README) (duet.session.key-form).");
+        var acceptFastKey = new Option<bool>("--accept-fast-key") { Description = "When this party evaluates, accept the encryptor's key of the experimental fast form, which shortens this party's re-randomisers (see the README); refused otherwise (duet.session.accept-fast-key)." };
         var inputBits = new Option<int?>("--input-bits") { HelpName = "BITS", Description = "Declared bound of this party's entries, |x| < 2^b after scaling (duet.party.input-bits)." };
         var fractionBits = new Option<int?>("--frac-bits") { HelpName = "BITS", Description = "Fixed-point fraction bits of this party's entries; needed for reals (duet.party.frac-bits)." };
         var header = new Option<bool>("--header") { Description = "The CSV input starts with a header line." };
@@ -50,7 +51,7 @@ internal static class PartyCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the interrupted streamed run of --output from its journal (<output>.duet-journal); both parties pass it." };
         var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer), over mutual TLS with pinned certificates.")
         {
-            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose, statusFile, deliverTo, deliverPin, resume,
+            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, acceptFastKey, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose, statusFile, deliverTo, deliverPin, resume,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -68,6 +69,7 @@ internal static class PartyCommand
                 parsed.GetValue(scheme),
                 parsed.GetValue(key),
                 parsed.GetValue(keyForm),
+                parsed.GetValue(acceptFastKey),
                 parsed.GetValue(inputBits),
                 parsed.GetValue(fractionBits),
                 parsed.GetValue(header),
@@ -224,6 +226,7 @@ internal static class PartyCommand
             InputBits = options.InputBits ?? settings.InputBits,
             FractionBits = options.FractionBits ?? settings.FractionBits,
             KeyForm = options.KeyForm ?? settings.KeyForm,
+            AcceptFastKey = options.AcceptFastKey || settings.AcceptFastKey,
         };
 
         var keyFile = options.Key ?? LinkSecurity.RelativeTo(options.Config, file.GetString(KeyFileKey, null));
@@ -295,6 +298,7 @@ internal static class PartyCommand
         Scheme? Scheme,
         string? Key,
         KeyForm? KeyForm,
+        bool AcceptFastKey,
         int? InputBits,
         int? FractionBits,
         bool Header,
