@@ -20,7 +20,7 @@ public sealed class PartySettingsTests
         Assert.Equal(TimeSpan.FromSeconds(60), settings.Timeout);
         Assert.Equal(8, settings.Window);
         Assert.Equal(512L << 20, settings.TableMemoryBytes);
-        Assert.Equal((5, 262144), (settings.ProtocolVersion, settings.BlockBytes));
+        Assert.Equal((6, 262144), (settings.ProtocolVersion, settings.BlockBytes));
         Assert.Equal(Scheme.Paillier, settings.Scheme);
         Assert.Equal(settings, PartySettings.Defaults);
     }
@@ -42,7 +42,7 @@ public sealed class PartySettingsTests
             duet.party { name = bank, side = right, input-bits = 40, frac-bits = 16 }
             duet.session { role = encryptor, share-domain = integer, reveal = left, key-bits = 2048, min-key-bits = 3072, sigma = 60, timeout = 5s }
             duet.flow { window = 3, block-bytes = 1000 }
-            duet.protocol-version = 6
+            duet.protocol-version = 7
             duet.workers = 5
             duet.evaluator.table-memory = 1MiB
             """);
@@ -51,7 +51,7 @@ public sealed class PartySettingsTests
         Assert.Equal((RolePreference.Encryptor, ShareDomain.Integer, Reveal.Left), (s.Role, s.Domain, s.Reveal));
         Assert.Equal((2048, 3072, 60, TimeSpan.FromSeconds(5)), (s.KeyBits, s.MinKeyBits, s.Sigma, s.Timeout));
         Assert.Equal((3, 5, 1L << 20), (s.Window, s.Workers, s.TableMemoryBytes));
-        Assert.Equal((6, 1000), (s.ProtocolVersion, s.BlockBytes));
+        Assert.Equal((7, 1000), (s.ProtocolVersion, s.BlockBytes));
     }
 
     [Fact]

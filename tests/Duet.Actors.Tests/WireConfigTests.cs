@@ -13,7 +13,7 @@ public sealed class WireConfigTests
     {
         var config = DuetConfig.Defaults;
 
-        Assert.Equal(5, config.GetInt("duet.protocol-version"));
+        Assert.Equal(6, config.GetInt("duet.protocol-version"));
         Assert.Equal("paillier", config.GetString("duet.session.scheme"));
         Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.remote.retry-gate-closed-for"));
         Assert.Equal(TimeSpan.FromSeconds(60), config.GetTimeSpan("duet.session.timeout"));

@@ -38,4 +38,8 @@ public enum AbortReason
     Cancelled = 10,
 
     Internal = 11,
+
+    /// <summary>A resumed session is not the journaled one: its encrypted operand, a share band on disk, or tiles
+    /// left to compute after a reveal began (protocol version 6).</summary>
+    ResumeMismatch = 12,
 }

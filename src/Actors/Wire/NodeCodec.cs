@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using Duet.Actors.Cluster;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Wire;
 
@@ -67,7 +68,7 @@ internal static class NodeCodec
         var (plan, operand) = (setup.Plan, setup.Operand);
         PeerCodec.CheckWrite("NodeSetup", (operand?.Rows ?? 0, operand?.Columns ?? 0) == setup.OperandShape, "the operand does not have the plan's shape");
         var size = PeerCodec.Header + 1 + PlanBytes + (2 * sizeof(int)) + ((operand?.Data.LongLength ?? 0) * sizeof(long))
-            + WireWriter.PrefixedBytes(setup.Key.Length) + WireWriter.PrefixedBytes(setup.Ciphertexts.Length);
+            + WireWriter.PrefixedBytes(setup.Key.Length) + WireWriter.PrefixedBytes(setup.Ciphertexts.Length) + WireWriter.PrefixedBytes(setup.Seed.Length);
         PeerCodec.CheckWrite("NodeSetup", size <= (long)SetupPart.MaxParts * SetupPart.PartBytes && size <= Array.MaxLength, $"{size} bytes are too many");
         var bytes = new byte[size];
         var w = new WireWriter(bytes);
@@ -88,6 +89,7 @@ internal static class NodeCodec
 
         w.WriteBytes(setup.Key);
         w.WriteBytes(setup.Ciphertexts);
+        w.WriteBytes(setup.Seed);
         return bytes;
     }
 
@@ -143,8 +145,14 @@ internal static class NodeCodec
             throw r.Error("only an evaluator's set-up carries ciphertexts, and it must");
         }
 
+        var seed = r.ReadBytes("Seed", 0, EncryptionSeed.Bytes).ToArray();
+        if (seed.Length != (isEncryptor ? EncryptionSeed.Bytes : 0))
+        {
+            throw r.Error("only an encryptor's set-up carries an encryption seed, and it must");
+        }
+
         r.End();
-        return new NodeSetup(sessionId, isEncryptor, plan, isEncryptor ? new Matrix<long>(operandRows, operandColumns, data) : null, key, ciphertexts);
+        return new NodeSetup(sessionId, isEncryptor, plan, isEncryptor ? new Matrix<long>(operandRows, operandColumns, data) : null, key, ciphertexts, seed);
     }
 
     private static byte[] EncodeReady(WorkerReady m)

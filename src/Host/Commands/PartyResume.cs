@@ -51,7 +51,11 @@ internal static class PartyResume
         try
         {
             contents = SessionJournalFile.Read(File.ReadAllBytes(path));
-            session = SessionResume.Decode(contents.Header.State, contents.Committed);
+            session = SessionResume.Decode(contents.Header.State, contents.Committed) with
+            {
+                Operand = contents.Operand is { } operand ? EncryptedOperand.Decode(operand) : null,
+                RevealBegan = contents.RevealBegan,
+            };
         }
         catch (FormatException error)
         {
