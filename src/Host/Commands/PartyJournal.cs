@@ -26,8 +26,8 @@ internal sealed class PartyJournal(string sharePath, StreamedShareFile share, Jo
 
     public string Path { get; } = SessionJournalFile.PathFor(sharePath);
 
-    /// <summary>True once the journal exists for this run (begun, or reopened by a resume).</summary>
-    public bool Active => file is not null;
+    /// <summary>True once the journal exists for this run: begun, or resumed (kept when the resume is refused, to be tried again).</summary>
+    public bool Active => file is not null || plan.Resumed is not null;
 
     /// <summary>Tiles the journal holds as committed (those of a resumed run count from its resume point).</summary>
     public long CommittedTiles => Interlocked.Read(ref committed);
