@@ -101,7 +101,7 @@ internal static class Cli
         {
             SessionAbortedException { Reason: AbortReason.Cancelled, RaisedByPeer: true } => (ExitCodes.Failure, "the peer cancelled the session (its operator stopped it); nothing was written"),
             SessionAbortedException aborted => (
-                aborted.Reason is AbortReason.Incompatible or AbortReason.RoleConflict or AbortReason.FastKeyRefused ? ExitCodes.BadInput : ExitCodes.Failure,
+                aborted.Reason is AbortReason.Incompatible or AbortReason.RoleConflict or AbortReason.FastKeyRefused or AbortReason.ResumeMismatch ? ExitCodes.BadInput : ExitCodes.Failure,
                 $"session aborted ({Units.Words(aborted.Reason)}{(aborted.RaisedByPeer ? ", reported by the peer" : string.Empty)}): {aborted.Message}"),
             LinkRefusedException or DeliveryFailedException => (ExitCodes.Failure, error.Message),
             UsageException or InputFileException or EncodingException => (ExitCodes.BadInput, error.Message),

@@ -13,6 +13,7 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
 {
     private static readonly Guid Session = Guid.NewGuid();
     private static readonly PackingPlan Plan = PackingPlan.Create(6, 3, 2, 16, 16, 1024);
+    private static readonly byte[] EncryptionSeed = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
 
     [Fact]
     public void NodeMessagesRoundTrip()
@@ -47,13 +48,14 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
     public void AnEncryptorSetUpRoundTripsAndRebuildsItsKit()
     {
         var y = new Matrix<long>(3, 2, [1, -2, 3, -4, 5, -6]);
-        var setup = NodeSetup.ForEncryptor(Session, Plan, y, keys.Right) with { Capability = SessionCapability.New() };
+        var setup = NodeSetup.ForEncryptor(Session, Plan, y, keys.Right, EncryptionSeed) with { Capability = SessionCapability.New() };
         var parts = setup.Parts(100).ToList();
         Assert.True(parts.Count > 1);
         Assert.All(parts, p => Assert.InRange(p.Bytes.Length, 1, 100));
         var decoded = NodeCodec.DecodeSetup(parts.SelectMany(p => p.Bytes).ToArray(), long.MaxValue);
         Assert.Equal((Session, true, Plan), (decoded.SessionId, decoded.IsEncryptor, decoded.Plan));
         Assert.Equal(y.Data, decoded.Operand!.Data);
+        Assert.Equal(EncryptionSeed, decoded.Seed);
 
         var context = new TileContext(Session, SessionCapability.New());
         var kit = Assert.IsType<EncryptorKit>(NodeKit.Build(decoded, context, PartySettings.Defaults with { MinKeyBits = 1024 }));
@@ -92,10 +94,11 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
     [Fact]
     public void ASetUpWhoseOperandDoesNotFitThePlanOrThatHasTrailingBytesIsRefused()
     {
-        var good = NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(3, 2), keys.Right) with { Capability = SessionCapability.New() });
+        var good = NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(3, 2), keys.Right, EncryptionSeed) with { Capability = SessionCapability.New() });
         Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup([.. good, 0], long.MaxValue));
         Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup(good.AsSpan(0, good.Length - 1), long.MaxValue));
         Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup(good, maxOperandEntries: 5));
-        Assert.Throws<SerializationException>(() => NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(2, 3), keys.Right) with { Capability = SessionCapability.New() }));
+        Assert.Throws<SerializationException>(() => NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(2, 3), keys.Right, EncryptionSeed) with { Capability = SessionCapability.New() }));
+        Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup(NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(3, 2), keys.Right, [1, 2]) with { Capability = SessionCapability.New() }), long.MaxValue));
     }
 }

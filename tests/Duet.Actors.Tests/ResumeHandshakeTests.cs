@@ -63,12 +63,15 @@ public sealed class ResumeHandshakeTests
     public void A_journals_state_reads_back_and_anything_else_is_a_format_error()
     {
         var (left, right) = Hellos();
-        var committed = new Dictionary<int, byte[]> { [4] = new byte[32] };
+        var committed = new Dictionary<int, CommittedTile> { [4] = new(new byte[32], new byte[32]) };
 
         var state = SessionResume.Decode(SessionResume.Encode(left, right), committed);
 
         Assert.Equal((left.SessionId, left, right), (state.SessionId, state.Mine, state.Peer));
         Assert.Equal(TileRanges.Of([4]), state.Offer());
+        Assert.Empty(state.Seed);
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => (byte)i), SessionResume.Decode(SessionResume.Encode(left, right, Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()), committed).Seed);
+        Assert.Throws<FormatException>(() => SessionResume.Decode(SessionResume.Encode(left, right, new byte[31]), committed));
         Assert.Throws<FormatException>(() => SessionResume.Decode(new byte[] { 1, 2, 3 }, committed));
         Assert.Throws<FormatException>(() => SessionResume.Decode(SessionResume.Encode(left, right with { SessionId = Guid.NewGuid() }), committed));
     }

@@ -13,8 +13,8 @@ using Duet.Host.Files;
 namespace Duet.Fuzz;
 
 /// <summary>Every decoder that reads bytes from outside: one target per manifest of a protocol message (from the peer)
-/// and of a tile or node message (from another node of the party), the two key decoders, the two matrix file readers and the
-/// HOCON settings.</summary>
+/// and of a tile or node message (from another node of the party), the two key decoders, the two matrix file readers, the
+/// HOCON settings and the resume journal.</summary>
 public static class FuzzTargets
 {
     private static readonly Lazy<IReadOnlyList<FuzzTarget>> LazyAll = new(() =>
@@ -27,6 +27,7 @@ public static class FuzzTargets
         new FuzzTarget("npy", input => ReadMatrix(input, ".npy"), e => e is MatrixFileException, Seeds.Npy),
         new FuzzTarget("csv", input => ReadMatrix(input, ".csv"), e => e is MatrixFileException, Seeds.Csv),
         new FuzzTarget("hocon", DecodeSettings, IsHoconError, Seeds.Hocon),
+        new FuzzTarget("journal", input => PartyResume.ReadJournal(input), e => e is FormatException, Seeds.Journals),
     ]);
 
     public static IReadOnlyList<FuzzTarget> All => LazyAll.Value;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using Duet.Actors;
 using Duet.Actors.Cluster;
 using Duet.Actors.Transport;
 using Duet.Actors.Protocol;
@@ -10,6 +11,7 @@ using Duet.Actors.Wire;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Host.Files;
 
 namespace Duet.Fuzz;
 
@@ -152,6 +154,43 @@ public static class Seeds
             "a = [1, 2, \"x\"]\nb = ${a}\nduet.party.name = \"\"\"q\"\"\"",
         }.Select(Encoding.UTF8.GetBytes),
     ];
+
+    /// <summary>An evaluator's journal (its operand, tiles, a resume, a reveal mark) and an encryptor's (its seed, a
+    /// tile), written by <see cref="SessionJournalFile"/> itself.</summary>
+    public static IReadOnlyList<byte[]> Journals()
+    {
+        var left = new Hello(Session, 6, OperandSide.Left, 30, 4, 16, 0, ShareDomain.Ring64, Reveal.Both, 2048, 40, RolePreference.Auto, "a", Scheme.Paillier, TileRanges.Of([0, 1]));
+        var right = left with { Side = OperandSide.Right, Rows = 4, Columns = 3, PartyName = "b" };
+        return
+        [
+            Journal(
+                SessionResume.Encode(left, right),
+                SessionJournalFile.OperandRecord(new EncryptedOperand(Bytes(32, 3), [Bytes(32, 4), Bytes(32, 5)])),
+                SessionJournalFile.TileRecord(0, new CommittedTile(Bytes(32, 6), Bytes(32, 7))),
+                SessionJournalFile.TileRecord(2, new CommittedTile(Bytes(32, 8), Bytes(32, 9))),
+                SessionJournalFile.ResumedRecord(TileRanges.Of([0, 1])),
+                SessionJournalFile.RevealRecord()),
+            Journal(SessionResume.Encode(right, left, Bytes(EncryptionSeed.Bytes, 10)), SessionJournalFile.TileRecord(1, new CommittedTile(Bytes(32, 11), Bytes(32, 12)))),
+        ];
+    }
+
+    private static byte[] Journal(byte[] state, params byte[][] records)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"duet-fuzz-journal-{Guid.NewGuid():N}");
+        try
+        {
+            using (var journal = SessionJournalFile.Create(path, new JournalHeader(Bytes(32, 1), Bytes(32, 2), "share.npy.duet-partial", state, string.Empty)))
+            {
+                journal.Append(records);
+            }
+
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 
     private static byte[] NpyFile<T>(string descr, string shape, T[] values, SpanAction<T> write, int size)
     {

@@ -9,7 +9,8 @@ namespace Duet.Host.Tests;
 /// <summary>
 /// <c>duet party --resume</c>: a streamed run whose party is killed at about half way keeps a journal (mode 0600) and a
 /// partial share on both sides; rerun with <c>--resume</c>, both skip the tiles both committed, compute only the
-/// others, and end with shares of the exact product, the journals gone. A changed input is refused locally.
+/// others, and end with shares of the exact product, the journals gone. A changed input is refused locally; a flipped
+/// byte in a committed band of the partial share (created 0600) is refused after the handshake.
 /// </summary>
 public sealed partial class CliResumeTests : IDisposable
 {
@@ -52,6 +53,22 @@ public sealed partial class CliResumeTests : IDisposable
         var changed = CliRunner.Run(Party("y2.csv", "b.csv", "--peer", "127.0.0.1:9", "--side", "right", "--resume"));
         Assert.True(changed.Code == 2, changed.ToString());
         Assert.Contains("this --input is not the one the interrupted run used", Assert.Single(changed.FailureLines), StringComparison.Ordinal);
+
+        // Refused after the handshake, on both sides: a byte of a committed band (tile 0's first entry) flipped in A's
+        // partial share (mode 0600, like the journal). The journals stay; with the byte restored the resume goes on.
+        var partial = directory.File("a.npy.duet-partial");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(partial));
+        }
+
+        var entry = Array.IndexOf(File.ReadAllBytes(partial), (byte)'\n') + 1;
+        FlipByte(partial, entry);
+        var (damagedA, damagedB) = await RunBoth(killAtHalf: null, "--resume");
+        Assert.True(damagedA.Code == 2 && damagedB.Code == 2, damagedA.ToString() + damagedB.ToString());
+        Assert.Contains("partial share is not what its journal committed in tile 0", Assert.Single(damagedA.FailureLines), StringComparison.Ordinal);
+        Assert.Contains("resume mismatch, reported by the peer", Assert.Single(damagedB.FailureLines), StringComparison.Ordinal);
+        FlipByte(partial, entry);
 
         var (a, b) = await RunBoth(killAtHalf: null, "--resume");
         Assert.True(a.Code == 0 && b.Code == 0, a.ToString() + b.ToString());
@@ -150,6 +167,15 @@ public sealed partial class CliResumeTests : IDisposable
         }
 
         throw new TimeoutException($"A never evaluated half of its tiles: {a.ErrorSoFar}");
+    }
+
+    private static void FlipByte(string path, long offset)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
+        var one = new byte[1];
+        RandomAccess.Read(file, one, offset);
+        one[0] ^= 0x01;
+        RandomAccess.Write(file, one, offset);
     }
 
     /// <summary>The plan's result tiles, the tiles resumed and those computed now, from a resumed run's summary line.</summary>

@@ -23,7 +23,7 @@ internal static class NodeKit
             var key = PaillierPrivateKey.FromJson(Encoding.UTF8.GetString(setup.Key), settings.MinKeyBits);
             context.Own(key);
             CheckBits(key.PublicKey, plan);
-            return EncryptorKit.For(plan, setup.Operand ?? throw new InvalidOperationException("an encryptor's set-up without its operand"), key, null);
+            return EncryptorKit.For(plan, setup.Operand ?? throw new InvalidOperationException("an encryptor's set-up without its operand"), key, setup.Seed, null);
         }
 
         var publicKey = PaillierPublicKey.FromBytes(setup.Key, settings.MinKeyBits);

@@ -42,4 +42,8 @@ public enum AbortReason
     /// <summary>The encryptor's key is of the experimental fast form and the evaluator did not opt in to it
     /// (<c>duet.session.accept-fast-key</c>, PROTOCOL.md §8).</summary>
     FastKeyRefused = 12,
+
+    /// <summary>A resumed session is not the journaled one: its encrypted operand, a share band on disk, or tiles
+    /// left to compute after a reveal began (protocol version 6).</summary>
+    ResumeMismatch = 13,
 }

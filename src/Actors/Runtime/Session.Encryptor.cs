@@ -48,7 +48,7 @@ internal sealed partial class Session
             decrypted =>
             {
                 statistics.TileSucceeded(decrypted.Attempt);
-                if (!Keep(agreed, decrypted) || !Committed(agreed, decrypted.Index, streams.Received.Digest(decrypted.Index)))
+                if (Keep(agreed, decrypted) is not { } band || !Committed(agreed, decrypted.Index, new CommittedTile(streams.Received.Digest(decrypted.Index), band)))
                 {
                     return;
                 }

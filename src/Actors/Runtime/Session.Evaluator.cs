@@ -31,14 +31,14 @@ internal sealed partial class Session
             evaluated =>
             {
                 statistics.TileSucceeded(evaluated.Attempt);
-                if (!Keep(agreed, evaluated))
+                if (Keep(agreed, evaluated) is not { } band)
                 {
                     return;
                 }
 
                 var (first, count) = plan.TileResults(evaluated.Index);
                 SendBlock(streams, CiphertextBlocks.Result(plan.Scheme, sessionId, evaluated.Index, first, count, streams.SendWidth, evaluated.Ciphertexts));
-                if (!Committed(agreed, evaluated.Index, streams.Sent.Digest(evaluated.Index)))
+                if (!Committed(agreed, evaluated.Index, new CommittedTile(streams.Sent.Digest(evaluated.Index), band)))
                 {
                     return;
                 }
@@ -56,7 +56,7 @@ internal sealed partial class Session
 
         void OnEncryptedBlock(CiphertextBlock block)
         {
-            if (!Admit(block, streams, plan.EncryptBlock))
+            if (!Admit(block, streams, plan.EncryptBlock) || !AsJournaled(operand => operand.Blocks[block.BlockIndex], streams.Received.Digest(block.BlockIndex), $"encrypted block {block.BlockIndex}"))
             {
                 return;
             }
@@ -81,6 +81,11 @@ internal sealed partial class Session
             switch (evaluation)
             {
                 case PaillierEvaluation paillier:
+                    if (!JournalOperand(agreed, streams))
+                    {
+                        return;
+                    }
+
                     ShipToNodes(() => NodeSetup.ForEvaluator(sessionId, plan.Paillier!, paillier.Key, paillier.Operands));
                     BuildTables(plan.Paillier!, paillier);
                     break;

@@ -18,7 +18,11 @@ internal sealed partial class Session
     {
         statistics.Ended(SessionPhase.Streaming, clock.Elapsed);
         var finishing = new FinishingState(agreed.Output.Share());
-        StartRevealing(agreed, finishing);
+        if (!StartRevealing(agreed, finishing))
+        {
+            return;
+        }
+
         Become(() => Finishing(agreed, streams, finishing));
         TryFinish(agreed, streams, finishing);
     }

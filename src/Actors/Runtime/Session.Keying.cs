@@ -56,7 +56,7 @@ internal sealed partial class Session
             return;
         }
 
-        if (!BeginJournal(agreed, ready.Key))
+        if (EncryptionSeedOf() is not { } seed || !BeginJournal(agreed, ready.Key, seed))
         {
             return;
         }
@@ -65,8 +65,8 @@ internal sealed partial class Session
         var hs = key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
         SendToPeer(new PublicKeyMessage(sessionId, n, hs, key.OrderBits ?? 0), n.Length + hs.Length);
         var y = agreed.Operand.ReadAll();
-        tiles.Attach(EncryptorKit.For(plan, y, ready.Key, settings.FaultInjection));
-        ShipToNodes(() => NodeSetup.ForEncryptor(sessionId, plan, y, ready.Key));
+        tiles.Attach(EncryptorKit.For(plan, y, ready.Key, seed, settings.FaultInjection));
+        ShipToNodes(() => NodeSetup.ForEncryptor(sessionId, plan, y, ready.Key, seed));
         var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, Transcript.KeyDigest(key));
         Become(() => EncryptorStreaming(agreed, streams));
         GrantCredit(streams);
@@ -121,14 +121,15 @@ internal sealed partial class Session
             return;
         }
 
-        if (!BeginJournal(agreed, null))
+        var keyDigest = Transcript.KeyDigest(key);
+        if (!BeginJournal(agreed, null, []) || !AsJournaled(operand => operand.KeyDigest, keyDigest, "the encryptor's public key"))
         {
             return;
         }
 
         var operands = ResidueArray.Create(key, plan.EncryptedCount, tiles);
         var evaluation = new PaillierEvaluation(key, operands);
-        var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, Transcript.KeyDigest(key));
+        var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, keyDigest);
         Become(() => EvaluatorStreaming(agreed, streams, evaluation));
         GrantCredit(streams);
     }

@@ -36,13 +36,14 @@ internal sealed partial class Session
         job.Progress?.Report(new PartyProgress(phase, done, total) { Rows = rows, RowsDone = agreed.Output.EntriesDone / columns });
     }
 
-    /// <summary>Keeps a finished band of the share; false when the sink failed and the session aborted.</summary>
-    private bool Keep(Agreed agreed, ShareBand band) => Guarded(() =>
+    /// <summary>Keeps a finished band of the share: the digest of the band as written (empty in memory), or null when
+    /// the sink failed and the session aborted.</summary>
+    private byte[]? Keep(Agreed agreed, ShareBand band) => Guarded(() =>
     {
-        agreed.Output.Add(band);
+        var digest = agreed.Output.Add(band);
         statistics.ResultKept();
-        return agreed.Output;
-    }) is not null;
+        return digest;
+    });
 
     private T? Guarded<T>(Func<T> write)
         where T : class

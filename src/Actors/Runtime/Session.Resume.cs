@@ -1,14 +1,16 @@
 using Duet.Actors.Protocol;
+using Duet.Actors.State;
 using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Runtime;
 
 /// <summary>
-/// Resuming an interrupted streamed session: the journal learns what a resume needs (the hellos, the encryptor's key,
-/// every committed tile with the digest of its result block); a resumed session checks it is the journaled one,
-/// skips the tiles both parties committed (<see cref="Agreement.Skipped"/>), seeds its ledgers with their digests so
-/// the closing transcript still covers every block, and computes every other tile afresh. The encrypted operand is
-/// encrypted and sent again (the evaluator keeps no tables across runs), under the journaled key.
+/// Resuming an interrupted streamed session: the journal learns what a resume needs (the hellos, the encryptor's key
+/// and encryption seed, the evaluator's record of the encrypted operand, every committed tile with the digests of its
+/// result block and share band, a reveal begun); a resumed session checks it is the journaled one, skips the tiles
+/// both parties committed (<see cref="Agreement.Skipped"/>), seeds its ledgers with their digests so the closing
+/// transcript still covers every block, and computes every other tile afresh. The encryptor encrypts its operand again
+/// under the journaled key and seed, so it sends the same ciphertexts, which the evaluator checks block by block.
 /// </summary>
 internal sealed partial class Session
 {
@@ -31,22 +33,98 @@ internal sealed partial class Session
             ?? SessionResume.Differs(resume.Peer, agreement.Peer(settings.Side), "the peer's");
     }
 
-    /// <summary>A resumed session tells its journal which tiles it skips before any tile is computed again.</summary>
-    private bool JournalResumed(Agreement agreement) =>
-        !Resuming || Guarded(() =>
+    /// <summary>A resumed session checks what its journal binds it to, then tells the journal which tiles it skips,
+    /// before any tile is computed again; false when it aborted.</summary>
+    private bool JournalResumed(Agreement agreement, ShareOutput output)
+    {
+        if (settings.Resume is not { } resume)
+        {
+            return true;
+        }
+
+        if (BindingProblem(agreement, output, resume) is { } problem)
+        {
+            Abort(AbortReason.ResumeMismatch, problem);
+            return false;
+        }
+
+        return Guarded(() =>
         {
             job.Journal!.Resumed(agreement.Skipped);
             return job.Journal;
         }) is not null;
+    }
 
-    /// <summary>A new Paillier session starts its journal once the key is settled (the encryptor's private key with it).</summary>
-    private bool BeginJournal(Agreed agreed, PaillierPrivateKey? key) =>
-        Resuming || job.Journal is not { } journal || Guarded(() =>
+    /// <summary>Why this party cannot resume as agreed: tiles left after its reveal began, a journal without the operand
+    /// its tiles were computed from, or a skipped tile's band that is no longer on disk as committed; else null.</summary>
+    private string? BindingProblem(Agreement agreement, ShareOutput output, SessionResume resume)
+    {
+        const string Discard = "delete the journal and partial share of both parties to start again";
+        var (plan, skipped) = (agreement.Plan, agreement.Skipped);
+        if (resume.RevealBegan && skipped.Count != plan.Tiles)
         {
-            var peerHello = agreed.Agreement.Peer(settings.Side);
-            journal.Begin(new JournalStart(sessionId, SessionResume.Encode(mine, peerHello), key));
-            return journal;
-        }) is not null;
+            return $"{settings.Name} began revealing its share before the interruption, so a resume must skip every tile, but both parties committed only {skipped.Count} of {plan.Tiles}: {Discard}";
+        }
+
+        var evaluator = agreement.Encryptor != settings.Side;
+        if (evaluator && (resume.Operand is { } operand ? operand.Blocks.Count != plan.EncryptBlocks : resume.Committed.Count > 0))
+        {
+            return $"{settings.Name}'s journal does not record the encrypted operand of its committed tiles ({plan.EncryptBlocks} blocks): {Discard}";
+        }
+
+        foreach (var tile in skipped.Tiles())
+        {
+            var band = plan.Paillier!.Band(tile);
+            if (!output.BandDigest(band.FirstRow, band.FirstColumn, band.Rows, band.Columns).AsSpan().SequenceEqual(resume.Committed[tile].Band))
+            {
+                return $"{settings.Name}'s partial share is not what its journal committed in tile {tile} (the file changed since): {Discard}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A new Paillier session starts its journal once the key is settled (the encryptor's private key and seed with it).</summary>
+    private bool BeginJournal(Agreed agreed, PaillierPrivateKey? key, byte[] seed) =>
+        Resuming || Journal(agreed, journal =>
+            journal.Begin(new JournalStart(sessionId, SessionResume.Encode(mine, agreed.Agreement.Peer(settings.Side), seed), key)));
+
+    /// <summary>The encryptor's seed: the journaled one when resuming (so it sends the same ciphertexts), else fresh
+    /// from the CSPRNG; null when the journal has none (aborted).</summary>
+    private byte[]? EncryptionSeedOf()
+    {
+        if (settings.Resume is not { } resume)
+        {
+            return EncryptionSeed.NewRandom();
+        }
+
+        if (resume.Seed.Length == EncryptionSeed.Bytes)
+        {
+            return resume.Seed;
+        }
+
+        Abort(AbortReason.ResumeMismatch, $"{settings.Name}'s journal holds no encryption seed, so it cannot send the interrupted session's ciphertexts again");
+        return null;
+    }
+
+    /// <summary>A resumed evaluator receives what the interrupted session received (the key, then each block by its
+    /// SHA-256); false when it differs (aborted).</summary>
+    private bool AsJournaled(Func<EncryptedOperand, byte[]> journaled, byte[] digest, string what)
+    {
+        if (settings.Resume?.Operand is not { } operand || journaled(operand).AsSpan().SequenceEqual(digest))
+        {
+            return true;
+        }
+
+        Abort(AbortReason.ResumeMismatch, $"{what} differs from the interrupted session's: the encryptor's operand, key or encryption changed, so the tiles both parties committed are not of this operand");
+        return false;
+    }
+
+    /// <summary>The evaluator journals the encrypted operand once it is whole, before any tile (a resume that has it
+    /// journaled checked every block against it instead).</summary>
+    private bool JournalOperand(Agreed agreed, Streams streams) =>
+        settings.Resume?.Operand is not null || Journal(agreed, journal =>
+            journal.OperandReceived(new EncryptedOperand(streams.KeyDigest, [.. Enumerable.Range(0, streams.Received.Blocks).Select(streams.Received.Digest)])));
 
     /// <summary>The skipped tiles count as received (encryptor) or sent (evaluator), with their journaled digests.</summary>
     private void SeedResumed(Agreed agreed, Streams streams)
@@ -60,7 +138,7 @@ internal sealed partial class Session
         var ledger = agreed.IsEncryptor ? streams.Received : streams.Sent;
         foreach (var tile in skipped.Tiles())
         {
-            ledger.RecordDigest(tile, settings.Resume!.Committed[tile], agreed.Plan.TileResults(tile).Count);
+            ledger.RecordDigest(tile, settings.Resume!.Committed[tile].Result, agreed.Plan.TileResults(tile).Count);
             var band = agreed.Plan.Paillier!.Band(tile);
             agreed.Output.Resumed((long)band.Rows * band.Columns);
         }
@@ -73,11 +151,14 @@ internal sealed partial class Session
         statistics.Resumed(skipped.Count);
     }
 
-    /// <summary>Records a tile whose band the sink has, by the digest of its result block; false when it aborted.</summary>
-    private bool Committed(Agreed agreed, int tile, byte[] digest) =>
+    /// <summary>Records a tile whose band the sink has, by the digests of its result block and band; false when it aborted.</summary>
+    private bool Committed(Agreed agreed, int tile, CommittedTile digests) => Journal(agreed, journal => journal.Committed(tile, digests));
+
+    /// <summary>Tells the journal of a streamed Paillier run (there is none otherwise); false when it failed and the session aborted.</summary>
+    private bool Journal(Agreed agreed, Action<ISessionJournal> record) =>
         job.Journal is not { } journal || agreed.Plan.Scheme != Scheme.Paillier || Guarded(() =>
         {
-            journal.Committed(tile, digest);
+            record(journal);
             return journal;
         }) is not null;
 }

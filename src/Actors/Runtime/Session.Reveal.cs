@@ -40,18 +40,25 @@ internal sealed partial class Session
         return reveal is not null;
     }
 
-    /// <summary>Starts sending this side's share when the peer is entitled to the product.</summary>
-    private void StartRevealing(Agreed agreed, FinishingState finishing)
+    /// <summary>Starts sending this side's share when the peer is entitled to the product, once the journal knows the
+    /// reveal began; false when that failed and the session aborted.</summary>
+    private bool StartRevealing(Agreed agreed, FinishingState finishing)
     {
         if (!settings.Reveal.ReachesSide(agreed.Agreement.Peer(settings.Side).Side))
         {
-            return;
+            return true;
+        }
+
+        if (!Journal(agreed, journal => journal.RevealBegan()))
+        {
+            return false;
         }
 
         var (rows, columns) = agreed.Agreement.ProductShape;
         var runs = RevealAssembler.Split(sessionId, rows * columns, agreed.Output.Read, settings.BlockBytes).GetEnumerator();
         finishing.Sending = new RevealSending(runs, settings.Window);
         Self.Tell(RevealMore.Instance);
+        return true;
     }
 
     /// <summary>The peer took more runs: send on (a grant that does not grow, or one after the last run, changes nothing).</summary>

@@ -141,7 +141,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             return;
         }
 
-        if (OpenOutput(agreement) is not { } output || !OpenReveal(agreement, out var reveal) || !JournalResumed(agreement))
+        if (OpenOutput(agreement) is not { } output || !OpenReveal(agreement, out var reveal) || !JournalResumed(agreement, output))
         {
             return;
         }

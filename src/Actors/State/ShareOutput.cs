@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Numerics;
+using System.Security.Cryptography;
 using Duet.Actors.Tiles;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
@@ -19,6 +21,9 @@ internal sealed class ShareOutput
     private readonly int rows;
     private readonly int columns;
     private Matrix<BigInteger>? oriented;
+
+    /// <summary>P's columns: the width of the sink's rows.</summary>
+    private int ProductColumns => orientation.Transposed ? rows : columns;
 
     private ShareOutput(int rows, int columns, Orientation orientation, ShareDomain domain, IShareSink? sink)
     {
@@ -48,8 +53,9 @@ internal sealed class ShareOutput
     /// <summary>Counts entries a resumed run's partial share already holds (tiles both parties committed before).</summary>
     public void Resumed(long entries) => EntriesDone += entries;
 
-    /// <summary>Takes one finished band of the canonical share; a band that does not fit the share is a bug (throws).</summary>
-    public void Add(ShareBand band)
+    /// <summary>Takes one finished band of the canonical share (a band that does not fit the share is a bug: throws);
+    /// returns the digest of its region as the sink holds it (<see cref="BandDigest"/>), empty when held in memory.</summary>
+    public byte[] Add(ShareBand band)
     {
         ArgumentNullException.ThrowIfNull(band);
         band.CheckFits(rows, columns);
@@ -57,7 +63,7 @@ internal sealed class ShareOutput
         if (canonical is not null)
         {
             band.CopyInto(canonical);
-            return;
+            return [];
         }
 
         var bandRows = band.Share.Length / band.Columns;
@@ -74,6 +80,40 @@ internal sealed class ShareOutput
         sink!.Write(orientation.Transposed
             ? new ShareRegion(band.FirstColumn, band.FirstRow, band.Columns, bandRows, values)
             : new ShareRegion(band.FirstRow, band.FirstColumn, bandRows, band.Columns, values));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AppendValues(hash, values);
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>
+    /// SHA-256 of the canonical band [firstRow, +bandRows) × [firstColumn, +bandColumns) as the sink holds it now, its
+    /// region of P read back row by row: what <see cref="Add"/> returned for it, unless the sink's file changed since.
+    /// </summary>
+    public byte[] BandDigest(int firstRow, int firstColumn, int bandRows, int bandColumns)
+    {
+        var (regionRow, regionColumn, regionRows, regionColumns) = orientation.Transposed
+            ? (firstColumn, firstRow, bandColumns, bandRows)
+            : (firstRow, firstColumn, bandRows, bandColumns);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (var r = 0; r < regionRows; r++)
+        {
+            AppendValues(hash, Read(((long)(regionRow + r) * ProductColumns) + regionColumn, regionColumns));
+        }
+
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>Each value as its length and two's-complement bytes, so the digest is of the values, not of one file format.</summary>
+    private static void AppendValues(IncrementalHash hash, BigInteger[] values)
+    {
+        Span<byte> length = stackalloc byte[sizeof(int)];
+        foreach (var value in values)
+        {
+            var bytes = value.ToByteArray();
+            BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+            hash.AppendData(length);
+            hash.AppendData(bytes);
+        }
     }
 
     /// <summary>The whole share in P's orientation and the domain; null in a streamed run (the sink has it).</summary>

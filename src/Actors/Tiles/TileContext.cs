@@ -11,13 +11,13 @@ internal abstract record TileKit(Func<Tile, bool>? Fault);
 internal sealed record EncryptorKit(PackingPlan Plan, Matrix<long> Y, Encryptor Encryptor, Decryptor Decryptor, Func<Tile, bool>? Fault)
     : TileKit(Fault)
 {
-    /// <summary>The kit of a session's key, its encryption tables sized for the plan's encryptions.</summary>
-    public static EncryptorKit For(PackingPlan plan, Matrix<long> y, PaillierPrivateKey key, Func<Tile, bool>? fault)
+    /// <summary>The kit of a session's key, its encryption tables sized for the plan's encryptions, its α from the session's seed.</summary>
+    public static EncryptorKit For(PackingPlan plan, Matrix<long> y, PaillierPrivateKey key, byte[] seed, Func<Tile, bool>? fault)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(key);
         key.ExpectEncryptions(plan.EncryptedCount);
-        return new EncryptorKit(plan, y, new Encryptor(key), new Decryptor(key), fault);
+        return new EncryptorKit(plan, y, new Encryptor(key, new EncryptionSeed(seed)), new Decryptor(key), fault);
     }
 }
 

@@ -4,6 +4,7 @@ using Duet.Actors.Cluster;
 using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Wire;
 
@@ -69,7 +70,7 @@ internal static class NodeCodec
         PeerCodec.CheckWrite("NodeSetup", (operand?.Rows ?? 0, operand?.Columns ?? 0) == setup.OperandShape, "the operand does not have the plan's shape");
         PeerCodec.CheckWrite("NodeSetup", setup.Capability.Length == Tiles.SessionCapability.Bytes, "the capability must be 32 bytes");
         var size = PeerCodec.Header + WireWriter.PrefixedBytes(setup.Capability.Length) + 1 + PlanBytes + (2 * sizeof(int)) + ((operand?.Data.LongLength ?? 0) * sizeof(long))
-            + WireWriter.PrefixedBytes(setup.Key.Length) + WireWriter.PrefixedBytes(setup.Ciphertexts.Length);
+            + WireWriter.PrefixedBytes(setup.Key.Length) + WireWriter.PrefixedBytes(setup.Ciphertexts.Length) + WireWriter.PrefixedBytes(setup.Seed.Length);
         PeerCodec.CheckWrite("NodeSetup", size <= (long)SetupPart.MaxParts * SetupPart.PartBytes && size <= Array.MaxLength, $"{size} bytes are too many");
         var bytes = new byte[size];
         var w = new WireWriter(bytes);
@@ -91,6 +92,7 @@ internal static class NodeCodec
 
         w.WriteBytes(setup.Key);
         w.WriteBytes(setup.Ciphertexts);
+        w.WriteBytes(setup.Seed);
         return bytes;
     }
 
@@ -147,8 +149,14 @@ internal static class NodeCodec
             throw r.Error("only an evaluator's set-up carries ciphertexts, and it must");
         }
 
+        var seed = r.ReadBytes("Seed", 0, EncryptionSeed.Bytes).ToArray();
+        if (seed.Length != (isEncryptor ? EncryptionSeed.Bytes : 0))
+        {
+            throw r.Error("only an encryptor's set-up carries an encryption seed, and it must");
+        }
+
         r.End();
-        return new NodeSetup(sessionId, isEncryptor, plan, isEncryptor ? new Matrix<long>(operandRows, operandColumns, data) : null, key, ciphertexts) { Capability = capability };
+        return new NodeSetup(sessionId, isEncryptor, plan, isEncryptor ? new Matrix<long>(operandRows, operandColumns, data) : null, key, ciphertexts, seed) { Capability = capability };
     }
 
     private static byte[] EncodeReady(WorkerReady m)

@@ -27,7 +27,7 @@ public static class EncryptKernel
         using var ciphertext = encryptor.Key.Context.NewResidue();
         for (var i = 0; i < count; i++)
         {
-            encryptor.Encrypt(Plaintext(plan, y, first + i), ciphertext);
+            encryptor.Encrypt(Plaintext(plan, y, first + i), first + i, ciphertext);
             encryptor.Key.WriteCiphertext(ciphertext, output.Slice(i * width, width));
         }
     }

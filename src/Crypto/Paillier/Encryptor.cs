@@ -23,6 +23,7 @@ public enum RandomiserMode
 public sealed class Encryptor
 {
     private readonly PaillierPrivateKey? owner;
+    private readonly EncryptionSeed? seed;
 
     public Encryptor(PaillierPublicKey key, RandomiserMode mode = RandomiserMode.Djn)
     {
@@ -42,6 +43,13 @@ public sealed class Encryptor
         owner = key;
     }
 
+    /// <summary>The key owner's encryptor whose α come from <paramref name="seed"/> (<see cref="Encrypt(BigInteger, long, Residue)"/>).</summary>
+    public Encryptor(PaillierPrivateKey key, EncryptionSeed seed)
+        : this(key)
+    {
+        this.seed = seed ?? throw new ArgumentNullException(nameof(seed));
+    }
+
     public PaillierPublicKey Key { get; }
 
     public RandomiserMode Mode { get; }
@@ -52,8 +60,7 @@ public sealed class Encryptor
         if (owner is not null && Mode == RandomiserMode.Djn)
         {
             var m = Key.ToPlaintextSpace(plaintext);
-            var alpha = Randomness.Bits(Key.RandomiserBits);
-            Key.Context.Load(JoinCrt(owner.PHalf.Encrypt(m, alpha), owner.QHalf.Encrypt(m, alpha)), destination);
+            EncryptOwned(m, Randomness.Bits(Key.RandomiserBits), destination);
             return;
         }
 
@@ -61,6 +68,20 @@ public sealed class Encryptor
         using var message = Key.Context.NewResidue();
         LoadMessage(plaintext, message);
         Key.Context.Multiply(destination, message, destination);
+    }
+
+    /// <summary>destination = Enc(plaintext) of the operand at <paramref name="index"/>: with a seed, α is the seed's for
+    /// this index and plaintext (the same pair encrypts to the same ciphertext); without, fresh.</summary>
+    public void Encrypt(BigInteger plaintext, long index, Residue destination)
+    {
+        if (seed is null)
+        {
+            Encrypt(plaintext, destination);
+            return;
+        }
+
+        var m = Key.ToPlaintextSpace(plaintext);
+        EncryptOwned(m, seed.Alpha(index, m, Key.RandomiserBits), destination);
     }
 
     /// <summary>destination = a fresh encryption of zero, hiding its exponent to σ = <see cref="PaillierPublicKey.MinimumSigma"/>.</summary>
@@ -105,9 +126,11 @@ public sealed class Encryptor
             return;
         }
 
-        var alpha = Randomness.Bits(Key.RandomiserBits);
-        context.Load(JoinCrt(owner.PHalf.Encrypt(BigInteger.Zero, alpha), owner.QHalf.Encrypt(BigInteger.Zero, alpha)), destination);
+        EncryptOwned(BigInteger.Zero, Randomness.Bits(Key.RandomiserBits), destination);
     }
+
+    private void EncryptOwned(BigInteger m, BigInteger alpha, Residue destination) =>
+        Key.Context.Load(JoinCrt(owner!.PHalf.Encrypt(m, alpha), owner.QHalf.Encrypt(m, alpha)), destination);
 
     /// <summary>destination = 1 + m·n mod n² = g^m, the deterministic part of an encryption.</summary>
     internal void LoadMessage(BigInteger plaintext, Residue destination) =>

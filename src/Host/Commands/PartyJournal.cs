@@ -26,8 +26,8 @@ internal sealed class PartyJournal(string sharePath, StreamedShareFile share, Jo
 
     public string Path { get; } = SessionJournalFile.PathFor(sharePath);
 
-    /// <summary>True once the journal exists for this run (begun, or reopened by a resume).</summary>
-    public bool Active => file is not null;
+    /// <summary>True once the journal exists for this run: begun, or resumed (kept when the resume is refused, to be tried again).</summary>
+    public bool Active => file is not null || plan.Resumed is not null;
 
     /// <summary>Tiles the journal holds as committed (those of a resumed run count from its resume point).</summary>
     public long CommittedTiles => Interlocked.Read(ref committed);
@@ -54,11 +54,13 @@ internal sealed class PartyJournal(string sharePath, StreamedShareFile share, Jo
         }
     }
 
-    public void Committed(int tile, byte[] digest)
+    public void OperandReceived(EncryptedOperand operand) => AppendNow(SessionJournalFile.OperandRecord(operand));
+
+    public void Committed(int tile, CommittedTile digests)
     {
         lock (gate)
         {
-            pending.Add(SessionJournalFile.TileRecord(tile, digest));
+            pending.Add(SessionJournalFile.TileRecord(tile, digests));
             Interlocked.Increment(ref committed);
             if (sinceFlush.Elapsed >= GroupInterval)
             {
@@ -66,6 +68,9 @@ internal sealed class PartyJournal(string sharePath, StreamedShareFile share, Jo
             }
         }
     }
+
+    /// <summary>The tiles recorded so far go first: a resume then finds every tile this party committed before it revealed.</summary>
+    public void RevealBegan() => AppendNow(SessionJournalFile.RevealRecord());
 
     /// <summary>Writes the tiles not yet recorded, after the partial share they are in is on disk.</summary>
     public void Flush()
@@ -81,6 +86,17 @@ internal sealed class PartyJournal(string sharePath, StreamedShareFile share, Jo
             Guard(() => file.Append(pending));
             pending.Clear();
             sinceFlush.Restart();
+        }
+    }
+
+    /// <summary>Appends one record at once, after the pending tiles.</summary>
+    private void AppendNow(byte[] record)
+    {
+        lock (gate)
+        {
+            var journal = file ?? throw new InvalidOperationException("the journal has not begun");
+            Flush();
+            Guard(() => journal.Append([record]));
         }
     }
 

@@ -187,7 +187,11 @@ internal sealed class PartyOutputs : IDisposable
 
         public void Resumed(Actors.Protocol.TileRanges skipped) => Record(outputs, () => journal.Resumed(skipped));
 
-        public void Committed(int tile, byte[] digest) => Record(outputs, () => journal.Committed(tile, digest));
+        public void OperandReceived(EncryptedOperand operand) => Record(outputs, () => journal.OperandReceived(operand));
+
+        public void Committed(int tile, CommittedTile digests) => Record(outputs, () => journal.Committed(tile, digests));
+
+        public void RevealBegan() => Record(outputs, journal.RevealBegan);
     }
 
     private static void Record(PartyOutputs outputs, Action write)

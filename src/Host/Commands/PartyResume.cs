@@ -50,8 +50,7 @@ internal static class PartyResume
         SessionResume session;
         try
         {
-            contents = SessionJournalFile.Read(File.ReadAllBytes(path));
-            session = SessionResume.Decode(contents.Header.State, contents.Committed);
+            (contents, session) = ReadJournal(File.ReadAllBytes(path));
         }
         catch (FormatException error)
         {
@@ -75,6 +74,17 @@ internal static class PartyResume
 
         var key = contents.Header.KeyJson.Length == 0 ? null : ReadKey(contents.Header.KeyJson, settings.MinKeyBits, path, discard);
         return (new JournalPlan(inputDigest, settingsDigest, contents), settings with { Resume = session, Key = key ?? settings.Key, KeyBits = key?.PublicKey.Bits ?? settings.KeyBits });
+    }
+
+    /// <summary>A journal's records and the session they resume; anything malformed is a <see cref="FormatException"/>.</summary>
+    internal static (JournalContents Contents, SessionResume Session) ReadJournal(ReadOnlySpan<byte> bytes)
+    {
+        var contents = SessionJournalFile.Read(bytes);
+        return (contents, SessionResume.Decode(contents.Header.State, contents.Committed) with
+        {
+            Operand = contents.Operand is { } operand ? EncryptedOperand.Decode(operand) : null,
+            RevealBegan = contents.RevealBegan,
+        });
     }
 
     /// <summary>The summary's word on a resumed run: the tiles skipped and those computed.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Duet.Actors;
 using Duet.Actors.Protocol;
 
 namespace Duet.Host.Files;
@@ -9,24 +10,33 @@ namespace Duet.Host.Files;
 /// state of the session and the encryptor's private key (empty on the evaluator).</summary>
 internal sealed record JournalHeader(byte[] InputDigest, byte[] SettingsDigest, string PartialName, byte[] State, string KeyJson);
 
-/// <summary>A journal as read back: its header, the committed tiles with their result blocks' digests, and the
-/// length of its intact records (a torn last record after it is ignored and cut off before appending).</summary>
-internal sealed record JournalContents(JournalHeader Header, IReadOnlyDictionary<int, byte[]> Committed, long IntactLength);
+/// <summary>A journal as read back: its header, the committed tiles with their digests, the evaluator's record of the
+/// encrypted operand (<see cref="EncryptedOperand.Encode"/>; null if none), whether this party began to reveal its
+/// share, and the length of its intact records (a torn last record after it is ignored and cut off before appending).</summary>
+internal sealed record JournalContents(JournalHeader Header, IReadOnlyDictionary<int, CommittedTile> Committed, byte[]? Operand, bool RevealBegan, long IntactLength);
 
 /// <summary>
 /// <c>&lt;output&gt;.duet-journal</c>: a magic line, then records of <c>[int32 length][kind][payload][first 8 bytes of
-/// SHA-256(kind, payload)]</c>: one header, then a record per committed tile and, at each resume, the set of tiles it
-/// kept (the tiles outside it are computed again, so their earlier records no longer count). Created with mode 0600:
-/// it holds the encryptor's private key. A record is appended and flushed to disk before the runtime goes on.
+/// SHA-256(kind, payload)]</c>: one header; on the evaluator the encrypted operand it received, before any tile; a
+/// record per committed tile (its index and the SHA-256 of its result block and of its share band); at each resume the
+/// set of tiles it kept (the tiles outside it are computed again, so their earlier records no longer count); and a mark
+/// when this party began to reveal its share. Created with mode 0600: it holds the encryptor's private key and seed. A
+/// record is appended and flushed to disk before the runtime goes on. Only a truncated last record is a torn tail: a
+/// length that no record of its kind can have is damage, wherever it is.
 /// </summary>
 internal sealed class SessionJournalFile : IDisposable
 {
     private const byte HeaderKind = 1;
     private const byte TileKind = 2;
     private const byte ResumedKind = 3;
+    private const byte OperandKind = 4;
+    private const byte RevealKind = 5;
     private const int CheckBytes = 8;
     private const int DigestBytes = 32;
-    private static readonly byte[] Magic = "duet-journal 1\n"u8.ToArray();
+    private const int TilePayloadBytes = sizeof(int) + (2 * DigestBytes);
+    private const int MaxHeaderBytes = 16 << 20;
+    private static readonly byte[] Magic = "duet-journal 2\n"u8.ToArray();
+    private static readonly byte[] EarlierMagic = "duet-journal 1\n"u8.ToArray();
 
     private readonly FileStream stream;
 
@@ -65,13 +75,30 @@ internal sealed class SessionJournalFile : IDisposable
     }
 
     /// <summary>A committed tile's record.</summary>
-    public static byte[] TileRecord(int tile, ReadOnlySpan<byte> digest)
+    public static byte[] TileRecord(int tile, CommittedTile digests)
     {
-        var payload = new byte[sizeof(int) + DigestBytes];
+        ArgumentNullException.ThrowIfNull(digests);
+        if (digests.Result.Length != DigestBytes || digests.Band.Length != DigestBytes)
+        {
+            throw new ArgumentException("a tile's digests are SHA-256 digests", nameof(digests));
+        }
+
+        var payload = new byte[TilePayloadBytes];
         BinaryPrimitives.WriteInt32LittleEndian(payload, tile);
-        digest.CopyTo(payload.AsSpan(sizeof(int)));
+        digests.Result.CopyTo(payload, sizeof(int));
+        digests.Band.CopyTo(payload, sizeof(int) + DigestBytes);
         return Record(TileKind, payload);
     }
+
+    /// <summary>The evaluator's record of the encrypted operand it received.</summary>
+    public static byte[] OperandRecord(EncryptedOperand operand)
+    {
+        ArgumentNullException.ThrowIfNull(operand);
+        return Record(OperandKind, operand.Encode());
+    }
+
+    /// <summary>The mark that this party began to reveal its share.</summary>
+    public static byte[] RevealRecord() => Record(RevealKind, []);
 
     /// <summary>A resume's record: the tiles it skips, the only earlier ones that still count.</summary>
     public static byte[] ResumedRecord(TileRanges kept)
@@ -105,20 +132,34 @@ internal sealed class SessionJournalFile : IDisposable
     /// <summary>Reads a journal; a torn last record is ignored, anything else wrong is a <see cref="FormatException"/>.</summary>
     public static JournalContents Read(ReadOnlySpan<byte> bytes)
     {
+        if (bytes.StartsWith(EarlierMagic))
+        {
+            throw new FormatException("it was written by an earlier version of duet (journal format 1), whose resume binds neither operand");
+        }
+
         if (!bytes.StartsWith(Magic))
         {
-            throw new FormatException("it is not a Duet journal (no 'duet-journal 1' line)");
+            throw new FormatException("it is not a Duet journal (no 'duet-journal 2' line)");
         }
 
         var position = Magic.Length;
-        JournalHeader? header = null;
-        var committed = new Dictionary<int, byte[]>();
+        var journal = new Reading();
         while (position < bytes.Length)
         {
             var rest = bytes[position..];
-            var length = rest.Length < sizeof(int) ? -1 : BinaryPrimitives.ReadInt32LittleEndian(rest);
+            if (rest.Length <= sizeof(int))
+            {
+                break; // torn: the run stopped while appending its last record
+            }
+
+            var length = BinaryPrimitives.ReadInt32LittleEndian(rest);
+            if (!Plausible(rest[sizeof(int)], length))
+            {
+                throw new FormatException($"the record at byte {position} is damaged (a record of kind {rest[sizeof(int)]} cannot have {length} bytes)");
+            }
+
             var total = sizeof(int) + 1 + (long)length + CheckBytes;
-            if (length < 0 || total > rest.Length)
+            if (total > rest.Length)
             {
                 break; // torn: the run stopped while appending its last record
             }
@@ -126,7 +167,7 @@ internal sealed class SessionJournalFile : IDisposable
             var body = rest.Slice(sizeof(int), 1 + length);
             if (!SHA256.HashData(body).AsSpan(0, CheckBytes).SequenceEqual(rest.Slice(sizeof(int) + 1 + length, CheckBytes)))
             {
-                if (total == rest.Length && header is not null)
+                if (total == rest.Length && journal.Header is not null)
                 {
                     break; // a torn last record
                 }
@@ -134,43 +175,82 @@ internal sealed class SessionJournalFile : IDisposable
                 throw new FormatException($"the record at byte {position} is damaged (its checksum does not match)");
             }
 
-            header = Apply(body[0], body[1..], header, committed, position);
+            journal.Apply(body[0], body[1..], position);
             position += (int)total;
         }
 
-        return new JournalContents(header ?? throw new FormatException("its header is missing or incomplete"), committed, position);
+        return new JournalContents(journal.Header ?? throw new FormatException("its header is missing or incomplete"), journal.Committed, journal.Operand, journal.RevealBegan, position);
     }
 
-    private static JournalHeader Apply(byte kind, ReadOnlySpan<byte> payload, JournalHeader? header, Dictionary<int, byte[]> committed, int position)
+    /// <summary>Whether a record of this kind can have this many payload bytes.</summary>
+    private static bool Plausible(byte kind, int length) => kind switch
     {
-        if ((kind == HeaderKind) != (header is null))
+        HeaderKind => length is > 0 and <= MaxHeaderBytes,
+        TileKind => length == TilePayloadBytes,
+        ResumedKind => length >= sizeof(int) && (length - sizeof(int)) % (2 * sizeof(int)) == 0 && (length - sizeof(int)) / (2 * sizeof(int)) <= TileRanges.MaxRanges,
+        OperandKind => length >= OperandBytes(0) && (length - OperandBytes(0)) % (sizeof(int) + DigestBytes) == 0,
+        RevealKind => length == 0,
+        _ => false,
+    };
+
+    /// <summary>Bytes of an encoded operand record of <paramref name="blocks"/> blocks (<see cref="EncryptedOperand.Encode"/>).</summary>
+    private static long OperandBytes(int blocks) => 1 + ((sizeof(int) + DigestBytes) * (blocks + 1L)) + sizeof(int);
+
+    /// <summary>A journal's state as its records are read in order.</summary>
+    private sealed class Reading
+    {
+        public JournalHeader? Header { get; private set; }
+
+        public Dictionary<int, CommittedTile> Committed { get; } = [];
+
+        public byte[]? Operand { get; private set; }
+
+        public bool RevealBegan { get; private set; }
+
+        public void Apply(byte kind, ReadOnlySpan<byte> payload, int position)
         {
-            throw new FormatException($"the record at byte {position} is out of place (a journal has one header, first)");
+            if ((kind == HeaderKind) != (Header is null) || (kind == OperandKind && Operand is not null))
+            {
+                throw new FormatException($"the record at byte {position} is out of place (a journal has one header, first, and at most one operand)");
+            }
+
+            switch (kind)
+            {
+                case HeaderKind:
+                    Header = DecodeHeader(payload);
+                    break;
+                case TileKind when BinaryPrimitives.ReadInt32LittleEndian(payload) >= 0:
+                    Committed[BinaryPrimitives.ReadInt32LittleEndian(payload)] = new CommittedTile(
+                        payload.Slice(sizeof(int), DigestBytes).ToArray(), payload.Slice(sizeof(int) + DigestBytes, DigestBytes).ToArray());
+                    break;
+                case ResumedKind when payload.Length == sizeof(int) * (1 + (2 * (long)BinaryPrimitives.ReadInt32LittleEndian(payload))):
+                    Keep(payload, position);
+                    break;
+                case OperandKind:
+                    Operand = payload.ToArray();
+                    break;
+                case RevealKind:
+                    RevealBegan = true;
+                    break;
+                default:
+                    throw new FormatException($"the record at byte {position} (kind {kind}, {payload.Length} bytes) is not one a journal holds");
+            }
         }
 
-        switch (kind)
+        /// <summary>A resume's record: the tiles outside it are computed again, so their earlier records no longer count.</summary>
+        private void Keep(ReadOnlySpan<byte> payload, int position)
         {
-            case HeaderKind:
-                return DecodeHeader(payload);
-            case TileKind when payload.Length == sizeof(int) + DigestBytes && BinaryPrimitives.ReadInt32LittleEndian(payload) >= 0:
-                committed[BinaryPrimitives.ReadInt32LittleEndian(payload)] = payload[sizeof(int)..].ToArray();
-                return header!;
-            case ResumedKind when payload.Length >= sizeof(int) && payload.Length == sizeof(int) * (1 + (2 * (long)BinaryPrimitives.ReadInt32LittleEndian(payload))):
-                var ranges = new (int, int)[BinaryPrimitives.ReadInt32LittleEndian(payload)];
-                for (var i = 0; i < ranges.Length; i++)
-                {
-                    ranges[i] = (BinaryPrimitives.ReadInt32LittleEndian(payload[(sizeof(int) * (1 + (2 * i)))..]), BinaryPrimitives.ReadInt32LittleEndian(payload[(sizeof(int) * (2 + (2 * i)))..]));
-                }
+            var ranges = new (int, int)[BinaryPrimitives.ReadInt32LittleEndian(payload)];
+            for (var i = 0; i < ranges.Length; i++)
+            {
+                ranges[i] = (BinaryPrimitives.ReadInt32LittleEndian(payload[(sizeof(int) * (1 + (2 * i)))..]), BinaryPrimitives.ReadInt32LittleEndian(payload[(sizeof(int) * (2 + (2 * i)))..]));
+            }
 
-                var kept = TileRanges.FromRanges(ranges) ?? throw new FormatException($"the resume record at byte {position} holds no valid tile ranges");
-                foreach (var tile in committed.Keys.Where(t => !kept.Contains(t)).ToList())
-                {
-                    committed.Remove(tile);
-                }
-
-                return header!;
-            default:
-                throw new FormatException($"the record at byte {position} (kind {kind}, {payload.Length} bytes) is not one a journal holds");
+            var kept = TileRanges.FromRanges(ranges) ?? throw new FormatException($"the resume record at byte {position} holds no valid tile ranges");
+            foreach (var tile in Committed.Keys.Where(t => !kept.Contains(t)).ToList())
+            {
+                Committed.Remove(tile);
+            }
         }
     }
 

@@ -61,7 +61,7 @@ internal sealed class StreamedShareFile(string path, string? partial = null, boo
         var length = dataOffset + ((long)layout.Rows * layout.Columns * recordBytes);
         Guard(() =>
         {
-            handle = File.OpenHandle(temporary, resume ? FileMode.Open : partial is null ? FileMode.CreateNew : FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+            handle = resume ? File.OpenHandle(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None) : CreateOwnerOnly(temporary, replace: partial is not null);
             if (resume)
             {
                 var found = RandomAccess.GetLength(handle);
@@ -229,6 +229,24 @@ internal sealed class StreamedShareFile(string path, string? partial = null, boo
             MatrixFileAccess.DeleteQuietly(temporary);
             temporary = null;
         }
+    }
+
+    /// <summary>A new file of mode 0600 (it holds a share), created so from the start: never readable by others, not even for an instant.</summary>
+    private static SafeFileHandle CreateOwnerOnly(string path, bool replace)
+    {
+        if (replace)
+        {
+            File.Delete(path); // a mode applies only to a file created now
+        }
+
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        new FileStream(path, options).Dispose();
+        return File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
     }
 
     private void Close()
