@@ -77,6 +77,10 @@ public sealed record PartySettings
     /// <summary>Memory the evaluator may spend on its tables (combs or fixed-base tables).</summary>
     public required long TableMemoryBytes { get; init; }
 
+    /// <summary>The fraction of tiles from other nodes the session node computes again and compares
+    /// (<c>duet.cluster.recheck</c>).</summary>
+    public required double RecheckFraction { get; init; }
+
     /// <summary>What this party accepts from a peer's hello (<c>duet.limits</c>).</summary>
     public required SessionLimits Limits { get; init; }
 
@@ -126,6 +130,7 @@ public sealed record PartySettings
             BlockBytes = c.GetInt("duet.flow.block-bytes"),
             Workers = c.GetInt("duet.workers"),
             TableMemoryBytes = Size(c, "duet.evaluator.table-memory"),
+            RecheckFraction = c.GetFraction("duet.cluster.recheck"),
             Limits = new SessionLimits
             {
                 MaxDimension = c.GetLong("duet.limits.max-dimension"),

@@ -23,6 +23,13 @@ internal sealed class TypedConfig(Config config)
 
     public long GetLong(string key) => Read(key, "a whole number", () => ParseLong(key));
 
+    /// <summary>A fraction in [0, 1], such as 0.03.</summary>
+    public double GetFraction(string key) => Read(key, "a fraction between 0 and 1", () =>
+    {
+        var value = double.Parse(config.GetString(key) ?? throw new FormatException(), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture);
+        return value is >= 0 and <= 1 ? value : throw new FormatException();
+    });
+
     /// <summary>A duration; 0 means zero.</summary>
     public TimeSpan GetTimeSpan(string key) => Read(key, "a duration such as 60s, 5m or 0", () =>
     {

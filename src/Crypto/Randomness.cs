@@ -18,12 +18,25 @@ public static class Randomness
 
     public static void Fill(Span<byte> destination) => System.Security.Cryptography.RandomNumberGenerator.Fill(destination);
 
-    /// <summary>A uniform integer in [0, 2^bits).</summary>
-    public static BigInteger Bits(int bits)
+    /// <summary>From <paramref name="stream"/> when given (a repeatable computation), else from the CSPRNG.</summary>
+    public static void Fill(Span<byte> destination, RandomStream? stream)
+    {
+        if (stream is null)
+        {
+            Fill(destination);
+        }
+        else
+        {
+            stream.Fill(destination);
+        }
+    }
+
+    /// <summary>A uniform integer in [0, 2^bits), from <paramref name="stream"/> when given, else from the CSPRNG.</summary>
+    public static BigInteger Bits(int bits, RandomStream? stream = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bits);
         var bytes = new byte[(bits + 7) / 8 + 1];
-        Fill(bytes.AsSpan(0, bytes.Length - 1));
+        Fill(bytes.AsSpan(0, bytes.Length - 1), stream);
         if (bits % 8 != 0)
         {
             bytes[^2] &= (byte)((1 << (bits % 8)) - 1);

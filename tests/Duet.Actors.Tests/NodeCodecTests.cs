@@ -77,7 +77,7 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
             encryptor.Encrypt(i, operands[i]);
         }
 
-        var setup = NodeSetup.ForEvaluator(Session, Plan, key, operands) with { Capability = SessionCapability.New() };
+        var setup = NodeSetup.ForEvaluator(Session, Plan, key, operands, Crypto.RandomStream.NewSeed()) with { Capability = SessionCapability.New() };
         Assert.Equal(operands.Length * width, setup.Ciphertexts.Length);
         var context0 = new TileContext(Session, SessionCapability.New());
         Assert.IsType<EvaluatorKit>(NodeKit.Build(NodeCodec.DecodeSetup(NodeCodec.EncodeSetup(setup), long.MaxValue), context0, PartySettings.Defaults with { MinKeyBits = 1024 }));

@@ -16,6 +16,37 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
     private readonly Matrix<long> y = TwoParties.Random(Seeded, 4, 15, 16);
 
     [Fact]
+    public async Task ANodeThatReturnsAWrongTileIsCaughtByTheRecheckAndDownedAndTheProductIsExact()
+    {
+        await using var left = await ClusterParty.Start(workers: 2);
+        await left.ExplainFailure(async () =>
+        {
+            var (honest, wrong) = (left.Workers[0], left.Workers[1]);
+            var wrongAddress = Akka.Cluster.Cluster.Get(wrong).SelfAddress;
+
+            // Shape and range stay right, so only computing the tile again tells.
+            Tiles.TileContexts.For(wrong).NodeTamper = result => result is Tiles.EvaluateResult evaluated
+                ? evaluated with { Share = [evaluated.Share[0] + 1, .. evaluated.Share[1..]] }
+                : result;
+            var port = TwoParties.FreePort();
+            var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
+            var checkEveryTile = Settings(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady(), RecheckFraction = 1 };
+            var evaluator = await left.Run(checkEveryTile, x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
+            var encryptor = await peer;
+
+            Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
+            var byNode = evaluator.Statistics.TilesByNode;
+
+            // The honest node's tiles, computed again on the session node, matched byte for byte: every tile is repeatable.
+            Assert.True(byNode.GetValueOrDefault(left.Address(honest)) > 0, "no tile of the honest node was accepted");
+            Assert.False(byNode.ContainsKey(wrongAddress.ToString()), "a tile of the node that computes wrongly was accepted");
+            Assert.Equal(evaluator.Statistics.Plan.Tiles, byNode.Values.Sum());
+            var members = Akka.Cluster.Cluster.Get(left.Session);
+            Assert.True(SpinWait.SpinUntil(() => !members.State.Members.Any(m => m.Address.Equals(wrongAddress)), TimeSpan.FromSeconds(30)), "the node that computes wrongly is still a member");
+        });
+    }
+
+    [Fact]
     public async Task TilesSpreadOverEveryNodeOfTheEvaluatorsClusterAndTheProductIsExact()
     {
         await using var left = await ClusterParty.Start(workers: 2);

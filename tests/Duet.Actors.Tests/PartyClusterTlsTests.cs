@@ -182,7 +182,8 @@ public sealed class PartyClusterTlsTests(RuntimeKeys keys, ClusterCertificates c
         var port = TwoParties.FreePort();
         var endpoint = new PartyEndpoint("127.0.0.1", port) { Tls = new PartyTls(certs.Peer, [ClusterCertificates.Pin(certs.Nodes[0])]) };
         var peer = DuetParty.RunAsync(PartyClusterTests.Settings(OperandSide.Left, keys.Left), x, endpoint, extraConfig: PartyClusterTests.Single.WithFallback(ClusterParty.Test));
-        var encryptor = await right.Run(PartyClusterTests.Settings(OperandSide.Right, keys.Right) with { FaultInjection = faultInjection }, y, DuetParty.GatewayPathFor($"127.0.0.1:{port}", tls: true));
+        // Every tile of a worker node is computed again and compared: encryptions and decryptions are repeatable too.
+        var encryptor = await right.Run(PartyClusterTests.Settings(OperandSide.Right, keys.Right) with { FaultInjection = faultInjection, RecheckFraction = 1 }, y, DuetParty.GatewayPathFor($"127.0.0.1:{port}", tls: true));
         return (await peer, encryptor);
     }
 

@@ -83,7 +83,7 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         var operands = Enumerable.Range(0, plan.EncryptedCount).Select(_ => key.PublicKey.Context.NewResidue()).ToArray();
         key.PublicKey.ReadCiphertexts(encrypted, operands);
         using var bases = EvaluationBases.Build(plan, key.PublicKey, operands);
-        var evaluator = new EvaluatorKit(plan, new Evaluator(key.PublicKey), bases, Fault: null);
+        var evaluator = new EvaluatorKit(plan, new Evaluator(key.PublicKey), bases, Crypto.RandomStream.NewSeed(), Fault: null);
         var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         var encryptorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         for (var tile = 0; tile < plan.Tiles; tile++)

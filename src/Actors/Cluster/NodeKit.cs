@@ -33,7 +33,7 @@ internal static class NodeKit
         publicKey.ReadCiphertexts(setup.Ciphertexts, operands);
         var bases = EvaluationBases.Build(plan, publicKey, operands, settings.TableMemoryBytes, settings.EffectiveWorkers);
         context.Own(bases);
-        return new EvaluatorKit(plan, new Evaluator(publicKey), bases, null);
+        return new EvaluatorKit(plan, new Evaluator(publicKey), bases, setup.Seed, null);
     }
 
     private static void CheckBits(PaillierPublicKey key, PackingPlan plan)

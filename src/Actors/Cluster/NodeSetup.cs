@@ -14,7 +14,8 @@ namespace Duet.Actors.Cluster;
 /// <param name="Operand">Encryptor only: Y (k×n); null for the evaluator.</param>
 /// <param name="Key">Encryptor: the private key file (UTF-8 JSON); evaluator: the public key bytes.</param>
 /// <param name="Ciphertexts">Evaluator only: the peer's encrypted operand, fixed-width, in the plan's order.</param>
-/// <param name="Seed">Encryptor only: the session's encryption seed (<see cref="EncryptionSeed"/>), so a node encrypts as the session node does.</param>
+/// <param name="Seed">The encryptor's encryption seed (<see cref="EncryptionSeed"/>) or the evaluator's mask seed
+/// (<see cref="EvaluatorKit.MaskSeed"/>): a node computes every tile exactly as the session node would.</param>
 internal sealed record NodeSetup(Guid SessionId, bool IsEncryptor, PackingPlan Plan, Matrix<long>? Operand, byte[] Key, byte[] Ciphertexts, byte[] Seed)
 {
     /// <summary>The session's capability (<see cref="Tiles.SessionCapability"/>), which the node's tiles and results carry.</summary>
@@ -24,7 +25,7 @@ internal sealed record NodeSetup(Guid SessionId, bool IsEncryptor, PackingPlan P
         new(sessionId, true, plan, y, System.Text.Encoding.UTF8.GetBytes(key.ToJson()), [], seed);
 
     /// <summary>The evaluator's set-up: the peer's key and the validated residues of its encrypted operand.</summary>
-    public static NodeSetup ForEvaluator(Guid sessionId, PackingPlan plan, PaillierPublicKey key, IReadOnlyList<Crypto.Arithmetic.Residue> operands)
+    public static NodeSetup ForEvaluator(Guid sessionId, PackingPlan plan, PaillierPublicKey key, IReadOnlyList<Crypto.Arithmetic.Residue> operands, byte[] maskSeed)
     {
         var width = key.CiphertextBytes;
         var ciphertexts = new byte[operands.Count * width];
@@ -33,7 +34,7 @@ internal sealed record NodeSetup(Guid SessionId, bool IsEncryptor, PackingPlan P
             key.WriteCiphertext(operands[i], ciphertexts.AsSpan(i * width, width));
         }
 
-        return new(sessionId, false, plan, null, key.ToBytes(), ciphertexts, []);
+        return new(sessionId, false, plan, null, key.ToBytes(), ciphertexts, maskSeed);
     }
 
     /// <summary>The shape the operand must have: Y (k×n) for the encryptor, none (0×0) for the evaluator.</summary>

@@ -14,6 +14,10 @@ namespace Duet.Actors.Runtime;
 /// evaluation tables once it is complete, then evaluate tile by tile as the peer's credit allows (§5).</summary>
 internal sealed partial class Session
 {
+    /// <summary>The secret seed of this session's masks and re-randomisers (evaluator): its nodes compute a tile exactly
+    /// as this node would, so a sampled tile can be checked by computing it again.</summary>
+    private readonly byte[] maskSeed = Crypto.RandomStream.NewSeed();
+
     private void EvaluatorStreaming(Agreed agreed, Streams streams, Evaluation evaluation) => Phase("streaming", () =>
     {
         var plan = agreed.Plan;
@@ -22,7 +26,7 @@ internal sealed partial class Session
         Receive<CiphertextBlock>(OnEncryptedBlock, block => CiphertextBlocks.IsEncrypted(block, plan.Scheme));
         Receive<BasesReady>(ready =>
         {
-            tiles.Attach(new EvaluatorKit(plan.Paillier!, new Evaluator(ready.Bases.Key), ready.Bases, settings.FaultInjection));
+            tiles.Attach(new EvaluatorKit(plan.Paillier!, new Evaluator(ready.Bases.Key), ready.Bases, maskSeed, settings.FaultInjection));
             streams.Strategy = ready.Bases.Strategy;
             EvaluationReady(agreed, streams, evaluation);
         });
@@ -86,7 +90,7 @@ internal sealed partial class Session
                         return;
                     }
 
-                    ShipToNodes(() => NodeSetup.ForEvaluator(sessionId, plan.Paillier!, paillier.Key, paillier.Operands));
+                    ShipToNodes(() => NodeSetup.ForEvaluator(sessionId, plan.Paillier!, paillier.Key, paillier.Operands, maskSeed));
                     BuildTables(plan.Paillier!, paillier);
                     break;
                 case LatticeEvaluation lattice:

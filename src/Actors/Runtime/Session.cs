@@ -72,7 +72,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         Context.SetReceiveTimeout(settings.Timeout);
         // In the party's own system, under a name nobody can guess: the peer-facing system holds nothing but the session.
 #pragma warning disable AK1008 // not a child by design: the coordinator lives in the other trust domain, stopped in End/PostStop
-        dispatcher = party.ActorOf(TileCoordinator.Props(sessionId, settings.EffectiveWorkers, statistics.Tiles, Self, tiles.Capability), ActorNames.Unguessable("tiles"));
+        dispatcher = party.ActorOf(TileCoordinator.Props(sessionId, settings.EffectiveWorkers, statistics.Tiles, Self, tiles.Capability, settings.RecheckFraction), ActorNames.Unguessable("tiles"));
 #pragma warning restore AK1008
         Context.Watch(dispatcher);
         if (peerGatewayPath is not null)

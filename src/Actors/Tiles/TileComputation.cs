@@ -78,7 +78,8 @@ internal static class TileComputation
         var x = new Matrix<long>(band.Rows, kit.Plan.Inner, tile.X);
         var bytes = new byte[count * kit.Bases.Key.CiphertextBytes];
         var share = new Matrix<BigInteger>(band.Rows, band.Columns);
-        EvaluateKernel.EvaluateTile(kit.Bases, kit.Evaluator, x, tile.Index, bytes, share, band.FirstRow, band.FirstColumn, cpu, band.FirstRow);
+        using var random = kit.TileRandom(tile.Index, tile.Attempt);
+        EvaluateKernel.EvaluateTile(kit.Bases, kit.Evaluator, x, tile.Index, bytes, share, band.FirstRow, band.FirstColumn, cpu, band.FirstRow, random);
         return new EvaluateResult(tile.SessionId, tile.Index, tile.Attempt, bytes, band.FirstRow, band.FirstColumn, band.Columns, share.Data);
     }
 

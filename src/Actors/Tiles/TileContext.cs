@@ -22,9 +22,23 @@ internal sealed record EncryptorKit(PackingPlan Plan, Matrix<long> Y, Encryptor 
 }
 
 /// <summary>The evaluator's kit: the peer's key and the tables over the peer's encrypted operand (the rows of
-/// X each tile needs travel in the tile).</summary>
-internal sealed record EvaluatorKit(PackingPlan Plan, Evaluator Evaluator, EvaluationBases Bases, Func<Tile, bool>? Fault)
-    : TileKit(Fault);
+/// X each tile needs travel in the tile), and the session's secret seed of its masks and re-randomisers.</summary>
+internal sealed record EvaluatorKit(PackingPlan Plan, Evaluator Evaluator, EvaluationBases Bases, byte[] MaskSeed, Func<Tile, bool>? Fault)
+    : TileKit(Fault)
+{
+    private static readonly byte[] Label = "duet evaluate tile v1"u8.ToArray();
+
+    /// <summary>The randomness of one attempt of one tile: any node of the party that holds the seed computes the
+    /// same result, and a retried tile gets fresh masks.</summary>
+    public Crypto.RandomStream TileRandom(int tile, int attempt)
+    {
+        var info = new byte[Label.Length + (2 * sizeof(int))];
+        Label.CopyTo(info, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(info.AsSpan(Label.Length), tile);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(info.AsSpan(Label.Length + sizeof(int)), attempt);
+        return new Crypto.RandomStream(MaskSeed, info);
+    }
+}
 
 /// <summary>
 /// One session's per-node tile context and the lifetime of everything native it owns (keys, residues, tables).

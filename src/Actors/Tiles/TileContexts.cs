@@ -17,6 +17,9 @@ internal sealed class TileContexts : IExtension
     /// <see cref="PartySettings.FaultInjection"/>).</summary>
     internal Func<Tile, bool>? NodeFault { get; set; }
 
+    /// <summary>Rewrites every result this node's workers return (tests only: a node that computes wrongly).</summary>
+    internal Func<TileResult, TileResult>? NodeTamper { get; set; }
+
     /// <summary>Registers a new session's context, with a fresh capability (the session node) or the one its set-up
     /// carried (a worker node).</summary>
     /// <exception cref="InvalidOperationException">The session already has one.</exception>

@@ -94,6 +94,11 @@ internal sealed partial class TileCoordinator : IWithTimers
 
     private void Admit(Member member)
     {
+        if (distrusted.Contains(member.Address))
+        {
+            return;
+        }
+
         attested.Add(member.Address);
         if (member.HasRole(PartyCluster.WorkerRole) && nodes.Add(member.Address))
         {
@@ -104,6 +109,11 @@ internal sealed partial class TileCoordinator : IWithTimers
     /// <summary>True when a worker on <paramref name="node"/> may register: this node, or an attested member.</summary>
     private bool MayRegister(Address node)
     {
+        if (distrusted.Contains(node))
+        {
+            return false;
+        }
+
         if (node.HasLocalScope || node.Equals(self) || attested.Contains(node))
         {
             return true;

@@ -32,8 +32,9 @@ internal sealed partial class TileCoordinator : ReceiveActor
     private readonly Dictionary<IActorRef, WorkerState> workers = [];
     private bool stopping;
 
-    public TileCoordinator(Guid sessionId, int localWorkers, TileStatistics statistics, IActorRef session, byte[] capability)
+    public TileCoordinator(Guid sessionId, int localWorkers, TileStatistics statistics, IActorRef session, byte[] capability, double recheck = 0)
     {
+        this.recheck = recheck;
         this.sessionId = sessionId;
         this.session = session;
         this.capability = capability;
@@ -48,6 +49,7 @@ internal sealed partial class TileCoordinator : ReceiveActor
             },
             _ => Sender.Equals(session));
         Receive<TileResult>(OnResult);
+        Receive<Rechecked>(OnRechecked);
         Receive<WorkerReady>(ready =>
         {
             if (MayRegister(Sender.Path.Address))
@@ -59,8 +61,8 @@ internal sealed partial class TileCoordinator : ReceiveActor
         ClusterHandlers();
     }
 
-    public static Props Props(Guid sessionId, int localWorkers, TileStatistics statistics, IActorRef session, byte[] capability) =>
-        Akka.Actor.Props.Create(() => new TileCoordinator(sessionId, localWorkers, statistics, session, capability));
+    public static Props Props(Guid sessionId, int localWorkers, TileStatistics statistics, IActorRef session, byte[] capability, double recheck = 0) =>
+        Akka.Actor.Props.Create(() => new TileCoordinator(sessionId, localWorkers, statistics, session, capability, recheck));
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
@@ -182,15 +184,28 @@ internal sealed partial class TileCoordinator : ReceiveActor
             return;
         }
 
+        if (!state.Local && result is not TileFailed && Sampled())
+        {
+            Recheck(tile, result, state.Node);
+            Dispatch();
+            return;
+        }
+
+        Accept(key, result, state.Node);
+        Dispatch();
+    }
+
+    /// <summary>A final result (or failure) goes to the session.</summary>
+    private void Accept((TileKind, int) key, TileResult result, Address node)
+    {
         pending.Remove(key);
         failures.Remove(key);
         if (result is not TileFailed)
         {
-            statistics.Done(state.Node.ToString());
+            statistics.Done(node.ToString());
         }
 
         session.Tell(new ToSession(result), Self);
-        Dispatch();
     }
 
     private int Failures((TileKind, int) key) => failures[key] = failures.GetValueOrDefault(key) + 1;

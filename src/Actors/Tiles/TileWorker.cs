@@ -55,7 +55,7 @@ internal sealed class TileWorker : ReceiveActor
                 Context.GetLogger().Warning("tile worker: {0} {1} failed: {2}", failed.Kind, failed.Index, failed.Detail);
             }
 
-            coordinator.Tell(result with { Capability = context.Capability });
+            coordinator.Tell((contexts.NodeTamper?.Invoke(result) ?? result) with { Capability = context.Capability });
         });
     }
 

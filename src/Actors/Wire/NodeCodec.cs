@@ -150,9 +150,9 @@ internal static class NodeCodec
         }
 
         var seed = r.ReadBytes("Seed", 0, EncryptionSeed.Bytes).ToArray();
-        if (seed.Length != (isEncryptor ? EncryptionSeed.Bytes : 0))
+        if (seed.Length != EncryptionSeed.Bytes)
         {
-            throw r.Error("only an encryptor's set-up carries an encryption seed, and it must");
+            throw r.Error("a set-up carries its session's 32-byte seed");
         }
 
         r.End();

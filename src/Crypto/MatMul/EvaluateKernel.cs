@@ -13,10 +13,11 @@ public static class EvaluateKernel
     /// and the evaluator's shares (−r) into its share matrix (tiles write disjoint entries); the share matrix may hold only
     /// the entries from row <paramref name="firstRow"/> and column <paramref name="firstColumn"/> on (a tile's own band).
     /// <paramref name="x"/> is the evaluator's whole operand X, or the rows of X from <paramref name="xFirstRow"/> on that
-    /// cover the tile (its band, read by the tile, so that X need not be held whole).
+    /// cover the tile (its band, read by the tile, so that X need not be held whole). Masks and re-randomisers come
+    /// from <paramref name="random"/> when given (so the party can recompute the tile exactly), else from the CSPRNG.
     /// </summary>
     public static void EvaluateTile(
-        EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0, KernelCpu? cpu = null, int xFirstRow = 0)
+        EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0, KernelCpu? cpu = null, int xFirstRow = 0, RandomStream? random = null)
     {
         ArgumentNullException.ThrowIfNull(bases);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -54,7 +55,7 @@ public static class EvaluateKernel
             var alphaBits = bases.Key.RerandomiserBits(plan.Sigma);
             if (bases.Strategy == MultiExpStrategy.SubsetComb)
             {
-                EvaluateWithCombs(bases, band, area, products, alphaBits);
+                EvaluateWithCombs(bases, band, area, products, alphaBits, random);
             }
             else
             {
@@ -70,7 +71,7 @@ public static class EvaluateKernel
                 // The re-randomiser's negative digits and those of negative entries are inverted together.
                 for (var i = 0; i < count; i++)
                 {
-                    bases.Rerandomiser!.MultiplyPower(Randomness.Bits(alphaBits), products[i], negatives[i]);
+                    bases.Rerandomiser!.MultiplyPower(Randomness.Bits(alphaBits, random), products[i], negatives[i]);
                 }
 
                 MultiExponentiation.InvertAll(context, negatives);
@@ -85,7 +86,7 @@ public static class EvaluateKernel
             {
                 var rowGroup = area.FirstRowGroup + (i / area.ColumnGroupCount);
                 var columnGroup = area.FirstColumnGroup + (i % area.ColumnGroupCount);
-                Mask(plan, evaluator, products[i], rowGroup, columnGroup, evaluatorShare, firstRow, firstColumn);
+                Mask(plan, evaluator, products[i], rowGroup, columnGroup, evaluatorShare, firstRow, firstColumn, random);
                 bases.Key.WriteCiphertext(products[i], output.Slice(i * width, width));
             }
 
@@ -103,7 +104,7 @@ public static class EvaluateKernel
     /// entry.
     /// </summary>
     public static void Mask(
-        PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0)
+        PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0, RandomStream? random = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -112,7 +113,7 @@ public static class EvaluateKernel
         var plaintext = BigInteger.Zero;
         foreach (var (slot, row, column) in Slots(plan, rowGroup, columnGroup))
         {
-            var mask = Randomness.Bits(plan.MaskBits);
+            var mask = Randomness.Bits(plan.MaskBits, random);
             plaintext += (offset + mask) << (plan.SlotBits * slot);
             evaluatorShare[row - firstRow, column - firstColumn] = -mask;
         }
@@ -174,7 +175,7 @@ public static class EvaluateKernel
     }
 
     // Entries as x + 2^bx, below 2^P (the bases divide the offsets out); α drawn as P-bit pieces, uniform of alphaBits.
-    private static void EvaluateWithCombs(EvaluationBases bases, OperandBand x, TileArea area, Residue[] products, int alphaBits)
+    private static void EvaluateWithCombs(EvaluationBases bases, OperandBand x, TileArea area, Residue[] products, int alphaBits, RandomStream? stream)
     {
         var plan = bases.Plan;
         var planes = bases.Planes;
@@ -199,7 +200,7 @@ public static class EvaluateKernel
                         entries[t] = unchecked((ulong)value + offset);
                     }
 
-                    Randomness.Fill(random);
+                    Randomness.Fill(random, stream);
                     AlphaPieces(random, planes, alphaBits, pieces);
                     bases.CombPower(cg, entries, pieces, products[area.Position(g, cg)]);
                 }
