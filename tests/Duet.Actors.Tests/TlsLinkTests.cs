@@ -301,37 +301,125 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
     }
 
     [Fact]
-    public async Task ConnectionsThatNeverHandshakeHoldOnlyTheirOwnAddressesShareOfTheListener()
+    public async Task HandshakesThatNeverFinishHoldOnlyTheirOwnAddressesShareOfTheListener()
     {
         var (left, right) = Operands();
         var port = TwoParties.FreePort();
         var a = RunA(port, left);
         await WaitForListener(port);
-        var idle = new List<System.Net.Sockets.TcpClient>();
+        var stalled = new List<System.Net.Sockets.Socket>();
         try
         {
-            // Eight handshakes from one address may be in progress; a ninth connection is closed at once.
+            // Eight handshakes from one address may be in progress (each sent a byte, so the first-byte deadline does
+            // not end them); a ninth connection is closed at once.
             for (var i = 0; i < 8; i++)
             {
-                var client = new System.Net.Sockets.TcpClient();
-                idle.Add(client);
-                await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                stalled.Add(await StalledHandshake(System.Net.IPAddress.Loopback, port));
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(300));
-            using var ninth = new System.Net.Sockets.TcpClient();
-            await ninth.ConnectAsync(System.Net.IPAddress.Loopback, port);
-            Assert.Equal(0, await ninth.GetStream().ReadAsync(new byte[16]).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+            using var ninth = await StalledHandshake(System.Net.IPAddress.Loopback, port);
+            Assert.True(await ClosedWithin(ninth, TimeSpan.FromSeconds(5)), "a ninth handshake from one address was let in");
         }
         finally
         {
-            idle.ForEach(c => c.Dispose());
+            stalled.ForEach(c => c.Dispose());
         }
 
         // Their handshakes end with their connections, and the listener takes its peer.
         await Task.Delay(TimeSpan.FromMilliseconds(300));
         var b = await RunB(port, right, certs.B, Fingerprint(certs.A));
         Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share!, b.Share!, ShareDomain.Ring64).Data);
+    }
+
+    [Fact]
+    public async Task AConnectionThatSendsNothingIsClosedAtTheFirstByteDeadlineLongBeforeTheHandshakeTimeout()
+    {
+        var (left, _) = Operands();
+        var port = TwoParties.FreePort();
+        using var stopA = new CancellationTokenSource();
+        var a = RunA(port, left, cancel: stopA.Token);
+        await WaitForListener(port);
+        using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await silent.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // duet.tls.first-byte-timeout is 2 s by default, akka.remote.dot-netty.tcp.connection-timeout 15 s.
+        Assert.True(await ClosedWithin(silent, TimeSpan.FromSeconds(10)), "a silent connection was kept for 10 s");
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(8));
+        Assert.False(a.IsCompleted);
+        await stopA.CancelAsync();
+        await Assert.ThrowsAsync<SessionAbortedException>(() => a);
+    }
+
+    [Fact]
+    public async Task AnExpectedPeerCompletesItsSessionWhileStrangersHoldEveryOtherHandshakeSlot()
+    {
+        var (left, right) = Operands();
+        var port = TwoParties.FreePort();
+
+        // Strangers' handshakes could hold their slots for a minute: the peer must not have to wait for them.
+        var a = RunA(port, left, extra: Akka.Configuration.ConfigurationFactory.ParseString("""
+            duet.tls.expected-addresses = ["127.0.0.1"]
+            akka.remote.dot-netty.tcp.connection-timeout = 60s
+            """));
+        await WaitForListener(port);
+        var strangers = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            // 32 other loopback addresses, 8 stalled handshakes each: every shared slot (HandshakeSlots.Shared).
+            for (var i = 0; i < HandshakeSlots.Shared; i++)
+            {
+                strangers.Add(await StalledHandshake(System.Net.IPAddress.Parse($"127.0.0.{2 + (i / HandshakeSlots.PerSource)}"), port));
+            }
+
+            using (var late = await StalledHandshake(System.Net.IPAddress.Parse("127.0.0.250"), port))
+            {
+                Assert.True(await ClosedWithin(late, TimeSpan.FromSeconds(10)), "the strangers do not hold every shared slot");
+            }
+
+            var b = await RunB(port, right, certs.B, Fingerprint(certs.A)).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct((await a).Share!, b.Share!, ShareDomain.Ring64).Data);
+        }
+        finally
+        {
+            strangers.ForEach(s => s.Dispose());
+        }
+    }
+
+    /// <summary>A connection from <paramref name="from"/> that sends the first byte of a TLS record and no more.</summary>
+    private static async Task<System.Net.Sockets.Socket> StalledHandshake(System.Net.IPAddress from, int port)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new System.Net.IPEndPoint(from, 0));
+            await socket.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            await socket.SendAsync(new byte[] { 0x16 });
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>True when the listener closes the connection within the time.</summary>
+    private static async Task<bool> ClosedWithin(System.Net.Sockets.Socket socket, TimeSpan time)
+    {
+        try
+        {
+            return await socket.ReceiveAsync(new byte[16]).WaitAsync(time) == 0;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private static string Fingerprint(X509Certificate2 certificate) => CertificateFingerprint.Of(certificate);
@@ -356,10 +444,10 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
     private (Matrix<long> Left, Matrix<long> Right) Operands() =>
         (TwoParties.Random(random, 12, 4, 16), TwoParties.Random(random, 4, 3, 16));
 
-    private Task<PartyResult> RunA(int port, Matrix<long> left, Reveal reveal = Reveal.None, CancellationToken cancel = default) =>
+    private Task<PartyResult> RunA(int port, Matrix<long> left, Reveal reveal = Reveal.None, CancellationToken cancel = default, Akka.Configuration.Config? extra = null) =>
         DuetParty.RunAsync(
             TwoParties.Settings(OperandSide.Left, keys.Left) with { Reveal = reveal }, left,
-            new PartyEndpoint("127.0.0.1", port) { Tls = new PartyTls(certs.A, [Fingerprint(certs.B)]) }, null, cancel);
+            new PartyEndpoint("127.0.0.1", port) { Tls = new PartyTls(certs.A, [Fingerprint(certs.B)]) }, null, cancel, extra);
 
     private Task<PartyResult> RunB(int port, Matrix<long> right, X509Certificate2 own, string pin, Reveal reveal = Reveal.None, CancellationToken cancel = default) =>
         DuetParty.RunAsync(

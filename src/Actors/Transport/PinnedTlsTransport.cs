@@ -15,7 +15,8 @@ namespace Duet.Actors.Transport;
 /// The Akka.Remote transport of a party that uses TLS (PROTOCOL.md §12): TCP, mutual TLS 1.2/1.3 with every
 /// certificate checked against the party's pins (<see cref="PartyTls.Refusal"/>), and length-prefixed frames.
 /// It reads the keys of <c>akka.remote.dot-netty.tcp</c> that a party sets (hostname, port, public-hostname,
-/// maximum-frame-size, connection-timeout, socket buffer sizes) and keeps Akka's <c>akka.ssl.tcp</c> addresses.
+/// maximum-frame-size, connection-timeout, socket buffer sizes) and keeps Akka's <c>akka.ssl.tcp</c> addresses; of
+/// <c>duet.tls</c>, the first-byte deadline and the addresses whose handshakes have reserved slots (<see cref="HandshakeSlots"/>).
 /// <para>Why not Akka's DotNetty transport: it stops the whole actor system (CoordinatedShutdown) whenever a TLS
 /// handshake it starts as a client fails, for any reason. A worker node shutting down, or anyone on the network
 /// closing a connection mid-handshake, could then stop a party's session node. Here a failed handshake fails that one
@@ -26,11 +27,9 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
 {
     private const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
 
-    /// <summary>Incoming handshakes in progress at most, in all and from one address: more connections are closed at
-    /// once. Each holds a socket for up to the connection timeout, and anyone may open them.</summary>
-    private const int MaxPendingHandshakes = 256;
+    internal const string FirstByteTimeoutKey = "duet.tls.first-byte-timeout";
 
-    private const int MaxPendingHandshakesPerAddress = 8;
+    internal const string ExpectedAddressesKey = "duet.tls.expected-addresses";
     private readonly PartyTls tls;
     private readonly SslStreamCertificateContext own;
     private readonly ILoggingAdapter log;
@@ -39,15 +38,15 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
     private readonly string publicHostname;
     private readonly int? publicPort;
     private readonly TimeSpan connectionTimeout;
+    private readonly TimeSpan firstByteTimeout;
     private readonly int sendBuffer;
     private readonly int receiveBuffer;
     private readonly TaskCompletionSource<IAssociationEventListener> listenerPromise = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<TlsAssociation, byte> associations = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly Throttle rejections = new(TimeSpan.FromSeconds(10));
-    private readonly ConcurrentDictionary<IPAddress, int> pendingByAddress = new();
+    private readonly HandshakeSlots handshakes;
     private Socket? server;
-    private int pendingHandshakes;
 
     public PinnedTlsTransport(ActorSystem system, Config config)
     {
@@ -67,6 +66,10 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
         sendBuffer = (int)Math.Min(config.GetByteSize("send-buffer-size") ?? 256 * 1024, int.MaxValue);
         receiveBuffer = (int)Math.Min(config.GetByteSize("receive-buffer-size") ?? 256 * 1024, int.MaxValue);
         SchemeIdentifier = "ssl.tcp";
+        var duet = system.Settings.Config.WithFallback(DuetConfig.Defaults);
+        firstByteTimeout = new TypedConfig(duet).GetTimeSpan(FirstByteTimeoutKey) is { Ticks: > 0 } firstByte ? firstByte
+            : throw new ConfigurationException($"{FirstByteTimeoutKey} must be longer than 0");
+        handshakes = new HandshakeSlots(duet.GetStringList(ExpectedAddressesKey, []).Select(ExpectedAddress));
     }
 
     public override bool IsResponsibleFor(Address remote) => true;
@@ -123,8 +126,10 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
                     RemoteCertificateValidationCallback = (_, certificate, _, _) => (refusal = Check(certificate, remote, outbound: true)) is null,
                 },
                 limit.Token).ConfigureAwait(false);
-            return Open(stream, LocalAddress(socket), remoteAddress)
+            var link = Open(stream, LocalAddress(socket), remoteAddress)
                 ?? throw new OperationCanceledException("the transport is shutting down");
+            handshakes.Trust(address);
+            return link;
         }
         catch (Exception error)
         {
@@ -171,13 +176,9 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
             }
 
             var from = (accepted.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-            var overAll = Interlocked.Increment(ref pendingHandshakes) > MaxPendingHandshakes;
-            var overThere = pendingByAddress.AddOrUpdate(from, 1, (_, n) => n + 1) > MaxPendingHandshakesPerAddress;
-            if (overAll || overThere)
+            if (handshakes.TryTake(from) is { } full)
             {
-                HandshakeOver(from);
-                var limit = overAll ? $"{MaxPendingHandshakes} handshakes" : $"{MaxPendingHandshakesPerAddress} handshakes from there";
-                rejections.Warn(log, $"TLS: closed a connection from {from}: {limit} are already in progress");
+                rejections.Warn(log, $"TLS: closed a connection from {from}: {full}");
                 accepted.Dispose();
                 continue;
             }
@@ -190,18 +191,9 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
                 }
                 finally
                 {
-                    HandshakeOver(from);
+                    handshakes.Release(from);
                 }
             });
-        }
-    }
-
-    private void HandshakeOver(IPAddress from)
-    {
-        Interlocked.Decrement(ref pendingHandshakes);
-        if (pendingByAddress.AddOrUpdate(from, 0, (_, n) => n - 1) <= 0)
-        {
-            pendingByAddress.TryRemove(KeyValuePair.Create(from, 0));
         }
     }
 
@@ -215,9 +207,10 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
             var from = (IPEndPoint)socket.RemoteEndPoint!;
             remote = $"{from.Address}:{from.Port}";
             Configure(socket);
-            stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
             limit.CancelAfter(connectionTimeout);
+            await FirstByte(socket, limit.Token).ConfigureAwait(false);
+            stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
             await stream.AuthenticateAsServerAsync(
                 new SslServerAuthenticationOptions
                 {
@@ -229,6 +222,7 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
                     RemoteCertificateValidationCallback = (_, certificate, _, _) => (refusal = Check(certificate, remote, outbound: false)) is null,
                 },
                 limit.Token).ConfigureAwait(false);
+            handshakes.Trust(from.Address);
             var local = LocalAddress(socket);
             if (Open(stream, local, new Address(SchemeIdentifier, System.Name, from.Address.ToString(), from.Port)) is { } handle)
             {
@@ -249,6 +243,29 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
             }
         }
     }
+
+    /// <summary>Waits for the client's first byte (a TLS client speaks first), for at most the first-byte deadline: a
+    /// connection that sends nothing gives its handshake slot back long before the handshake's own timeout.</summary>
+    /// <exception cref="IOException">Nothing came in time, or the connection closed.</exception>
+    private async Task FirstByte(Socket socket, CancellationToken handshake)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(handshake);
+        limit.CancelAfter(firstByteTimeout);
+        try
+        {
+            if (await socket.ReceiveAsync(new byte[1], SocketFlags.Peek, limit.Token).ConfigureAwait(false) == 0)
+            {
+                throw new IOException("it closed the connection before its TLS hello");
+            }
+        }
+        catch (OperationCanceledException) when (!handshake.IsCancellationRequested)
+        {
+            throw new IOException($"it sent nothing within {firstByteTimeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    private static IPAddress ExpectedAddress(string text) => IPAddress.TryParse(text, out var address) ? address
+        : throw new ConfigurationException($"{ExpectedAddressesKey}: '{text}' is not an IP address");
 
     /// <summary>
     /// The peer's chain is built before the pin check: never from the network. By default .NET fetches missing issuers
