@@ -79,7 +79,7 @@ internal static class StressCommand
                 started.Set();
                 try
                 {
-                    for (var i = 0; i < 250; i++)
+                    for (var i = 0; i < 1000; i++)
                     {
                         context.Multiply(a, a, destination);
                         context.MultiplyBy(destination, factor);
@@ -93,7 +93,7 @@ internal static class StressCommand
                 }
             });
             started.Wait();
-            Thread.SpinWait(Random.Shared.Next(20_000));
+            Thread.SpinWait(Random.Shared.Next(5_000));
             (disposeContext ? (IDisposable)context : destination).Dispose();
             try
             {
