@@ -142,14 +142,22 @@ public static class DuetParty
         endpoint.CheckPlaintextIsLoopback();
 
         var systems = PartySystems.Create(endpoint, extraConfig);
+        var job = new SessionJob(settings, operand, progress, prepareOutputs, shareSink, journal, peerShareSink, systems.Party);
         try
         {
             await systems.JoinClusterAsync(cancellationToken).ConfigureAwait(false);
-            return await RunOn(systems, settings, operand, endpoint.Peer is null ? null : endpoint.GatewayPath(), progress, cancellationToken, endpoint.Tls, prepareOutputs, shareSink, journal, peerShareSink).ConfigureAwait(false);
+            return await RunJob(systems, job, endpoint.Peer is null ? null : endpoint.GatewayPath(), cancellationToken, endpoint.Tls).ConfigureAwait(false);
         }
         finally
         {
             await systems.ShutdownAsync().ConfigureAwait(false);
+
+            // A worker ends its tile even after its system stopped (CoordinatedShutdown's terminate phase may time out):
+            // the caller gets its key (PartySettings.Key) back only once no lease on the session's kit is left.
+            if (job.Tiles is { } tiles)
+            {
+                await tiles.Disposal.ConfigureAwait(false);
+            }
         }
     }
 
@@ -162,10 +170,12 @@ public static class DuetParty
         PartySystems.Start(PartyEndpoint.SystemName, SystemConfig(endpoint, extraConfig), endpoint.Tls);
 
     /// <summary>Runs one session on an actor system the caller owns (tests stop it mid-session).</summary>
-    internal static async Task<PartyResult> RunOn(
-        PartySystems systems, PartySettings settings, IOperandRows operand, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null, ISessionJournal? journal = null, IShareSink? peerShareSink = null)
+    internal static Task<PartyResult> RunOn(
+        PartySystems systems, PartySettings settings, IOperandRows operand, string? peerGatewayPath, IProgress<PartyProgress>? progress, CancellationToken cancellationToken, PartyTls? tls = null, Action<PartyResult>? prepareOutputs = null, IShareSink? shareSink = null, ISessionJournal? journal = null, IShareSink? peerShareSink = null) =>
+        RunJob(systems, new SessionJob(settings, operand, progress, prepareOutputs, shareSink, journal, peerShareSink, systems.Party), peerGatewayPath, cancellationToken, tls);
+
+    private static async Task<PartyResult> RunJob(PartySystems systems, SessionJob job, string? peerGatewayPath, CancellationToken cancellationToken, PartyTls? tls)
     {
-        var job = new SessionJob(settings, operand, progress, prepareOutputs, shareSink, journal, peerShareSink, systems.Party);
         var system = systems.Peer;
 
         // A refused peer certificate is a configuration error that no retry mends: the run ends with it at once.

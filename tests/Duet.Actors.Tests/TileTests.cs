@@ -156,9 +156,9 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         Assert.True(context.TryAcquire());
         context.Retire();
         Assert.False(context.TryAcquire());
-        Assert.False(first.Disposed || second.Disposed || context.IsDisposed);
+        Assert.False(first.Disposed || second.Disposed || context.IsDisposed || context.Disposal.IsCompleted);
         context.Release();
-        Assert.True(first.Disposed && second.Disposed && context.IsDisposed);
+        Assert.True(first.Disposed && second.Disposed && context.IsDisposed && context.Disposal.IsCompletedSuccessfully);
 
         var late = new Disposable();
         context.Own(late);

@@ -58,7 +58,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             settings.Key?.PublicKey.Form ?? settings.KeyForm,
             settings.AcceptFastKey);
         party = job.Party ?? Context.System;
-        tiles = TileContexts.For(party).Open(sessionId);
+        tiles = job.Tiles = TileContexts.For(party).Open(sessionId);
         Become(Handshaking);
     }
 

@@ -1,3 +1,5 @@
+using Duet.Actors.Tiles;
+
 namespace Duet.Actors.Runtime;
 
 /// <summary>One party's pending run: its settings and operand in, its result (or failure) out.</summary>
@@ -28,4 +30,7 @@ internal sealed class SessionJob(PartySettings settings, IOperandRows operand, I
     public IProgress<PartyProgress>? Progress { get; } = progress;
 
     public TaskCompletionSource<PartyResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The session's tile context, once its session started; null before.</summary>
+    public TileContext? Tiles { get; set; }
 }

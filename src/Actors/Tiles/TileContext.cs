@@ -49,6 +49,7 @@ internal sealed class TileContext(Guid sessionId, byte[] capability)
 {
     private readonly object gate = new();
     private readonly Stack<IDisposable> owned = new();
+    private readonly TaskCompletionSource disposal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int leases;
     private bool retired;
     private TileKit? kit;
@@ -66,6 +67,9 @@ internal sealed class TileContext(Guid sessionId, byte[] capability)
 
     /// <summary>True once retired and everything owned has been disposed.</summary>
     public bool IsDisposed { get; private set; }
+
+    /// <summary>Completes once retired and everything owned is disposed: no worker, table build or check uses the kit.</summary>
+    public Task Disposal => disposal.Task;
 
     public void Attach(TileKit value) => Volatile.Write(ref kit, value);
 
@@ -133,5 +137,6 @@ internal sealed class TileContext(Guid sessionId, byte[] capability)
         }
 
         IsDisposed = true;
+        disposal.TrySetResult();
     }
 }

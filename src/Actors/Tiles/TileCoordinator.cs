@@ -210,10 +210,25 @@ internal sealed partial class TileCoordinator : ReceiveActor
 
     private int Failures((TileKind, int) key) => failures[key] = failures.GetValueOrDefault(key) + 1;
 
-    private string? CheckRemote(TileResult result) =>
-        TileContexts.For(Context.System).Find(sessionId)?.Kit is { } kit
-            ? TileResultCheck.Problem(kit, result)
-            : "this node has no kit for the session to check it with";
+    // Under a lease, as a worker computes: the session retires the context from its own thread, and the check reads the
+    // kit's key and residues.
+    private string? CheckRemote(TileResult result)
+    {
+        const string NoKit = "this node has no kit for the session to check it with";
+        if (TileContexts.For(Context.System).Find(sessionId) is not { } context || !context.TryAcquire())
+        {
+            return NoKit;
+        }
+
+        try
+        {
+            return context.Kit is { } kit ? TileResultCheck.Problem(kit, result) : NoKit;
+        }
+        finally
+        {
+            context.Release();
+        }
+    }
 
     /// <summary>The same tile as a new attempt, so a late result of the old one is dropped.</summary>
     private void Requeue(Tile tile, bool front)

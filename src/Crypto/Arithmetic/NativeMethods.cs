@@ -103,9 +103,9 @@ internal static partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int BN_mod_mul_montgomery(SafeBignumHandle r, SafeBignumHandle a, SafeBignumHandle b, SafeMontgomeryHandle mont, SafeBignumContextHandle ctx);
 
-    /// <summary>The hot-loop product on raw pointers; callers keep the owning handles alive.</summary>
+    /// <summary>The table walk's product: a pinned factor by its address, which its owner keeps alive.</summary>
     [LibraryImport(Library, EntryPoint = "BN_mod_mul_montgomery")]
-    internal static partial int BN_mod_mul_montgomery_raw(IntPtr r, IntPtr a, IntPtr b, IntPtr mont, IntPtr ctx);
+    internal static partial int BN_mod_mul_montgomery_factor(SafeBignumHandle r, SafeBignumHandle a, IntPtr b, SafeMontgomeryHandle mont, SafeBignumContextHandle ctx);
 
     [LibraryImport(Library)]
     internal static partial IntPtr BN_mod_inverse(SafeBignumHandle r, SafeBignumHandle a, SafeBignumHandle n, SafeBignumContextHandle ctx);

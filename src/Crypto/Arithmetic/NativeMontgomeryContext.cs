@@ -9,12 +9,8 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
     [ThreadStatic]
     private static SafeBignumContextHandle? scratch;
 
-    [ThreadStatic]
-    private static IntPtr scratchPointer;
-
     private readonly SafeBignumHandle modulus;
     private readonly SafeMontgomeryHandle montgomery;
-    private readonly IntPtr montgomeryPointer;
     private readonly NativeResidue one;
 
     /// <summary>
@@ -37,7 +33,6 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
 
         montgomery = new SafeMontgomeryHandle();
         Check(NativeMethods.BN_MONT_CTX_set(montgomery, this.modulus, Scratch));
-        montgomeryPointer = montgomery.DangerousGetHandle();
         one = (NativeResidue)NewResidue();
         Load(BigInteger.One, one);
     }
@@ -47,17 +42,7 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
     /// <summary>True when OpenSSL treats the modulus as secret (BN_FLG_CONSTTIME set on it).</summary>
     internal bool ModulusIsConstantTime => NativeMethods.BN_get_flags(modulus, NativeMethods.BN_FLG_CONSTTIME) != 0;
 
-    private static SafeBignumContextHandle Scratch => scratch ??= NewScratch();
-
-    // The thread's scratch context lives as long as the thread, so its raw pointer stays valid.
-    private static IntPtr ScratchPointer => scratchPointer != IntPtr.Zero ? scratchPointer : Scratch.DangerousGetHandle();
-
-    private static SafeBignumContextHandle NewScratch()
-    {
-        var handle = new SafeBignumContextHandle();
-        scratchPointer = handle.DangerousGetHandle();
-        return handle;
-    }
+    private static SafeBignumContextHandle Scratch => scratch ??= new SafeBignumContextHandle();
 
     public override Residue NewResidue() => new NativeResidue(ByteLength);
 
@@ -117,16 +102,10 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         }
     }
 
-    // Raw pointers: marshalling three SafeHandles costs reference-count traffic on every product of a hot loop.
-    public override void Multiply(Residue a, Residue b, Residue destination)
-    {
-        var status = NativeMethods.BN_mod_mul_montgomery_raw(Raw(destination), Raw(a), Raw(b), montgomeryPointer, ScratchPointer);
-        GC.KeepAlive(a);
-        GC.KeepAlive(b);
-        GC.KeepAlive(destination);
-        GC.KeepAlive(this);
-        Check(status);
-    }
+    // Through the handles, whose reference counts hold each BIGNUM and the BN_MONT_CTX for the call: one disposed by
+    // another thread meanwhile is freed after the product, never under it (raw pointers here wrote into freed memory).
+    public override void Multiply(Residue a, Residue b, Residue destination) =>
+        Check(NativeMethods.BN_mod_mul_montgomery(Own(destination), Own(a), Own(b), montgomery, Scratch));
 
     public override void Inverse(Residue a, Residue destination)
     {
@@ -145,11 +124,12 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
     // is never zero-width (Load and the arithmetic write every limb), and a prefetch of a wrong guess never faults.
     public override unsafe PinnedResidue Pin(Residue value)
     {
-        var header = Raw(value);
+        var header = Own(value).DangerousGetHandle();
         return new PinnedResidue(this, value, header, *(nint*)header);
     }
 
-    // One check of the accumulator per product; the factor's owner keeps it alive (see Pin).
+    // The accumulator and the BN_MONT_CTX through their handles, as in Multiply; the factor by its pinned address,
+    // which its owner keeps alive (a table is disposed only once no walk uses it: see Pin and TileContext's leases).
     public override void MultiplyBy(Residue accumulator, in PinnedResidue factor)
     {
         if (!ReferenceEquals(factor.Owner, this))
@@ -157,11 +137,9 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
             throw new ArgumentException("The factor was pinned by another context.", nameof(factor));
         }
 
-        var target = Raw(accumulator);
-        var status = NativeMethods.BN_mod_mul_montgomery_raw(target, target, factor.Header, montgomeryPointer, ScratchPointer);
-        GC.KeepAlive(accumulator);
+        var target = Own(accumulator);
+        var status = NativeMethods.BN_mod_mul_montgomery_factor(target, target, factor.Header, montgomery, Scratch);
         GC.KeepAlive(factor.Residue);
-        GC.KeepAlive(this);
         Check(status);
     }
 
@@ -203,13 +181,6 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
         }
 
         Check(NativeMethods.BN_to_montgomery(target, target, montgomery, Scratch));
-    }
-
-    // The cached pointer outlives the handle: a disposed residue must throw, never reach freed native memory.
-    private IntPtr Raw(Residue residue)
-    {
-        _ = Own(residue);
-        return ((NativeResidue)residue).Pointer;
     }
 
     private SafeBignumHandle Own(Residue residue) =>
@@ -256,16 +227,9 @@ public sealed class NativeMontgomeryContext : MontgomeryContext
 
     private sealed class NativeResidue : Residue
     {
-        public NativeResidue(int width)
-        {
-            Width = width;
-            Pointer = Handle.DangerousGetHandle();
-        }
+        public NativeResidue(int width) => Width = width;
 
         public SafeBignumHandle Handle { get; } = new();
-
-        /// <summary>The BIGNUM the handle owns; valid while this residue is alive and not disposed.</summary>
-        public IntPtr Pointer { get; }
 
         public int Width { get; }
 
