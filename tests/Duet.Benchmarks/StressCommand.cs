@@ -185,7 +185,7 @@ internal static class StressCommand
         peerKey.ReadCiphertexts(encrypted, operands);
         var bases = EvaluationBases.Build(plan, peerKey, operands);
         context.Own(bases);
-        var kits = new Kits(EncryptorKit.For(plan, y, privateKey, seed, null), new EvaluatorKit(plan, new Evaluator(peerKey), bases, null));
+        var kits = new Kits(EncryptorKit.For(plan, y, privateKey, seed, null), new EvaluatorKit(plan, new Evaluator(peerKey), bases, Crypto.RandomStream.NewSeed(), null));
         context.Attach(kits);
         return kits;
     }
