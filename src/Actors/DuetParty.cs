@@ -200,6 +200,7 @@ public static class DuetParty
     /// peer protocol: a party's cluster lives in its other system (<see cref="PartySystems"/>).</summary>
     public static Config SystemConfig(PartyEndpoint endpoint, Config? extra = null)
     {
+        const string PeerJson = $"{nameof(Duet)}.{nameof(Actors)}.{nameof(Wire)}.{nameof(PeerFacingJsonSerializer)}, Duet.Actors";
         ArgumentNullException.ThrowIfNull(endpoint);
         var peerFacing = ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
@@ -210,6 +211,8 @@ public static class DuetParty
             akka.remote.untrusted-mode = on
             akka.remote.trusted-selection-paths = ["/user/{{PartyEndpoint.GatewayName}}"]
             {{DuetSerializer.PeerOnlyKey}} = on
+            akka.actor.serializers.json = "{{PeerJson}}"
+            akka.actor.serialization-identifiers { "{{PeerJson}}" = 1 }
             """);
         return peerFacing.WithFallback(extra ?? Config.Empty).WithFallback(PartySystems.Quiet).WithFallback(DuetConfig.Defaults);
     }

@@ -84,6 +84,26 @@ public sealed class PeerReachTests(RuntimeKeys keys) : TestKit, IClassFixture<Ru
         }
     }
 
+    [Fact]
+    public async Task ThePeerFacingSystemDecodesNoMessageWhoseBytesNameTheirType()
+    {
+        var systems = PartySystems.Create(new PartyEndpoint("127.0.0.1", 0), null);
+        try
+        {
+            var serialization = systems.Peer.Serialization;
+            var json = Assert.IsType<PeerFacingJsonSerializer>(serialization.FindSerializerForType(typeof(List<int>)));
+            var bytes = json.ToBinary(new List<int> { 1, 2 });
+            Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serialization.Deserialize(bytes, json.Identifier, typeof(List<int>)));
+
+            // The party's own system keeps Akka's serializer.
+            Assert.IsNotType<PeerFacingJsonSerializer>(systems.Party.Serialization.FindSerializerForType(typeof(List<int>)));
+        }
+        finally
+        {
+            await systems.ShutdownAsync();
+        }
+    }
+
     /// <summary>Internal paths a peer could guess: the old layout's coordinator and workers under the session, and what
     /// a party's own system or a node might hold.</summary>
     private static readonly string[] Paths =

@@ -92,7 +92,7 @@ internal sealed class Gateway : ReceiveActor, IWithTimers
     }
 
     /// <summary>Start a session by calling the peer's gateway at this actor path.</summary>
-    public sealed record Call(string PeerGatewayPath);
+    public sealed record Call(string PeerGatewayPath) : INoSerializationVerificationNeeded;
 
     /// <summary>duet.session.peer-wait has passed since the gateway started.</summary>
     private sealed class PeerWaitOver : INoSerializationVerificationNeeded
