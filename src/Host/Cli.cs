@@ -1,3 +1,4 @@
+using Duet.Crypto;
 using System.CommandLine;
 using Duet.Actors;
 using Duet.Actors.Delivery;

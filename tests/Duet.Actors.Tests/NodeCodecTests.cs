@@ -1,3 +1,4 @@
+using Duet.Crypto;
 using System.Runtime.Serialization;
 using Duet.Actors.Cluster;
 using Duet.Actors.Tiles;
@@ -86,7 +87,7 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
         tampered.Ciphertexts.AsSpan(0, width).Fill(0xFF);
         var decoded = NodeCodec.DecodeSetup(NodeCodec.EncodeSetup(tampered), long.MaxValue);
         var context = new TileContext(Session, SessionCapability.New());
-        Assert.Throws<Crypto.Paillier.InvalidCiphertextException>(() => NodeKit.Build(decoded, context, PartySettings.Defaults with { MinKeyBits = 1024 }));
+        Assert.Throws<Crypto.InvalidCiphertextException>(() => NodeKit.Build(decoded, context, PartySettings.Defaults with { MinKeyBits = 1024 }));
         context.Retire();
         owner.Retire();
     }

@@ -1,3 +1,4 @@
+using Duet.Crypto;
 using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using System.Text;

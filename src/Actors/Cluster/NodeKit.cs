@@ -1,3 +1,4 @@
+using Duet.Crypto;
 using System.Text;
 using Duet.Actors.Tiles;
 using Duet.Crypto.MatMul;

@@ -1,3 +1,4 @@
+using Duet.Crypto;
 using Akka.Actor;
 using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;

@@ -1,3 +1,4 @@
+using Duet.Crypto;
 using System.Numerics;
 using Akka.Actor;
 using Duet.Actors.Cluster;

@@ -1,3 +1,4 @@
+using Duet.Crypto;
 using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Actors.Tiles;

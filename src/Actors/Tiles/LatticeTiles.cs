@@ -1,3 +1,4 @@
+using Duet.Crypto;
 using System.Numerics;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.Lattice;

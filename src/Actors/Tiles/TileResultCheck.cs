@@ -1,3 +1,4 @@
+using Duet.Crypto;
 using Duet.Crypto.Arithmetic;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;

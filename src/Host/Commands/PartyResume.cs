@@ -1,3 +1,4 @@
+using Duet.Crypto;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;

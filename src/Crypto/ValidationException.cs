@@ -1,4 +1,4 @@
-namespace Duet.Crypto.Paillier;
+namespace Duet.Crypto;
 
 /// <summary>A value received from the other party failed a check of PROTOCOL.md §9.</summary>
 public abstract class ValidationException(string check, string message) : Exception(message)
