@@ -12,8 +12,9 @@ public sealed class BfvEncryptor(BfvSecretKey key)
 
     public BfvParameters Parameters => key.Parameters;
 
-    /// <summary>Encrypts the polynomial with these signed coefficients (at most N; values taken mod T).</summary>
-    public void Encrypt(ReadOnlySpan<long> message, Span<byte> output)
+    /// <summary>Encrypts the polynomial with these signed coefficients (at most N; values taken mod T), its seed and
+    /// noise drawn from <paramref name="random"/> when given (the same ciphertext again), else from the CSPRNG.</summary>
+    public void Encrypt(ReadOnlySpan<long> message, Span<byte> output, Xof? random = null)
     {
         var parameters = key.Parameters;
         if (message.Length > parameters.Degree || output.Length != parameters.SeededCiphertextBytes)
@@ -21,10 +22,12 @@ public sealed class BfvEncryptor(BfvSecretKey key)
             throw new ArgumentException($"At most {parameters.Degree} coefficients into {parameters.SeededCiphertextBytes} bytes.", nameof(output));
         }
 
-        var seed = Xof.NewSeed();
+        var seed = new byte[Xof.SeedBytes];
         var c0 = new ulong[parameters.Levels * parameters.Degree];
-        using (var noise = Xof.Fresh())
+        using (var fresh = random is null ? Xof.Fresh() : null)
         {
+            var noise = random ?? fresh!;
+            noise.Fill(seed);
             Polynomials.SymmetricEncrypt(key, seed, noise, message, c0);
         }
 

@@ -74,9 +74,10 @@ public sealed class BfvEvaluator
     /// <summary>
     /// Turns the accumulated product into a reply (destroys the accumulators): adds Δ·mask on every coefficient, a
     /// public-key encryption of zero, uniform flooding noise in [−2^floodBits, 2^floodBits) on c0, switches to the
-    /// reply primes and writes c0 at the given positions followed by all of c1.
+    /// reply primes and writes c0 at the given positions followed by all of c1. Its randomness comes from
+    /// <paramref name="random"/> when given, else from the CSPRNG.
     /// </summary>
-    public void Reply(Span<ulong> acc0, Span<ulong> acc1, ReadOnlySpan<ulong> mask, int floodBits, ReadOnlySpan<int> positions, Span<byte> output)
+    public void Reply(Span<ulong> acc0, Span<ulong> acc1, ReadOnlySpan<ulong> mask, int floodBits, ReadOnlySpan<int> positions, Span<byte> output, Xof? random = null)
     {
         var n = Parameters.Degree;
         var levels = Parameters.Levels;
@@ -87,7 +88,8 @@ public sealed class BfvEvaluator
 
         ArgumentOutOfRangeException.ThrowIfNegative(floodBits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(floodBits, 127);
-        using var xof = Xof.Fresh();
+        using var fresh = random is null ? Xof.Fresh() : null;
+        var xof = random ?? fresh!;
         AddEncryptionOfZero(xof, acc0, acc1);
         ReduceLazy(acc0);
         ReduceLazy(acc1);

@@ -88,34 +88,48 @@ public sealed class BfvPublicKey
     }
 }
 
-/// <summary>Makes a fresh secret key from the CSPRNG and its public key.</summary>
+/// <summary>Makes a secret key and its public key from a 256-bit seed: fresh from the CSPRNG, or a kept one (a
+/// resumed session, a worker node), which makes the same keys again.</summary>
 public sealed class BfvKeyGenerator
 {
+    private readonly byte[] publicSeed = new byte[Xof.SeedBytes];
+    private readonly Lazy<BfvPublicKey> publicKey;
+
     public BfvKeyGenerator(BfvParameters parameters)
+        : this(parameters, Xof.NewSeed())
+    {
+    }
+
+    public BfvKeyGenerator(BfvParameters parameters, ReadOnlySpan<byte> seed)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        Seed = seed.ToArray();
         var s = new sbyte[parameters.Degree];
-        using var xof = Xof.Fresh();
+        var xof = new Xof(seed);
         for (var i = 0; i < s.Length; i++)
         {
             s[i] = (sbyte)xof.NextTernary();
         }
 
         SecretKey = new BfvSecretKey(parameters, s);
+        xof.Fill(publicSeed);
+        publicKey = new Lazy<BfvPublicKey>(() =>
+        {
+            var b = new ulong[parameters.Levels * parameters.Degree];
+            using (xof)
+            {
+                Polynomials.SymmetricEncrypt(SecretKey, publicSeed, xof, [], b);
+            }
+
+            return new BfvPublicKey(parameters, publicSeed, b);
+        });
     }
+
+    /// <summary>The seed both keys come from: the secret a resume or a node needs.</summary>
+    public byte[] Seed { get; }
 
     public BfvSecretKey SecretKey { get; }
 
-    public BfvPublicKey CreatePublicKey()
-    {
-        var parameters = SecretKey.Parameters;
-        var seed = Xof.NewSeed();
-        var b = new ulong[parameters.Levels * parameters.Degree];
-        using (var xof = Xof.Fresh())
-        {
-            Polynomials.SymmetricEncrypt(SecretKey, seed, xof, [], b);
-        }
-
-        return new BfvPublicKey(parameters, seed, b);
-    }
+    /// <summary>The public key (the same one on every call).</summary>
+    public BfvPublicKey CreatePublicKey() => publicKey.Value;
 }

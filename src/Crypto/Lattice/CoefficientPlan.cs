@@ -1,6 +1,7 @@
 using System.Numerics;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Crypto.Lattice;
 
@@ -9,8 +10,11 @@ namespace Duet.Crypto.Lattice;
 /// encoding, and the BFV parameters that carry it: blocks m_w×k_w×n_w ≤ N, plaintext modulus T = 2^τ, flooding
 /// noise and the prime chain. A pure function of shapes, bounds, σ and domain, so both parties compute the same.
 /// </summary>
-public sealed partial record CoefficientPlan
+public sealed partial record CoefficientPlan : IProductPlan
 {
+    /// <summary>Reply bytes a tile carries at most, unless one reply is larger: a result block stays far below the frame.</summary>
+    public const int TileReplyBytes = 1 << 20;
+
     private CoefficientPlan()
     {
     }
@@ -77,8 +81,14 @@ public sealed partial record CoefficientPlan
     /// <summary>Result coefficients carried per reply: m_w·n_w.</summary>
     public int PositionsPerResult => BlockRows * BlockColumns;
 
-    /// <summary>An evaluation tile is one row block with all its column blocks.</summary>
-    public int Tiles => RowBlocks;
+    /// <summary>Column blocks per evaluation tile: all of them, or as many replies as fit <see cref="TileReplyBytes"/>.</summary>
+    public int ColumnBlocksPerTile => (int)Math.Clamp(TileReplyBytes / ReplyBytes, 1, ColumnBlocks);
+
+    /// <summary>Tiles one row block is split into: more than one only for products wider than a tile's replies.</summary>
+    private int TilesPerRowBlock => (ColumnBlocks + ColumnBlocksPerTile - 1) / ColumnBlocksPerTile;
+
+    /// <summary>An evaluation tile is one row block with a run of its column blocks (all of them unless wide).</summary>
+    public int Tiles => RowBlocks * TilesPerRowBlock;
 
     public int EncryptBlocks => EncryptedCount;
 
@@ -113,9 +123,17 @@ public sealed partial record CoefficientPlan
     /// <summary>The results of an evaluation tile: a contiguous range of result indices.</summary>
     public (int First, int Count) TileResults(int tile)
     {
+        var (rowBlock, firstColumnBlock, count) = TileBlocks(tile);
+        return (ResultIndexOf(rowBlock, firstColumnBlock), count);
+    }
+
+    /// <summary>The row block of a tile and its column blocks [FirstColumnBlock, FirstColumnBlock + Count).</summary>
+    public (int RowBlock, int FirstColumnBlock, int Count) TileBlocks(int tile)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(tile);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tile, Tiles);
-        return (tile * ColumnBlocks, ColumnBlocks);
+        var first = tile % TilesPerRowBlock * ColumnBlocksPerTile;
+        return (tile / TilesPerRowBlock, first, Math.Min(ColumnBlocksPerTile, ColumnBlocks - first));
     }
 
     /// <summary>The encrypted operands [First, First + Count) of one block from the encryptor.</summary>
@@ -126,13 +144,12 @@ public sealed partial record CoefficientPlan
         return (block, 1);
     }
 
-    /// <summary>The rows of Z that evaluation tile (and its replies) <paramref name="tile"/> covers.</summary>
-    public (int FirstRow, int Rows) TileRows(int tile)
+    /// <summary>The entries of Z that evaluation tile (and its replies) <paramref name="tile"/> covers.</summary>
+    public ProductBand Band(int tile)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(tile);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tile, Tiles);
-        var firstRow = tile * BlockRows;
-        return (firstRow, Math.Min(BlockRows, Rows - firstRow));
+        var (rowBlock, firstColumnBlock, count) = TileBlocks(tile);
+        var (firstRow, firstColumn) = (rowBlock * BlockRows, firstColumnBlock * BlockColumns);
+        return new ProductBand(firstRow, Math.Min(BlockRows, Rows - firstRow), firstColumn, Math.Min(count * BlockColumns, Columns - firstColumn));
     }
 
     /// <summary>Bytes of one fresh ciphertext on the wire (seed and c0 at every prime), as <see cref="BfvParameters.SeededCiphertextBytes"/>
@@ -146,6 +163,29 @@ public sealed partial record CoefficientPlan
     public BfvParameters CreateParameters() => BfvParameters.Create(Degree, PrimeBits, ReplyPrimes, PlainBits);
 
     private static int ResidueBytes(int bits) => (bits + 7) / 8;
+
+    public Scheme Scheme => Scheme.Bfv;
+
+    public ProductShape Shape => new(Rows, Inner, Columns, XBits, YBits, Sigma, Domain, 0);
+
+    /// <summary>A share is below T = 2^τ.</summary>
+    public int ShareBits => PlainBits;
+
+    public int EncryptedWidth => checked((int)SeededCiphertextBytes);
+
+    public int ResultWidth => checked((int)ReplyBytes);
+
+    /// <summary>The evaluator keeps the peer's fresh ciphertexts as received and prepared (both halves in NTT form with
+    /// Shoup quotients: 4 words per coefficient and prime); either side a tile's accumulators per result.</summary>
+    public long WorkingBytes(bool isEncryptor, long tableMemoryBytes)
+    {
+        var polynomial = (long)Degree * PrimeBits.Count * sizeof(ulong);
+        var tile = 2L * ColumnBlocksPerTile * polynomial;
+        return isEncryptor ? tile : tile + (EncryptedCount * (SeededCiphertextBytes + (4 * polynomial)));
+    }
+
+    public string Summary =>
+        $"BFV N = {Degree}, blocks {BlockRows} x {BlockInner} x {BlockColumns} (rows x inner x columns per ciphertext), T = 2^{PlainBits}, q = {PrimeBits.Sum()} bits";
 
     public override string ToString() =>
         $"{Rows}x{Inner}·{Inner}x{Columns}: N={Degree} blocks {BlockRows}x{BlockInner}x{BlockColumns}, T=2^{PlainBits}, " +

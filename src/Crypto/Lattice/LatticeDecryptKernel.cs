@@ -7,10 +7,10 @@ namespace Duet.Crypto.Lattice;
 /// <summary>The encryptor's finish: validate and decrypt replies, read the result coefficients, write its shares.</summary>
 public static class LatticeDecryptKernel
 {
-    /// <summary>Decrypts replies [first, first + count) into the encryptor's share matrix, whose row 0 is row
-    /// <paramref name="firstRow"/> of Z (blocks write disjoint entries).</summary>
+    /// <summary>Decrypts replies [first, first + count) into the encryptor's share matrix, whose entry (0, 0) is Z's
+    /// (<paramref name="firstRow"/>, <paramref name="firstColumn"/>) (blocks write disjoint entries).</summary>
     public static void DecryptBlock(
-        CoefficientPlan plan, BfvDecryptor decryptor, ReadOnlySpan<byte> replies, int first, int count, Matrix<BigInteger> encryptorShare, int firstRow = 0)
+        CoefficientPlan plan, BfvDecryptor decryptor, ReadOnlySpan<byte> replies, int first, int count, Matrix<BigInteger> encryptorShare, int firstRow = 0, int firstColumn = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(decryptor);
@@ -37,7 +37,7 @@ public static class LatticeDecryptKernel
                 var (row, column) = LatticeShares.Entry(plan, index / plan.ColumnBlocks, index % plan.ColumnBlocks, p);
                 if (row < plan.Rows && column < plan.Columns)
                 {
-                    encryptorShare[row - firstRow, column] = LatticeShares.EncryptorShare(plan, messages[p]);
+                    encryptorShare[row - firstRow, column - firstColumn] = LatticeShares.EncryptorShare(plan, messages[p]);
                 }
             }
         }

@@ -11,26 +11,31 @@ namespace Duet.Crypto.Lattice;
 public static class LatticeEvaluateKernel
 {
     /// <summary>
-    /// Writes the tile's replies in result order into output and the evaluator's shares (−R in the plan's domain)
-    /// into its share matrix, whose row 0 is row <paramref name="firstRow"/> of Z (tiles write disjoint entries).
-    /// operands[i] is encrypted operand i of the plan.
+    /// Writes the tile's replies in result order into output and the evaluator's shares (−R in the plan's domain) of
+    /// the tile's band into its share matrix, whose entry (0, 0) is Z's (<paramref name="firstRow"/>,
+    /// <paramref name="firstColumn"/>). <paramref name="x"/> holds the rows of X from <paramref name="xFirstRow"/> on
+    /// that cover the tile (or all of X). operands[i] is encrypted operand i of the plan. Masks, re-randomisers and
+    /// flooding come from <paramref name="random"/> when given (so the party can compute the tile again), else from the CSPRNG.
     /// </summary>
     public static void EvaluateTile(
-        CoefficientPlan plan, BfvEvaluator evaluator, IReadOnlyList<BfvOperand> operands, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0)
+        CoefficientPlan plan, BfvEvaluator evaluator, IReadOnlyList<BfvOperand> operands, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare,
+        int firstRow = 0, int firstColumn = 0, int xFirstRow = 0, RandomStream? random = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentNullException.ThrowIfNull(operands);
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(evaluatorShare);
-        if (x.Rows != plan.Rows || x.Columns != plan.Inner || operands.Count != plan.EncryptedCount)
+        var band = plan.Band(tile);
+        if (x.Columns != plan.Inner || xFirstRow < 0 || xFirstRow > band.FirstRow || (long)xFirstRow + x.Rows < (long)band.FirstRow + band.Rows || operands.Count != plan.EncryptedCount)
         {
-            throw new EncodingException($"The evaluator's operand is {x.Rows}x{x.Columns} with {operands.Count} ciphertexts; the plan expects {plan.Rows}x{plan.Inner} and {plan.EncryptedCount}.");
+            throw new EncodingException(
+                $"The evaluator's operand rows [{xFirstRow}, {(long)xFirstRow + x.Rows}) x {x.Columns} with {operands.Count} ciphertexts do not cover tile {tile}'s rows [{band.FirstRow}, {band.FirstRow + band.Rows}) x {plan.Inner} and {plan.EncryptedCount}.");
         }
 
         var positions = plan.Positions();
         var replyBytes = evaluator.ReplyBytes(positions.Length);
-        var (_, count) = plan.TileResults(tile);
+        var (rowBlock, firstColumnBlock, count) = plan.TileBlocks(tile);
         if (output.Length != count * replyBytes)
         {
             throw new ArgumentException($"A tile of {count} replies needs {count * replyBytes} bytes.", nameof(output));
@@ -43,11 +48,11 @@ public static class LatticeEvaluateKernel
         var coefficients = new long[plan.Degree];
         for (var innerBlock = 0; innerBlock < plan.InnerBlocks; innerBlock++)
         {
-            Encode(plan, x, tile, innerBlock, coefficients);
+            Encode(plan, x, rowBlock, innerBlock, coefficients, xFirstRow);
             evaluator.TransformPlain(coefficients, plain);
             for (var c = 0; c < count; c++)
             {
-                var operand = operands[plan.OperandIndex(innerBlock, c)];
+                var operand = operands[plan.OperandIndex(innerBlock, firstColumnBlock + c)];
                 evaluator.MultiplyAccumulate(plain, operand, acc0.AsSpan(c * words, words), acc1.AsSpan(c * words, words));
             }
         }
@@ -55,19 +60,36 @@ public static class LatticeEvaluateKernel
         var mask = new ulong[plan.Degree * evaluator.MaskWords];
         for (var c = 0; c < count; c++)
         {
-            LatticeShares.DrawMask(plan, evaluator.Parameters, mask, positions, tile, c, evaluatorShare, firstRow);
-            evaluator.Reply(acc0.AsSpan(c * words, words), acc1.AsSpan(c * words, words), mask, plan.FloodBits, positions, output.Slice(c * replyBytes, replyBytes));
+            using var maskStream = Stream(random);
+            using var replyStream = Stream(random);
+            LatticeShares.DrawMask(plan, evaluator.Parameters, mask, positions, rowBlock, firstColumnBlock + c, evaluatorShare, firstRow, maskStream, firstColumn);
+            evaluator.Reply(acc0.AsSpan(c * words, words), acc1.AsSpan(c * words, words), mask, plan.FloodBits, positions, output.Slice(c * replyBytes, replyBytes), replyStream);
         }
     }
 
-    internal static void Encode(CoefficientPlan plan, Matrix<long> x, int rowBlock, int innerBlock, Span<long> coefficients)
+    /// <summary>A stream seeded from <paramref name="random"/> in order, or from the CSPRNG.</summary>
+    private static Xof Stream(RandomStream? random)
+    {
+        if (random is null)
+        {
+            return Xof.Fresh();
+        }
+
+        Span<byte> seed = stackalloc byte[Xof.SeedBytes];
+        random.Fill(seed);
+        var xof = new Xof(seed);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(seed);
+        return xof;
+    }
+
+    internal static void Encode(CoefficientPlan plan, Matrix<long> x, int rowBlock, int innerBlock, Span<long> coefficients, int xFirstRow = 0)
     {
         coefficients.Clear();
         var i0 = rowBlock * plan.BlockRows;
         var j0 = innerBlock * plan.BlockInner;
         for (var i = 0; i < Math.Min(plan.BlockRows, plan.Rows - i0); i++)
         {
-            var row = x.Row(i0 + i);
+            var row = x.Row(i0 + i - xFirstRow);
             for (var j = 0; j < Math.Min(plan.BlockInner, plan.Inner - j0); j++)
             {
                 coefficients[plan.PlainIndex(i, j)] = row[j0 + j];

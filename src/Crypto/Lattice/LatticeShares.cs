@@ -14,17 +14,20 @@ public static class LatticeShares
 {
     /// <summary>
     /// Fills the mask of one reply (N coefficients of ceil(τ/64) words each) and writes the evaluator's shares of its
-    /// in-range results (row 0 of the share matrix is row <paramref name="firstRow"/> of Z).
+    /// in-range results (entry (0, 0) of the share matrix is Z's (<paramref name="firstRow"/>, <paramref name="firstColumn"/>)),
+    /// drawing from <paramref name="random"/> when given, else from the CSPRNG.
     /// </summary>
     public static void DrawMask(
-        CoefficientPlan plan, BfvParameters parameters, Span<ulong> mask, ReadOnlySpan<int> positions, int rowBlock, int columnBlock, Matrix<BigInteger> evaluatorShare, int firstRow = 0)
+        CoefficientPlan plan, BfvParameters parameters, Span<ulong> mask, ReadOnlySpan<int> positions, int rowBlock, int columnBlock, Matrix<BigInteger> evaluatorShare,
+        int firstRow = 0, Xof? random = null, int firstColumn = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(evaluatorShare);
         var words = parameters.Scaling.Words;
         var topMask = parameters.Scaling.TopMask;
-        using var xof = Xof.Fresh();
+        using var fresh = random is null ? Xof.Fresh() : null;
+        var xof = random ?? fresh!;
         xof.Fill(MemoryMarshal.AsBytes(mask));
         for (var j = words - 1; j < mask.Length; j += words)
         {
@@ -59,7 +62,7 @@ public static class LatticeShares
 
             if (row < plan.Rows && column < plan.Columns)
             {
-                evaluatorShare[row - firstRow, column] = share;
+                evaluatorShare[row - firstRow, column - firstColumn] = share;
             }
         }
     }

@@ -1,5 +1,6 @@
 using Duet.Crypto.Encoding;
 using Duet.Crypto.Paillier;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Crypto.MatMul;
 
@@ -7,7 +8,7 @@ namespace Duet.Crypto.MatMul;
 /// The layout of one product Z = X·Y (X: m×k held by the evaluator, Y: k×n held by the encryptor) in packed
 /// Paillier plaintexts, PROTOCOL.md §4. Both parties compute it with <see cref="Create"/> from the same handshake.
 /// </summary>
-public sealed record PackingPlan
+public sealed record PackingPlan : IProductPlan
 {
     /// <summary>The statistical security parameter's floor.</summary>
     public const int MinimumSigma = PaillierPublicKey.MinimumSigma;
@@ -78,6 +79,25 @@ public sealed record PackingPlan
     public int TermsPerResult => Inner * RowGroupSize;
 
     public int OperandsPerEncryptBlock => OperandsPerBlock;
+
+    public Scheme Scheme => Scheme.Paillier;
+
+    public ProductShape Shape => new(Rows, Inner, Columns, XBits, YBits, Sigma, Domain, KeyBits);
+
+    /// <summary>A share is below the slot width w.</summary>
+    public int ShareBits => SlotBits;
+
+    /// <summary>An element of Z_(n²), big-endian at the width of n².</summary>
+    public int EncryptedWidth => 2 * ((KeyBits + 7) / 8);
+
+    public int ResultWidth => EncryptedWidth;
+
+    /// <summary>The evaluator keeps the peer's operand twice (wire bytes and residues) and its tables within the budget.</summary>
+    public long WorkingBytes(bool isEncryptor, long tableMemoryBytes) =>
+        isEncryptor ? 0 : (2L * EncryptedCount * EncryptedWidth) + tableMemoryBytes;
+
+    public string Summary =>
+        $"Paillier {KeyBits}-bit key, {Slots} slots of {SlotBits} bits per ciphertext ({MaskBits}-bit masks), G x C = {RowGroupSize} x {ColumnGroupSize} (rows x columns per result ciphertext)";
 
     public int EncryptBlocks => (EncryptedCount + OperandsPerBlock - 1) / OperandsPerBlock;
 

@@ -1,4 +1,4 @@
-namespace Duet.Actors.Protocol;
+namespace Duet.Crypto.Schemes;
 
 // The numeric values are part of the wire format (Hello): never renumber, only append.
 

@@ -1,0 +1,203 @@
+using System.Numerics;
+using Duet.Crypto.Arithmetic;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.Paillier;
+using Duet.Crypto.Schemes;
+
+namespace Duet.Crypto.MatMul;
+
+/// <summary>Paillier with slot packing (PROTOCOL.md §4–§8) behind the scheme seam.</summary>
+public sealed class PaillierScheme : IMatrixScheme
+{
+    public Scheme Id => Scheme.Paillier;
+
+    public IProductPlan Plan(ProductShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return PackingPlan.Create(shape.Rows, shape.Inner, shape.Columns, shape.XBits, shape.YBits, shape.KeyBits, shape.Sigma, shape.Domain);
+    }
+
+    /// <summary>Why the encryptor's key form is refused, or null (PROTOCOL.md §8): a fast key shortens the evaluator's
+    /// re-randomisers on the key owner's word, so only the evaluator's own opt-in admits it.</summary>
+    public static string? KeyFormRefusal(KeyForm form, bool acceptFastKey) =>
+        form == KeyForm.Fast && !acceptFastKey
+            ? "the encryptor's key is of the experimental fast form, which the evaluator does not accept (duet.session.accept-fast-key = off; the evaluator opts in with duet party --accept-fast-key)."
+            : null;
+
+    public IEncryptorKernels CreateEncryptor(IProductPlan plan, Matrix<long> y, EncryptorKeying keying)
+    {
+        ArgumentNullException.ThrowIfNull(keying);
+        var packing = (PackingPlan)plan;
+        var (key, owned) = keying switch
+        {
+            { Secret: { Length: > 0 } secret } => (PaillierPrivateKey.FromJson(System.Text.Encoding.UTF8.GetString(secret), keying.MinKeyBits), true),
+            { Provided: PaillierPrivateKey provided } => (provided, false),
+            _ => (KeyGenerator.Generate(packing.KeyBits, form: keying.Form), true),
+        };
+
+        if (key.PublicKey.Bits != packing.KeyBits)
+        {
+            if (owned)
+            {
+                key.Dispose();
+            }
+
+            throw new KeyRefusedException(KeyRefusal.Mismatch, $"the key has {key.PublicKey.Bits} bits, the handshake announced {packing.KeyBits}");
+        }
+
+        return new Encryptor(packing, y, key, owned, keying.Seed);
+    }
+
+    public IEvaluatorKernels CreateEvaluator(IProductPlan plan, ReadOnlySpan<byte> publicKey, EvaluatorPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var packing = (PackingPlan)plan;
+        var key = PaillierPublicKey.FromBytes(publicKey, policy.MinKeyBits);
+        try
+        {
+            // The key is the binding claim: its form is checked against this party's own setting first.
+            if (KeyFormRefusal(key.Form, policy.AcceptFastKey) is { } refusal)
+            {
+                throw new KeyRefusedException(KeyRefusal.FormRefused, refusal);
+            }
+
+            if (key.Form != policy.Announced)
+            {
+                throw new KeyRefusedException(
+                    KeyRefusal.Mismatch, $"the peer's key is of the {Words(key.Form)} form, its hello announced {Words(policy.Announced)}");
+            }
+
+            if (key.Bits != packing.KeyBits)
+            {
+                throw new KeyRefusedException(KeyRefusal.Mismatch, $"the peer's key has {key.Bits} bits, its hello announced {packing.KeyBits}");
+            }
+
+            return new Evaluator(packing, key, publicKey.ToArray());
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    private static string Words(KeyForm form) => form.ToString().ToLowerInvariant();
+
+    private sealed class Encryptor : IEncryptorKernels
+    {
+        private readonly PackingPlan plan;
+        private readonly Matrix<long> y;
+        private readonly PaillierPrivateKey key;
+        private readonly bool ownsKey;
+        private readonly Paillier.Encryptor encryptor;
+        private readonly Decryptor decryptor;
+
+        public Encryptor(PackingPlan plan, Matrix<long> y, PaillierPrivateKey key, bool ownsKey, byte[] seed)
+        {
+            (this.plan, this.y, this.key, this.ownsKey) = (plan, y, key, ownsKey);
+            key.ExpectEncryptions(plan.EncryptedCount);
+            encryptor = new Paillier.Encryptor(key, new EncryptionSeed(seed));
+            decryptor = new Decryptor(key);
+            PublicKey = key.PublicKey.ToBytes();
+        }
+
+        public IProductPlan Plan => plan;
+
+        public byte[] PublicKey { get; }
+
+        public byte[] ExportSecret() => System.Text.Encoding.UTF8.GetBytes(key.ToJson());
+
+        public void Encrypt(int first, int count, Span<byte> output) => EncryptKernel.EncryptBlock(plan, y, encryptor, first, count, output);
+
+        public void Decrypt(int tile, ReadOnlySpan<byte> results, Matrix<BigInteger> share)
+        {
+            var (first, count) = plan.TileResults(tile);
+            var band = plan.Band(tile);
+            DecryptKernel.DecryptBlock(plan, decryptor, results, first, count, share, band.FirstRow, band.FirstColumn);
+        }
+
+        public void Dispose()
+        {
+            if (ownsKey)
+            {
+                key.Dispose();
+            }
+        }
+    }
+
+    private sealed class Evaluator : IEvaluatorKernels
+    {
+        private readonly PackingPlan plan;
+        private readonly PaillierPublicKey key;
+        private readonly Residue[] operands;
+        private readonly Paillier.Evaluator evaluator;
+        private EvaluationBases? bases;
+
+        public Evaluator(PackingPlan plan, PaillierPublicKey key, byte[] publicKey)
+        {
+            (this.plan, this.key, PublicKey) = (plan, key, publicKey);
+            operands = new Residue[plan.EncryptedCount];
+            for (var i = 0; i < operands.Length; i++)
+            {
+                operands[i] = key.Context.NewResidue();
+            }
+
+            evaluator = new Paillier.Evaluator(key);
+        }
+
+        public IProductPlan Plan => plan;
+
+        public byte[] PublicKey { get; }
+
+        public string? Strategy => bases?.Strategy.ToString();
+
+        public void Absorb(int first, int count, ReadOnlySpan<byte> ciphertexts)
+        {
+            if (first < 0 || count < 0 || first + count > operands.Length)
+            {
+                throw new InvalidCiphertextException("index", $"ciphertexts [{first}, {first + count}) lie outside the plan's {operands.Length}");
+            }
+
+            key.ReadCiphertexts(ciphertexts, new ArraySegment<Residue>(operands, first, count));
+        }
+
+        public byte[] Operands()
+        {
+            var width = key.CiphertextBytes;
+            var bytes = new byte[operands.Length * width];
+            for (var i = 0; i < operands.Length; i++)
+            {
+                key.WriteCiphertext(operands[i], bytes.AsSpan(i * width, width));
+            }
+
+            return bytes;
+        }
+
+        public void Prepare(long memoryBudget, int parallelism) =>
+            bases = EvaluationBases.Build(plan, key, operands, memoryBudget, parallelism);
+
+        public void Evaluate(int tile, Matrix<long> x, RandomStream random, Span<byte> output, Matrix<BigInteger> share, KernelCpu? cpu)
+        {
+            var band = plan.Band(tile);
+            var prepared = bases ?? throw new InvalidOperationException("tiles are evaluated only once the operand is prepared");
+            EvaluateKernel.EvaluateTile(prepared, evaluator, x, tile, output, share, band.FirstRow, band.FirstColumn, cpu, band.FirstRow, random);
+        }
+
+        public void Dispose()
+        {
+            if (bases is not null)
+            {
+                bases.Dispose();
+            }
+            else
+            {
+                foreach (var residue in operands)
+                {
+                    residue.Dispose();
+                }
+            }
+
+            key.Dispose();
+        }
+    }
+}

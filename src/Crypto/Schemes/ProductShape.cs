@@ -1,0 +1,10 @@
+using Duet.Crypto.Encoding;
+
+namespace Duet.Crypto.Schemes;
+
+/// <summary>
+/// What both parties know of a product Z = X·Y (X: m×k held by the evaluator, Y: k×n by the encryptor) once the
+/// hellos are agreed: the shapes, the entry bounds, σ, the share domain and the encryptor's key size (Paillier's
+/// only). A scheme derives its plan from it alone, so both parties and every node of a party derive the same.
+/// </summary>
+public sealed record ProductShape(int Rows, int Inner, int Columns, int XBits, int YBits, int Sigma, ShareDomain Domain, int KeyBits);
