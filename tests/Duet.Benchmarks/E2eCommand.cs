@@ -9,6 +9,7 @@ using System.Text.RegularExpressions;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Reference;
 
 namespace Duet.Benchmarks;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Reference;
 
 namespace Duet.Benchmarks;
 

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.Lattice;
-using Duet.Crypto.MatMul;
+using Duet.Reference;
 
 namespace Duet.Benchmarks;
 

@@ -4,6 +4,7 @@ using Duet.Crypto.Arithmetic;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Reference;
 
 namespace Duet.Benchmarks;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
 using Duet.Crypto.Encoding;
-using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Reference;
 
 namespace Duet.Crypto.Tests;
 

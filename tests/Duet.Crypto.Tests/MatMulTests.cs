@@ -2,6 +2,7 @@ using System.Numerics;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Reference;
 
 namespace Duet.Crypto.Tests;
 

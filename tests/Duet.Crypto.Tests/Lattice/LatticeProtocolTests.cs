@@ -1,6 +1,6 @@
 using Duet.Crypto.Encoding;
-using Duet.Crypto.Lattice;
 using Duet.Crypto.MatMul;
+using Duet.Reference;
 
 namespace Duet.Crypto.Tests.Lattice;
 

@@ -1,9 +1,10 @@
 using System.Numerics;
 using Duet.Crypto.Arithmetic;
 using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
 
-namespace Duet.Crypto.MatMul;
+namespace Duet.Reference;
 
 /// <summary>What both parties agree on before a product (PROTOCOL.md §3, §4, §7).</summary>
 public sealed record ProtocolParameters(int LeftBits, int RightBits, int KeyBits = 2048, int Sigma = PackingPlan.MinimumSigma, ShareDomain Domain = ShareDomain.Ring64);

@@ -1,8 +1,9 @@
 using System.Numerics;
 using Duet.Crypto.Encoding;
+using Duet.Crypto.Lattice;
 using Duet.Crypto.MatMul;
 
-namespace Duet.Crypto.Lattice;
+namespace Duet.Reference;
 
 /// <summary>Both parties' shares of L·R from the BFV path, how the product was laid out, and what crossed the wire.</summary>
 public sealed record LatticeProtocolResult(
