@@ -3,6 +3,8 @@ using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 
+using Duet.Crypto.Schemes;
+
 namespace Duet.Actors;
 
 /// <summary>A progress event: units of a phase done out of its total.</summary>
@@ -24,11 +26,11 @@ public sealed record PartyStatistics
 
     public required OperandSide Encryptor { get; init; }
 
-    public required SessionPlan Plan { get; init; }
+    public required IProductPlan Plan { get; init; }
 
     public required string Backend { get; init; }
 
-    public MultiExpStrategy? Strategy { get; init; }
+    public string? Strategy { get; init; }
 
     public long CiphertextsSent { get; init; }
 

@@ -1,3 +1,4 @@
+using Duet.Crypto.Schemes;
 using Akka.Configuration;
 using Duet.Actors.Protocol;
 using Duet.Actors.Tiles;

@@ -1,11 +1,11 @@
 using Duet.Actors.Protocol;
 using Duet.Actors.Wire;
-using Duet.Crypto.Paillier;
+using Duet.Crypto;
 
 namespace Duet.Actors;
 
 /// <summary>
-/// What a streamed Paillier run tells its host so that an interrupted run can be resumed (the runtime writes no files;
+/// What a streamed run tells its host so that an interrupted run can be resumed (the runtime writes no files;
 /// the host's journal does). <see cref="Begin"/> comes once, after keying, in a new session; <see cref="Resumed"/>
 /// once, after the handshake, in a resumed one; on the evaluator <see cref="OperandReceived"/> once its peer's
 /// encrypted operand is complete (before any tile); then <see cref="Committed"/> for every result tile whose band of
@@ -14,7 +14,7 @@ namespace Duet.Actors;
 /// </summary>
 public interface ISessionJournal
 {
-    /// <summary>A new session: what a resume needs to take it up again (the hellos; the encryptor's private key and seed).</summary>
+    /// <summary>A new session: what a resume needs to take it up again (the hellos; the encryptor's secret key and seed).</summary>
     void Begin(JournalStart start);
 
     /// <summary>A resumed session: the tiles both parties committed, which it skips; every other tile is computed
@@ -34,8 +34,9 @@ public interface ISessionJournal
 
 /// <summary>The start of a journaled session.</summary>
 /// <param name="State">The session's own record of itself (<see cref="SessionResume.Encode"/>), kept by the host as bytes.</param>
-/// <param name="Key">The encryptor's private key (the resumed run encrypts with it again); null on the evaluator.</param>
-public sealed record JournalStart(Guid SessionId, byte[] State, PaillierPrivateKey? Key);
+/// <param name="Secret">The encryptor's secret key as its scheme exports it (the resumed run encrypts with it again);
+/// empty on the evaluator.</param>
+public sealed record JournalStart(Guid SessionId, byte[] State, byte[] Secret);
 
 /// <summary>A committed tile's digests: SHA-256 of its result block (for the transcript) and of its band of the share
 /// as written (<see cref="State.ShareOutput.BandDigest"/>), which a resume checks against the partial share.</summary>
@@ -88,13 +89,16 @@ public sealed record EncryptedOperand(byte[] KeyDigest, IReadOnlyList<byte[]> Bl
 /// What a host passes back (<see cref="PartySettings.Resume"/>) to resume an interrupted session: its state as
 /// <see cref="JournalStart.State"/> gave it (the hellos; the encryptor's seed), the result tiles the journal holds as
 /// committed with their digests (the transcript is seeded with them; the bands are checked against the partial
-/// share), the evaluator's record of the encrypted operand, and whether this party began to reveal its share. The
-/// encryptor's key goes in <see cref="PartySettings.Key"/>.
+/// share), the evaluator's record of the encrypted operand, whether this party began to reveal its share, and the
+/// encryptor's seed and secret key.
 /// </summary>
 public sealed record SessionResume(Guid SessionId, Hello Mine, Hello Peer, IReadOnlyDictionary<int, CommittedTile> Committed)
 {
     /// <summary>The encryptor's encryption seed, so it sends the same ciphertexts again; empty on the evaluator.</summary>
     public byte[] Seed { get; init; } = [];
+
+    /// <summary>The encryptor's secret key as its scheme exported it (<see cref="JournalStart.Secret"/>); empty on the evaluator.</summary>
+    public byte[] Secret { get; init; } = [];
 
     /// <summary>The evaluator's record of what it received; null when the interrupted run had not received it whole.</summary>
     public EncryptedOperand? Operand { get; init; }
@@ -126,14 +130,14 @@ public sealed record SessionResume(Guid SessionId, Hello Mine, Hello Peer, IRead
             r.ReadFormatVersion();
             var mine = HelloCodec.DecodeHello(r.ReadBytes("mine", 1, WireLimits.MaxPayloadBytes));
             var peer = HelloCodec.DecodeHello(r.ReadBytes("peer", 1, WireLimits.MaxPayloadBytes));
-            var seed = r.ReadBytes("seed", 0, EncryptionSeed.Bytes).ToArray();
+            var seed = r.ReadBytes("seed", 0, RandomStream.SeedBytes).ToArray();
             r.End();
             if (mine.SessionId != peer.SessionId)
             {
                 throw new FormatException("its two hellos are of different sessions");
             }
 
-            if (seed.Length is not (0 or EncryptionSeed.Bytes))
+            if (seed.Length is not (0 or RandomStream.SeedBytes))
             {
                 throw new FormatException($"its encryption seed has {seed.Length} bytes");
             }

@@ -1,6 +1,5 @@
-using Duet.Crypto.Lattice;
-using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors;
 
@@ -71,11 +70,7 @@ public sealed record SessionLimits
     }
 
     /// <summary>Null when the product and the plan fit; otherwise what is over. Checked before any allocation.</summary>
-    public string? PlanProblem(long productRows, long productColumns, PackingPlan plan, bool isEncryptor, long tableMemoryBytes) =>
-        PlanProblem(productRows, productColumns, SessionPlan.Of(plan), isEncryptor, tableMemoryBytes);
-
-    /// <summary>Null when the product and the plan of either scheme fit; otherwise what is over.</summary>
-    public string? PlanProblem(long productRows, long productColumns, SessionPlan plan, bool isEncryptor, long tableMemoryBytes)
+    public string? PlanProblem(long productRows, long productColumns, IProductPlan plan, bool isEncryptor, long tableMemoryBytes)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var entries = productRows * productColumns;
@@ -84,79 +79,34 @@ public sealed record SessionLimits
             return $"a {productRows}x{productColumns} product exceeds the {MaxProductEntries} entries this party accepts";
         }
 
-        var held = SharesInMemory ? entries : 0;
-        var needed = plan.Lattice is { } lattice ? EstimatedBytes(held, lattice, isEncryptor) : EstimatedBytes(held, plan.Paillier!, isEncryptor, tableMemoryBytes);
+        var needed = EstimatedBytes(SharesInMemory ? entries : 0, plan, isEncryptor, tableMemoryBytes);
         return needed > MemoryBudgetBytes
             ? $"the plan needs about {needed >> 20} MiB on this party, over its memory budget of {MemoryBudgetBytes >> 20} MiB"
             : null;
     }
 
     /// <summary>
-    /// Null when every ciphertext block of the session fits the transport frame; otherwise the reason. Blocks are at
-    /// most <see cref="PackingPlan.OperandsPerEncryptBlock"/> or <see cref="PackingPlan.ResultsPerTile"/> ciphertexts
-    /// whatever the shapes (PROTOCOL.md §10), so only a frame configured smaller than a few blocks refuses a session.
-    /// Revealed shares are cut by <c>duet.flow.block-bytes</c>, which the settings keep under the frame.
+    /// Null when every ciphertext block of the session fits the transport frame; otherwise the reason. A plan's blocks
+    /// and tiles are bounded whatever the shapes (PROTOCOL.md §10, docs/lattice.md), and its first block and tile are
+    /// its largest, so only a frame configured smaller than a few ciphertexts refuses a session. Revealed shares are
+    /// cut by <c>duet.flow.block-bytes</c>, which the settings keep under the frame.
     /// </summary>
-    public string? MessageProblem(SessionPlan plan)
+    public string? MessageProblem(IProductPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return plan.Lattice is { } lattice ? LatticeMessageProblem(lattice) : MessageProblem(plan.Paillier!);
-    }
-
-    /// <inheritdoc cref="MessageProblem(SessionPlan)"/>
-    public string? MessageProblem(PackingPlan plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var ciphertextBytes = 2L * ((plan.KeyBits + 7) / 8);
-        var largest = Math.Max(plan.OperandsPerEncryptBlock, PackingPlan.ResultsPerTile) * ciphertextBytes;
+        var largest = Math.Max((long)plan.EncryptBlock(0).Count * plan.EncryptedWidth, (long)plan.TileResults(0).Count * plan.ResultWidth);
         return largest + EnvelopeBytes > FrameBytes
             ? $"one ciphertext block would be {largest >> 10} KiB, over the {FrameBytes >> 10} KiB transport frame (akka.remote.dot-netty.tcp.maximum-frame-size)"
-            : null;
-    }
-
-    /// <summary>
-    /// The BFV messages: the key and each fresh ciphertext travel whole, one per block, and a tile's replies (one per
-    /// column block) form one result block; a plan where one of them outgrows the frame is refused.
-    /// </summary>
-    private string? LatticeMessageProblem(CoefficientPlan plan)
-    {
-        if (plan.SeededCiphertextBytes + EnvelopeBytes > FrameBytes)
-        {
-            return $"one BFV ciphertext would be {plan.SeededCiphertextBytes >> 10} KiB, over the {FrameBytes >> 10} KiB transport frame (N = {plan.Degree})";
-        }
-
-        var resultBlock = plan.ColumnBlocks * plan.ReplyBytes;
-        return resultBlock + EnvelopeBytes > FrameBytes
-            ? $"one BFV result block would be {resultBlock >> 10} KiB, over the {FrameBytes >> 10} KiB transport frame ({plan.ColumnBlocks} column blocks of {plan.BlockColumns}; the other party as encryptor, or fewer columns, avoids it)"
             : null;
     }
 
     /// <summary>Largest payload a message may carry so that it stays under the transport frame.</summary>
     public long PayloadBytes => FrameBytes - EnvelopeBytes;
 
-    /// <summary>
-    /// The plan's memory on one party: its share of every product entry; on the evaluator also the peer's whole
-    /// encrypted operand (two copies: wire bytes and residues) and its evaluation tables.
-    /// </summary>
-    public static long EstimatedBytes(long productEntries, PackingPlan plan, bool isEncryptor, long tableMemoryBytes)
+    /// <summary>The plan's memory on one party: its share of every product entry and the plan's own working set.</summary>
+    public static long EstimatedBytes(long productEntries, IProductPlan plan, bool isEncryptor, long tableMemoryBytes)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var ciphertextBytes = 2L * ((plan.KeyBits + 7) / 8);
-        var shares = productEntries * BytesPerProductEntry;
-        return isEncryptor ? shares : shares + (2L * plan.EncryptedCount * ciphertextBytes) + tableMemoryBytes;
-    }
-
-    /// <summary>
-    /// A BFV plan's memory on one party: its share of every product entry; on the evaluator also the peer's fresh
-    /// ciphertexts as received and prepared (both halves in NTT form with Shoup quotients: 4 words per coefficient
-    /// and prime), and on either side a tile's accumulators per result.
-    /// </summary>
-    public static long EstimatedBytes(long productEntries, CoefficientPlan plan, bool isEncryptor)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var polynomial = (long)plan.Degree * plan.PrimeBits.Count * sizeof(ulong);
-        var shares = productEntries * BytesPerProductEntry;
-        var tile = 2L * plan.ColumnBlocks * polynomial;
-        return isEncryptor ? shares + tile : shares + tile + (plan.EncryptedCount * (plan.SeededCiphertextBytes + (4 * polynomial)));
+        return (productEntries * BytesPerProductEntry) + plan.WorkingBytes(isEncryptor, tableMemoryBytes);
     }
 }

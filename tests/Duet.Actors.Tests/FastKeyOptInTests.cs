@@ -1,3 +1,4 @@
+using Duet.Crypto.Schemes;
 using System.Runtime.Serialization;
 using Akka.TestKit.Xunit2;
 using Duet.Actors.Protocol;

@@ -1,3 +1,4 @@
+using Duet.Crypto.Schemes;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Duet.Actors.Protocol;
@@ -19,7 +20,8 @@ public sealed class LatticeSessionTests() : TestKit(TwoParties.SerializeAll.With
     {
         var (session, job, probe, parameters) = Start();
         var key = KeyMessage(parameters);
-        probe.Send(session, key with { Degree = parameters.Degree / 2 });
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(key.Key, parameters.Degree / 2);
+        probe.Send(session, key);
         Assert.Equal(AbortReason.PlanMismatch, probe.ExpectMsg<Abort>().Reason);
         Assert.Equal(AbortReason.PlanMismatch, ProbePeer.AbortReasonOf(job));
     }
@@ -29,7 +31,7 @@ public sealed class LatticeSessionTests() : TestKit(TwoParties.SerializeAll.With
     {
         var (session, job, probe, parameters) = Start();
         var key = KeyMessage(parameters);
-        key.Key.AsSpan(32, 8).Fill(0xFF);
+        key.Key.AsSpan(12 + 32, 8).Fill(0xFF);
         probe.Send(session, key);
         var abort = probe.ExpectMsg<Abort>();
         Assert.Equal(AbortReason.InvalidKey, abort.Reason);
@@ -38,30 +40,28 @@ public sealed class LatticeSessionTests() : TestKit(TwoParties.SerializeAll.With
     }
 
     [Fact]
-    public void APaillierKeyInABfvSessionIsUnexpected()
+    public void APaillierKeyInABfvSessionIsAPlanMismatch()
     {
         var (session, job, probe, _) = Start();
-        probe.Send(session, new PublicKeyMessage(id, [0x0B], [0x02], 0));
-        Assert.Equal(AbortReason.UnexpectedMessage, probe.ExpectMsg<Abort>().Reason);
-        Assert.Equal(AbortReason.UnexpectedMessage, ProbePeer.AbortReasonOf(job));
+        using var paillier = Crypto.Paillier.KeyGenerator.Generate(512, allowTestSizes: true);
+        probe.Send(session, ProbePeer.KeyMessage(id, paillier));
+        Assert.Equal(AbortReason.PlanMismatch, probe.ExpectMsg<Abort>().Reason);
+        Assert.Equal(AbortReason.PlanMismatch, ProbePeer.AbortReasonOf(job));
     }
 
     [Theory]
-    [InlineData(1, false)]
-    [InlineData(-1, false)]
-    [InlineData(0, true)]
-    public void ABlockOfAnotherWidthOrSchemeIsRefused(int extraBytes, bool paillierBlock)
+    [InlineData(1)]
+    [InlineData(-1)]
+    [InlineData(null)]
+    public void ABlockOfAnotherWidthIsRefused(int? extraBytes)
     {
         var (session, job, probe, parameters) = Start();
         probe.Send(session, KeyMessage(parameters));
         probe.ExpectMsg<Credit>();
-        var width = parameters.SeededCiphertextBytes + extraBytes;
-        probe.Send(session, paillierBlock
-            ? new EncryptedBlock(id, 0, 0, 1, 8, new byte[8])
-            : new LatticeEncryptedBlock(id, 0, 0, 1, width, new byte[width]));
-        var expected = paillierBlock ? AbortReason.UnexpectedMessage : AbortReason.PlanMismatch;
-        Assert.Equal(expected, probe.ExpectMsg<Abort>().Reason);
-        Assert.Equal(expected, ProbePeer.AbortReasonOf(job));
+        var width = extraBytes is { } extra ? parameters.SeededCiphertextBytes + extra : 8;
+        probe.Send(session, new EncryptedBlock(id, 0, 0, 1, width, new byte[width]));
+        Assert.Equal(AbortReason.PlanMismatch, probe.ExpectMsg<Abort>().Reason);
+        Assert.Equal(AbortReason.PlanMismatch, ProbePeer.AbortReasonOf(job));
     }
 
     [Fact]
@@ -76,8 +76,8 @@ public sealed class LatticeSessionTests() : TestKit(TwoParties.SerializeAll.With
         encryptor.Encrypt([1, 2, 3], first);
         encryptor.Encrypt([1, 2, 3], second);
         var width = parameters.SeededCiphertextBytes;
-        probe.Send(session, new LatticeEncryptedBlock(id, 0, 0, 1, width, first));
-        probe.Send(session, new LatticeEncryptedBlock(id, 0, 0, 1, width, second));
+        probe.Send(session, new EncryptedBlock(id, 0, 0, 1, width, first));
+        probe.Send(session, new EncryptedBlock(id, 0, 0, 1, width, second));
         Assert.Equal(AbortReason.DuplicateMismatch, probe.FishForMessage<Abort>(_ => true).Reason);
         Assert.Equal(AbortReason.DuplicateMismatch, ProbePeer.AbortReasonOf(job));
     }
@@ -91,18 +91,22 @@ public sealed class LatticeSessionTests() : TestKit(TwoParties.SerializeAll.With
         var session = Sys.ActorOf(Session.Props(job, id, null));
         probe.Send(session, PeerHello());
         var mine = probe.ExpectMsg<Hello>();
-        var plan = Handshake.Agree(mine, PeerHello(), settings.ProtocolVersion, settings.Limits, 0).Plan.Lattice!;
+        var plan = (CoefficientPlan)Handshake.Agree(mine, PeerHello(), settings.ProtocolVersion, settings.Limits, 0).Plan;
         return (session, job, probe, plan.CreateParameters());
     }
 
     private Hello PeerHello() =>
         new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe", Scheme.Bfv);
 
-    private LatticeKeyMessage KeyMessage(BfvParameters parameters)
+    /// <summary>The key message of a fresh key: N, the number of primes and τ (big-endian int32 each), then the key.</summary>
+    private KeyMessage KeyMessage(BfvParameters parameters)
     {
         var key = new BfvKeyGenerator(parameters).CreatePublicKey();
-        var bytes = new byte[key.Bytes];
-        key.Write(bytes);
-        return new LatticeKeyMessage(id, parameters.Degree, parameters.Levels, parameters.PlainBits, bytes);
+        var bytes = new byte[12 + key.Bytes];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes, parameters.Degree);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), parameters.Levels);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), parameters.PlainBits);
+        key.Write(bytes.AsSpan(12));
+        return new KeyMessage(id, bytes);
     }
 }

@@ -49,7 +49,7 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
     public void AnEncryptorSetUpRoundTripsAndRebuildsItsKit()
     {
         var y = new Matrix<long>(3, 2, [1, -2, 3, -4, 5, -6]);
-        var setup = NodeSetup.ForEncryptor(Session, Plan, y, keys.Right, EncryptionSeed) with { Capability = SessionCapability.New() };
+        var setup = NodeSetup.ForEncryptor(Session, TestKits.EncryptorKernels(Plan, y, keys.Right), y, EncryptionSeed) with { Capability = SessionCapability.New() };
         var parts = setup.Parts(100).ToList();
         Assert.True(parts.Count > 1);
         Assert.All(parts, p => Assert.InRange(p.Bytes.Length, 1, 100));
@@ -60,7 +60,7 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
 
         var context = new TileContext(Session, SessionCapability.New());
         var kit = Assert.IsType<EncryptorKit>(NodeKit.Build(decoded, context, PartySettings.Defaults with { MinKeyBits = 1024 }));
-        Assert.Equal(keys.Right.PublicKey.N, kit.Encryptor.Key.N);
+        Assert.Equal(keys.Right.PublicKey.ToBytes(), kit.Kernels.PublicKey);
         context.Retire();
         Assert.True(context.IsDisposed);
     }
@@ -69,17 +69,11 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
     public void AnEvaluatorSetUpBuildsItsTablesAndOneWithATamperedCiphertextIsRefused()
     {
         var key = keys.Left.PublicKey;
-        var owner = new TileContext(Session, SessionCapability.New());
-        var operands = ResidueArray.Create(key, Plan.EncryptedCount, owner);
-        var encryptor = new Crypto.Paillier.Encryptor(key);
         var width = key.CiphertextBytes;
-        for (var i = 0; i < operands.Length; i++)
-        {
-            encryptor.Encrypt(i, operands[i]);
-        }
-
-        var setup = NodeSetup.ForEvaluator(Session, Plan, key, operands, Crypto.RandomStream.NewSeed()) with { Capability = SessionCapability.New() };
-        Assert.Equal(operands.Length * width, setup.Ciphertexts.Length);
+        var encrypted = TestKits.EncryptAll(TestKits.EncryptorKernels(Plan, new Matrix<long>(3, 2, [1, -2, 3, -4, 5, -6]), keys.Left));
+        using var owner = TestKits.EvaluatorKernels(Plan, key.ToBytes(), encrypted, key.Bits);
+        var setup = NodeSetup.ForEvaluator(Session, owner, Crypto.RandomStream.NewSeed()) with { Capability = SessionCapability.New() };
+        Assert.Equal(Plan.EncryptedCount * width, setup.Ciphertexts.Length);
         var context0 = new TileContext(Session, SessionCapability.New());
         Assert.IsType<EvaluatorKit>(NodeKit.Build(NodeCodec.DecodeSetup(NodeCodec.EncodeSetup(setup), long.MaxValue), context0, PartySettings.Defaults with { MinKeyBits = 1024 }));
         context0.Retire();
@@ -89,17 +83,16 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
         var context = new TileContext(Session, SessionCapability.New());
         Assert.Throws<Crypto.InvalidCiphertextException>(() => NodeKit.Build(decoded, context, PartySettings.Defaults with { MinKeyBits = 1024 }));
         context.Retire();
-        owner.Retire();
     }
 
     [Fact]
     public void ASetUpWhoseOperandDoesNotFitThePlanOrThatHasTrailingBytesIsRefused()
     {
-        var good = NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(3, 2), keys.Right, EncryptionSeed) with { Capability = SessionCapability.New() });
+        var good = NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, TestKits.EncryptorKernels(Plan, new Matrix<long>(3, 2), keys.Right), new Matrix<long>(3, 2), EncryptionSeed) with { Capability = SessionCapability.New() });
         Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup([.. good, 0], long.MaxValue));
         Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup(good.AsSpan(0, good.Length - 1), long.MaxValue));
         Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup(good, maxOperandEntries: 5));
-        Assert.Throws<SerializationException>(() => NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(2, 3), keys.Right, EncryptionSeed) with { Capability = SessionCapability.New() }));
-        Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup(NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, Plan, new Matrix<long>(3, 2), keys.Right, [1, 2]) with { Capability = SessionCapability.New() }), long.MaxValue));
+        Assert.Throws<SerializationException>(() => NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, TestKits.EncryptorKernels(Plan, new Matrix<long>(3, 2), keys.Right), new Matrix<long>(2, 3), EncryptionSeed) with { Capability = SessionCapability.New() }));
+        Assert.Throws<SerializationException>(() => NodeCodec.DecodeSetup(NodeCodec.EncodeSetup(NodeSetup.ForEncryptor(Session, TestKits.EncryptorKernels(Plan, new Matrix<long>(3, 2), keys.Right), new Matrix<long>(3, 2), [1, 2]) with { Capability = SessionCapability.New() }), long.MaxValue));
     }
 }

@@ -133,7 +133,7 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
         var evaluator = await left.Run(Small(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, wide, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
         var encryptor = await peer;
 
-        var setupBytes = (long)evaluator.Statistics.Plan.Paillier!.EncryptedCount * 2 * ((keys.Right.PublicKey.Bits + 7) / 8);
+        var setupBytes = (long)evaluator.Statistics.Plan.EncryptedCount * 2 * ((keys.Right.PublicKey.Bits + 7) / 8);
         Assert.True(setupBytes > SetupPart.Window * (frame / 4), $"the set-up ({setupBytes} bytes) fits the window");
         Assert.Equal(Shares.Product(wide, narrow).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
         Assert.True(evaluator.Statistics.TilesByNode.GetValueOrDefault(left.Address(left.Workers[0])) > 0, "the worker node computed no tile");

@@ -18,11 +18,20 @@ internal static class ProbePeer
         return Assert.IsType<SessionAbortedException>(error.InnerException).Reason;
     }
 
-    public static PublicKeyMessage KeyMessage(Guid sessionId, PaillierPrivateKey key) => new(
-        sessionId,
-        key.PublicKey.N.ToByteArray(isUnsigned: true, isBigEndian: true),
-        key.PublicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true),
-        key.PublicKey.OrderBits ?? 0);
+    public static KeyMessage KeyMessage(Guid sessionId, PaillierPrivateKey key) => new(sessionId, key.PublicKey.ToBytes());
+
+    /// <summary>A standard Paillier key message of any n and h_s, valid or not (the DPK1 layout).</summary>
+    public static KeyMessage KeyMessage(Guid sessionId, System.Numerics.BigInteger n, System.Numerics.BigInteger hs)
+    {
+        var (nBytes, hBytes) = (n.ToByteArray(isUnsigned: true, isBigEndian: true), hs.ToByteArray(isUnsigned: true, isBigEndian: true));
+        var bytes = new byte[12 + nBytes.Length + hBytes.Length];
+        "DPK1"u8.CopyTo(bytes);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), nBytes.Length);
+        nBytes.CopyTo(bytes, 8);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8 + nBytes.Length), hBytes.Length);
+        hBytes.CopyTo(bytes, 12 + nBytes.Length);
+        return new KeyMessage(sessionId, bytes);
+    }
 
     /// <summary>Encrypts Y block by block, each only once the session's credit allows it; returns what was sent.</summary>
     public static BlockLedger SendOperand(Guid sessionId, IActorRef session, TestProbe probe, PackingPlan plan, Matrix<long> y, PaillierPrivateKey key)

@@ -121,7 +121,7 @@ public sealed class ResumeBindingTests(RuntimeKeys keys) : IClassFixture<Runtime
         Assert.NotNull(journalA.Operand); // A evaluates
         Assert.Equal(EncryptionSeed.Bytes, journalB.Resume(_ => true).Seed.Length);
         Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(sinkA.Share!, sinkB.Share!, ShareDomain.Ring64).Data);
-        return new Interruption(left, right, sinkA, sinkB, journalA, journalB, journalA.Resume(t => t < 5), journalB.Resume(t => t is >= 2 and < 7), first.Statistics.Plan.Paillier!);
+        return new Interruption(left, right, sinkA, sinkB, journalA, journalB, journalA.Resume(t => t < 5), journalB.Resume(t => t is >= 2 and < 7), (PackingPlan)first.Statistics.Plan);
     }
 
     private sealed record Interruption(

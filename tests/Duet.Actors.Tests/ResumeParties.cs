@@ -90,5 +90,5 @@ internal sealed class MemoryJournal : ISessionJournal
 
     /// <summary>The resume of this journal as if only the tiles <paramref name="kept"/> had been recorded.</summary>
     public SessionResume Resume(Func<int, bool> kept) =>
-        SessionResume.Decode(Start!.State, Tiles.Where(c => kept(c.Key)).ToDictionary()) with { Operand = Operand, RevealBegan = RevealStarted };
+        SessionResume.Decode(Start!.State, Tiles.Where(c => kept(c.Key)).ToDictionary()) with { Operand = Operand, RevealBegan = RevealStarted, Secret = Start.Secret };
 }

@@ -28,7 +28,7 @@ public sealed class RevealTranscriptTests(RuntimeKeys keys) : TestKit(TwoParties
         var settings = TwoParties.Settings(OperandSide.Left, keys.Left) with { Role = RolePreference.Evaluator, Reveal = Reveal.Left, BlockBytes = 64 };
         var job = new SessionJob(settings, new MatrixRows(new Matrix<long>(50, 40)), null, sink: own, peerSink: peerSink);
         var (probe, session, agreement, sent, received) = EvaluateAll(job);
-        var plan = agreement.Plan.Paillier!;
+        var plan = (PackingPlan)agreement.Plan;
 
         // The probe's share, revealed in runs of at most 64 bytes; its Done digests the share it claims.
         var random = new Random(7);
@@ -49,7 +49,7 @@ public sealed class RevealTranscriptTests(RuntimeKeys keys) : TestKit(TwoParties
             Assert.Equal(new RevealCredit(id, ++accepted + settings.Window), probe.ExpectMsg<RevealCredit>(TimeSpan.FromSeconds(5)));
         }
 
-        var digest = Transcript.Digest(agreement, Transcript.KeyDigest(keys.Right.PublicKey), sent, received, null, Transcript.ShareDigest(share));
+        var digest = Transcript.Digest(agreement, Transcript.KeyDigest(keys.Right.PublicKey.ToBytes()), sent, received, null, Transcript.ShareDigest(share));
         var done = probe.ExpectMsg<Done>(TimeSpan.FromSeconds(10));
         Assert.Equal(!tampered, done.Digest.AsSpan().SequenceEqual(digest));
         probe.Send(session, new Done(id, plan.ResultCount, digest));
@@ -100,7 +100,7 @@ public sealed class RevealTranscriptTests(RuntimeKeys keys) : TestKit(TwoParties
         var peerHello = new Hello(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, job.Settings.Reveal, 1024, 40, RolePreference.Auto, "probe");
         probe.Send(session, peerHello);
         var agreement = Handshake.Agree(peerHello, probe.ExpectMsg<Hello>(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
-        var plan = agreement.Plan.Paillier!;
+        var plan = (PackingPlan)agreement.Plan;
         probe.Send(session, ProbePeer.KeyMessage(id, keys.Right));
         var sent = ProbePeer.SendOperand(id, session, probe, plan, new Matrix<long>(40, 3), keys.Right);
         probe.Send(session, new Credit(id, plan.Tiles));

@@ -45,7 +45,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
 
         // The real peer plays the encryptor to the end; the evaluator's share plus the decrypted one is X·Y.
         var y = new Matrix<long>(4, 3, [.. Enumerable.Range(0, 12).Select(v => (long)(v - 5))]);
-        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 6, Columns = 4, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan.Paillier!;
+        var plan = (PackingPlan)Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 6, Columns = 4, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan;
         peer.Send(session, Key());
         var sent = ProbePeer.SendOperand(id, session, peer, plan, y, keys.Right);
 
@@ -63,7 +63,7 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
         // The session's Done carries the digest of the whole transcript; the peer's must equal it, and the session
         // completes only after the peer confirmed.
         var agreement = Handshake.Agree(PeerHello(), sessionHello, PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
-        var digest = Duet.Actors.State.Transcript.Digest(agreement, Duet.Actors.State.Transcript.KeyDigest(keys.Right.PublicKey), sent, received, null, null);
+        var digest = Duet.Actors.State.Transcript.Digest(agreement, Duet.Actors.State.Transcript.KeyDigest(keys.Right.PublicKey.ToBytes()), sent, received, null, null);
         var done = peer.ExpectMsg<Done>();
         Assert.Equal(digest, done.Digest);
         stranger.Send(session, new Confirm(id));
@@ -111,5 +111,5 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
 
     private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 4, 3, 16, 0, ShareDomain.Integer, Reveal.None, 1024, 40, RolePreference.Auto, "peer");
 
-    private PublicKeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
+    private KeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
 }

@@ -31,7 +31,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     public void EncryptorStreamingRefusesAnEncryptedBlock()
     {
         var (session, job, probe) = Start(RolePreference.Encryptor);
-        probe.ExpectMsg<PublicKeyMessage>();
+        probe.ExpectMsg<KeyMessage>();
         probe.ExpectMsg<Credit>();
         probe.Send(session, new EncryptedBlock(id, 0, 0, 1, 8, new byte[8]));
         var abort = probe.ExpectMsg<Abort>();
@@ -116,7 +116,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     /// <summary>Plays the encryptor: sends Y (zeros, really encrypted) block by block within the granted credit.</summary>
     private PackingPlan SendOperand(IActorRef session, Akka.TestKit.TestProbe probe)
     {
-        var plan = Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 40, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan.Paillier!;
+        var plan = (PackingPlan)Handshake.Agree(PeerHello() with { Side = OperandSide.Left, Rows = 50, Columns = 40, Role = RolePreference.Evaluator }, PeerHello(), PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Plan;
         ProbePeer.SendOperand(id, session, probe, plan, new Matrix<long>(40, 3), keys.Right);
         return plan;
     }
@@ -136,5 +136,5 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
 
     private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 40, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
 
-    private PublicKeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
+    private KeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
 }

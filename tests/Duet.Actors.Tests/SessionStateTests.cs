@@ -43,8 +43,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     {
         var (session, job, probe) = Evaluator();
         probe.ExpectMsg<Hello>();
-        var n = (keys.Right.PublicKey.N + 1).ToByteArray(isUnsigned: true, isBigEndian: true);
-        probe.Send(session, new PublicKeyMessage(id, n, keys.Right.PublicKey.Hs.ToByteArray(isUnsigned: true, isBigEndian: true), 0));
+        probe.Send(session, ProbePeer.KeyMessage(id, keys.Right.PublicKey.N + 1, keys.Right.PublicKey.Hs));
         var abort = probe.ExpectMsg<Abort>();
         Assert.Equal(AbortReason.InvalidKey, abort.Reason);
         Assert.Contains("modulus-odd", abort.Text, StringComparison.Ordinal);
@@ -101,8 +100,8 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
         var session = Sys.ActorOf(Session.Props(job, id, null));
         probe.Send(session, PeerHello() with { Side = OperandSide.Right, Rows = 60, Columns = 3, Role = RolePreference.Auto });
         probe.ExpectMsg<Hello>();
-        var key = probe.ExpectMsg<PublicKeyMessage>();
-        Assert.Equal(keys.Left.PublicKey.N.ToByteArray(isUnsigned: true, isBigEndian: true), key.N);
+        var key = probe.ExpectMsg<KeyMessage>();
+        Assert.Equal(keys.Left.PublicKey.ToBytes(), key.Key);
         Assert.Equal(id, probe.ExpectMsg<Credit>().SessionId);
         probe.Send(session, new Done(id, 12345, new byte[32]));
         Assert.Equal(AbortReason.PlanMismatch, probe.ExpectMsg<Abort>().Reason);
@@ -146,7 +145,7 @@ public sealed class SessionStateTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
 
     private Hello PeerHello() => new(id, PartySettings.Defaults.ProtocolVersion, OperandSide.Right, 60, 3, 16, 0, ShareDomain.Ring64, Reveal.None, 1024, 40, RolePreference.Auto, "probe");
 
-    private PublicKeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
+    private KeyMessage Key() => ProbePeer.KeyMessage(id, keys.Right);
 }
 
 public sealed class HandshakeTests

@@ -208,7 +208,7 @@ public sealed class StateTests
         statistics.TileSucceeded(1);
         statistics.TileSucceeded(3);
         var plan = PackingPlan.Create(4, 3, 2, 16, 16, 1024);
-        var summary = statistics.Summary(new SummaryFacts(Id, true, OperandSide.Right, SessionPlan.Of(plan), "managed", null, 5, 6, 2, new KernelSeconds(1, 2, 0, 0, 0)), TimeSpan.FromSeconds(12));
+        var summary = statistics.Summary(new SummaryFacts(Id, true, OperandSide.Right, plan, "managed", null, 5, 6, 2, new KernelSeconds(1, 2, 0, 0, 0)), TimeSpan.FromSeconds(12));
         Assert.Equal(2, summary.Cpu.Main(isEncryptor: true));
         Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(2)), (summary.Handshake, summary.Keys, summary.Streaming, summary.Finishing));
         Assert.Equal((120L, 7L, 2), (summary.BytesSent, summary.BytesReceived, summary.TilesRetried));
@@ -218,7 +218,7 @@ public sealed class StateTests
 
         // The evaluator's evaluation phase runs from its kit being ready to its last result sent.
         statistics.Ended(SessionPhase.EvaluationReady, TimeSpan.FromSeconds(4.5));
-        var evaluator = statistics.Summary(new SummaryFacts(Id, false, OperandSide.Right, SessionPlan.Of(plan), "managed", null, 5, 6, 2, new KernelSeconds(1, 2, 0, 0, 0)), TimeSpan.FromSeconds(12));
+        var evaluator = statistics.Summary(new SummaryFacts(Id, false, OperandSide.Right, plan, "managed", null, 5, 6, 2, new KernelSeconds(1, 2, 0, 0, 0)), TimeSpan.FromSeconds(12));
         Assert.Equal(TimeSpan.FromSeconds(5.5), evaluator.Evaluation);
     }
 

@@ -96,7 +96,7 @@ public sealed class TileCoordinatorTests(RuntimeKeys keys) : TestKit(TwoParties.
     {
         var attempts = new StrongBox<int>();
         var context = TileContexts.For(Sys).Open(id);
-        context.Attach(new EncryptorKit(Plan, new Matrix<long>(2, 2), new Encryptor(keys.Right), new Decryptor(keys.Right), tile =>
+        context.Attach(TestKits.Encryptor(Plan, new Matrix<long>(2, 2), keys.Right, tile =>
         {
             Interlocked.Increment(ref attempts.Value);
             return fault(tile);

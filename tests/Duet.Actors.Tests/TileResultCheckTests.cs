@@ -14,7 +14,7 @@ public sealed class TileResultCheckTests(RuntimeKeys keys) : IClassFixture<Runti
 
     private PackingPlan Plan => PackingPlan.Create(20, 3, 2, 16, 16, keys.Right.PublicKey.Bits);
 
-    private EncryptorKit Kit => new(Plan, new Matrix<long>(3, 2, [1, 2, 3, 4, 5, 6]), new Encryptor(keys.Right), new Decryptor(keys.Right), null);
+    private EncryptorKit Kit => TestKits.Encryptor(Plan, new Matrix<long>(3, 2, [1, 2, 3, 4, 5, 6]), keys.Right);
 
     [Fact]
     public void AnEncryptedBlockOfTheKitPassesAndATamperedOneDoesNot()

@@ -70,7 +70,7 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         var y = TwoParties.Random(random, 4, 3, 16);
         var key = keys.Right;
         var plan = PackingPlan.Create(9, 4, 3, 16, 16, key.PublicKey.Bits);
-        var encryptor = new EncryptorKit(plan, y, new Encryptor(key), new Decryptor(key), Fault: null);
+        var encryptor = TestKits.Encryptor(plan, y, key);
 
         var encrypted = new byte[plan.EncryptedCount * key.PublicKey.CiphertextBytes];
         for (var block = 0; block < plan.EncryptBlocks; block++)
@@ -80,10 +80,8 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
             result.Ciphertexts.CopyTo(encrypted, first * key.PublicKey.CiphertextBytes);
         }
 
-        var operands = Enumerable.Range(0, plan.EncryptedCount).Select(_ => key.PublicKey.Context.NewResidue()).ToArray();
-        key.PublicKey.ReadCiphertexts(encrypted, operands);
-        using var bases = EvaluationBases.Build(plan, key.PublicKey, operands);
-        var evaluator = new EvaluatorKit(plan, new Evaluator(key.PublicKey), bases, Crypto.RandomStream.NewSeed(), Fault: null);
+        using var kernels = TestKits.EvaluatorKernels(plan, key.PublicKey.ToBytes(), encrypted, key.PublicKey.Bits);
+        var evaluator = new EvaluatorKit(kernels, Crypto.RandomStream.NewSeed(), Fault: null);
         var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         var encryptorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         for (var tile = 0; tile < plan.Tiles; tile++)
@@ -137,7 +135,7 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         var key = keys.Right;
         var plan = PackingPlan.Create(4, 2, 2, 16, 16, key.PublicKey.Bits);
         var (first, count) = plan.TileResults(0);
-        var kit = new EncryptorKit(plan, new Matrix<long>(2, 2), new Encryptor(key), new Decryptor(key), Fault: tile => tile.Attempt == 1);
+        var kit = TestKits.Encryptor(plan, new Matrix<long>(2, 2), key, tile => tile.Attempt == 1);
         var zeros = new DecryptTile(Id, 0, 2, first, count, new byte[count * key.PublicKey.CiphertextBytes]);
         Assert.Equal(TileFailure.InvalidCiphertext, Assert.IsType<TileFailed>(TileComputation.Compute(kit, zeros)).Failure);
         var faulty = Assert.IsType<TileFailed>(TileComputation.Compute(kit, zeros with { Attempt = 1 }));

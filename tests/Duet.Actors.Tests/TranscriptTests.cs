@@ -18,7 +18,7 @@ public sealed class TranscriptTests(RuntimeKeys keys) : IClassFixture<RuntimeKey
     public void EveryPartOfTheSessionChangesTheDigest()
     {
         var agreement = Handshake.Agree(Left, Right, 1, TwoParties.TestLimits, 0);
-        var key = Transcript.KeyDigest(keys.Left.PublicKey);
+        var key = Transcript.KeyDigest(keys.Left.PublicKey.ToBytes());
         var (e, v) = (Ledger([1, 2, 3]), Ledger([4, 5]));
         var share = Transcript.ShareDigest(new Matrix<BigInteger>(2, 2, [1, -2, 3, BigInteger.Pow(2, 70)]));
         var digest = Transcript.Digest(agreement, key, e, v, share, null);
@@ -27,7 +27,7 @@ public sealed class TranscriptTests(RuntimeKeys keys) : IClassFixture<RuntimeKey
         byte[][] others =
         [
             Transcript.Digest(Handshake.Agree(Left with { PartyName = "x" }, Right, 1, TwoParties.TestLimits, 0), key, e, v, share, null),
-            Transcript.Digest(agreement, Transcript.KeyDigest(keys.Right.PublicKey), e, v, share, null),
+            Transcript.Digest(agreement, Transcript.KeyDigest(keys.Right.PublicKey.ToBytes()), e, v, share, null),
             Transcript.Digest(agreement, key, Ledger([1, 2, 9]), v, share, null),
             Transcript.Digest(agreement, key, e, Ledger([4]), share, null),
             Transcript.Digest(agreement, key, v, e, share, null),

@@ -1,3 +1,4 @@
+using Duet.Crypto.Schemes;
 using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;

@@ -1,3 +1,4 @@
+using Duet.Crypto.Schemes;
 using System.Numerics;
 using Duet.Actors.Protocol;
 using Duet.Actors.Wire;
@@ -15,18 +16,15 @@ internal static class WireSamples
         Session, ProtocolVersion: 3, OperandSide.Right, Rows: 100_000, Columns: 16, InputBits: 32, FractionBits: 12,
         ShareDomain.Integer, Reveal.Left, KeyBits: 3072, Sigma: 40, RolePreference.Evaluator, PartyName: "Bank Ærø — 東京", Scheme.Bfv);
 
-    public static PublicKeyMessage PublicKey() => new(Session, Bytes(384, 1), Bytes(768, 2), OrderBits: 512);
+    public static KeyMessage Key() => new(Session, Bytes(1200, 1));
 
     public static EncryptedBlock EncryptedBlock(int count = 3, int width = 8) =>
         new(Session, BlockIndex: 7, FirstIndex: 21, count, width, Bytes(count * width, 3));
 
     public static ResultBlock ResultBlock() => new(Session, BlockIndex: 0, FirstIndex: 0, Count: 2, Width: 5, Bytes(10, 4));
 
-    public static LatticeKeyMessage LatticeKey() => new(Session, Degree: 8192, Primes: 3, PlainBits: 64, Bytes(1000, 6));
-
-    public static LatticeEncryptedBlock LatticeEncryptedBlock(int width = 40_000) => new(Session, BlockIndex: 2, FirstIndex: 2, Count: 1, width, Bytes(width, 7));
-
-    public static LatticeResultBlock LatticeResultBlock() => new(Session, BlockIndex: 1, FirstIndex: 4, Count: 2, Width: 9000, Bytes(18_000, 8));
+    /// <summary>A block of one wide ciphertext, as a fresh BFV ciphertext is.</summary>
+    public static EncryptedBlock WideBlock(int width = 40_000) => new(Session, BlockIndex: 2, FirstIndex: 2, Count: 1, width, Bytes(width, 7));
 
     public static Credit Credit() => new(Session, Granted: 12);
 
@@ -54,7 +52,7 @@ internal static class WireSamples
     public static IReadOnlyList<(IProtocolMessage Message, string Manifest)> All() =>
     [
         (Hello(), "HE"),
-        (PublicKey(), "PK"),
+        (Key(), "KY"),
         (EncryptedBlock(), "EB"),
         (ResultBlock(), "RB"),
         (Credit(), "CR"),
@@ -62,9 +60,7 @@ internal static class WireSamples
         (Done(), "DN"),
         (Abort(), "AB"),
         (RevealedShare(), "RS"),
-        (LatticeKey(), "LK"),
-        (LatticeEncryptedBlock(), "LE"),
-        (LatticeResultBlock(), "LR"),
+        (WideBlock(), "EB"),
         (ShareOffer(), "SO"),
         (ShareRun(), "SR"),
         (ShareReceipt(), "SA"),

@@ -179,9 +179,9 @@ public sealed class WireSerializerTests(WireSystemFixture fixture) : IClassFixtu
     [InlineData(17, 100_000)]
     public void A_corrupted_key_length_is_rejected(int offset, int value)
     {
-        var bytes = DuetSerializer.Encode(WireSamples.PublicKey());
+        var bytes = DuetSerializer.Encode(WireSamples.Key());
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(offset), value);
-        Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes, "PK"));
+        Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes, "KY"));
     }
 
     // Offsets in a Hello: Side 21, Domain 38, Reveal 39, Role 48; in an Abort: Reason 17.

@@ -14,6 +14,7 @@ using Duet.Crypto.Arithmetic;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Crypto.Schemes;
 using Google.Protobuf;
 
 namespace Duet.Benchmarks;
@@ -170,22 +171,23 @@ internal static class StressCommand
         return $"{rounds} rounds ({retiredDuringBuild} retired during the table build), {tiles} tiles and {checks} remote checks under leases";
     }
 
-    private sealed record Kits(EncryptorKit Encryptor, EvaluatorKit Evaluator) : TileKit(Fault: null);
+    private sealed record Kits(EncryptorKit Encryptor, EvaluatorKit Evaluator) : TileKit(Fault: null)
+    {
+        public override IProductPlan Plan => Encryptor.Plan;
+    }
 
-    /// <summary>What a session and a worker node own: keys from their parts, the operand's residues, the tables.</summary>
+    /// <summary>What a session and a worker node own: the key loaded from its export, the peer's key, operand and tables.</summary>
     private static Kits BuildKits(TileContext context, PaillierPrivateKey original, PackingPlan plan, Matrix<long> y, byte[] seed, byte[] encrypted)
     {
-        var publicKey = PaillierPublicKey.Create(original.PublicKey.N, original.PublicKey.Hs, original.PublicKey.Bits);
-        context.Own(publicKey);
-        var privateKey = new PaillierPrivateKey(original.P, original.Q, publicKey);
-        context.Own(privateKey);
-        var peerKey = PaillierPublicKey.FromBytes(original.PublicKey.ToBytes(), original.PublicKey.Bits);
-        context.Own(peerKey);
-        var operands = ResidueArray.Create(peerKey, plan.EncryptedCount, context);
-        peerKey.ReadCiphertexts(encrypted, operands);
-        var bases = EvaluationBases.Build(plan, peerKey, operands);
-        context.Own(bases);
-        var kits = new Kits(EncryptorKit.For(plan, y, privateKey, seed, null), new EvaluatorKit(plan, new Evaluator(peerKey), bases, Crypto.RandomStream.NewSeed(), null));
+        var scheme = MatrixSchemes.Of(Scheme.Paillier);
+        var secret = System.Text.Encoding.UTF8.GetBytes(original.ToJson());
+        var encryptor = scheme.CreateEncryptor(plan, y, new EncryptorKeying(seed, secret, null, KeyForm.Standard, original.PublicKey.Bits));
+        context.Own(encryptor);
+        var evaluator = scheme.CreateEvaluator(plan, original.PublicKey.ToBytes(), new EvaluatorPolicy(original.PublicKey.Bits, false, null));
+        context.Own(evaluator);
+        evaluator.Absorb(0, plan.EncryptedCount, encrypted);
+        evaluator.Prepare(EvaluationBases.DefaultMemoryBudget, 1);
+        var kits = new Kits(new EncryptorKit(encryptor, null), new EvaluatorKit(evaluator, Crypto.RandomStream.NewSeed(), null));
         context.Attach(kits);
         return kits;
     }
@@ -221,7 +223,7 @@ internal static class StressCommand
     private static (byte[] Encrypted, EvaluateResult Evaluated) Reference(PackingPlan plan, PaillierPrivateKey key, Matrix<long> x, Matrix<long> y, byte[] seed)
     {
         var context = new TileContext(Guid.NewGuid(), SessionCapability.New());
-        var encryptor = EncryptorKit.For(plan, y, key, seed, null);
+        var encryptor = new EncryptorKit(MatrixSchemes.Of(Scheme.Paillier).CreateEncryptor(plan, y, new EncryptorKeying(seed, null, key, KeyForm.Standard, key.PublicKey.Bits)), null);
         var encrypted = new byte[plan.EncryptedCount * key.PublicKey.CiphertextBytes];
         for (var block = 0; block < plan.EncryptBlocks; block++)
         {

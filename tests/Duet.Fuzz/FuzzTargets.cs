@@ -1,4 +1,5 @@
 using Duet.Crypto;
+using Duet.Crypto.Schemes;
 using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using System.Text;
@@ -25,6 +26,8 @@ public static class FuzzTargets
         .. NodeManifests().Select(manifest => Message("node", manifest)),
         new FuzzTarget("public-key", DecodePublicKey, e => e is InvalidKeyException, Seeds.PublicKeys),
         new FuzzTarget("private-key", DecodePrivateKey, e => e is InvalidKeyException, Seeds.PrivateKeys),
+        new FuzzTarget("bfv-key", DecodeBfvKey, e => e is InvalidKeyException or KeyRefusedException, Seeds.BfvKeys),
+        new FuzzTarget("bfv-ciphertext", DecodeBfvCiphertext, e => e is InvalidCiphertextException, Seeds.BfvCiphertexts),
         new FuzzTarget("npy", input => ReadMatrix(input, ".npy"), e => e is MatrixFileException, Seeds.Npy),
         new FuzzTarget("csv", input => ReadMatrix(input, ".csv"), e => e is MatrixFileException, Seeds.Csv),
         new FuzzTarget("hocon", DecodeSettings, IsHoconError, Seeds.Hocon),
@@ -83,6 +86,19 @@ public static class FuzzTargets
     private static void DecodePublicKey(byte[] input)
     {
         using var key = PaillierPublicKey.FromBytes(input);
+    }
+
+    /// <summary>A BFV key message as the evaluator reads it for <see cref="Seeds.BfvPlan"/>.</summary>
+    private static void DecodeBfvKey(byte[] input)
+    {
+        using var evaluator = MatrixSchemes.Of(Scheme.Bfv).CreateEvaluator(Seeds.BfvPlan.Value, input, new EvaluatorPolicy(2048, false, null));
+    }
+
+    /// <summary>A fresh BFV ciphertext as the evaluator absorbs it under the seed key of <see cref="Seeds.BfvPlan"/>.</summary>
+    private static void DecodeBfvCiphertext(byte[] input)
+    {
+        using var evaluator = MatrixSchemes.Of(Scheme.Bfv).CreateEvaluator(Seeds.BfvPlan.Value, Seeds.BfvKeys()[0], new EvaluatorPolicy(2048, false, null));
+        evaluator.Absorb(0, 1, input);
     }
 
     private static void DecodePrivateKey(byte[] input)

@@ -1,3 +1,4 @@
+using Duet.Crypto.Schemes;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
@@ -26,8 +27,8 @@ public static class Seeds
     {
         new Hello(Session, 1, OperandSide.Left, 1000, 100, 32, 0, ShareDomain.Ring64, Reveal.None, 3072, 40, RolePreference.Auto, "a"),
         new Hello(Session, 1, OperandSide.Right, 100, 10, 63, 16, ShareDomain.Integer, Reveal.Both, 2048, 64, RolePreference.Evaluator, "Bank Ærø — 東京"),
-        new PublicKeyMessage(Session, Bytes(256, 1), Bytes(512, 2), 448),
-        new PublicKeyMessage(Session, [0xC5], [0x03], 0),
+        new KeyMessage(Session, Bytes(780, 1)),
+        new KeyMessage(Session, [0xC5]),
         new EncryptedBlock(Session, 0, 0, 2, 8, Bytes(16, 3)),
         new EncryptedBlock(Session, 7, 1_000, 1, 512, Bytes(512, 4)),
         new ResultBlock(Session, 0, 0, 1, 4, Bytes(4, 5)),
@@ -61,12 +62,8 @@ public static class Seeds
         new Hello(Session, 4, OperandSide.Left, 3000, 100, 16, 0, ShareDomain.Ring64, Reveal.None, 2048, 40, RolePreference.Auto, "a", Scheme.Paillier, TileRanges.Of([0, 1, 2, 9, 30])),
         new Hello(Session, 6, OperandSide.Right, 100, 10, 32, 0, ShareDomain.Ring64, Reveal.None, 2048, 40, RolePreference.Encryptor, "b", Scheme.Paillier, null, KeyForm.Fast),
         new Hello(Session, 6, OperandSide.Left, 1000, 100, 32, 0, ShareDomain.Integer, Reveal.Both, 3072, 40, RolePreference.Evaluator, "a", Scheme.Paillier, TileRanges.Of([3]), KeyForm.Standard, AcceptFastKey: true),
-        new LatticeKeyMessage(Session, 1024, 1, 64, Bytes(40, 8)),
-        new LatticeKeyMessage(Session, 8192, 3, 129, Bytes(600, 9)),
-        new LatticeEncryptedBlock(Session, 0, 0, 1, 48, Bytes(48, 10)),
-        new LatticeEncryptedBlock(Session, 4, 4, 2, 300, Bytes(600, 11)),
-        new LatticeResultBlock(Session, 0, 0, 1, 24, Bytes(24, 12)),
-        new LatticeResultBlock(Session, 2, 6, 3, 100, Bytes(300, 13)),
+        new EncryptedBlock(Session, 4, 4, 2, 300, Bytes(600, 11)),
+        new ResultBlock(Session, 2, 6, 3, 100, Bytes(300, 13)),
         new ShareOffer(Session, OperandSide.Left, ShareDomain.Ring64, 0, 1, 1, Bytes(ShareOffer.DigestBytes, 14), Bytes(ShareOffer.DigestBytes, 21)),
         new ShareOffer(Session, OperandSide.Right, ShareDomain.Integer, 32, 1000, 10, Bytes(ShareOffer.DigestBytes, 15), Bytes(ShareOffer.DigestBytes, 22))
         {
@@ -98,6 +95,23 @@ public static class Seeds
     public static bool HasMessageSamples(string manifest) => MessageSamples.Value.Contains(manifest);
 
     /// <summary>The seed key's public half in the DPK1 encoding, and in the DPK2 encoding of a fast key.</summary>
+    /// <summary>A small BFV plan (N = 4096) whose key and ciphertexts the BFV targets read.</summary>
+    public static readonly Lazy<IProductPlan> BfvPlan = new(() => MatrixSchemes.Plan(Scheme.Bfv, new ProductShape(2, 2, 2, 8, 8, 40, ShareDomain.Ring64, 0)));
+
+    private static readonly Lazy<IEncryptorKernels> BfvEncryptor = new(() => MatrixSchemes.Of(Scheme.Bfv).CreateEncryptor(
+        BfvPlan.Value, new Matrix<long>(2, 2, [1, -2, 3, -4]), new EncryptorKeying(Bytes(32, 40), Bytes(32, 41), null, KeyForm.Standard, 2048)));
+
+    /// <summary>The key message of a fixed BFV secret.</summary>
+    public static IReadOnlyList<byte[]> BfvKeys() => [BfvEncryptor.Value.PublicKey];
+
+    /// <summary>A fresh ciphertext under that key.</summary>
+    public static IReadOnlyList<byte[]> BfvCiphertexts()
+    {
+        var ciphertext = new byte[BfvPlan.Value.EncryptedWidth];
+        BfvEncryptor.Value.Encrypt(0, 1, ciphertext);
+        return [ciphertext];
+    }
+
     public static IReadOnlyList<byte[]> PublicKeys()
     {
         using var key = PaillierPrivateKey.FromJson(SeedKeyJson.Value);
@@ -179,7 +193,7 @@ public static class Seeds
         var path = Path.Combine(Path.GetTempPath(), $"duet-fuzz-journal-{Guid.NewGuid():N}");
         try
         {
-            using (var journal = SessionJournalFile.Create(path, new JournalHeader(Bytes(32, 1), Bytes(32, 2), "share.npy.duet-partial", state, string.Empty)))
+            using (var journal = SessionJournalFile.Create(path, new JournalHeader(Bytes(32, 1), Bytes(32, 2), "share.npy.duet-partial", state, [])))
             {
                 journal.Append(records);
             }

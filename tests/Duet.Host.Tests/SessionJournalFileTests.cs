@@ -22,7 +22,8 @@ public sealed class SessionJournalFileTests : IDisposable
 
         Assert.Equal(header.InputDigest, contents.Header.InputDigest);
         Assert.Equal(header.SettingsDigest, contents.Header.SettingsDigest);
-        Assert.Equal((header.PartialName, header.KeyJson), (contents.Header.PartialName, contents.Header.KeyJson));
+        Assert.Equal(header.PartialName, contents.Header.PartialName);
+        Assert.Equal(header.Secret, contents.Header.Secret);
         Assert.Equal(header.State, contents.Header.State);
         Assert.Equal([3, 5], contents.Committed.Keys.Order());
         AssertTile(Tile(0x55), contents.Committed[5]);
@@ -166,7 +167,7 @@ public sealed class SessionJournalFileTests : IDisposable
     private string Write(out JournalHeader header, params (int Tile, byte Digest)[] tiles)
     {
         var path = directory.File("share.npy.duet-journal");
-        header = new JournalHeader(Digest(0xA1), Digest(0xB2), "share.npy.duet-partial", [1, 2, 3, 4], "{\"secret\": true}");
+        header = new JournalHeader(Digest(0xA1), Digest(0xB2), "share.npy.duet-partial", [1, 2, 3, 4], "{\"secret\": true}"u8.ToArray());
         using var journal = SessionJournalFile.Create(path, header);
         journal.Append(tiles.Select(t => SessionJournalFile.TileRecord(t.Tile, Tile(t.Digest))));
         return path;

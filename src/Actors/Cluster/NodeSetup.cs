@@ -1,41 +1,32 @@
 using Duet.Crypto.Encoding;
-using Duet.Crypto.MatMul;
-using Duet.Crypto.Paillier;
+using Duet.Actors.Tiles;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Cluster;
 
 /// <summary>
-/// What a worker node needs to compute one Paillier session's tiles, shipped once per node (chunked in
-/// <see cref="SetupPart"/>s): the plan's parameters and the key: for the encryptor its canonical operand Y and the
-/// private key (as its key file text) for its encrypt and decrypt tiles; for the evaluator the peer's public key and its
-/// encrypted operand, from which the node builds its own tables (the rows of X travel in each tile). The private key travels only over the
-/// party's own mutual-TLS links (a documented trust decision, see the README).
+/// What a worker node needs to compute one session's tiles, shipped once per node (chunked in <see cref="SetupPart"/>s):
+/// the scheme and the shape its plan is derived from; for the encryptor its canonical operand Y and its exported secret
+/// key for its encrypt and decrypt tiles; for the evaluator the peer's public key and its encrypted operand, which the
+/// node validates and prepares itself (the rows of X travel in each tile). The secret key travels only over the
+/// party's own mutual-TLS links (a documented trust decision, see docs/security.md).
 /// </summary>
 /// <param name="Operand">Encryptor only: Y (k×n); null for the evaluator.</param>
-/// <param name="Key">Encryptor: the private key file (UTF-8 JSON); evaluator: the public key bytes.</param>
+/// <param name="Key">Encryptor: the exported secret key; evaluator: the peer's public key as its key message carried it.</param>
 /// <param name="Ciphertexts">Evaluator only: the peer's encrypted operand, fixed-width, in the plan's order.</param>
-/// <param name="Seed">The encryptor's encryption seed (<see cref="EncryptionSeed"/>) or the evaluator's mask seed
-/// (<see cref="EvaluatorKit.MaskSeed"/>): a node computes every tile exactly as the session node would.</param>
-internal sealed record NodeSetup(Guid SessionId, bool IsEncryptor, PackingPlan Plan, Matrix<long>? Operand, byte[] Key, byte[] Ciphertexts, byte[] Seed)
+/// <param name="Seed">The encryptor's encryption seed or the evaluator's mask seed (<see cref="EvaluatorKit.MaskSeed"/>):
+/// a node computes every tile exactly as the session node would.</param>
+internal sealed record NodeSetup(Guid SessionId, bool IsEncryptor, IProductPlan Plan, Matrix<long>? Operand, byte[] Key, byte[] Ciphertexts, byte[] Seed)
 {
     /// <summary>The session's capability (<see cref="Tiles.SessionCapability"/>), which the node's tiles and results carry.</summary>
     public byte[] Capability { get; init; } = [];
 
-    public static NodeSetup ForEncryptor(Guid sessionId, PackingPlan plan, Matrix<long> y, PaillierPrivateKey key, byte[] seed) =>
-        new(sessionId, true, plan, y, System.Text.Encoding.UTF8.GetBytes(key.ToJson()), [], seed);
+    public static NodeSetup ForEncryptor(Guid sessionId, IEncryptorKernels kernels, Matrix<long> y, byte[] seed) =>
+        new(sessionId, true, kernels.Plan, y, kernels.ExportSecret(), [], seed);
 
-    /// <summary>The evaluator's set-up: the peer's key and the validated residues of its encrypted operand.</summary>
-    public static NodeSetup ForEvaluator(Guid sessionId, PackingPlan plan, PaillierPublicKey key, IReadOnlyList<Crypto.Arithmetic.Residue> operands, byte[] maskSeed)
-    {
-        var width = key.CiphertextBytes;
-        var ciphertexts = new byte[operands.Count * width];
-        for (var i = 0; i < operands.Count; i++)
-        {
-            key.WriteCiphertext(operands[i], ciphertexts.AsSpan(i * width, width));
-        }
-
-        return new(sessionId, false, plan, null, key.ToBytes(), ciphertexts, maskSeed);
-    }
+    /// <summary>The evaluator's set-up: the peer's key and its validated encrypted operand.</summary>
+    public static NodeSetup ForEvaluator(Guid sessionId, IEvaluatorKernels kernels, byte[] maskSeed) =>
+        new(sessionId, false, kernels.Plan, null, kernels.PublicKey, kernels.Operands(), maskSeed);
 
     /// <summary>The shape the operand must have: Y (k×n) for the encryptor, none (0×0) for the evaluator.</summary>
     public (int Rows, int Columns) OperandShape => IsEncryptor ? (Plan.Inner, Plan.Columns) : (0, 0);

@@ -4,42 +4,35 @@ namespace Duet.Actors.Protocol;
 
 // Sent by the Encryptor (the key owner) to the Evaluator.
 
-/// <summary>The Encryptor's Paillier public key (PROTOCOL.md §8): n and the DJN base h_s, both unsigned big-endian,
-/// and l, the order bits of a fast key (0 for a standard key), which sets the evaluator's re-randomiser length.</summary>
-public sealed record PublicKeyMessage(Guid SessionId, byte[] N, byte[] Hs, int OrderBits) : IProtocolMessage
+/// <summary>The Encryptor's public key in its scheme's bytes (PROTOCOL.md §8, docs/lattice.md), with the parameters
+/// it was made for, which the evaluator checks against the plan both derived from the hellos.</summary>
+public sealed record KeyMessage(Guid SessionId, byte[] Key) : IProtocolMessage
 {
-    public bool Equals(PublicKeyMessage? other) =>
-        other is not null && SessionId == other.SessionId && ByteContent.Equal(N, other.N) && ByteContent.Equal(Hs, other.Hs)
-        && OrderBits == other.OrderBits;
+    public bool Equals(KeyMessage? other) => other is not null && SessionId == other.SessionId && ByteContent.Equal(Key, other.Key);
 
     public override int GetHashCode()
     {
         var hash = default(HashCode);
         hash.Add(SessionId);
-        ByteContent.AddTo(ref hash, N);
-        ByteContent.AddTo(ref hash, Hs);
-        hash.Add(OrderBits);
+        ByteContent.AddTo(ref hash, Key);
         return hash.ToHashCode();
     }
 
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append($"SessionId = {SessionId}, ");
-        ByteContent.Print(builder, nameof(N), N);
-        builder.Append(", ");
-        ByteContent.Print(builder, nameof(Hs), Hs);
-        builder.Append($", OrderBits = {OrderBits}");
+        ByteContent.Print(builder, nameof(Key), Key);
         return true;
     }
 }
 
-/// <summary>A run of fixed-width ciphertexts; <see cref="EncryptedBlock"/> and <see cref="ResultBlock"/> are the two kinds.</summary>
+/// <summary>A run of fixed-width ciphertexts of the session's scheme; <see cref="EncryptedBlock"/> and <see cref="ResultBlock"/> are the two kinds.</summary>
 /// <param name="BlockIndex">Sequence number of the block in its stream, from 0; credit counts blocks.</param>
 /// <param name="FirstIndex">Position of the first ciphertext in the plan's flat ordering of its stream.</param>
 /// <param name="Count">Number of ciphertexts.</param>
 /// <param name="Width">Bytes per ciphertext: each is unsigned big-endian, left-padded to exactly this width.</param>
 /// <param name="Ciphertexts">The <paramref name="Count"/> ciphertexts concatenated; length is Count·Width.
-/// Read them with <see cref="Duet.Crypto.Paillier.PaillierPublicKey.ReadCiphertexts"/>.</param>
+/// The session's scheme reads them (<see cref="Duet.Crypto.Schemes.IEvaluatorKernels.Absorb"/>).</param>
 public abstract record CiphertextBlock(Guid SessionId, int BlockIndex, int FirstIndex, int Count, int Width, byte[] Ciphertexts)
     : IProtocolMessage
 {

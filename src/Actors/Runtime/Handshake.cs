@@ -1,12 +1,11 @@
 using Duet.Actors.Protocol;
-using Duet.Crypto.Lattice;
 using Duet.Crypto.MatMul;
-using Duet.Crypto.Paillier;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Runtime;
 
 /// <summary>What two hellos agree on: roles, the scheme and its plan, or why they cannot agree.</summary>
-public sealed record Agreement(Orientation Orientation, SessionPlan Plan, Hello Left, Hello Right)
+public sealed record Agreement(Orientation Orientation, IProductPlan Plan, Hello Left, Hello Right)
 {
     public OperandSide Encryptor => Orientation.Encryptor;
 
@@ -60,13 +59,13 @@ public static class Handshake
         var e = orientation.Encryptor == OperandSide.Left ? left : right;
         var v = orientation.Encryptor == OperandSide.Left ? right : left;
         CheckOwn(e, limits, heldWhole: true);
-        if (left.Scheme != Scheme.Paillier || right.Scheme != Scheme.Paillier || orientation.Transposed)
+        if (orientation.Transposed)
         {
             CheckOwn(v, limits, heldWhole: true);
         }
 
         // The evaluator's own hello says whether it accepts a fast key: both sides refuse before the encryptor makes one.
-        if (left.Scheme == Scheme.Paillier && KeyFormRefusal(e.KeyForm, v.AcceptFastKey) is { } refusal)
+        if (left.Scheme == Scheme.Paillier && PaillierScheme.KeyFormRefusal(e.KeyForm, v.AcceptFastKey) is { } refusal)
         {
             throw new HandshakeException(AbortReason.FastKeyRefused, refusal);
         }
@@ -89,9 +88,7 @@ public static class Handshake
         var (m, k, n) = orientation.Shape(left.Rows, left.Columns, right.Columns);
         try
         {
-            var plan = left.Scheme == Scheme.Bfv
-                ? SessionPlan.Of(CoefficientPlan.Create(m, k, n, v.InputBits, e.InputBits, left.Sigma, left.Domain))
-                : SessionPlan.Of(PackingPlan.Create(m, k, n, v.InputBits, e.InputBits, e.KeyBits, left.Sigma, left.Domain));
+            var plan = MatrixSchemes.Plan(left.Scheme, new ProductShape(m, k, n, v.InputBits, e.InputBits, left.Sigma, left.Domain, e.KeyBits));
             if ((limits.PlanProblem(left.Rows, right.Columns, plan, orientation.Encryptor == mine.Side, tableMemoryBytes)
                 ?? limits.MessageProblem(plan)) is { } problem)
             {
@@ -105,13 +102,6 @@ public static class Handshake
             throw new HandshakeException(AbortReason.Incompatible, error.Message);
         }
     }
-
-    /// <summary>Why the encryptor's key form is refused, or null (PROTOCOL.md §8): a fast key shortens the evaluator's
-    /// re-randomisers on the key owner's word, so only the evaluator's own opt-in admits it.</summary>
-    public static string? KeyFormRefusal(KeyForm form, bool acceptFastKey) =>
-        form == KeyForm.Fast && !acceptFastKey
-            ? "the encryptor's key is of the experimental fast form, which the evaluator does not accept (duet.session.accept-fast-key = off; the evaluator opts in with duet party --accept-fast-key)."
-            : null;
 
     /// <summary>The checks of a hello on its own (PROTOCOL.md §9): shape and key size within the limits (the entry count
     /// for a matrix held whole: the evaluator reads a Paillier X that is its file's own rows by tiles), fraction bits in range.</summary>
@@ -146,7 +136,7 @@ public static class Handshake
 
     /// <summary>Both parties resume or neither (PROTOCOL.md §10 as extended by resume): a resumed session skips the
     /// tiles both committed, the intersection, since a band committed by one side only has no partner on the other.</summary>
-    private static TileRanges Skipped(Hello left, Hello right, SessionPlan plan)
+    private static TileRanges Skipped(Hello left, Hello right, IProductPlan plan)
     {
         if (left.Resume is null && right.Resume is null)
         {
@@ -159,7 +149,7 @@ public static class Handshake
             throw new HandshakeException(AbortReason.Incompatible, $"{resuming.PartyName} resumes an interrupted session and {fresh.PartyName} starts a new one: run both with --resume, or neither.");
         }
 
-        if (plan.Scheme != Scheme.Paillier || Math.Max(left.Resume.End, right.Resume.End) > plan.Tiles)
+        if (Math.Max(left.Resume.End, right.Resume.End) > plan.Tiles)
         {
             throw new HandshakeException(AbortReason.PlanMismatch, $"the resumed tiles do not fit the plan of {plan.Tiles} {plan.Scheme} tiles.");
         }

@@ -25,7 +25,7 @@ internal sealed partial class Session
             {
                 statistics.TileSucceeded(encrypted.Attempt);
                 var (first, count) = plan.EncryptBlock(encrypted.Index);
-                SendBlock(streams, CiphertextBlocks.Encrypted(plan.Scheme, sessionId, encrypted.Index, first, count, streams.SendWidth, encrypted.Ciphertexts));
+                SendBlock(streams, new EncryptedBlock(sessionId, encrypted.Index, first, count, streams.SendWidth, encrypted.Ciphertexts));
                 Report("encrypt", streams.Out.Sent, plan.EncryptBlocks);
 
                 // A resume that skips every result tile finishes once the operand is sent.
@@ -35,15 +35,14 @@ internal sealed partial class Session
                 }
             },
             _ => FromDispatcher);
-        Receive<CiphertextBlock>(
+        Receive<ResultBlock>(
             block =>
             {
                 if (Admit(block, streams, plan.TileResults))
                 {
                     dispatcher.Tell(new DecryptTile(sessionId, block.BlockIndex, 1, block.FirstIndex, block.Count, block.Ciphertexts));
                 }
-            },
-            block => CiphertextBlocks.IsResult(block, plan.Scheme));
+            });
         Receive<DecryptResult>(
             decrypted =>
             {

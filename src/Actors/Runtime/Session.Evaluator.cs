@@ -1,37 +1,37 @@
-using Duet.Crypto;
 using Akka.Actor;
 using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Actors.Tiles;
-using Duet.Crypto.Arithmetic;
-using Duet.Crypto.Lattice;
-using Duet.Crypto.MatMul;
-using Duet.Crypto.Paillier;
+using Duet.Crypto;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Runtime;
 
-/// <summary>Streaming as the evaluator: validate and keep the encrypted operand (PROTOCOL.md §9), build the
-/// evaluation tables once it is complete, then evaluate tile by tile as the peer's credit allows (§5).</summary>
+/// <summary>Streaming as the evaluator: validate and keep the encrypted operand off the session thread (PROTOCOL.md
+/// §9), prepare it once complete, then evaluate tile by tile as the peer's credit allows (§5).</summary>
 internal sealed partial class Session
 {
     /// <summary>The secret seed of this session's masks and re-randomisers (evaluator): its nodes compute a tile exactly
     /// as this node would, so a sampled tile can be checked by computing it again.</summary>
-    private readonly byte[] maskSeed = Crypto.RandomStream.NewSeed();
+    private readonly byte[] maskSeed = RandomStream.NewSeed();
 
     private void EvaluatorStreaming(Agreed agreed, Streams streams, Evaluation evaluation) => Phase("streaming", () =>
     {
         var plan = agreed.Plan;
         RepeatedHello(agreed);
         ReceiveCredit(streams, () => DispatchEvaluation(agreed, streams, evaluation));
-        Receive<CiphertextBlock>(OnEncryptedBlock, block => CiphertextBlocks.IsEncrypted(block, plan.Scheme));
-        Receive<BasesReady>(ready =>
+        Receive<EncryptedBlock>(OnEncryptedBlock);
+        Receive<Absorbed>(OnAbsorbed);
+        Receive<AbsorbFailed>(failed => Abort(failed.Error is InvalidCiphertextException ? AbortReason.InvalidCiphertext : AbortReason.Internal,
+            $"encrypted block {failed.Block}: {(failed.Error is ValidationException check ? $"the {check.Check} check failed: " : string.Empty)}{failed.Error.Message}"));
+        Receive<Prepared>(_ =>
         {
-            tiles.Attach(new EvaluatorKit(plan.Paillier!, new Evaluator(ready.Bases.Key), ready.Bases, maskSeed, settings.FaultInjection));
-            streams.Strategy = ready.Bases.Strategy;
+            tiles.Attach(new EvaluatorKit(evaluation.Kernels, maskSeed, settings.FaultInjection));
+            streams.Strategy = evaluation.Kernels.Strategy;
             EvaluationReady(agreed, streams, evaluation);
         });
-        Receive<BasesFailed>(failed => Abort(AbortReason.WorkerFailure, $"building the evaluation tables failed: {failed.Error.Message}"));
+        Receive<PrepareFailed>(failed => Abort(AbortReason.WorkerFailure, $"preparing the encrypted operand failed: {failed.Error.Message}"));
         Receive<EvaluateResult>(
             evaluated =>
             {
@@ -42,7 +42,7 @@ internal sealed partial class Session
                 }
 
                 var (first, count) = plan.TileResults(evaluated.Index);
-                SendBlock(streams, CiphertextBlocks.Result(plan.Scheme, sessionId, evaluated.Index, first, count, streams.SendWidth, evaluated.Ciphertexts));
+                SendBlock(streams, new ResultBlock(sessionId, evaluated.Index, first, count, streams.SendWidth, evaluated.Ciphertexts));
                 if (!Committed(agreed, evaluated.Index, new CommittedTile(streams.Sent.Digest(evaluated.Index), band)))
                 {
                     return;
@@ -59,53 +59,34 @@ internal sealed partial class Session
         ReceiveDone(streams, () => { });
         ReceiveRevealedShare(agreed, () => { });
 
-        void OnEncryptedBlock(CiphertextBlock block)
+        void OnEncryptedBlock(EncryptedBlock block)
         {
             if (!Admit(block, streams, plan.EncryptBlock) || !AsJournaled(operand => operand.Blocks[block.BlockIndex], streams.Received.Digest(block.BlockIndex), $"encrypted block {block.BlockIndex}"))
             {
                 return;
             }
 
-            try
-            {
-                evaluation.Read(block);
-            }
-            catch (InvalidCiphertextException error)
-            {
-                Abort(AbortReason.InvalidCiphertext, $"encrypted block {block.BlockIndex}: the {error.Check} check failed: {error.Message}");
-                return;
-            }
+            Absorb(evaluation.Kernels, block);
+        }
 
+        void OnAbsorbed(Absorbed absorbed)
+        {
             BlockProcessed(streams);
             Report("receive", streams.In.Processed, plan.EncryptBlocks);
-            if (!streams.In.Complete)
+            if (!streams.In.Complete || !JournalOperand(agreed, streams))
             {
                 return;
             }
 
-            switch (evaluation)
-            {
-                case PaillierEvaluation paillier:
-                    if (!JournalOperand(agreed, streams))
-                    {
-                        return;
-                    }
-
-                    ShipToNodes(() => NodeSetup.ForEvaluator(sessionId, plan.Paillier!, paillier.Key, paillier.Operands, maskSeed));
-                    BuildTables(plan.Paillier!, paillier);
-                    break;
-                case LatticeEvaluation lattice:
-                    tiles.Attach(new LatticeEvaluatorKit(plan.Lattice!, agreed.Operand.ReadAll(), new BfvEvaluator(lattice.Key), lattice.Operands, settings.FaultInjection));
-                    EvaluationReady(agreed, streams, evaluation);
-                    break;
-            }
+            ShipToNodes(() => NodeSetup.ForEvaluator(sessionId, evaluation.Kernels, maskSeed));
+            Prepare(evaluation.Kernels);
         }
     });
 
-    /// <summary>The kit is attached (after the tables, under Paillier): evaluation tiles may go out.</summary>
+    /// <summary>The kit is attached (once the operand is prepared): evaluation tiles may go out.</summary>
     private void EvaluationReady(Agreed agreed, Streams streams, Evaluation evaluation)
     {
-        evaluation.TablesReady = true;
+        evaluation.Ready = true;
         statistics.Ended(SessionPhase.EvaluationReady, clock.Elapsed);
         Report("evaluate", 0, streams.Out.Blocks);
         DispatchEvaluation(agreed, streams, evaluation);
@@ -115,7 +96,7 @@ internal sealed partial class Session
     private void DispatchEvaluation(Agreed agreed, Streams streams, Evaluation evaluation)
     {
         var skipped = false;
-        while (evaluation.TablesReady && streams.Out.TryStart(out var tile))
+        while (evaluation.Ready && streams.Out.TryStart(out var tile))
         {
             if (streams.Skipped.Contains(tile))
             {
@@ -134,23 +115,17 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>A Paillier tile carries the band of X its rows need, read from this party's operand as the tile goes out
-    /// (so X is never held whole when it is the file's own rows); a BFV tile uses the kit's whole X.</summary>
+    /// <summary>A tile carries the band of X its rows need, read from this party's operand as the tile goes out (so X
+    /// is never held whole when it is the file's own rows).</summary>
     private EvaluateTile EvaluateTileOf(Agreed agreed, int tile)
     {
-        if (agreed.Plan.Paillier is not { } plan)
-        {
-            return new EvaluateTile(sessionId, tile, 1, 0, []);
-        }
-
-        var band = plan.Band(tile);
+        var band = agreed.Plan.Band(tile);
         var x = agreed.Operand.ReadRows(band.FirstRow, band.Rows);
         return new EvaluateTile(sessionId, tile, 1, x.Columns, x.Data);
     }
 
-    /// <summary>Builds the tables in the background under a lease on the tile context, so an abort meanwhile
-    /// disposes the operands and the key only after the build has finished with them.</summary>
-    private void BuildTables(PackingPlan plan, PaillierEvaluation evaluation)
+    /// <summary>Validates and keeps a block's ciphertexts in the background, under a lease on the tile context.</summary>
+    private void Absorb(IEvaluatorKernels kernels, EncryptedBlock block)
     {
         if (!tiles.TryAcquire())
         {
@@ -158,46 +133,68 @@ internal sealed partial class Session
         }
 
         var context = tiles;
-        var (key, operands, budget, parallelism, before) = (evaluation.Key, evaluation.Operands, settings.TableMemoryBytes, settings.EffectiveWorkers, settings.BeforeTableBuild);
+        Task.Run(() =>
+        {
+            try
+            {
+                kernels.Absorb(block.FirstIndex, block.Count, block.Ciphertexts);
+                return (object)new Absorbed(block.BlockIndex);
+            }
+            catch (Exception error)
+            {
+                return new AbsorbFailed(block.BlockIndex, error);
+            }
+            finally
+            {
+                context.Release();
+            }
+        }).PipeTo(Self);
+    }
+
+    /// <summary>Prepares the operand in the background (Paillier's tables) under a lease on the tile context, so an
+    /// abort meanwhile disposes the kernels only after the preparation has finished with them.</summary>
+    private void Prepare(IEvaluatorKernels kernels)
+    {
+        if (!tiles.TryAcquire())
+        {
+            return;
+        }
+
+        var context = tiles;
+        var (budget, parallelism, before) = (settings.TableMemoryBytes, settings.EffectiveWorkers, settings.BeforeTableBuild);
         Task.Run(() =>
         {
             try
             {
                 before?.Invoke();
                 var cpu = Environment.CpuUsage.TotalTime;
-                var bases = EvaluationBases.Build(plan, key, operands, budget, parallelism);
+                kernels.Prepare(budget, parallelism);
                 context.Cpu.AddTables(Environment.CpuUsage.TotalTime - cpu);
-                context.Own(bases);
-                return new BasesReady(bases);
+                return Prepared.Instance;
             }
             finally
             {
                 context.Release();
             }
-        }).PipeTo(Self, failure: e => new BasesFailed(e));
+        }).PipeTo(Self, failure: e => new PrepareFailed(e));
     }
 
-    /// <summary>The evaluator's keying results: the peer's key and its encrypted operand as it arrives.</summary>
-    private abstract class Evaluation
+    /// <summary>The evaluator's keying result: the scheme's kernels over the peer's key, and whether tiles may go out.</summary>
+    private sealed class Evaluation(IEvaluatorKernels kernels)
     {
-        public bool TablesReady { get; set; }
+        public IEvaluatorKernels Kernels { get; } = kernels;
 
-        /// <summary>Validates and keeps the ciphertexts of an admitted block, or throws <see cref="InvalidCiphertextException"/>.</summary>
-        public abstract void Read(CiphertextBlock block);
+        public bool Ready { get; set; }
     }
 
-    /// <summary>A Paillier key and the residues of its ciphertexts, owned by the tile context.</summary>
-    private sealed class PaillierEvaluation(PaillierPublicKey key, Residue[] operands) : Evaluation
+    private sealed record Absorbed(int Block) : INoSerializationVerificationNeeded;
+
+    private sealed record AbsorbFailed(int Block, Exception Error) : INoSerializationVerificationNeeded;
+
+    private sealed class Prepared : INoSerializationVerificationNeeded
     {
-        public PaillierPublicKey Key { get; } = key;
-
-        public Residue[] Operands { get; } = operands;
-
-        public override void Read(CiphertextBlock block) =>
-            Key.ReadCiphertexts(block.Ciphertexts, new ArraySegment<Residue>(Operands, block.FirstIndex, block.Count));
+        public static readonly Prepared Instance = new();
     }
 
-    private sealed record BasesReady(EvaluationBases Bases) : INoSerializationVerificationNeeded;
-
-    private sealed record BasesFailed(Exception Error) : INoSerializationVerificationNeeded;
+    private sealed record PrepareFailed(Exception Error) : INoSerializationVerificationNeeded;
 }

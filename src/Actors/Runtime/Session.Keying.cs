@@ -1,74 +1,60 @@
-using Duet.Crypto;
-using System.Numerics;
 using Akka.Actor;
 using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Actors.Tiles;
-using Duet.Crypto.Arithmetic;
-using Duet.Crypto.Paillier;
+using Duet.Crypto;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Runtime;
 
-/// <summary>Keying (PROTOCOL.md §8): the encryptor makes or loads its key and sends the public part; the evaluator
-/// validates it. Either then starts streaming.</summary>
+/// <summary>Keying (PROTOCOL.md §8, docs/lattice.md), the same for every scheme: the encryptor makes or loads its
+/// key in the background and sends the public part; the evaluator has its scheme validate it. Either then starts streaming.</summary>
 internal sealed partial class Session
 {
+    private IMatrixScheme Scheme(Agreed agreed) => MatrixSchemes.Of(agreed.Plan.Scheme);
+
     private void StartEncryptorKeying(Agreed agreed)
     {
-        if (agreed.Plan.Lattice is { } lattice)
+        if (EncryptionSeedOf() is not { } seed)
         {
-            StartLatticeEncryptor(agreed, lattice);
             return;
         }
 
         Become(() => EncryptorKeying(agreed));
-        if (settings.Key is not null)
+        var keying = new EncryptorKeying(seed, settings.Resume?.Secret, settings.Key, settings.KeyForm, settings.MinKeyBits);
+        var (scheme, plan, operand) = (Scheme(agreed), agreed.Plan, agreed.Operand);
+        Task.Run(() =>
         {
-            Self.Tell(new KeyReady(settings.Key, Generated: false));
-        }
-        else
-        {
-            var bits = mine.KeyBits;
-            var form = settings.KeyForm;
-            Task.Run(() => new KeyReady(KeyGenerator.Generate(bits, form: form), Generated: true)).PipeTo(Self, failure: e => new KeyFailed(e));
-        }
+            var y = operand.ReadAll();
+            return new KeyReady(scheme.CreateEncryptor(plan, y, keying), y, seed);
+        }).PipeTo(Self, failure: e => new KeyFailed(e));
     }
 
     private void EncryptorKeying(Agreed agreed) => Phase("keying", () =>
     {
         RepeatedHello(agreed);
         Receive<KeyReady>(ready => OnKeyReady(agreed, ready));
-        Receive<KeyFailed>(failed => Abort(AbortReason.Internal, $"key generation failed: {failed.Error.Message}"));
+        Receive<KeyFailed>(failed => Abort(
+            failed.Error is KeyRefusedException or ValidationException ? AbortReason.Incompatible : AbortReason.Internal,
+            $"the key could not be made: {failed.Error.Message}"));
     });
 
     private void OnKeyReady(Agreed agreed, KeyReady ready)
     {
-        if (ready.Generated)
-        {
-            tiles.Own(ready.Key);
-        }
-
-        var key = ready.Key.PublicKey;
-        var plan = agreed.Plan.Paillier!;
-        if (key.Bits != plan.KeyBits)
-        {
-            Abort(AbortReason.Incompatible, $"the key has {key.Bits} bits, the handshake announced {plan.KeyBits}");
-            return;
-        }
-
-        if (EncryptionSeedOf() is not { } seed || !BeginJournal(agreed, ready.Key, seed))
+        var kernels = ready.Kernels;
+        tiles.Own(kernels);
+        if (!BeginJournal(agreed, kernels.ExportSecret(), ready.Seed))
         {
             return;
         }
 
-        var n = key.N.ToByteArray(isUnsigned: true, isBigEndian: true);
-        var hs = key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true);
-        SendToPeer(new PublicKeyMessage(sessionId, n, hs, key.OrderBits ?? 0), n.Length + hs.Length);
-        var y = agreed.Operand.ReadAll();
-        tiles.Attach(EncryptorKit.For(plan, y, ready.Key, seed, settings.FaultInjection));
-        ShipToNodes(() => NodeSetup.ForEncryptor(sessionId, plan, y, ready.Key, seed));
-        var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, Transcript.KeyDigest(key));
+        var message = new KeyMessage(sessionId, kernels.PublicKey);
+        SendToPeer(message, message.Key.Length);
+        tiles.Attach(new EncryptorKit(kernels, settings.FaultInjection));
+        ShipToNodes(() => NodeSetup.ForEncryptor(sessionId, kernels, ready.Y, ready.Seed));
+        var streams = StartStreaming(agreed, Transcript.KeyDigest(message.Key));
         Become(() => EncryptorStreaming(agreed, streams));
         GrantCredit(streams);
     }
@@ -76,37 +62,22 @@ internal sealed partial class Session
     private void EvaluatorKeying(Agreed agreed) => Phase("keying", () =>
     {
         RepeatedHello(agreed);
-        Receive<PublicKeyMessage>(key => OnPublicKey(agreed, key), _ => Sender.Path == peer.Path && agreed.Plan.Paillier is not null);
-        Receive<LatticeKeyMessage>(key => OnLatticeKey(agreed, key), _ => Sender.Path == peer.Path && agreed.Plan.Lattice is not null);
+        Receive<KeyMessage>(key => OnKey(agreed, key), _ => Sender.Path == peer.Path);
     });
 
-    private void OnPublicKey(Agreed agreed, PublicKeyMessage message)
+    private void OnKey(Agreed agreed, KeyMessage message)
     {
-        statistics.Received(message.N.Length + message.Hs.Length);
-
-        // The key message is the binding claim: its form is checked against this party's own setting before the key is built.
-        var form = message.OrderBits == 0 ? KeyForm.Standard : KeyForm.Fast;
-        if (Handshake.KeyFormRefusal(form, settings.AcceptFastKey) is { } refusal)
-        {
-            Abort(AbortReason.FastKeyRefused, refusal);
-            return;
-        }
-
-        var announced = agreed.Agreement.Peer(settings.Side).KeyForm;
-        if (form != announced)
-        {
-            Abort(AbortReason.PlanMismatch, $"the peer's key is of the {form.ToString().ToLowerInvariant()} form, its hello announced {announced.ToString().ToLowerInvariant()}");
-            return;
-        }
-
-        PaillierPublicKey key;
+        statistics.Received(message.Key.Length);
+        IEvaluatorKernels kernels;
         try
         {
-            key = PaillierPublicKey.Create(
-                new BigInteger(message.N, isUnsigned: true, isBigEndian: true),
-                new BigInteger(message.Hs, isUnsigned: true, isBigEndian: true),
-                settings.MinKeyBits,
-                message.OrderBits == 0 ? null : message.OrderBits);
+            var policy = new EvaluatorPolicy(settings.MinKeyBits, settings.AcceptFastKey, agreed.Agreement.Peer(settings.Side).KeyForm);
+            kernels = Scheme(agreed).CreateEvaluator(agreed.Plan, message.Key, policy);
+        }
+        catch (KeyRefusedException refused)
+        {
+            Abort(refused.Refusal == KeyRefusal.FormRefused ? AbortReason.FastKeyRefused : AbortReason.PlanMismatch, refused.Message);
+            return;
         }
         catch (InvalidKeyException error)
         {
@@ -114,37 +85,29 @@ internal sealed partial class Session
             return;
         }
 
-        tiles.Own(key);
-        var plan = agreed.Plan.Paillier!;
-        if (key.Bits != plan.KeyBits)
-        {
-            Abort(AbortReason.PlanMismatch, $"the peer's key has {key.Bits} bits, its hello announced {plan.KeyBits}");
-            return;
-        }
-
-        var keyDigest = Transcript.KeyDigest(key);
-        if (!BeginJournal(agreed, null, []) || !AsJournaled(operand => operand.KeyDigest, keyDigest, "the encryptor's public key"))
+        tiles.Own(kernels);
+        var keyDigest = Transcript.KeyDigest(message.Key);
+        if (!BeginJournal(agreed, [], []) || !AsJournaled(operand => operand.KeyDigest, keyDigest, "the encryptor's public key"))
         {
             return;
         }
 
-        var operands = ResidueArray.Create(key, plan.EncryptedCount, tiles);
-        var evaluation = new PaillierEvaluation(key, operands);
-        var streams = StartStreaming(agreed, key.CiphertextBytes, key.CiphertextBytes, keyDigest);
-        Become(() => EvaluatorStreaming(agreed, streams, evaluation));
+        var streams = StartStreaming(agreed, keyDigest);
+        Become(() => EvaluatorStreaming(agreed, streams, new Evaluation(kernels)));
         GrantCredit(streams);
     }
 
-    /// <param name="sendWidth">Bytes of each ciphertext this side sends.</param>
-    /// <param name="receiveWidth">Bytes of each ciphertext it receives.</param>
     /// <param name="keyDigest">The session's public key, for the transcript.</param>
-    private Streams StartStreaming(Agreed agreed, int sendWidth, int receiveWidth, byte[] keyDigest)
+    private Streams StartStreaming(Agreed agreed, byte[] keyDigest)
     {
         statistics.Ended(SessionPhase.Keys, clock.Elapsed);
-        var streams = new Streams(agreed.Plan, settings.Window, agreed.IsEncryptor, sendWidth, receiveWidth, keyDigest) { Skipped = agreed.Agreement.Skipped };
+        var streams = new Streams(agreed.Plan, settings.Window, agreed.IsEncryptor, keyDigest) { Skipped = agreed.Agreement.Skipped };
         SeedResumed(agreed, streams);
         return streams;
     }
+
+    /// <summary>The encryptor's kernels, made off the session thread, with the operand and seed they were made from.</summary>
+    private sealed record KeyReady(IEncryptorKernels Kernels, Matrix<long> Y, byte[] Seed) : INoSerializationVerificationNeeded;
 
     private sealed record KeyFailed(Exception Error) : INoSerializationVerificationNeeded;
 }

@@ -1,6 +1,6 @@
 using Duet.Actors.Protocol;
 using Duet.Actors.State;
-using Duet.Crypto.Paillier;
+using Duet.Crypto;
 
 namespace Duet.Actors.Runtime;
 
@@ -74,7 +74,7 @@ internal sealed partial class Session
 
         foreach (var tile in skipped.Tiles())
         {
-            var band = plan.Paillier!.Band(tile);
+            var band = plan.Band(tile);
             if (!output.BandDigest(band.FirstRow, band.FirstColumn, band.Rows, band.Columns).AsSpan().SequenceEqual(resume.Committed[tile].Band))
             {
                 return $"{settings.Name}'s partial share is not what its journal committed in tile {tile} (the file changed since): {Discard}";
@@ -84,10 +84,10 @@ internal sealed partial class Session
         return null;
     }
 
-    /// <summary>A new Paillier session starts its journal once the key is settled (the encryptor's private key and seed with it).</summary>
-    private bool BeginJournal(Agreed agreed, PaillierPrivateKey? key, byte[] seed) =>
+    /// <summary>A new session starts its journal once the key is settled (the encryptor's exported secret key and seed with it).</summary>
+    private bool BeginJournal(Agreed agreed, byte[] secret, byte[] seed) =>
         Resuming || Journal(agreed, journal =>
-            journal.Begin(new JournalStart(sessionId, SessionResume.Encode(mine, agreed.Agreement.Peer(settings.Side), seed), key)));
+            journal.Begin(new JournalStart(sessionId, SessionResume.Encode(mine, agreed.Agreement.Peer(settings.Side), seed), secret)));
 
     /// <summary>The encryptor's seed: the journaled one when resuming (so it sends the same ciphertexts), else fresh
     /// from the CSPRNG; null when the journal has none (aborted).</summary>
@@ -95,15 +95,15 @@ internal sealed partial class Session
     {
         if (settings.Resume is not { } resume)
         {
-            return EncryptionSeed.NewRandom();
+            return RandomStream.NewSeed();
         }
 
-        if (resume.Seed.Length == EncryptionSeed.Bytes)
+        if (resume.Seed.Length == RandomStream.SeedBytes && resume.Secret.Length > 0)
         {
             return resume.Seed;
         }
 
-        Abort(AbortReason.ResumeMismatch, $"{settings.Name}'s journal holds no encryption seed, so it cannot send the interrupted session's ciphertexts again");
+        Abort(AbortReason.ResumeMismatch, $"{settings.Name}'s journal holds no key or encryption seed, so it cannot send the interrupted session's ciphertexts again");
         return null;
     }
 
@@ -139,7 +139,7 @@ internal sealed partial class Session
         foreach (var tile in skipped.Tiles())
         {
             ledger.RecordDigest(tile, settings.Resume!.Committed[tile].Result, agreed.Plan.TileResults(tile).Count);
-            var band = agreed.Plan.Paillier!.Band(tile);
+            var band = agreed.Plan.Band(tile);
             agreed.Output.Resumed((long)band.Rows * band.Columns);
         }
 
@@ -154,9 +154,9 @@ internal sealed partial class Session
     /// <summary>Records a tile whose band the sink has, by the digests of its result block and band; false when it aborted.</summary>
     private bool Committed(Agreed agreed, int tile, CommittedTile digests) => Journal(agreed, journal => journal.Committed(tile, digests));
 
-    /// <summary>Tells the journal of a streamed Paillier run (there is none otherwise); false when it failed and the session aborted.</summary>
+    /// <summary>Tells the journal of a streamed run (there is none otherwise); false when it failed and the session aborted.</summary>
     private bool Journal(Agreed agreed, Action<ISessionJournal> record) =>
-        job.Journal is not { } journal || agreed.Plan.Scheme != Scheme.Paillier || Guarded(() =>
+        job.Journal is not { } journal || Guarded(() =>
         {
             record(journal);
             return journal;

@@ -4,7 +4,7 @@ using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Actors.Tiles;
 using Duet.Crypto.Encoding;
-using Duet.Crypto.MatMul;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Runtime;
 
@@ -131,7 +131,7 @@ internal sealed partial class Session
     }
 
     /// <summary>The streaming data of one session, both directions.</summary>
-    private sealed class Streams(SessionPlan plan, int window, bool encryptor, int sendWidth, int receiveWidth, byte[] keyDigest)
+    private sealed class Streams(IProductPlan plan, int window, bool encryptor, byte[] keyDigest)
     {
         public OutgoingWindow Out { get; } = new(encryptor ? plan.EncryptBlocks : plan.Tiles, window);
 
@@ -145,17 +145,18 @@ internal sealed partial class Session
         public BlockLedger Received { get; } = new(encryptor ? plan.Tiles : plan.EncryptBlocks);
 
         /// <summary>Bytes per ciphertext this side sends (the same both ways under Paillier; BFV's replies are smaller).</summary>
-        public int SendWidth { get; } = sendWidth;
+        public int SendWidth { get; } = encryptor ? plan.EncryptedWidth : plan.ResultWidth;
 
         /// <summary>Bytes per ciphertext this side receives.</summary>
-        public int ReceiveWidth { get; } = receiveWidth;
+        public int ReceiveWidth { get; } = encryptor ? plan.ResultWidth : plan.EncryptedWidth;
 
         /// <summary>SHA-256 of the session's public key, for the transcript.</summary>
         public byte[] KeyDigest { get; } = keyDigest;
 
         public Done? PeerDone { get; set; }
 
-        public MultiExpStrategy? Strategy { get; set; }
+        /// <summary>How the evaluator's preparation chose to evaluate, when its scheme has a choice.</summary>
+        public string? Strategy { get; set; }
 
         /// <summary>Result tiles both parties committed before a resume: never computed, sent or received again.</summary>
         public TileRanges Skipped { get; init; } = TileRanges.Empty;

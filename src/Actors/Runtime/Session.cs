@@ -7,7 +7,7 @@ using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Actors.Tiles;
 using Duet.Crypto.Encoding;
-using Duet.Crypto.Paillier;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Runtime;
 
@@ -153,7 +153,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         }
 
         statistics.Ended(SessionPhase.Handshake, clock.Elapsed);
-        log.Info("session {0}: {1} encrypts; plan {2}", sessionId, agreement.Encryptor, agreement.Plan);
+        log.Info("session {0}: {1} encrypts; plan {2} {3}", sessionId, agreement.Encryptor, agreement.Scheme, agreement.Plan);
         var agreed = new Agreed(agreement, agreement.Encryptor == settings.Side, job.Operand.ToCanonical(agreement.Orientation), reveal, output);
         if (agreed.IsEncryptor)
         {
@@ -223,13 +223,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     /// for the session is disposed.</summary>
     private void Ended()
     {
-        Receive<KeyReady>(ready =>
-        {
-            if (ready.Generated)
-            {
-                tiles.Own(ready.Key);
-            }
-        });
+        Receive<KeyReady>(ready => tiles.Own(ready.Kernels));
         ReceiveAny(message => log.Debug("session {0}: ended; ignored {1}", sessionId, message.GetType().Name));
     }
 
@@ -288,14 +282,11 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     /// <param name="Output">Where this party's share goes as tiles finish (memory, or the host's sink).</param>
     private sealed record Agreed(Agreement Agreement, bool IsEncryptor, IOperandRows Operand, RevealAssembler? Reveal, ShareOutput Output)
     {
-        public SessionPlan Plan => Agreement.Plan;
+        public IProductPlan Plan => Agreement.Plan;
     }
 
     private sealed class CallAgain : INoSerializationVerificationNeeded, INotInfluenceReceiveTimeout
     {
         public static readonly CallAgain Instance = new();
     }
-
-    /// <param name="Generated">True for a key made for this session, which the session disposes.</param>
-    private sealed record KeyReady(PaillierPrivateKey Key, bool Generated) : INoSerializationVerificationNeeded;
 }

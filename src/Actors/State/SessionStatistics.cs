@@ -1,6 +1,8 @@
 using Duet.Actors.Tiles;
 using Duet.Crypto.MatMul;
 
+using Duet.Crypto.Schemes;
+
 namespace Duet.Actors.State;
 
 /// <summary>The phases whose ends the statistics mark.</summary>
@@ -85,5 +87,5 @@ internal sealed class SessionStatistics
 
 /// <summary>The facts of a finished session that the statistics do not count themselves.</summary>
 internal sealed record SummaryFacts(
-    Guid SessionId, bool IsEncryptor, OperandSide Encryptor, SessionPlan Plan, string Backend, MultiExpStrategy? Strategy,
+    Guid SessionId, bool IsEncryptor, OperandSide Encryptor, IProductPlan Plan, string Backend, string? Strategy,
     long CiphertextsSent, long CiphertextsReceived, int MaxInFlight, KernelSeconds Cpu);

@@ -1,11 +1,9 @@
-using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
 using Duet.Actors.Protocol;
 using Duet.Actors.Runtime;
 using Duet.Actors.Wire;
 using Duet.Crypto.Encoding;
-using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.State;
 
@@ -18,28 +16,11 @@ internal static class Transcript
 {
     private static readonly byte[] Absent = new byte[SHA256.HashSizeInBytes];
 
-    public static byte[] KeyDigest(PaillierPublicKey key)
+    /// <summary>The session's public key as its key message carried it.</summary>
+    public static byte[] KeyDigest(byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(key.N.ToByteArray(isUnsigned: true, isBigEndian: true));
-        hash.AppendData(key.Hs.ToByteArray(isUnsigned: true, isBigEndian: true));
-        hash.AppendData(BitConverter.GetBytes(key.OrderBits ?? 0));
-        return hash.GetHashAndReset();
-    }
-
-    /// <summary>A BFV session's key: the parameters it was made for and its bytes.</summary>
-    public static byte[] KeyDigest(LatticeKeyMessage key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> fields = stackalloc byte[3 * sizeof(int)];
-        BinaryPrimitives.WriteInt32LittleEndian(fields, key.Degree);
-        BinaryPrimitives.WriteInt32LittleEndian(fields[sizeof(int)..], key.Primes);
-        BinaryPrimitives.WriteInt32LittleEndian(fields[(2 * sizeof(int))..], key.PlainBits);
-        hash.AppendData(fields);
-        hash.AppendData(key.Key);
-        return hash.GetHashAndReset();
+        return SHA256.HashData(key);
     }
 
     /// <summary>A revealed share as its values travel, row by row.</summary>

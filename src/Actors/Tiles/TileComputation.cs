@@ -1,8 +1,6 @@
 using System.Numerics;
 using Duet.Crypto;
 using Duet.Crypto.Encoding;
-using Duet.Crypto.MatMul;
-using Duet.Crypto.Paillier;
 
 namespace Duet.Actors.Tiles;
 
@@ -39,9 +37,6 @@ internal static class TileComputation
                 (EncryptorKit k, EncryptTile t) => Encrypt(k, t),
                 (EncryptorKit k, DecryptTile t) => Decrypt(k, t),
                 (EvaluatorKit k, EvaluateTile t) => Evaluate(k, t, cpu?.Evaluation),
-                (LatticeEncryptorKit k, EncryptTile t) => LatticeTiles.Encrypt(k, t),
-                (LatticeEncryptorKit k, DecryptTile t) => LatticeTiles.Decrypt(k, t),
-                (LatticeEvaluatorKit k, EvaluateTile t) => LatticeTiles.Evaluate(k, t),
                 _ => throw new InvalidOperationException($"a {tile.Kind} tile does not belong to a {kit.GetType().Name}"),
             };
         }
@@ -60,26 +55,26 @@ internal static class TileComputation
 
     private static EncryptResult Encrypt(EncryptorKit kit, EncryptTile tile)
     {
-        var bytes = new byte[tile.Count * kit.Encryptor.Key.CiphertextBytes];
-        EncryptKernel.EncryptBlock(kit.Plan, kit.Y, kit.Encryptor, tile.First, tile.Count, bytes);
+        var bytes = new byte[tile.Count * kit.Plan.EncryptedWidth];
+        kit.Kernels.Encrypt(tile.First, tile.Count, bytes);
         return new EncryptResult(tile.SessionId, tile.Index, tile.Attempt, bytes);
     }
 
     private static EvaluateResult Evaluate(EvaluatorKit kit, EvaluateTile tile, KernelCpu? cpu)
     {
-        var (_, count) = kit.Plan.TileResults(tile.Index);
-        var band = kit.Plan.Band(tile.Index);
-        if (tile.XColumns != kit.Plan.Inner || tile.X.Length != (long)band.Rows * kit.Plan.Inner)
+        var plan = kit.Plan;
+        var (_, count) = plan.TileResults(tile.Index);
+        var band = plan.Band(tile.Index);
+        if (tile.XColumns != plan.Inner || tile.X.Length != (long)band.Rows * plan.Inner)
         {
             throw new InvalidOperationException(
-                $"tile {tile.Index} carries {tile.X.Length} entries of X in rows of {tile.XColumns}; its rows need {band.Rows}x{kit.Plan.Inner}");
+                $"tile {tile.Index} carries {tile.X.Length} entries of X in rows of {tile.XColumns}; its rows need {band.Rows}x{plan.Inner}");
         }
 
-        var x = new Matrix<long>(band.Rows, kit.Plan.Inner, tile.X);
-        var bytes = new byte[count * kit.Bases.Key.CiphertextBytes];
+        var bytes = new byte[count * plan.ResultWidth];
         var share = new Matrix<BigInteger>(band.Rows, band.Columns);
         using var random = kit.TileRandom(tile.Index, tile.Attempt);
-        EvaluateKernel.EvaluateTile(kit.Bases, kit.Evaluator, x, tile.Index, bytes, share, band.FirstRow, band.FirstColumn, cpu, band.FirstRow, random);
+        kit.Kernels.Evaluate(tile.Index, new Matrix<long>(band.Rows, plan.Inner, tile.X), random, bytes, share, cpu);
         return new EvaluateResult(tile.SessionId, tile.Index, tile.Attempt, bytes, band.FirstRow, band.FirstColumn, band.Columns, share.Data);
     }
 
@@ -92,7 +87,7 @@ internal static class TileComputation
 
         var band = kit.Plan.Band(tile.Index);
         var share = new Matrix<BigInteger>(band.Rows, band.Columns);
-        DecryptKernel.DecryptBlock(kit.Plan, kit.Decryptor, tile.Ciphertexts, tile.First, tile.Count, share, band.FirstRow, band.FirstColumn);
+        kit.Kernels.Decrypt(tile.Index, tile.Ciphertexts, share);
         return new DecryptResult(tile.SessionId, tile.Index, tile.Attempt, band.FirstRow, band.FirstColumn, band.Columns, share.Data);
     }
 }

@@ -1,32 +1,26 @@
-using Duet.Crypto.Encoding;
-using Duet.Crypto.MatMul;
-using Duet.Crypto.Paillier;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Tiles;
 
-/// <summary>What a worker needs to compute a session's tiles beyond the tile's own data; one kind per role and scheme.</summary>
-internal abstract record TileKit(Func<Tile, bool>? Fault);
-
-/// <summary>The encryptor's kit: its canonical operand Y and its key.</summary>
-internal sealed record EncryptorKit(PackingPlan Plan, Matrix<long> Y, Encryptor Encryptor, Decryptor Decryptor, Func<Tile, bool>? Fault)
-    : TileKit(Fault)
+/// <summary>What a worker needs to compute a session's tiles beyond the tile's own data: one side's kernels.</summary>
+internal abstract record TileKit(Func<Tile, bool>? Fault)
 {
-    /// <summary>The kit of a session's key, its encryption tables sized for the plan's encryptions, its α from the session's seed.</summary>
-    public static EncryptorKit For(PackingPlan plan, Matrix<long> y, PaillierPrivateKey key, byte[] seed, Func<Tile, bool>? fault)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(key);
-        key.ExpectEncryptions(plan.EncryptedCount);
-        return new EncryptorKit(plan, y, new Encryptor(key, new EncryptionSeed(seed)), new Decryptor(key), fault);
-    }
+    public abstract IProductPlan Plan { get; }
 }
 
-/// <summary>The evaluator's kit: the peer's key and the tables over the peer's encrypted operand (the rows of
-/// X each tile needs travel in the tile), and the session's secret seed of its masks and re-randomisers.</summary>
-internal sealed record EvaluatorKit(PackingPlan Plan, Evaluator Evaluator, EvaluationBases Bases, byte[] MaskSeed, Func<Tile, bool>? Fault)
-    : TileKit(Fault)
+/// <summary>The encryptor's kit: its kernels over its operand Y and its secret key.</summary>
+internal sealed record EncryptorKit(IEncryptorKernels Kernels, Func<Tile, bool>? Fault) : TileKit(Fault)
+{
+    public override IProductPlan Plan => Kernels.Plan;
+}
+
+/// <summary>The evaluator's kit: its kernels over the peer's key and prepared operand (the rows of X each tile needs
+/// travel in the tile), and the session's secret seed of its masks and re-randomisers.</summary>
+internal sealed record EvaluatorKit(IEvaluatorKernels Kernels, byte[] MaskSeed, Func<Tile, bool>? Fault) : TileKit(Fault)
 {
     private static readonly byte[] Label = "duet evaluate tile v1"u8.ToArray();
+
+    public override IProductPlan Plan => Kernels.Plan;
 
     /// <summary>The randomness of one attempt of one tile: any node of the party that holds the seed computes the
     /// same result, and a retried tile gets fresh masks.</summary>

@@ -1,7 +1,5 @@
 using Duet.Crypto;
-using Duet.Crypto.Arithmetic;
-using Duet.Crypto.MatMul;
-using Duet.Crypto.Paillier;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Tiles;
 
@@ -17,14 +15,14 @@ internal static class TileResultCheck
     {
         (_, TileFailed) => null,
         (EncryptorKit k, EncryptResult r) => r.Index < k.Plan.EncryptBlocks
-            ? Ciphertexts(k.Encryptor.Key, r.Ciphertexts, k.Plan.EncryptBlock(r.Index).Count)
+            ? Ciphertexts(() => k.Kernels.CheckOwn(r.Ciphertexts, k.Plan.EncryptBlock(r.Index).Count))
             : $"block {r.Index} is not in the plan",
         (EncryptorKit k, DecryptResult r) => Band(k.Plan, r),
-        (EvaluatorKit k, EvaluateResult r) => Band(k.Plan, r) ?? Ciphertexts(k.Bases.Key, r.Ciphertexts, k.Plan.TileResults(r.Index).Count),
+        (EvaluatorKit k, EvaluateResult r) => Band(k.Plan, r) ?? Ciphertexts(() => k.Kernels.CheckOwn(r.Ciphertexts, k.Plan.TileResults(r.Index).Count)),
         _ => $"a {result.GetType().Name} does not belong to a {kit.GetType().Name}",
     };
 
-    private static string? Band(PackingPlan plan, ShareBand result)
+    private static string? Band(IProductPlan plan, ShareBand result)
     {
         if (result.Index >= plan.Tiles)
         {
@@ -37,29 +35,16 @@ internal static class TileResultCheck
             : $"the share band of tile {result.Index} is not the tile's";
     }
 
-    private static string? Ciphertexts(PaillierPublicKey key, byte[] bytes, int count)
+    private static string? Ciphertexts(Action check)
     {
-        var residues = new Residue[count];
         try
         {
-            for (var i = 0; i < count; i++)
-            {
-                residues[i] = key.Context.NewResidue();
-            }
-
-            key.ReadCiphertexts(bytes, residues);
+            check();
             return null;
         }
         catch (InvalidCiphertextException error)
         {
             return $"the {error.Check} check failed: {error.Message}";
-        }
-        finally
-        {
-            foreach (var residue in residues)
-            {
-                residue?.Dispose();
-            }
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     public const int SerializerId = 4711;
 
     public const string HelloManifest = "HE";
-    public const string PublicKeyManifest = "PK";
+    public const string KeyManifest = "KY";
     public const string EncryptedBlockManifest = "EB";
     public const string ResultBlockManifest = "RB";
     public const string CreditManifest = "CR";
@@ -28,9 +28,6 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     public const string AbortManifest = "AB";
     public const string RevealedShareManifest = "RS";
     public const string ConfirmManifest = "CF";
-    public const string LatticeKeyManifest = "LK";
-    public const string LatticeEncryptedBlockManifest = "LE";
-    public const string LatticeResultBlockManifest = "LR";
 
     /// <summary>The key that makes a system decode only peer-protocol and delivery messages: a party's peer-facing system.</summary>
     public const string PeerOnlyKey = "duet.wire.peer-only";
@@ -79,7 +76,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     public static string ManifestFor(object message) => message switch
     {
         Hello => HelloManifest,
-        PublicKeyMessage => PublicKeyManifest,
+        KeyMessage => KeyManifest,
         EncryptedBlock => EncryptedBlockManifest,
         ResultBlock => ResultBlockManifest,
         Credit => CreditManifest,
@@ -88,9 +85,6 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         Abort => AbortManifest,
         RevealedShare => RevealedShareManifest,
         Confirm => ConfirmManifest,
-        LatticeKeyMessage => LatticeKeyManifest,
-        LatticeEncryptedBlock => LatticeEncryptedBlockManifest,
-        LatticeResultBlock => LatticeResultBlockManifest,
         ShareOffer => DeliveryCodec.ShareOfferManifest,
         ShareRun => DeliveryCodec.ShareRunManifest,
         ShareReceipt => DeliveryCodec.ShareReceiptManifest,
@@ -105,12 +99,9 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     public static byte[] Encode(object message) => message switch
     {
         Hello m => HelloCodec.EncodeHello(m),
-        PublicKeyMessage m => PeerCodec.EncodePublicKey(m),
+        KeyMessage m => PeerCodec.EncodeKey(m),
         EncryptedBlock m => PeerCodec.EncodeBlock(m, "EncryptedBlock"),
         ResultBlock m => PeerCodec.EncodeBlock(m, "ResultBlock"),
-        LatticeKeyMessage m => LatticeCodec.EncodeLatticeKey(m),
-        LatticeEncryptedBlock m => PeerCodec.EncodeBlock(m, "LatticeEncryptedBlock", WireLimits.MaxLatticeCiphertextWidth),
-        LatticeResultBlock m => PeerCodec.EncodeBlock(m, "LatticeResultBlock", WireLimits.MaxLatticeCiphertextWidth),
         Credit m => PeerCodec.EncodeCredit(m),
         RevealCredit m => PeerCodec.EncodeRevealCredit(m),
         Done m => PeerCodec.EncodeDone(m),
@@ -126,9 +117,9 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     };
 
     /// <summary>True for the manifests a peer or a delivery link may carry: everything but tile and node messages.</summary>
-    public static bool IsPeerManifest(string manifest) => manifest is HelloManifest or PublicKeyManifest or EncryptedBlockManifest
+    public static bool IsPeerManifest(string manifest) => manifest is HelloManifest or KeyManifest or EncryptedBlockManifest
         or ResultBlockManifest or CreditManifest or RevealCreditManifest or DoneManifest or AbortManifest or RevealedShareManifest
-        or ConfirmManifest or LatticeKeyManifest or LatticeEncryptedBlockManifest or LatticeResultBlockManifest
+        or ConfirmManifest
         or DeliveryCodec.ShareOfferManifest or DeliveryCodec.ShareRunManifest or DeliveryCodec.ShareReceiptManifest;
 
     /// <summary>Decodes untrusted bytes.</summary>
@@ -136,7 +127,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     public static object Decode(ReadOnlySpan<byte> bytes, string manifest) => manifest switch
     {
         HelloManifest => HelloCodec.DecodeHello(bytes),
-        PublicKeyManifest => PeerCodec.DecodePublicKey(bytes),
+        KeyManifest => PeerCodec.DecodeKey(bytes),
         EncryptedBlockManifest => PeerCodec.DecodeEncryptedBlock(bytes),
         ResultBlockManifest => PeerCodec.DecodeResultBlock(bytes),
         CreditManifest => PeerCodec.DecodeCredit(bytes),
@@ -145,9 +136,6 @@ public sealed class DuetSerializer : SerializerWithStringManifest
         AbortManifest => PeerCodec.DecodeAbort(bytes),
         RevealedShareManifest => PeerCodec.DecodeRevealedShare(bytes),
         ConfirmManifest => PeerCodec.DecodeConfirm(bytes),
-        LatticeKeyManifest => LatticeCodec.DecodeLatticeKey(bytes),
-        LatticeEncryptedBlockManifest => LatticeCodec.DecodeLatticeEncryptedBlock(bytes),
-        LatticeResultBlockManifest => LatticeCodec.DecodeLatticeResultBlock(bytes),
         DeliveryCodec.ShareOfferManifest => DeliveryCodec.DecodeOffer(bytes),
         DeliveryCodec.ShareRunManifest => DeliveryCodec.DecodeRun(bytes),
         DeliveryCodec.ShareReceiptManifest => DeliveryCodec.DecodeReceipt(bytes),

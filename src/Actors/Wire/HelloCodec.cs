@@ -1,3 +1,4 @@
+using Duet.Crypto.Schemes;
 using System.Text;
 using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;

@@ -4,7 +4,8 @@ using Duet.Actors.Cluster;
 using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
-using Duet.Crypto.Paillier;
+using Duet.Crypto;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Wire;
 
@@ -69,7 +70,7 @@ internal static class NodeCodec
         var (plan, operand) = (setup.Plan, setup.Operand);
         PeerCodec.CheckWrite("NodeSetup", (operand?.Rows ?? 0, operand?.Columns ?? 0) == setup.OperandShape, "the operand does not have the plan's shape");
         PeerCodec.CheckWrite("NodeSetup", setup.Capability.Length == Tiles.SessionCapability.Bytes, "the capability must be 32 bytes");
-        var size = PeerCodec.Header + WireWriter.PrefixedBytes(setup.Capability.Length) + 1 + PlanBytes + (2 * sizeof(int)) + ((operand?.Data.LongLength ?? 0) * sizeof(long))
+        var size = PeerCodec.Header + WireWriter.PrefixedBytes(setup.Capability.Length) + 2 + PlanBytes + (2 * sizeof(int)) + ((operand?.Data.LongLength ?? 0) * sizeof(long))
             + WireWriter.PrefixedBytes(setup.Key.Length) + WireWriter.PrefixedBytes(setup.Ciphertexts.Length) + WireWriter.PrefixedBytes(setup.Seed.Length);
         PeerCodec.CheckWrite("NodeSetup", size <= (long)SetupPart.MaxParts * SetupPart.PartBytes && size <= Array.MaxLength, $"{size} bytes are too many");
         var bytes = new byte[size];
@@ -77,12 +78,14 @@ internal static class NodeCodec
         w.WriteGuid(setup.SessionId);
         w.WriteBytes(setup.Capability);
         w.WriteByte(setup.IsEncryptor ? (byte)1 : (byte)0);
-        foreach (var value in new[] { plan.Rows, plan.Inner, plan.Columns, plan.XBits, plan.YBits, plan.KeyBits, plan.Sigma })
+        var shape = plan.Shape;
+        w.WriteByte((byte)plan.Scheme);
+        foreach (var value in new[] { shape.Rows, shape.Inner, shape.Columns, shape.XBits, shape.YBits, shape.KeyBits, shape.Sigma })
         {
             w.WriteInt32(value);
         }
 
-        w.WriteByte((byte)plan.Domain);
+        w.WriteByte((byte)shape.Domain);
         w.WriteInt32(operand?.Rows ?? 0);
         w.WriteInt32(operand?.Columns ?? 0);
         foreach (var entry in operand?.Data ?? [])
@@ -111,13 +114,14 @@ internal static class NodeCodec
             1 => true,
             var other => throw r.Error($"IsEncryptor = {other} is not 0 or 1"),
         };
+        var scheme = r.ReadEnum<Scheme>("Scheme");
         var (rows, inner, columns) = (r.ReadInt32("Rows", 1), r.ReadInt32("Inner", 1), r.ReadInt32("Columns", 1));
-        var (xBits, yBits, keyBits, sigma) = (r.ReadInt32("XBits", 1, 63), r.ReadInt32("YBits", 1, 63), r.ReadInt32("KeyBits", 1, WireLimits.MaxKeyBytes * 8), r.ReadInt32("Sigma", 0, 1024));
+        var (xBits, yBits, keyBits, sigma) = (r.ReadInt32("XBits", 1, 63), r.ReadInt32("YBits", 1, 63), r.ReadInt32("KeyBits", 0, WireLimits.MaxKeyBytes * 8), r.ReadInt32("Sigma", 0, 1024));
         var domain = r.ReadEnum<ShareDomain>("Domain");
-        PackingPlan plan;
+        IProductPlan plan;
         try
         {
-            plan = PackingPlan.Create(rows, inner, columns, xBits, yBits, keyBits, sigma, domain);
+            plan = MatrixSchemes.Plan(scheme, new ProductShape(rows, inner, columns, xBits, yBits, sigma, domain, keyBits));
         }
         catch (EncodingException error)
         {
@@ -142,15 +146,15 @@ internal static class NodeCodec
             data[i] = r.ReadInt64("Operand");
         }
 
-        var key = r.ReadBytes("Key", 1, isEncryptor ? MaxKeyFileBytes : (2 * WireLimits.MaxKeyBytes) + 16).ToArray();
+        var key = r.ReadBytes("Key", 1, isEncryptor ? MaxKeyFileBytes : WireLimits.MaxKeyMessageBytes).ToArray();
         var ciphertexts = r.ReadBytes("Ciphertexts", 0, r.Remaining).ToArray();
         if (isEncryptor != (ciphertexts.Length == 0))
         {
             throw r.Error("only an evaluator's set-up carries ciphertexts, and it must");
         }
 
-        var seed = r.ReadBytes("Seed", 0, EncryptionSeed.Bytes).ToArray();
-        if (seed.Length != EncryptionSeed.Bytes)
+        var seed = r.ReadBytes("Seed", 0, RandomStream.SeedBytes).ToArray();
+        if (seed.Length != RandomStream.SeedBytes)
         {
             throw r.Error("a set-up carries its session's 32-byte seed");
         }

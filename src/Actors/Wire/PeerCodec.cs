@@ -14,33 +14,27 @@ internal static class PeerCodec
     // BlockIndex, FirstIndex, Count, Width
     private const int BlockFields = 4 * sizeof(int);
 
-    internal static byte[] EncodePublicKey(PublicKeyMessage m)
+    internal static byte[] EncodeKey(KeyMessage m)
     {
-        CheckWrite("PublicKeyMessage", m.N is { Length: >= 1 and <= WireLimits.MaxKeyBytes }, $"N must have 1 to {WireLimits.MaxKeyBytes} bytes");
-        CheckWrite("PublicKeyMessage", m.Hs is { Length: >= 1 and <= WireLimits.MaxKeyBytes }, $"Hs must have 1 to {WireLimits.MaxKeyBytes} bytes");
-        CheckWrite("PublicKeyMessage", m.OrderBits is >= 0 and <= WireLimits.MaxKeyBytes * 8, $"OrderBits must lie in [0, {WireLimits.MaxKeyBytes * 8}]");
-        var bytes = new byte[Header + WireWriter.PrefixedBytes(m.N.Length) + WireWriter.PrefixedBytes(m.Hs.Length) + sizeof(int)];
+        CheckWrite("KeyMessage", m.Key is { Length: >= 1 and <= WireLimits.MaxKeyMessageBytes }, $"Key must have 1 to {WireLimits.MaxKeyMessageBytes} bytes");
+        var bytes = new byte[Header + WireWriter.PrefixedBytes(m.Key.Length)];
         var w = new WireWriter(bytes);
         w.WriteGuid(m.SessionId);
-        w.WriteBytes(m.N);
-        w.WriteBytes(m.Hs);
-        w.WriteInt32(m.OrderBits);
+        w.WriteBytes(m.Key);
         return bytes;
     }
 
-    internal static PublicKeyMessage DecodePublicKey(ReadOnlySpan<byte> bytes)
+    internal static KeyMessage DecodeKey(ReadOnlySpan<byte> bytes)
     {
-        var r = new WireReader(bytes, "PublicKeyMessage");
+        var r = new WireReader(bytes, "KeyMessage");
         r.ReadFormatVersion();
-        var sessionId = r.ReadGuid(nameof(PublicKeyMessage.SessionId));
-        var n = r.ReadBytes(nameof(PublicKeyMessage.N), 1, WireLimits.MaxKeyBytes).ToArray();
-        var hs = r.ReadBytes(nameof(PublicKeyMessage.Hs), 1, WireLimits.MaxKeyBytes).ToArray();
-        var orderBits = r.ReadInt32(nameof(PublicKeyMessage.OrderBits), 0, WireLimits.MaxKeyBytes * 8);
+        var sessionId = r.ReadGuid(nameof(KeyMessage.SessionId));
+        var key = r.ReadBytes(nameof(KeyMessage.Key), 1, WireLimits.MaxKeyMessageBytes).ToArray();
         r.End();
-        return new PublicKeyMessage(sessionId, n, hs, orderBits);
+        return new KeyMessage(sessionId, key);
     }
 
-    internal static byte[] EncodeBlock(CiphertextBlock m, string message, int maxWidth = WireLimits.MaxCiphertextWidth)
+    internal static byte[] EncodeBlock(CiphertextBlock m, string message)
     {
         var (sessionId, blockIndex, firstIndex, count, width, ciphertexts) = (m.SessionId, m.BlockIndex, m.FirstIndex, m.Count, m.Width, m.Ciphertexts);
 
@@ -50,7 +44,7 @@ internal static class PeerCodec
             throw Invalid(message, "Ciphertexts is null");
         }
 
-        if (blockIndex < 0 || firstIndex < 0 || count < 1 || width < 1 || width > maxWidth
+        if (blockIndex < 0 || firstIndex < 0 || count < 1 || width < 1 || width > WireLimits.MaxCiphertextWidth
             || (long)firstIndex + count > int.MaxValue)
         {
             throw Invalid(message, $"BlockIndex = {blockIndex}, FirstIndex = {firstIndex}, Count = {count}, Width = {width} are out of range");

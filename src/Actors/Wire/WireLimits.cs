@@ -20,12 +20,12 @@ public static class WireLimits
     /// <summary>Bytes of n or h_s in a public key (h_s lives mod n², so this allows n up to 32768 bits).</summary>
     public const int MaxKeyBytes = 8192;
 
-    /// <summary>Bytes of one ciphertext (an element of Z_(n²)).</summary>
-    public const int MaxCiphertextWidth = 8192;
+    /// <summary>Bytes of one ciphertext of either scheme: an element of Z_(n²), or a BFV seed and N residues at every
+    /// prime (N = 16384 and the standard's 438 bits of q fit 16384·56 + 32 bytes).</summary>
+    public const int MaxCiphertextWidth = 1 << 20;
 
-    /// <summary>Bytes of one BFV ciphertext or public key: a seed and N residues at every prime (N = 16384 and the
-    /// standard's 438 bits of q fit 16384·56 + 32 bytes).</summary>
-    public const int MaxLatticeCiphertextWidth = 1 << 20;
+    /// <summary>Bytes of a key message: a scheme's public key with the parameters it was made for.</summary>
+    public const int MaxKeyMessageBytes = MaxCiphertextWidth + 64;
 
     /// <summary>The largest ring degree a BFV key message may announce.</summary>
     public const int MaxLatticeDegree = 1 << 15;

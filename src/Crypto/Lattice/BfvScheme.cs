@@ -106,6 +106,20 @@ public sealed class BfvScheme : IMatrixScheme
             LatticeDecryptKernel.DecryptBlock(plan, decryptor, results, first, count, share, band.FirstRow, band.FirstColumn);
         }
 
+        public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count)
+        {
+            var width = plan.EncryptedWidth;
+            if (ciphertexts.Length != (long)count * width)
+            {
+                throw new InvalidCiphertextException("count", $"expected {count} ciphertexts of {width} bytes, got {ciphertexts.Length} bytes");
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                Wire.ReadSeeded(keys.SecretKey.Parameters, ciphertexts.Slice(i * width, width), "ciphertext", (check, message) => new InvalidCiphertextException(check, message));
+            }
+        }
+
         public void Dispose()
         {
         }
@@ -172,6 +186,24 @@ public sealed class BfvScheme : IMatrixScheme
         {
             var band = plan.Band(tile);
             LatticeEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, tile, output, share, band.FirstRow, band.FirstColumn, band.FirstRow, random);
+        }
+
+        public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count)
+        {
+            var (width, parameters) = (plan.ResultWidth, key.Parameters);
+            if (ciphertexts.Length != (long)count * width)
+            {
+                throw new InvalidCiphertextException("count", $"expected {count} replies of {width} bytes, got {ciphertexts.Length} bytes");
+            }
+
+            var residues = new ulong[parameters.ReplyPrimes * (plan.PositionsPerResult + parameters.Degree)];
+            for (var i = 0; i < count; i++)
+            {
+                if (!Wire.ReadResidues(parameters, parameters.ReplyPrimes, ciphertexts.Slice(i * width, width), residues))
+                {
+                    throw new InvalidCiphertextException("reply-range", "a reply coefficient is not below its prime");
+                }
+            }
         }
 
         public void Dispose()

@@ -61,10 +61,10 @@ public sealed class PaillierScheme : IMatrixScheme
                 throw new KeyRefusedException(KeyRefusal.FormRefused, refusal);
             }
 
-            if (key.Form != policy.Announced)
+            if (policy.Announced is { } announced && key.Form != announced)
             {
                 throw new KeyRefusedException(
-                    KeyRefusal.Mismatch, $"the peer's key is of the {Words(key.Form)} form, its hello announced {Words(policy.Announced)}");
+                    KeyRefusal.Mismatch, $"the peer's key is of the {Words(key.Form)} form, its hello announced {Words(announced)}");
             }
 
             if (key.Bits != packing.KeyBits)
@@ -82,6 +82,27 @@ public sealed class PaillierScheme : IMatrixScheme
     }
 
     private static string Words(KeyForm form) => form.ToString().ToLowerInvariant();
+
+    private static void Check(PaillierPublicKey key, ReadOnlySpan<byte> ciphertexts, int count)
+    {
+        var residues = new Residue[count];
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                residues[i] = key.Context.NewResidue();
+            }
+
+            key.ReadCiphertexts(ciphertexts, residues);
+        }
+        finally
+        {
+            foreach (var residue in residues)
+            {
+                residue?.Dispose();
+            }
+        }
+    }
 
     private sealed class Encryptor : IEncryptorKernels
     {
@@ -115,6 +136,8 @@ public sealed class PaillierScheme : IMatrixScheme
             var band = plan.Band(tile);
             DecryptKernel.DecryptBlock(plan, decryptor, results, first, count, share, band.FirstRow, band.FirstColumn);
         }
+
+        public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count) => Check(key.PublicKey, ciphertexts, count);
 
         public void Dispose()
         {
@@ -182,6 +205,8 @@ public sealed class PaillierScheme : IMatrixScheme
             var prepared = bases ?? throw new InvalidOperationException("tiles are evaluated only once the operand is prepared");
             EvaluateKernel.EvaluateTile(prepared, evaluator, x, tile, output, share, band.FirstRow, band.FirstColumn, cpu, band.FirstRow, random);
         }
+
+        public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count) => Check(key, ciphertexts, count);
 
         public void Dispose()
         {

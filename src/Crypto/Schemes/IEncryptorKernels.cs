@@ -24,6 +24,10 @@ public interface IEncryptorKernels : IDisposable
     /// <summary>Validates and decrypts tile <paramref name="tile"/>'s results into <paramref name="share"/>, sized as
     /// the tile's band; throws a <see cref="ValidationException"/> on anything the plan does not allow.</summary>
     void Decrypt(int tile, ReadOnlySpan<byte> results, Matrix<BigInteger> share);
+
+    /// <summary>Checks <paramref name="count"/> ciphertexts of this side's own stream that another node of the party
+    /// computed, as the peer will (width and range); throws <see cref="InvalidCiphertextException"/>.</summary>
+    void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count);
 }
 
 /// <summary>How the encryptor gets its key: a resumed or node's exported secret, a key the operator gave

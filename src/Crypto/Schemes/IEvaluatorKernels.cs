@@ -33,11 +33,15 @@ public interface IEvaluatorKernels : IDisposable
     /// re-randomiser comes from <paramref name="random"/>, so whoever holds its seed computes the same tile.
     /// </summary>
     void Evaluate(int tile, Matrix<long> x, RandomStream random, Span<byte> output, Matrix<BigInteger> share, KernelCpu? cpu);
+
+    /// <summary>Checks <paramref name="count"/> ciphertexts of this side's own stream that another node of the party
+    /// computed, as the peer will (width and range); throws <see cref="InvalidCiphertextException"/>.</summary>
+    void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count);
 }
 
 /// <summary>What the evaluator accepts of a peer's key: its own key-size floor and fast-key opt-in, and the form the
-/// peer's hello announced.</summary>
-public sealed record EvaluatorPolicy(int MinKeyBits, bool AcceptFastKey, Paillier.KeyForm Announced);
+/// peer's hello announced (null on a worker node, whose session node compared them).</summary>
+public sealed record EvaluatorPolicy(int MinKeyBits, bool AcceptFastKey, Paillier.KeyForm? Announced);
 
 /// <summary>Why a peer's key is refused beyond a failed check of its own (<see cref="InvalidKeyException"/>).</summary>
 public enum KeyRefusal

@@ -1,3 +1,4 @@
+using Duet.Crypto.Schemes;
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;

@@ -1,3 +1,4 @@
+using Duet.Crypto.Schemes;
 using Duet.Crypto;
 using System.CommandLine;
 using System.Net;

@@ -37,7 +37,7 @@ internal sealed class PartyJournal(string sharePath, StreamedShareFile share, Jo
         ArgumentNullException.ThrowIfNull(start);
         lock (gate)
         {
-            var header = new JournalHeader(plan.InputDigest, plan.SettingsDigest, System.IO.Path.GetFileName(SessionJournalFile.PartialFor(sharePath)), start.State, start.Key?.ToJson() ?? string.Empty);
+            var header = new JournalHeader(plan.InputDigest, plan.SettingsDigest, System.IO.Path.GetFileName(SessionJournalFile.PartialFor(sharePath)), start.State, start.Secret);
             file = Guard(() => SessionJournalFile.Create(Path, header));
         }
     }

@@ -73,8 +73,7 @@ internal static class PartyResume
             throw new UsageException($"--resume: the partial share {partial} of the interrupted run is missing; {discard}");
         }
 
-        var key = contents.Header.KeyJson.Length == 0 ? null : ReadKey(contents.Header.KeyJson, settings.MinKeyBits, path, discard);
-        return (new JournalPlan(inputDigest, settingsDigest, contents), settings with { Resume = session, Key = key ?? settings.Key, KeyBits = key?.PublicKey.Bits ?? settings.KeyBits });
+        return (new JournalPlan(inputDigest, settingsDigest, contents), settings with { Resume = session with { Secret = contents.Header.Secret }, KeyBits = session.Mine.KeyBits });
     }
 
     /// <summary>A journal's records and the session they resume; anything malformed is a <see cref="FormatException"/>.</summary>
@@ -136,16 +135,4 @@ internal static class PartyResume
     /// <summary>SHA-256 of the settings that decide the session and its share.</summary>
     private static byte[] SettingsDigest(PartySettings s) => SHA256.HashData(Encoding.UTF8.GetBytes(Units.Invariant(
         $"{s.Side}|{s.InputBits}|{s.FractionBits}|{s.Domain}|{s.Scheme}|{s.Reveal}|{s.Role}|{s.Sigma}|{s.ProtocolVersion}")));
-
-    private static PaillierPrivateKey ReadKey(string json, int minimumBits, string path, string discard)
-    {
-        try
-        {
-            return PaillierPrivateKey.FromJson(json, minimumBits);
-        }
-        catch (Exception error) when (error is ValidationException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
-        {
-            throw new UsageException($"--resume: the key in the journal {path} is not usable: {error.Message}; {discard}", error);
-        }
-    }
 }

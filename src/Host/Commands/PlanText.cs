@@ -1,22 +1,15 @@
 using Duet.Actors;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Host.Commands;
 
 /// <summary>One line about a session's plan for the summaries of <c>party</c> and <c>demo</c>, whichever the scheme.</summary>
 internal static class PlanText
 {
-    public static string Describe(SessionPlan plan)
+    public static string Describe(IProductPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (plan.Lattice is { } lattice)
-        {
-            return Units.Invariant(
-                $"BFV N = {lattice.Degree}, blocks {lattice.BlockRows} x {lattice.BlockInner} x {lattice.BlockColumns} (rows x inner x columns per ciphertext), T = 2^{lattice.PlainBits}, q = {lattice.PrimeBits.Sum()} bits");
-        }
-
-        var paillier = plan.Paillier!;
-        return Units.Invariant(
-            $"Paillier {paillier.KeyBits}-bit key, {paillier.Slots} slots of {paillier.SlotBits} bits per ciphertext ({paillier.MaskBits}-bit masks), G x C = {paillier.RowGroupSize} x {paillier.ColumnGroupSize} (rows x columns per result ciphertext)");
+        return plan.Summary;
     }
 
     /// <summary>Where the party's CPU went: its kernels' thread CPU time on this node, e.g.
@@ -28,7 +21,7 @@ internal static class PlanText
         var seconds = (double s) => Units.Duration(TimeSpan.FromSeconds(s));
         return statistics.IsEncryptor
             ? $"kernel CPU: decryption {seconds(cpu.Decrypt)}, encryption {seconds(cpu.Encrypt)}"
-            : statistics.Plan.Lattice is null
+            : statistics.Plan.Scheme == Scheme.Paillier
                 ? $"{Evaluation(statistics)}kernel CPU: multi-exponentiation {seconds(cpu.MultiExponentiation)}, rest of the tiles {seconds(cpu.Evaluate - cpu.MultiExponentiation)}, tables {seconds(cpu.Tables)}"
                 : $"{Evaluation(statistics)}kernel CPU: evaluation {seconds(cpu.Evaluate)}";
     }

@@ -7,8 +7,8 @@ using Duet.Actors.Protocol;
 namespace Duet.Host.Files;
 
 /// <summary>What a journal's header holds: the digests a resume compares, where the partial share is, the runtime's
-/// state of the session and the encryptor's private key (empty on the evaluator).</summary>
-internal sealed record JournalHeader(byte[] InputDigest, byte[] SettingsDigest, string PartialName, byte[] State, string KeyJson);
+/// state of the session and the encryptor's exported secret key (empty on the evaluator).</summary>
+internal sealed record JournalHeader(byte[] InputDigest, byte[] SettingsDigest, string PartialName, byte[] State, byte[] Secret);
 
 /// <summary>A journal as read back: its header, the committed tiles with their digests, the evaluator's record of the
 /// encrypted operand (<see cref="EncryptedOperand.Encode"/>; null if none), whether this party began to reveal its
@@ -20,7 +20,7 @@ internal sealed record JournalContents(JournalHeader Header, IReadOnlyDictionary
 /// SHA-256(kind, payload)]</c>: one header; on the evaluator the encrypted operand it received, before any tile; a
 /// record per committed tile (its index and the SHA-256 of its result block and of its share band); at each resume the
 /// set of tiles it kept (the tiles outside it are computed again, so their earlier records no longer count); and a mark
-/// when this party began to reveal its share. Created with mode 0600: it holds the encryptor's private key and seed. A
+/// when this party began to reveal its share. Created with mode 0600: it holds the encryptor's secret key and seed. A
 /// record is appended and flushed to disk before the runtime goes on. Only a truncated last record is a torn tail: a
 /// length that no record of its kind can have is damage, wherever it is.
 /// </summary>
@@ -268,7 +268,7 @@ internal sealed class SessionJournalFile : IDisposable
     {
         using var buffer = new MemoryStream();
         Span<byte> length = stackalloc byte[sizeof(int)];
-        foreach (var field in new[] { header.InputDigest, header.SettingsDigest, Encoding.UTF8.GetBytes(header.PartialName), header.State, Encoding.UTF8.GetBytes(header.KeyJson) })
+        foreach (var field in new[] { header.InputDigest, header.SettingsDigest, Encoding.UTF8.GetBytes(header.PartialName), header.State, header.Secret })
         {
             BinaryPrimitives.WriteInt32LittleEndian(length, field.Length);
             buffer.Write(length);
@@ -298,6 +298,6 @@ internal sealed class SessionJournalFile : IDisposable
             throw new FormatException("its header is malformed");
         }
 
-        return new JournalHeader(fields[0], fields[1], Encoding.UTF8.GetString(fields[2]), fields[3], Encoding.UTF8.GetString(fields[4]));
+        return new JournalHeader(fields[0], fields[1], Encoding.UTF8.GetString(fields[2]), fields[3], fields[4]);
     }
 }

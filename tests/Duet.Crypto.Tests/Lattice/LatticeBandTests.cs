@@ -61,7 +61,7 @@ public sealed class LatticeBandTests
         for (var tile = 0; tile < plan.Tiles; tile++)
         {
             var (first, count) = plan.TileResults(tile);
-            var (firstRow, rows) = plan.TileRows(tile);
+            var (firstRow, rows, _, _) = plan.Band(tile);
             Assert.Equal(covered, firstRow);
             covered += rows;
             var replies = new byte[count * plan.ReplyBytes];
