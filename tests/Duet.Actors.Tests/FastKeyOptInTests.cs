@@ -55,15 +55,15 @@ public sealed class FastKeyOptInTests(FastKey fast) : TestKit(TwoParties.Seriali
         // The encryptor's own acceptance does not count; each side refuses on the evaluator's hello.
         foreach (var (mine, theirs) in new[] { (evaluator, encryptor), (encryptor, evaluator) })
         {
-            var refused = Assert.Throws<HandshakeException>(() => Handshake.Agree(mine, theirs, 6, TwoParties.TestLimits, 0));
+            var refused = Assert.Throws<HandshakeException>(() => Handshake.Agree(mine, theirs, PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0));
             Assert.Equal(AbortReason.FastKeyRefused, refused.Reason);
             Assert.Contains("duet.session.accept-fast-key", refused.Message, StringComparison.Ordinal);
-            Assert.Equal(OperandSide.Right, Handshake.Agree(mine with { AcceptFastKey = true }, theirs with { AcceptFastKey = true }, 6, TwoParties.TestLimits, 0).Encryptor);
+            Assert.Equal(OperandSide.Right, Handshake.Agree(mine with { AcceptFastKey = true }, theirs with { AcceptFastKey = true }, PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0).Encryptor);
         }
 
         // A fast form announced by the party that ends up evaluating is no key at all; BFV has no Paillier key.
-        Handshake.Agree(encryptor with { KeyForm = KeyForm.Standard }, evaluator with { KeyForm = KeyForm.Fast }, 6, TwoParties.TestLimits, 0);
-        Handshake.Agree(encryptor with { Scheme = Scheme.Bfv }, evaluator with { Scheme = Scheme.Bfv }, 6, TwoParties.TestLimits, 0);
+        Handshake.Agree(encryptor with { KeyForm = KeyForm.Standard }, evaluator with { KeyForm = KeyForm.Fast }, PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
+        Handshake.Agree(encryptor with { Scheme = Scheme.Bfv }, evaluator with { Scheme = Scheme.Bfv }, PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Tests;
 
@@ -10,14 +11,21 @@ namespace Duet.Actors.Tests;
 /// node killed mid-run gives its tiles back, the session node killed aborts both parties.</summary>
 public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys>
 {
-    // X (evaluator, left) 240x4 by Y (encryptor, right) 4x15: 30 evaluation tiles of 8 results.
+    // Paillier: X (evaluator, left) 240x4 by Y (encryptor, right) 4x15, 30 evaluation tiles of 8 results; BFV: X 2000x64 by
+    // Y 64x4, dozens of row blocks.
     private static readonly Random Seeded = new(11);
     private readonly Matrix<long> x = TwoParties.Random(Seeded, 240, 4, 16);
     private readonly Matrix<long> y = TwoParties.Random(Seeded, 4, 15, 16);
+    private readonly Matrix<long> wideX = TwoParties.Random(Seeded, 2000, 64, 16);
+    private readonly Matrix<long> narrowY = TwoParties.Random(Seeded, 64, 4, 16);
 
-    [Fact]
-    public async Task ANodeThatReturnsAWrongTileIsCaughtByTheRecheckAndDownedAndTheProductIsExact()
+    public static TheoryData<Scheme> Schemes() => [Scheme.Paillier, Scheme.Bfv];
+
+    [Theory]
+    [MemberData(nameof(Schemes))]
+    public async Task ANodeThatReturnsAWrongTileIsCaughtByTheRecheckAndDownedAndTheProductIsExact(Scheme scheme)
     {
+        var (x, y) = Operands(scheme);
         await using var left = await ClusterParty.Start(workers: 2);
         await left.ExplainFailure(async () =>
         {
@@ -29,8 +37,8 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
                 ? evaluated with { Share = [evaluated.Share[0] + 1, .. evaluated.Share[1..]] }
                 : result;
             var port = TwoParties.FreePort();
-            var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
-            var checkEveryTile = Settings(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady(), RecheckFraction = 1 };
+            var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right, scheme), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
+            var checkEveryTile = Settings(OperandSide.Left, keys.Left, scheme) with { FaultInjection = left.HoldUntilWorkersReady(), RecheckFraction = 1 };
             var evaluator = await left.Run(checkEveryTile, x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
             var encryptor = await peer;
 
@@ -46,13 +54,15 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
         });
     }
 
-    [Fact]
-    public async Task TilesSpreadOverEveryNodeOfTheEvaluatorsClusterAndTheProductIsExact()
+    [Theory]
+    [MemberData(nameof(Schemes))]
+    public async Task TilesSpreadOverEveryNodeOfTheEvaluatorsClusterAndTheProductIsExact(Scheme scheme)
     {
+        var (x, y) = Operands(scheme);
         await using var left = await ClusterParty.Start(workers: 2);
         var port = TwoParties.FreePort();
-        var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
-        var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
+        var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right, scheme), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
+        var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left, scheme) with { FaultInjection = left.HoldUntilWorkersReady() }, x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
         var encryptor = await peer;
 
         Assert.False(evaluator.Statistics.IsEncryptor);
@@ -64,13 +74,15 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
         Assert.Single(encryptor.Statistics.TilesByNode);
     }
 
-    [Fact]
-    public async Task BothPartiesAsClustersGiveTheExactProduct()
+    [Theory]
+    [MemberData(nameof(Schemes))]
+    public async Task BothPartiesAsClustersGiveTheExactProduct(Scheme scheme)
     {
+        var (x, y) = Operands(scheme);
         await using var left = await ClusterParty.Start(workers: 2);
         await using var right = await ClusterParty.Start(workers: 1);
-        var listening = right.Run(Settings(OperandSide.Right, keys.Right) with { FaultInjection = right.HoldUntilWorkersReady() }, y, null);
-        var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, x, right.GatewayPath);
+        var listening = right.Run(Settings(OperandSide.Right, keys.Right, scheme) with { FaultInjection = right.HoldUntilWorkersReady() }, y, null);
+        var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left, scheme) with { FaultInjection = left.HoldUntilWorkersReady() }, x, right.GatewayPath);
         var encryptor = await listening;
 
         Assert.Equal(Shares.Product(x, y).Data, Shares.Reconstruct(evaluator.Share!, encryptor.Share!, ShareDomain.Ring64).Data);
@@ -79,13 +91,15 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
         Assert.True(encryptor.Statistics.TilesByNode.Values.All(tiles => tiles > 0));
     }
 
-    [Fact]
-    public async Task AWorkerNodeKilledMidRunHasItsTilesComputedElsewhere()
+    [Theory]
+    [MemberData(nameof(Schemes))]
+    public async Task AWorkerNodeKilledMidRunHasItsTilesComputedElsewhere(Scheme scheme)
     {
+        var (x, y) = Operands(scheme);
         await using var left = await ClusterParty.Start(workers: 2, firstWorker: ClusterParty.Crashing);
         var victim = left.Workers[0];
         var port = TwoParties.FreePort();
-        var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
+        var peer = DuetParty.RunAsync(Settings(OperandSide.Right, keys.Right, scheme), y, new PartyEndpoint("127.0.0.1", port), extraConfig: Single.WithFallback(ClusterParty.Test));
 
         // The victim holds its first tile; while it holds it, its transport is shut down (as when its process dies: no
         // leave, no last result), so the tile is in flight when the cluster sees the node unreachable.
@@ -100,7 +114,7 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
         var killed = holding.Task.ContinueWith(_ => ClusterParty.CutTransport(victim), TaskScheduler.Default).Unwrap();
         try
         {
-            var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left) with { FaultInjection = left.HoldUntilWorkersReady() }, x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
+            var evaluator = await left.Run(Settings(OperandSide.Left, keys.Left, scheme) with { FaultInjection = left.HoldUntilWorkersReady() }, x, DuetParty.GatewayPathFor($"127.0.0.1:{port}"));
             var encryptor = await peer;
 
             Assert.True(killed.IsCompletedSuccessfully, "the victim's transport was not cut");
@@ -208,11 +222,14 @@ public sealed class PartyClusterTests(RuntimeKeys keys) : IClassFixture<RuntimeK
         Assert.Equal(AbortReason.PeerLost, lost.Reason);
     }
 
+    private (Matrix<long> X, Matrix<long> Y) Operands(Scheme scheme) => scheme == Scheme.Bfv ? (wideX, narrowY) : (x, y);
+
     /// <summary>The single-node peer: remote provider, whatever the cluster keys of the shared test config say.</summary>
     internal static Akka.Configuration.Config Single => Akka.Configuration.ConfigurationFactory.ParseString("duet.cluster.enabled = off");
 
-    internal static PartySettings Settings(OperandSide side, Crypto.Paillier.PaillierPrivateKey key) => TwoParties.Settings(side, key) with
+    internal static PartySettings Settings(OperandSide side, Crypto.Paillier.PaillierPrivateKey key, Scheme scheme = Scheme.Paillier) => TwoParties.Settings(side, key) with
     {
+        Scheme = scheme,
         Workers = 1,
         Window = 16,
         Role = side == OperandSide.Left ? RolePreference.Evaluator : RolePreference.Encryptor,

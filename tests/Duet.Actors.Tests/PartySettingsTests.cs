@@ -21,8 +21,8 @@ public sealed class PartySettingsTests
         Assert.Equal(TimeSpan.FromSeconds(60), settings.Timeout);
         Assert.Equal(8, settings.Window);
         Assert.Equal(512L << 20, settings.TableMemoryBytes);
-        Assert.Equal((6, 262144), (settings.ProtocolVersion, settings.BlockBytes));
-        Assert.Equal(Scheme.Paillier, settings.Scheme);
+        Assert.Equal((7, 262144), (settings.ProtocolVersion, settings.BlockBytes));
+        Assert.Equal(Scheme.Bfv, settings.Scheme);
         Assert.Equal(settings, PartySettings.Defaults);
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Duet.Actors.Protocol;
+using Duet.Crypto.Schemes;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 
@@ -11,31 +12,31 @@ internal static class ResumeParties
 {
     public static async Task<(PartyResult Left, PartyResult Right)> Run(
         RuntimeKeys keys, Matrix<long> left, PartialSink sinkA, MemoryJournal journalA, Matrix<long> right, PartialSink sinkB, MemoryJournal journalB,
-        SessionResume? resumeA, SessionResume? resumeB, Reveal reveal = Reveal.None)
+        SessionResume? resumeA, SessionResume? resumeB, Reveal reveal = Reveal.None, Scheme scheme = Scheme.Paillier)
     {
-        var (a, b) = await Ended(keys, left, sinkA, journalA, right, sinkB, journalB, resumeA, resumeB, reveal);
+        var (a, b) = await Ended(keys, left, sinkA, journalA, right, sinkB, journalB, resumeA, resumeB, reveal, scheme);
         return (await a, await b);
     }
 
     /// <summary>A resume both parties abort, each with its reason.</summary>
     public static async Task<(SessionAbortedException Left, SessionAbortedException Right)> Refused(
-        RuntimeKeys keys, Matrix<long> left, PartialSink sinkA, Matrix<long> right, PartialSink sinkB, SessionResume resumeA, SessionResume resumeB, Reveal reveal = Reveal.None)
+        RuntimeKeys keys, Matrix<long> left, PartialSink sinkA, Matrix<long> right, PartialSink sinkB, SessionResume resumeA, SessionResume resumeB, Reveal reveal = Reveal.None, Scheme scheme = Scheme.Paillier)
     {
-        var (a, b) = await Ended(keys, left, sinkA, new MemoryJournal(), right, sinkB, new MemoryJournal(), resumeA, resumeB, reveal);
+        var (a, b) = await Ended(keys, left, sinkA, new MemoryJournal(), right, sinkB, new MemoryJournal(), resumeA, resumeB, reveal, scheme);
         return (await Assert.ThrowsAsync<SessionAbortedException>(() => a), await Assert.ThrowsAsync<SessionAbortedException>(() => b));
     }
 
     /// <summary>Both parties' runs, once both have ended (succeeded or not).</summary>
     private static async Task<(Task<PartyResult> Left, Task<PartyResult> Right)> Ended(
         RuntimeKeys keys, Matrix<long> left, PartialSink sinkA, MemoryJournal journalA, Matrix<long> right, PartialSink sinkB, MemoryJournal journalB,
-        SessionResume? resumeA, SessionResume? resumeB, Reveal reveal)
+        SessionResume? resumeA, SessionResume? resumeB, Reveal reveal, Scheme scheme)
     {
         var port = TwoParties.FreePort();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var listening = DuetParty.RunAsync(
-            TwoParties.Settings(OperandSide.Left, keys.Left) with { Resume = resumeA, Reveal = reveal }, left, new PartyEndpoint("127.0.0.1", port), null, cts.Token, TwoParties.SerializeAll, shareSink: sinkA, journal: journalA, peerShareSink: PeerSink(reveal, OperandSide.Left));
+            TwoParties.Settings(OperandSide.Left, keys.Left) with { Resume = resumeA, Reveal = reveal, Scheme = scheme }, left, new PartyEndpoint("127.0.0.1", port), null, cts.Token, TwoParties.SerializeAll, shareSink: sinkA, journal: journalA, peerShareSink: PeerSink(reveal, OperandSide.Left));
         var calling = DuetParty.RunAsync(
-            TwoParties.Settings(OperandSide.Right, keys.Right) with { Resume = resumeB, Reveal = reveal }, right, new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}"), null, cts.Token, TwoParties.SerializeAll, shareSink: sinkB, journal: journalB, peerShareSink: PeerSink(reveal, OperandSide.Right));
+            TwoParties.Settings(OperandSide.Right, keys.Right) with { Resume = resumeB, Reveal = reveal, Scheme = scheme }, right, new PartyEndpoint("127.0.0.1", 0, $"127.0.0.1:{port}"), null, cts.Token, TwoParties.SerializeAll, shareSink: sinkB, journal: journalB, peerShareSink: PeerSink(reveal, OperandSide.Right));
         await Task.WhenAll(listening, calling).ContinueWith(_ => { }, TaskScheduler.Default);
         return (listening, calling);
     }

@@ -1,4 +1,5 @@
 using Duet.Actors.Protocol;
+using Duet.Crypto.Schemes;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 
@@ -11,17 +12,21 @@ namespace Duet.Actors.Tests;
 /// </summary>
 public sealed class ResumeSessionTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys>
 {
-    [Fact]
-    public async Task Each_side_skips_the_tiles_both_committed_and_computes_the_rest_again()
+    [Theory]
+    [InlineData(Scheme.Paillier)]
+    [InlineData(Scheme.Bfv)]
+    public async Task Each_side_skips_the_tiles_both_committed_and_computes_the_rest_again(Scheme scheme)
     {
         var random = new Random(21);
-        var left = TwoParties.Random(random, 200, 4, 16);
-        var right = TwoParties.Random(random, 4, 3, 16);
+        var (left, right) = scheme == Scheme.Bfv
+            ? (TwoParties.Random(random, 4000, 64, 16), TwoParties.Random(random, 64, 4, 16))
+            : (TwoParties.Random(random, 200, 4, 16), TwoParties.Random(random, 4, 3, 16));
         var (sinkA, sinkB) = (new PartialSink(), new PartialSink());
         var (journalA, journalB) = (new MemoryJournal(), new MemoryJournal());
-        var (first, _) = await ResumeParties.Run(keys, left, sinkA, journalA, right, sinkB, journalB, null, null);
+        var (first, _) = await ResumeParties.Run(keys, left, sinkA, journalA, right, sinkB, journalB, null, null, scheme: scheme);
         var tiles = first.Statistics.Plan.Tiles;
-        Assert.InRange(tiles, 6, 100);
+        Assert.Equal(scheme, first.Statistics.Plan.Scheme);
+        Assert.InRange(tiles, 6, 200);
         Assert.Equal(tiles, journalA.Tiles.Count);
         Assert.NotEmpty(journalB.Start!.Secret); // the encryptor (the smaller matrix) journals its key
         Assert.Empty(journalA.Start!.Secret);
@@ -31,7 +36,7 @@ public sealed class ResumeSessionTests(RuntimeKeys keys) : IClassFixture<Runtime
         var resumeB = journalB.Resume(t => t is >= 2 and < 7);
         var (againA, againB) = (new MemoryJournal(), new MemoryJournal());
 
-        var (a, b) = await ResumeParties.Run(keys, left, sinkA, againA, right, sinkB, againB, resumeA, resumeB);
+        var (a, b) = await ResumeParties.Run(keys, left, sinkA, againA, right, sinkB, againB, resumeA, resumeB, scheme: scheme);
 
         Assert.Equal(first.Statistics.SessionId, a.Statistics.SessionId);
         Assert.Equal([2, 3, 4], againA.Skipped!.Tiles());

@@ -21,7 +21,7 @@ public sealed class SchemeWireTests
     }
 
     [Theory]
-    [InlineData(2)]
+    [InlineData(3)]
     [InlineData(255)]
     public void An_unknown_scheme_is_rejected(byte value)
     {

@@ -73,7 +73,7 @@ public sealed class SessionLimitsTests
         Assert.Null(limits.MessageProblem(wide));
 
         // Only a frame smaller than one encrypted block (64 x 1024 bytes at 4096 bits) is refused, naming the key.
-        var large = PackingPlan.Create(1, 10, 10, 16, 16, 4096);
+        var large = PackingPlan.Create(1, 100, 10, 16, 16, 4096);
         Assert.Contains("maximum-frame-size", (limits with { FrameBytes = 64 << 10 }).MessageProblem(large), StringComparison.Ordinal);
         Assert.Null((limits with { FrameBytes = 80 << 10 }).MessageProblem(large));
     }

@@ -4,6 +4,7 @@ using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Tests;
 
@@ -41,6 +42,7 @@ internal static class TwoParties
     {
         Name = side.ToString(),
         Side = side,
+        Scheme = Scheme.Paillier,
         InputBits = bits,
         KeyBits = 1024,
         MinKeyBits = 1024,

@@ -82,13 +82,13 @@ public sealed class TwoPartyLatticeTests
     }
 
     [Fact]
-    public async Task ABfvCiphertextOverTheTransportFrameIsRefusedAtTheHandshake()
+    public async Task ABfvCiphertextOverAConfiguredSmallFrameIsRefusedAtTheHandshake()
     {
         var small = Bfv(OperandSide.Left).Limits with { FrameBytes = 128 << 10 };
         var (a, b) = Start(Bfv(OperandSide.Left) with { Limits = small, BlockBytes = 64 << 10 }, Bfv(OperandSide.Right));
         var refusal = await Assert.ThrowsAsync<SessionAbortedException>(() => a);
         Assert.Equal(AbortReason.Incompatible, refusal.Reason);
-        Assert.Contains("BFV ciphertext", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("ciphertext block", refusal.Message, StringComparison.Ordinal);
         Assert.Contains("transport frame", refusal.Message, StringComparison.Ordinal);
         Assert.Equal(AbortReason.Incompatible, (await Assert.ThrowsAsync<SessionAbortedException>(() => b)).Reason);
     }

@@ -13,9 +13,9 @@ public sealed class WireConfigTests
     {
         var config = DuetConfig.Defaults;
 
-        Assert.Equal(6, config.GetInt("duet.protocol-version"));
+        Assert.Equal(7, config.GetInt("duet.protocol-version"));
         Assert.False(config.GetBoolean("duet.session.accept-fast-key"));
-        Assert.Equal("paillier", config.GetString("duet.session.scheme"));
+        Assert.Equal("bfv", config.GetString("duet.session.scheme"));
         Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.remote.retry-gate-closed-for"));
         Assert.Equal(TimeSpan.FromSeconds(60), config.GetTimeSpan("duet.session.timeout"));
         Assert.Equal(8, config.GetInt("duet.flow.window"));

@@ -60,7 +60,6 @@ internal static class WireSamples
         (Done(), "DN"),
         (Abort(), "AB"),
         (RevealedShare(), "RS"),
-        (WideBlock(), "EB"),
         (ShareOffer(), "SO"),
         (ShareRun(), "SR"),
         (ShareReceipt(), "SA"),

@@ -64,18 +64,16 @@ public static class Handshake
             CheckOwn(v, limits, heldWhole: true);
         }
 
-        // The evaluator's own hello says whether it accepts a fast key: both sides refuse before the encryptor makes one.
-        if (left.Scheme == Scheme.Paillier && PaillierScheme.KeyFormRefusal(e.KeyForm, v.AcceptFastKey) is { } refusal)
-        {
-            throw new HandshakeException(AbortReason.FastKeyRefused, refusal);
-        }
-
         if (left.Columns != right.Rows)
         {
             throw new HandshakeException(AbortReason.Incompatible, $"inner dimensions differ: left is {left.Rows}x{left.Columns}, right is {right.Rows}x{right.Columns}.");
         }
 
-        Same(left.Scheme, right.Scheme, "scheme");
+        if (left.Scheme != Scheme.Auto && right.Scheme != Scheme.Auto)
+        {
+            Same(left.Scheme, right.Scheme, "scheme");
+        }
+
         Same(left.Domain, right.Domain, "share domain");
         Same(left.Reveal, right.Reveal, "reveal choice");
         Same(left.Sigma, right.Sigma, "sigma");
@@ -84,11 +82,17 @@ public static class Handshake
             throw new HandshakeException(AbortReason.Incompatible, $"a {left.Rows}x{right.Columns} product exceeds the {limits.MaxProductEntries} entries this party accepts.");
         }
 
-
         var (m, k, n) = orientation.Shape(left.Rows, left.Columns, right.Columns);
         try
         {
-            var plan = MatrixSchemes.Plan(left.Scheme, new ProductShape(m, k, n, v.InputBits, e.InputBits, left.Sigma, left.Domain, e.KeyBits));
+            var plan = PlanOf(left.Scheme == Scheme.Auto ? right.Scheme : left.Scheme, new ProductShape(m, k, n, v.InputBits, e.InputBits, left.Sigma, left.Domain, e.KeyBits));
+
+            // The evaluator's own hello says whether it accepts a fast key: both sides refuse before the encryptor makes one.
+            if (plan.Scheme == Scheme.Paillier && PaillierScheme.KeyFormRefusal(e.KeyForm, v.AcceptFastKey) is { } refusal)
+            {
+                throw new HandshakeException(AbortReason.FastKeyRefused, refusal);
+            }
+
             if ((limits.PlanProblem(left.Rows, right.Columns, plan, orientation.Encryptor == mine.Side, tableMemoryBytes)
                 ?? limits.MessageProblem(plan)) is { } problem)
             {
@@ -100,6 +104,32 @@ public static class Handshake
         catch (Crypto.Encoding.EncodingException error)
         {
             throw new HandshakeException(AbortReason.Incompatible, error.Message);
+        }
+    }
+
+    /// <summary>The plan of the scheme asked for; under auto BFV's when it carries the product, else Paillier's.</summary>
+    private static IProductPlan PlanOf(Scheme scheme, ProductShape shape)
+    {
+        if (scheme == Scheme.Auto)
+        {
+            try
+            {
+                return MatrixSchemes.Plan(Scheme.Bfv, shape);
+            }
+            catch (Crypto.Encoding.EncodingException)
+            {
+                return MatrixSchemes.Plan(Scheme.Paillier, shape);
+            }
+        }
+
+        try
+        {
+            return MatrixSchemes.Plan(scheme, shape);
+        }
+        catch (Crypto.Encoding.EncodingException error) when (scheme == Scheme.Bfv)
+        {
+            throw new HandshakeException(
+                AbortReason.Incompatible, $"{error.Message.TrimEnd('.')}: BFV cannot carry this product; run both parties with --scheme paillier (or --scheme auto).");
         }
     }
 

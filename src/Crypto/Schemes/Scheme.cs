@@ -10,4 +10,8 @@ public enum Scheme
 
     /// <summary>BFV with coefficient encoding (docs/lattice.md).</summary>
     Bfv = 1,
+
+    /// <summary>A hello's preference only: the peer's scheme, or BFV when both say auto and BFV carries the product,
+    /// else Paillier. An agreement is always on a registered scheme.</summary>
+    Auto = 2,
 }

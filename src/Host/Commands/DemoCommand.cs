@@ -38,7 +38,7 @@ internal static class DemoCommand
         var share = WordOption.Create<ShareDomain>("--share", "Share domain; integer keeps every product entry exact, ring64 holds it mod 2^64 [default: duet.session.share-domain].");
         var reveal = WordOption.Create<Reveal>("--reveal", "Who also receives the product from the protocol, by operand side; it is checked too [default: duet.session.reveal].");
         var keyForm = WordOption.Create<KeyForm>("--key-form", "Form of the encryptor's Paillier key: standard, or fast (experimental, see the README) [default: duet.session.key-form].");
-        var scheme = WordOption.Create<Scheme>("--scheme", "Homomorphic scheme: paillier, or bfv (lattice; far less work, bounds and shapes limited by docs/lattice.md) [default: duet.session.scheme].");
+        var scheme = WordOption.Create<Scheme>("--scheme", "Homomorphic scheme: bfv (lattice; far less work, bounds and shapes limited by docs/lattice.md), paillier, or auto (bfv where it carries the product, else paillier) [default: duet.session.scheme].");
         var command = new Command("demo", "Run both parties in this process on loopback and check the reconstructed product.")
         {
             rows, inner, cols, keyBits, inputBits, fractionBits, x, y, header, share, reveal, keyForm, scheme,

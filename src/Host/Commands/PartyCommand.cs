@@ -34,7 +34,7 @@ internal static class PartyCommand
         var side = WordOption.Create<OperandSide>("--side", "Operand this party holds in P = L·R (duet.party.side).");
         var share = WordOption.Create<ShareDomain>("--share", "Share domain (duet.session.share-domain).");
         var reveal = WordOption.Create<Reveal>("--reveal", "Who also receives the product, by operand side; both parties pass the same word (duet.session.reveal).");
-        var scheme = WordOption.Create<Scheme>("--scheme", "Homomorphic scheme, the same for both parties: paillier or bfv (duet.session.scheme).");
+        var scheme = WordOption.Create<Scheme>("--scheme", "Homomorphic scheme, the same for both parties unless one says auto: bfv, paillier or auto (duet.session.scheme).");
         var key = new Option<string?>("--key") { HelpName = "FILE", Description = "Private key file from 'duet keygen', used when this party encrypts (duet.party.key-file)." };
         var keyForm = WordOption.Create<KeyForm>("--key-form", "Form of the session key generated when this party encrypts: standard, or fast (experimental, see the README) (duet.session.key-form).");
         var acceptFastKey = new Option<bool>("--accept-fast-key") { Description = "When this party evaluates, accept the encryptor's key of the experimental fast form, which shortens this party's re-randomisers (see the README); refused otherwise (duet.session.accept-fast-key)." };
