@@ -24,11 +24,13 @@ public sealed partial class CliClusterTests : IDisposable
         directory.Dispose();
     }
 
-    [Fact]
-    public async Task A_session_node_and_a_duet_node_over_mutual_TLS_share_the_tiles_and_the_product_is_exact()
+    [Theory]
+    [InlineData("paillier")]
+    [InlineData("bfv")]
+    public async Task A_session_node_and_a_duet_node_over_mutual_TLS_share_the_tiles_and_the_product_is_exact(string scheme)
     {
-        // A evaluates 3600x10 against 10x1: 30 result tiles, enough for a node that joined before the session to pull some.
-        var (x, y, a, node, b) = await StartParties(3600, seed: 21);
+        // Enough result tiles for a node that joined before the session to pull some.
+        var (x, y, a, node, b) = await StartParties(scheme, scheme == "bfv" ? 20000 : 3600, seed: 21);
 
         var outcomeA = await a.WaitAsync(RunTimeout);
         var outcomeB = await b.WaitAsync(RunTimeout);
@@ -61,10 +63,12 @@ public sealed partial class CliClusterTests : IDisposable
         Assert.Equal(files, directory.FileNames());
     }
 
-    [Fact]
-    public async Task A_duet_node_killed_mid_run_over_mutual_TLS_costs_its_tiles_not_the_session()
+    [Theory]
+    [InlineData("paillier")]
+    [InlineData("bfv")]
+    public async Task A_duet_node_killed_mid_run_over_mutual_TLS_costs_its_tiles_not_the_session(string scheme)
     {
-        var (x, y, a, node, b) = await StartParties(24000, seed: 23);
+        var (x, y, a, node, b) = await StartParties(scheme, scheme == "bfv" ? 40000 : 24000, seed: 23);
 
         // Killed once it computes (no leave, no last result): the session node's links to it fail mid-use.
         await node.WaitForErrorAsync(": pulling tiles, workers: 1", RunTimeout);
@@ -84,20 +88,22 @@ public sealed partial class CliClusterTests : IDisposable
     }
 
     /// <summary>A's session node listening, one <c>duet node</c> joined to it, then B calling: A evaluates rows x 10
-    /// against 10x1 (entries under 1000), every node and B with its own certificate and pins.</summary>
-    private async Task<(Matrix<long> X, Matrix<long> Y, DuetProcess A, DuetProcess Node, DuetProcess B)> StartParties(int rows, int seed)
+    /// against 10x1 under Paillier, rows x 64 against 64x16 under BFV (entries under 1000), every node and B with its
+    /// own certificate and pins.</summary>
+    private async Task<(Matrix<long> X, Matrix<long> Y, DuetProcess A, DuetProcess Node, DuetProcess B)> StartParties(string scheme, int rows, int seed)
     {
+        var (inner, columns) = scheme == "bfv" ? (64, 16) : (10, 1);
         var pinA0 = CliTlsTests.MakeCertificate(directory, "a0");
         var pinA1 = CliTlsTests.MakeCertificate(directory, "a1");
         var pinB = CliTlsTests.MakeCertificate(directory, "b");
-        var x = CliRunner.RandomIntegers(rows, 10, 1000, seed);
-        var y = CliRunner.RandomIntegers(10, 1, 1000, seed + 1);
+        var x = CliRunner.RandomIntegers(rows, inner, 1000, seed);
+        var y = CliRunner.RandomIntegers(inner, columns, 1000, seed + 1);
         MatrixFiles.Write(directory.File("x.npy"), x);
         MatrixFiles.Write(directory.File("y.csv"), y);
         var clusterPort = CliRunner.FreePort();
-        directory.WriteText("a.hocon", $"duet.cluster.enabled = on\nduet.cluster.listen = \"127.0.0.1:{clusterPort}\"\nduet.workers = 1\nduet.tls.party-pins = [\"{pinA1}\"]\n");
+        directory.WriteText("a.hocon", $"duet.cluster.enabled = on\nduet.cluster.listen = \"127.0.0.1:{clusterPort}\"\nduet.workers = 1\nduet.tls.party-pins = [\"{pinA1}\"]\nduet.session.scheme = {scheme}\n");
         directory.WriteText("node.hocon", "duet.workers = 1\n");
-        directory.WriteText("b.hocon", "duet.session.key-bits = 2048\n");
+        directory.WriteText("b.hocon", $"duet.session.key-bits = 2048\nduet.session.scheme = {scheme}\n");
         var port = CliRunner.FreePort();
 
         var a = Started(DuetProcess.Start(directory.Path, "party", "--config", "a.hocon", "--input", "x.npy", "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a0.pfx", "--pin", pinB));

@@ -192,8 +192,8 @@ public sealed class CliEndToEndTests : IDisposable
         // B would generate a 3072-bit fast key; A's refusal at the handshake comes before it.
         // The encryptor's own --accept-fast-key does not count: the evaluator decides.
         await BothFailAsBadInput(
-            ["--input", x, "--output", directory.File("a.npy"), "--listen", $"127.0.0.1:{port}", "--side", "left", "--role", "evaluator", "--insecure"],
-            ["--input", y, "--output", directory.File("b.npy"), "--peer", $"127.0.0.1:{port}", "--side", "right", "--key-form", "fast", "--accept-fast-key", "--insecure"],
+            ["--input", x, "--output", directory.File("a.npy"), "--listen", $"127.0.0.1:{port}", "--side", "left", "--role", "evaluator", "--scheme", "paillier", "--insecure"],
+            ["--input", y, "--output", directory.File("b.npy"), "--peer", $"127.0.0.1:{port}", "--side", "right", "--key-form", "fast", "--accept-fast-key", "--scheme", "paillier", "--insecure"],
             port,
             "fast key refused",
             "duet.session.accept-fast-key");

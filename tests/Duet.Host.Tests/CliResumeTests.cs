@@ -20,16 +20,17 @@ public sealed partial class CliResumeTests : IDisposable
     public void Dispose() => directory.Dispose();
 
     [Theory]
-    [InlineData("a")]
-    [InlineData("b")]
-    public async Task A_run_killed_at_half_way_resumes_to_the_exact_product_computing_only_what_is_left(string victim)
+    [InlineData("a", "paillier")]
+    [InlineData("b", "paillier")]
+    [InlineData("a", "bfv")]
+    [InlineData("b", "bfv")]
+    public async Task A_run_killed_at_half_way_resumes_to_the_exact_product_computing_only_what_is_left(string victim, string scheme)
     {
-        // A evaluates (3000x100 against 100x2): 38 tiles of some seconds in all, so a kill at half way lands mid-run.
-        var x = CliRunner.RandomIntegers(3000, 100, 1000, seed: 5);
-        var y = CliRunner.RandomIntegers(100, 2, 1000, seed: 6);
+        // A evaluates tiles of some seconds in all, so a kill at half way lands mid-run.
+        var (x, y) = Operands(scheme, seed: 5);
         MatrixFiles.Write(directory.File("x.npy"), x);
         MatrixFiles.Write(directory.File("y.csv"), y);
-        directory.WriteText("k.hocon", "duet.session.key-bits = 2048\n");
+        directory.WriteText("k.hocon", $"duet.session.key-bits = 2048\nduet.session.scheme = {scheme}\n");
 
         var (first, _) = await RunBoth(killAtHalf: victim);
         Assert.True(first.Code == 1, first.ToString());
@@ -49,7 +50,7 @@ public sealed partial class CliResumeTests : IDisposable
         var fresh = CliRunner.Run(Party("y.csv", "b.csv", "--peer", "127.0.0.1:9", "--side", "right"));
         Assert.True(fresh.Code == 2, fresh.ToString());
         Assert.Contains("holds an interrupted run: add --resume", Assert.Single(fresh.FailureLines), StringComparison.Ordinal);
-        MatrixFiles.Write(directory.File("y2.csv"), CliRunner.RandomIntegers(100, 2, 1000, seed: 7));
+        MatrixFiles.Write(directory.File("y2.csv"), CliRunner.RandomIntegers(y.Rows, y.Columns, 1000, seed: 7));
         var changed = CliRunner.Run(Party("y2.csv", "b.csv", "--peer", "127.0.0.1:9", "--side", "right", "--resume"));
         Assert.True(changed.Code == 2, changed.ToString());
         Assert.Contains("this --input is not the one the interrupted run used", Assert.Single(changed.FailureLines), StringComparison.Ordinal);
@@ -83,7 +84,7 @@ public sealed partial class CliResumeTests : IDisposable
         using (var status = JsonDocument.Parse(File.ReadAllText(directory.File("a.status.json"))))
         {
             Assert.Equal("succeeded", status.RootElement.GetProperty("state").GetString());
-            Assert.Equal(3000, status.RootElement.GetProperty("rows_done").GetInt64());
+            Assert.Equal(x.Rows, status.RootElement.GetProperty("rows_done").GetInt64());
         }
 
         var revealed = CliRunner.Run("reveal", "--a", directory.File("a.npy"), "--b", directory.File("b.csv"), "--out", directory.File("p.npy"));
@@ -92,15 +93,16 @@ public sealed partial class CliResumeTests : IDisposable
         Assert.DoesNotContain(directory.FileNames(), name => name.Contains(".duet-journal", StringComparison.Ordinal) || name.Contains(".duet-partial", StringComparison.Ordinal) || name.Contains(".tmp-", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task A_run_revealing_the_product_resumes_to_the_exact_product_files()
+    [Theory]
+    [InlineData("paillier")]
+    [InlineData("bfv")]
+    public async Task A_run_revealing_the_product_resumes_to_the_exact_product_files(string scheme)
     {
         // The encryptor is killed at half way; the resumed run computes the rest, then reveals both shares as streamed.
-        var x = CliRunner.RandomIntegers(3000, 100, 1000, seed: 8);
-        var y = CliRunner.RandomIntegers(100, 2, 1000, seed: 9);
+        var (x, y) = Operands(scheme, seed: 8);
         MatrixFiles.Write(directory.File("x.npy"), x);
         MatrixFiles.Write(directory.File("y.csv"), y);
-        directory.WriteText("k.hocon", "duet.session.key-bits = 2048\n");
+        directory.WriteText("k.hocon", $"duet.session.key-bits = 2048\nduet.session.scheme = {scheme}\n");
 
         var (first, _) = await RunBoth("b", "--reveal", "both");
         Assert.True(first.Code == 1, first.ToString());
@@ -168,6 +170,11 @@ public sealed partial class CliResumeTests : IDisposable
 
         throw new TimeoutException($"A never evaluated half of its tiles: {a.ErrorSoFar}");
     }
+
+    /// <summary>Paillier: 3000x100 by 100x2, 38 tiles; BFV: 20000x64 by 64x16, 20 tiles of 1000 rows; some seconds each.</summary>
+    private static (Matrix<long> X, Matrix<long> Y) Operands(string scheme, int seed) => scheme == "bfv"
+        ? (CliRunner.RandomIntegers(20000, 64, 1000, seed), CliRunner.RandomIntegers(64, 16, 1000, seed + 1))
+        : (CliRunner.RandomIntegers(3000, 100, 1000, seed), CliRunner.RandomIntegers(100, 2, 1000, seed + 1));
 
     private static void FlipByte(string path, long offset)
     {
