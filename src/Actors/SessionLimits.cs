@@ -65,8 +65,8 @@ public sealed record SessionLimits
             return $"a {rows}x{columns} matrix has more than the {MaxOperandEntries} entries this party accepts";
         }
 
-        var keyAccepted = KeyGenerator.SupportedBits.Contains(keyBits) || (AllowTestKeySizes && keyBits is >= 256 and <= 4096 && keyBits % 2 == 0);
-        return keyAccepted ? null : $"a {keyBits}-bit key is not one of {string.Join(", ", KeyGenerator.SupportedBits)} bits";
+        var keyAccepted = PaillierKeyGenerator.SupportedBits.Contains(keyBits) || (AllowTestKeySizes && keyBits is >= 256 and <= 4096 && keyBits % 2 == 0);
+        return keyAccepted ? null : $"a {keyBits}-bit key is not one of {string.Join(", ", PaillierKeyGenerator.SupportedBits)} bits";
     }
 
     /// <summary>Null when the product and the plan fit; otherwise what is over. Checked before any allocation.</summary>

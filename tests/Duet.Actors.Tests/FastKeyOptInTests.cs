@@ -13,7 +13,7 @@ namespace Duet.Actors.Tests;
 /// <summary>A fast test key (1024 bits) for the encryptor.</summary>
 public sealed class FastKey : IDisposable
 {
-    public PaillierPrivateKey Key { get; } = KeyGenerator.Generate(1024, allowTestSizes: true, KeyForm.Fast);
+    public PaillierPrivateKey Key { get; } = PaillierKeyGenerator.Generate(1024, allowTestSizes: true, KeyForm.Fast);
 
     public void Dispose() => Key.Dispose();
 }

@@ -37,7 +37,7 @@ internal static class ProbePeer
     public static BlockLedger SendOperand(Guid sessionId, IActorRef session, TestProbe probe, PackingPlan plan, Matrix<long> y, PaillierPrivateKey key)
     {
         var width = key.PublicKey.CiphertextBytes;
-        var encryptor = new Encryptor(key);
+        var encryptor = new PaillierEncryptor(key);
         var sent = new BlockLedger(plan.EncryptBlocks);
         var granted = 0;
         for (var block = 0; block < plan.EncryptBlocks; block++)
@@ -49,7 +49,7 @@ internal static class ProbePeer
 
             var (first, count) = plan.EncryptBlock(block);
             var bytes = new byte[count * width];
-            EncryptKernel.EncryptBlock(plan, y, encryptor, first, count, bytes);
+            PaillierEncryptKernel.EncryptBlock(plan, y, encryptor, first, count, bytes);
             sent.Record(block, bytes, count);
             probe.Send(session, new EncryptedBlock(sessionId, block, first, count, width, bytes));
         }

@@ -76,10 +76,10 @@ public sealed class ResumeBindingTests(RuntimeKeys keys) : IClassFixture<Runtime
     {
         var key = keys.Right;
         var seed = Enumerable.Range(1, EncryptionSeed.Bytes).Select(i => (byte)i).ToArray();
-        var encryptor = new Encryptor(key, new EncryptionSeed(seed));
-        var again = new Encryptor(key, new EncryptionSeed(seed));
+        var encryptor = new PaillierEncryptor(key, new EncryptionSeed(seed));
+        var again = new PaillierEncryptor(key, new EncryptionSeed(seed));
         seed[0] ^= 1;
-        var otherSeed = new Encryptor(key, new EncryptionSeed(seed));
+        var otherSeed = new PaillierEncryptor(key, new EncryptionSeed(seed));
 
         var first = Ciphertext(encryptor, 12345, 0);
         Assert.Equal(first, Ciphertext(again, 12345, 0));
@@ -89,10 +89,10 @@ public sealed class ResumeBindingTests(RuntimeKeys keys) : IClassFixture<Runtime
 
         using var residue = key.PublicKey.Context.NewResidue();
         encryptor.Encrypt(-77, 5, residue);
-        Assert.Equal(new BigInteger(-77), new Decryptor(key).Decrypt(residue));
+        Assert.Equal(new BigInteger(-77), new PaillierDecryptor(key).Decrypt(residue));
     }
 
-    private static byte[] Ciphertext(Encryptor encryptor, long plaintext, long index)
+    private static byte[] Ciphertext(PaillierEncryptor encryptor, long plaintext, long index)
     {
         using var residue = encryptor.Key.Context.NewResidue();
         encryptor.Encrypt(plaintext, index, residue);

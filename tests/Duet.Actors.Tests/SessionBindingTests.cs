@@ -51,13 +51,13 @@ public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.S
 
         peer.Send(session, new Credit(id, plan.Tiles));
         var share = new Matrix<System.Numerics.BigInteger>(plan.Rows, plan.Columns);
-        var decryptor = new Decryptor(keys.Right);
+        var decryptor = new PaillierDecryptor(keys.Right);
         var received = new Duet.Actors.State.BlockLedger(plan.Tiles);
         for (var tile = 0; tile < plan.Tiles; tile++)
         {
             var result = peer.ExpectMsg<ResultBlock>(TimeSpan.FromSeconds(20));
             received.Record(result.BlockIndex, result.Ciphertexts, result.Count);
-            DecryptKernel.DecryptBlock(plan, decryptor, result.Ciphertexts, result.FirstIndex, result.Count, share);
+            PaillierDecryptKernel.DecryptBlock(plan, decryptor, result.Ciphertexts, result.FirstIndex, result.Count, share);
         }
 
         // The session's Done carries the digest of the whole transcript; the peer's must equal it, and the session

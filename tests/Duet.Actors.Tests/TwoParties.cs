@@ -11,9 +11,9 @@ namespace Duet.Actors.Tests;
 /// <summary>Shared test keys (1024 bits: these tests are about the runtime, not the cryptography).</summary>
 public sealed class RuntimeKeys : IDisposable
 {
-    public PaillierPrivateKey Left { get; } = KeyGenerator.Generate(1024, allowTestSizes: true);
+    public PaillierPrivateKey Left { get; } = PaillierKeyGenerator.Generate(1024, allowTestSizes: true);
 
-    public PaillierPrivateKey Right { get; } = KeyGenerator.Generate(1024, allowTestSizes: true);
+    public PaillierPrivateKey Right { get; } = PaillierKeyGenerator.Generate(1024, allowTestSizes: true);
 
     public void Dispose()
     {

@@ -53,8 +53,8 @@ public sealed class FastKeyFormSessionTests
     [InlineData(OperandSide.Right, ShareDomain.Integer)]
     public async Task AFastKeyGivesTheExactProduct(OperandSide encryptor, ShareDomain domain)
     {
-        using var fast = Crypto.Paillier.KeyGenerator.Generate(1024, allowTestSizes: true, Crypto.Paillier.KeyForm.Fast);
-        using var unused = Crypto.Paillier.KeyGenerator.Generate(1024, allowTestSizes: true);
+        using var fast = Crypto.Paillier.PaillierKeyGenerator.Generate(1024, allowTestSizes: true, Crypto.Paillier.KeyForm.Fast);
+        using var unused = Crypto.Paillier.PaillierKeyGenerator.Generate(1024, allowTestSizes: true);
         var random = new Random(224);
         var left = TwoParties.Random(random, 12, 5, 16);
         var right = TwoParties.Random(random, 5, 4, 16);

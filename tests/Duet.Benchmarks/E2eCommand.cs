@@ -72,11 +72,11 @@ internal static partial class E2eCommand
             }
 
             var plan = PackingPlan.Create(rows, inner, columns, inputBits, inputBits, keyBits);
-            using var key = KeyGenerator.Generate(keyBits);
+            using var key = PaillierKeyGenerator.Generate(keyBits);
 
             // Warm-up as in `kernel`: JIT, and the key's lazily built CRT halves and randomiser tables, kept out of the baseline.
             var warmRows = Math.Min(rows, 2);
-            ReferenceProtocol.Run(new Matrix<long>(warmRows, inner, x.Data[..(warmRows * inner)]), w, new ProtocolParameters(inputBits, inputBits, keyBits), key, OperandSide.Right, parallelism: 0);
+            PaillierReferenceProtocol.Run(new Matrix<long>(warmRows, inner, x.Data[..(warmRows * inner)]), w, new ProtocolParameters(inputBits, inputBits, keyBits), key, OperandSide.Right, parallelism: 0);
             var textbook = RunBaseline(x, w, plan, key, baselineRows, RandomiserMode.Classic);
             Console.WriteLine("  per-element reference with the DJN randomiser:");
             var djn = RunBaseline(x, w, plan, key, baselineRows, RandomiserMode.Djn);

@@ -9,7 +9,7 @@ using Duet.Reference;
 namespace Duet.Benchmarks;
 
 /// <summary>
-/// `kernel`: the whole in-process protocol (<see cref="ReferenceProtocol.Run"/>) on random integer matrices, checked
+/// `kernel`: the whole in-process protocol (<see cref="PaillierReferenceProtocol.Run"/>) on random integer matrices, checked
 /// exactly, against the textbook per-element protocol on the same key, backend and cores.
 /// </summary>
 internal static class KernelCommand
@@ -50,13 +50,13 @@ internal static class KernelCommand
         Console.WriteLine($"kernel: X {rows}x{inner} · Y {inner}x{columns}, |entries| < 2^{inputBits}, {keyBits}-bit key, {backend} backend, {cores} cores");
 
         var clock = Stopwatch.StartNew();
-        using var key = KeyGenerator.Generate(keyBits);
+        using var key = PaillierKeyGenerator.Generate(keyBits);
         var keySeconds = clock.Elapsed.TotalSeconds;
 
         // Warm-up on a few rows: JIT, and the key's lazily built CRT halves and randomiser tables (one-time key setup).
         clock.Restart();
         var warmRows = Math.Min(rows, 2);
-        ReferenceProtocol.Run(new Matrix<long>(warmRows, inner, x.Data[..(warmRows * inner)]), y, parameters, key, OperandSide.Right, parallelism: 0);
+        PaillierReferenceProtocol.Run(new Matrix<long>(warmRows, inner, x.Data[..(warmRows * inner)]), y, parameters, key, OperandSide.Right, parallelism: 0);
         var warmUpSeconds = clock.Elapsed.TotalSeconds;
 
         // Optimised runs before and after the baseline, so both meet the same spells of outside load; the best counts.
@@ -188,7 +188,7 @@ internal static class KernelCommand
     {
         var load = MachineLoad.Start();
         var clock = Stopwatch.StartNew();
-        var result = ReferenceProtocol.Run(x, y, parameters, key, encryptor: null, parallelism: 0);
+        var result = PaillierReferenceProtocol.Run(x, y, parameters, key, encryptor: null, parallelism: 0);
         var seconds = clock.Elapsed.TotalSeconds;
         var (others, cpu) = (load.OtherCores(), load.OwnCpuSeconds());
         var verified = Shares.Reconstruct(result.LeftShare, result.RightShare, parameters.Domain).Data.SequenceEqual(expected.Data);

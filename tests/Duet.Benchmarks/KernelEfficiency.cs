@@ -25,7 +25,7 @@ internal sealed class KernelEfficiency : IDisposable
     private readonly PaillierPrivateKey key;
     private readonly EvaluationBases bases;
     private readonly Matrix<long> x;
-    private readonly Evaluator evaluator;
+    private readonly PaillierEvaluator evaluator;
     private readonly Residue[] owned;
 
     public KernelEfficiency(PaillierPrivateKey key)
@@ -33,7 +33,7 @@ internal sealed class KernelEfficiency : IDisposable
         this.key = key;
         var publicKey = key.PublicKey;
         var plan = PackingPlan.Create(W1Rows, W1Inner, W1Columns, InputBits, InputBits, publicKey.Bits);
-        var encryptor = new Encryptor(key);
+        var encryptor = new PaillierEncryptor(key);
         var operands = new Residue[plan.EncryptedCount];
         for (var i = 0; i < operands.Length; i++)
         {
@@ -51,7 +51,7 @@ internal sealed class KernelEfficiency : IDisposable
             }
         }
 
-        evaluator = new Evaluator(publicKey);
+        evaluator = new PaillierEvaluator(publicKey);
         var half = key.PHalf.Context;
         owned = new Residue[4 * Pool];
         for (var i = 0; i < owned.Length; i++)
@@ -62,7 +62,7 @@ internal sealed class KernelEfficiency : IDisposable
         }
     }
 
-    /// <summary>The products one evaluation tile of W1 makes, by <see cref="EvaluateKernel"/>'s own count, per result:
+    /// <summary>The products one evaluation tile of W1 makes, by <see cref="PaillierEvaluateKernel"/>'s own count, per result:
     /// with fixed-base tables, one per term and window, one per window of the re-randomiser, 3 for the batch inversion,
     /// 1 to combine the accumulators and 1 for the mask (the tile's one inversion is not counted: its time counts against
     /// the kernel); with combs, one per bit plane and run of both combs, P − 1 squarings (counted as products), 1 for the
@@ -112,7 +112,7 @@ internal sealed class KernelEfficiency : IDisposable
             {
                 var tile = i % plan.Tiles;
                 var (_, count) = plan.TileResults(tile);
-                EvaluateKernel.EvaluateTile(bases, evaluator, x, tile, output.AsSpan(0, count * width), share);
+                PaillierEvaluateKernel.EvaluateTile(bases, evaluator, x, tile, output.AsSpan(0, count * width), share);
             }
             );
         }

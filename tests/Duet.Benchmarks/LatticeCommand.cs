@@ -8,7 +8,7 @@ using Duet.Reference;
 namespace Duet.Benchmarks;
 
 /// <summary>
-/// `lattice`: the BFV path in process (<see cref="LatticeReferenceProtocol.Run"/>) on random integer matrices, one
+/// `lattice`: the BFV path in process (<see cref="BfvReferenceProtocol.Run"/>) on random integer matrices, one
 /// thread and all cores, checked exactly against the plaintext product, with bytes each way, parameters and noise
 /// budgets, against the anchor: SEAL BFV via node-seal computes W1 with 32-bit inputs in 5.3 s on one thread.
 /// </summary>
@@ -41,20 +41,20 @@ internal static class LatticeCommand
         Console.WriteLine($"lattice: X {rows}x{inner} · Y {inner}x{columns}, |entries| < 2^{inputBits}, {domain} shares, {cores} cores");
 
         // Warm-up on a few rows of the same shape family (JIT; the plan differs, the code paths do not).
-        LatticeReferenceProtocol.Run(new Matrix<long>(Math.Min(rows, 8), inner, x.Data[..(Math.Min(rows, 8) * inner)]), y, parameters);
+        BfvReferenceProtocol.Run(new Matrix<long>(Math.Min(rows, 8), inner, x.Data[..(Math.Min(rows, 8) * inner)]), y, parameters);
         var expected = Shares.Product(x, y);
         var expectedInDomain = Shares.Reconstruct(Shares.Reduce(expected, domain), expected.Map(_ => BigInteger.Zero), domain);
 
         var runs = new JsonArray();
         var verified = true;
-        LatticeProtocolResult? last = null;
+        BfvProtocolResult? last = null;
         foreach (var threads in new[] { 1, cores }.Distinct())
         {
             for (var r = 0; r < repeat; r++)
             {
                 var load = MachineLoad.Start();
                 var clock = Stopwatch.StartNew();
-                var result = LatticeReferenceProtocol.Run(x, y, parameters, parallelism: threads);
+                var result = BfvReferenceProtocol.Run(x, y, parameters, parallelism: threads);
                 var seconds = clock.Elapsed.TotalSeconds;
                 var (others, cpu) = (load.OtherCores(), load.OwnCpuSeconds());
                 var ok = Shares.Reconstruct(result.LeftShare, result.RightShare, domain).Data.SequenceEqual(expectedInDomain.Data);
@@ -140,15 +140,15 @@ internal static class LatticeCommand
         var fresh = double.MaxValue;
         for (var i = 0; i < operands.Length; i++)
         {
-            LatticeEncryptKernel.EncryptBlock(plan, y, encryptor, i, 1, ciphertext);
+            BfvEncryptKernel.EncryptBlock(plan, y, encryptor, i, 1, ciphertext);
             operands[i] = BfvOperand.Read(bfv, ciphertext);
             fresh = Math.Min(fresh, decryptor.FreshNoiseBudget(ciphertext));
         }
 
         var (_, count) = plan.TileResults(0);
-        var width = LatticeDecryptKernel.ReplyBytes(plan, bfv);
+        var width = BfvDecryptKernel.ReplyBytes(plan, bfv);
         var replies = new byte[count * width];
-        LatticeEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, 0, replies, new Matrix<BigInteger>(plan.Rows, plan.Columns));
+        BfvEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, 0, replies, new Matrix<BigInteger>(plan.Rows, plan.Columns));
         var positions = plan.Positions();
         var reply = double.MaxValue;
         for (var r = 0; r < count; r++)

@@ -35,16 +35,16 @@ internal static class PrimitivesCommand
         var jsonPath = options.String("json");
 
         Console.WriteLine($"primitives: {keyBits}-bit key, {backend} backend, {seconds.ToString(CultureInfo.InvariantCulture)} s per operation, one thread");
-        using var key = KeyGenerator.Generate(keyBits);
+        using var key = PaillierKeyGenerator.Generate(keyBits);
         var publicKey = key.PublicKey;
         var context = publicKey.Context;
-        var publicEncryptor = new Encryptor(publicKey);
-        var ownerEncryptor = new Encryptor(key);
-        var decryptor = new Decryptor(key);
-        var evaluator = new Evaluator(publicKey);
+        var publicEncryptor = new PaillierEncryptor(publicKey);
+        var ownerEncryptor = new PaillierEncryptor(key);
+        var decryptor = new PaillierDecryptor(key);
+        var evaluator = new PaillierEvaluator(publicKey);
 
         // The experimental fast key form of the same size, where it is defined (2048 and 3072 bits).
-        using var fast = FastKeyForm.SupportedBits.Contains(keyBits) ? KeyGenerator.Generate(keyBits, form: KeyForm.Fast) : null;
+        using var fast = FastKeyForm.SupportedBits.Contains(keyBits) ? PaillierKeyGenerator.Generate(keyBits, form: KeyForm.Fast) : null;
 
         var plaintexts = new BigInteger[Pool];
         var scalars32 = new long[Pool];
@@ -158,9 +158,9 @@ internal static class PrimitivesCommand
 
         // The fast key's n may be a little smaller than the standard key's: its plaintexts are reduced into its range.
         plaintexts = [.. plaintexts.Select(p => BigInteger.Remainder(p, fast.PublicKey.N >> 1))];
-        var owner = new Encryptor(fast);
-        var decryptor = new Decryptor(fast);
-        var evaluator = new Evaluator(fast.PublicKey);
+        var owner = new PaillierEncryptor(fast);
+        var decryptor = new PaillierDecryptor(fast);
+        var evaluator = new PaillierEvaluator(fast.PublicKey);
         var ciphertexts = new Residue[Pool];
         for (var i = 0; i < Pool; i++)
         {

@@ -9,7 +9,7 @@ using Duet.Reference;
 namespace Duet.Benchmarks;
 
 /// <summary>
-/// The steps of <see cref="ReferenceProtocol.Run"/> in the canonical form, each timed on its own: where the optimised
+/// The steps of <see cref="PaillierReferenceProtocol.Run"/> in the canonical form, each timed on its own: where the optimised
 /// protocol's time goes. Same kernels and parallelism as the reference; only the stopwatch is added.
 /// </summary>
 internal static class ProtocolPhases
@@ -30,11 +30,11 @@ internal static class ProtocolPhases
         }
 
         var encrypted = new byte[plan.EncryptedCount * width];
-        var encryptor = new Encryptor(key);
+        var encryptor = new PaillierEncryptor(key);
         Parallel.For(0, plan.EncryptBlocks, options, block =>
         {
             var (first, count) = plan.EncryptBlock(block);
-            EncryptKernel.EncryptBlock(plan, y, encryptor, first, count, encrypted.AsSpan(first * width, count * width));
+            PaillierEncryptKernel.EncryptBlock(plan, y, encryptor, first, count, encrypted.AsSpan(first * width, count * width));
         });
         Lap($"encrypt ({plan.EncryptedCount} ciphertexts)");
 
@@ -49,24 +49,24 @@ internal static class ProtocolPhases
 
         var results = new byte[plan.ResultCount * width];
         var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
-        var evaluator = new Evaluator(publicKey);
+        var evaluator = new PaillierEvaluator(publicKey);
         using (var bases = EvaluationBases.Build(plan, publicKey, operands, EvaluationBases.DefaultMemoryBudget, parallelism))
         {
             Lap($"build bases ({bases.Strategy}, window {bases.Window})");
             Parallel.For(0, plan.Tiles, options, tile =>
             {
                 var (first, count) = plan.TileResults(tile);
-                EvaluateKernel.EvaluateTile(bases, evaluator, x, tile, results.AsSpan(first * width, count * width), evaluatorShare);
+                PaillierEvaluateKernel.EvaluateTile(bases, evaluator, x, tile, results.AsSpan(first * width, count * width), evaluatorShare);
             });
             Lap($"evaluate: multi-exp + mask + rerandomize ({plan.ResultCount} results)");
         }
 
         var encryptorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
-        var decryptor = new Decryptor(key);
+        var decryptor = new PaillierDecryptor(key);
         Parallel.For(0, plan.Tiles, options, tile =>
         {
             var (first, count) = plan.TileResults(tile);
-            DecryptKernel.DecryptBlock(plan, decryptor, results.AsSpan(first * width, count * width), first, count, encryptorShare);
+            PaillierDecryptKernel.DecryptBlock(plan, decryptor, results.AsSpan(first * width, count * width), first, count, encryptorShare);
         });
         Lap($"decrypt ({plan.ResultCount} results)");
 
@@ -76,7 +76,7 @@ internal static class ProtocolPhases
         Parallel.For(0, plan.ResultCount, options, () => publicKey.Context.NewResidue(), (index, _, product) =>
         {
             publicKey.Context.Load(results.AsSpan(index * width, width), product);
-            EvaluateKernel.Mask(plan, evaluator, product, index / plan.ColumnGroups, index % plan.ColumnGroups, scratchShare);
+            PaillierEvaluateKernel.Mask(plan, evaluator, product, index / plan.ColumnGroups, index % plan.ColumnGroups, scratchShare);
             return product;
         }, product => product.Dispose());
         Lap("  of which masks (timed apart)");

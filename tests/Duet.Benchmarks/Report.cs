@@ -14,9 +14,9 @@ internal static class Report
     public static int KeyBits(CommandOptions options)
     {
         var bits = options.Int("key-bits", 2048);
-        return KeyGenerator.SupportedBits.Contains(bits)
+        return PaillierKeyGenerator.SupportedBits.Contains(bits)
             ? bits
-            : throw new UsageException($"--key-bits must be one of {string.Join(", ", KeyGenerator.SupportedBits)}; got {bits}.");
+            : throw new UsageException($"--key-bits must be one of {string.Join(", ", PaillierKeyGenerator.SupportedBits)}; got {bits}.");
     }
 
     /// <summary>The Paillier key form of <c>--key-form</c>: standard (the default) or fast.</summary>

@@ -117,7 +117,7 @@ internal static class StressCommand
     /// check computing under leases, and the context retired at a random moment from this thread.</summary>
     private static string Tiles(TimeSpan duration, int keyBits, ConcurrentQueue<string> failures)
     {
-        using var key = KeyGenerator.Generate(keyBits, allowTestSizes: true);
+        using var key = PaillierKeyGenerator.Generate(keyBits, allowTestSizes: true);
         var random = new Random(5);
         var x = RandomMatrix(random, 8, 4);
         var y = RandomMatrix(random, 4, 3);

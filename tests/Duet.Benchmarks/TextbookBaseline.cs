@@ -70,9 +70,9 @@ internal sealed class TextbookBaseline : IDisposable
         var publicKey = key.PublicKey;
         var context = publicKey.Context;
         var columns = y.Columns;
-        var evaluator = new Evaluator(publicKey);
+        var evaluator = new PaillierEvaluator(publicKey);
         var maskEncryptor = MaskEncryptor();
-        var decryptor = new Decryptor(key);
+        var decryptor = new PaillierDecryptor(key);
         var decrypted = new BigInteger[count * columns];
         var clock = Stopwatch.StartNew();
         Parallel.For(
@@ -121,8 +121,8 @@ internal sealed class TextbookBaseline : IDisposable
     }
 
     // The textbook encrypts with the public key and r^n; the DJN reference uses the key owner's CRT path.
-    private Encryptor MaskEncryptor() =>
-        randomiser == RandomiserMode.Classic ? new Encryptor(key.PublicKey, RandomiserMode.Classic) : new Encryptor(key);
+    private PaillierEncryptor MaskEncryptor() =>
+        randomiser == RandomiserMode.Classic ? new PaillierEncryptor(key.PublicKey, RandomiserMode.Classic) : new PaillierEncryptor(key);
 
     /// <summary>Runs rows [0, rows) in up to <paramref name="chunks"/> chunks, one line each: a burst of outside load spoils one chunk, not the estimate.</summary>
     public IReadOnlyList<BaselineChunk> RunChunks(int rows, int chunks)

@@ -25,8 +25,8 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         bases.Dispose();
         var x = new Matrix<long>(plan.Rows, plan.Inner);
         var (_, count) = plan.TileResults(0);
-        Assert.Throws<ObjectDisposedException>(() => EvaluateKernel.EvaluateTile(
-            bases, new Evaluator(publicKey), x, 0, new byte[count * publicKey.CiphertextBytes], new Matrix<BigInteger>(plan.Rows, plan.Columns)));
+        Assert.Throws<ObjectDisposedException>(() => PaillierEvaluateKernel.EvaluateTile(
+            bases, new PaillierEvaluator(publicKey), x, 0, new byte[count * publicKey.CiphertextBytes], new Matrix<BigInteger>(plan.Rows, plan.Columns)));
     }
 
     [Theory]
@@ -42,7 +42,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         var n = publicKey.N;
         var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Bits);
         var random = new Random(7);
-        var encryptor = new Encryptor(publicKey);
+        var encryptor = new PaillierEncryptor(publicKey);
         var ciphertexts = new BigInteger[plan.EncryptedCount];
         var operands = new Residue[plan.EncryptedCount];
         for (var i = 0; i < operands.Length; i++)
@@ -76,7 +76,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
             Assert.True(bases.Rerandomiser.Signed);
         }
 
-        var evaluator = new Evaluator(publicKey);
+        var evaluator = new PaillierEvaluator(publicKey);
         var area = plan.Tile(0);
         var (_, count) = plan.TileResults(0);
         var width = publicKey.CiphertextBytes;
@@ -85,7 +85,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         {
             var output = new byte[count * width];
             var share = new Matrix<BigInteger>(plan.Rows, plan.Columns);
-            EvaluateKernel.EvaluateTile(bases, evaluator, x, 0, output, share);
+            PaillierEvaluateKernel.EvaluateTile(bases, evaluator, x, 0, output, share);
             for (var i = 0; i < count; i++)
             {
                 var rowGroup = area.FirstRowGroup + (i / area.ColumnGroupCount);
@@ -113,9 +113,9 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         var band = plan.Band(0);
         var rowsOfTile = new Matrix<long>(band.Rows, plan.Inner, x.Data[(band.FirstRow * plan.Inner)..((band.FirstRow + band.Rows) * plan.Inner)]);
         var tileShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
-        EvaluateKernel.EvaluateTile(bases, evaluator, rowsOfTile, 0, new byte[count * width], tileShare, xFirstRow: band.FirstRow);
-        Assert.Throws<EncodingException>(() => EvaluateKernel.EvaluateTile(bases, evaluator, rowsOfTile, 0, new byte[count * width], tileShare, xFirstRow: band.FirstRow + 1));
-        Assert.Throws<EncodingException>(() => EvaluateKernel.EvaluateTile(bases, evaluator, new Matrix<long>(plan.Rows, plan.Inner + 1), 0, new byte[count * width], tileShare));
+        PaillierEvaluateKernel.EvaluateTile(bases, evaluator, rowsOfTile, 0, new byte[count * width], tileShare, xFirstRow: band.FirstRow);
+        Assert.Throws<EncodingException>(() => PaillierEvaluateKernel.EvaluateTile(bases, evaluator, rowsOfTile, 0, new byte[count * width], tileShare, xFirstRow: band.FirstRow + 1));
+        Assert.Throws<EncodingException>(() => PaillierEvaluateKernel.EvaluateTile(bases, evaluator, new Matrix<long>(plan.Rows, plan.Inner + 1), 0, new byte[count * width], tileShare));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         {
             var x = new Matrix<long>(plan.Rows, plan.Inner);
             x[0, 0] = entry;
-            var evaluate = () => EvaluateKernel.EvaluateTile(bases, new Evaluator(publicKey), x, 0, output, share);
+            var evaluate = () => PaillierEvaluateKernel.EvaluateTile(bases, new PaillierEvaluator(publicKey), x, 0, output, share);
             if (refused)
             {
                 Assert.Contains(entry.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Throws<EncodingException>(evaluate).Message, StringComparison.Ordinal);
@@ -172,7 +172,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
                 BitConverter.TryWriteBytes(bytes.AsSpan(i * sizeof(ulong)), piece);
             }
 
-            EvaluateKernel.AlphaPieces(bytes, bases.Planes, alphaBits, pieces);
+            PaillierEvaluateKernel.AlphaPieces(bytes, bases.Planes, alphaBits, pieces);
             for (var cg = 0; cg < plan.ColumnGroups; cg++)
             {
                 var expected = BigInteger.ModPow(publicKey.Hs, alpha, publicKey.NSquared);
@@ -200,10 +200,10 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
     {
         var pieces = new ulong[(alphaBits + pieceBits - 1) / pieceBits];
         var ones = Enumerable.Repeat((byte)0xFF, pieces.Length * sizeof(ulong)).ToArray();
-        EvaluateKernel.AlphaPieces(ones, pieceBits, alphaBits, pieces);
+        PaillierEvaluateKernel.AlphaPieces(ones, pieceBits, alphaBits, pieces);
         var alpha = pieces.Select((p, i) => (BigInteger)p << (i * pieceBits)).Aggregate(BigInteger.Add);
         Assert.Equal((BigInteger.One << alphaBits) - 1, alpha);
-        Assert.Throws<ArgumentException>(() => EvaluateKernel.AlphaPieces(ones, pieceBits, alphaBits + pieceBits, pieces));
+        Assert.Throws<ArgumentException>(() => PaillierEvaluateKernel.AlphaPieces(ones, pieceBits, alphaBits + pieceBits, pieces));
     }
 
     // Enc(1), Enc(2), … for every operand of the plan.
@@ -211,7 +211,7 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
     {
         var publicKey = key.PublicKey;
         var operands = new Residue[plan.EncryptedCount];
-        var encryptor = new Encryptor(publicKey);
+        var encryptor = new PaillierEncryptor(publicKey);
         for (var i = 0; i < operands.Length; i++)
         {
             operands[i] = publicKey.Context.NewResidue();

@@ -10,7 +10,7 @@ namespace Duet.Crypto.Tests;
 /// <summary>One test-size fast key shared by the class (1024 bits: l = 224).</summary>
 public sealed class FastKeyFixture : IDisposable
 {
-    public PaillierPrivateKey Key { get; } = KeyGenerator.Generate(1024, allowTestSizes: true, KeyForm.Fast);
+    public PaillierPrivateKey Key { get; } = PaillierKeyGenerator.Generate(1024, allowTestSizes: true, KeyForm.Fast);
 
     public void Dispose() => Key.Dispose();
 }
@@ -50,10 +50,10 @@ public sealed class FastKeyFormTests(FastKeyFixture fixture) : IClassFixture<Fas
     [Fact]
     public void EncryptionsByTheOwnerAndByThePublicDecryptAndAddUp()
     {
-        var owner = new Encryptor(key);
-        var outsider = new Encryptor(key.PublicKey);
-        var evaluator = new Evaluator(key.PublicKey);
-        var decryptor = new Decryptor(key);
+        var owner = new PaillierEncryptor(key);
+        var outsider = new PaillierEncryptor(key.PublicKey);
+        var evaluator = new PaillierEvaluator(key.PublicKey);
+        var decryptor = new PaillierDecryptor(key);
         var context = key.PublicKey.Context;
         using var a = context.NewResidue();
         using var b = context.NewResidue();
@@ -78,7 +78,7 @@ public sealed class FastKeyFormTests(FastKeyFixture fixture) : IClassFixture<Fas
         // probability 1 − 2^−24; each must come out with the structure of the form.
         for (var i = 0; i < 12; i++)
         {
-            using var small = KeyGenerator.Generate(512, allowTestSizes: true, KeyForm.Fast);
+            using var small = PaillierKeyGenerator.Generate(512, allowTestSizes: true, KeyForm.Fast);
             Assert.Equal((512, 112), (small.PublicKey.Bits, small.PublicKey.OrderBits!.Value));
             Assert.True(((small.P - 1) % (2 * small.POrder!.Value)).IsZero);
             Assert.True(BigInteger.ModPow(small.PublicKey.Hs, 2 * small.POrder.Value * small.QOrder!.Value, small.PublicKey.NSquared).IsOne);
@@ -87,7 +87,7 @@ public sealed class FastKeyFormTests(FastKeyFixture fixture) : IClassFixture<Fas
 
     [Fact]
     public void ClassicRandomisersAreRefusedForAFastKey() =>
-        Assert.Throws<ArgumentException>(() => new Encryptor(key.PublicKey, RandomiserMode.Classic));
+        Assert.Throws<ArgumentException>(() => new PaillierEncryptor(key.PublicKey, RandomiserMode.Classic));
 
     [Fact]
     public void TheWholeProtocolIsExactWithAFastKey()
@@ -97,7 +97,7 @@ public sealed class FastKeyFormTests(FastKeyFixture fixture) : IClassFixture<Fas
         var right = new Matrix<long>(4, 3, [.. Enumerable.Range(0, 12).Select(_ => random.NextInt64(-65535, 65536))]);
         foreach (var domain in new[] { ShareDomain.Ring64, ShareDomain.Integer })
         {
-            var result = ReferenceProtocol.Run(left, right, new ProtocolParameters(16, 16, Bits, Domain: domain), key);
+            var result = PaillierReferenceProtocol.Run(left, right, new ProtocolParameters(16, 16, Bits, Domain: domain), key);
             Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(result.LeftShare, result.RightShare, domain).Data);
         }
     }
@@ -108,8 +108,8 @@ public sealed class FastKeyFormTests(FastKeyFixture fixture) : IClassFixture<Fas
         using var back = PaillierPrivateKey.FromJson(key.ToJson(), Bits);
         Assert.Equal((key.POrder, key.QOrder, KeyForm.Fast), (back.POrder, back.QOrder, back.PublicKey.Form));
         using var a = back.PublicKey.Context.NewResidue();
-        new Encryptor(key).Encrypt(42, a);
-        Assert.Equal(42, new Decryptor(back).Decrypt(a));
+        new PaillierEncryptor(key).Encrypt(42, a);
+        Assert.Equal(42, new PaillierDecryptor(back).Decrypt(a));
 
         using var publicBack = PaillierPublicKey.FromBytes(key.PublicKey.ToBytes(), Bits);
         Assert.Equal((224, key.PublicKey.Hs), (publicBack.OrderBits!.Value, publicBack.Hs));
@@ -119,7 +119,7 @@ public sealed class FastKeyFormTests(FastKeyFixture fixture) : IClassFixture<Fas
     public void AFastKeyWithAnotherOrderLengthIsRefused()
     {
         Assert.Equal("order-bits", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(key.PublicKey.N, key.PublicKey.Hs, Bits, 100)).Check);
-        using var standard = KeyGenerator.Generate(2048, form: KeyForm.Standard, allowTestSizes: false);
+        using var standard = PaillierKeyGenerator.Generate(2048, form: KeyForm.Standard, allowTestSizes: false);
         Assert.Equal("order-bits", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(standard.PublicKey.N, standard.PublicKey.Hs, orderBits: 224)).Check);
     }
 

@@ -112,10 +112,10 @@ public sealed class KeyCheckTests(KeyFixture fixture) : IClassFixture<KeyFixture
         // A fresh key object: its first powers are exponentiations, the later ones come from the table.
         using var fresh = PaillierPublicKey.Create(key.PublicKey.N, key.PublicKey.Hs, Bits);
         using var owner = new PaillierPrivateKey(key.P, key.Q, fresh);
-        var evaluator = new Evaluator(fresh);
-        var decryptor = new Decryptor(owner);
+        var evaluator = new PaillierEvaluator(fresh);
+        var decryptor = new PaillierDecryptor(owner);
         using var c = fresh.Context.NewResidue();
-        new Encryptor(owner).Encrypt(-7, c);
+        new PaillierEncryptor(owner).Encrypt(-7, c);
         var seen = new HashSet<BigInteger>();
         using var r = fresh.Context.NewResidue();
         for (var i = 0; i < 2 * PaillierPublicKey.PowersBeforeTable; i++)

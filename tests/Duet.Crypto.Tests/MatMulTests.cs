@@ -37,7 +37,7 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
         {
             foreach (var strategy in Enum.GetValues<MultiExpStrategy>())
             {
-                var result = ReferenceProtocol.Run(left, right, parameters, key, side, parallelism: 2, strategyOnly: strategy);
+                var result = PaillierReferenceProtocol.Run(left, right, parameters, key, side, parallelism: 2, strategyOnly: strategy);
                 Assert.Equal(strategy, result.Strategy);
                 Assert.Equal(side, result.Encryptor);
                 Assert.Equal(expected.Data, Shares.Reconstruct(result.LeftShare, result.RightShare, ShareDomain.Integer).Data);
@@ -66,7 +66,7 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
         var left = new Matrix<long>(3, 2, [max, -max, -max, -max, max, max]);
         var right = new Matrix<long>(2, 2, [max, -max, -max, max]);
         var expected = Shares.Product(left, right);
-        var result = ReferenceProtocol.Run(left, right, new ProtocolParameters(bits, bits, KeyBits), key);
+        var result = PaillierReferenceProtocol.Run(left, right, new ProtocolParameters(bits, bits, KeyBits), key);
         Assert.Equal(expected.Data, Shares.Reconstruct(result.LeftShare, result.RightShare, ShareDomain.Ring64).Data);
         Assert.All(result.LeftShare.Data, s => Assert.InRange(s, BigInteger.Zero, (BigInteger)ulong.MaxValue));
     }
@@ -80,7 +80,7 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
         var rightReal = new Matrix<double>(3, 2, Enumerable.Range(0, 6).Select(_ => (random.NextDouble() * 2) - 1).ToArray());
         var left = FixedPoint.Encode(leftReal, frac, 24, "left");
         var right = FixedPoint.Encode(rightReal, frac, 24, "right");
-        var result = ReferenceProtocol.Run(left, right, new ProtocolParameters(24, 24, KeyBits), key);
+        var result = PaillierReferenceProtocol.Run(left, right, new ProtocolParameters(24, 24, KeyBits), key);
         var product = Shares.Reconstruct(result.LeftShare, result.RightShare, ShareDomain.Ring64);
         for (var i = 0; i < 4; i++)
         {
@@ -98,8 +98,8 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
         var zeros = new Matrix<long>(4, 3);
         var right = new Matrix<long>(3, 2, [1, 2, 3, 4, 5, 6]);
         var parameters = new ProtocolParameters(8, 8, KeyBits, Domain: ShareDomain.Integer);
-        var first = ReferenceProtocol.Run(zeros, right, parameters, key);
-        var second = ReferenceProtocol.Run(zeros, right, parameters, key);
+        var first = PaillierReferenceProtocol.Run(zeros, right, parameters, key);
+        var second = PaillierReferenceProtocol.Run(zeros, right, parameters, key);
         Assert.All(first.LeftShare.Data, s => Assert.NotEqual(BigInteger.Zero, s));
         Assert.All(first.RightShare.Data, s => Assert.NotEqual(BigInteger.Zero, s));
         Assert.All(Shares.Reconstruct(first.LeftShare, first.RightShare, ShareDomain.Integer).Data, z => Assert.Equal(BigInteger.Zero, z));
@@ -124,7 +124,7 @@ public sealed class MatMulTests(KeyFixture fixture) : IClassFixture<KeyFixture>
     {
         var left = new Matrix<long>(2, 2, [1, 2, 3, 256]);
         var right = new Matrix<long>(2, 1, [1, 1]);
-        var error = Assert.Throws<EncodingException>(() => ReferenceProtocol.Run(left, right, new ProtocolParameters(8, 8, KeyBits), key));
+        var error = Assert.Throws<EncodingException>(() => PaillierReferenceProtocol.Run(left, right, new ProtocolParameters(8, 8, KeyBits), key));
         Assert.Contains("row 2, column 2", error.Message, StringComparison.Ordinal);
         Assert.Contains("256", error.Message, StringComparison.Ordinal);
         Assert.Contains("2^8", error.Message, StringComparison.Ordinal);

@@ -31,11 +31,11 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
     [Fact]
     public void ProductionKeySizeRoundTrips()
     {
-        using var big = KeyGenerator.Generate(2048);
+        using var big = PaillierKeyGenerator.Generate(2048);
         Assert.Equal(2048, big.PublicKey.Bits);
         using var c = big.PublicKey.Context.NewResidue();
-        new Encryptor(big.PublicKey).Encrypt(-123456789, c);
-        Assert.Equal(new BigInteger(-123456789), new Decryptor(big).Decrypt(c));
+        new PaillierEncryptor(big.PublicKey).Encrypt(-123456789, c);
+        Assert.Equal(new BigInteger(-123456789), new PaillierDecryptor(big).Decrypt(c));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
         });
         Assert.NotEqual(primes[1], primes[2]);
 
-        using var generated = KeyGenerator.Generate(2048);
+        using var generated = PaillierKeyGenerator.Generate(2048);
         Assert.Equal(generated.PublicKey.N, generated.P * generated.Q);
         Assert.Equal((1024L, 1024L), (generated.P.GetBitLength(), generated.Q.GetBitLength()));
         Assert.True(BigInteger.Abs(generated.P - generated.Q) > BigInteger.One << 924);
@@ -67,20 +67,20 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
         Assert.True(PaillierPrivateKey.CrtHalf.WindowBits(1024, 10_000) > PaillierPrivateKey.CrtHalf.WindowBits(1024, 1500));
         Assert.Equal(12, PaillierPrivateKey.CrtHalf.WindowBits(1024, long.MaxValue / 4096));
 
-        using var sized = KeyGenerator.Generate(512, allowTestSizes: true);
+        using var sized = PaillierKeyGenerator.Generate(512, allowTestSizes: true);
         sized.ExpectEncryptions(3);
-        var owner = new Encryptor(sized);
+        var owner = new PaillierEncryptor(sized);
         using var c = sized.PublicKey.Context.NewResidue();
         owner.Encrypt(-987654321, c);
-        Assert.Equal(new BigInteger(-987654321), new Decryptor(sized).Decrypt(c));
+        Assert.Equal(new BigInteger(-987654321), new PaillierDecryptor(sized).Decrypt(c));
         Assert.Equal(PaillierPrivateKey.CrtHalf.WindowBits(sized.PublicKey.RandomiserBits, 3), sized.PHalf.RandomiserTable.WindowBits);
     }
 
     [Fact]
     public void KeyGeneratorRefusesUnsupportedSizes()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => KeyGenerator.Generate(1024));
-        Assert.Throws<ArgumentOutOfRangeException>(() => KeyGenerator.Generate(2047));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PaillierKeyGenerator.Generate(1024));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PaillierKeyGenerator.Generate(2047));
     }
 
     [Property(MaxTest = 40)]
@@ -88,7 +88,7 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
     {
         return Prop.ForAll(SignedPlaintexts(), m =>
         {
-            var decryptor = new Decryptor(key);
+            var decryptor = new PaillierDecryptor(key);
             foreach (var encryptor in Encryptors())
             {
                 using var c = Public.Context.NewResidue();
@@ -108,9 +108,9 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
     {
         return Prop.ForAll(SignedPlaintexts(), SignedPlaintexts(), Gen.Choose(int.MinValue, int.MaxValue).ToArbitrary(), (a, b, s) =>
         {
-            var encryptor = new Encryptor(Public);
-            var evaluator = new Evaluator(Public);
-            var decryptor = new Decryptor(key);
+            var encryptor = new PaillierEncryptor(Public);
+            var evaluator = new PaillierEvaluator(Public);
+            var decryptor = new PaillierDecryptor(key);
             using var ca = Public.Context.NewResidue();
             using var cb = Public.Context.NewResidue();
             using var r = Public.Context.NewResidue();
@@ -139,7 +139,7 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
     [Fact]
     public void EncryptionsOfTheSameValueDiffer()
     {
-        var encryptor = new Encryptor(key);
+        var encryptor = new PaillierEncryptor(key);
         using var c1 = Public.Context.NewResidue();
         using var c2 = Public.Context.NewResidue();
         encryptor.Encrypt(7, c1);
@@ -160,9 +160,9 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
         var c = (1 + (42 * n)) * BigInteger.ModPow(5, n, n * n) % (n * n);
         using var residue = pub.Context.NewResidue();
         pub.Context.Load(c, residue);
-        Assert.Equal(new BigInteger(42), new Decryptor(priv).Decrypt(residue));
+        Assert.Equal(new BigInteger(42), new PaillierDecryptor(priv).Decrypt(residue));
         pub.Context.Load((1 + ((n - 42) * n)) % (n * n), residue);
-        Assert.Equal(new BigInteger(-42), new Decryptor(priv).Decrypt(residue));
+        Assert.Equal(new BigInteger(-42), new PaillierDecryptor(priv).Decrypt(residue));
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
         Assert.Equal("width", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(tooBig.AsSpan(1), r)).Check);
         Assert.Equal("coprime", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(Pad(key.P, width), r)).Check);
 
-        var good = new Encryptor(Public);
+        var good = new PaillierEncryptor(Public);
         using var c = Public.Context.NewResidue();
         good.Encrypt(5, c);
         var batch = new byte[width * 3];
@@ -209,7 +209,7 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
         Assert.Equal("coprime", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertexts(batch, destinations)).Check);
         Public.WriteCiphertext(c, batch.AsSpan(2 * width, width));
         Public.ReadCiphertexts(batch, destinations);
-        Assert.Equal(new BigInteger(5), new Decryptor(key).Decrypt(destinations[2]));
+        Assert.Equal(new BigInteger(5), new PaillierDecryptor(key).Decrypt(destinations[2]));
         Assert.Equal("count", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertexts(batch.AsSpan(1), destinations)).Check);
     }
 
@@ -225,12 +225,12 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
         Assert.Equal("format", Assert.Throws<InvalidKeyException>(() => PaillierPrivateKey.FromJson("not json")).Check);
     }
 
-    private IEnumerable<Encryptor> Encryptors()
+    private IEnumerable<PaillierEncryptor> Encryptors()
     {
-        yield return new Encryptor(Public);
-        yield return new Encryptor(key);
-        yield return new Encryptor(Public, RandomiserMode.Classic);
-        yield return new Encryptor(key, RandomiserMode.Classic);
+        yield return new PaillierEncryptor(Public);
+        yield return new PaillierEncryptor(key);
+        yield return new PaillierEncryptor(Public, RandomiserMode.Classic);
+        yield return new PaillierEncryptor(key, RandomiserMode.Classic);
     }
 
     private BigInteger Wrap(BigInteger value)

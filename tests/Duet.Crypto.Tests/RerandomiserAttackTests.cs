@@ -40,7 +40,7 @@ public sealed class RerandomiserAttackTests
     public void FullLengthReRandomiserLeavesTheKeyOwnerGuessing()
     {
         using var toy = ToyKey.Create(new Random(10));
-        var evaluator = new Evaluator(toy.Public);
+        var evaluator = new PaillierEvaluator(toy.Public);
         const int Trials = 400;
         var hits = 0;
         for (var trial = 0; trial < Trials; trial++)
@@ -138,13 +138,13 @@ public sealed class RerandomiserAttackTests
             // The evaluator: Y^x, a mask, then the re-randomiser under test.
             using var c = context.NewResidue();
             context.Load(y, c);
-            var evaluator = new Evaluator(Public);
+            var evaluator = new PaillierEvaluator(Public);
             evaluator.Multiply(c, x, c);
             evaluator.AddPlain(c, Randomness.Bits(24), c);
             rerandomise(c, c);
 
             // The key owner: m = Dec(c), h_s^γ = c / g^m, γ = log h_s^γ, centred in (−order/2, order/2].
-            var m = new Decryptor(owner).DecryptUnsigned(c);
+            var m = new PaillierDecryptor(owner).DecryptUnsigned(c);
             var gm = (1 + (m * n)) % Public.NSquared;
             var stripped = context.Store(c) * BigInteger.ModPow(gm, phiOfNSquared - 1, Public.NSquared) % Public.NSquared;
             var gamma = new BigInteger(Log((ulong)stripped));

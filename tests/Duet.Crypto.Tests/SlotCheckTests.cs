@@ -41,14 +41,14 @@ public sealed class SlotCheckTests(KeyFixture fixture) : IClassFixture<KeyFixtur
     public void MasksAreDrawnAcrossAllTBits()
     {
         var plan = PackingPlan.Create(1, 1, 1, 2, 2, KeyBits, domain: ShareDomain.Ring64);
-        var evaluator = new Evaluator(key.PublicKey);
+        var evaluator = new PaillierEvaluator(key.PublicKey);
         var share = new Matrix<BigInteger>(1, 1);
         using var product = key.PublicKey.Context.NewResidue();
-        new Encryptor(key).Encrypt(0, product);
+        new PaillierEncryptor(key).Encrypt(0, product);
         var top = BigInteger.Zero;
         for (var i = 0; i < 64; i++)
         {
-            EvaluateKernel.Mask(plan, evaluator, product, 0, 0, share);
+            PaillierEvaluateKernel.Mask(plan, evaluator, product, 0, 0, share);
             evaluator.Rerandomize(product, product, plan.Sigma);
             var mask = -share[0, 0];
             Assert.InRange(mask, BigInteger.Zero, (BigInteger.One << plan.MaskBits) - 1);
@@ -63,7 +63,7 @@ public sealed class SlotCheckTests(KeyFixture fixture) : IClassFixture<KeyFixtur
     public void HonestResultDecrypts()
     {
         var (plan, share) = Setup();
-        DecryptKernel.DecryptBlock(plan, new Decryptor(key), Result(Value(plan, 0, 5)), 0, 1, share);
+        PaillierDecryptKernel.DecryptBlock(plan, new PaillierDecryptor(key), Result(Value(plan, 0, 5)), 0, 1, share);
         Assert.Equal(new BigInteger(5), share[0, 0]);
     }
 
@@ -73,7 +73,7 @@ public sealed class SlotCheckTests(KeyFixture fixture) : IClassFixture<KeyFixtur
         var (plan, share) = Setup();
         Assert.True(plan.Slots > 2);
         var error = Assert.Throws<InvalidPlaintextException>(() =>
-            DecryptKernel.DecryptBlock(plan, new Decryptor(key), Result(Value(plan, 0, 5) + Value(plan, plan.Slots - 1, 1)), 0, 1, share));
+            PaillierDecryptKernel.DecryptBlock(plan, new PaillierDecryptor(key), Result(Value(plan, 0, 5) + Value(plan, plan.Slots - 1, 1)), 0, 1, share));
         Assert.Equal("unused-slots-zero", error.Check);
         Assert.IsAssignableFrom<ValidationException>(error);
     }
@@ -85,7 +85,7 @@ public sealed class SlotCheckTests(KeyFixture fixture) : IClassFixture<KeyFixtur
         var above = BigInteger.One << (plan.SlotBits * plan.Slots);
         Assert.True(above < key.PublicKey.N >> 1);
         var error = Assert.Throws<InvalidPlaintextException>(() =>
-            DecryptKernel.DecryptBlock(plan, new Decryptor(key), Result(Value(plan, 0, 5) + above), 0, 1, share));
+            PaillierDecryptKernel.DecryptBlock(plan, new PaillierDecryptor(key), Result(Value(plan, 0, 5) + above), 0, 1, share));
         Assert.Equal("unused-slots-zero", error.Check);
     }
 
@@ -94,7 +94,7 @@ public sealed class SlotCheckTests(KeyFixture fixture) : IClassFixture<KeyFixtur
     {
         // A plaintext of n − 1 fills every bit, including the unused slots.
         var (plan, share) = Setup();
-        Assert.Throws<InvalidPlaintextException>(() => DecryptKernel.DecryptBlock(plan, new Decryptor(key), Result(-1), 0, 1, share));
+        Assert.Throws<InvalidPlaintextException>(() => PaillierDecryptKernel.DecryptBlock(plan, new PaillierDecryptor(key), Result(-1), 0, 1, share));
     }
 
     // A 1×1 product: one used slot (slot 0) of S.
@@ -108,7 +108,7 @@ public sealed class SlotCheckTests(KeyFixture fixture) : IClassFixture<KeyFixtur
     private byte[] Result(BigInteger plaintext)
     {
         using var c = key.PublicKey.Context.NewResidue();
-        new Encryptor(key).Encrypt(plaintext, c);
+        new PaillierEncryptor(key).Encrypt(plaintext, c);
         var bytes = new byte[key.PublicKey.CiphertextBytes];
         key.PublicKey.WriteCiphertext(c, bytes);
         return bytes;

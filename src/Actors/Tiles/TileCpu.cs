@@ -10,7 +10,7 @@ internal sealed class TileCpu
     private long evaluateTicks;
     private long tablesTicks;
 
-    /// <summary>The evaluation kernel's own split, filled in by <c>EvaluateKernel</c>.</summary>
+    /// <summary>The evaluation kernel's own split, filled in by <c>PaillierEvaluateKernel</c>.</summary>
     public KernelCpu Evaluation { get; } = new();
 
     public void Add(TileKind kind, double seconds)

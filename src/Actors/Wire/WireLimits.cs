@@ -27,9 +27,6 @@ public static class WireLimits
     /// <summary>Bytes of a key message: a scheme's public key with the parameters it was made for.</summary>
     public const int MaxKeyMessageBytes = MaxCiphertextWidth + 64;
 
-    /// <summary>The largest ring degree a BFV key message may announce.</summary>
-    public const int MaxLatticeDegree = 1 << 15;
-
     /// <summary>Payload bytes of one block or revealed-share message; far above <c>duet.flow.block-bytes</c>
     /// and the transport frame, it only guards against corrupted lengths.</summary>
     public const int MaxPayloadBytes = 16 * 1024 * 1024;

@@ -93,7 +93,7 @@ public sealed class BfvScheme : IMatrixScheme
             var message = new long[plan.Degree];
             for (var index = first; index < first + count; index++)
             {
-                LatticeEncryptKernel.Encode(plan, y, index / plan.ColumnBlocks, index % plan.ColumnBlocks, message);
+                BfvEncryptKernel.Encode(plan, y, index / plan.ColumnBlocks, index % plan.ColumnBlocks, message);
                 using var random = Randomness(index, message);
                 encryptor.Encrypt(message, output.Slice((index - first) * width, width), random);
             }
@@ -103,7 +103,7 @@ public sealed class BfvScheme : IMatrixScheme
         {
             var (first, count) = plan.TileResults(tile);
             var band = plan.Band(tile);
-            LatticeDecryptKernel.DecryptBlock(plan, decryptor, results, first, count, share, band.FirstRow, band.FirstColumn);
+            BfvDecryptKernel.DecryptBlock(plan, decryptor, results, first, count, share, band.FirstRow, band.FirstColumn);
         }
 
         public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count)
@@ -185,7 +185,7 @@ public sealed class BfvScheme : IMatrixScheme
         public void Evaluate(int tile, Matrix<long> x, RandomStream random, Span<byte> output, Matrix<BigInteger> share, KernelCpu? cpu)
         {
             var band = plan.Band(tile);
-            LatticeEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, tile, output, share, band.FirstRow, band.FirstColumn, band.FirstRow, random);
+            BfvEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, tile, output, share, band.FirstRow, band.FirstColumn, band.FirstRow, random);
         }
 
         public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count)

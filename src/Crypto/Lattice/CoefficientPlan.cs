@@ -156,7 +156,7 @@ public sealed partial record CoefficientPlan : IProductPlan
     /// of <see cref="CreateParameters"/>, without building the parameters: primes lie just below 2^bits.</summary>
     public long SeededCiphertextBytes => Xof.SeedBytes + ((long)Degree * PrimeBits.Sum(ResidueBytes));
 
-    /// <summary>Bytes of one reply on the wire, as <see cref="LatticeDecryptKernel.ReplyBytes"/>.</summary>
+    /// <summary>Bytes of one reply on the wire, as <see cref="BfvDecryptKernel.ReplyBytes"/>.</summary>
     public long ReplyBytes => (long)(PositionsPerResult + Degree) * PrimeBits.Take(ReplyPrimes).Sum(ResidueBytes);
 
     /// <summary>The BFV parameters of this plan (deterministic primes), validated against the standard.</summary>

@@ -32,7 +32,7 @@ public sealed class PaillierScheme : IMatrixScheme
         {
             { Secret: { Length: > 0 } secret } => (PaillierPrivateKey.FromJson(System.Text.Encoding.UTF8.GetString(secret), keying.MinKeyBits), true),
             { Provided: PaillierPrivateKey provided } => (provided, false),
-            _ => (KeyGenerator.Generate(packing.KeyBits, form: keying.Form), true),
+            _ => (PaillierKeyGenerator.Generate(packing.KeyBits, form: keying.Form), true),
         };
 
         if (key.PublicKey.Bits != packing.KeyBits)
@@ -110,15 +110,15 @@ public sealed class PaillierScheme : IMatrixScheme
         private readonly Matrix<long> y;
         private readonly PaillierPrivateKey key;
         private readonly bool ownsKey;
-        private readonly Paillier.Encryptor encryptor;
-        private readonly Decryptor decryptor;
+        private readonly PaillierEncryptor encryptor;
+        private readonly PaillierDecryptor decryptor;
 
         public Encryptor(PackingPlan plan, Matrix<long> y, PaillierPrivateKey key, bool ownsKey, byte[] seed)
         {
             (this.plan, this.y, this.key, this.ownsKey) = (plan, y, key, ownsKey);
             key.ExpectEncryptions(plan.EncryptedCount);
-            encryptor = new Paillier.Encryptor(key, new EncryptionSeed(seed));
-            decryptor = new Decryptor(key);
+            encryptor = new PaillierEncryptor(key, new EncryptionSeed(seed));
+            decryptor = new PaillierDecryptor(key);
             PublicKey = key.PublicKey.ToBytes();
         }
 
@@ -128,13 +128,13 @@ public sealed class PaillierScheme : IMatrixScheme
 
         public byte[] ExportSecret() => System.Text.Encoding.UTF8.GetBytes(key.ToJson());
 
-        public void Encrypt(int first, int count, Span<byte> output) => EncryptKernel.EncryptBlock(plan, y, encryptor, first, count, output);
+        public void Encrypt(int first, int count, Span<byte> output) => PaillierEncryptKernel.EncryptBlock(plan, y, encryptor, first, count, output);
 
         public void Decrypt(int tile, ReadOnlySpan<byte> results, Matrix<BigInteger> share)
         {
             var (first, count) = plan.TileResults(tile);
             var band = plan.Band(tile);
-            DecryptKernel.DecryptBlock(plan, decryptor, results, first, count, share, band.FirstRow, band.FirstColumn);
+            PaillierDecryptKernel.DecryptBlock(plan, decryptor, results, first, count, share, band.FirstRow, band.FirstColumn);
         }
 
         public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count) => Check(key.PublicKey, ciphertexts, count);
@@ -153,7 +153,7 @@ public sealed class PaillierScheme : IMatrixScheme
         private readonly PackingPlan plan;
         private readonly PaillierPublicKey key;
         private readonly Residue[] operands;
-        private readonly Paillier.Evaluator evaluator;
+        private readonly PaillierEvaluator evaluator;
         private EvaluationBases? bases;
 
         public Evaluator(PackingPlan plan, PaillierPublicKey key, byte[] publicKey)
@@ -165,7 +165,7 @@ public sealed class PaillierScheme : IMatrixScheme
                 operands[i] = key.Context.NewResidue();
             }
 
-            evaluator = new Paillier.Evaluator(key);
+            evaluator = new PaillierEvaluator(key);
         }
 
         public IProductPlan Plan => plan;
@@ -203,7 +203,7 @@ public sealed class PaillierScheme : IMatrixScheme
         {
             var band = plan.Band(tile);
             var prepared = bases ?? throw new InvalidOperationException("tiles are evaluated only once the operand is prepared");
-            EvaluateKernel.EvaluateTile(prepared, evaluator, x, tile, output, share, band.FirstRow, band.FirstColumn, cpu, band.FirstRow, random);
+            PaillierEvaluateKernel.EvaluateTile(prepared, evaluator, x, tile, output, share, band.FirstRow, band.FirstColumn, cpu, band.FirstRow, random);
         }
 
         public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count) => Check(key, ciphertexts, count);

@@ -110,7 +110,7 @@ internal static class DemoCommand
             throw new UsageException(Units.Invariant($"--rows, --inner and --cols must be positive, got {options.Rows}, {options.Inner}, {options.Cols}"));
         }
 
-        if (!KeyGenerator.SupportedBits.Contains(options.KeyBits))
+        if (!PaillierKeyGenerator.SupportedBits.Contains(options.KeyBits))
         {
             throw new UsageException(Units.Invariant($"--key-bits {options.KeyBits} is not supported; use {Units.KeySizes}"));
         }

@@ -21,7 +21,7 @@ internal static class KeygenCommand
 
     private static int Run(CommandConsole console, int bits, string path, bool force, KeyForm form)
     {
-        if (!KeyGenerator.SupportedBits.Contains(bits))
+        if (!PaillierKeyGenerator.SupportedBits.Contains(bits))
         {
             throw new UsageException(Units.Invariant($"--bits {bits} is not supported; use {Units.KeySizes}"));
         }
@@ -37,7 +37,7 @@ internal static class KeygenCommand
         }
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using var key = KeyGenerator.Generate(bits, form: form);
+        using var key = PaillierKeyGenerator.Generate(bits, form: form);
         var json = Encoding.UTF8.GetBytes(key.ToJson());
         // Created owner-only (0600): the file is never readable by others, not even before the key is written.
         MatrixFileAccess.WriteAtomically(path, stream => stream.Write(json), ownerOnly: true);

@@ -21,7 +21,7 @@ internal static class Units
     };
 
     /// <summary>The key sizes duet supports, for help texts and errors: "2048, 3072, 4096".</summary>
-    public static string KeySizes => string.Join(", ", Duet.Crypto.Paillier.KeyGenerator.SupportedBits);
+    public static string KeySizes => string.Join(", ", Duet.Crypto.Paillier.PaillierKeyGenerator.SupportedBits);
 
     public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

@@ -30,14 +30,14 @@ public sealed class CoefficientLayoutTests
             var y = Matrices.Random(random, k, n, bits, extreme);
             var xHat = new long[degree];
             var yHat = new long[degree];
-            LatticeEvaluateKernel.Encode(plan, x, 0, 0, xHat);
-            LatticeEncryptKernel.Encode(plan, y, 0, 0, yHat);
+            BfvEvaluateKernel.Encode(plan, x, 0, 0, xHat);
+            BfvEncryptKernel.Encode(plan, y, 0, 0, yHat);
             var product = BfvTests.NegacyclicModPowerOfTwo(xHat, yHat, 64);
             var expected = Shares.Product(x, y);
             var positions = plan.Positions();
             for (var p = 0; p < positions.Length; p++)
             {
-                var (row, column) = LatticeShares.Entry(plan, 0, 0, p);
+                var (row, column) = BfvShares.Entry(plan, 0, 0, p);
                 Assert.Equal(Shares.Reduce(expected[row, column], ShareDomain.Ring64), (System.Numerics.BigInteger)product[positions[p]]);
             }
         }

@@ -67,11 +67,11 @@ public sealed class NoiseTests
         var y = Matrices.Random(random, 16, 8, bits, extreme: true);
         var ciphertext = new byte[parameters.SeededCiphertextBytes];
         var yHat = new long[8192];
-        LatticeEncryptKernel.Encode(plan, y, 0, 0, yHat);
+        BfvEncryptKernel.Encode(plan, y, 0, 0, yHat);
         new BfvEncryptor(keys.SecretKey).Encrypt(yHat, ciphertext);
         var operand = BfvOperand.Read(parameters, ciphertext);
         var xHat = new long[8192];
-        LatticeEvaluateKernel.Encode(plan, x, 0, 0, xHat);
+        BfvEvaluateKernel.Encode(plan, x, 0, 0, xHat);
         var plain = new ulong[evaluator.PolynomialWords];
         evaluator.TransformPlain(xHat, plain);
         var positions = Enumerable.Range(0, 8192).ToArray(); // every coefficient

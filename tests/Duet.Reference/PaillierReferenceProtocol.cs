@@ -16,7 +16,7 @@ public sealed record ProtocolResult(Matrix<BigInteger> LeftShare, Matrix<BigInte
 /// The whole protocol in one process, without actors or a network: the oracle the actor runtime is tested against.
 /// Each step is the same kernel a party runs; only the message passing is replaced by local variables.
 /// </summary>
-public static class ReferenceProtocol
+public static class PaillierReferenceProtocol
 {
     /// <summary>The canonical form: the evaluator's X (m×k) and the encryptor's Y (k×n) with their bit bounds.</summary>
     public static (Matrix<long> X, Matrix<long> Y, int XBits, int YBits) Canonical(Matrix<long> left, Matrix<long> right, ProtocolParameters parameters, Orientation orientation)
@@ -66,11 +66,11 @@ public static class ReferenceProtocol
 
         // Encryptor: pack and encrypt Y.
         var encrypted = new byte[plan.EncryptedCount * width];
-        var ownerEncryptor = new Encryptor(key);
+        var ownerEncryptor = new PaillierEncryptor(key);
         Parallel.For(0, plan.EncryptBlocks, options, block =>
         {
             var (first, count) = plan.EncryptBlock(block);
-            EncryptKernel.EncryptBlock(plan, y, ownerEncryptor, first, count, encrypted.AsSpan(first * width, count * width));
+            PaillierEncryptKernel.EncryptBlock(plan, y, ownerEncryptor, first, count, encrypted.AsSpan(first * width, count * width));
         });
 
         // Evaluator: validate what it received, multiply, mask, re-randomise.
@@ -83,7 +83,7 @@ public static class ReferenceProtocol
         publicKey.ReadCiphertexts(encrypted, operands);
         var results = new byte[plan.ResultCount * width];
         var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
-        var evaluator = new Evaluator(publicKey);
+        var evaluator = new PaillierEvaluator(publicKey);
         MultiExpStrategy strategy;
         using (var bases = EvaluationBases.Build(plan, publicKey, operands, memoryBudget, options.MaxDegreeOfParallelism, strategyOnly))
         {
@@ -91,17 +91,17 @@ public static class ReferenceProtocol
             Parallel.For(0, plan.Tiles, options, tile =>
             {
                 var (first, count) = plan.TileResults(tile);
-                EvaluateKernel.EvaluateTile(bases, evaluator, x, tile, results.AsSpan(first * width, count * width), evaluatorShare);
+                PaillierEvaluateKernel.EvaluateTile(bases, evaluator, x, tile, results.AsSpan(first * width, count * width), evaluatorShare);
             });
         }
 
         // Encryptor: decrypt its share.
         var encryptorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
-        var decryptor = new Decryptor(key);
+        var decryptor = new PaillierDecryptor(key);
         Parallel.For(0, plan.Tiles, options, tile =>
         {
             var (first, count) = plan.TileResults(tile);
-            DecryptKernel.DecryptBlock(plan, decryptor, results.AsSpan(first * width, count * width), first, count, encryptorShare);
+            PaillierDecryptKernel.DecryptBlock(plan, decryptor, results.AsSpan(first * width, count * width), first, count, encryptorShare);
         });
 
         var e = orientation.FromCanonical(encryptorShare, parameters.Domain);

@@ -6,13 +6,13 @@ using Duet.Crypto.Paillier;
 namespace Duet.Crypto.MatMul;
 
 /// <summary>The encryptor's finish (PROTOCOL.md §6): decrypt, unpack slots, subtract the offset.</summary>
-public static class DecryptKernel
+public static class PaillierDecryptKernel
 {
     /// <summary>
     /// Validates and decrypts results [first, first + count) and writes the encryptor's shares v_s − 2^bz into its
     /// share matrix (blocks write disjoint entries); the share matrix may hold only the entries from row <paramref name="firstRow"/> and column <paramref name="firstColumn"/> on.
     /// </summary>
-    public static void DecryptBlock(PackingPlan plan, Decryptor decryptor, ReadOnlySpan<byte> ciphertexts, int first, int count, Matrix<BigInteger> encryptorShare, int firstRow = 0, int firstColumn = 0)
+    public static void DecryptBlock(PackingPlan plan, PaillierDecryptor decryptor, ReadOnlySpan<byte> ciphertexts, int first, int count, Matrix<BigInteger> encryptorShare, int firstRow = 0, int firstColumn = 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(decryptor);
@@ -39,7 +39,7 @@ public static class DecryptKernel
                 var index = first + i;
                 var plaintext = decryptor.DecryptUnsigned(residues[i]);
                 var used = BigInteger.Zero;
-                foreach (var (slot, row, column) in EvaluateKernel.Slots(plan, index / plan.ColumnGroups, index % plan.ColumnGroups))
+                foreach (var (slot, row, column) in PaillierEvaluateKernel.Slots(plan, index / plan.ColumnGroups, index % plan.ColumnGroups))
                 {
                     var value = (plaintext >> (plan.SlotBits * slot)) & slotMask;
                     used |= value << (plan.SlotBits * slot);

@@ -6,7 +6,7 @@ using Duet.Crypto.MatMul;
 namespace Duet.Reference;
 
 /// <summary>Both parties' shares of L·R from the BFV path, how the product was laid out, and what crossed the wire.</summary>
-public sealed record LatticeProtocolResult(
+public sealed record BfvProtocolResult(
     Matrix<BigInteger> LeftShare,
     Matrix<BigInteger> RightShare,
     OperandSide Encryptor,
@@ -14,10 +14,10 @@ public sealed record LatticeProtocolResult(
     BfvParameters Parameters,
     long BytesToEvaluator,
     long BytesToEncryptor,
-    LatticeTimings Timings);
+    BfvTimings Timings);
 
 /// <summary>Wall seconds of each step: the encryptor's keys and encryption, the evaluator's validation and work, decryption.</summary>
-public sealed record LatticeTimings(double Keys, double Encrypt, double Receive, double Evaluate, double Decrypt)
+public sealed record BfvTimings(double Keys, double Encrypt, double Receive, double Evaluate, double Decrypt)
 {
     public double Total => Keys + Encrypt + Receive + Evaluate + Decrypt;
 }
@@ -27,9 +27,9 @@ public sealed record LatticeTimings(double Keys, double Encrypt, double Receive,
 /// against. Each step is the kernel a party runs; messages are local buffers. <see cref="ProtocolParameters.KeyBits"/>
 /// does not apply to this scheme.
 /// </summary>
-public static class LatticeReferenceProtocol
+public static class BfvReferenceProtocol
 {
-    public static LatticeProtocolResult Run(Matrix<long> left, Matrix<long> right, ProtocolParameters parameters, OperandSide? encryptor = null, int parallelism = 0)
+    public static BfvProtocolResult Run(Matrix<long> left, Matrix<long> right, ProtocolParameters parameters, OperandSide? encryptor = null, int parallelism = 0)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
@@ -43,7 +43,7 @@ public static class LatticeReferenceProtocol
         FixedPoint.CheckBounds(right, parameters.RightBits, "right operand");
         var orientation = encryptor is { } chosen ? new Orientation(chosen) : Orientation.BySize(left.Rows, left.Columns, right.Rows, right.Columns);
         var side = orientation.Encryptor;
-        var (x, y, xBits, yBits) = ReferenceProtocol.Canonical(left, right, parameters, orientation);
+        var (x, y, xBits, yBits) = PaillierReferenceProtocol.Canonical(left, right, parameters, orientation);
         var plan = CoefficientPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.Sigma, parameters.Domain);
         var bfv = plan.CreateParameters();
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
@@ -68,7 +68,7 @@ public static class LatticeReferenceProtocol
         Parallel.For(0, plan.EncryptBlocks, options, block =>
         {
             var (first, count) = plan.EncryptBlock(block);
-            LatticeEncryptKernel.EncryptBlock(plan, y, ownerEncryptor, first, count, encrypted.AsSpan(first * width, count * width));
+            BfvEncryptKernel.EncryptBlock(plan, y, ownerEncryptor, first, count, encrypted.AsSpan(first * width, count * width));
         });
 
         Lap();
@@ -78,13 +78,13 @@ public static class LatticeReferenceProtocol
         var operands = new BfvOperand[plan.EncryptedCount];
         Parallel.For(0, operands.Length, options, i => operands[i] = BfvOperand.Read(bfv, encrypted.AsSpan(i * width, width)));
         Lap();
-        var replyWidth = LatticeDecryptKernel.ReplyBytes(plan, bfv);
+        var replyWidth = BfvDecryptKernel.ReplyBytes(plan, bfv);
         var replies = new byte[(long)plan.ResultCount * replyWidth];
         var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         Parallel.For(0, plan.Tiles, options, tile =>
         {
             var (first, count) = plan.TileResults(tile);
-            LatticeEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, tile, replies.AsSpan(first * replyWidth, count * replyWidth), evaluatorShare);
+            BfvEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, tile, replies.AsSpan(first * replyWidth, count * replyWidth), evaluatorShare);
         });
 
         Lap();
@@ -95,16 +95,16 @@ public static class LatticeReferenceProtocol
         Parallel.For(0, plan.Tiles, options, tile =>
         {
             var (first, count) = plan.TileResults(tile);
-            LatticeDecryptKernel.DecryptBlock(plan, decryptor, replies.AsSpan(first * replyWidth, count * replyWidth), first, count, encryptorShare);
+            BfvDecryptKernel.DecryptBlock(plan, decryptor, replies.AsSpan(first * replyWidth, count * replyWidth), first, count, encryptorShare);
         });
 
         Lap();
-        var timings = new LatticeTimings(lap[0], lap[1], lap[2], lap[3], lap[4]);
+        var timings = new BfvTimings(lap[0], lap[1], lap[2], lap[3], lap[4]);
         var e = orientation.FromCanonical(encryptorShare, parameters.Domain);
         var v = orientation.FromCanonical(evaluatorShare, parameters.Domain);
         var toEvaluator = publicKeyBytes.Length + encrypted.LongLength;
         return side == OperandSide.Right
-            ? new LatticeProtocolResult(v, e, side, plan, bfv, toEvaluator, replies.LongLength, timings)
-            : new LatticeProtocolResult(e, v, side, plan, bfv, toEvaluator, replies.LongLength, timings);
+            ? new BfvProtocolResult(v, e, side, plan, bfv, toEvaluator, replies.LongLength, timings)
+            : new BfvProtocolResult(e, v, side, plan, bfv, toEvaluator, replies.LongLength, timings);
     }
 }

@@ -5,10 +5,10 @@ using Duet.Crypto.Paillier;
 namespace Duet.Crypto.MatMul;
 
 /// <summary>The encryptor's first step: its operand Y packed into slots and encrypted (PROTOCOL.md §4).</summary>
-public static class EncryptKernel
+public static class PaillierEncryptKernel
 {
     /// <summary>Writes ciphertexts of operands [first, first + count) at fixed width into output.</summary>
-    public static void EncryptBlock(PackingPlan plan, Matrix<long> y, Encryptor encryptor, int first, int count, Span<byte> output)
+    public static void EncryptBlock(PackingPlan plan, Matrix<long> y, PaillierEncryptor encryptor, int first, int count, Span<byte> output)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(y);

@@ -8,7 +8,7 @@ namespace Duet.Crypto.Lattice;
 /// inner block, products with the encrypted Ŷ blocks summed in the NTT domain, then masked, re-randomised, flooded,
 /// switched replies. Tiles are independent.
 /// </summary>
-public static class LatticeEvaluateKernel
+public static class BfvEvaluateKernel
 {
     /// <summary>
     /// Writes the tile's replies in result order into output and the evaluator's shares (−R in the plan's domain) of
@@ -62,7 +62,7 @@ public static class LatticeEvaluateKernel
         {
             using var maskStream = Stream(random);
             using var replyStream = Stream(random);
-            LatticeShares.DrawMask(plan, evaluator.Parameters, mask, positions, rowBlock, firstColumnBlock + c, evaluatorShare, firstRow, maskStream, firstColumn);
+            BfvShares.DrawMask(plan, evaluator.Parameters, mask, positions, rowBlock, firstColumnBlock + c, evaluatorShare, firstRow, maskStream, firstColumn);
             evaluator.Reply(acc0.AsSpan(c * words, words), acc1.AsSpan(c * words, words), mask, plan.FloodBits, positions, output.Slice(c * replyBytes, replyBytes), replyStream);
         }
     }

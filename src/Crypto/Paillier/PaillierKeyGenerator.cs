@@ -6,7 +6,7 @@ using BcInteger = Org.BouncyCastle.Math.BigInteger;
 namespace Duet.Crypto.Paillier;
 
 /// <summary>Generates Paillier keys as PROTOCOL.md §8 requires.</summary>
-public static class KeyGenerator
+public static class PaillierKeyGenerator
 {
     public static readonly IReadOnlyList<int> SupportedBits = [2048, 3072, 4096];
 

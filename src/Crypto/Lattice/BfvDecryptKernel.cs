@@ -5,7 +5,7 @@ using Duet.Crypto.Paillier;
 namespace Duet.Crypto.Lattice;
 
 /// <summary>The encryptor's finish: validate and decrypt replies, read the result coefficients, write its shares.</summary>
-public static class LatticeDecryptKernel
+public static class BfvDecryptKernel
 {
     /// <summary>Decrypts replies [first, first + count) into the encryptor's share matrix, whose entry (0, 0) is Z's
     /// (<paramref name="firstRow"/>, <paramref name="firstColumn"/>) (blocks write disjoint entries).</summary>
@@ -34,10 +34,10 @@ public static class LatticeDecryptKernel
             decryptor.DecryptReply(replies.Slice(r * width, width), positions, messages);
             for (var p = 0; p < positions.Length; p++)
             {
-                var (row, column) = LatticeShares.Entry(plan, index / plan.ColumnBlocks, index % plan.ColumnBlocks, p);
+                var (row, column) = BfvShares.Entry(plan, index / plan.ColumnBlocks, index % plan.ColumnBlocks, p);
                 if (row < plan.Rows && column < plan.Columns)
                 {
-                    encryptorShare[row - firstRow, column - firstColumn] = LatticeShares.EncryptorShare(plan, messages[p]);
+                    encryptorShare[row - firstRow, column - firstColumn] = BfvShares.EncryptorShare(plan, messages[p]);
                 }
             }
         }

@@ -10,7 +10,7 @@ namespace Duet.Crypto.Lattice;
 /// integer: T = 2^τ with τ = bz + 1 + σ + λ; result coefficients carry R + 2^bz with R uniform in [0, T − 2^(bz+1)],
 /// so u = Z + 2^bz + R never wraps mod T and u − 2^bz, −R are exact integer shares (other coefficients: uniform mod T).
 /// </summary>
-public static class LatticeShares
+public static class BfvShares
 {
     /// <summary>
     /// Fills the mask of one reply (N coefficients of ceil(τ/64) words each) and writes the evaluator's shares of its

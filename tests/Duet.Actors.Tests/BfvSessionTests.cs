@@ -11,7 +11,7 @@ namespace Duet.Actors.Tests;
 
 /// <summary>A BFV evaluator's session against a probe that plays the encryptor: what it receives is checked
 /// against the plan both derived from the hellos, and every violation is a typed abort.</summary>
-public sealed class LatticeSessionTests() : TestKit(TwoParties.SerializeAll.WithFallback(DuetConfig.Defaults))
+public sealed class BfvSessionTests() : TestKit(TwoParties.SerializeAll.WithFallback(DuetConfig.Defaults))
 {
     private readonly Guid id = SessionIds.NewRandom();
 
@@ -43,7 +43,7 @@ public sealed class LatticeSessionTests() : TestKit(TwoParties.SerializeAll.With
     public void APaillierKeyInABfvSessionIsAPlanMismatch()
     {
         var (session, job, probe, _) = Start();
-        using var paillier = Crypto.Paillier.KeyGenerator.Generate(512, allowTestSizes: true);
+        using var paillier = Crypto.Paillier.PaillierKeyGenerator.Generate(512, allowTestSizes: true);
         probe.Send(session, ProbePeer.KeyMessage(id, paillier));
         Assert.Equal(AbortReason.PlanMismatch, probe.ExpectMsg<Abort>().Reason);
         Assert.Equal(AbortReason.PlanMismatch, ProbePeer.AbortReasonOf(job));

@@ -6,7 +6,7 @@ namespace Duet.Crypto.Tests.Lattice;
 
 /// <summary>What the actor runtime relies on: wire sizes known from the plan alone (checked at the handshake), and
 /// tiles computed into bands of rows that assemble to the same exact shares.</summary>
-public sealed class LatticeBandTests
+public sealed class BfvBandTests
 {
     public static TheoryData<int, int, int, int, ShareDomain> Plans => new()
     {
@@ -23,7 +23,7 @@ public sealed class LatticeBandTests
         var plan = CoefficientPlan.Create(m, k, n, bits, bits, domain: domain);
         var parameters = plan.CreateParameters();
         Assert.Equal(parameters.SeededCiphertextBytes, plan.SeededCiphertextBytes);
-        Assert.Equal(LatticeDecryptKernel.ReplyBytes(plan, parameters), plan.ReplyBytes);
+        Assert.Equal(BfvDecryptKernel.ReplyBytes(plan, parameters), plan.ReplyBytes);
         Assert.Equal(plan.PrimeBits, parameters.Primes.Select(p => p.Bits));
     }
 
@@ -47,7 +47,7 @@ public sealed class LatticeBandTests
         {
             var (first, count) = plan.EncryptBlock(block);
             var bytes = new byte[count * width];
-            LatticeEncryptKernel.EncryptBlock(plan, y, encryptor, first, count, bytes);
+            BfvEncryptKernel.EncryptBlock(plan, y, encryptor, first, count, bytes);
             for (var i = 0; i < count; i++)
             {
                 operands[first + i] = BfvOperand.Read(parameters, bytes.AsSpan(i * width, width));
@@ -66,8 +66,8 @@ public sealed class LatticeBandTests
             covered += rows;
             var replies = new byte[count * plan.ReplyBytes];
             var (vBand, eBand) = (new Matrix<BigInteger>(rows, plan.Columns), new Matrix<BigInteger>(rows, plan.Columns));
-            LatticeEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, tile, replies, vBand, firstRow);
-            LatticeDecryptKernel.DecryptBlock(plan, decryptor, replies, first, count, eBand, firstRow);
+            BfvEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, tile, replies, vBand, firstRow);
+            BfvDecryptKernel.DecryptBlock(plan, decryptor, replies, first, count, eBand, firstRow);
             vBand.Data.CopyTo(evaluatorShare.Data, firstRow * plan.Columns);
             eBand.Data.CopyTo(encryptorShare.Data, firstRow * plan.Columns);
         }

@@ -4,14 +4,14 @@ using Duet.Crypto.Arithmetic;
 namespace Duet.Crypto.Paillier;
 
 /// <summary>Homomorphic operations with the public key only. Destinations may alias inputs.</summary>
-public sealed class Evaluator
+public sealed class PaillierEvaluator
 {
-    private readonly Encryptor randomiser;
+    private readonly PaillierEncryptor randomiser;
 
-    public Evaluator(PaillierPublicKey key, RandomiserMode mode = RandomiserMode.Djn)
+    public PaillierEvaluator(PaillierPublicKey key, RandomiserMode mode = RandomiserMode.Djn)
     {
         Key = key ?? throw new ArgumentNullException(nameof(key));
-        randomiser = new Encryptor(key, mode);
+        randomiser = new PaillierEncryptor(key, mode);
     }
 
     public PaillierPublicKey Key { get; }

@@ -6,7 +6,7 @@ using Duet.Crypto.Paillier;
 namespace Duet.Crypto.MatMul;
 
 /// <summary>The evaluator's work on one tile of row groups (PROTOCOL.md §5). Tiles are independent.</summary>
-public static class EvaluateKernel
+public static class PaillierEvaluateKernel
 {
     /// <summary>
     /// Evaluates, masks and re-randomises every result of a tile: writes the ciphertexts in result order into output
@@ -17,7 +17,7 @@ public static class EvaluateKernel
     /// from <paramref name="random"/> when given (so the party can recompute the tile exactly), else from the CSPRNG.
     /// </summary>
     public static void EvaluateTile(
-        EvaluationBases bases, Evaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0, KernelCpu? cpu = null, int xFirstRow = 0, RandomStream? random = null)
+        EvaluationBases bases, PaillierEvaluator evaluator, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0, KernelCpu? cpu = null, int xFirstRow = 0, RandomStream? random = null)
     {
         ArgumentNullException.ThrowIfNull(bases);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -104,7 +104,7 @@ public static class EvaluateKernel
     /// entry.
     /// </summary>
     public static void Mask(
-        PackingPlan plan, Evaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0, RandomStream? random = null)
+        PackingPlan plan, PaillierEvaluator evaluator, Residue product, int rowGroup, int columnGroup, Matrix<BigInteger> evaluatorShare, int firstRow = 0, int firstColumn = 0, RandomStream? random = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(evaluator);

@@ -4,7 +4,7 @@ using Duet.Crypto.Arithmetic;
 namespace Duet.Crypto.Paillier;
 
 /// <summary>Decrypts with CRT over p² and q²; the secret exponents p−1 and q−1 run in constant time.</summary>
-public sealed class Decryptor(PaillierPrivateKey key)
+public sealed class PaillierDecryptor(PaillierPrivateKey key)
 {
     private readonly PaillierPrivateKey key = key ?? throw new ArgumentNullException(nameof(key));
 

@@ -20,12 +20,12 @@ public enum RandomiserMode
 /// Encrypts signed plaintexts: c = (1 + m·n)·ρ mod n² where ρ is a fresh encryption of zero. Made over a public key
 /// it uses the public path; made over a private key it computes ρ with CRT over p² and q².
 /// </summary>
-public sealed class Encryptor
+public sealed class PaillierEncryptor
 {
     private readonly PaillierPrivateKey? owner;
     private readonly EncryptionSeed? seed;
 
-    public Encryptor(PaillierPublicKey key, RandomiserMode mode = RandomiserMode.Djn)
+    public PaillierEncryptor(PaillierPublicKey key, RandomiserMode mode = RandomiserMode.Djn)
     {
         Key = key ?? throw new ArgumentNullException(nameof(key));
         if (mode == RandomiserMode.Classic && key.Form == KeyForm.Fast)
@@ -37,14 +37,14 @@ public sealed class Encryptor
         Mode = mode;
     }
 
-    public Encryptor(PaillierPrivateKey key, RandomiserMode mode = RandomiserMode.Djn)
+    public PaillierEncryptor(PaillierPrivateKey key, RandomiserMode mode = RandomiserMode.Djn)
         : this(key?.PublicKey ?? throw new ArgumentNullException(nameof(key)), mode)
     {
         owner = key;
     }
 
     /// <summary>The key owner's encryptor whose α come from <paramref name="seed"/> (<see cref="Encrypt(BigInteger, long, Residue)"/>).</summary>
-    public Encryptor(PaillierPrivateKey key, EncryptionSeed seed)
+    public PaillierEncryptor(PaillierPrivateKey key, EncryptionSeed seed)
         : this(key)
     {
         this.seed = seed ?? throw new ArgumentNullException(nameof(seed));

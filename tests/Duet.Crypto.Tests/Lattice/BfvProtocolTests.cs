@@ -4,7 +4,7 @@ using Duet.Reference;
 
 namespace Duet.Crypto.Tests.Lattice;
 
-public sealed class LatticeProtocolTests
+public sealed class BfvProtocolTests
 {
     public static TheoryData<int, int, int, int> Shapes => new()
     {
@@ -23,7 +23,7 @@ public sealed class LatticeProtocolTests
         var random = new Random(5);
         var left = Matrices.Random(random, 1000, 100, 40, extreme: true);
         var right = Matrices.Random(random, 100, 10, 32, extreme: false);
-        var result = LatticeReferenceProtocol.Run(left, right, new ProtocolParameters(40, 32, Domain: ShareDomain.Integer), parallelism: 2);
+        var result = BfvReferenceProtocol.Run(left, right, new ProtocolParameters(40, 32, Domain: ShareDomain.Integer), parallelism: 2);
         Assert.True(result.Plan.PlainBits > 128);
         Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(result.LeftShare, result.RightShare, ShareDomain.Integer).Data);
     }
@@ -44,7 +44,7 @@ public sealed class LatticeProtocolTests
                 var expected = Shares.Reconstruct(Shares.Reduce(product, domain), product.Map(_ => System.Numerics.BigInteger.Zero), domain);
                 foreach (var side in new[] { OperandSide.Right, OperandSide.Left })
                 {
-                    var result = LatticeReferenceProtocol.Run(left, right, new ProtocolParameters(bits, bits, Domain: domain), side, parallelism: 2);
+                    var result = BfvReferenceProtocol.Run(left, right, new ProtocolParameters(bits, bits, Domain: domain), side, parallelism: 2);
                     Assert.Equal(side, result.Encryptor);
                     var reconstructed = Shares.Reconstruct(result.LeftShare, result.RightShare, domain);
                     Assert.Equal(expected.Data, reconstructed.Data);

@@ -3,7 +3,7 @@ using Duet.Crypto.Encoding;
 namespace Duet.Crypto.Lattice;
 
 /// <summary>The encryptor's first step: each block of Y in coefficient encoding, Ŷ[l·m_w·k_w + j] = Y[j][l], encrypted.</summary>
-public static class LatticeEncryptKernel
+public static class BfvEncryptKernel
 {
     /// <summary>Writes seeded ciphertexts of operands [first, first + count) at fixed width into output.</summary>
     public static void EncryptBlock(CoefficientPlan plan, Matrix<long> y, BfvEncryptor encryptor, int first, int count, Span<byte> output)

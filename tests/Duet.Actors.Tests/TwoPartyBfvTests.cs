@@ -7,7 +7,7 @@ namespace Duet.Actors.Tests;
 
 /// <summary>BFV sessions through the actor runtime: two real parties on loopback, the same phases, tiles and
 /// transcript as Paillier, and every failure a typed abort on both sides.</summary>
-public sealed class TwoPartyLatticeTests
+public sealed class TwoPartyBfvTests
 {
     private readonly Random random = new(15);
 
