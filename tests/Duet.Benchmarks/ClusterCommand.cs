@@ -14,9 +14,12 @@ namespace Duet.Benchmarks;
 /// </summary>
 internal static partial class ClusterCommand
 {
-    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "key-bits", "input-bits", "seed", "json", "keep", "kill-at", "build", "key-form", "link"];
+    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "key-bits", "input-bits", "seed", "json", "keep", "kill-at", "build", "key-form", "link", "scheme"];
 
     private const string Dotnet = "dotnet";
+
+    // The most CPU clustering may add to the evaluator party: its CPU in 2x1 over that in 1x1.
+    private const double CpuOverheadTarget = 1.10;
 
     public static int Run(CommandOptions options)
     {
@@ -30,6 +33,13 @@ internal static partial class ClusterCommand
         var seed = options.Int("seed", 1);
         var killAt = options.Int("kill-at", 50, 1);
         var keep = options.String("keep");
+        // Paillier by default, unlike `duet party`, so that the recorded cluster results stay comparable.
+        var scheme = options.String("scheme") ?? "paillier";
+        if (scheme is not ("paillier" or "bfv"))
+        {
+            throw new UsageException($"--scheme must be paillier or bfv; got {scheme}.");
+        }
+
         var link = options.String("link") ?? "plaintext";
         if (link is not ("plaintext" or "tls"))
         {
@@ -45,22 +55,25 @@ internal static partial class ClusterCommand
             var w = KernelCommand.RandomMatrix(random, inner, columns, inputBits);
             NpyFile.Write(Path.Combine(directory, "x.npy"), x);
             NpyFile.Write(Path.Combine(directory, "w.npy"), w);
-            Console.WriteLine($"cluster: X {rows}x{inner} (a, evaluator) · W {inner}x{columns} (b, encryptor), {keyBits}-bit {keyForm} key, {Environment.ProcessorCount} cores, {(link == "tls" ? "mutual TLS" : "plaintext")} loopback, files in {directory}");
+            Console.WriteLine($"cluster: X {rows}x{inner} (a, evaluator) · W {inner}x{columns} (b, encryptor), {(scheme == "paillier" ? $"paillier, {keyBits}-bit {keyForm} key" : scheme)}, {Environment.ProcessorCount} cores, {(link == "tls" ? "mutual TLS" : "plaintext")} loopback, files in {directory}");
 
             var links = Links.Make(duet, directory, link == "tls");
-            var single = RunSession(duet, directory, x, w, keyConfig, inputBits, links, "1x1", workerNodes: 0, killAtPercent: null);
-            var pair = RunSession(duet, directory, x, w, keyConfig, inputBits, links, "2x1", workerNodes: 1, killAtPercent: null);
-            var loss = RunSession(duet, directory, x, w, keyConfig, inputBits, links, "3x1-kill", workerNodes: 2, killAtPercent: killAt);
+            var single = RunSession(duet, directory, x, w, keyConfig, scheme, inputBits, links, "1x1", workerNodes: 0, killAtPercent: null);
+            var pair = RunSession(duet, directory, x, w, keyConfig, scheme, inputBits, links, "2x1", workerNodes: 1, killAtPercent: null);
+            var loss = RunSession(duet, directory, x, w, keyConfig, scheme, inputBits, links, "3x1-kill", workerNodes: 2, killAtPercent: killAt);
             var speedup = single.EvaluateSeconds / pair.EvaluateSeconds;
             var wallSpeedup = single.PartySeconds / pair.PartySeconds;
+            var cpuOverhead = pair.EvaluatorCpuSeconds / single.EvaluatorCpuSeconds;
 
             // B shares the two cores: its decryptions during A's phase are work the 2x1 party cannot use the cores for.
             var ceiling = 2 * single.KernelSeconds / (single.KernelSeconds + pair.DecryptSeconds);
             Console.WriteLine($"  evaluation phase: 1x1 {Report.Format(single.EvaluateSeconds)} s, 2x1 {Report.Format(pair.EvaluateSeconds)} s: speedup {Report.Format(speedup)}x (evaluator party time {Report.Format(wallSpeedup)}x)");
+            Console.WriteLine($"  cost of clustering: evaluator CPU 2x1 / 1x1 = {Report.Format(cpuOverhead)} ({Report.Format(pair.EvaluatorCpuSeconds)} / {Report.Format(single.EvaluatorCpuSeconds)} CPU-s, target <= {Report.Format(CpuOverheadTarget)})");
             Console.WriteLine($"  ceiling on {Environment.ProcessorCount} shared cores: 2 x {Report.Format(single.KernelSeconds)} CPU-s of A's kernel / ({Report.Format(single.KernelSeconds)} + {Report.Format(pair.DecryptSeconds)} CPU-s of B's decryptions) = {Report.Format(ceiling)}x with no other overhead");
             Console.WriteLine($"  node loss: {Report.Format(loss.PartySeconds)} s with 3 nodes, one killed at {killAt} % of the tiles; {loss.Requeued} tiles requeued; exact: {loss.Verified}");
             Report.WriteJson(options.String("json"), new JsonObject
             {
+                ["scheme"] = scheme,
                 ["rows"] = rows,
                 ["inner"] = inner,
                 ["cols"] = columns,
@@ -70,6 +83,7 @@ internal static partial class ClusterCommand
                 ["cores"] = Environment.ProcessorCount,
                 ["speedup"] = Report.Round(speedup),
                 ["speedup_party_time"] = Report.Round(wallSpeedup),
+                ["cpu_overhead"] = Report.Round(cpuOverhead),
                 ["colocated_ceiling"] = Report.Round(ceiling),
                 ["verified"] = single.Verified && pair.Verified,
                 ["node_loss_verified"] = loss.Verified,
@@ -79,11 +93,13 @@ internal static partial class ClusterCommand
                 ["seed"] = seed,
                 ["build"] = build,
                 ["link"] = link,
-                ["method"] = "three sessions in turn on the same inputs, loopback, plaintext or mutual TLS as `link` says; evaluator A forced to evaluate with duet.workers = 1 on each of its "
+                ["method"] = $"three sessions in turn on the same inputs, scheme {scheme} (`duet party --scheme`), loopback, plaintext or mutual TLS as `link` says; evaluator A forced to evaluate with duet.workers = 1 on each of its "
                     + "nodes (`duet party` with duet.cluster.enabled = on plus `duet node` processes), encryptor B one node with one worker per core; "
                     + "evaluate_s: A's evaluation phase as its summary line gives it (from its tables built to its last result sent); party_s: A's summary time; "
-                    + "speedup: evaluate_s of 1x1 over 2x1; node loss: a worker node killed with Process.Kill once A reports kill-at % of its tiles, "
-                    + "node_loss_extra_s: its party_s minus that of 2x1; colocated_ceiling: 2 x the 1x1 multi-exponentiation CPU over (it + B's decryption CPU in 2x1), "
+                    + "speedup: evaluate_s of 1x1 over 2x1; "
+                    + "evaluator_cpu_s: user+system CPU of A's session process plus all its `duet node` processes, each at its last /proc sample (every 100 ms): A's before it exits, the nodes' once A and B have exited (or before the killed one died); "
+                    + "cpu_overhead: evaluator_cpu_s of 2x1 over 1x1, the CPU clustering costs; node loss: a worker node killed with Process.Kill once A reports kill-at % of its tiles, "
+                    + "node_loss_extra_s: its party_s minus that of 2x1; colocated_ceiling: 2 x the 1x1 CPU of A's main kernel (Paillier: multi-exponentiation; BFV: evaluation tiles) over (it + B's decryption CPU in 2x1), "
                     + "the best speedup two shared cores allow when B decrypts on them during A's phase",
             });
             return single.Verified && pair.Verified && loss.Verified && loss.Requeued > 0 ? 0 : 1;
@@ -103,7 +119,7 @@ internal static partial class ClusterCommand
     }
 
     /// <summary>One session: A's session node and its worker nodes (joined before B calls), then B.</summary>
-    private static SessionRun RunSession(string duet, string directory, Matrix<long> x, Matrix<long> w, string keyConfig, int inputBits, Links links, string name, int workerNodes, int? killAtPercent)
+    private static SessionRun RunSession(string duet, string directory, Matrix<long> x, Matrix<long> w, string keyConfig, string scheme, int inputBits, Links links, string name, int workerNodes, int? killAtPercent)
     {
         var configA = Path.Combine(directory, $"a-{name}.hocon");
         var cluster = $"127.0.0.1:{E2eCommand.FreePort()}";
@@ -119,7 +135,7 @@ internal static partial class ClusterCommand
         }
 
         var address = $"127.0.0.1:{E2eCommand.FreePort()}";
-        string[] common = ["--share", "integer", "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
+        string[] common = ["--scheme", scheme, "--share", "integer", "--input-bits", inputBits.ToString(CultureInfo.InvariantCulture)];
         var clock = Stopwatch.StartNew();
         using var a = PartyProcess.Start("a", Dotnet, [duet, "party", "--config", configA, "--side", "left", "--role", "evaluator", "--listen", address, "--input", Path.Combine(directory, "x.npy"), "--output", Path.Combine(directory, "share-a.csv"), "--name", "a", .. common, .. links.A], clock);
         var nodes = Enumerable.Range(0, workerNodes)
@@ -147,13 +163,15 @@ internal static partial class ClusterCommand
                 }
             }
 
+            // Every process of the evaluator party: the session node and its worker nodes (idle once A has exited).
+            var evaluatorCpu = a.CpuSeconds + nodes.Sum(n => n.CpuSeconds);
             var summary = a.Output.LastOrDefault(l => l.StartsWith("a: evaluator", StringComparison.Ordinal))
                 ?? throw new BenchmarkFailure($"{name}: A printed no summary line");
             var evaluate = Seconds(EvaluationField().Match(summary));
             var summaryB = b.Output.LastOrDefault(l => l.StartsWith("b: encryptor", StringComparison.Ordinal))
                 ?? throw new BenchmarkFailure($"{name}: B printed no summary line");
-            var run = new SessionRun(name, workerNodes + 1, evaluate, Seconds(TimeField().Match(summary)), Seconds(KernelField().Match(summary)), Seconds(DecryptField().Match(summaryB)), Requeued(summary), E2eCommand.Verify(directory, x, w, ShareDomain.Integer), summary);
-            Console.WriteLine($"  {name}: evaluate {Report.Format(run.EvaluateSeconds)} s, A {Report.Format(run.PartySeconds)} s, requeued {run.Requeued}, exact {run.Verified}");
+            var run = new SessionRun(name, workerNodes + 1, evaluate, Seconds(TimeField().Match(summary)), Seconds(KernelField().Match(summary)), Seconds(DecryptField().Match(summaryB)), Requeued(summary), evaluatorCpu, E2eCommand.Verify(directory, x, w, ShareDomain.Integer), summary);
+            Console.WriteLine($"  {name}: evaluate {Report.Format(run.EvaluateSeconds)} s, A {Report.Format(run.PartySeconds)} s, evaluator CPU {Report.Format(run.EvaluatorCpuSeconds)} s, requeued {run.Requeued}, exact {run.Verified}");
             return run;
         }
         finally
@@ -204,10 +222,12 @@ internal static partial class ClusterCommand
     [GeneratedRegex(@"\), " + Duration + ", ")]
     private static partial Regex TimeField();
 
-    [GeneratedRegex(@" evaluation " + Duration + ", ")]
+    // ", evaluation" is the phase's wall time; BFV's "kernel CPU: evaluation" follows it.
+    [GeneratedRegex(@", evaluation " + Duration + ", ")]
     private static partial Regex EvaluationField();
 
-    [GeneratedRegex(@"multi-exponentiation " + Duration + ", ")]
+    // The evaluator's main kernel: Paillier's multi-exponentiation, BFV's whole evaluation tiles.
+    [GeneratedRegex(@"kernel CPU: (?:multi-exponentiation|evaluation) " + Duration + ", ")]
     private static partial Regex KernelField();
 
     [GeneratedRegex(@"decryption " + Duration + ", ")]
@@ -216,7 +236,7 @@ internal static partial class ClusterCommand
     [GeneratedRegex(@"; requeued (?<n>\d+);")]
     private static partial Regex RequeuedField();
 
-    private sealed record SessionRun(string Name, int Nodes, double EvaluateSeconds, double PartySeconds, double KernelSeconds, double DecryptSeconds, int Requeued, bool Verified, string Summary)
+    private sealed record SessionRun(string Name, int Nodes, double EvaluateSeconds, double PartySeconds, double KernelSeconds, double DecryptSeconds, int Requeued, double EvaluatorCpuSeconds, bool Verified, string Summary)
     {
         public JsonObject Json() => new()
         {
@@ -227,6 +247,7 @@ internal static partial class ClusterCommand
             ["a_kernel_cpu_s"] = double.IsNaN(KernelSeconds) ? null : Report.Round(KernelSeconds),
             ["b_decrypt_cpu_s"] = double.IsNaN(DecryptSeconds) ? null : Report.Round(DecryptSeconds),
             ["requeued_tiles"] = Requeued,
+            ["evaluator_cpu_s"] = Report.Round(EvaluatorCpuSeconds),
             ["verified"] = Verified,
             ["summary"] = Summary,
         };

@@ -181,9 +181,9 @@ internal static partial class E2eCommand
             ["method"] = $"wall_s: launch of both `dotnet duet.dll party` processes (Release) to both exiting 0, loopback, {link.Share} shares, {link.Scheme}, "
             + "a fresh key per run (duet.session.key-bits under Paillier); bytes: payload bytes as the party summaries print them (to 0.1 kB, 0.1 MB or 0.01 GB); "
             + "peak_rss_mb: max VmHWM sampled every 100 ms, MiB; cpu_s: user+system at the last sample; "
-            + "cpu_phases: the kernels' thread CPU seconds from each party's summary line (tiles by kind; the evaluator's "
-            + "multi-exponentiation with its re-randomisers, the rest of its tiles, and the process CPU of its table build), "
-            + "main = decryption (encryptor) or multi-exponentiation (evaluator), outside_main_fraction = 1 - main / cpu_s; "
+            + "cpu_phases: the kernels' thread CPU seconds from each party's summary line (tiles by kind; the Paillier evaluator's "
+            + "multi-exponentiation with its re-randomisers, the rest of its tiles, and the process CPU of its table build; the BFV evaluator's evaluation tiles whole), "
+            + "main = decryption (encryptor), multi-exponentiation (Paillier evaluator) or evaluation (BFV evaluator), outside_main_fraction = 1 - main / cpu_s; "
             + "progress_seen_s: first and last stderr progress line of each phase (printed at most every 2 s)",
             ["seed"] = seed,
         };
@@ -324,7 +324,7 @@ internal static partial class E2eCommand
             json[name] = Report.Round(seconds);
         }
 
-        if (party.Summary.Kernels.TryGetValue(party.Summary.IsEncryptor ? "decryption" : "multi_exponentiation", out var main) && party.CpuSeconds > 0)
+        if (party.Summary.Kernels.TryGetValue(party.Summary.MainKernel, out var main) && party.CpuSeconds > 0)
         {
             json["main"] = Report.Round(main);
             json["outside_main_fraction"] = Math.Round(1 - (main / party.CpuSeconds), 3);
@@ -436,7 +436,11 @@ internal static partial class E2eCommand
         };
     }
 
-    private sealed record PartySummary(bool IsEncryptor, double Seconds, long BytesSent, long BytesReceived, IReadOnlyDictionary<string, double> Kernels);
+    private sealed record PartySummary(bool IsEncryptor, double Seconds, long BytesSent, long BytesReceived, IReadOnlyDictionary<string, double> Kernels)
+    {
+        /// <summary>The kernel the party exists for: decryption, or the evaluator's multi-exponentiation (Paillier) or evaluation tiles (BFV, whose summary splits them no further).</summary>
+        public string MainKernel => IsEncryptor ? "decryption" : Kernels.ContainsKey("multi_exponentiation") ? "multi_exponentiation" : "evaluation";
+    }
 
     private sealed record PartyRun(string Name, string Side, PartySummary Summary, long PeakResidentBytes, double CpuSeconds, IReadOnlyDictionary<string, (double First, double Last)> Phases);
 

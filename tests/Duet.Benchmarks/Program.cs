@@ -16,7 +16,7 @@ internal static class Program
           lattice     [--rows 10000] [--inner 100] [--cols 10] [--input-bits 32] [--domain integer|ring64] [--repeat 2]
                       [--seed 1] [--json FILE]   BFV with coefficient encoding in process, 1 thread and all cores
           cluster     [--rows 20000] [--inner 100] [--cols 1] [--key-bits 2048] [--input-bits 32] [--kill-at 50]
-                      [--key-form standard|fast] [--link plaintext|tls] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]   the evaluator as 1x1, 2x1 and 3 nodes with one killed
+                      [--scheme paillier|bfv] [--key-form standard|fast] [--link plaintext|tls] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]   the evaluator as 1x1, 2x1 and 3 nodes with one killed
           stress      [--seconds 60] [--key-bits 1024] [--part all|arithmetic|tiles|links]
                       disposal racing the work: residues and contexts, tile contexts retired under workers, TLS links closed while writing
         """;
