@@ -6,10 +6,10 @@ namespace Duet.Actors;
 /// <param name="Encrypt">Encryption tiles.</param>
 /// <param name="Decrypt">Decryption tiles.</param>
 /// <param name="Evaluate">Evaluation tiles, whole.</param>
-/// <param name="MultiExponentiation">The part of <paramref name="Evaluate"/> in the multi-exponentiation (re-randomisers included).</param>
-/// <param name="Tables">The evaluator's table build (process CPU over the build, all its threads).</param>
-public sealed record KernelSeconds(double Encrypt, double Decrypt, double Evaluate, double MultiExponentiation, double Tables)
+/// <param name="Products">The part of <paramref name="Evaluate"/> in the homomorphic products (<see cref="KernelCpu"/>).</param>
+/// <param name="Preparation">The evaluator's preparation of the peer's operand (Paillier's tables; process CPU over it, all its threads).</param>
+public sealed record KernelSeconds(double Encrypt, double Decrypt, double Evaluate, double Products, double Preparation)
 {
-    /// <summary>The party's main kernel: decryption for the encryptor, the multi-exponentiation for the evaluator.</summary>
-    public double Main(bool isEncryptor) => isEncryptor ? Decrypt : MultiExponentiation;
+    /// <summary>The party's main kernel: decryption for the encryptor, the homomorphic products for the evaluator.</summary>
+    public double Main(bool isEncryptor) => isEncryptor ? Decrypt : Products;
 }

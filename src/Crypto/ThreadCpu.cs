@@ -54,21 +54,21 @@ public static partial class ThreadCpu
 }
 
 /// <summary>
-/// CPU seconds of the evaluator's tiles, split into the multi-exponentiation (re-randomisers included) and the rest
-/// (masks, encoding); added to from many threads.
+/// CPU seconds of the evaluator's tiles, split into the homomorphic products (Paillier's multi-exponentiation with its
+/// re-randomisers; BFV's encoding, transforms and products) and the rest (masks, replies); added to from many threads.
 /// </summary>
 public sealed class KernelCpu
 {
-    private long multiExponentiationTicks;
+    private long productsTicks;
     private long finishingTicks;
 
-    public double MultiExponentiation => Interlocked.Read(ref multiExponentiationTicks) / (double)TimeSpan.TicksPerSecond;
+    public double Products => Interlocked.Read(ref productsTicks) / (double)TimeSpan.TicksPerSecond;
 
     public double Finishing => Interlocked.Read(ref finishingTicks) / (double)TimeSpan.TicksPerSecond;
 
-    public void Add(double multiExponentiation, double finishing)
+    public void Add(double products, double finishing)
     {
-        Interlocked.Add(ref multiExponentiationTicks, (long)(multiExponentiation * TimeSpan.TicksPerSecond));
+        Interlocked.Add(ref productsTicks, (long)(products * TimeSpan.TicksPerSecond));
         Interlocked.Add(ref finishingTicks, (long)(finishing * TimeSpan.TicksPerSecond));
     }
 }

@@ -169,7 +169,7 @@ internal sealed partial class Session
                 before?.Invoke();
                 var cpu = Environment.CpuUsage.TotalTime;
                 kernels.Prepare(budget, parallelism);
-                context.Cpu.AddTables(Environment.CpuUsage.TotalTime - cpu);
+                context.Cpu.AddPreparation(Environment.CpuUsage.TotalTime - cpu);
                 return Prepared.Instance;
             }
             finally

@@ -8,7 +8,7 @@ internal sealed class TileCpu
     private long encryptTicks;
     private long decryptTicks;
     private long evaluateTicks;
-    private long tablesTicks;
+    private long preparationTicks;
 
     /// <summary>The evaluation kernel's own split, filled in by <c>PaillierEvaluateKernel</c>.</summary>
     public KernelCpu Evaluation { get; } = new();
@@ -30,10 +30,10 @@ internal sealed class TileCpu
         }
     }
 
-    public void AddTables(TimeSpan cpu) => Interlocked.Add(ref tablesTicks, cpu.Ticks);
+    public void AddPreparation(TimeSpan cpu) => Interlocked.Add(ref preparationTicks, cpu.Ticks);
 
     public KernelSeconds Snapshot() =>
-        new(Seconds(ref encryptTicks), Seconds(ref decryptTicks), Seconds(ref evaluateTicks), Evaluation.MultiExponentiation, Seconds(ref tablesTicks));
+        new(Seconds(ref encryptTicks), Seconds(ref decryptTicks), Seconds(ref evaluateTicks), Evaluation.Products, Seconds(ref preparationTicks));
 
     private static double Seconds(ref long ticks) => Interlocked.Read(ref ticks) / (double)TimeSpan.TicksPerSecond;
 }

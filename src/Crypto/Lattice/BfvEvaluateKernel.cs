@@ -19,7 +19,7 @@ public static class BfvEvaluateKernel
     /// </summary>
     public static void EvaluateTile(
         CoefficientPlan plan, BfvEvaluator evaluator, IReadOnlyList<BfvOperand> operands, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare,
-        int firstRow = 0, int firstColumn = 0, int xFirstRow = 0, RandomStream? random = null)
+        int firstRow = 0, int firstColumn = 0, int xFirstRow = 0, RandomStream? random = null, KernelCpu? cpu = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -41,6 +41,7 @@ public static class BfvEvaluateKernel
             throw new ArgumentException($"A tile of {count} replies needs {count * replyBytes} bytes.", nameof(output));
         }
 
+        var started = ThreadCpu.Seconds();
         var words = evaluator.PolynomialWords;
         var acc0 = new ulong[count * words];
         var acc1 = new ulong[count * words];
@@ -57,6 +58,7 @@ public static class BfvEvaluateKernel
             }
         }
 
+        var multiplied = ThreadCpu.Seconds();
         var mask = new ulong[plan.Degree * evaluator.MaskWords];
         for (var c = 0; c < count; c++)
         {
@@ -65,6 +67,8 @@ public static class BfvEvaluateKernel
             BfvShares.DrawMask(plan, evaluator.Parameters, mask, positions, rowBlock, firstColumnBlock + c, evaluatorShare, firstRow, maskStream, firstColumn);
             evaluator.Reply(acc0.AsSpan(c * words, words), acc1.AsSpan(c * words, words), mask, plan.FloodBits, positions, output.Slice(c * replyBytes, replyBytes), replyStream);
         }
+
+        cpu?.Add(multiplied - started, ThreadCpu.Seconds() - multiplied);
     }
 
     /// <summary>A stream seeded from <paramref name="random"/> in order, or from the CSPRNG.</summary>

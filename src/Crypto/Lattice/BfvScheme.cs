@@ -185,7 +185,7 @@ public sealed class BfvScheme : IMatrixScheme
         public void Evaluate(int tile, Matrix<long> x, RandomStream random, Span<byte> output, Matrix<BigInteger> share, KernelCpu? cpu)
         {
             var band = plan.Band(tile);
-            BfvEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, tile, output, share, band.FirstRow, band.FirstColumn, band.FirstRow, random);
+            BfvEvaluateKernel.EvaluateTile(plan, evaluator, operands, x, tile, output, share, band.FirstRow, band.FirstColumn, band.FirstRow, random, cpu);
         }
 
         public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count)

@@ -22,7 +22,7 @@ internal static class PlanText
         return statistics.IsEncryptor
             ? $"kernel CPU: decryption {seconds(cpu.Decrypt)}, encryption {seconds(cpu.Encrypt)}"
             : statistics.Plan.Scheme == Scheme.Paillier
-                ? $"{Evaluation(statistics)}kernel CPU: multi-exponentiation {seconds(cpu.MultiExponentiation)}, rest of the tiles {seconds(cpu.Evaluate - cpu.MultiExponentiation)}, tables {seconds(cpu.Tables)}"
+                ? $"{Evaluation(statistics)}kernel CPU: multi-exponentiation {seconds(cpu.Products)}, rest of the tiles {seconds(cpu.Evaluate - cpu.Products)}, tables {seconds(cpu.Preparation)}"
                 : $"{Evaluation(statistics)}kernel CPU: evaluation {seconds(cpu.Evaluate)}";
     }
 
