@@ -85,21 +85,6 @@ public sealed record SessionLimits
             : null;
     }
 
-    /// <summary>
-    /// Null when every ciphertext block of the session fits the transport frame; otherwise the reason. A plan's blocks
-    /// and tiles are bounded whatever the shapes (PROTOCOL.md §10, docs/lattice.md), and its first block and tile are
-    /// its largest, so only a frame configured smaller than a few ciphertexts refuses a session. Revealed shares are
-    /// cut by <c>duet.flow.block-bytes</c>, which the settings keep under the frame.
-    /// </summary>
-    public string? MessageProblem(IProductPlan plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var largest = Math.Max((long)plan.EncryptBlock(0).Count * plan.EncryptedWidth, (long)plan.TileResults(0).Count * plan.ResultWidth);
-        return largest + EnvelopeBytes > FrameBytes
-            ? $"one ciphertext block would be {largest >> 10} KiB, over the {FrameBytes >> 10} KiB transport frame (akka.remote.dot-netty.tcp.maximum-frame-size)"
-            : null;
-    }
-
     /// <summary>Largest payload a message may carry so that it stays under the transport frame.</summary>
     public long PayloadBytes => FrameBytes - EnvelopeBytes;
 

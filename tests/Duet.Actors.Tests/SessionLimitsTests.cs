@@ -65,20 +65,6 @@ public sealed class SessionLimitsTests
     }
 
     [Fact]
-    public void CiphertextBlocksFitAnyFrameOfAFewBlocks()
-    {
-        // 2048-bit key: 512-byte ciphertexts; 200000 columns in groups of C give over 8000 results per row, but a
-        // tile holds at most 8 results and an encrypted block 64 operands, so the default frame carries every block.
-        var wide = PackingPlan.Create(1, 10, 200_000, 16, 16, 2048);
-        Assert.Null(limits.MessageProblem(wide));
-
-        // Only a frame smaller than one encrypted block (64 x 1024 bytes at 4096 bits) is refused, naming the key.
-        var large = PackingPlan.Create(1, 100, 10, 16, 16, 4096);
-        Assert.Contains("maximum-frame-size", (limits with { FrameBytes = 64 << 10 }).MessageProblem(large), StringComparison.Ordinal);
-        Assert.Null((limits with { FrameBytes = 80 << 10 }).MessageProblem(large));
-    }
-
-    [Fact]
     public void TheEvaluatorEstimateCountsTheEncryptedOperandAndTables()
     {
         var plan = PackingPlan.Create(100, 50, 3, 16, 16, 2048);

@@ -7,7 +7,7 @@ namespace Duet.Actors.Tests;
 
 /// <summary>BFV sessions through the actor runtime: two real parties on loopback, the same phases, tiles and
 /// transcript as Paillier, and every failure a typed abort on both sides.</summary>
-public sealed class TwoPartyBfvTests
+public sealed class TwoPartyBfvTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys>
 {
     private readonly Random random = new(15);
 
@@ -81,16 +81,28 @@ public sealed class TwoPartyBfvTests
         Assert.Contains("different scheme: Bfv and Paillier", local.Message + remote.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ABfvCiphertextOverAConfiguredSmallFrameIsRefusedAtTheHandshake()
+    [Theory]
+    [InlineData(Scheme.Bfv)]
+    [InlineData(Scheme.Paillier)]
+    public async Task UnderAFrameSmallerThanAKeyOrABlockTheyTravelInPartsAndTheProductIsExact(Scheme scheme)
     {
-        var small = Bfv(OperandSide.Left).Limits with { FrameBytes = 128 << 10 };
-        var (a, b) = Start(Bfv(OperandSide.Left) with { Limits = small, BlockBytes = 64 << 10 }, Bfv(OperandSide.Right));
-        var refusal = await Assert.ThrowsAsync<SessionAbortedException>(() => a);
-        Assert.Equal(AbortReason.Incompatible, refusal.Reason);
-        Assert.Contains("ciphertext block", refusal.Message, StringComparison.Ordinal);
-        Assert.Contains("transport frame", refusal.Message, StringComparison.Ordinal);
-        Assert.Equal(AbortReason.Incompatible, (await Assert.ThrowsAsync<SessionAbortedException>(() => b)).Reason);
+        // A 32 KiB frame (Akka's smallest): BFV's key and every fresh ciphertext (N = 4096 and more) are larger. A Paillier
+        // block of 64 ciphertexts of 256 bytes (1024-bit test keys) is not, so its parties are told of a 16 KiB frame.
+        var frame = scheme == Scheme.Bfv ? 32 << 10 : 16 << 10;
+        var config = Akka.Configuration.ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.maximum-frame-size = 32768b").WithFallback(TwoParties.SerializeAll);
+        PartySettings Small(OperandSide side) => (scheme == Scheme.Bfv ? Bfv(side) : TwoParties.Settings(side, side == OperandSide.Left ? keys.Left : keys.Right)) with
+        {
+            Limits = TwoParties.TestLimits with { FrameBytes = frame },
+            BlockBytes = 4 << 10,
+        };
+        var left = TwoParties.Random(random, 300, 40, 16);
+        var right = TwoParties.Random(random, 40, 3, 16);
+
+        var (a, b) = await TwoParties.Run(left, Small(OperandSide.Left), right, Small(OperandSide.Right), config: config);
+
+        Assert.Equal(scheme, a.Statistics.Plan.Scheme);
+        Assert.True(a.Statistics.Plan.EncryptBlock(0).Count * a.Statistics.Plan.EncryptedWidth > Small(OperandSide.Left).Limits.PayloadBytes, "nothing needed parts");
+        Assert.Equal(Shares.Product(left, right).Data, Shares.Reconstruct(a.Share!, b.Share!, ShareDomain.Ring64).Data);
     }
 
     [Theory]

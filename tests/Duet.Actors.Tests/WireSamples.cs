@@ -26,6 +26,8 @@ internal static class WireSamples
     /// <summary>A block of one wide ciphertext, as a fresh BFV ciphertext is.</summary>
     public static EncryptedBlock WideBlock(int width = 40_000) => new(Session, BlockIndex: 2, FirstIndex: 2, Count: 1, width, Bytes(width, 7));
 
+    public static MessagePart Part() => new(Session, "RB", Index: 2, Count: 5, Bytes(700, 13));
+
     public static Credit Credit() => new(Session, Granted: 12);
 
     public static RevealCredit RevealCredit() => new(Session, Granted: 9);
@@ -55,6 +57,7 @@ internal static class WireSamples
         (Key(), "KY"),
         (EncryptedBlock(), "EB"),
         (ResultBlock(), "RB"),
+        (Part(), "MP"),
         (Credit(), "CR"),
         (RevealCredit(), "RC"),
         (Done(), "DN"),

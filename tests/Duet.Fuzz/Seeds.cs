@@ -29,6 +29,8 @@ public static class Seeds
         new Hello(Session, 1, OperandSide.Right, 100, 10, 63, 16, ShareDomain.Integer, Reveal.Both, 2048, 64, RolePreference.Evaluator, "Bank Ærø — 東京"),
         new KeyMessage(Session, Bytes(780, 1)),
         new KeyMessage(Session, [0xC5]),
+        new MessagePart(Session, "EB", 0, 2, Bytes(64, 30)),
+        new MessagePart(Session, "KY", 6, 7, Bytes(3000, 31)),
         new EncryptedBlock(Session, 0, 0, 2, 8, Bytes(16, 3)),
         new EncryptedBlock(Session, 7, 1_000, 1, 512, Bytes(512, 4)),
         new ResultBlock(Session, 0, 0, 1, 4, Bytes(4, 5)),

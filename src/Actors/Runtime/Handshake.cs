@@ -93,8 +93,7 @@ public static class Handshake
                 throw new HandshakeException(AbortReason.FastKeyRefused, refusal);
             }
 
-            if ((limits.PlanProblem(left.Rows, right.Columns, plan, orientation.Encryptor == mine.Side, tableMemoryBytes)
-                ?? limits.MessageProblem(plan)) is { } problem)
+            if (limits.PlanProblem(left.Rows, right.Columns, plan, orientation.Encryptor == mine.Side, tableMemoryBytes) is { } problem)
             {
                 throw new HandshakeException(AbortReason.Incompatible, $"{problem}.");
             }

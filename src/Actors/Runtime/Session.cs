@@ -6,6 +6,7 @@ using Duet.Actors.Cluster;
 using Duet.Actors.Protocol;
 using Duet.Actors.State;
 using Duet.Actors.Tiles;
+using Duet.Actors.Wire;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.Schemes;
 
@@ -26,6 +27,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly SessionStatistics statistics = new();
+    private readonly MessageAssembler parts = new();
     private readonly Hello mine;
     private readonly TileContext tiles;
     private readonly ActorSystem party;
@@ -98,6 +100,16 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     {
         try
         {
+            if (message is MessagePart part && part.SessionId == sessionId && Sender.Equals(peer))
+            {
+                if (Joined(part) is not { } whole)
+                {
+                    return true;
+                }
+
+                message = whole;
+            }
+
             return base.AroundReceive(receive, message is TileCoordinator.ToSession bridged ? bridged.Result : message);
         }
         catch (Exception error) when (!ended)
@@ -227,11 +239,30 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         ReceiveAny(message => log.Debug("session {0}: ended; ignored {1}", sessionId, message.GetType().Name));
     }
 
-    /// <summary>Sends to the peer's session, counting the payload bytes (ciphertexts, key, share values).</summary>
+    /// <summary>Sends to the peer's session, counting the payload bytes (ciphertexts, key, share values); a message
+    /// larger than the transport frame goes in parts.</summary>
     private void SendToPeer(IProtocolMessage message, long payload)
     {
         statistics.Sent(payload);
-        peer.Tell(message, Self);
+        foreach (var fitting in MessageParts.Fit(message, settings.Limits.PayloadBytes))
+        {
+            peer.Tell(fitting, Self);
+        }
+    }
+
+    /// <summary>The peer's message once its last part is in (null before); parts out of order or that do not join into
+    /// one well-formed message abort the session.</summary>
+    private object? Joined(MessagePart part)
+    {
+        try
+        {
+            return parts.Add(part);
+        }
+        catch (System.Runtime.Serialization.SerializationException error)
+        {
+            Abort(AbortReason.UnexpectedMessage, $"a message in parts does not join: {error.Message}");
+            return null;
+        }
     }
 
     private void Report(string phase, long done, long total) => job.Progress?.Report(new PartyProgress(phase, done, total));

@@ -28,6 +28,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     public const string AbortManifest = "AB";
     public const string RevealedShareManifest = "RS";
     public const string ConfirmManifest = "CF";
+    public const string PartManifest = "MP";
 
     /// <summary>The key that makes a system decode only peer-protocol and delivery messages: a party's peer-facing system.</summary>
     public const string PeerOnlyKey = "duet.wire.peer-only";
@@ -77,6 +78,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     {
         Hello => HelloManifest,
         KeyMessage => KeyManifest,
+        MessagePart => PartManifest,
         EncryptedBlock => EncryptedBlockManifest,
         ResultBlock => ResultBlockManifest,
         Credit => CreditManifest,
@@ -100,6 +102,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     {
         Hello m => HelloCodec.EncodeHello(m),
         KeyMessage m => PeerCodec.EncodeKey(m),
+        MessagePart m => PeerCodec.EncodePart(m),
         EncryptedBlock m => PeerCodec.EncodeBlock(m, "EncryptedBlock"),
         ResultBlock m => PeerCodec.EncodeBlock(m, "ResultBlock"),
         Credit m => PeerCodec.EncodeCredit(m),
@@ -119,7 +122,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     /// <summary>True for the manifests a peer or a delivery link may carry: everything but tile and node messages.</summary>
     public static bool IsPeerManifest(string manifest) => manifest is HelloManifest or KeyManifest or EncryptedBlockManifest
         or ResultBlockManifest or CreditManifest or RevealCreditManifest or DoneManifest or AbortManifest or RevealedShareManifest
-        or ConfirmManifest
+        or ConfirmManifest or PartManifest
         or DeliveryCodec.ShareOfferManifest or DeliveryCodec.ShareRunManifest or DeliveryCodec.ShareReceiptManifest;
 
     /// <summary>Decodes untrusted bytes.</summary>
@@ -128,6 +131,7 @@ public sealed class DuetSerializer : SerializerWithStringManifest
     {
         HelloManifest => HelloCodec.DecodeHello(bytes),
         KeyManifest => PeerCodec.DecodeKey(bytes),
+        PartManifest => PeerCodec.DecodePart(bytes),
         EncryptedBlockManifest => PeerCodec.DecodeEncryptedBlock(bytes),
         ResultBlockManifest => PeerCodec.DecodeResultBlock(bytes),
         CreditManifest => PeerCodec.DecodeCredit(bytes),

@@ -136,6 +136,45 @@ internal static class PeerCodec
         return grant;
     }
 
+    internal static byte[] EncodePart(MessagePart m)
+    {
+        CheckWrite("MessagePart", MessageParts.CanSplit(m.Manifest), $"Manifest '{m.Manifest}' is not a message that is split");
+        CheckWrite("MessagePart", m.Count is >= 2 and <= MessageParts.MaxParts && m.Index >= 0 && m.Index < m.Count, $"Index = {m.Index}, Count = {m.Count} are out of range");
+        CheckWrite("MessagePart", m.Bytes is { Length: >= 1 and <= WireLimits.MaxPayloadBytes }, $"Bytes must have 1 to {WireLimits.MaxPayloadBytes} bytes");
+        var manifest = Encoding.ASCII.GetBytes(m.Manifest);
+        var bytes = new byte[Header + WireWriter.PrefixedBytes(manifest.Length) + (2 * sizeof(int)) + WireWriter.PrefixedBytes(m.Bytes.Length)];
+        var w = new WireWriter(bytes);
+        w.WriteGuid(m.SessionId);
+        w.WriteBytes(manifest);
+        w.WriteInt32(m.Index);
+        w.WriteInt32(m.Count);
+        w.WriteBytes(m.Bytes);
+        return bytes;
+    }
+
+    internal static MessagePart DecodePart(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "MessagePart");
+        r.ReadFormatVersion();
+        var sessionId = r.ReadGuid(nameof(MessagePart.SessionId));
+        var manifest = r.ReadString(nameof(MessagePart.Manifest), 2);
+        if (!MessageParts.CanSplit(manifest))
+        {
+            throw r.Error($"Manifest '{manifest}' is not a message that is split");
+        }
+
+        var index = r.ReadInt32(nameof(MessagePart.Index), 0, MessageParts.MaxParts - 1);
+        var count = r.ReadInt32(nameof(MessagePart.Count), 2, MessageParts.MaxParts);
+        if (index >= count)
+        {
+            throw r.Error($"Index = {index} is not below Count = {count}");
+        }
+
+        var part = new MessagePart(sessionId, manifest, index, count, r.ReadBytes(nameof(MessagePart.Bytes), 1, WireLimits.MaxPayloadBytes).ToArray());
+        r.End();
+        return part;
+    }
+
     internal static byte[] EncodeConfirm(Confirm m)
     {
         var bytes = new byte[Header];
