@@ -1,0 +1,52 @@
+using Duet.Actors.Protocol;
+using Duet.Actors.Runtime;
+using Duet.Crypto.Encoding;
+using Duet.Crypto.MatMul;
+using Duet.Crypto.Schemes;
+
+namespace Duet.Actors.Tests;
+
+/// <summary>Which scheme two hellos agree on: the one both name, the other's when one says auto, BFV when both say
+/// auto and it carries the product (else Paillier), and a clear refusal naming Paillier for a product BFV cannot carry.</summary>
+public sealed class SchemeChoiceTests
+{
+    private static readonly Guid Id = Guid.NewGuid();
+
+    [Theory]
+    [InlineData(Scheme.Bfv, Scheme.Bfv, Scheme.Bfv)]
+    [InlineData(Scheme.Paillier, Scheme.Paillier, Scheme.Paillier)]
+    [InlineData(Scheme.Auto, Scheme.Paillier, Scheme.Paillier)]
+    [InlineData(Scheme.Bfv, Scheme.Auto, Scheme.Bfv)]
+    [InlineData(Scheme.Auto, Scheme.Auto, Scheme.Bfv)]
+    public void A_product_bfv_carries_is_agreed_on_the_named_scheme_or_bfv_under_auto(Scheme left, Scheme right, Scheme agreed)
+    {
+        var (mine, theirs) = (Hello(OperandSide.Left, left, bits: 16, ShareDomain.Ring64), Hello(OperandSide.Right, right, bits: 16, ShareDomain.Ring64));
+        Assert.Equal(agreed, Agree(mine, theirs).Plan.Scheme);
+        Assert.Equal(agreed, Agree(theirs, mine).Plan.Scheme);
+    }
+
+    [Fact]
+    public void A_product_bfv_cannot_carry_falls_back_to_paillier_only_under_auto()
+    {
+        // 63-bit entries with integer shares: the flooding noise BFV would need exceeds what its plans allow.
+        var (autoLeft, autoRight) = (Hello(OperandSide.Left, Scheme.Auto, bits: 63, ShareDomain.Integer), Hello(OperandSide.Right, Scheme.Auto, bits: 63, ShareDomain.Integer));
+        Assert.Equal(Scheme.Paillier, Agree(autoLeft, autoRight).Plan.Scheme);
+
+        var refused = Assert.Throws<HandshakeException>(() => Agree(autoLeft with { Scheme = Scheme.Bfv }, autoRight));
+        Assert.Equal(AbortReason.Incompatible, refused.Reason);
+        Assert.Contains("--scheme paillier", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(Scheme.Paillier, Agree(autoLeft with { Scheme = Scheme.Paillier }, autoRight).Plan.Scheme);
+    }
+
+    [Fact]
+    public void Two_named_schemes_that_differ_are_refused()
+    {
+        var refused = Assert.Throws<HandshakeException>(() => Agree(Hello(OperandSide.Left, Scheme.Bfv, 16, ShareDomain.Ring64), Hello(OperandSide.Right, Scheme.Paillier, 16, ShareDomain.Ring64)));
+        Assert.Contains("different scheme", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static Agreement Agree(Hello mine, Hello theirs) => Handshake.Agree(mine, theirs, PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
+
+    private static Hello Hello(OperandSide side, Scheme scheme, int bits, ShareDomain domain) =>
+        new(Id, PartySettings.Defaults.ProtocolVersion, side, side == OperandSide.Left ? 60 : 8, side == OperandSide.Left ? 8 : 3, bits, 0, domain, Reveal.None, 2048, 40, RolePreference.Auto, side.ToString(), scheme);
+}
