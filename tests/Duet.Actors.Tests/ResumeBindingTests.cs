@@ -87,17 +87,17 @@ public sealed class ResumeBindingTests(RuntimeKeys keys) : IClassFixture<Runtime
         Assert.NotEqual(first, Ciphertext(encryptor, 12345, 1));
         Assert.NotEqual(first, Ciphertext(otherSeed, 12345, 0));
 
-        using var residue = key.PublicKey.Context.NewResidue();
+        using var residue = key.Context.Arithmetic.NewResidue();
         encryptor.Encrypt(-77, 5, residue);
         Assert.Equal(new BigInteger(-77), new PaillierDecryptor(key).Decrypt(residue));
     }
 
     private static byte[] Ciphertext(PaillierEncryptor encryptor, long plaintext, long index)
     {
-        using var residue = encryptor.Key.Context.NewResidue();
+        using var residue = encryptor.Context.Arithmetic.NewResidue();
         encryptor.Encrypt(plaintext, index, residue);
         var bytes = new byte[encryptor.Key.CiphertextBytes];
-        encryptor.Key.WriteCiphertext(residue, bytes);
+        encryptor.Context.WriteCiphertext(residue, bytes);
         return bytes;
     }
 

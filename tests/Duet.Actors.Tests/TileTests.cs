@@ -172,12 +172,12 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         var context = contexts.Open(id);
         Assert.Same(context, contexts.Find(id));
         Assert.Throws<InvalidOperationException>(() => contexts.Open(id));
-        var residue = keys.Left.PublicKey.Context.NewResidue();
+        var residue = keys.Left.Context.Arithmetic.NewResidue();
         context.Own(residue);
         contexts.Close(id);
         Assert.Null(contexts.Find(id));
         Assert.True(residue.IsDisposed);
-        Assert.Throws<ObjectDisposedException>(() => keys.Left.PublicKey.Context.Multiply(residue, residue, residue));
+        Assert.Throws<ObjectDisposedException>(() => keys.Left.Context.Arithmetic.Multiply(residue, residue, residue));
     }
 
     private static object[] Fields(ITileMessage message) => message switch

@@ -31,13 +31,13 @@ internal sealed class KernelEfficiency : IDisposable
     public KernelEfficiency(PaillierPrivateKey key)
     {
         this.key = key;
-        var publicKey = key.PublicKey;
-        var plan = PackingPlan.Create(W1Rows, W1Inner, W1Columns, InputBits, InputBits, publicKey.Bits);
+        var publicKey = key.Context;
+        var plan = PackingPlan.Create(W1Rows, W1Inner, W1Columns, InputBits, InputBits, publicKey.Key.Bits);
         var encryptor = new PaillierEncryptor(key);
         var operands = new Residue[plan.EncryptedCount];
         for (var i = 0; i < operands.Length; i++)
         {
-            operands[i] = publicKey.Context.NewResidue();
+            operands[i] = publicKey.Arithmetic.NewResidue();
             encryptor.Encrypt(Randomness.Bits(InputBits), operands[i]);
         }
 
@@ -56,7 +56,7 @@ internal sealed class KernelEfficiency : IDisposable
         owned = new Residue[4 * Pool];
         for (var i = 0; i < owned.Length; i++)
         {
-            var context = i < 2 * Pool ? publicKey.Context : half;
+            var context = i < 2 * Pool ? publicKey.Arithmetic : half;
             owned[i] = context.NewResidue();
             context.Load(Randomness.Below(context.Modulus), owned[i]);
         }
@@ -99,7 +99,7 @@ internal sealed class KernelEfficiency : IDisposable
     {
         get
         {
-            var n2 = key.PublicKey.Context;
+            var n2 = key.Context.Arithmetic;
             var p2 = key.PHalf.Context;
             var plan = bases.Plan;
             var width = key.PublicKey.CiphertextBytes;

@@ -36,8 +36,8 @@ internal static class PrimitivesCommand
 
         Console.WriteLine($"primitives: {keyBits}-bit key, {backend} backend, {seconds.ToString(CultureInfo.InvariantCulture)} s per operation, one thread");
         using var key = PaillierKeyGenerator.Generate(keyBits);
-        var publicKey = key.PublicKey;
-        var context = publicKey.Context;
+        var publicKey = key.Context;
+        var context = publicKey.Arithmetic;
         var publicEncryptor = new PaillierEncryptor(publicKey);
         var ownerEncryptor = new PaillierEncryptor(key);
         var decryptor = new PaillierDecryptor(key);
@@ -52,7 +52,7 @@ internal static class PrimitivesCommand
         var ciphertexts = new Residue[Pool];
         for (var i = 0; i < Pool; i++)
         {
-            plaintexts[i] = Randomness.Below(publicKey.N) - (publicKey.N >> 1);
+            plaintexts[i] = Randomness.Below(publicKey.Key.N) - (publicKey.Key.N >> 1);
             scalars32[i] = (long)(Randomness.UInt64(31) | (1UL << 31));
             scalars64[i] = Randomness.UInt64(63) | (1UL << 63);
             ciphertexts[i] = context.NewResidue();
@@ -60,7 +60,7 @@ internal static class PrimitivesCommand
         }
 
         // The re-randomiser as it was before PROTOCOL.md §5.4 asked for |n| + σ bits: α of |n|/2 bits, window 8.
-        using var halfTable = new FixedBaseTable(context, publicKey.HsResidue, publicKey.RandomiserBits, 8);
+        using var halfTable = new FixedBaseTable(context, publicKey.HsResidue, publicKey.Key.RandomiserBits, 8);
         using var destination = context.NewResidue();
         using var randomiser = context.NewResidue();
         using var message = context.NewResidue();
@@ -75,7 +75,7 @@ internal static class PrimitivesCommand
             ("rerandomize", i => evaluator.Rerandomize(ciphertexts[i % Pool], destination)),
             ("rerandomize_half_exponent", i =>
             {
-                halfTable.Pow(Randomness.Bits(publicKey.RandomiserBits), randomiser);
+                halfTable.Pow(Randomness.Bits(publicKey.Key.RandomiserBits), randomiser);
                 context.Multiply(ciphertexts[i % Pool], randomiser, destination);
             }),
             ("textbook_encrypt", i => TextbookEncrypt(publicKey, plaintexts[i % Pool], randomiser, message, destination)),
@@ -83,7 +83,7 @@ internal static class PrimitivesCommand
         var fastCiphertexts = fast is null ? [] : FastOperations(fast, plaintexts, operations);
 
         // Evaluator.Multiply by a positive scalar is Context.Pow: time it on both backends over the same modulus.
-        using var powers = new BackendPowers(publicKey.NSquared, context, ciphertexts, scalars64);
+        using var powers = new BackendPowers(publicKey.Key.NSquared, context, ciphertexts, scalars64);
         operations.AddRange(powers.Operations);
 
         // The evaluator's W1 tile and the decryption against OpenSSL's own product rate on the same moduli.
@@ -154,13 +154,13 @@ internal static class PrimitivesCommand
     /// <c>…_fast</c> operations; returns the ciphertexts they read, for disposal.</summary>
     private static Residue[] FastOperations(PaillierPrivateKey fast, BigInteger[] plaintexts, List<(string Name, Action<int> Operation)> operations)
     {
-        var context = fast.PublicKey.Context;
+        var context = fast.Context.Arithmetic;
 
         // The fast key's n may be a little smaller than the standard key's: its plaintexts are reduced into its range.
         plaintexts = [.. plaintexts.Select(p => BigInteger.Remainder(p, fast.PublicKey.N >> 1))];
         var owner = new PaillierEncryptor(fast);
         var decryptor = new PaillierDecryptor(fast);
-        var evaluator = new PaillierEvaluator(fast.PublicKey);
+        var evaluator = new PaillierEvaluator(fast.Context);
         var ciphertexts = new Residue[Pool];
         for (var i = 0; i < Pool; i++)
         {
@@ -176,8 +176,9 @@ internal static class PrimitivesCommand
     }
 
     /// <summary>(1 + m·n)·r^n mod n² with a fresh uniform r ∈ Z*_n and a full-size exponent n, on the key's backend.</summary>
-    private static void TextbookEncrypt(PaillierPublicKey key, BigInteger plaintext, Residue randomiser, Residue message, Residue destination)
+    private static void TextbookEncrypt(PaillierContext paillier, BigInteger plaintext, Residue randomiser, Residue message, Residue destination)
     {
+        var key = paillier.Key;
         BigInteger r;
         do
         {
@@ -185,7 +186,7 @@ internal static class PrimitivesCommand
         }
         while (r.IsZero || !BigInteger.GreatestCommonDivisor(r, key.N).IsOne);
 
-        var context = key.Context;
+        var context = paillier.Arithmetic;
         context.Load(r, randomiser);
         context.Pow(randomiser, key.N, randomiser);
         context.Load((key.ToPlaintextSpace(plaintext) * key.N) + 1, message);

@@ -17,10 +17,10 @@ internal static class ProtocolPhases
     public static (List<(string Phase, double Seconds)> Phases, bool Verified) Run(
         Matrix<long> x, Matrix<long> y, int xBits, int yBits, PaillierPrivateKey key, int parallelism)
     {
-        var publicKey = key.PublicKey;
-        var plan = PackingPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, publicKey.Bits);
+        var publicKey = key.Context;
+        var plan = PackingPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, publicKey.Key.Bits);
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
-        var width = publicKey.CiphertextBytes;
+        var width = publicKey.Key.CiphertextBytes;
         var phases = new List<(string, double)>();
         var clock = Stopwatch.StartNew();
         void Lap(string phase)
@@ -41,7 +41,7 @@ internal static class ProtocolPhases
         var operands = new Residue[plan.EncryptedCount];
         for (var i = 0; i < operands.Length; i++)
         {
-            operands[i] = publicKey.Context.NewResidue();
+            operands[i] = publicKey.Arithmetic.NewResidue();
         }
 
         publicKey.ReadCiphertexts(encrypted, operands);
@@ -73,9 +73,9 @@ internal static class ProtocolPhases
         // The masks alone, on copies of the results: the part of "evaluate" that is not multi-exponentiation (the
         // re-randomiser is one of its terms).
         var scratchShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
-        Parallel.For(0, plan.ResultCount, options, () => publicKey.Context.NewResidue(), (index, _, product) =>
+        Parallel.For(0, plan.ResultCount, options, () => publicKey.Arithmetic.NewResidue(), (index, _, product) =>
         {
-            publicKey.Context.Load(results.AsSpan(index * width, width), product);
+            publicKey.Arithmetic.Load(results.AsSpan(index * width, width), product);
             PaillierEvaluateKernel.Mask(plan, evaluator, product, index / plan.ColumnGroups, index % plan.ColumnGroups, scratchShare);
             return product;
         }, product => product.Dispose());

@@ -37,7 +37,7 @@ internal sealed class TextbookBaseline : IDisposable
         this.key = key;
         options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
         maskBits = productBits + 1 + sigma;
-        var context = key.PublicKey.Context;
+        var context = key.Context.Arithmetic;
         encrypted = new Residue[y.Data.Length];
         inverses = new Residue[y.Data.Length];
         for (var i = 0; i < encrypted.Length; i++)
@@ -67,8 +67,8 @@ internal sealed class TextbookBaseline : IDisposable
     /// <summary>Computes, masks, re-randomises and decrypts every output entry of rows [first, first + count) on all cores; returns the time and the entries that differ from X·Y.</summary>
     public (double Seconds, int Mismatches) RunRows(int first, int count)
     {
-        var publicKey = key.PublicKey;
-        var context = publicKey.Context;
+        var publicKey = key.Context;
+        var context = publicKey.Arithmetic;
         var columns = y.Columns;
         var evaluator = new PaillierEvaluator(publicKey);
         var maskEncryptor = MaskEncryptor();
@@ -122,7 +122,7 @@ internal sealed class TextbookBaseline : IDisposable
 
     // The textbook encrypts with the public key and r^n; the DJN reference uses the key owner's CRT path.
     private PaillierEncryptor MaskEncryptor() =>
-        randomiser == RandomiserMode.Classic ? new PaillierEncryptor(key.PublicKey, RandomiserMode.Classic) : new PaillierEncryptor(key);
+        randomiser == RandomiserMode.Classic ? new PaillierEncryptor(key.Context, RandomiserMode.Classic) : new PaillierEncryptor(key);
 
     /// <summary>Runs rows [0, rows) in up to <paramref name="chunks"/> chunks, one line each: a burst of outside load spoils one chunk, not the estimate.</summary>
     public IReadOnlyList<BaselineChunk> RunChunks(int rows, int chunks)

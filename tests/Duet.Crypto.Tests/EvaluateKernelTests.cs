@@ -18,15 +18,15 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
     public void DisposedBasesRefuseToEvaluate(MultiExpStrategy strategy)
     {
         // The walks multiply by pinned native addresses: after a dispose they must throw, never read freed memory.
-        var publicKey = key.PublicKey;
-        var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Bits);
+        var publicKey = key.Context;
+        var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Key.Bits);
         var operands = SmallOperands(plan);
         var bases = EvaluationBases.Build(plan, publicKey, operands, only: strategy);
         bases.Dispose();
         var x = new Matrix<long>(plan.Rows, plan.Inner);
         var (_, count) = plan.TileResults(0);
         Assert.Throws<ObjectDisposedException>(() => PaillierEvaluateKernel.EvaluateTile(
-            bases, new PaillierEvaluator(publicKey), x, 0, new byte[count * publicKey.CiphertextBytes], new Matrix<BigInteger>(plan.Rows, plan.Columns)));
+            bases, new PaillierEvaluator(publicKey), x, 0, new byte[count * publicKey.Key.CiphertextBytes], new Matrix<BigInteger>(plan.Rows, plan.Columns)));
     }
 
     [Theory]
@@ -38,18 +38,18 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
         // A ciphertext (1 + n)^m·ρ^n is ρ^n mod n, so without a re-randomiser a result mod n would be exactly
         // Π (Y_t mod n)^x_t, computable by anyone from the operands: each result must differ from that, and differently
         // each time the tile is evaluated.
-        var publicKey = key.PublicKey;
-        var n = publicKey.N;
-        var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Bits);
+        var publicKey = key.Context;
+        var n = publicKey.Key.N;
+        var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Key.Bits);
         var random = new Random(7);
         var encryptor = new PaillierEncryptor(publicKey);
         var ciphertexts = new BigInteger[plan.EncryptedCount];
         var operands = new Residue[plan.EncryptedCount];
         for (var i = 0; i < operands.Length; i++)
         {
-            operands[i] = publicKey.Context.NewResidue();
+            operands[i] = publicKey.Arithmetic.NewResidue();
             encryptor.Encrypt(random.Next(-1000, 1000), operands[i]);
-            ciphertexts[i] = publicKey.Context.Store(operands[i]);
+            ciphertexts[i] = publicKey.Arithmetic.Store(operands[i]);
         }
 
         var x = new Matrix<long>(plan.Rows, plan.Inner);
@@ -68,18 +68,18 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
             // α in P-bit pieces: enough pieces for its full length, and not one more.
             Assert.Null(bases.Rerandomiser);
             var pieces = bases.RerandomiserComb!.Count;
-            Assert.InRange(publicKey.RerandomiserBits(plan.Sigma), ((pieces - 1) * bases.Planes) + 1, pieces * bases.Planes);
+            Assert.InRange(publicKey.Key.RerandomiserBits(plan.Sigma), ((pieces - 1) * bases.Planes) + 1, pieces * bases.Planes);
         }
         else
         {
-            Assert.Equal(publicKey.RerandomiserBits(plan.Sigma), bases.Rerandomiser!.ExponentBits);
+            Assert.Equal(publicKey.Key.RerandomiserBits(plan.Sigma), bases.Rerandomiser!.ExponentBits);
             Assert.True(bases.Rerandomiser.Signed);
         }
 
         var evaluator = new PaillierEvaluator(publicKey);
         var area = plan.Tile(0);
         var (_, count) = plan.TileResults(0);
-        var width = publicKey.CiphertextBytes;
+        var width = publicKey.Key.CiphertextBytes;
         var factors = new List<BigInteger>();
         for (var run = 0; run < 2; run++)
         {
@@ -122,12 +122,12 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
     public void TheCombRefusesAnEntryOutsideItsDeclaredBoundRatherThanWrapIt()
     {
         // The comb raises x + 2^bx over bx + 1 bit planes: an entry at 2^bx or below −2^bx would wrap silently.
-        var publicKey = key.PublicKey;
-        var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Bits);
+        var publicKey = key.Context;
+        var plan = PackingPlan.Create(5, 3, 2, 16, 16, publicKey.Key.Bits);
         var operands = SmallOperands(plan);
         using var bases = EvaluationBases.Build(plan, publicKey, operands, only: MultiExpStrategy.SubsetComb);
         var (_, count) = plan.TileResults(0);
-        var output = new byte[count * publicKey.CiphertextBytes];
+        var output = new byte[count * publicKey.Key.CiphertextBytes];
         var share = new Matrix<BigInteger>(plan.Rows, plan.Columns);
         foreach (var (entry, refused) in new[] { ((1L << 16) - 1, false), (-(1L << 16) + 1, false), (1L << 16, true), (-(1L << 16), true), (-(1L << 16) - 1, true) })
         {
@@ -153,13 +153,13 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
     {
         // Π Y^x · h_s^α exactly, with α = 2^|α| − 1 (every piece full, so a piece too short or powers spaced wrongly
         // show) and with α = 1, entries at both ends of the bound, two column groups.
-        var publicKey = key.PublicKey;
-        var plan = PackingPlan.Create(3, 2, 20, bits, 8, publicKey.Bits, domain: ShareDomain.Integer);
+        var publicKey = key.Context;
+        var plan = PackingPlan.Create(3, 2, 20, bits, 8, publicKey.Key.Bits, domain: ShareDomain.Integer);
         Assert.True(plan.ColumnGroups > 1);
         var operands = SmallOperands(plan);
-        var values = operands.Select(publicKey.Context.Store).ToArray();
+        var values = operands.Select(publicKey.Arithmetic.Store).ToArray();
         using var bases = EvaluationBases.Build(plan, publicKey, operands, only: MultiExpStrategy.SubsetComb);
-        var alphaBits = publicKey.RerandomiserBits(plan.Sigma);
+        var alphaBits = publicKey.Key.RerandomiserBits(plan.Sigma);
         var top = (1L << bits) - 1;
         var x = Enumerable.Range(0, plan.TermsPerResult).Select(t => t % 3 == 0 ? top : t % 3 == 1 ? -top : t - 7L).ToArray();
         foreach (var alpha in new[] { (BigInteger.One << alphaBits) - 1, BigInteger.One })
@@ -175,18 +175,18 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
             PaillierEvaluateKernel.AlphaPieces(bytes, bases.Planes, alphaBits, pieces);
             for (var cg = 0; cg < plan.ColumnGroups; cg++)
             {
-                var expected = BigInteger.ModPow(publicKey.Hs, alpha, publicKey.NSquared);
+                var expected = BigInteger.ModPow(publicKey.Key.Hs, alpha, publicKey.Key.NSquared);
                 for (var t = 0; t < plan.TermsPerResult; t++)
                 {
                     var operand = values[plan.OperandIndex(cg, t / plan.RowGroupSize, t % plan.RowGroupSize)];
-                    var power = BigInteger.ModPow(operand, BigInteger.Abs(x[t]), publicKey.NSquared);
-                    expected = expected * (x[t] < 0 ? ModInverse(power, publicKey.NSquared) : power) % publicKey.NSquared;
+                    var power = BigInteger.ModPow(operand, BigInteger.Abs(x[t]), publicKey.Key.NSquared);
+                    expected = expected * (x[t] < 0 ? ModInverse(power, publicKey.Key.NSquared) : power) % publicKey.Key.NSquared;
                 }
 
                 var offsetEntries = x.Select(v => unchecked((ulong)v + (1UL << bits))).ToArray();
-                using var result = publicKey.Context.NewResidue();
+                using var result = publicKey.Arithmetic.NewResidue();
                 bases.CombPower(cg, offsetEntries, pieces, result);
-                Assert.Equal(expected, publicKey.Context.Store(result));
+                Assert.Equal(expected, publicKey.Arithmetic.Store(result));
             }
         }
     }
@@ -209,12 +209,12 @@ public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyF
     // Enc(1), Enc(2), … for every operand of the plan.
     private Residue[] SmallOperands(PackingPlan plan)
     {
-        var publicKey = key.PublicKey;
+        var publicKey = key.Context;
         var operands = new Residue[plan.EncryptedCount];
         var encryptor = new PaillierEncryptor(publicKey);
         for (var i = 0; i < operands.Length; i++)
         {
-            operands[i] = publicKey.Context.NewResidue();
+            operands[i] = publicKey.Arithmetic.NewResidue();
             encryptor.Encrypt(i + 1, operands[i]);
         }
 

@@ -51,10 +51,10 @@ public sealed class FastKeyFormTests(FastKeyFixture fixture) : IClassFixture<Fas
     public void EncryptionsByTheOwnerAndByThePublicDecryptAndAddUp()
     {
         var owner = new PaillierEncryptor(key);
-        var outsider = new PaillierEncryptor(key.PublicKey);
-        var evaluator = new PaillierEvaluator(key.PublicKey);
+        var outsider = new PaillierEncryptor(key.Context);
+        var evaluator = new PaillierEvaluator(key.Context);
         var decryptor = new PaillierDecryptor(key);
-        var context = key.PublicKey.Context;
+        var context = key.Context.Arithmetic;
         using var a = context.NewResidue();
         using var b = context.NewResidue();
         var big = (key.PublicKey.N >> 1) - 12345;
@@ -87,7 +87,7 @@ public sealed class FastKeyFormTests(FastKeyFixture fixture) : IClassFixture<Fas
 
     [Fact]
     public void ClassicRandomisersAreRefusedForAFastKey() =>
-        Assert.Throws<ArgumentException>(() => new PaillierEncryptor(key.PublicKey, RandomiserMode.Classic));
+        Assert.Throws<ArgumentException>(() => new PaillierEncryptor(key.Context, RandomiserMode.Classic));
 
     [Fact]
     public void TheWholeProtocolIsExactWithAFastKey()
@@ -107,11 +107,11 @@ public sealed class FastKeyFormTests(FastKeyFixture fixture) : IClassFixture<Fas
     {
         using var back = PaillierPrivateKey.FromJson(key.ToJson(), Bits);
         Assert.Equal((key.POrder, key.QOrder, KeyForm.Fast), (back.POrder, back.QOrder, back.PublicKey.Form));
-        using var a = back.PublicKey.Context.NewResidue();
+        using var a = back.Context.Arithmetic.NewResidue();
         new PaillierEncryptor(key).Encrypt(42, a);
         Assert.Equal(42, new PaillierDecryptor(back).Decrypt(a));
 
-        using var publicBack = PaillierPublicKey.FromBytes(key.PublicKey.ToBytes(), Bits);
+        var publicBack = PaillierPublicKey.FromBytes(key.PublicKey.ToBytes(), Bits);
         Assert.Equal((224, key.PublicKey.Hs), (publicBack.OrderBits!.Value, publicBack.Hs));
     }
 

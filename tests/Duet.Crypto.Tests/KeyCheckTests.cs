@@ -19,7 +19,7 @@ public sealed class KeyCheckTests(KeyFixture fixture) : IClassFixture<KeyFixture
         var n = key.PublicKey.N;
         Assert.Equal("hs-trivial", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n, 1, Bits)).Check);
         Assert.Equal("hs-trivial", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n, (n * n) - 1, Bits)).Check);
-        using var fine = PaillierPublicKey.Create(n, key.PublicKey.Hs, Bits);
+        var fine = PaillierPublicKey.Create(n, key.PublicKey.Hs, Bits);
         Assert.Equal(key.PublicKey.Hs, fine.Hs);
     }
 
@@ -110,19 +110,19 @@ public sealed class KeyCheckTests(KeyFixture fixture) : IClassFixture<KeyFixture
     public void ReRandomisedCiphertextsDecryptAlikeBeforeAndAfterTheTable()
     {
         // A fresh key object: its first powers are exponentiations, the later ones come from the table.
-        using var fresh = PaillierPublicKey.Create(key.PublicKey.N, key.PublicKey.Hs, Bits);
-        using var owner = new PaillierPrivateKey(key.P, key.Q, fresh);
+        using var owner = new PaillierPrivateKey(key.P, key.Q, PaillierPublicKey.Create(key.PublicKey.N, key.PublicKey.Hs, Bits));
+        var fresh = owner.Context;
         var evaluator = new PaillierEvaluator(fresh);
         var decryptor = new PaillierDecryptor(owner);
-        using var c = fresh.Context.NewResidue();
+        using var c = fresh.Arithmetic.NewResidue();
         new PaillierEncryptor(owner).Encrypt(-7, c);
         var seen = new HashSet<BigInteger>();
-        using var r = fresh.Context.NewResidue();
-        for (var i = 0; i < 2 * PaillierPublicKey.PowersBeforeTable; i++)
+        using var r = fresh.Arithmetic.NewResidue();
+        for (var i = 0; i < 2 * PaillierContext.PowersBeforeTable; i++)
         {
             evaluator.Rerandomize(c, r, sigma: 48);
             Assert.Equal(new BigInteger(-7), decryptor.Decrypt(r));
-            Assert.True(seen.Add(fresh.Context.Store(r)), "a re-randomised ciphertext repeated");
+            Assert.True(seen.Add(fresh.Arithmetic.Store(r)), "a re-randomised ciphertext repeated");
         }
     }
 

@@ -11,9 +11,9 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
 {
     private readonly PaillierPrivateKey key = fixture.Key;
 
-    private PaillierPublicKey Public => key.PublicKey;
+    private PaillierContext Public => key.Context;
 
-    private BigInteger Bound => Public.N >> 1;
+    private BigInteger Bound => Public.Key.N >> 1;
 
     [Fact]
     public void GeneratedKeyMeetsEveryConstraint()
@@ -23,9 +23,9 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
         Assert.Equal(bits / 2, (int)key.P.GetBitLength());
         Assert.Equal(bits / 2, (int)key.Q.GetBitLength());
         Assert.True(BigInteger.Abs(key.P - key.Q) > BigInteger.One << ((bits / 2) - 100));
-        Assert.True(BigInteger.GreatestCommonDivisor(Public.N, (key.P - 1) * (key.Q - 1)).IsOne);
-        Assert.True(BigInteger.GreatestCommonDivisor(Public.Hs, Public.N).IsOne);
-        Assert.True(Public.Hs > 0 && Public.Hs < Public.NSquared);
+        Assert.True(BigInteger.GreatestCommonDivisor(Public.Key.N, (key.P - 1) * (key.Q - 1)).IsOne);
+        Assert.True(BigInteger.GreatestCommonDivisor(Public.Key.Hs, Public.Key.N).IsOne);
+        Assert.True(Public.Key.Hs > 0 && Public.Key.Hs < Public.Key.NSquared);
     }
 
     [Fact]
@@ -33,8 +33,8 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
     {
         using var big = PaillierKeyGenerator.Generate(2048);
         Assert.Equal(2048, big.PublicKey.Bits);
-        using var c = big.PublicKey.Context.NewResidue();
-        new PaillierEncryptor(big.PublicKey).Encrypt(-123456789, c);
+        using var c = big.Context.Arithmetic.NewResidue();
+        new PaillierEncryptor(big.Context).Encrypt(-123456789, c);
         Assert.Equal(new BigInteger(-123456789), new PaillierDecryptor(big).Decrypt(c));
     }
 
@@ -70,7 +70,7 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
         using var sized = PaillierKeyGenerator.Generate(512, allowTestSizes: true);
         sized.ExpectEncryptions(3);
         var owner = new PaillierEncryptor(sized);
-        using var c = sized.PublicKey.Context.NewResidue();
+        using var c = sized.Context.Arithmetic.NewResidue();
         owner.Encrypt(-987654321, c);
         Assert.Equal(new BigInteger(-987654321), new PaillierDecryptor(sized).Decrypt(c));
         Assert.Equal(PaillierPrivateKey.CrtHalf.WindowBits(sized.PublicKey.RandomiserBits, 3), sized.PHalf.RandomiserTable.WindowBits);
@@ -91,7 +91,7 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
             var decryptor = new PaillierDecryptor(key);
             foreach (var encryptor in Encryptors())
             {
-                using var c = Public.Context.NewResidue();
+                using var c = Public.Arithmetic.NewResidue();
                 encryptor.Encrypt(m, c);
                 if (decryptor.Decrypt(c) != m)
                 {
@@ -111,9 +111,9 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
             var encryptor = new PaillierEncryptor(Public);
             var evaluator = new PaillierEvaluator(Public);
             var decryptor = new PaillierDecryptor(key);
-            using var ca = Public.Context.NewResidue();
-            using var cb = Public.Context.NewResidue();
-            using var r = Public.Context.NewResidue();
+            using var ca = Public.Arithmetic.NewResidue();
+            using var cb = Public.Arithmetic.NewResidue();
+            using var r = Public.Arithmetic.NewResidue();
             encryptor.Encrypt(a, ca);
             encryptor.Encrypt(b, cb);
 
@@ -131,7 +131,7 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
             evaluator.Multiply(ca, b, r);
             ok &= decryptor.Decrypt(r) == Wrap(a * b);
             evaluator.Rerandomize(ca, r);
-            ok &= decryptor.Decrypt(r) == a && !Public.Context.AreEqual(r, ca);
+            ok &= decryptor.Decrypt(r) == a && !Public.Arithmetic.AreEqual(r, ca);
             return ok;
         });
     }
@@ -140,11 +140,11 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
     public void EncryptionsOfTheSameValueDiffer()
     {
         var encryptor = new PaillierEncryptor(key);
-        using var c1 = Public.Context.NewResidue();
-        using var c2 = Public.Context.NewResidue();
+        using var c1 = Public.Arithmetic.NewResidue();
+        using var c2 = Public.Arithmetic.NewResidue();
         encryptor.Encrypt(7, c1);
         encryptor.Encrypt(7, c2);
-        Assert.False(Public.Context.AreEqual(c1, c2));
+        Assert.False(Public.Arithmetic.AreEqual(c1, c2));
     }
 
     [Fact]
@@ -155,23 +155,23 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
         var q = BigInteger.Pow(2, 89) - 1;
         var n = p * q;
         var hs = BigInteger.ModPow(n - 4, n, n * n);
-        using var pub = PaillierPublicKey.Create(n, hs, minimumBits: 200);
-        using var priv = new PaillierPrivateKey(p, q, pub);
+        using var priv = new PaillierPrivateKey(p, q, PaillierPublicKey.Create(n, hs, minimumBits: 200));
+        var pub = priv.Context;
         var c = (1 + (42 * n)) * BigInteger.ModPow(5, n, n * n) % (n * n);
-        using var residue = pub.Context.NewResidue();
-        pub.Context.Load(c, residue);
+        using var residue = pub.Arithmetic.NewResidue();
+        pub.Arithmetic.Load(c, residue);
         Assert.Equal(new BigInteger(42), new PaillierDecryptor(priv).Decrypt(residue));
-        pub.Context.Load((1 + ((n - 42) * n)) % (n * n), residue);
+        pub.Arithmetic.Load((1 + ((n - 42) * n)) % (n * n), residue);
         Assert.Equal(new BigInteger(-42), new PaillierDecryptor(priv).Decrypt(residue));
     }
 
     [Fact]
     public void PublicKeyBytesRoundTripAndValidate()
     {
-        var bytes = Public.ToBytes();
-        using var back = PaillierPublicKey.FromBytes(bytes, minimumBits: 1024);
-        Assert.Equal(Public.N, back.N);
-        Assert.Equal(Public.Hs, back.Hs);
+        var bytes = Public.Key.ToBytes();
+        var back = PaillierPublicKey.FromBytes(bytes, minimumBits: 1024);
+        Assert.Equal(Public.Key.N, back.N);
+        Assert.Equal(Public.Key.Hs, back.Hs);
         Assert.Equal("modulus-size", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.FromBytes(bytes)).Check);
         Assert.Equal("format", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.FromBytes(bytes.AsSpan(0, bytes.Length - 1), 1024)).Check);
     }
@@ -179,8 +179,8 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
     [Fact]
     public void InvalidKeysAreRejectedWithTheirReason()
     {
-        var n = Public.N;
-        Assert.Equal("modulus-odd", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n + 1, Public.Hs, 1024)).Check);
+        var n = Public.Key.N;
+        Assert.Equal("modulus-odd", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n + 1, Public.Key.Hs, 1024)).Check);
         Assert.Equal("small-factor", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n * 65521, 5, 1024)).Check);
         Assert.Equal("hs", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n, 0, 1024)).Check);
         Assert.Equal("hs", Assert.Throws<InvalidKeyException>(() => PaillierPublicKey.Create(n, n * n, 1024)).Check);
@@ -190,22 +190,22 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
     [Fact]
     public void InvalidCiphertextsAreRejectedWithTheirReason()
     {
-        var width = Public.CiphertextBytes;
-        using var r = Public.Context.NewResidue();
+        var width = Public.Key.CiphertextBytes;
+        using var r = Public.Arithmetic.NewResidue();
         Assert.Equal("range", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(new byte[width], r)).Check);
-        var tooBig = Public.NSquared.ToByteArray(isUnsigned: true, isBigEndian: true);
-        Assert.Equal("range", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(Pad(Public.NSquared - 0 + 0 - 0, width + 1).AsSpan(1), r)).Check);
+        var tooBig = Public.Key.NSquared.ToByteArray(isUnsigned: true, isBigEndian: true);
+        Assert.Equal("range", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(Pad(Public.Key.NSquared - 0 + 0 - 0, width + 1).AsSpan(1), r)).Check);
         Assert.Equal("width", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(tooBig.AsSpan(1), r)).Check);
         Assert.Equal("coprime", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertext(Pad(key.P, width), r)).Check);
 
         var good = new PaillierEncryptor(Public);
-        using var c = Public.Context.NewResidue();
+        using var c = Public.Arithmetic.NewResidue();
         good.Encrypt(5, c);
         var batch = new byte[width * 3];
         Public.WriteCiphertext(c, batch.AsSpan(0, width));
         Public.WriteCiphertext(c, batch.AsSpan(width, width));
         Pad(key.Q * 7, width).CopyTo(batch, 2 * width);
-        var destinations = new[] { Public.Context.NewResidue(), Public.Context.NewResidue(), Public.Context.NewResidue() };
+        var destinations = new[] { Public.Arithmetic.NewResidue(), Public.Arithmetic.NewResidue(), Public.Arithmetic.NewResidue() };
         Assert.Equal("coprime", Assert.Throws<InvalidCiphertextException>(() => Public.ReadCiphertexts(batch, destinations)).Check);
         Public.WriteCiphertext(c, batch.AsSpan(2 * width, width));
         Public.ReadCiphertexts(batch, destinations);
@@ -220,7 +220,7 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
         Assert.Contains("\"secret\": true", json, StringComparison.Ordinal);
         using var back = PaillierPrivateKey.FromJson(json, minimumBits: 1024);
         Assert.Equal(key.P, back.P);
-        Assert.Equal(Public.Hs, back.PublicKey.Hs);
+        Assert.Equal(Public.Key.Hs, back.PublicKey.Hs);
         Assert.Equal("format", Assert.Throws<InvalidKeyException>(() => PaillierPrivateKey.FromJson("{\"format\":\"other\"}")).Check);
         Assert.Equal("format", Assert.Throws<InvalidKeyException>(() => PaillierPrivateKey.FromJson("not json")).Check);
     }
@@ -235,13 +235,13 @@ public sealed class PaillierTests(KeyFixture fixture) : IClassFixture<KeyFixture
 
     private BigInteger Wrap(BigInteger value)
     {
-        var r = BigInteger.Remainder(value, Public.N);
+        var r = BigInteger.Remainder(value, Public.Key.N);
         if (r.Sign < 0)
         {
-            r += Public.N;
+            r += Public.Key.N;
         }
 
-        return Public.FromPlaintextSpace(r);
+        return Public.Key.FromPlaintextSpace(r);
     }
 
     /// <summary>Signed values of every size up to ±n/2: small, 64-bit, and full-width.</summary>

@@ -28,9 +28,9 @@ public sealed class RerandomiserAttackTests
             {
                 var alpha = Randomness.Bits(toy.Public.RandomiserBits);
                 var old = BigInteger.ModPow(toy.Public.Hs, alpha, toy.Public.NSquared);
-                using var zero = toy.Public.Context.NewResidue();
-                toy.Public.Context.Load(old, zero);
-                toy.Public.Context.Multiply(c, zero, destination);
+                using var zero = toy.Context.Arithmetic.NewResidue();
+                toy.Context.Arithmetic.Load(old, zero);
+                toy.Context.Arithmetic.Multiply(c, zero, destination);
             });
             Assert.Equal(x, guess);
         }
@@ -40,7 +40,7 @@ public sealed class RerandomiserAttackTests
     public void FullLengthReRandomiserLeavesTheKeyOwnerGuessing()
     {
         using var toy = ToyKey.Create(new Random(10));
-        var evaluator = new PaillierEvaluator(toy.Public);
+        var evaluator = new PaillierEvaluator(toy.Context);
         const int Trials = 400;
         var hits = 0;
         for (var trial = 0; trial < Trials; trial++)
@@ -91,6 +91,9 @@ public sealed class RerandomiserAttackTests
 
         public PaillierPublicKey Public { get; }
 
+        /// <summary>The toy key's arithmetic (the owner's).</summary>
+        public PaillierContext Context => owner.Context;
+
         public static ToyKey Create(Random random)
         {
             while (true)
@@ -128,7 +131,7 @@ public sealed class RerandomiserAttackTests
         /// </summary>
         public long Attack(long x, Action<Arithmetic.Residue, Arithmetic.Residue> rerandomise)
         {
-            var context = Public.Context;
+            var context = Context.Arithmetic;
             var n = Public.N;
 
             // The key owner's exponent: at least 2^(|n|/2), so α < 2^(|n|/2) ≤ β and ⌊γ/β⌋ is exact.
@@ -138,7 +141,7 @@ public sealed class RerandomiserAttackTests
             // The evaluator: Y^x, a mask, then the re-randomiser under test.
             using var c = context.NewResidue();
             context.Load(y, c);
-            var evaluator = new PaillierEvaluator(Public);
+            var evaluator = new PaillierEvaluator(Context);
             evaluator.Multiply(c, x, c);
             evaluator.AddPlain(c, Randomness.Bits(24), c);
             rerandomise(c, c);
@@ -159,7 +162,6 @@ public sealed class RerandomiserAttackTests
         public void Dispose()
         {
             owner.Dispose();
-            Public.Dispose();
         }
 
         private static ulong Order(ulong hs, ulong lambda, BigInteger nSquared)

@@ -41,9 +41,9 @@ public sealed class SlotCheckTests(KeyFixture fixture) : IClassFixture<KeyFixtur
     public void MasksAreDrawnAcrossAllTBits()
     {
         var plan = PackingPlan.Create(1, 1, 1, 2, 2, KeyBits, domain: ShareDomain.Ring64);
-        var evaluator = new PaillierEvaluator(key.PublicKey);
+        var evaluator = new PaillierEvaluator(key.Context);
         var share = new Matrix<BigInteger>(1, 1);
-        using var product = key.PublicKey.Context.NewResidue();
+        using var product = key.Context.Arithmetic.NewResidue();
         new PaillierEncryptor(key).Encrypt(0, product);
         var top = BigInteger.Zero;
         for (var i = 0; i < 64; i++)
@@ -107,10 +107,10 @@ public sealed class SlotCheckTests(KeyFixture fixture) : IClassFixture<KeyFixtur
 
     private byte[] Result(BigInteger plaintext)
     {
-        using var c = key.PublicKey.Context.NewResidue();
+        using var c = key.Context.Arithmetic.NewResidue();
         new PaillierEncryptor(key).Encrypt(plaintext, c);
         var bytes = new byte[key.PublicKey.CiphertextBytes];
-        key.PublicKey.WriteCiphertext(c, bytes);
+        key.Context.WriteCiphertext(c, bytes);
         return bytes;
     }
 }

@@ -85,7 +85,7 @@ public static class FuzzTargets
 
     private static void DecodePublicKey(byte[] input)
     {
-        using var key = PaillierPublicKey.FromBytes(input);
+        PaillierPublicKey.FromBytes(input);
     }
 
     /// <summary>A BFV key message as the evaluator reads it for <see cref="Seeds.BfvPlan"/>.</summary>

@@ -62,6 +62,7 @@ public static class PaillierReferenceProtocol
         var plan = PackingPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.KeyBits, parameters.Sigma, parameters.Domain);
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
         var publicKey = key.PublicKey;
+        using var peer = new PaillierContext(publicKey);
         var width = publicKey.CiphertextBytes;
 
         // Encryptor: pack and encrypt Y.
@@ -77,15 +78,15 @@ public static class PaillierReferenceProtocol
         var operands = new Residue[plan.EncryptedCount];
         for (var i = 0; i < operands.Length; i++)
         {
-            operands[i] = publicKey.Context.NewResidue();
+            operands[i] = peer.Arithmetic.NewResidue();
         }
 
-        publicKey.ReadCiphertexts(encrypted, operands);
+        peer.ReadCiphertexts(encrypted, operands);
         var results = new byte[plan.ResultCount * width];
         var evaluatorShare = new Matrix<BigInteger>(plan.Rows, plan.Columns);
-        var evaluator = new PaillierEvaluator(publicKey);
+        var evaluator = new PaillierEvaluator(peer);
         MultiExpStrategy strategy;
-        using (var bases = EvaluationBases.Build(plan, publicKey, operands, memoryBudget, options.MaxDegreeOfParallelism, strategyOnly))
+        using (var bases = EvaluationBases.Build(plan, peer, operands, memoryBudget, options.MaxDegreeOfParallelism, strategyOnly))
         {
             strategy = bases.Strategy;
             Parallel.For(0, plan.Tiles, options, tile =>

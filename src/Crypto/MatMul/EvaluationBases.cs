@@ -43,10 +43,10 @@ public sealed partial class EvaluationBases : IDisposable
     private readonly SubsetComb[]? combs;
     private readonly Residue[]? corrections;
 
-    private EvaluationBases(PackingPlan plan, PaillierPublicKey key, Residue[] operands, EvaluationChoice choice, int parallelism)
+    private EvaluationBases(PackingPlan plan, PaillierContext key, Residue[] operands, EvaluationChoice choice, int parallelism)
     {
         Plan = plan;
-        Key = key;
+        Context = key;
         this.operands = operands;
         Strategy = choice.Strategy;
         Window = choice.Window;
@@ -58,11 +58,11 @@ public sealed partial class EvaluationBases : IDisposable
             return;
         }
 
-        Rerandomiser = new FixedBaseTable(key.Context, key.HsResidue, key.RerandomiserBits(plan.Sigma), choice.RerandomiserWindow, signedDigits: true, parallelism);
+        Rerandomiser = new FixedBaseTable(key.Arithmetic, key.HsResidue, key.Key.RerandomiserBits(plan.Sigma), choice.RerandomiserWindow, signedDigits: true, parallelism);
         if (Strategy == MultiExpStrategy.FixedBaseTables)
         {
             tables = new FixedBaseTable[operands.Length];
-            Parallel.For(0, operands.Length, options, i => tables[i] = new FixedBaseTable(key.Context, operands[i], plan.XBits, window, signedDigits: true));
+            Parallel.For(0, operands.Length, options, i => tables[i] = new FixedBaseTable(key.Arithmetic, operands[i], plan.XBits, window, signedDigits: true));
         }
         else
         {
@@ -72,11 +72,11 @@ public sealed partial class EvaluationBases : IDisposable
             var inverses = new Residue[operands.Length];
             for (var i = 0; i < operands.Length; i++)
             {
-                inverses[i] = key.Context.NewResidue();
-                key.Context.Copy(operands[i], inverses[i]);
+                inverses[i] = key.Arithmetic.NewResidue();
+                key.Arithmetic.Copy(operands[i], inverses[i]);
             }
 
-            MultiExponentiation.InvertAll(key.Context, inverses);
+            MultiExponentiation.InvertAll(key.Arithmetic, inverses);
             var digits = Digits;
             var stored = shifted;
             Parallel.For(0, operands.Length, options, i =>
@@ -84,24 +84,27 @@ public sealed partial class EvaluationBases : IDisposable
                 for (var sign = 0; sign < 2; sign++)
                 {
                     var first = ((i * digits) * 2) + sign;
-                    stored[first] = sign == 0 ? Copy(key.Context, operands[i]) : inverses[i];
+                    stored[first] = sign == 0 ? Copy(key.Arithmetic, operands[i]) : inverses[i];
                     for (var j = 1; j < digits; j++)
                     {
-                        var next = key.Context.NewResidue();
-                        key.Context.Copy(stored[first + ((j - 1) * 2)], next);
-                        key.Context.SquareTimes(next, window);
+                        var next = key.Arithmetic.NewResidue();
+                        key.Arithmetic.Copy(stored[first + ((j - 1) * 2)], next);
+                        key.Arithmetic.SquareTimes(next, window);
 
                         stored[first + (j * 2)] = next;
                     }
                 }
             });
-            pinnedShifted = Array.ConvertAll(shifted, key.Context.Pin);
+            pinnedShifted = Array.ConvertAll(shifted, key.Arithmetic.Pin);
         }
     }
 
     public PackingPlan Plan { get; }
 
-    public PaillierPublicKey Key { get; }
+    /// <summary>The peer's key's arithmetic, which the tables are over.</summary>
+    public PaillierContext Context { get; }
+
+    public PaillierPublicKey Key => Context.Key;
 
     public MultiExpStrategy Strategy { get; }
 
@@ -131,7 +134,7 @@ public sealed partial class EvaluationBases : IDisposable
     /// cheaper strategy whose tables fit the memory budget.
     /// </summary>
     public static EvaluationBases Build(
-        PackingPlan plan, PaillierPublicKey key, Residue[] operands, long memoryBudget = DefaultMemoryBudget, int parallelism = 1, MultiExpStrategy? only = null)
+        PackingPlan plan, PaillierContext key, Residue[] operands, long memoryBudget = DefaultMemoryBudget, int parallelism = 1, MultiExpStrategy? only = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(key);
@@ -141,7 +144,7 @@ public sealed partial class EvaluationBases : IDisposable
             throw new ArgumentException($"The plan has {plan.EncryptedCount} encrypted operands, got {operands.Length}.", nameof(operands));
         }
 
-        return new EvaluationBases(plan, key, operands, Choose(plan, key, memoryBudget, only), parallelism);
+        return new EvaluationBases(plan, key, operands, Choose(plan, key.Key, memoryBudget, only), parallelism);
     }
 
     /// <summary>
@@ -152,7 +155,7 @@ public sealed partial class EvaluationBases : IDisposable
     internal void CombPower(int columnGroup, ReadOnlySpan<ulong> offsetEntries, ReadOnlySpan<ulong> alphaPieces, Residue destination)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        var context = Key.Context;
+        var context = Context.Arithmetic;
         context.SetOne(destination);
         for (var plane = Planes - 1; plane >= 0; plane--)
         {
@@ -169,9 +172,9 @@ public sealed partial class EvaluationBases : IDisposable
     }
 
     private static (SubsetComb[] Combs, Residue[] Corrections, SubsetComb Rerandomiser) BuildCombs(
-        PackingPlan plan, PaillierPublicKey key, Residue[] operands, EvaluationChoice choice, int parallelism)
+        PackingPlan plan, PaillierContext key, Residue[] operands, EvaluationChoice choice, int parallelism)
     {
-        var context = key.Context;
+        var context = key.Arithmetic;
         var terms = plan.TermsPerResult;
         var combs = new SubsetComb[plan.ColumnGroups];
         var corrections = new Residue[plan.ColumnGroups];
@@ -196,7 +199,7 @@ public sealed partial class EvaluationBases : IDisposable
 
             // h_s^(2^(P·i)): α = Σ α_i·2^(P·i) with P-bit pieces α_i.
             var planes = plan.XBits + 1;
-            powers = new Residue[(key.RerandomiserBits(plan.Sigma) + planes - 1) / planes];
+            powers = new Residue[(key.Key.RerandomiserBits(plan.Sigma) + planes - 1) / planes];
             powers[0] = Copy(context, key.HsResidue);
             for (var i = 1; i < powers.Length; i++)
             {

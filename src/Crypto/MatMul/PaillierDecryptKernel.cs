@@ -22,11 +22,11 @@ public static class PaillierDecryptKernel
             throw new InvalidCiphertextException("index", $"Results [{first}, {first + count}) lie outside the plan's {plan.ResultCount}.");
         }
 
-        var key = decryptor.PublicKey;
+        var key = decryptor.Context;
         var residues = new Residue[count];
         for (var i = 0; i < count; i++)
         {
-            residues[i] = key.Context.NewResidue();
+            residues[i] = key.Arithmetic.NewResidue();
         }
 
         try

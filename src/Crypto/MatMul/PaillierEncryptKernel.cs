@@ -24,11 +24,11 @@ public static class PaillierEncryptKernel
             throw new ArgumentOutOfRangeException(nameof(count), "The block lies outside the plan or the output has the wrong size.");
         }
 
-        using var ciphertext = encryptor.Key.Context.NewResidue();
+        using var ciphertext = encryptor.Context.Arithmetic.NewResidue();
         for (var i = 0; i < count; i++)
         {
             encryptor.Encrypt(Plaintext(plan, y, first + i), first + i, ciphertext);
-            encryptor.Key.WriteCiphertext(ciphertext, output.Slice(i * width, width));
+            encryptor.Context.WriteCiphertext(ciphertext, output.Slice(i * width, width));
         }
     }
 

@@ -23,7 +23,7 @@ public static class PaillierEvaluateKernel
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentNullException.ThrowIfNull(x);
         var plan = bases.Plan;
-        var context = bases.Key.Context;
+        var context = bases.Context.Arithmetic;
         var width = bases.Key.CiphertextBytes;
         var area = plan.Tile(tile);
         var rows = plan.Band(tile);
@@ -87,7 +87,7 @@ public static class PaillierEvaluateKernel
                 var rowGroup = area.FirstRowGroup + (i / area.ColumnGroupCount);
                 var columnGroup = area.FirstColumnGroup + (i % area.ColumnGroupCount);
                 Mask(plan, evaluator, products[i], rowGroup, columnGroup, evaluatorShare, firstRow, firstColumn, random);
-                bases.Key.WriteCiphertext(products[i], output.Slice(i * width, width));
+                bases.Context.WriteCiphertext(products[i], output.Slice(i * width, width));
             }
 
             cpu?.Add(multiplied - started, ThreadCpu.Seconds() - multiplied);
@@ -152,7 +152,7 @@ public static class PaillierEvaluateKernel
         var mask = (1UL << bases.Window) - 1;
         var selected = new PinnedResidue[terms];
         var exponents = new ulong[terms];
-        using var buckets = new MultiExponentiation(bases.Key.Context, bases.Window, bases.Window);
+        using var buckets = new MultiExponentiation(bases.Context.Arithmetic, bases.Window, bases.Window);
         for (var g = area.FirstRowGroup; g < area.EndRowGroup; g++)
         {
             for (var cg = area.FirstColumnGroup; cg < area.EndColumnGroup; cg++)
@@ -235,7 +235,7 @@ public static class PaillierEvaluateKernel
     private static void EvaluateWithTables(EvaluationBases bases, OperandBand x, TileArea area, Residue[] products, Residue[] negatives)
     {
         var plan = bases.Plan;
-        var context = bases.Key.Context;
+        var context = bases.Context.Arithmetic;
         for (var g = area.FirstRowGroup; g < area.EndRowGroup; g++)
         {
             for (var cg = area.FirstColumnGroup; cg < area.EndColumnGroup; cg++)

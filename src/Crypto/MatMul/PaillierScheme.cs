@@ -53,44 +53,37 @@ public sealed class PaillierScheme : IMatrixScheme
         ArgumentNullException.ThrowIfNull(policy);
         var packing = (PackingPlan)plan;
         var key = PaillierPublicKey.FromBytes(publicKey, policy.MinKeyBits);
-        try
+
+        // The key is the binding claim: its form is checked against this party's own setting first.
+        if (KeyFormRefusal(key.Form, policy.AcceptFastKey) is { } refusal)
         {
-            // The key is the binding claim: its form is checked against this party's own setting first.
-            if (KeyFormRefusal(key.Form, policy.AcceptFastKey) is { } refusal)
-            {
-                throw new KeyRefusedException(KeyRefusal.FormRefused, refusal);
-            }
-
-            if (policy.Announced is { } announced && key.Form != announced)
-            {
-                throw new KeyRefusedException(
-                    KeyRefusal.Mismatch, $"the peer's key is of the {Words(key.Form)} form, its hello announced {Words(announced)}");
-            }
-
-            if (key.Bits != packing.KeyBits)
-            {
-                throw new KeyRefusedException(KeyRefusal.Mismatch, $"the peer's key has {key.Bits} bits, its hello announced {packing.KeyBits}");
-            }
-
-            return new Evaluator(packing, key, publicKey.ToArray());
+            throw new KeyRefusedException(KeyRefusal.FormRefused, refusal);
         }
-        catch
+
+        if (policy.Announced is { } announced && key.Form != announced)
         {
-            key.Dispose();
-            throw;
+            throw new KeyRefusedException(
+                KeyRefusal.Mismatch, $"the peer's key is of the {Words(key.Form)} form, its hello announced {Words(announced)}");
         }
+
+        if (key.Bits != packing.KeyBits)
+        {
+            throw new KeyRefusedException(KeyRefusal.Mismatch, $"the peer's key has {key.Bits} bits, its hello announced {packing.KeyBits}");
+        }
+
+        return new Evaluator(packing, new PaillierContext(key), publicKey.ToArray());
     }
 
     private static string Words(KeyForm form) => form.ToString().ToLowerInvariant();
 
-    private static void Check(PaillierPublicKey key, ReadOnlySpan<byte> ciphertexts, int count)
+    private static void Check(PaillierContext key, ReadOnlySpan<byte> ciphertexts, int count)
     {
         var residues = new Residue[count];
         try
         {
             for (var i = 0; i < count; i++)
             {
-                residues[i] = key.Context.NewResidue();
+                residues[i] = key.Arithmetic.NewResidue();
             }
 
             key.ReadCiphertexts(ciphertexts, residues);
@@ -137,7 +130,7 @@ public sealed class PaillierScheme : IMatrixScheme
             PaillierDecryptKernel.DecryptBlock(plan, decryptor, results, first, count, share, band.FirstRow, band.FirstColumn);
         }
 
-        public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count) => Check(key.PublicKey, ciphertexts, count);
+        public void CheckOwn(ReadOnlySpan<byte> ciphertexts, int count) => Check(key.Context, ciphertexts, count);
 
         public void Dispose()
         {
@@ -151,18 +144,18 @@ public sealed class PaillierScheme : IMatrixScheme
     private sealed class Evaluator : IEvaluatorKernels
     {
         private readonly PackingPlan plan;
-        private readonly PaillierPublicKey key;
+        private readonly PaillierContext key;
         private readonly Residue[] operands;
         private readonly PaillierEvaluator evaluator;
         private EvaluationBases? bases;
 
-        public Evaluator(PackingPlan plan, PaillierPublicKey key, byte[] publicKey)
+        public Evaluator(PackingPlan plan, PaillierContext key, byte[] publicKey)
         {
             (this.plan, this.key, PublicKey) = (plan, key, publicKey);
             operands = new Residue[plan.EncryptedCount];
             for (var i = 0; i < operands.Length; i++)
             {
-                operands[i] = key.Context.NewResidue();
+                operands[i] = key.Arithmetic.NewResidue();
             }
 
             evaluator = new PaillierEvaluator(key);
@@ -186,7 +179,7 @@ public sealed class PaillierScheme : IMatrixScheme
 
         public byte[] Operands()
         {
-            var width = key.CiphertextBytes;
+            var width = key.Key.CiphertextBytes;
             var bytes = new byte[operands.Length * width];
             for (var i = 0; i < operands.Length; i++)
             {

@@ -10,11 +10,13 @@ public sealed class PaillierDecryptor(PaillierPrivateKey key)
 
     public PaillierPublicKey PublicKey => key.PublicKey;
 
+    public PaillierContext Context => key.Context;
+
     /// <summary>The signed plaintext, centred in (−n/2, n/2].</summary>
     public BigInteger Decrypt(Residue ciphertext) => PublicKey.FromPlaintextSpace(DecryptUnsigned(ciphertext));
 
     /// <summary>The plaintext as its representative in [0, n).</summary>
-    public BigInteger DecryptUnsigned(Residue ciphertext) => DecryptUnsigned(PublicKey.Context.Store(ciphertext));
+    public BigInteger DecryptUnsigned(Residue ciphertext) => DecryptUnsigned(Context.Arithmetic.Store(ciphertext));
 
     public BigInteger DecryptUnsigned(BigInteger ciphertext)
     {

@@ -25,10 +25,10 @@ public sealed class PaillierEncryptor
     private readonly PaillierPrivateKey? owner;
     private readonly EncryptionSeed? seed;
 
-    public PaillierEncryptor(PaillierPublicKey key, RandomiserMode mode = RandomiserMode.Djn)
+    public PaillierEncryptor(PaillierContext context, RandomiserMode mode = RandomiserMode.Djn)
     {
-        Key = key ?? throw new ArgumentNullException(nameof(key));
-        if (mode == RandomiserMode.Classic && key.Form == KeyForm.Fast)
+        Context = context ?? throw new ArgumentNullException(nameof(context));
+        if (mode == RandomiserMode.Classic && Key.Form == KeyForm.Fast)
         {
             // r^n for a uniform r is not in the subgroup of h_s: a fast key's decryption (exponent 2p) would not remove it.
             throw new ArgumentException("A fast key encrypts only with h_s^r (DJN), never r^n.", nameof(mode));
@@ -38,7 +38,7 @@ public sealed class PaillierEncryptor
     }
 
     public PaillierEncryptor(PaillierPrivateKey key, RandomiserMode mode = RandomiserMode.Djn)
-        : this(key?.PublicKey ?? throw new ArgumentNullException(nameof(key)), mode)
+        : this(key?.Context ?? throw new ArgumentNullException(nameof(key)), mode)
     {
         owner = key;
     }
@@ -50,7 +50,9 @@ public sealed class PaillierEncryptor
         this.seed = seed ?? throw new ArgumentNullException(nameof(seed));
     }
 
-    public PaillierPublicKey Key { get; }
+    public PaillierContext Context { get; }
+
+    public PaillierPublicKey Key => Context.Key;
 
     public RandomiserMode Mode { get; }
 
@@ -65,9 +67,9 @@ public sealed class PaillierEncryptor
         }
 
         EncryptZero(destination);
-        using var message = Key.Context.NewResidue();
+        using var message = Context.Arithmetic.NewResidue();
         LoadMessage(plaintext, message);
-        Key.Context.Multiply(destination, message, destination);
+        Context.Arithmetic.Multiply(destination, message, destination);
     }
 
     /// <summary>destination = Enc(plaintext) of the operand at <paramref name="index"/>: with a seed, α is the seed's for
@@ -94,7 +96,7 @@ public sealed class PaillierEncryptor
     /// </summary>
     public void EncryptZero(Residue destination, int sigma)
     {
-        var context = Key.Context;
+        var context = Context.Arithmetic;
         if (Mode == RandomiserMode.Classic)
         {
             BigInteger r;
@@ -122,7 +124,7 @@ public sealed class PaillierEncryptor
 
         if (owner is null)
         {
-            Key.RerandomiserPower(sigma, destination);
+            Context.RerandomiserPower(sigma, destination);
             return;
         }
 
@@ -130,11 +132,11 @@ public sealed class PaillierEncryptor
     }
 
     private void EncryptOwned(BigInteger m, BigInteger alpha, Residue destination) =>
-        Key.Context.Load(JoinCrt(owner!.PHalf.Encrypt(m, alpha), owner.QHalf.Encrypt(m, alpha)), destination);
+        Context.Arithmetic.Load(JoinCrt(owner!.PHalf.Encrypt(m, alpha), owner.QHalf.Encrypt(m, alpha)), destination);
 
     /// <summary>destination = 1 + m·n mod n² = g^m, the deterministic part of an encryption.</summary>
     internal void LoadMessage(BigInteger plaintext, Residue destination) =>
-        Key.Context.Load((Key.ToPlaintextSpace(plaintext) * Key.N) + 1, destination);
+        Context.Arithmetic.Load((Key.ToPlaintextSpace(plaintext) * Key.N) + 1, destination);
 
     private BigInteger JoinCrt(BigInteger modP2, BigInteger modQ2)
     {

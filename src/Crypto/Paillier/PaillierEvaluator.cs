@@ -8,15 +8,17 @@ public sealed class PaillierEvaluator
 {
     private readonly PaillierEncryptor randomiser;
 
-    public PaillierEvaluator(PaillierPublicKey key, RandomiserMode mode = RandomiserMode.Djn)
+    public PaillierEvaluator(PaillierContext context, RandomiserMode mode = RandomiserMode.Djn)
     {
-        Key = key ?? throw new ArgumentNullException(nameof(key));
-        randomiser = new PaillierEncryptor(key, mode);
+        Paillier = context ?? throw new ArgumentNullException(nameof(context));
+        randomiser = new PaillierEncryptor(context, mode);
     }
 
-    public PaillierPublicKey Key { get; }
+    public PaillierContext Paillier { get; }
 
-    private MontgomeryContext Context => Key.Context;
+    public PaillierPublicKey Key => Paillier.Key;
+
+    private MontgomeryContext Context => Paillier.Arithmetic;
 
     /// <summary>Enc(a + b).</summary>
     public void Add(Residue a, Residue b, Residue destination) => Context.Multiply(a, b, destination);

@@ -38,6 +38,7 @@ public sealed class PaillierPrivateKey : IDisposable
         POrder = pOrder;
         QOrder = qOrder;
         PublicKey = publicKey;
+        Context = new PaillierContext(publicKey);
         PSquared = p * p;
         QSquared = q * q;
         QSquaredInverse = ModInverse(QSquared, PSquared);
@@ -63,6 +64,9 @@ public sealed class PaillierPrivateKey : IDisposable
     public BigInteger? QOrder { get; }
 
     public PaillierPublicKey PublicKey { get; }
+
+    /// <summary>The public key's arithmetic, owned by this key and disposed with it.</summary>
+    public PaillierContext Context { get; }
 
     internal BigInteger PSquared { get; }
 
@@ -149,21 +153,13 @@ public sealed class PaillierPrivateKey : IDisposable
 
         var orderBits = pOrder is { } po && qOrder is { } qo ? (int)(po.GetBitLength() + qo.GetBitLength()) : (int?)null;
         var publicKey = PaillierPublicKey.Create(p * q, hs, minimumBits, orderBits);
-        try
+        CheckFactors(p, q, bits ?? publicKey.Bits, publicKey.Bits);
+        if (pOrder is { } pSub && qOrder is { } qSub)
         {
-            CheckFactors(p, q, bits ?? publicKey.Bits, publicKey.Bits);
-            if (pOrder is { } pSub && qOrder is { } qSub)
-            {
-                FastKeyForm.CheckOrders(p, q, pSub, qSub, publicKey);
-            }
+            FastKeyForm.CheckOrders(p, q, pSub, qSub, publicKey);
+        }
 
-            return new PaillierPrivateKey(p, q, publicKey, pOrder, qOrder);
-        }
-        catch
-        {
-            publicKey.Dispose();
-            throw;
-        }
+        return new PaillierPrivateKey(p, q, publicKey, pOrder, qOrder);
     }
 
     /// <summary>
@@ -229,6 +225,8 @@ public sealed class PaillierPrivateKey : IDisposable
         {
             qHalf.Value.Dispose();
         }
+
+        Context.Dispose();
     }
 
     internal static BigInteger ModInverse(BigInteger value, BigInteger modulus)

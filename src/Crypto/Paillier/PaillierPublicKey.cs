@@ -1,15 +1,13 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Numerics;
-using Duet.Crypto.Arithmetic;
 
 namespace Duet.Crypto.Paillier;
 
 /// <summary>
-/// A Paillier public key n with g = n + 1 and the DJN randomiser base h_s = (−x²)^n mod n². Validated when made
-/// (PROTOCOL.md §9) and immutable after; its arithmetic context and fixed-base table are shared by all threads.
+/// A Paillier public key n with g = n + 1 and the DJN randomiser base h_s = (−x²)^n mod n²: passive data, validated
+/// when made (PROTOCOL.md §9) and immutable after. The arithmetic on it lives in a <see cref="PaillierContext"/>.
 /// </summary>
-public sealed class PaillierPublicKey : IDisposable
+public sealed class PaillierPublicKey
 {
     /// <summary>The smallest modulus accepted in production.</summary>
     public const int MinimumBits = 2048;
@@ -17,21 +15,10 @@ public sealed class PaillierPublicKey : IDisposable
     /// <summary>The statistical security parameter's floor (PROTOCOL.md §4, §5.4).</summary>
     public const int MinimumSigma = 40;
 
-    /// <summary>Window of the fixed-base tables for h_s; 2^8 entries per window.</summary>
-    private const int RandomiserWindowBits = 8;
-
     private static readonly byte[] Magic = "DPK1"u8.ToArray();
 
     /// <summary>DPK2: DPK1 followed by the order bits l of a <see cref="KeyForm.Fast"/> key.</summary>
     private static readonly byte[] FastMagic = "DPK2"u8.ToArray();
-
-    /// <summary>Re-randomiser powers computed without a table before the table is built.</summary>
-    internal const int PowersBeforeTable = 32;
-
-    // One table per exponent length in use: |n| + σ bits for each σ a session asked for.
-    private readonly ConcurrentDictionary<int, Lazy<FixedBaseTable>> rerandomiserTables = new();
-
-    private long rerandomiserPowers;
 
     private PaillierPublicKey(BigInteger n, BigInteger hs, int? orderBits)
     {
@@ -41,10 +28,7 @@ public sealed class PaillierPublicKey : IDisposable
         Hs = hs;
         Bits = (int)n.GetBitLength();
         HalfN = n >> 1;
-        Context = Backends.Create(NSquared);
-        CiphertextBytes = Context.ByteLength;
-        HsResidue = Context.NewResidue();
-        Context.Load(hs, HsResidue);
+        CiphertextBytes = (int)((NSquared.GetBitLength() + 7) / 8);
     }
 
     public BigInteger N { get; }
@@ -68,13 +52,10 @@ public sealed class PaillierPublicKey : IDisposable
     /// </summary>
     public int RandomiserBits => OrderBits ?? Bits / 2;
 
-    /// <summary>Bytes of one ciphertext written big-endian at fixed width.</summary>
+    /// <summary>Bytes of one ciphertext written big-endian at fixed width: those of n².</summary>
     public int CiphertextBytes { get; }
 
-    /// <summary>Montgomery arithmetic modulo n².</summary>
-    public MontgomeryContext Context { get; }
-
-    internal Residue HsResidue { get; }
+    private BigInteger HalfN { get; }
 
     /// <summary>
     /// Bit length of the exponent α of an encryption of zero made without the private key, i.e. the evaluator's
@@ -86,36 +67,6 @@ public sealed class PaillierPublicKey : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(sigma, MinimumSigma);
         return (OrderBits is { } l ? l + 1 : Bits) + sigma;
     }
-
-    /// <summary>
-    /// destination = h_s^α for a fresh α uniform of <see cref="RerandomiserBits"/> bits. The first
-    /// <see cref="PowersBeforeTable"/> powers use a constant-time exponentiation; after them a fixed-base table (one
-    /// product per 8-bit window), which costs about as much to build as that many exponentiations.
-    /// </summary>
-    internal void RerandomiserPower(int sigma, Residue destination)
-    {
-        var bits = RerandomiserBits(sigma);
-        var alpha = Randomness.Bits(bits);
-        if (Interlocked.Increment(ref rerandomiserPowers) > PowersBeforeTable)
-        {
-            RerandomiserTable(sigma).Pow(alpha, destination);
-        }
-        else
-        {
-            Context.Load(Context.PowSecret(Hs, alpha), destination);
-        }
-    }
-
-    /// <summary>The fixed-base table of h_s for exponents of <see cref="RerandomiserBits"/> bits, built on first use.</summary>
-    internal FixedBaseTable RerandomiserTable(int sigma)
-    {
-        var bits = RerandomiserBits(sigma);
-        return rerandomiserTables.GetOrAdd(
-            bits,
-            b => new Lazy<FixedBaseTable>(() => new FixedBaseTable(Context, HsResidue, b, RandomiserWindowBits))).Value;
-    }
-
-    private BigInteger HalfN { get; }
 
     /// <summary>Makes a key from its parts, running every check of PROTOCOL.md §9; <paramref name="orderBits"/> is l
     /// of a <see cref="KeyForm.Fast"/> key, which must be the form's value for the key size.</summary>
@@ -188,59 +139,6 @@ public sealed class PaillierPublicKey : IDisposable
         return bytes;
     }
 
-    /// <summary>Reads a fixed-width big-endian ciphertext, checking 0 &lt; c &lt; n² and gcd(c, n) = 1.</summary>
-    public void ReadCiphertext(ReadOnlySpan<byte> bigEndian, Residue destination)
-    {
-        var c = ParseCiphertext(bigEndian);
-        if (!BigInteger.GreatestCommonDivisor(c, N).IsOne)
-        {
-            throw new InvalidCiphertextException("coprime", "A ciphertext shares a factor with n.");
-        }
-
-        Context.Load(bigEndian, destination);
-    }
-
-    /// <summary>
-    /// Reads a batch of fixed-width ciphertexts, checking each range and, once, that the product is coprime to n
-    /// (a product is coprime exactly when every factor is).
-    /// </summary>
-    public void ReadCiphertexts(ReadOnlySpan<byte> bigEndian, IReadOnlyList<Residue> destinations)
-    {
-        ArgumentNullException.ThrowIfNull(destinations);
-        if (bigEndian.Length != destinations.Count * CiphertextBytes)
-        {
-            throw new InvalidCiphertextException("count", $"Expected {destinations.Count} ciphertexts of {CiphertextBytes} bytes, got {bigEndian.Length} bytes.");
-        }
-
-        if (destinations.Count == 0)
-        {
-            return;
-        }
-
-        using var product = Context.NewResidue();
-        for (var i = 0; i < destinations.Count; i++)
-        {
-            var slice = bigEndian.Slice(i * CiphertextBytes, CiphertextBytes);
-            ParseCiphertext(slice);
-            Context.Load(slice, destinations[i]);
-            if (i == 0)
-            {
-                Context.Copy(destinations[i], product);
-            }
-            else
-            {
-                Context.Multiply(product, destinations[i], product);
-            }
-        }
-
-        if (!BigInteger.GreatestCommonDivisor(Context.Store(product), N).IsOne)
-        {
-            throw new InvalidCiphertextException("coprime", "A ciphertext of the batch shares a factor with n.");
-        }
-    }
-
-    public void WriteCiphertext(Residue ciphertext, Span<byte> bigEndian) => Context.Store(ciphertext, bigEndian);
-
     /// <summary>A signed plaintext in (−n/2, n/2] as its representative in [0, n).</summary>
     public BigInteger ToPlaintextSpace(BigInteger value)
     {
@@ -254,36 +152,6 @@ public sealed class PaillierPublicKey : IDisposable
 
     /// <summary>The signed value, centred in (−n/2, n/2], of a representative in [0, n).</summary>
     public BigInteger FromPlaintextSpace(BigInteger value) => value > HalfN ? value - N : value;
-
-    public void Dispose()
-    {
-        foreach (var table in rerandomiserTables.Values)
-        {
-            if (table.IsValueCreated)
-            {
-                table.Value.Dispose();
-            }
-        }
-
-        HsResidue.Dispose();
-        Context.Dispose();
-    }
-
-    private BigInteger ParseCiphertext(ReadOnlySpan<byte> bigEndian)
-    {
-        if (bigEndian.Length != CiphertextBytes)
-        {
-            throw new InvalidCiphertextException("width", $"A ciphertext must be {CiphertextBytes} bytes, got {bigEndian.Length}.");
-        }
-
-        var c = new BigInteger(bigEndian, isUnsigned: true, isBigEndian: true);
-        if (c.IsZero || c >= NSquared)
-        {
-            throw new InvalidCiphertextException("range", "A ciphertext lies outside 0 < c < n².");
-        }
-
-        return c;
-    }
 
     private static void Validate(BigInteger n, BigInteger hs, int minimumBits)
     {
@@ -318,6 +186,7 @@ public sealed class PaillierPublicKey : IDisposable
         }
     }
 }
+
 
 internal static class SmallPrimes
 {
