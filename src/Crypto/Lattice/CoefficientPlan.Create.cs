@@ -9,6 +9,10 @@ public sealed partial record CoefficientPlan
     /// <summary>Bits of noise budget the chosen primes keep above the worst case (primes lie just below 2^bits).</summary>
     private const int Margin = 2;
 
+    /// <summary>The evaluator's prepared fresh ciphertexts a plan may keep, when some plan fits: beyond it the cheapest
+    /// plan of a tall product would trade memory that grows with m for a few transforms.</summary>
+    public const long OperandMemoryBytes = 256L << 20;
+
     /// <summary>The plan for these shapes and parameters, or an <see cref="EncodingException"/> saying why none is safe.</summary>
     public static CoefficientPlan Create(int rows, int inner, int columns, int xBits, int yBits, int sigma = PackingPlan.MinimumSigma, ShareDomain domain = ShareDomain.Ring64)
     {
@@ -37,8 +41,7 @@ public sealed partial record CoefficientPlan
                 $"Integer shares of a {productBits}-bit product need T = 2^{plainBits} > 2^{BfvParameters.MaxPlainBits}; use ring64 shares or lower the bit bounds.");
         }
 
-        CoefficientPlan? best = null;
-        var bestCost = double.MaxValue;
+        CoefficientPlan? best = null, bestWithin = null;
         foreach (var degree in BfvParameters.Degrees)
         {
             foreach (var nw in Candidates(columns, degree))
@@ -49,15 +52,21 @@ public sealed partial record CoefficientPlan
                     var rowBlocks = (rows + mwMax - 1) / mwMax;
                     var mw = (rows + rowBlocks - 1) / rowBlocks;
                     var plan = Sized(rows, inner, columns, xBits, yBits, sigma, domain, productBits, plainBits, degree, mw, kw, nw);
-                    if (plan is not null && plan.Cost() < bestCost)
+                    if (plan is null)
                     {
-                        (best, bestCost) = (plan, plan.Cost());
+                        continue;
+                    }
+
+                    best = best is null || plan.Cost() < best.Cost() ? plan : best;
+                    if (plan.OperandBytes <= OperandMemoryBytes && (bestWithin is null || plan.Cost() < bestWithin.Cost()))
+                    {
+                        bestWithin = plan;
                     }
                 }
             }
         }
 
-        return best ?? throw new EncodingException(
+        return bestWithin ?? best ?? throw new EncodingException(
             $"No BFV parameters within the 128-bit standard fit {rows}x{inner}·{inner}x{columns} with {xBits}- and {yBits}-bit entries and T = 2^{plainBits}; lower the bit bounds.");
     }
 

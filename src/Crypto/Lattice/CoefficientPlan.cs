@@ -175,14 +175,18 @@ public sealed partial record CoefficientPlan : IProductPlan
 
     public int ResultWidth => checked((int)ReplyBytes);
 
-    /// <summary>The evaluator keeps the peer's fresh ciphertexts as received and prepared (both halves in NTT form with
-    /// Shoup quotients: 4 words per coefficient and prime); either side a tile's accumulators per result.</summary>
+    /// <summary>Either side a tile's accumulators per result; the evaluator also its <see cref="OperandBytes"/>.</summary>
     public long WorkingBytes(bool isEncryptor, long tableMemoryBytes)
     {
-        var polynomial = (long)Degree * PrimeBits.Count * sizeof(ulong);
-        var tile = 2L * ColumnBlocksPerTile * polynomial;
-        return isEncryptor ? tile : tile + (EncryptedCount * (SeededCiphertextBytes + (4 * polynomial)));
+        var tile = 2L * ColumnBlocksPerTile * PolynomialBytes;
+        return isEncryptor ? tile : tile + OperandBytes;
     }
+
+    /// <summary>The evaluator's copy of the peer's fresh ciphertexts as received and prepared (both halves in NTT form
+    /// with Shoup quotients: 4 words per coefficient and prime).</summary>
+    public long OperandBytes => EncryptedCount * (SeededCiphertextBytes + (4 * PolynomialBytes));
+
+    private long PolynomialBytes => (long)Degree * PrimeBits.Count * sizeof(ulong);
 
     public string Summary =>
         $"BFV N = {Degree}, blocks {BlockRows} x {BlockInner} x {BlockColumns} (rows x inner x columns per ciphertext), T = 2^{PlainBits}, q = {PrimeBits.Sum()} bits";
