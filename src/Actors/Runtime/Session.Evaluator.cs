@@ -124,59 +124,56 @@ internal sealed partial class Session
         return new EvaluateTile(sessionId, tile, 1, x.Columns, x.Data);
     }
 
-    /// <summary>Validates and keeps a block's ciphertexts in the background, under a lease on the tile context.</summary>
-    private void Absorb(IEvaluatorKernels kernels, EncryptedBlock block)
-    {
-        if (!tiles.TryAcquire())
+    /// <summary>Validates and keeps a block's ciphertexts in the background.</summary>
+    private void Absorb(IEvaluatorKernels kernels, EncryptedBlock block) => InBackground(
+        () =>
         {
-            return;
-        }
+            kernels.Absorb(block.FirstIndex, block.Count, block.Ciphertexts);
+            return new Absorbed(block.BlockIndex);
+        },
+        error => new AbsorbFailed(block.BlockIndex, error));
 
-        var context = tiles;
-        Task.Run(() =>
-        {
-            try
-            {
-                kernels.Absorb(block.FirstIndex, block.Count, block.Ciphertexts);
-                return (object)new Absorbed(block.BlockIndex);
-            }
-            catch (Exception error)
-            {
-                return new AbsorbFailed(block.BlockIndex, error);
-            }
-            finally
-            {
-                context.Release();
-            }
-        }).PipeTo(Self);
-    }
-
-    /// <summary>Prepares the operand in the background (Paillier's tables) under a lease on the tile context, so an
-    /// abort meanwhile disposes the kernels only after the preparation has finished with them.</summary>
+    /// <summary>Prepares the operand in the background (Paillier's tables), its process CPU counted as preparation.</summary>
     private void Prepare(IEvaluatorKernels kernels)
     {
-        if (!tiles.TryAcquire())
-        {
-            return;
-        }
-
-        var context = tiles;
-        var (budget, parallelism, before) = (settings.TableMemoryBytes, settings.EffectiveWorkers, settings.BeforeTableBuild);
-        Task.Run(() =>
-        {
-            try
+        var (budget, parallelism, before, context) = (settings.TableMemoryBytes, settings.EffectiveWorkers, settings.BeforeTableBuild, tiles);
+        InBackground(
+            () =>
             {
                 before?.Invoke();
                 var cpu = Environment.CpuUsage.TotalTime;
                 kernels.Prepare(budget, parallelism);
                 context.Cpu.AddPreparation(Environment.CpuUsage.TotalTime - cpu);
                 return Prepared.Instance;
+            },
+            error => new PrepareFailed(error));
+    }
+
+    /// <summary>Runs work on the kernels off the session thread under a lease on the tile context, so an abort meanwhile
+    /// disposes them only after the work has finished with them; its outcome comes back as a message.</summary>
+    private void InBackground(Func<object> work, Func<Exception, object> failed)
+    {
+        if (!tiles.TryAcquire())
+        {
+            return;
+        }
+
+        var context = tiles;
+        Task.Run(() =>
+        {
+            try
+            {
+                return work();
+            }
+            catch (Exception error)
+            {
+                return failed(error);
             }
             finally
             {
                 context.Release();
             }
-        }).PipeTo(Self, failure: e => new PrepareFailed(e));
+        }).PipeTo(Self);
     }
 
     /// <summary>The evaluator's keying result: the scheme's kernels over the peer's key, and whether tiles may go out.</summary>

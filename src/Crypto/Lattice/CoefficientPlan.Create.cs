@@ -41,7 +41,7 @@ public sealed partial record CoefficientPlan
                 $"Integer shares of a {productBits}-bit product need T = 2^{plainBits} > 2^{BfvParameters.MaxPlainBits}; use ring64 shares or lower the bit bounds.");
         }
 
-        CoefficientPlan? best = null, bestWithin = null;
+        (CoefficientPlan? Plan, double Cost) best = (null, double.MaxValue), bestWithin = (null, double.MaxValue);
         foreach (var degree in BfvParameters.Degrees)
         {
             foreach (var nw in Candidates(columns, degree))
@@ -57,16 +57,14 @@ public sealed partial record CoefficientPlan
                         continue;
                     }
 
-                    best = best is null || plan.Cost() < best.Cost() ? plan : best;
-                    if (plan.OperandBytes <= OperandMemoryBytes && (bestWithin is null || plan.Cost() < bestWithin.Cost()))
-                    {
-                        bestWithin = plan;
-                    }
+                    var cost = plan.Cost();
+                    best = cost < best.Cost ? (plan, cost) : best;
+                    bestWithin = cost < bestWithin.Cost && plan.OperandBytes <= OperandMemoryBytes ? (plan, cost) : bestWithin;
                 }
             }
         }
 
-        return bestWithin ?? best ?? throw new EncodingException(
+        return bestWithin.Plan ?? best.Plan ?? throw new EncodingException(
             $"No BFV parameters within the 128-bit standard fit {rows}x{inner}·{inner}x{columns} with {xBits}- and {yBits}-bit entries and T = 2^{plainBits}; lower the bit bounds.");
     }
 
