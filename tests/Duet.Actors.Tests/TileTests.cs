@@ -122,6 +122,38 @@ public sealed class TileTests(WireSystemFixture fixture, RuntimeKeys keys) : ICl
         Assert.Equal([1L, 2, 3, 4], Assert.IsType<EvaluateTile>(DuetSerializer.Decode(bytes, TileCodec.EvaluateTileManifest)).X);
     }
 
+    [Theory]
+    [InlineData(0L, 1)]
+    [InlineData(127L, 1)]
+    [InlineData(-128L, 1)]
+    [InlineData(128L, 2)]
+    [InlineData(-129L, 2)]
+    [InlineData(int.MaxValue, 4)]
+    [InlineData(int.MinValue, 4)]
+    [InlineData(1L + int.MaxValue, 5)]
+    [InlineData(long.MinValue, 8)]
+    [InlineData(long.MaxValue, 8)]
+    public void ABandOfXTravelsInTheBytesItsWidestEntryNeeds(long widest, int width)
+    {
+        long[] x = [widest, 0, -1, 1, widest / 3, -(widest / 5)];
+        var bytes = DuetSerializer.Encode(new EvaluateTile(Id, 0, 1, 2, x));
+        var header = DuetSerializer.Encode(new EvaluateTile(Id, 0, 1, 0, [])).Length;
+        Assert.Equal(header + (x.Length * width), bytes.Length);
+        Assert.Equal(x, Assert.IsType<EvaluateTile>(DuetSerializer.Decode(bytes, TileCodec.EvaluateTileManifest)).X);
+
+        var widthAt = header - 1;
+        foreach (var bad in new byte[] { 0, 9 })
+        {
+            var changed = bytes.ToArray();
+            changed[widthAt] = bad;
+            Assert.Throws<SerializationException>(() => DuetSerializer.Decode(changed, TileCodec.EvaluateTileManifest));
+        }
+
+        var older = bytes.ToArray();
+        older[0] = WireLimits.FormatVersion;
+        Assert.Contains("version 1 is not supported", Assert.Throws<SerializationException>(() => DuetSerializer.Decode(older, TileCodec.EvaluateTileManifest)).Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The evaluation tile as the session sends it: with the rows of X its band covers.</summary>
     private static EvaluateTile Band(Matrix<long> x, PackingPlan plan, int tile)
     {

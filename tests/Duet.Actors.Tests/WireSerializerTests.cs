@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Duet.Actors.Protocol;
+using Duet.Actors.Tiles;
 using Duet.Actors.Wire;
 using AkkaSerialization = Akka.Serialization.Serialization;
 
@@ -35,7 +36,7 @@ public sealed class WireSerializerTests(WireSystemFixture fixture) : IClassFixtu
         Assert.Equal(manifest, AkkaSerialization.ManifestFor(serializer, message));
 
         var bytes = serializer.ToBinary(message);
-        Assert.Equal(message is ShareOffer or ShareRun or ShareReceipt ? WireLimits.DeliveryFormatVersion : WireLimits.FormatVersion, bytes[0]);
+        Assert.Equal(message is ShareOffer or ShareRun or ShareReceipt ? WireLimits.DeliveryFormatVersion : message is ITileMessage ? WireLimits.TileFormatVersion : WireLimits.FormatVersion, bytes[0]);
         var back = _serialization.Deserialize(bytes, serializer.Identifier, manifest);
 
         Assert.IsType(message.GetType(), back);

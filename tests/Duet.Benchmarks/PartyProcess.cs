@@ -36,6 +36,9 @@ internal sealed partial class PartyProcess : IDisposable
 
     public string Name { get; }
 
+    /// <summary>User + system CPU seconds now (the last sample once it has exited).</summary>
+    public double CpuSecondsNow => MachineLoad.CpuSeconds(process.Id) ?? CpuSeconds;
+
     /// <summary>The largest VmHWM (or VmRSS) seen, in bytes.</summary>
     public long PeakResidentBytes { get; private set; }
 

@@ -64,7 +64,7 @@ internal static class TileCodec
         }
 
         var r = new WireReader(bytes, manifest);
-        r.ReadFormatVersion();
+        r.ReadFormatVersion(WireLimits.TileFormatVersion);
         var sessionId = r.ReadGuid("SessionId");
         var capability = ReadCapability(ref r);
         var (index, attempt) = (r.ReadInt32("Index", 0), r.ReadInt32("Attempt", 1));
@@ -108,7 +108,7 @@ internal static class TileCodec
     {
         PeerCodec.CheckWrite(m.GetType().Name, m.Capability is { Length: 0 or SessionCapability.Bytes }, "the capability must be empty or 32 bytes");
         var bytes = new byte[TileHeader + m.Capability.Length + fieldBytes];
-        var w = new WireWriter(bytes);
+        var w = new WireWriter(bytes, WireLimits.TileFormatVersion);
         w.WriteGuid(m.SessionId);
         w.WriteBytes(m.Capability);
         w.WriteInt32(m.Index);
@@ -135,38 +135,53 @@ internal static class TileCodec
         });
     }
 
-    /// <summary>The band of X: its row length, its entry count, then the entries as little-endian int64; a band is
-    /// whole rows (none under BFV, with 0 columns), at most <see cref="MaxBandEntries"/> entries.</summary>
+    /// <summary>The band of X: its row length, its entry count, the width in bytes of the widest entry (1 to 8), then
+    /// the entries as little-endian two's complement of that width; a band is whole rows (none under BFV, with 0
+    /// columns), at most <see cref="MaxBandEntries"/> entries.</summary>
     private static byte[] WriteEvaluateTile(EvaluateTile m)
     {
         var x = m.X ?? throw PeerCodec.Invalid("EvaluateTile", "X is null");
         PeerCodec.CheckWrite("EvaluateTile", BandFits(m.XColumns, x.Length), $"a band of {x.Length} entries in rows of {m.XColumns} is out of shape");
-        return Write(m, (2 * sizeof(int)) + (x.Length * sizeof(long)), (ref WireWriter w) =>
+        var width = EntryWidth(x);
+        return Write(m, (2 * sizeof(int)) + 1 + (x.Length * width), (ref WireWriter w) =>
         {
             w.WriteInt32(m.XColumns);
             w.WriteInt32(x.Length);
-            foreach (var entry in x)
-            {
-                w.WriteInt64(entry);
-            }
+            w.WriteByte((byte)width);
+            w.WriteNarrow(x, width);
         });
     }
 
     private static EvaluateTile ReadEvaluateTile(ref WireReader r, Guid sessionId, int index, int attempt)
     {
         var (columns, count) = (r.ReadInt32("XColumns", 0), r.ReadInt32("XEntries", 0, MaxBandEntries));
-        if (!BandFits(columns, count) || (long)count * sizeof(long) > r.Remaining)
+        var width = r.ReadByte("XWidth");
+        if (!BandFits(columns, count) || width is < 1 or > sizeof(long) || (long)count * width > r.Remaining)
         {
-            throw r.Error($"a band of {count} entries in rows of {columns} is out of shape or longer than the bytes present");
+            throw r.Error($"a band of {count} entries of {width} bytes in rows of {columns} is out of shape or longer than the bytes present");
         }
 
         var x = new long[count];
-        for (var i = 0; i < x.Length; i++)
+        r.ReadNarrow("X", x, width);
+        if (EntryWidth(x) != width)
         {
-            x[i] = r.ReadInt64("X");
+            throw r.Error($"a band whose widest entry needs {EntryWidth(x)} bytes is written in {width}");
         }
 
         return new EvaluateTile(sessionId, index, attempt, columns, x);
+    }
+
+    // Bytes of the widest entry as two's complement: 32-bit inputs travel in 4 bytes, not 8.
+    private static int EntryWidth(long[] x)
+    {
+        ulong magnitudes = 0;
+        foreach (var entry in x)
+        {
+            magnitudes |= (ulong)(entry ^ (entry >> 63));
+        }
+
+        var bits = 65 - (int)ulong.LeadingZeroCount(magnitudes);
+        return Math.Min(sizeof(long), (bits + 7) / 8);
     }
 
     /// <summary>Largest band of X a tile carries: what fits a payload.</summary>

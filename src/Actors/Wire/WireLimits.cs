@@ -11,6 +11,10 @@ public static class WireLimits
     /// its session's transcript digest and its sender's signature.</summary>
     public const byte DeliveryFormatVersion = 2;
 
+    /// <summary>First byte of the tile messages between a party's nodes (<see cref="TileCodec"/>); 2: a band of X
+    /// travels in the fewest bytes per entry that hold its widest entry.</summary>
+    public const byte TileFormatVersion = 2;
+
     /// <summary>UTF-8 bytes of <see cref="Protocol.Hello.PartyName"/>.</summary>
     public const int MaxPartyNameBytes = 256;
 

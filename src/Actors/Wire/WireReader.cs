@@ -51,6 +51,19 @@ internal ref struct WireReader
     /// <summary>Bytes not read yet.</summary>
     public readonly int Remaining => _buffer.Length - _position;
 
+    /// <summary>Values written by <see cref="WireWriter.WriteNarrow"/>: <paramref name="width"/> bytes each, sign-extended.</summary>
+    public void ReadNarrow(string field, Span<long> values, int width)
+    {
+        var bytes = Take(values.Length * width, field);
+        var shift = 64 - (8 * width);
+        Span<byte> entry = stackalloc byte[sizeof(long)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            bytes.Slice(i * width, width).CopyTo(entry);
+            values[i] = (long)BinaryPrimitives.ReadUInt64LittleEndian(entry) << shift >> shift;
+        }
+    }
+
     public byte ReadByte(string field) => Take(1, field)[0];
 
     public Guid ReadGuid(string field) => new(Take(16, field), bigEndian: true);

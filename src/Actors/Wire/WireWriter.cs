@@ -37,6 +37,18 @@ internal ref struct WireWriter
         _position += sizeof(long);
     }
 
+    /// <summary>Each value as little-endian two's complement in <paramref name="width"/> bytes (the caller checked it fits).</summary>
+    public void WriteNarrow(ReadOnlySpan<long> values, int width)
+    {
+        Span<byte> entry = stackalloc byte[sizeof(long)];
+        foreach (var value in values)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(entry, value);
+            entry[..width].CopyTo(_buffer[_position..]);
+            _position += width;
+        }
+    }
+
     public void WriteGuid(Guid value)
     {
         value.TryWriteBytes(_buffer.Slice(_position, GuidBytes), bigEndian: true, out _);
