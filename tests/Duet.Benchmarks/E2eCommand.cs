@@ -298,7 +298,7 @@ internal static partial class E2eCommand
         new(phases.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)new JsonArray(Report.Round(p.Value.First), Report.Round(p.Value.Last)))));
 
     /// <summary>"b: encryptor, right operand 100x10, product 10000x10 (integer shares), 1.23 s, sent 1.2 MB, received 3.4 MB; share -> ..."</summary>
-    private static PartySummary? ParseSummary(string line)
+    internal static PartySummary? ParseSummary(string line)
     {
         var match = SummaryLine().Match(line);
         if (!match.Success)
@@ -436,7 +436,7 @@ internal static partial class E2eCommand
         };
     }
 
-    private sealed record PartySummary(bool IsEncryptor, double Seconds, long BytesSent, long BytesReceived, IReadOnlyDictionary<string, double> Kernels)
+    internal sealed record PartySummary(bool IsEncryptor, double Seconds, long BytesSent, long BytesReceived, IReadOnlyDictionary<string, double> Kernels)
     {
         /// <summary>The kernel the party exists for: decryption, or the evaluator's multi-exponentiation (Paillier) or evaluation tiles (BFV, whose summary splits them no further).</summary>
         public string MainKernel => IsEncryptor ? "decryption" : Kernels.ContainsKey("multi_exponentiation") ? "multi_exponentiation" : "evaluation";

@@ -17,6 +17,9 @@ internal static class Program
                       [--seed 1] [--json FILE]   BFV with coefficient encoding in process, 1 thread and all cores
           cluster     [--rows 20000] [--inner 100] [--cols 1] [--key-bits 2048] [--input-bits 32] [--kill-at 50]
                       [--scheme paillier|bfv] [--key-form standard|fast] [--link plaintext|tls] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]   the evaluator as 1x1, 2x1 and 3 nodes with one killed
+          wan         [--profiles lan,metro,region] [--schemes bfv,paillier] [--workloads w1,w3] [--share ring64|integer]
+                      [--key-bits 2048] [--config FILE] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]
+                      two parties in network namespaces across an emulated link (root; skipped where namespaces cannot be made)
           stress      [--seconds 60] [--key-bits 1024] [--part all|arithmetic|tiles|links]
                       disposal racing the work: residues and contexts, tile contexts retired under workers, TLS links closed while writing
         """;
@@ -40,6 +43,7 @@ internal static class Program
                 "e2e" => E2eCommand.Run(new CommandOptions(command, rest, E2eCommand.ValueOptions)),
                 "lattice" => LatticeCommand.Run(new CommandOptions(command, rest, LatticeCommand.ValueOptions)),
                 "cluster" => ClusterCommand.Run(new CommandOptions(command, rest, ClusterCommand.ValueOptions)),
+                "wan" => WanCommand.Run(new CommandOptions(command, rest, WanCommand.ValueOptions)),
                 "stress" => StressCommand.Run(new CommandOptions(command, rest, StressCommand.ValueOptions)),
                 _ => throw new UsageException($"unknown command '{command}'.\n{Usage}"),
             };

@@ -152,15 +152,23 @@ internal sealed class DuetProcess : IDisposable
         }
     }
 
-    public static DuetProcess Start(string workingDirectory, params string[] args)
+    public static DuetProcess Start(string workingDirectory, params string[] args) => StartIn([], workingDirectory, args);
+
+    /// <summary>Starts duet under a command prefix (e.g. <c>ip netns exec NS</c>), which must exec it in place.</summary>
+    public static DuetProcess StartIn(IReadOnlyList<string> prefix, string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(prefix.Count > 0 ? prefix[0] : "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var word in prefix.Skip(1).Concat(prefix.Count > 0 ? ["dotnet"] : []))
+        {
+            info.ArgumentList.Add(word);
+        }
+
         info.ArgumentList.Add(CliRunner.DuetDll());
         foreach (var arg in args)
         {

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+
+namespace Duet.Links;
+
+/// <summary>
+/// A TCP relay inside a network namespace that holds every byte for a fixed one-way delay in each direction: the
+/// latency half of a link emulator, where the kernel has no netem. Each direction buffers at most a bounded number of
+/// bytes; beyond that it stops reading, so the sender feels the backpressure a real link gives.
+/// </summary>
+public sealed partial class DelayRelay : IDisposable
+{
+    private const int ChunkBytes = 64 << 10;
+    private const int CloneNewNet = 0x40000000;
+
+    private readonly Socket listener;
+    private readonly NamespaceThread sockets;
+    private readonly IPEndPoint target;
+    private readonly TimeSpan oneWay;
+    private readonly long bufferBytes;
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<Socket> open = [];
+
+    private DelayRelay(NamespaceThread sockets, Socket listener, IPEndPoint target, TimeSpan oneWay, long bufferBytes)
+    {
+        this.sockets = sockets;
+        this.listener = listener;
+        this.target = target;
+        this.oneWay = oneWay;
+        this.bufferBytes = bufferBytes;
+        _ = Task.Run(AcceptAsync);
+    }
+
+    /// <summary>Listens on <paramref name="listen"/> inside namespace <paramref name="ns"/> and relays each call to <paramref name="target"/>.</summary>
+    public static DelayRelay Start(string ns, IPEndPoint listen, IPEndPoint target, TimeSpan oneWay, long bufferBytes)
+    {
+        var sockets = new NamespaceThread(ns);
+        var listener = sockets.Create();
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Bind(listen);
+        listener.Listen(16);
+        return new DelayRelay(sockets, listener, target, oneWay, bufferBytes);
+    }
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        listener.Dispose();
+        lock (open)
+        {
+            foreach (var socket in open)
+            {
+                socket.Dispose();
+            }
+        }
+
+        sockets.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            Socket caller;
+            try
+            {
+                caller = await listener.AcceptAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => RelayAsync(caller));
+        }
+    }
+
+    private async Task RelayAsync(Socket caller)
+    {
+        var callee = sockets.Create();
+        Track(caller);
+        Track(callee);
+        try
+        {
+            await callee.ConnectAsync(target, stop.Token).ConfigureAwait(false);
+            caller.NoDelay = callee.NoDelay = true;
+            await Task.WhenAll(PumpAsync(caller, callee), PumpAsync(callee, caller)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+        }
+        finally
+        {
+            caller.Dispose();
+            callee.Dispose();
+        }
+    }
+
+    private void Track(Socket socket)
+    {
+        lock (open)
+        {
+            open.Add(socket);
+        }
+    }
+
+    // One direction: read as it comes, hold each chunk until its arrival time, write in order; an end or a reset passes on.
+    private async Task PumpAsync(Socket from, Socket to)
+    {
+        var queue = Channel.CreateBounded<(byte[] Bytes, int Length, long Due)>(new BoundedChannelOptions((int)Math.Max(4, bufferBytes / ChunkBytes)) { SingleReader = true, SingleWriter = true });
+        var writing = WriteAsync(queue.Reader, to);
+        try
+        {
+            while (true)
+            {
+                var chunk = new byte[ChunkBytes];
+                var length = await from.ReceiveAsync(chunk, SocketFlags.None, stop.Token).ConfigureAwait(false);
+                if (length == 0)
+                {
+                    break;
+                }
+
+                await queue.Writer.WriteAsync((chunk, length, Stopwatch.GetTimestamp() + (long)(oneWay.TotalSeconds * Stopwatch.Frequency)), stop.Token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+            await writing.ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteAsync(ChannelReader<(byte[] Bytes, int Length, long Due)> queue, Socket to)
+    {
+        try
+        {
+            await foreach (var (bytes, length, due) in queue.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            {
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, stop.Token).ConfigureAwait(false);
+                }
+
+                for (var sent = 0; sent < length;)
+                {
+                    sent += await to.SendAsync(bytes.AsMemory(sent, length - sent), SocketFlags.None, stop.Token).ConfigureAwait(false);
+                }
+            }
+
+            to.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            to.Dispose();
+        }
+    }
+
+    /// <summary>A thread that entered a network namespace and stays there, so the sockets it makes belong to it.</summary>
+    private sealed partial class NamespaceThread : IDisposable
+    {
+        private readonly BlockingCollection<(Func<Socket> Make, TaskCompletionSource<Socket> Done)> work = new();
+        private readonly Thread thread;
+
+        public NamespaceThread(string ns)
+        {
+            var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            thread = new Thread(() => Run(ns, entered)) { IsBackground = true, Name = $"netns {ns}" };
+            thread.Start();
+            entered.Task.GetAwaiter().GetResult();
+        }
+
+        public Socket Create()
+        {
+            var done = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
+            work.Add((() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp), done));
+            return done.Task.GetAwaiter().GetResult();
+        }
+
+        public void Dispose() => work.CompleteAdding();
+
+        private void Run(string ns, TaskCompletionSource entered)
+        {
+            try
+            {
+                using var handle = File.OpenHandle($"/var/run/netns/{ns}");
+                if (SetNamespace((int)handle.DangerousGetHandle(), CloneNewNet) != 0)
+                {
+                    throw new IOException($"setns into {ns} failed: errno {Marshal.GetLastPInvokeError()}");
+                }
+            }
+            catch (Exception ex)
+            {
+                entered.SetException(ex);
+                return;
+            }
+
+            entered.SetResult();
+            foreach (var (make, done) in work.GetConsumingEnumerable())
+            {
+                try
+                {
+                    done.SetResult(make());
+                }
+                catch (Exception ex)
+                {
+                    done.SetException(ex);
+                }
+            }
+        }
+
+        [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
+        private static partial int SetNamespace(int fd, int type);
+    }
+}
