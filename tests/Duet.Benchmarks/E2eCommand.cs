@@ -294,7 +294,7 @@ internal static partial class E2eCommand
         Console.WriteLine($"  wall {Report.Format(session.WallSeconds)} s (others used {Report.FormatLoad(session.OtherCores)} cores), shares verified: {verified}");
     }
 
-    private static JsonObject PhasesJson(IReadOnlyDictionary<string, (double First, double Last)> phases) =>
+    internal static JsonObject PhasesJson(IReadOnlyDictionary<string, (double First, double Last)> phases) =>
         new(phases.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)new JsonArray(Report.Round(p.Value.First), Report.Round(p.Value.Last)))));
 
     /// <summary>"b: encryptor, right operand 100x10, product 10000x10 (integer shares), 1.23 s, sent 1.2 MB, received 3.4 MB; share -> ..."</summary>

@@ -110,6 +110,14 @@ public sealed partial class LinkEmulator : IDisposable
         relays.Add(DelayRelay.Start(NamespaceM, new IPEndPoint(IPAddress.Parse(PublicAddressOfA), port), new IPEndPoint(IPAddress.Parse(AddressA), port), oneWay, buffer));
     }
 
+    /// <summary>A TCP socket made inside A's or B's namespace, for tests of the link itself.</summary>
+    public System.Net.Sockets.Socket SocketIn(char party)
+    {
+        var ns = party switch { 'a' => NamespaceA, 'b' => NamespaceB, _ => throw new ArgumentOutOfRangeException(nameof(party)) };
+        using var thread = new NamespaceThread(ns);
+        return thread.Create();
+    }
+
     /// <summary>Takes the A–M link down: nothing passes either way until <see cref="Restore"/>.</summary>
     public void Cut()
     {
