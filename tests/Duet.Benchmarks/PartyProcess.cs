@@ -36,6 +36,21 @@ internal sealed partial class PartyProcess : IDisposable
 
     public string Name { get; }
 
+    /// <summary>Resident bytes (VmRSS) and open file descriptors now; null once it has exited.</summary>
+    public (long ResidentBytes, int OpenFiles)? Footprint()
+    {
+        try
+        {
+            var rss = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            var kilobytes = long.Parse(rss.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            return (kilobytes * 1024, Directory.GetFiles($"/proc/{process.Id}/fd").Length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>User + system CPU seconds now (the last sample once it has exited).</summary>
     public double CpuSecondsNow => MachineLoad.CpuSeconds(process.Id) ?? CpuSeconds;
 

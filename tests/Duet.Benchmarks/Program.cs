@@ -20,6 +20,8 @@ internal static class Program
           wan         [--profiles lan,metro,region] [--schemes bfv,paillier] [--workloads w1,w3] [--share ring64|integer]
                       [--key-bits 2048] [--config FILE] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]
                       two parties in network namespaces across an emulated link (root; skipped where namespaces cannot be made)
+          soak        [--sessions 30] [--seconds 1800] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]
+                      sessions in a row on the metro link with random faults (kill -9, cuts), each resumed until exact (root)
           stress      [--seconds 60] [--key-bits 1024] [--part all|arithmetic|tiles|links]
                       disposal racing the work: residues and contexts, tile contexts retired under workers, TLS links closed while writing
         """;
@@ -44,6 +46,7 @@ internal static class Program
                 "lattice" => LatticeCommand.Run(new CommandOptions(command, rest, LatticeCommand.ValueOptions)),
                 "cluster" => ClusterCommand.Run(new CommandOptions(command, rest, ClusterCommand.ValueOptions)),
                 "wan" => WanCommand.Run(new CommandOptions(command, rest, WanCommand.ValueOptions)),
+                "soak" => SoakCommand.Run(new CommandOptions(command, rest, SoakCommand.ValueOptions)),
                 "stress" => StressCommand.Run(new CommandOptions(command, rest, StressCommand.ValueOptions)),
                 _ => throw new UsageException($"unknown command '{command}'.\n{Usage}"),
             };

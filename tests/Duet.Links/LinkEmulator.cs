@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace Duet.Links;
@@ -26,6 +27,7 @@ public sealed partial class LinkEmulator : IDisposable
     private const string NamePrefix = "duetln";
 
     private static readonly ConcurrentDictionary<LinkEmulator, bool> Live = new();
+    private static readonly List<PosixSignalRegistration> Signals = [];
     private static int created;
     private static string? unavailable;
     private static bool probed;
@@ -37,7 +39,10 @@ public sealed partial class LinkEmulator : IDisposable
     static LinkEmulator()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DisposeAll();
-        Console.CancelKeyPress += (_, _) => DisposeAll();
+        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT })
+        {
+            Signals.Add(PosixSignalRegistration.Create(signal, _ => DisposeAll()));
+        }
     }
 
     private LinkEmulator(LinkProfile profile)
@@ -146,7 +151,7 @@ public sealed partial class LinkEmulator : IDisposable
 
         foreach (var name in new[] { NamespaceA, NamespaceM, NamespaceB })
         {
-            TryIp("netns", "del", name);
+            Remove(name);
         }
 
         Live.TryRemove(this, out _);
@@ -217,9 +222,31 @@ public sealed partial class LinkEmulator : IDisposable
             var match = OwnName().Match(line);
             if (match.Success && int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture) is var pid && pid != Environment.ProcessId && !Alive(pid))
             {
-                TryIp("netns", "del", match.Groups["name"].Value);
+                Remove(match.Groups["name"].Value);
             }
         }
+    }
+
+    // A namespace goes with the processes started in it (a party, a worker node), so none outlives the emulator.
+    private static void Remove(string name)
+    {
+        foreach (var pid in Run("ip", "netns", "pids", name).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (int.TryParse(pid, CultureInfo.InvariantCulture, out var id) && id != Environment.ProcessId)
+            {
+                try
+                {
+                    using var process = Process.GetProcessById(id);
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // Gone already.
+                }
+            }
+        }
+
+        TryIp("netns", "del", name);
     }
 
     private static bool Alive(int pid) => Directory.Exists($"/proc/{pid}");

@@ -12,7 +12,10 @@ public sealed record LinkProfile(string Name, long? BitsPerSecond, TimeSpan Roun
     /// <summary>Two regions: 100 Mbit/s, 60 ms round trip.</summary>
     public static readonly LinkProfile Region = new("region", 100_000_000, TimeSpan.FromMilliseconds(60));
 
-    public static IReadOnlyList<LinkProfile> All { get; } = [Lan, Metro, Region];
+    /// <summary>A fast long line: 1 Gbit/s, 60 ms round trip (a bandwidth-delay product of 7.5 MB).</summary>
+    public static readonly LinkProfile Long = new("long", 1_000_000_000, TimeSpan.FromMilliseconds(60));
+
+    public static IReadOnlyList<LinkProfile> All { get; } = [Lan, Metro, Region, Long];
 
     public static LinkProfile Parse(string name) =>
         All.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"unknown link profile '{name}': one of {string.Join(", ", All.Select(p => p.Name))}");
