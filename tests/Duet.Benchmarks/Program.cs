@@ -18,7 +18,7 @@ internal static class Program
           cluster     [--rows 20000] [--inner 100] [--cols 1] [--key-bits 2048] [--input-bits 32] [--kill-at 50]
                       [--scheme paillier|bfv] [--key-form standard|fast] [--link plaintext|tls] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]   the evaluator as 1x1, 2x1 and 3 nodes with one killed
           wan         [--profiles lan,metro,region] [--schemes bfv,paillier] [--workloads w1,w3] [--share ring64|integer]
-                      [--key-bits 2048] [--config FILE] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]
+                      [--repeat 1] [--key-bits 2048] [--config FILE] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]
                       two parties in network namespaces across an emulated link (root; skipped where namespaces cannot be made)
           soak        [--sessions 30] [--seconds 1800] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]
                       sessions in a row on the metro link with random faults (kill -9, cuts), each resumed until exact (root)
