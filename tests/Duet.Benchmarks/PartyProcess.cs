@@ -51,6 +51,22 @@ internal sealed partial class PartyProcess : IDisposable
         }
     }
 
+    /// <summary>Open file descriptors by kind (socket, pipe, anon_inode:[eventpoll], or the file's path); empty once it has exited.</summary>
+    public IReadOnlyDictionary<string, int> OpenFileKinds()
+    {
+        try
+        {
+            return Directory.GetFiles($"/proc/{process.Id}/fd")
+                .Select(fd => new FileInfo(fd).LinkTarget ?? "?")
+                .GroupBy(target => target.StartsWith("socket:", StringComparison.Ordinal) ? "socket" : target.StartsWith("pipe:", StringComparison.Ordinal) ? "pipe" : target)
+                .ToDictionary(g => g.Key, g => g.Count());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Dictionary<string, int>();
+        }
+    }
+
     /// <summary>User + system CPU seconds now (the last sample once it has exited).</summary>
     public double CpuSecondsNow => MachineLoad.CpuSeconds(process.Id) ?? CpuSeconds;
 

@@ -65,6 +65,7 @@ internal static class SoakCommand
             Console.WriteLine($"soak: up to {sessions} sessions on {link.Profile.Name} ({budget.TotalSeconds} s at most), mutual TLS, A with one worker node; files in {directory}");
 
             var footprints = new List<(long ResidentBytes, int OpenFiles)>();
+            IReadOnlyDictionary<string, int> firstKinds = new Dictionary<string, int>();
             var records = new List<JsonObject>();
             for (var session = 1; session <= sessions && clock.Elapsed < budget; session++)
             {
@@ -75,6 +76,11 @@ internal static class SoakCommand
                 record["leftover_files"] = new JsonArray([.. Leftovers(directory).Select(f => (JsonNode?)f)]);
                 if (node.Footprint() is { } footprint)
                 {
+                    if (footprints.Count == 0)
+                    {
+                        firstKinds = node.OpenFileKinds();
+                    }
+
                     footprints.Add(footprint);
                     record["node_rss_mb"] = Report.Round(footprint.ResidentBytes / 1048576.0);
                     record["node_open_files"] = footprint.OpenFiles;
@@ -98,6 +104,11 @@ internal static class SoakCommand
                 ["node_rss_mb"] = footprints.Count == 0 ? null : new JsonArray(Report.Round(footprints[0].ResidentBytes / 1048576.0), Report.Round(footprints.Max(f => f.ResidentBytes) / 1048576.0), Report.Round(footprints[^1].ResidentBytes / 1048576.0)),
                 ["rss_growth_mb"] = footprints.Count < 2 ? null : Report.Round((footprints[^1].ResidentBytes - footprints[0].ResidentBytes) / 1048576.0),
                 ["node_open_files"] = footprints.Count == 0 ? null : new JsonArray(footprints[0].OpenFiles, footprints.Max(f => f.OpenFiles), footprints[^1].OpenFiles),
+                ["node_open_file_kinds"] = new JsonObject
+                {
+                    ["first"] = Kinds(firstKinds),
+                    ["last"] = Kinds(node.OpenFileKinds()),
+                },
                 ["seconds"] = Report.Round(clock.Elapsed.TotalSeconds),
                 ["runs"] = new JsonArray([.. records.Select(r => (JsonNode?)r)]),
                 ["method"] = $"sessions in a row on the metro profile (1 Gbit/s, 5 ms round trip, docs/wan.md), both parties `duet party` in namespaces of their own with mutual TLS and duet.session.timeout = duet.session.peer-wait = {SessionTimeoutSeconds}s, "
@@ -120,6 +131,9 @@ internal static class SoakCommand
             }
         }
     }
+
+    private static JsonObject Kinds(IReadOnlyDictionary<string, int> kinds) =>
+        new([.. kinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value))]);
 
     private static IEnumerable<string> Leftovers(string directory) =>
         Directory.EnumerateFiles(directory).Select(Path.GetFileName).OfType<string>()
