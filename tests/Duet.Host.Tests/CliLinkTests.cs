@@ -39,13 +39,10 @@ public sealed class CliLinkTests : IDisposable
     {
         var (x, y) = Prepare(scheme, timeout: "60s");
         using var link = LinkEmulator.Create(LinkProfile.Metro);
-        link.Forward(Port);
-        var (a, b) = StartBoth(link);
+        var (a, b) = await StartAndCutMidRun(link);
         using (a)
         using (b)
         {
-            await WaitForFirstTiles(a);
-            link.Cut();
             await Task.Delay(TimeSpan.FromSeconds(4));
             Assert.False(a.Exited.IsCompleted || b.Exited.IsCompleted, "a party ended while the link was cut: " + a.ErrorSoFar + b.ErrorSoFar);
             link.Restore();
@@ -63,13 +60,10 @@ public sealed class CliLinkTests : IDisposable
     {
         var (x, y) = Prepare(scheme, timeout: "5s");
         using var link = LinkEmulator.Create(LinkProfile.Metro);
-        link.Forward(Port);
-        var (a, b) = StartBoth(link);
+        var (a, b) = await StartAndCutMidRun(link);
         using (a)
         using (b)
         {
-            await WaitForFirstTiles(a);
-            link.Cut();
             var (outcomeA, outcomeB) = (await a.WaitAsync(RunTimeout), await b.WaitAsync(RunTimeout));
             foreach (var outcome in new[] { outcomeA, outcomeB })
             {
@@ -111,6 +105,26 @@ public sealed class CliLinkTests : IDisposable
         }
 
         return (x, y);
+    }
+
+    // Both parties across the link, which goes down once A has evaluated its first tiles and not all of them.
+    private async Task<(DuetProcess A, DuetProcess B)> StartAndCutMidRun(LinkEmulator link)
+    {
+        link.Forward(Port);
+        var (a, b) = StartBoth(link);
+        try
+        {
+            await WaitForFirstTiles(a);
+        }
+        catch
+        {
+            a.Dispose();
+            b.Dispose();
+            throw;
+        }
+
+        link.Cut();
+        return (a, b);
     }
 
     private (DuetProcess A, DuetProcess B) StartBoth(LinkEmulator link, params string[] more)

@@ -20,7 +20,7 @@ public sealed class DelayRelay : IDisposable
     private readonly TimeSpan oneWay;
     private readonly long bufferBytes;
     private readonly CancellationTokenSource stop = new();
-    private readonly List<Socket> open = [];
+    private readonly HashSet<Socket> open = [];
 
     private DelayRelay(NamespaceThread sockets, Socket listener, IPEndPoint target, TimeSpan oneWay, long bufferBytes)
     {
@@ -92,6 +92,12 @@ public sealed class DelayRelay : IDisposable
         }
         finally
         {
+            lock (open)
+            {
+                open.Remove(caller);
+                open.Remove(callee);
+            }
+
             caller.Dispose();
             callee.Dispose();
         }
