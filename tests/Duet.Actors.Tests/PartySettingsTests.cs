@@ -43,7 +43,7 @@ public sealed class PartySettingsTests
             duet.party { name = bank, side = right, input-bits = 40, frac-bits = 16 }
             duet.session { role = encryptor, share-domain = integer, reveal = left, key-bits = 2048, min-key-bits = 3072, sigma = 60, timeout = 5s, accept-fast-key = on }
             duet.flow { window = 3, block-bytes = 1000 }
-            duet.protocol-version = 7
+            duet.protocol-version = 8
             duet.workers = 5
             duet.evaluator.table-memory = 1MiB
             """);

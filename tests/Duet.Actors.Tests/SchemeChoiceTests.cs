@@ -28,7 +28,7 @@ public sealed class SchemeChoiceTests
     [Fact]
     public void A_product_bfv_cannot_carry_falls_back_to_paillier_only_under_auto()
     {
-        // 63-bit entries with integer shares: the flooding noise BFV would need exceeds what its plans allow.
+        // 63-bit entries summed over 4000 inner indices with integer shares: the flooding noise BFV would need exceeds what its plans allow.
         var (autoLeft, autoRight) = (Hello(OperandSide.Left, Scheme.Auto, bits: 63, ShareDomain.Integer), Hello(OperandSide.Right, Scheme.Auto, bits: 63, ShareDomain.Integer));
         Assert.Equal(Scheme.Paillier, Agree(autoLeft, autoRight).Plan.Scheme);
 
@@ -48,5 +48,5 @@ public sealed class SchemeChoiceTests
     private static Agreement Agree(Hello mine, Hello theirs) => Handshake.Agree(mine, theirs, PartySettings.Defaults.ProtocolVersion, TwoParties.TestLimits, 0);
 
     private static Hello Hello(OperandSide side, Scheme scheme, int bits, ShareDomain domain) =>
-        new(Id, PartySettings.Defaults.ProtocolVersion, side, side == OperandSide.Left ? 60 : 8, side == OperandSide.Left ? 8 : 3, bits, 0, domain, Reveal.None, 2048, 40, RolePreference.Auto, side.ToString(), scheme);
+        new(Id, PartySettings.Defaults.ProtocolVersion, side, side == OperandSide.Left ? 60 : 4000, side == OperandSide.Left ? 4000 : 3, bits, 0, domain, Reveal.None, 2048, 40, RolePreference.Auto, side.ToString(), scheme);
 }

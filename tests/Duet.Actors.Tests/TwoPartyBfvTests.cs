@@ -1,6 +1,7 @@
 using Duet.Crypto.Schemes;
 using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
+using Duet.Crypto.Lattice;
 using Duet.Crypto.MatMul;
 
 namespace Duet.Actors.Tests;
@@ -108,16 +109,20 @@ public sealed class TwoPartyBfvTests(RuntimeKeys keys) : IClassFixture<RuntimeKe
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task ACoefficientAboveItsPrimeAbortsBothSidesAsInvalidCiphertext(bool tamperEncryptor)
+    public async Task AnInvalidCoefficientAbortsBothSidesAsInvalidCiphertext(bool tamperEncryptor)
     {
-        // Residues are little-endian and at most 61 bits: all-ones bytes are above every prime. The encryptor's
-        // ciphertexts start with a 32-byte seed; a reply starts with residues.
-        static void Tamper(int block, byte[] bytes) => bytes.AsSpan(32, 64).Fill(0xFF);
+        // A fresh ciphertext's residues (after its 32-byte seed) are packed at their primes' widths: all-ones bits
+        // are above every prime. A reply's values are any bits mod 2^w; only its padding must be zero, and 21 rows
+        // give 21·3 result coefficients of 68 bits, so its last 4 bits are padding.
+        static void TamperBlock(int block, byte[] bytes) => bytes.AsSpan(32, 64).Fill(0xFF);
+        static void TamperReply(int block, byte[] bytes) => bytes[^1] |= 0xF0;
+        var plan = CoefficientPlan.Create(21, 4, 3, 16, 16);
+        Assert.True(plan.PositionsPerResult % 2 == 1, $"{plan}: a reply without padding");
         var (evaluatorSettings, encryptorSettings) = (Bfv(OperandSide.Left), Bfv(OperandSide.Right));
         var (evaluator, encryptor) = Start(
-            tamperEncryptor ? evaluatorSettings : evaluatorSettings with { TamperOutgoing = Tamper },
-            tamperEncryptor ? encryptorSettings with { TamperOutgoing = Tamper } : encryptorSettings,
-            rows: 20,
+            tamperEncryptor ? evaluatorSettings : evaluatorSettings with { TamperOutgoing = TamperReply },
+            tamperEncryptor ? encryptorSettings with { TamperOutgoing = TamperBlock } : encryptorSettings,
+            rows: 21,
             columns: 3);
         var (checker, sender) = tamperEncryptor ? (evaluator, encryptor) : (encryptor, evaluator);
         var local = await Assert.ThrowsAsync<SessionAbortedException>(() => checker);

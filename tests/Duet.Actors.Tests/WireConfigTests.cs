@@ -13,7 +13,7 @@ public sealed class WireConfigTests
     {
         var config = DuetConfig.Defaults;
 
-        Assert.Equal(7, config.GetInt("duet.protocol-version"));
+        Assert.Equal(8, config.GetInt("duet.protocol-version"));
         Assert.False(config.GetBoolean("duet.session.accept-fast-key"));
         Assert.Equal("bfv", config.GetString("duet.session.scheme"));
         Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.remote.retry-gate-closed-for"));

@@ -14,7 +14,7 @@ namespace Duet.Benchmarks;
 /// </summary>
 internal static class LatticeCommand
 {
-    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "input-bits", "domain", "repeat", "seed", "json"];
+    public static readonly string[] ValueOptions = ["rows", "inner", "cols", "input-bits", "domain", "repeat", "seed", "json", "blocks"];
 
     /// <summary>The anchor's single-thread W1 (10000×100·100×10, 32-bit) time in seconds, both parties' steps included.</summary>
     private const double AnchorSeconds = 5.3;
@@ -32,6 +32,15 @@ internal static class LatticeCommand
             var other => throw new UsageException($"--domain must be integer or ring64, got '{other}'."),
         };
         var repeat = options.Int("repeat", 2, 1);
+        Func<int, int, int, int, int, CoefficientPlan>? blocks = null;
+        if (options.String("blocks") is { } text)
+        {
+            // --blocks N:MxKxW measures a plan other than the chooser's (the same checks apply).
+            var parts = text.Split(':', 'x');
+            var b = parts.Length == 4 && parts.All(p => int.TryParse(p, out _)) ? Array.ConvertAll(parts, int.Parse) : throw new UsageException($"--blocks must be N:MxKxW (e.g. 8192:204x4x10), got '{text}'.");
+            blocks = (m, k, n, xb, yb) => CoefficientPlan.WithBlocks(m, k, n, xb, yb, 40, domain, b[0], b[1], b[2], b[3]);
+        }
+
         var seed = options.Int("seed", 1);
         var cores = Environment.ProcessorCount;
         var parameters = new ProtocolParameters(inputBits, inputBits, Domain: domain);
@@ -54,7 +63,7 @@ internal static class LatticeCommand
             {
                 var load = MachineLoad.Start();
                 var clock = Stopwatch.StartNew();
-                var result = BfvReferenceProtocol.Run(x, y, parameters, parallelism: threads);
+                var result = BfvReferenceProtocol.Run(x, y, parameters, parallelism: threads, blocks: blocks);
                 var seconds = clock.Elapsed.TotalSeconds;
                 var (others, cpu) = (load.OtherCores(), load.OwnCpuSeconds());
                 var ok = Shares.Reconstruct(result.LeftShare, result.RightShare, domain).Data.SequenceEqual(expectedInDomain.Data);

@@ -29,7 +29,9 @@ public sealed record BfvTimings(double Keys, double Encrypt, double Receive, dou
 /// </summary>
 public static class BfvReferenceProtocol
 {
-    public static BfvProtocolResult Run(Matrix<long> left, Matrix<long> right, ProtocolParameters parameters, OperandSide? encryptor = null, int parallelism = 0)
+    /// <summary>The protocol on the plan <see cref="CoefficientPlan.Create"/> chooses, or on <paramref name="blocks"/>'s plan of the canonical shapes when given.</summary>
+    public static BfvProtocolResult Run(
+        Matrix<long> left, Matrix<long> right, ProtocolParameters parameters, OperandSide? encryptor = null, int parallelism = 0, Func<int, int, int, int, int, CoefficientPlan>? blocks = null)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
@@ -44,7 +46,7 @@ public static class BfvReferenceProtocol
         var orientation = encryptor is { } chosen ? new Orientation(chosen) : Orientation.BySize(left.Rows, left.Columns, right.Rows, right.Columns);
         var side = orientation.Encryptor;
         var (x, y, xBits, yBits) = PaillierReferenceProtocol.Canonical(left, right, parameters, orientation);
-        var plan = CoefficientPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.Sigma, parameters.Domain);
+        var plan = blocks?.Invoke(x.Rows, x.Columns, y.Columns, xBits, yBits) ?? CoefficientPlan.Create(x.Rows, x.Columns, y.Columns, xBits, yBits, parameters.Sigma, parameters.Domain);
         var bfv = plan.CreateParameters();
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
 

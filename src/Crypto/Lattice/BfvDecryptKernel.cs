@@ -48,6 +48,6 @@ public static class BfvDecryptKernel
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(parameters);
-        return Wire.Bytes(parameters, parameters.ReplyPrimes, plan.PositionsPerResult + parameters.Degree);
+        return parameters.ReplyBytes(plan.PositionsPerResult);
     }
 }

@@ -18,25 +18,56 @@ public sealed class BfvDecryptor(BfvSecretKey key)
             throw new ArgumentException("One message per position.", nameof(messages));
         }
 
-        var kept = Parameters.ReplyPrimes;
-        var residues = ReplyResidues(reply, positions);
-        Span<ulong> at = stackalloc ulong[kept];
-        Span<ulong> message = stackalloc ulong[Parameters.Scaling.Words];
+        var modulus = Parameters.Reply;
+        var words = modulus.Words;
+        var phases = ReplyPhases(reply, positions);
         for (var j = 0; j < positions.Length; j++)
         {
-            for (var i = 0; i < kept; i++)
-            {
-                at[i] = residues[(i * positions.Length) + j];
-            }
-
-            Parameters.Scaling.DecodeReply(at, message);
-            messages[j] = PlainScaling.FromWords(message);
+            var x = phases.AsSpan(j * words, words);
+            modulus.RoundDown(x, modulus.Bits - Parameters.PlainBits);
+            messages[j] = PlainScaling.FromWords(x);
         }
     }
 
-    /// <summary>Bits of noise budget left in a reply: log2(q'/2) − log2 max |T·(c0 + c1·s) mod q'| over its positions.</summary>
-    public double ReplyNoiseBudget(ReadOnlySpan<byte> reply, ReadOnlySpan<int> positions) =>
-        Budget(ReplyPhases(reply, positions), Parameters.ReplyPrimes);
+    /// <summary>Bits of noise budget left in a reply: log2(2^w/2) − log2 max |T·(c0 + c1·s) mod 2^w| over its positions.</summary>
+    public double ReplyNoiseBudget(ReadOnlySpan<byte> reply, ReadOnlySpan<int> positions)
+    {
+        var modulus = Parameters.Reply;
+        var phases = ReplyPhases(reply, positions);
+        var (scale, full) = (BigInteger.One << (modulus.Bits - Parameters.PlainBits), BigInteger.One << modulus.Bits);
+        var worst = 0.0;
+        for (var j = 0; j < positions.Length; j++)
+        {
+            var x = PlainScaling.FromWords(phases.AsSpan(j * modulus.Words, modulus.Words));
+            var noise = (x + (scale >> 1)) % scale - (scale >> 1);
+            worst = Math.Max(worst, noise.IsZero ? 0 : BigInteger.Log(BigInteger.Abs(noise), 2));
+        }
+
+        return modulus.Bits - 1 - Parameters.PlainBits - worst;
+    }
+
+    /// <summary>log2 max |T·(c0 + c1·s) mod q| over the positions of a ciphertext at every prime in the coefficient domain (noise checks).</summary>
+    internal double InvariantNoiseBits(ReadOnlySpan<ulong> c0, ReadOnlySpan<ulong> c1, ReadOnlySpan<int> positions)
+    {
+        var (n, levels) = (Parameters.Degree, Parameters.Levels);
+        var product = c1.ToArray();
+        Polynomials.Forward(Parameters, product, levels);
+        MultiplyBySecret(product, levels);
+        Polynomials.Inverse(Parameters, product, levels);
+        Span<ulong> residues = stackalloc ulong[levels];
+        var worst = 0.0;
+        foreach (var j in positions)
+        {
+            for (var i = 0; i < levels; i++)
+            {
+                residues[i] = Parameters.Primes[i].Add(c0[(i * n) + j], product[(i * n) + j]);
+            }
+
+            worst = Math.Max(worst, Parameters.Scaling.NoiseBits(Parameters.Scaling.Compose(residues), levels));
+        }
+
+        return worst;
+    }
 
     /// <summary>All N messages of a fresh ciphertext (seed and c0).</summary>
     public BigInteger[] DecryptFresh(ReadOnlySpan<byte> ciphertext)
@@ -53,57 +84,59 @@ public sealed class BfvDecryptor(BfvSecretKey key)
         return BigInteger.Log(Parameters.Scaling.Modulus(level), 2) - 1 - worst;
     }
 
-    private BigInteger[] ReplyPhases(ReadOnlySpan<byte> reply, ReadOnlySpan<int> positions)
-    {
-        var kept = Parameters.ReplyPrimes;
-        var residues = ReplyResidues(reply, positions);
-        var phases = new BigInteger[positions.Length];
-        Span<ulong> at = stackalloc ulong[kept];
-        for (var j = 0; j < positions.Length; j++)
-        {
-            for (var i = 0; i < kept; i++)
-            {
-                at[i] = residues[(i * positions.Length) + j];
-            }
-
-            phases[j] = Parameters.Scaling.Compose(at);
-        }
-
-        return phases;
-    }
-
-    /// <summary>c0 + c1·s mod each reply prime at each position (prime-major), c1 transformed at the reply primes.</summary>
-    private ulong[] ReplyResidues(ReadOnlySpan<byte> reply, ReadOnlySpan<int> positions)
+    /// <summary>c0 + c1·s mod 2^w at each position (words per position): c1·s computed exactly at the reply primes.</summary>
+    private ulong[] ReplyPhases(ReadOnlySpan<byte> reply, ReadOnlySpan<int> positions)
     {
         var n = Parameters.Degree;
         var kept = Parameters.ReplyPrimes;
-        if (reply.Length != Wire.Bytes(Parameters, kept, positions.Length + n))
+        var modulus = Parameters.Reply;
+        var words = modulus.Words;
+        if (reply.Length != Parameters.ReplyBytes(positions.Length))
         {
-            throw new InvalidCiphertextException("reply-size", $"A reply of {positions.Length} positions has {Wire.Bytes(Parameters, kept, positions.Length + n)} bytes, got {reply.Length}.");
+            throw new InvalidCiphertextException("reply-size", $"A reply of {positions.Length} positions has {Parameters.ReplyBytes(positions.Length)} bytes, got {reply.Length}.");
         }
 
-        var c0 = new ulong[kept * positions.Length];
-        var c1 = new ulong[kept * n];
-        var c0Bytes = Wire.Bytes(Parameters, kept, positions.Length);
-        if (!Wire.ReadResidues(Parameters, kept, reply[..c0Bytes], c0) || !Wire.ReadResidues(Parameters, kept, reply[c0Bytes..], c1))
+        var reader = new BitReader(reply);
+        var c0 = new ulong[positions.Length * words];
+        for (var j = 0; j < positions.Length; j++)
         {
-            throw new InvalidCiphertextException("reply-range", "A reply coefficient is not below its prime.");
+            reader.Read(c0.AsSpan(j * words, words), Parameters.ResultBits);
+        }
+
+        var c1 = new ulong[kept * n];
+        Span<ulong> value = stackalloc ulong[words];
+        for (var j = 0; j < n; j++)
+        {
+            reader.Read(value, modulus.Bits);
+            for (var i = 0; i < kept; i++)
+            {
+                c1[(i * n) + j] = modulus.Reduce(value, i);
+            }
+        }
+
+        if (!reader.AtCleanEnd)
+        {
+            throw new InvalidCiphertextException("reply-padding", "A reply's padding bits are not zero.");
         }
 
         Polynomials.Forward(Parameters, c1, kept);
         MultiplyBySecret(c1, kept);
         Polynomials.Inverse(Parameters, c1, kept);
-        for (var i = 0; i < kept; i++)
+        var phases = new ulong[positions.Length * words];
+        Span<ulong> residues = stackalloc ulong[kept];
+        for (var j = 0; j < positions.Length; j++)
         {
-            var p = Parameters.Primes[i];
-            for (var j = 0; j < positions.Length; j++)
+            for (var i = 0; i < kept; i++)
             {
-                var k = (i * positions.Length) + j;
-                c0[k] = p.Add(c0[k], c1[(i * n) + positions[j]]);
+                residues[i] = c1[(i * n) + positions[j]];
             }
+
+            var x = phases.AsSpan(j * words, words);
+            modulus.Lift(residues, x);
+            modulus.AddShifted(x, c0.AsSpan(j * words, words), modulus.Bits - Parameters.ResultBits);
         }
 
-        return c0;
+        return phases;
     }
 
     private BigInteger[] FreshPhases(ReadOnlySpan<byte> ciphertext)

@@ -59,7 +59,7 @@ public static class BfvEvaluateKernel
         }
 
         var multiplied = ThreadCpu.Seconds();
-        var mask = new ulong[plan.Degree * evaluator.MaskWords];
+        var mask = new ulong[positions.Length * evaluator.MaskWords];
         for (var c = 0; c < count; c++)
         {
             using var maskStream = Stream(random);

@@ -4,9 +4,9 @@ using System.Runtime.InteropServices;
 namespace Duet.Crypto.Lattice;
 
 /// <summary>
-/// The evaluator's operations: plaintext×ciphertext products accumulated in the NTT domain, and the reply — mask,
-/// re-randomisation with a public-key encryption of zero, flooding noise, modulus switching to the reply primes and
-/// serialisation of the requested c0 coefficients with the whole c1. It holds only the public key.
+/// The evaluator's operations: plaintext×ciphertext products accumulated in the NTT domain, and the reply —
+/// re-randomisation with a public-key encryption of zero, flooding noise, modulus switching to 2^w, the mask, and
+/// serialisation of the result coefficients of c0 with the whole c1. It holds only the public key.
 /// </summary>
 public sealed class BfvEvaluator
 {
@@ -27,7 +27,7 @@ public sealed class BfvEvaluator
     public int MaskWords => Parameters.Scaling.Words;
 
     /// <summary>Bytes of a reply carrying this many c0 coefficients.</summary>
-    public int ReplyBytes(int positions) => Wire.Bytes(Parameters, Parameters.ReplyPrimes, positions + Parameters.Degree);
+    public int ReplyBytes(int positions) => Parameters.ReplyBytes(positions);
 
     /// <summary>A plaintext with small signed coefficients (at most N), in NTT form at every prime.</summary>
     public void TransformPlain(ReadOnlySpan<long> coefficients, Span<ulong> ntt)
@@ -72,16 +72,16 @@ public sealed class BfvEvaluator
     }
 
     /// <summary>
-    /// Turns the accumulated product into a reply (destroys the accumulators): adds Δ·mask on every coefficient, a
-    /// public-key encryption of zero, uniform flooding noise in [−2^floodBits, 2^floodBits) on c0, switches to the
-    /// reply primes and writes c0 at the given positions followed by all of c1. Its randomness comes from
+    /// Turns the accumulated product into a reply (destroys the accumulators): adds a public-key encryption of zero,
+    /// uniform flooding noise in [−2^floodBits, 2^floodBits) on the result coefficients of c0, switches every sent
+    /// coefficient to 2^w, adds the mask (one per position, τ bits) times 2^(w−τ), and writes c0 at the given positions
+    /// rounded to their top <see cref="BfvParameters.ResultBits"/> bits, then all of c1. Its randomness comes from
     /// <paramref name="random"/> when given, else from the CSPRNG.
     /// </summary>
     public void Reply(Span<ulong> acc0, Span<ulong> acc1, ReadOnlySpan<ulong> mask, int floodBits, ReadOnlySpan<int> positions, Span<byte> output, Xof? random = null)
     {
         var n = Parameters.Degree;
-        var levels = Parameters.Levels;
-        if (acc0.Length != PolynomialWords || acc1.Length != PolynomialWords || mask.Length != n * MaskWords || output.Length != ReplyBytes(positions.Length))
+        if (acc0.Length != PolynomialWords || acc1.Length != PolynomialWords || mask.Length != positions.Length * MaskWords || output.Length != ReplyBytes(positions.Length))
         {
             throw new ArgumentException("Accumulators, mask or output have the wrong size.", nameof(output));
         }
@@ -89,32 +89,48 @@ public sealed class BfvEvaluator
         ArgumentOutOfRangeException.ThrowIfNegative(floodBits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(floodBits, 127);
         using var fresh = random is null ? Xof.Fresh() : null;
-        var xof = random ?? fresh!;
+        Rerandomise(acc0, acc1, floodBits, positions, random ?? fresh!);
+        var reply = Parameters.Reply;
+        var writer = new BitWriter(output);
+        Span<ulong> residues = stackalloc ulong[Parameters.Levels];
+        Span<ulong> value = stackalloc ulong[reply.Words];
+        for (var j = 0; j < positions.Length; j++)
+        {
+            Gather(acc0, positions[j], residues);
+            reply.Switch(residues, value);
+            reply.AddShifted(value, mask.Slice(j * MaskWords, MaskWords), reply.Bits - Parameters.PlainBits);
+            reply.RoundDown(value, reply.Bits - Parameters.ResultBits);
+            writer.Write(value, Parameters.ResultBits);
+        }
+
+        for (var j = 0; j < n; j++)
+        {
+            Gather(acc1, j, residues);
+            reply.Switch(residues, value);
+            writer.Write(value, reply.Bits);
+        }
+
+        writer.Finish();
+    }
+
+    /// <summary>(acc0, acc1) + a public-key encryption of zero + flooding on the positions of c0, in the coefficient domain.</summary>
+    internal void Rerandomise(Span<ulong> acc0, Span<ulong> acc1, int floodBits, ReadOnlySpan<int> positions, Xof xof)
+    {
         AddEncryptionOfZero(xof, acc0, acc1);
         ReduceLazy(acc0);
         ReduceLazy(acc1);
-        Polynomials.Inverse(Parameters, acc0, levels);
-        Polynomials.Inverse(Parameters, acc1, levels);
-        AddNoiseAndMask(xof, acc0, acc1, mask, floodBits);
-        for (var dropped = levels - 1; dropped >= Parameters.ReplyPrimes; dropped--)
-        {
-            DropPrime(acc0, dropped);
-            DropPrime(acc1, dropped);
-        }
+        Polynomials.Inverse(Parameters, acc0, Parameters.Levels);
+        Polynomials.Inverse(Parameters, acc1, Parameters.Levels);
+        AddNoise(xof, acc0, acc1, positions, floodBits);
+    }
 
-        var kept = Parameters.ReplyPrimes;
-        var selected = new ulong[kept * positions.Length];
-        for (var i = 0; i < kept; i++)
+    /// <summary>The residues of coefficient j at every prime.</summary>
+    private void Gather(ReadOnlySpan<ulong> polynomial, int j, Span<ulong> residues)
+    {
+        for (var i = 0; i < residues.Length; i++)
         {
-            for (var j = 0; j < positions.Length; j++)
-            {
-                selected[(i * positions.Length) + j] = acc0[(i * n) + positions[j]];
-            }
+            residues[i] = polynomial[(i * Parameters.Degree) + j];
         }
-
-        var c0Bytes = Wire.Bytes(Parameters, kept, positions.Length);
-        Wire.WriteResidues(Parameters, kept, selected, output[..c0Bytes]);
-        Wire.WriteResidues(Parameters, kept, acc1[..(kept * n)], output[c0Bytes..]);
     }
 
     /// <summary>acc += x·w with acc kept lazily in [0, 2q): one comparison per product (q &lt; 2^62).</summary>
@@ -173,51 +189,34 @@ public sealed class BfvEvaluator
         }
     }
 
-    /// <summary>Coefficient domain: c0 += e0 + flood + Δ·mask, c1 += e1.</summary>
-    private void AddNoiseAndMask(Xof xof, Span<ulong> c0, Span<ulong> c1, ReadOnlySpan<ulong> mask, int floodBits)
+    /// <summary>Coefficient domain: c0 += e0 + flood at the positions (no other coefficient of c0 is sent), c1 += e1.</summary>
+    private void AddNoise(Xof xof, Span<ulong> c0, Span<ulong> c1, ReadOnlySpan<int> positions, int floodBits)
     {
         var n = Parameters.Degree;
-        var levels = Parameters.Levels;
-        var words = MaskWords;
         var floodOffset = UInt128.One << floodBits;
-        Span<ulong> scaled = stackalloc ulong[levels];
-        for (var j = 0; j < n; j++)
+        foreach (var j in positions)
         {
-            Parameters.Scaling.Scale(mask.Slice(j * words, words), scaled);
             var e0 = xof.NextCenteredBinomial(BfvParameters.ErrorBound);
-            var e1 = xof.NextCenteredBinomial(BfvParameters.ErrorBound);
             var draw = xof.NextBits(floodBits + 1);
             var negative = draw < floodOffset;
             var magnitude = negative ? floodOffset - draw : draw - floodOffset;
-            for (var i = 0; i < levels; i++)
+            for (var i = 0; i < Parameters.Levels; i++)
             {
                 var p = Parameters.Primes[i];
                 var flood = p.Reduce(magnitude);
                 flood = negative ? p.Negate(flood) : flood;
                 var k = (i * n) + j;
-                var add = p.Add(p.Add(p.ReduceSigned(e0), flood), scaled[i]);
-                c0[k] = p.Add(c0[k], add);
-                c1[k] = p.Add(c1[k], p.ReduceSigned(e1));
+                c0[k] = p.Add(c0[k], p.Add(p.ReduceSigned(e0), flood));
             }
         }
-    }
 
-    /// <summary>c ← round(c / q_dropped) at the remaining primes: (c − [c]_q_dropped centered)·q_dropped^{-1}.</summary>
-    private void DropPrime(Span<ulong> c, int dropped)
-    {
-        var n = Parameters.Degree;
-        var pd = Parameters.Primes[dropped].Value;
-        var top = c.Slice(dropped * n, n);
-        for (var i = 0; i < dropped; i++)
+        for (var j = 0; j < n; j++)
         {
-            var p = Parameters.Primes[i];
-            var (inverse, inverseShoup) = Parameters.Scaling.DropInverse(dropped, i);
-            var row = c.Slice(i * n, n);
-            for (var j = 0; j < n; j++)
+            var e1 = xof.NextCenteredBinomial(BfvParameters.ErrorBound);
+            for (var i = 0; i < Parameters.Levels; i++)
             {
-                var r = top[j];
-                var shifted = r > pd >> 1 ? p.Add(row[j], p.Reduce(pd - r)) : p.Sub(row[j], p.Reduce(r));
-                row[j] = p.MulShoup(inverse, inverseShoup, shifted);
+                var p = Parameters.Primes[i];
+                c1[(i * n) + j] = p.Add(c1[(i * n) + j], p.ReduceSigned(e1));
             }
         }
     }

@@ -5,8 +5,8 @@ namespace Duet.Crypto.Lattice;
 
 /// <summary>
 /// BFV parameters, validated once and immutable: ring degree N, an RNS coefficient modulus q = q_0·…·q_(L−1) of
-/// NTT-friendly primes, the plaintext modulus T = 2^PlainBits, and how many leading primes a reply keeps after
-/// modulus switching (q' = q_0·…·q_(K−1)).
+/// NTT-friendly primes, the plaintext modulus T = 2^PlainBits, the reply's modulus 2^w and how many leading primes
+/// the key owner multiplies a reply's c1 by its secret at (their product exceeds 4·N·2^w, so c1·s is exact).
 /// </summary>
 public sealed class BfvParameters
 {
@@ -26,13 +26,15 @@ public sealed class BfvParameters
         PlainBits = plainBits;
         transforms = Array.ConvertAll(primes, p => new Ntt(degree, p));
         Scaling = new PlainScaling(this);
+        Reply = new ReplyModulus(primes, replyPrimes, ReplyBits);
     }
 
     public int Degree { get; }
 
-    /// <summary>The coefficient modulus' primes, q_0 first; a reply keeps the first <see cref="ReplyPrimes"/>.</summary>
+    /// <summary>The coefficient modulus' primes, q_0 first.</summary>
     public IReadOnlyList<Modulus> Primes { get; }
 
+    /// <summary>K: the key owner computes a reply's c1·s at the first K primes.</summary>
     public int ReplyPrimes { get; }
 
     /// <summary>τ: the plaintext modulus is T = 2^τ.</summary>
@@ -44,8 +46,19 @@ public sealed class BfvParameters
 
     public int ReplyCoefficientBits => Primes.Take(ReplyPrimes).Sum(p => p.Bits);
 
+    /// <summary>w: a reply's c1 coefficients are taken mod 2^w, w = τ + log2 N + 5 (docs/lattice.md, "Decryption still succeeds").</summary>
+    public int ReplyBits => ReplyBitsFor(Degree, PlainBits);
+
+    /// <summary>w0: a reply's result coefficients of c0 keep their top τ + 4 of w bits.</summary>
+    public int ResultBits => PlainBits + 4;
+
+    /// <summary>Bytes of a reply: the result coefficients of c0 at <see cref="ResultBits"/> each, then c1 at <see cref="ReplyBits"/>.</summary>
+    public int ReplyBytes(int positions) => checked((int)((((long)positions * ResultBits) + ((long)Degree * ReplyBits) + 7) / 8));
+
+    internal ReplyModulus Reply { get; }
+
     /// <summary>A fresh ciphertext on the wire: the seed of its uniform half and its first half in NTT form.</summary>
-    public int SeededCiphertextBytes => Xof.SeedBytes + (Degree * Primes.Sum(p => p.Bytes));
+    public int SeededCiphertextBytes => Xof.SeedBytes + (Degree * Primes.Sum(p => p.Bits) / 8);
 
     internal PlainScaling Scaling { get; }
 
@@ -63,6 +76,12 @@ public sealed class BfvParameters
         32768 => 881,
         _ => throw new EncodingException($"N = {degree} is not in the security standard's table."),
     };
+
+    /// <summary>w for a degree and τ: the rounding of c1 times ‖s‖₁ ≤ N stays 2^5 below the reply's message scale.</summary>
+    public static int ReplyBitsFor(int degree, int plainBits) => plainBits + BitOperations.Log2((uint)degree) + 5;
+
+    /// <summary>Bits the reply primes' product must reach: c1·s is below N·2^w in magnitude, and the lift needs 4 times it.</summary>
+    public static int ReplyPrimeBitsFor(int degree, int plainBits) => ReplyBitsFor(degree, plainBits) + BitOperations.Log2((uint)degree) + 2;
 
     /// <summary>The degrees this scheme accepts.</summary>
     public static IReadOnlyList<int> Degrees { get; } = [4096, 8192, 16384];
@@ -93,6 +112,12 @@ public sealed class BfvParameters
         }
 
         var primes = Array.ConvertAll(Lattice.Primes.NttFriendly(degree, primeBits), p => new Modulus(p));
+        var reply = primes.Take(replyPrimes).Aggregate(BigInteger.One, (a, p) => a * p.Value);
+        if (reply.GetBitLength() <= ReplyPrimeBitsFor(degree, plainBits))
+        {
+            throw new EncodingException($"The first {replyPrimes} primes ({reply.GetBitLength()} bits) cannot carry a reply's c1·s: it needs more than {ReplyPrimeBitsFor(degree, plainBits)} bits.");
+        }
+
         return new BfvParameters(degree, primes, replyPrimes, plainBits);
     }
 
@@ -102,5 +127,5 @@ public sealed class BfvParameters
     public BigInteger Product(int level) => Primes.Take(level).Aggregate(BigInteger.One, (a, p) => a * p.Value);
 
     public override string ToString() =>
-        $"N={Degree} q={string.Join("+", Primes.Select(p => p.Bits))}={CoefficientBits} bits (reply {ReplyCoefficientBits}), T=2^{PlainBits}";
+        $"N={Degree} q={string.Join("+", Primes.Select(p => p.Bits))}={CoefficientBits} bits (c1·s at {ReplyCoefficientBits}), T=2^{PlainBits}, reply mod 2^{ReplyBits}";
 }

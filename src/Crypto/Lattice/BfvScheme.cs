@@ -196,12 +196,11 @@ public sealed class BfvScheme : IMatrixScheme
                 throw new InvalidCiphertextException("count", $"expected {count} replies of {width} bytes, got {ciphertexts.Length} bytes");
             }
 
-            var residues = new ulong[parameters.ReplyPrimes * (plan.PositionsPerResult + parameters.Degree)];
             for (var i = 0; i < count; i++)
             {
-                if (!Wire.ReadResidues(parameters, parameters.ReplyPrimes, ciphertexts.Slice(i * width, width), residues))
+                if (!Wire.IsCanonicalReply(parameters, plan.PositionsPerResult, ciphertexts.Slice(i * width, width)))
                 {
-                    throw new InvalidCiphertextException("reply-range", "a reply coefficient is not below its prime");
+                    throw new InvalidCiphertextException("reply-padding", "a reply's padding bits are not zero");
                 }
             }
         }

@@ -6,14 +6,14 @@ namespace Duet.Crypto.Lattice;
 
 /// <summary>
 /// The evaluator's mask and both parties' shares in Duet's domains (docs/lattice.md). ring64: T = 2^64, mask R
-/// uniform mod 2^64 on every coefficient, shares u and −R mod 2^64 — exactly those of a Z_(2^64) sharing.
+/// uniform mod 2^64 on every result coefficient, shares u and −R mod 2^64 — exactly those of a Z_(2^64) sharing.
 /// integer: T = 2^τ with τ = bz + 1 + σ + λ; result coefficients carry R + 2^bz with R uniform in [0, T − 2^(bz+1)],
-/// so u = Z + 2^bz + R never wraps mod T and u − 2^bz, −R are exact integer shares (other coefficients: uniform mod T).
+/// so u = Z + 2^bz + R never wraps mod T and u − 2^bz, −R are exact integer shares. No other coefficient of c0 is sent.
 /// </summary>
 public static class BfvShares
 {
     /// <summary>
-    /// Fills the mask of one reply (N coefficients of ceil(τ/64) words each) and writes the evaluator's shares of its
+    /// Fills the mask of one reply (one per position, ceil(τ/64) words each) and writes the evaluator's shares of its
     /// in-range results (entry (0, 0) of the share matrix is Z's (<paramref name="firstRow"/>, <paramref name="firstColumn"/>)),
     /// drawing from <paramref name="random"/> when given, else from the CSPRNG.
     /// </summary>
@@ -39,7 +39,7 @@ public static class BfvShares
         for (var p = 0; p < positions.Length; p++)
         {
             var (row, column) = Entry(plan, rowBlock, columnBlock, p);
-            var value = mask.Slice(positions[p] * words, words);
+            var value = mask.Slice(p * words, words);
             BigInteger share;
             if (plan.Domain == ShareDomain.Ring64)
             {

@@ -83,18 +83,18 @@ public sealed partial record CoefficientPlan
     }
 
     /// <summary>
-    /// Worst-case noise budget of a reply in bits: log2(q'/2) − log2(T·B') with B' = B·q'/q + (1 + N), where B bounds
-    /// the evaluated, re-randomised, masked and flooded noise and 1 + N the rounding of modulus switching (‖s‖₁ ≤ N).
-    /// Decryption is correct while it is positive.
+    /// Worst-case noise budget of a reply in bits: log2(2^w/2) − log2(T·B'') with B'' = B·2^w/q + 1 + 2^(w−w0−1) + N,
+    /// where B bounds the evaluated, re-randomised and flooded noise, 1 the switch's rounding of c0, 2^(w−w0−1) the
+    /// rounding of c0 to its top w0 bits and N the rounding of c1 times ‖s‖₁ ≤ N. Decryption is correct while it is positive.
     /// </summary>
     public double WorstCaseNoiseBudget(BfvParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var q = parameters.Product(parameters.Levels);
-        var qReply = parameters.Product(parameters.ReplyPrimes);
+        var w = parameters.ReplyBits;
         var total = EvaluationNoise + RerandomisationNoise + (BigInteger.One << FloodBits) + 1;
-        var scaled = (total * qReply / q) + 1 + 1 + Degree;
-        return BigInteger.Log(qReply, 2) - 1 - PlainBits - BigInteger.Log(scaled, 2);
+        var scaled = (total * (BigInteger.One << w) / q) + 1 + 1 + (BigInteger.One << (w - parameters.ResultBits - 1)) + Degree;
+        return w - 1 - PlainBits - BigInteger.Log(scaled, 2);
     }
 
     /// <summary>The plan for these blocks with the smallest prime chain that decrypts, or null if none fits the standard.</summary>
@@ -107,14 +107,14 @@ public sealed partial record CoefficientPlan
         evaluation = (evaluation + 1) / 2;
         // e_pk·u + e0 + e1·s with u, s ternary: η·(2N + 1).
         var rerandomisation = (BigInteger)BfvParameters.ErrorBound * ((2 * degree) + 1);
-        var floodCountBits = CeilLog2(results * degree);
+        var floodCountBits = CeilLog2(results * mw * nw);
         var floodBits = (int)(evaluation + rerandomisation).GetBitLength() + sigma + floodCountBits;
         if (floodBits > 127)
         {
             return null;
         }
 
-        var replyNeed = plainBits + CeilLog2(degree + 3) + 1 + Margin;
+        var replyNeed = BfvParameters.ReplyPrimeBitsFor(degree, plainBits) + Margin;
         var totalNeed = plainBits + floodBits + 1 + 1 + Margin;
         CoefficientPlan? best = null;
         foreach (var primeBits in PrimeSizes(replyNeed, totalNeed, BfvParameters.MaxCoefficientBits(degree)))
@@ -148,29 +148,20 @@ public sealed partial record CoefficientPlan
     }
 
     /// <summary>
-    /// Prime chains within the standard: K reply primes covering replyNeed bits (byte-aligned when that costs nothing
-    /// on the wire), then primes up to totalNeed; or the fewest primes in all (fewer transforms, wider replies).
+    /// Prime chains within the standard: K primes covering replyNeed bits, then primes up to totalNeed; or the fewest
+    /// primes in all (fewer transforms) of which the first K cover replyNeed.
     /// </summary>
     private static List<(int[] Bits, int Reply)> PrimeSizes(int replyNeed, int totalNeed, int maxBits)
     {
         var options = new List<(int[] Bits, int Reply)>();
         var reply = (replyNeed + Modulus.MaxBits - 1) / Modulus.MaxBits;
         var each = (replyNeed + reply - 1) / reply;
-        foreach (var size in new[] { Math.Min(Modulus.MaxBits, (each + 7) / 8 * 8), each })
+        var rest = Math.Max(0, totalNeed - (reply * each));
+        var dropped = (rest + Modulus.MaxBits - 1) / Modulus.MaxBits;
+        var bits = Enumerable.Repeat(each, reply).Concat(Enumerable.Repeat(Math.Max(20, (rest + Math.Max(1, dropped) - 1) / Math.Max(1, dropped)), dropped)).ToArray();
+        if (bits.Sum() <= maxBits)
         {
-            var rest = Math.Max(0, totalNeed - (reply * size));
-            var dropped = (rest + Modulus.MaxBits - 1) / Modulus.MaxBits;
-            var bits = Enumerable.Repeat(size, reply).ToList();
-            if (dropped > 0)
-            {
-                bits.AddRange(Enumerable.Repeat(Math.Max(20, (rest + dropped - 1) / dropped), dropped));
-            }
-
-            if (bits.Sum() <= maxBits)
-            {
-                options.Add(([.. bits], reply));
-                break;
-            }
+            options.Add((bits, reply));
         }
 
         var fewest = (Math.Max(totalNeed, replyNeed) + Modulus.MaxBits - 1) / Modulus.MaxBits;
@@ -202,6 +193,9 @@ public sealed partial record CoefficientPlan
         return set;
     }
 
+    /// <summary>Nanoseconds a byte on the wire costs in the plan's estimate: a 1 Gbit/s link.</summary>
+    private const double ByteCost = 8;
+
     /// <summary>
     /// Estimated single-core nanoseconds of both parties plus bytes on the wire: transforms dominate (one per plaintext
     /// block, per ciphertext and per reply at each prime), then pointwise products, then traffic.
@@ -211,14 +205,13 @@ public sealed partial record CoefficientPlan
         var levels = PrimeBits.Count;
         double n = Degree;
         var transform = 2.2 * n * Math.Log2(n) / 2;
-        var bytesOut = n * PrimeBits.Sum(b => (b + 7) / 8);
-        var bytesBack = (PositionsPerResult + n) * PrimeBits.Take(ReplyPrimes).Sum(b => (b + 7) / 8);
+        double bytesOut = SeededCiphertextBytes, bytesBack = ReplyBytes;
         double operands = EncryptedCount, plains = (double)RowBlocks * InnerBlocks, results = ResultCount;
         var products = plains * ColumnBlocks;
-        return (operands * ((levels * transform) + (bytesOut * 2) + (2 * levels * n * 20)))
+        return (operands * ((levels * transform) + (bytesOut * ByteCost) + (2 * levels * n * 20)))
             + (plains * levels * transform)
             + (products * 2 * levels * n * 2)
-            + (results * (((3 * levels) + (2 * ReplyPrimes)) * transform + (levels * n * 15) + (bytesBack * 2) + (PositionsPerResult * 400)));
+            + (results * (((3 * levels) + (2 * ReplyPrimes)) * transform + (levels * n * 15) + (bytesBack * ByteCost) + (PositionsPerResult * 400)));
     }
 
     private static int CeilLog2(long value)

@@ -59,11 +59,12 @@ public sealed partial record CoefficientPlan : IProductPlan
     /// <summary>f: flooding noise is uniform in [−2^f, 2^f), 2^(σ+λ_f) above the evaluation and re-randomisation noise.</summary>
     public int FloodBits { get; private init; }
 
-    /// <summary>λ_f = ceil(log2(results · N)): the number of coefficients the flooding must hide, in bits.</summary>
+    /// <summary>λ_f = ceil(log2(results · m_w·n_w)): the number of sent c0 coefficients the flooding must hide, in bits.</summary>
     public int FloodCountBits { get; private init; }
 
     public IReadOnlyList<int> PrimeBits { get; private init; } = [];
 
+    /// <summary>K: the primes at which the key owner computes a reply's c1·s.</summary>
     public int ReplyPrimes { get; private init; }
 
     public int RowBlocks => (Rows + BlockRows - 1) / BlockRows;
@@ -154,15 +155,13 @@ public sealed partial record CoefficientPlan : IProductPlan
 
     /// <summary>Bytes of one fresh ciphertext on the wire (seed and c0 at every prime), as <see cref="BfvParameters.SeededCiphertextBytes"/>
     /// of <see cref="CreateParameters"/>, without building the parameters: primes lie just below 2^bits.</summary>
-    public long SeededCiphertextBytes => Xof.SeedBytes + ((long)Degree * PrimeBits.Sum(ResidueBytes));
+    public long SeededCiphertextBytes => Xof.SeedBytes + ((long)Degree * PrimeBits.Sum() / 8);
 
-    /// <summary>Bytes of one reply on the wire, as <see cref="BfvDecryptKernel.ReplyBytes"/>.</summary>
-    public long ReplyBytes => (long)(PositionsPerResult + Degree) * PrimeBits.Take(ReplyPrimes).Sum(ResidueBytes);
+    /// <summary>Bytes of one reply on the wire, as <see cref="BfvParameters.ReplyBytes"/>: c0 at τ + 4 bits per result, c1 at w bits.</summary>
+    public long ReplyBytes => (((long)PositionsPerResult * (PlainBits + 4)) + ((long)Degree * BfvParameters.ReplyBitsFor(Degree, PlainBits)) + 7) / 8;
 
     /// <summary>The BFV parameters of this plan (deterministic primes), validated against the standard.</summary>
     public BfvParameters CreateParameters() => BfvParameters.Create(Degree, PrimeBits, ReplyPrimes, PlainBits);
-
-    private static int ResidueBytes(int bits) => (bits + 7) / 8;
 
     public Scheme Scheme => Scheme.Bfv;
 
@@ -193,6 +192,6 @@ public sealed partial record CoefficientPlan : IProductPlan
 
     public override string ToString() =>
         $"{Rows}x{Inner}·{Inner}x{Columns}: N={Degree} blocks {BlockRows}x{BlockInner}x{BlockColumns}, T=2^{PlainBits}, " +
-        $"q={string.Join("+", PrimeBits)} bits (reply {PrimeBits.Take(ReplyPrimes).Sum()}), flood 2^{FloodBits}, " +
+        $"q={string.Join("+", PrimeBits)} bits (c1·s at {PrimeBits.Take(ReplyPrimes).Sum()}), reply mod 2^{BfvParameters.ReplyBitsFor(Degree, PlainBits)}, flood 2^{FloodBits}, " +
         $"{EncryptedCount} ciphertexts out, {ResultCount} back";
 }

@@ -21,7 +21,6 @@ public sealed class Modulus
 
         Value = value;
         Bits = 64 - (int)ulong.LeadingZeroCount(value);
-        Bytes = (Bits + 7) / 8;
         var ratio = UInt128.MaxValue / value; // floor(2^128 / q): q is odd, so it never divides 2^128
         ratioHigh = (ulong)(ratio >> 64);
         ratioLow = (ulong)ratio;
@@ -36,9 +35,6 @@ public sealed class Modulus
     public ulong Value { get; }
 
     public int Bits { get; }
-
-    /// <summary>Bytes of one residue on the wire.</summary>
-    public int Bytes { get; }
 
     internal ulong OneShoup { get; }
 
@@ -76,6 +72,18 @@ public sealed class Modulus
 
     /// <summary>x mod q for a 128-bit x.</summary>
     public ulong Reduce(UInt128 x) => Add(MulShoup(TwoToThe64, TwoToThe64Shoup, (ulong)(x >> 64)), Reduce((ulong)x));
+
+    /// <summary>A multiword value (little-endian words) mod q.</summary>
+    public ulong ReduceWords(ReadOnlySpan<ulong> words)
+    {
+        var reduced = Reduce(words[^1]);
+        for (var w = words.Length - 2; w >= 0; w--)
+        {
+            reduced = Add(MulShoup(TwoToThe64, TwoToThe64Shoup, reduced), Reduce(words[w]));
+        }
+
+        return reduced;
+    }
 
     /// <summary>A signed 64-bit value mod q.</summary>
     public ulong ReduceSigned(long x) => x >= 0 ? Reduce((ulong)x) : Negate(Reduce((ulong)(-(x + 1)) + 1));

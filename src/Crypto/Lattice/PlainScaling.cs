@@ -4,8 +4,8 @@ namespace Duet.Crypto.Lattice;
 
 /// <summary>
 /// The RNS constants that move between plaintexts mod T = 2^τ and the coefficient modulus: Δ·v = round(q·v/T)
-/// mod each prime, the inverse (decoding round(T·x/q') mod T at the reply level), and the prime inverses that
-/// modulus switching divides by. A plaintext coefficient is <see cref="Words"/> little-endian 64-bit words.
+/// mod each prime, and composition and decoding for checks. A plaintext coefficient is <see cref="Words"/>
+/// little-endian 64-bit words.
 /// </summary>
 internal sealed class PlainScaling
 {
@@ -14,10 +14,6 @@ internal sealed class PlainScaling
     private readonly ulong[] qModT;
     private readonly ulong[] tInverse;
     private readonly ulong[] tInverseShoup;
-    private readonly ulong[][] dropInverse;
-    private readonly ulong[][] dropInverseShoup;
-    private readonly ulong[][] decodeInteger;
-    private readonly UInt128[] decodeFraction;
     private readonly BigInteger[] moduli;
     private readonly BigInteger[][] crt;
 
@@ -32,36 +28,11 @@ internal sealed class PlainScaling
         var primes = parameters.Primes;
         tInverse = new ulong[primes.Count];
         tInverseShoup = new ulong[primes.Count];
-        dropInverse = new ulong[primes.Count][];
-        dropInverseShoup = new ulong[primes.Count][];
         for (var i = 0; i < primes.Count; i++)
         {
             var p = primes[i];
             tInverse[i] = p.Inverse(p.Pow(2, (ulong)tau));
             tInverseShoup[i] = p.Shoup(tInverse[i]);
-            dropInverse[i] = new ulong[i];
-            dropInverseShoup[i] = new ulong[i];
-            for (var j = 0; j < i; j++)
-            {
-                dropInverse[i][j] = primes[j].Inverse(p.Value % primes[j].Value);
-                dropInverseShoup[i][j] = primes[j].Shoup(dropInverse[i][j]);
-            }
-        }
-
-        // Decoding at the reply level: T·x/q' ≡ Σ r_i·θ_i (mod T) with θ_i = ((q'/q_i)^{-1} mod q_i)·T/q_i, kept as
-        // its integer part mod T (words) and its fraction to 128 bits.
-        var reply = parameters.ReplyPrimes;
-        var qReply = parameters.Product(reply);
-        decodeInteger = new ulong[reply][];
-        decodeFraction = new UInt128[reply];
-        for (var i = 0; i < reply; i++)
-        {
-            var qi = primes[i].Value;
-            var inverse = BigInteger.ModPow(qReply / qi % qi, qi - 2, qi);
-            var numerator = inverse << tau;
-            decodeInteger[i] = new ulong[Words];
-            ToWords(numerator / qi & ((BigInteger.One << tau) - 1), decodeInteger[i]);
-            decodeFraction[i] = (UInt128)((numerator % qi << 128) / qi);
         }
 
         moduli = new BigInteger[primes.Count + 1];
@@ -142,12 +113,7 @@ internal sealed class PlainScaling
         for (var i = 0; i < residues.Length; i++)
         {
             var p = parameters.Primes[i];
-            var reduced = p.Reduce(r[^1]);
-            for (var w = words - 2; w >= 0; w--)
-            {
-                reduced = p.Add(p.MulShoup(p.TwoToThe64, p.TwoToThe64Shoup, reduced), p.Reduce(r[w]));
-            }
-
+            var reduced = p.ReduceWords(r);
             var scaled = p.MulShoup(tInverse[i], tInverseShoup[i], reduced);
             residues[i] = negative ? scaled : p.Negate(scaled);
         }
@@ -171,9 +137,6 @@ internal sealed class PlainScaling
         }
     }
 
-    /// <summary>The inverse of the dropped prime q_dropped modulo a remaining prime q_prime.</summary>
-    public (ulong Inverse, ulong Shoup) DropInverse(int dropped, int prime) => (dropInverse[dropped][prime], dropInverseShoup[dropped][prime]);
-
     /// <summary>q_0·…·q_(level−1).</summary>
     public BigInteger Modulus(int level) => moduli[level];
 
@@ -188,50 +151,6 @@ internal sealed class PlainScaling
         }
 
         return x % moduli[level];
-    }
-
-    /// <summary>
-    /// round(T·x/q') mod T from the residues of x at the reply primes, without multiprecision division:
-    /// Σ r_i·⌊θ_i⌋ + round(Σ r_i·frac(θ_i)) mod T. The truncated fractions err by less than K·2^-68.
-    /// </summary>
-    public void DecodeReply(ReadOnlySpan<ulong> residues, Span<ulong> message)
-    {
-        message.Clear();
-        UInt128 fractionLow = UInt128.One << 127; // + 1/2: rounding
-        ulong fractionHigh = 0;
-        for (var i = 0; i < residues.Length; i++)
-        {
-            var r = residues[i];
-            var integer = decodeInteger[i];
-            ulong carry = 0;
-            for (var w = 0; w < message.Length; w++)
-            {
-                var high = Math.BigMul(integer[w], r, out var low);
-                var sum = (UInt128)low + message[w] + carry;
-                message[w] = (ulong)sum;
-                carry = high + (ulong)(sum >> 64);
-            }
-
-            var f = decodeFraction[i];
-            var lowProduct = (UInt128)(ulong)f * r;
-            var highProduct = (UInt128)(ulong)(f >> 64) * r;
-            var part = lowProduct + (highProduct << 64);
-            var partHigh = (ulong)(highProduct >> 64) + (part < lowProduct ? 1UL : 0);
-            var before = fractionLow;
-            fractionLow += part;
-            fractionHigh += partHigh + (fractionLow < before ? 1UL : 0);
-        }
-
-        var total = (UInt128)message[0] + fractionHigh;
-        message[0] = (ulong)total;
-        var rest = (ulong)(total >> 64);
-        for (var w = 1; w < message.Length && rest != 0; w++)
-        {
-            message[w] += rest;
-            rest = message[w] < rest ? 1UL : 0;
-        }
-
-        message[^1] &= topMask;
     }
 
     /// <summary>round(T·x/q_level) mod T for x in [0, q_level).</summary>

@@ -21,8 +21,8 @@ public sealed class NoiseTests
     [Fact]
     public void BoundsBeyondTheFloodingRangeAreRefusedClearly()
     {
-        // 63-bit entries need flooding above 2^127: refused, as the plan documents.
-        var error = Assert.Throws<EncodingException>(() => CoefficientPlan.Create(50, 50, 50, 63, 63));
+        // 63-bit entries summed over 100 000 inner indices need flooding above 2^127: refused, as the plan documents.
+        var error = Assert.Throws<EncodingException>(() => CoefficientPlan.Create(50, 100_000, 50, 63, 63));
         Assert.Contains("lower the bit bounds", error.Message, StringComparison.Ordinal);
     }
 
@@ -42,7 +42,7 @@ public sealed class NoiseTests
         var expectedEvaluation = (((BigInteger)plan.InnerBlocks * plan.BlockRows * plan.BlockInner * ((BigInteger.One << bits) - 1) * 43) + 1) / 2;
         Assert.Equal(expectedEvaluation, plan.EvaluationNoise);
         Assert.Equal(21 * ((2 * parameters.Degree) + 1), (int)plan.RerandomisationNoise);
-        var lambda = (int)Math.Ceiling(Math.Log2((double)plan.ResultCount * parameters.Degree));
+        var lambda = (int)Math.Ceiling(Math.Log2((double)plan.ResultCount * plan.PositionsPerResult));
         Assert.Equal(lambda, plan.FloodCountBits);
         Assert.True(plan.FloodBits >= BigInteger.Log(plan.EvaluationNoise + plan.RerandomisationNoise, 2) + 40 + lambda);
         Assert.True(plan.WorstCaseNoiseBudget(parameters) >= 1, $"{plan}: budget {plan.WorstCaseNoiseBudget(parameters)}");
@@ -50,8 +50,8 @@ public sealed class NoiseTests
     }
 
     /// <summary>
-    /// Without switching (every prime kept), the measured noise of a reply on extreme inputs stays under the plan's
-    /// evaluation + re-randomisation bound, and with the plan's flooding it is 2^f: σ + λ bits above that bound.
+    /// Before switching, the measured noise of a reply on extreme inputs stays under the plan's evaluation +
+    /// re-randomisation bound, and with the plan's flooding it is 2^f: σ + λ bits above that bound.
     /// </summary>
     [Fact]
     public void MeasuredFloodingDominatesTheMeasuredAndComputedEvaluationNoise()
@@ -81,10 +81,9 @@ public sealed class NoiseTests
             var acc0 = new ulong[evaluator.PolynomialWords];
             var acc1 = new ulong[evaluator.PolynomialWords];
             evaluator.MultiplyAccumulate(plain, operand, acc0, acc1);
-            var reply = new byte[evaluator.ReplyBytes(positions.Length)];
-            evaluator.Reply(acc0, acc1, new ulong[8192], floodBits, positions, reply);
-            var budget = decryptor.ReplyNoiseBudget(reply, positions);
-            return parameters.CoefficientBits - 1 - budget - 64; // log2 max |noise| over all coefficients
+            using var xof = Xof.Fresh();
+            evaluator.Rerandomise(acc0, acc1, floodBits, positions, xof);
+            return decryptor.InvariantNoiseBits(acc0, acc1, positions) - 64; // log2 max |noise| over all coefficients
         }
 
         var bound = BigInteger.Log(plan.EvaluationNoise + plan.RerandomisationNoise + 1, 2);
