@@ -7,7 +7,9 @@ using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.Paillier;
 using Duet.Host.Commands;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Outputs;
 
 namespace Duet.Host;
 

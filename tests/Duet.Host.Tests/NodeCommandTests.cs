@@ -2,6 +2,8 @@ using Akka.Configuration;
 using Duet.Actors;
 using Duet.Actors.Cluster;
 using Duet.Host.Commands;
+using Duet.Host.Configuration;
+using Duet.Host.Networking;
 
 namespace Duet.Host.Tests;
 

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Duet.Actors.Transport;
+using Duet.Host.Configuration;
+using Duet.Host.Networking;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 

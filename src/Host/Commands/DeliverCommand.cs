@@ -2,7 +2,10 @@ using System.CommandLine;
 using Duet.Actors;
 using Duet.Actors.Delivery;
 using Duet.Crypto.MatMul;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Networking;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 

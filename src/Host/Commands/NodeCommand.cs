@@ -3,6 +3,9 @@ using Akka.Configuration;
 using Duet.Actors;
 using Duet.Actors.Transport;
 using Duet.Actors.Cluster;
+using Duet.Host.Configuration;
+using Duet.Host.Networking;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 

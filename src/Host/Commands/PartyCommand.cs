@@ -9,7 +9,10 @@ using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Networking;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 
@@ -100,7 +103,7 @@ internal static class PartyCommand
 
         StatusFile.Check(options.StatusFile);
         // Read by blocks of rows: checked whole now, then read again only by the rows a tile needs (or whole when the session needs it).
-        using var operand = OperandFile.Open(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)", Outputs.ScratchDirectory(sharePath));
+        using var operand = OperandFile.Open(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)", OutputFiles.ScratchDirectory(sharePath));
         // A run with --output streams its share to the file; a delivery then reads it back from there. Only a run that
         // delivers without --output holds its share in memory, and a delivery run keeps no journal.
         var streamed = sharePath is not null;
@@ -182,11 +185,11 @@ internal static class PartyCommand
                 : (null, string.Empty);
         }
 
-        Outputs.CheckShare(options.Output, settings.Domain, "--output");
-        var productPath = options.Product ?? Outputs.ProductPathBeside(options.Output);
+        OutputFiles.CheckShare(options.Output, settings.Domain, "--output");
+        var productPath = options.Product ?? OutputFiles.ProductPathBeside(options.Output);
         if (settings.Reveal.ReachesSide(settings.Side))
         {
-            Outputs.Check(productPath, "--product");
+            OutputFiles.Check(productPath, "--product");
         }
 
         return (options.Output, productPath);

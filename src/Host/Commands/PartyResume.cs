@@ -5,7 +5,9 @@ using System.Text;
 using Duet.Actors;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.Paillier;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 

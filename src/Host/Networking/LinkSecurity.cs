@@ -1,8 +1,9 @@
 using Akka.Configuration;
 using Duet.Actors;
 using Duet.Actors.Transport;
+using Duet.Host.Configuration;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Networking;
 
 /// <summary>
 /// How <c>duet party</c> secures its link: mutual TLS from its certificate and the peer's pinned fingerprints

@@ -3,8 +3,11 @@ using Duet.Actors;
 using Duet.Actors.Delivery;
 using Duet.Actors.Transport;
 using Duet.Crypto.MatMul;
+using Duet.Host.Commands;
+using Duet.Host.Configuration;
+using Duet.Host.Outputs;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Networking;
 
 /// <summary>
 /// Where <c>duet party --deliver-to</c> sends its final share: the collector's address (--deliver-to or

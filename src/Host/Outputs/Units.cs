@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Outputs;
 
 /// <summary>Sizes and durations as people read them in a summary line.</summary>
 internal static class Units

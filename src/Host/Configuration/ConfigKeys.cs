@@ -1,8 +1,10 @@
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using Duet.Actors;
+using Duet.Host.Commands;
+using Duet.Host.Networking;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Configuration;
 
 /// <summary>
 /// The keys a configuration file may set under <c>duet.</c>: those of the runtime's defaults (duet.conf) and those
