@@ -25,6 +25,17 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Demo_by_default_ends_with_the_product_exact_as_integers()
+    {
+        // The README's first command: 1000x100 · 100x10 of entries whose products ring64 shares hold exactly.
+        var outcome = CliRunner.Run("demo");
+
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.Equal("left  X: 1000x100 random integers, |v| < 2^24", outcome.OutLines[0]);
+        Assert.Equal("verified: 10000 entries exact as integers", outcome.OutLines[^1]);
+    }
+
+    [Fact]
     public void Demo_with_the_fast_key_form_verifies_the_reconstructed_product()
     {
         var outcome = CliRunner.Run("demo", "--rows", "20", "--inner", "5", "--cols", "3", "--key-bits", "2048", "--key-form", "fast");
@@ -52,7 +63,7 @@ public sealed class CliEndToEndTests : IDisposable
 
         Assert.True(outcome.Code == 0, outcome.ToString());
         Assert.Contains(outcome.OutLines, line => line.StartsWith("plan: ", StringComparison.Ordinal) && line.Contains("BFV N = ", StringComparison.Ordinal));
-        Assert.Equal("verified: 120 entries exact, revealed product matches", outcome.OutLines[^1]);
+        Assert.Equal("verified: 120 entries exact as integers, revealed product matches", outcome.OutLines[^1]);
     }
 
     [Fact]
