@@ -36,6 +36,17 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Demo_of_32_bit_entries_says_which_bound_keeps_the_product_exact()
+    {
+        // 2·32 + ⌈log2 100⌉ = 71 bits: 8 too many for ring64's 2^63, 4 off each operand's bound.
+        var outcome = CliRunner.Run("demo", "--rows", "20", "--inner", "100", "--cols", "3", "--input-bits", "32");
+
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.StartsWith("verified: 60 entries exact mod 2^64 (", outcome.OutLines[^1], StringComparison.Ordinal);
+        Assert.EndsWith("; --input-bits 28 or --share integer keeps them exact)", outcome.OutLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Demo_with_the_fast_key_form_verifies_the_reconstructed_product()
     {
         var outcome = CliRunner.Run("demo", "--rows", "20", "--inner", "5", "--cols", "3", "--key-bits", "2048", "--key-form", "fast");
@@ -128,8 +139,9 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.StartsWith("b: encryptor", outcomeB.OutLines[^1], StringComparison.Ordinal);
 
         // 32-bit bounds and k = 4 allow |P| up to 2^66: each party is told, on stderr, that ring64 is exact only below
-        // 2^63; stdout is the one summary line.
-        Assert.Contains(outcomeA.ErrorLines, line => line.StartsWith("duet: note: a: ", StringComparison.Ordinal) && line.Contains("2^66", StringComparison.Ordinal));
+        // 2^63 and which bounds fit; stdout is the one summary line.
+        Assert.Contains(outcomeA.ErrorLines, line => line.StartsWith("duet: note: a: ", StringComparison.Ordinal) && line.Contains("2^66", StringComparison.Ordinal)
+            && line.Contains("lower --input-bits by 3 (to 29 here), or by 2 on both sides", StringComparison.Ordinal));
         Assert.Single(outcomeA.OutLines);
         Assert.Single(outcomeB.OutLines);
 

@@ -246,7 +246,7 @@ internal static class DemoCommand
         {
             return wide == 0
                 ? (true, Units.Invariant($"verified: {expected.Data.Length} entries exact as integers{revealed}"))
-                : (true, Units.Invariant($"verified: {expected.Data.Length} entries exact mod 2^64 ({wide} reach 2^{Shares.Ring64ExactBits}, beyond what ring64 shares hold as integers; --share integer keeps them exact){revealed}"));
+                : (true, Units.Invariant($"verified: {expected.Data.Length} entries exact mod 2^64 ({wide} reach 2^{Shares.Ring64ExactBits}, beyond what ring64 shares hold as integers; {Ring64Bounds.ForDemo(leftResult.Statistics.Plan.ProductBits, options.InputBits)}){revealed}"));
         }
 
         if (wide > 0)

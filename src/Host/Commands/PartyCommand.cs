@@ -162,7 +162,7 @@ internal static class PartyCommand
         if (!Shares.IsExact(result.Domain, s.Plan.ProductBits))
         {
             console.Note("note", Units.Invariant(
-                $"{settings.Name}: the declared bounds allow |P| up to 2^{s.Plan.ProductBits}; ring64 shares give P exactly only where |P| < 2^{Shares.Ring64ExactBits} (--share integer is exact everywhere)"));
+                $"{settings.Name}: the declared bounds allow |P| up to 2^{s.Plan.ProductBits}, but ring64 shares give P exactly only where |P| < 2^{Shares.Ring64ExactBits}: {Ring64Bounds.ForParty(s.Plan.ProductBits, settings.InputBits)}"));
         }
 
         console.Out.WriteLine(Units.Invariant(
