@@ -123,7 +123,7 @@ public sealed partial class CliClusterTests : IDisposable
     [GeneratedRegex(@"requeued (\d+)")]
     private static partial Regex Requeued();
 
-    [GeneratedRegex(@"result in (\d+) tiles")]
+    [GeneratedRegex(@"result in (\d+) tiles?")]
     private static partial Regex TileTotal();
 
     [GeneratedRegex(@"tiles per node: ([^;]+);")]

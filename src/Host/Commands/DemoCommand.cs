@@ -93,7 +93,7 @@ internal static class DemoCommand
         output.WriteLine($"left  X: {left.Description}");
         output.WriteLine($"right Y: {right.Description}");
         output.WriteLine(Units.Invariant(
-            $"{Units.Words(options.Scheme)}, {Units.Words(options.Domain)} shares, {options.KeyBits}-bit {Units.Words(options.KeyForm)} keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, mutual TLS, {settings.EffectiveWorkers} workers per party, arithmetic backend {Backends.Current}"));
+            $"{Units.Words(options.Scheme)}, {Units.Words(options.Domain)} shares, {options.KeyBits}-bit {Units.Words(options.KeyForm)} keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, mutual TLS, {Units.Count(settings.EffectiveWorkers, "worker")} per party, arithmetic backend {Backends.Current}"));
 
         console.LogFile = AkkaLog.DefaultFile("demo");
         var log = AkkaLog.Configuration(console.LogFile);
@@ -245,8 +245,8 @@ internal static class DemoCommand
         if (left.Reals is null || right.Reals is null)
         {
             return wide == 0
-                ? (true, Units.Invariant($"verified: {expected.Data.Length} entries exact as integers{revealed}"))
-                : (true, Units.Invariant($"verified: {expected.Data.Length} entries exact mod 2^64 ({wide} reach 2^{Shares.Ring64ExactBits}, beyond what ring64 shares hold as integers; {Ring64Bounds.ForDemo(leftResult.Statistics.Plan.ProductBits, options.InputBits)}){revealed}"));
+                ? (true, Units.Invariant($"verified: {Units.Count(expected.Data.Length, "entry", "entries")} exact as integers{revealed}"))
+                : (true, Units.Invariant($"verified: {Units.Count(expected.Data.Length, "entry", "entries")} exact mod 2^64 ({wide} reach 2^{Shares.Ring64ExactBits}, beyond what ring64 shares hold as integers; {Ring64Bounds.ForDemo(leftResult.Statistics.Plan.ProductBits, options.InputBits)}){revealed}"));
         }
 
         if (wide > 0)
@@ -256,7 +256,7 @@ internal static class DemoCommand
 
         var (maxError, withinBound) = RealError(left.Reals, right.Reals, reconstructed, leftResult.ProductFractionBits, options.FractionBits);
         return withinBound
-            ? (true, Units.Invariant($"verified: max abs error {maxError:0.##e+0} over {expected.Data.Length} entries (fixed-point product exact){revealed}"))
+            ? (true, Units.Invariant($"verified: max abs error {maxError:0.##e+0} over {Units.Count(expected.Data.Length, "entry", "entries")} (fixed-point product exact){revealed}"))
             : (false, Units.Invariant($"NOT verified: max abs error {maxError:0.##e+0} exceeds the fixed-point rounding bound"));
     }
 

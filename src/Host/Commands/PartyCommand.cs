@@ -166,7 +166,7 @@ internal static class PartyCommand
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Rows}x{operand.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles{PartyResume.Describe(s, settings)} ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Rows}x{operand.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {Units.Count(s.Plan.EncryptBlocks, "block")}, result in {Units.Count(s.Plan.Tiles, "tile")}{PartyResume.Describe(s, settings)} ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
         return ExitCodes.Success;
     }
 

@@ -96,6 +96,6 @@ internal sealed record DeliveryTarget(PartyEndpoint Endpoint, DeliverySettings S
     public static string Describe(DeliveryReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return $"share delivered to the collector at {report.Collector} ({report.Runs} runs, {Units.Bytes(report.Bytes)}, acknowledged after {Units.Duration(report.Elapsed)})";
+        return $"share delivered to the collector at {report.Collector} ({Units.Count(report.Runs, "run")}, {Units.Bytes(report.Bytes)}, acknowledged after {Units.Duration(report.Elapsed)})";
     }
 }
