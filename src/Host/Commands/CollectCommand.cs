@@ -75,7 +75,7 @@ internal static class CollectCommand
 
         var settings = Settings(file, options.Wait);
         var pins = Pins(file, options);
-        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, listen, null), file, options.Config, options.Certificate, pins is null ? [] : [pins.Left, pins.Right], options.Insecure);
+        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, listen, null), file, options.Config, options.Certificate, pins is null ? [] : [pins.Left, pins.Right], [], options.Insecure);
         if (options.Output is not null)
         {
             OutputFiles.Check(options.Output, "--output");

@@ -47,6 +47,7 @@ internal static class PartyCommand
         var name = new Option<string?>("--name") { HelpName = "NAME", Description = "This party's name in progress lines, logs and the peer's view (duet.party.name) [default: its side]." };
         var cert = new Option<string?>("--cert") { HelpName = "FILE", Description = $"This party's TLS certificate and key from 'duet certs' (duet.tls.certificate); its password, if any, from {CertificateFile.PasswordVariable}." };
         var pin = new Option<string[]>("--pin") { HelpName = "FINGERPRINT", Description = "SHA-256 fingerprint of the peer's certificate, as 'duet certs' printed it; repeatable (duet.tls.peer-pins).", AllowMultipleArgumentsPerToken = false };
+        var partyPin = new Option<string[]>("--party-pin") { HelpName = "FINGERPRINT", Description = $"SHA-256 fingerprint of one of this party's own worker nodes ('duet node'), as 'duet certs' printed it; repeatable ({LinkSecurity.PartyPinsKey}).", AllowMultipleArgumentsPerToken = false };
         var insecure = new Option<bool>("--insecure") { Description = "No TLS: plaintext, unauthenticated link; allowed only when every address is loopback." };
         var log = new Option<string?>("--log") { HelpName = "FILE", Description = "File for Akka's own log [default: duet-<name>-<pid>.log in the temporary directory]." };
         var verbose = new Option<bool>("--verbose") { Description = "Akka's own log on stderr instead of a file." };
@@ -56,7 +57,7 @@ internal static class PartyCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the interrupted streamed run of --output from its journal (<output>.duet-journal); both parties pass it." };
         var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer), over mutual TLS with pinned certificates.")
         {
-            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, acceptFastKey, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose, statusFile, deliverTo, deliverPin, resume,
+            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, acceptFastKey, inputBits, fractionBits, header, name, cert, pin, partyPin, insecure, log, verbose, statusFile, deliverTo, deliverPin, resume,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -81,6 +82,7 @@ internal static class PartyCommand
                 parsed.GetValue(name),
                 parsed.GetValue(cert),
                 parsed.GetValue(pin) ?? [],
+                parsed.GetValue(partyPin) ?? [],
                 parsed.GetValue(insecure),
                 parsed.GetValue(log),
                 parsed.GetValue(verbose),
@@ -97,7 +99,7 @@ internal static class PartyCommand
         var file = LoadConfig(options.Config);
         var settings = Settings(file, options, console.Error);
         using var key = settings.Key;
-        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, options.Listen, options.Peer), file, options.Config, options.Certificate, options.Pins, options.Insecure);
+        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, options.Listen, options.Peer), file, options.Config, options.Certificate, options.Pins, options.PartyPins, options.Insecure);
         var delivery = DeliveryTarget.Read(file, options.DeliverTo, options.DeliverPins, endpoint);
         var (sharePath, productPath) = OutputPaths(options, settings, delivery);
 
@@ -310,6 +312,7 @@ internal static class PartyCommand
         string? Name,
         string? Certificate,
         IReadOnlyList<string> Pins,
+        IReadOnlyList<string> PartyPins,
         bool Insecure,
         string? Log,
         bool Verbose,
