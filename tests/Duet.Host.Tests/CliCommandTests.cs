@@ -154,6 +154,19 @@ public sealed class CliCommandTests : IDisposable
         settings.Validate();
     }
 
+    [Fact]
+    public void The_readme_says_the_example_configurations_need_editing_and_stays_short()
+    {
+        var root = RepositoryRoot();
+        var readme = File.ReadAllLines(Path.Combine(root, "README.md"));
+        var examples = Directory.GetFiles(Path.Combine(root, "hocon"), "*.hocon");
+
+        Assert.InRange(readme.Length, 1, 160);
+        Assert.Contains(examples, f => File.ReadAllText(f).Contains("sha256:<", StringComparison.Ordinal) && File.ReadAllText(f).Contains(".pfx", StringComparison.Ordinal));
+        Assert.Contains(readme, line => line.Contains("`hocon/*.hocon`", StringComparison.Ordinal) && line.Contains("placeholder pins", StringComparison.Ordinal)
+            && line.Contains("edit them", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(AbortReason.Incompatible, 2)]
     [InlineData(AbortReason.RoleConflict, 2)]
