@@ -7,7 +7,9 @@ using Duet.Actors.Transport;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.Paillier;
 using Duet.Host.Commands;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Outputs;
 
 namespace Duet.Host;
 
@@ -51,7 +53,7 @@ internal static class Cli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"duet: {OneLine(parsed.Errors[0].Message)} (see 'duet --help')");
+            stderr.WriteLine($"duet: {DescribeParseError(parsed)}");
             return ExitCodes.BadInput;
         }
 
@@ -113,6 +115,36 @@ internal static class Cli
             IOException or UnauthorizedAccessException => (ExitCodes.Failure, error.Message),
             _ => (ExitCodes.Failure, $"internal error ({error.GetType().Name}): {error.Message}"),
         };
+    }
+
+    /// <summary>The first parse error as one line; a misspelt command or option named with the nearest one that exists.</summary>
+    internal static string DescribeParseError(ParseResult parsed)
+    {
+        var command = parsed.CommandResult.Command;
+        var path = command is RootCommand ? "duet" : $"duet {command.Name}";
+        var unknown = parsed.UnmatchedTokens.FirstOrDefault();
+        if (command is RootCommand && unknown is null)
+        {
+            return $"no command given: one of {string.Join(", ", command.Subcommands.Select(c => c.Name))} (see 'duet --help')";
+        }
+
+        if (command is RootCommand && !unknown!.StartsWith('-'))
+        {
+            return NearestWord.Close(unknown, command.Subcommands.Select(c => c.Name)) is { } nearest
+                ? $"unknown command '{unknown}'; did you mean '{nearest}'?"
+                : $"unknown command '{unknown}' (see 'duet --help')";
+        }
+
+        if (unknown is not null && unknown.StartsWith('-'))
+        {
+            var name = unknown.Split('=', ':')[0];
+            var names = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith('-'));
+            return NearestWord.Close(name, names) is { } nearest
+                ? $"unknown option '{name}' for '{path}'; did you mean '{nearest}'?"
+                : $"unknown option '{name}' for '{path}' (see '{path} --help')";
+        }
+
+        return $"{OneLine(parsed.Errors[0].Message)} (see '{path} --help')";
     }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();

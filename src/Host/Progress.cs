@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Duet.Actors;
 using Duet.Host.Commands;
+using Duet.Host.Outputs;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duet.Actors;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
 
 namespace Duet.Host;
@@ -46,10 +47,10 @@ internal sealed class StatusFile
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is null || !Directory.Exists(directory) || Directory.Exists(path))
         {
-            throw new Commands.UsageException($"--status-file {path}: not a file in an existing directory");
+            throw new UsageException($"--status-file {path}: not a file in an existing directory");
         }
 
-        MatrixFileAccess.ProbeWritable(directory, problem => new Commands.UsageException($"--status-file {path}: cannot write in directory '{directory}' ({problem})"));
+        MatrixFileAccess.ProbeWritable(directory, problem => new UsageException($"--status-file {path}: cannot write in directory '{directory}' ({problem})"));
     }
 
     /// <summary>The party's progress events, shown by <paramref name="display"/> and kept in the status file.</summary>

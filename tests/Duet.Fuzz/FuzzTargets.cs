@@ -10,6 +10,7 @@ using Duet.Actors.Tiles;
 using Duet.Actors.Wire;
 using Duet.Crypto.Paillier;
 using Duet.Host.Commands;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
 
 namespace Duet.Fuzz;

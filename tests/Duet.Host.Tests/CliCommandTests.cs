@@ -113,7 +113,22 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal(0, help.Code);
         Assert.Contains("party", help.Out, StringComparison.Ordinal);
 
-        AssertBadInput(CliRunner.Run(), "command");
+        AssertBadInput(CliRunner.Run(), "no command given: one of demo, party, ");
+    }
+
+    [Theory]
+    [InlineData("duet: unknown command 'parti'; did you mean 'party'?", "parti")]
+    [InlineData("duet: unknown command 'certz'; did you mean 'certs'?", "certz", "--out", "a.pfx")]
+    [InlineData("duet: unknown command 'multiply' (see 'duet --help')", "multiply")]
+    [InlineData("duet: unknown option '--inptu' for 'duet party'; did you mean '--input'?", "party", "--inptu", "x.csv")]
+    [InlineData("duet: unknown option '--rowz' for 'duet demo'; did you mean '--rows'?", "demo", "--rowz=3")]
+    [InlineData("duet: unknown option '--colour' for 'duet demo' (see 'duet demo --help')", "demo", "--colour")]
+    public void A_misspelt_command_or_option_is_bad_input_that_names_the_nearest(string expected, params string[] args)
+    {
+        var outcome = CliRunner.Run(args);
+
+        AssertBadInput(outcome, expected);
+        Assert.Equal(expected, outcome.ErrorLines[0]);
     }
 
     [Theory]
@@ -137,6 +152,19 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal((KeyForm.Standard, false), (settings.KeyForm, settings.AcceptFastKey));
         Assert.True(config.HasPath("duet.party.listen") || config.HasPath("duet.party.peer"));
         settings.Validate();
+    }
+
+    [Fact]
+    public void The_readme_says_the_example_configurations_need_editing_and_stays_short()
+    {
+        var root = RepositoryRoot();
+        var readme = File.ReadAllLines(Path.Combine(root, "README.md"));
+        var examples = Directory.GetFiles(Path.Combine(root, "hocon"), "*.hocon");
+
+        Assert.InRange(readme.Length, 1, 160);
+        Assert.Contains(examples, f => File.ReadAllText(f).Contains("sha256:<", StringComparison.Ordinal) && File.ReadAllText(f).Contains(".pfx", StringComparison.Ordinal));
+        Assert.Contains(readme, line => line.Contains("`hocon/*.hocon`", StringComparison.Ordinal) && line.Contains("placeholder pins", StringComparison.Ordinal)
+            && line.Contains("edit them", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -25,6 +25,28 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Demo_by_default_ends_with_the_product_exact_as_integers()
+    {
+        // The README's first command: 1000x100 · 100x10 of entries whose products ring64 shares hold exactly.
+        var outcome = CliRunner.Run("demo");
+
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.Equal("left  X: 1000x100 random integers, |v| < 2^24", outcome.OutLines[0]);
+        Assert.Equal("verified: 10000 entries exact as integers", outcome.OutLines[^1]);
+    }
+
+    [Fact]
+    public void Demo_of_32_bit_entries_says_which_bound_keeps_the_product_exact()
+    {
+        // 2·32 + ⌈log2 100⌉ = 71 bits: 8 too many for ring64's 2^63, 4 off each operand's bound.
+        var outcome = CliRunner.Run("demo", "--rows", "20", "--inner", "100", "--cols", "3", "--input-bits", "32");
+
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.StartsWith("verified: 60 entries exact mod 2^64 (", outcome.OutLines[^1], StringComparison.Ordinal);
+        Assert.EndsWith("; --input-bits 28 or --share integer keeps them exact)", outcome.OutLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Demo_with_the_fast_key_form_verifies_the_reconstructed_product()
     {
         var outcome = CliRunner.Run("demo", "--rows", "20", "--inner", "5", "--cols", "3", "--key-bits", "2048", "--key-form", "fast");
@@ -52,7 +74,7 @@ public sealed class CliEndToEndTests : IDisposable
 
         Assert.True(outcome.Code == 0, outcome.ToString());
         Assert.Contains(outcome.OutLines, line => line.StartsWith("plan: ", StringComparison.Ordinal) && line.Contains("BFV N = ", StringComparison.Ordinal));
-        Assert.Equal("verified: 120 entries exact, revealed product matches", outcome.OutLines[^1]);
+        Assert.Equal("verified: 120 entries exact as integers, revealed product matches", outcome.OutLines[^1]);
     }
 
     [Fact]
@@ -117,14 +139,15 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.StartsWith("b: encryptor", outcomeB.OutLines[^1], StringComparison.Ordinal);
 
         // 32-bit bounds and k = 4 allow |P| up to 2^66: each party is told, on stderr, that ring64 is exact only below
-        // 2^63; stdout is the one summary line.
-        Assert.Contains(outcomeA.ErrorLines, line => line.StartsWith("duet: note: a: ", StringComparison.Ordinal) && line.Contains("2^66", StringComparison.Ordinal));
+        // 2^63 and which bounds fit; stdout is the one summary line.
+        Assert.Contains(outcomeA.ErrorLines, line => line.StartsWith("duet: note: a: ", StringComparison.Ordinal) && line.Contains("2^66", StringComparison.Ordinal)
+            && line.Contains("lower --input-bits by 3 (to 29 here), or by 2 on both sides", StringComparison.Ordinal));
         Assert.Single(outcomeA.OutLines);
         Assert.Single(outcomeB.OutLines);
 
         // Progress on a redirected stderr: every phase is seen to finish, in the units the summary counts, with the
         // product's rows (6) done.
-        var tiles = System.Text.RegularExpressions.Regex.Match(outcomeB.OutLines[0], "result in ([0-9]+) tiles").Groups[1].Value;
+        var tiles = System.Text.RegularExpressions.Regex.Match(outcomeB.OutLines[0], "result in ([0-9]+) tiles?").Groups[1].Value;
         Assert.Contains($"[b] decrypt {tiles}/{tiles} tiles (100%), 6/6 rows", outcomeB.ErrorLines);
         Assert.Contains($"[a] evaluate {tiles}/{tiles} tiles (100%), 6/6 rows", outcomeA.ErrorLines);
         Assert.Contains(outcomeB.ErrorLines, l => l.StartsWith("[b] encrypt ", StringComparison.Ordinal) && l.EndsWith(" blocks (100%)", StringComparison.Ordinal));

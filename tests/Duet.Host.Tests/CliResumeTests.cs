@@ -198,6 +198,6 @@ public sealed partial class CliResumeTests : IDisposable
     private string[] Party(string input, string output, params string[] more) =>
         ["party", "--config", directory.File("k.hocon"), "--input", directory.File(input), "--output", directory.File(output), "--input-bits", "16", "--insecure", .. more];
 
-    [GeneratedRegex("result in ([0-9]+) tiles, resumed ([0-9]+) blocks \\(([0-9]+) tiles computed now\\)")]
+    [GeneratedRegex("result in ([0-9]+) tiles?, resumed ([0-9]+) tiles? \\(([0-9]+) tiles? computed now\\)")]
     private static partial Regex SummaryTiles();
 }

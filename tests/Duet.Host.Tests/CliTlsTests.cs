@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Akka.Configuration;
+using Duet.Actors;
+using Duet.Host.Networking;
 
 namespace Duet.Host.Tests;
 
@@ -69,6 +72,45 @@ public sealed class CliTlsTests : IDisposable
         var outcome = CliRunner.Run("party", "--input", input, "--output", directory.File("s.npy"), "--listen", "127.0.0.1:0", "--cert", directory.File("a.pfx"), "--pin", "0123abcd");
 
         CliCommandTests.AssertBadInput(outcome, "SHA-256 fingerprint");
+    }
+
+    [Fact]
+    public void Certs_for_a_worker_node_says_its_own_party_pins_it_never_the_peer()
+    {
+        var outcome = CliRunner.Run("certs", "--name", "a1", "--out", directory.File("a1.pfx"), "--node");
+
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.Contains("put this fingerprint in its own party's duet.tls.party-pins (--party-pin", outcome.OutLines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("give the peer", outcome.Out, StringComparison.Ordinal);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", outcome.OutLines[^1]);
+    }
+
+    [Fact]
+    public void A_party_pin_that_is_not_a_sha256_fingerprint_is_bad_input_as_a_pin_is()
+    {
+        var pin = MakeCertificate(directory, "a");
+        var input = directory.WriteText("x.csv", "1\n");
+        var outcome = CliRunner.Run("party", "--input", input, "--output", directory.File("s.npy"), "--listen", "127.0.0.1:0", "--cert", directory.File("a.pfx"), "--pin", pin, "--party-pin", "0123abcd");
+
+        CliCommandTests.AssertBadInput(outcome, "party pin '0123abcd' is not a SHA-256 fingerprint");
+        CliCommandTests.AssertBadInput(
+            CliRunner.Run("party", "--input", input, "--output", directory.File("s.npy"), "--listen", "127.0.0.1:0", "--insecure", "--party-pin", pin), "--party-pin");
+    }
+
+    [Fact]
+    public void Party_pins_from_the_option_replace_those_of_the_configuration()
+    {
+        var (peer, fromFile, fromOption) = (MakeCertificate(directory, "b"), MakeCertificate(directory, "a1"), MakeCertificate(directory, "a2"));
+        MakeCertificate(directory, "a0");
+        var file = ConfigurationFactory.ParseString($"duet.tls.party-pins = [\"{fromFile}\"]");
+        var endpoint = new PartyEndpoint("127.0.0.1", 0);
+
+        var configured = LinkSecurity.Secure(endpoint, file, null, directory.File("a0.pfx"), [peer], [], insecure: false).Tls!;
+        var overridden = LinkSecurity.Secure(endpoint, file, null, directory.File("a0.pfx"), [peer], [fromOption, fromOption], insecure: false).Tls!;
+
+        Assert.Equal([fromFile], configured.PartyPins);
+        Assert.Equal([fromOption], overridden.PartyPins);
+        Assert.Equal([peer], overridden.PeerPins);
     }
 
     [Theory]

@@ -1,4 +1,4 @@
-using Duet.Host.Commands;
+using Duet.Host.Configuration;
 
 namespace Duet.Host.Tests;
 

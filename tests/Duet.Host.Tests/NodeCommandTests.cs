@@ -2,6 +2,8 @@ using Akka.Configuration;
 using Duet.Actors;
 using Duet.Actors.Cluster;
 using Duet.Host.Commands;
+using Duet.Host.Configuration;
+using Duet.Host.Networking;
 
 namespace Duet.Host.Tests;
 
@@ -17,7 +19,7 @@ public sealed class NodeCommandTests
     [Fact]
     public void A_node_with_TLS_but_no_party_pin_is_bad_input()
     {
-        CliCommandTests.AssertBadInput(CliRunner.Run("node", "--seed", "127.0.0.1:25520"), "--pin");
+        CliCommandTests.AssertBadInput(CliRunner.Run("node", "--seed", "127.0.0.1:25520"), "--party-pin");
     }
 
     [Fact]

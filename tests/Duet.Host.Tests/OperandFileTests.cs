@@ -5,6 +5,7 @@ using System.Text;
 using Duet.Actors;
 using Duet.Crypto.Encoding;
 using Duet.Host.Commands;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
 
 namespace Duet.Host.Tests;

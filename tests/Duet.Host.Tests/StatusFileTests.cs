@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Duet.Actors;
-using Duet.Host.Commands;
+using Duet.Host.Configuration;
 
 namespace Duet.Host.Tests;
 

@@ -1,8 +1,8 @@
 using System.Numerics;
 using Duet.Actors;
 using Duet.Crypto.Encoding;
-using Duet.Host.Commands;
 using Duet.Host.Files;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Tests;
 
@@ -24,7 +24,7 @@ public sealed class StreamedShareFileTests : IDisposable
     {
         var share = RandomShare(rows, columns, domain, seed: rows + columns);
         var whole = directory.File($"whole.{extension}");
-        Outputs.WriteShare(whole, share, domain);
+        OutputFiles.WriteShare(whole, share, domain);
         var streamedPath = directory.File($"streamed.{extension}");
 
         using var file = new StreamedShareFile(streamedPath);
@@ -86,7 +86,7 @@ public sealed class StreamedShareFileTests : IDisposable
         }
 
         var whole = directory.File($"whole.{extension}");
-        Outputs.WriteProduct(whole, Shares.Reconstruct(mask, other, domain), fractionBits);
+        OutputFiles.WriteProduct(whole, Shares.Reconstruct(mask, other, domain), fractionBits);
         StreamedProductFile.Write(directory.File($"p.{extension}"), own, peer, layout);
 
         Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(directory.File($"p.{extension}")));

@@ -1,11 +1,15 @@
 using System.CommandLine;
 using Duet.Actors.Transport;
+using Duet.Host.Configuration;
+using Duet.Host.Networking;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 
 /// <summary>
 /// <c>duet certs</c>: a self-signed certificate and its private key for a party's TLS links, and the SHA-256
-/// fingerprint that the party gives to its peer (the last line of stdout).
+/// fingerprint (the last line of stdout) that the party gives to its peer, or, for a worker node, that its own party
+/// pins: a node is pinned by its own party, never by the peer.
 /// </summary>
 internal static class CertsCommand
 {
@@ -15,15 +19,16 @@ internal static class CertsCommand
         var output = new Option<string>("--out") { HelpName = "FILE", Description = "PKCS#12 file to write (.pfx, readable by its owner only).", Required = true };
         var days = new Option<int>("--days") { HelpName = "DAYS", Description = "Days the certificate is valid.", DefaultValueFactory = _ => 365 };
         var force = new Option<bool>("--force") { Description = "Replace an existing file." };
-        var command = new Command("certs", $"Make a self-signed TLS certificate for 'duet party --cert' and print its fingerprint for the peer's --pin. A password for the file is read from {CertificateFile.PasswordVariable} when set.")
+        var node = new Option<bool>("--node") { Description = $"The certificate of a worker node ('duet node'): its fingerprint goes in its own party's {LinkSecurity.PartyPinsKey}, never to the peer." };
+        var command = new Command("certs", $"Make a self-signed TLS certificate for 'duet party --cert' and print its fingerprint for the peer's --pin (with --node, for the party's own --party-pin). A password for the file is read from {CertificateFile.PasswordVariable} when set.")
         {
-            name, output, days, force,
+            name, output, days, force, node,
         };
-        command.SetAction(parsed => Run(console, parsed.GetValue(name)!, parsed.GetValue(output)!, parsed.GetValue(days), parsed.GetValue(force)));
+        command.SetAction(parsed => Run(console, parsed.GetValue(name)!, parsed.GetValue(output)!, parsed.GetValue(days), parsed.GetValue(force), parsed.GetValue(node)));
         return command;
     }
 
-    private static int Run(CommandConsole console, string name, string path, int days, bool force)
+    private static int Run(CommandConsole console, string name, string path, int days, bool force, bool node)
     {
         if (days is < 1 or > 3650)
         {
@@ -42,8 +47,11 @@ internal static class CertsCommand
 
         using var certificate = SelfSignedCertificate.Create(name, TimeSpan.FromDays(days));
         CertificateFile.Write(path, certificate);
+        var pinning = node
+            ? $"a worker node's: put this fingerprint in its own party's {LinkSecurity.PartyPinsKey} (--party-pin on its session node and other nodes), never give it to the peer:"
+            : "give the peer this fingerprint to pin (its --pin; your party's worker nodes pin it with --party-pin):";
         console.Out.WriteLine(Units.Invariant(
-            $"wrote a certificate for {name} to {path}, valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}; give the peer this fingerprint to pin:"));
+            $"wrote a certificate for {name} to {path}, valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}; {pinning}"));
         console.Out.WriteLine(CertificateFingerprint.Of(certificate));
         return ExitCodes.Success;
     }

@@ -3,7 +3,10 @@ using Akka.Configuration;
 using Duet.Actors;
 using Duet.Actors.Delivery;
 using Duet.Crypto.Encoding;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Networking;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 
@@ -72,10 +75,10 @@ internal static class CollectCommand
 
         var settings = Settings(file, options.Wait);
         var pins = Pins(file, options);
-        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, listen, null), file, options.Config, options.Certificate, pins is null ? [] : [pins.Left, pins.Right], options.Insecure);
+        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, listen, null), file, options.Config, options.Certificate, pins is null ? [] : [pins.Left, pins.Right], [], options.Insecure);
         if (options.Output is not null)
         {
-            Outputs.Check(options.Output, "--output");
+            OutputFiles.Check(options.Output, "--output");
         }
 
         if (options.Shares is not null)
@@ -166,7 +169,7 @@ internal static class CollectCommand
     private static string KeepShare(string directory, DeliveredShare share)
     {
         var path = Path.Combine(directory, $"share-{Units.Words(share.Side)}.{(share.Domain == ShareDomain.Ring64 ? "npy" : "csv")}");
-        Outputs.WriteShare(path, share.Values, share.Domain);
+        OutputFiles.WriteShare(path, share.Values, share.Domain);
         ShareMetadata.Of(share).WriteBeside(path);
         return path;
     }

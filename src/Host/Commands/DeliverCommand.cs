@@ -2,7 +2,10 @@ using System.CommandLine;
 using Duet.Actors;
 using Duet.Actors.Delivery;
 using Duet.Crypto.MatMul;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Networking;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 
@@ -57,7 +60,7 @@ internal static class DeliverCommand
 
         // This party's certificate, pinning the collector (the only other end of this link).
         IReadOnlyList<string> collectorPins = pins.Count > 0 ? pins : [.. file.GetStringList(DeliveryTarget.PinsKey, [])];
-        var own = LinkSecurity.Secure(new PartyEndpoint("127.0.0.1", 0), file, configPath, certificate, insecure ? pins : collectorPins, insecure);
+        var own = LinkSecurity.Secure(new PartyEndpoint("127.0.0.1", 0), file, configPath, certificate, insecure ? pins : collectorPins, [], insecure);
         var target = DeliveryTarget.Read(file, to, pins, own) ?? throw new UsageException($"give the collector's address with --to HOST:PORT ({DeliveryTarget.ToKey})");
         if (own.Tls is null)
         {

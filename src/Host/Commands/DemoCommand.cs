@@ -10,6 +10,9 @@ using Duet.Crypto.Arithmetic;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Host.Configuration;
+using Duet.Host.Files;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 
@@ -24,13 +27,16 @@ internal static class DemoCommand
     // After one party fails, the other has this long to learn it from the peer before it is cancelled.
     private static readonly TimeSpan PeerGrace = TimeSpan.FromSeconds(10);
 
+    // |P| < 2^(2·24 + ⌈log2 K⌉) stays below ring64's exact 2^63 for any --inner up to 2^15: the first product is the integer one.
+    internal const int DefaultInputBits = 24;
+
     public static Command Create(CommandConsole console)
     {
         var rows = new Option<int>("--rows") { HelpName = "M", Description = "Rows M of the left matrix X (M×K), when generated.", DefaultValueFactory = _ => 1000 };
         var inner = new Option<int>("--inner") { HelpName = "K", Description = "Inner dimension K, when generated.", DefaultValueFactory = _ => 100 };
         var cols = new Option<int>("--cols") { HelpName = "N", Description = "Columns N of the right matrix Y (K×N), when generated.", DefaultValueFactory = _ => 10 };
         var keyBits = new Option<int>("--key-bits") { HelpName = "BITS", Description = $"Paillier modulus size: {Units.KeySizes}.", DefaultValueFactory = _ => 2048 };
-        var inputBits = new Option<int>("--input-bits") { HelpName = "BITS", Description = "Declared bound of both operands' entries: |x| < 2^b (after fixed-point scaling).", DefaultValueFactory = _ => PartySettings.Defaults.InputBits };
+        var inputBits = new Option<int>("--input-bits") { HelpName = "BITS", Description = "Declared bound of both operands' entries: |x| < 2^b (after fixed-point scaling); the default keeps ring64 products exact up to --inner 32768; 32 takes most of them past 2^63.", DefaultValueFactory = _ => DefaultInputBits };
         var fractionBits = new Option<int>("--frac-bits") { HelpName = "BITS", Description = "Fixed-point fraction bits of both operands; > 0 makes generated matrices reals in (-1, 1).", DefaultValueFactory = _ => PartySettings.Defaults.FractionBits };
         var x = new Option<string?>("--x") { HelpName = "FILE", Description = "Left matrix file (.csv or .npy) instead of a generated one." };
         var y = new Option<string?>("--y") { HelpName = "FILE", Description = "Right matrix file (.csv or .npy) instead of a generated one." };
@@ -87,7 +93,7 @@ internal static class DemoCommand
         output.WriteLine($"left  X: {left.Description}");
         output.WriteLine($"right Y: {right.Description}");
         output.WriteLine(Units.Invariant(
-            $"{Units.Words(options.Scheme)}, {Units.Words(options.Domain)} shares, {options.KeyBits}-bit {Units.Words(options.KeyForm)} keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, mutual TLS, {settings.EffectiveWorkers} workers per party, arithmetic backend {Backends.Current}"));
+            $"{Units.Words(options.Scheme)}, {Units.Words(options.Domain)} shares, {options.KeyBits}-bit {Units.Words(options.KeyForm)} keys, sigma {settings.Sigma}, reveal {Units.Words(options.Reveal)}, mutual TLS, {Units.Count(settings.EffectiveWorkers, "worker")} per party, arithmetic backend {Backends.Current}"));
 
         console.LogFile = AkkaLog.DefaultFile("demo");
         var log = AkkaLog.Configuration(console.LogFile);
@@ -239,8 +245,8 @@ internal static class DemoCommand
         if (left.Reals is null || right.Reals is null)
         {
             return wide == 0
-                ? (true, Units.Invariant($"verified: {expected.Data.Length} entries exact{revealed}"))
-                : (true, Units.Invariant($"verified: {expected.Data.Length} entries exact mod 2^64 ({wide} reach 2^{Shares.Ring64ExactBits}, beyond what ring64 shares hold as integers; --share integer keeps them exact){revealed}"));
+                ? (true, Units.Invariant($"verified: {Units.Count(expected.Data.Length, "entry", "entries")} exact as integers{revealed}"))
+                : (true, Units.Invariant($"verified: {Units.Count(expected.Data.Length, "entry", "entries")} exact mod 2^64 ({wide} reach 2^{Shares.Ring64ExactBits}, beyond what ring64 shares hold as integers; {Ring64Bounds.ForDemo(leftResult.Statistics.Plan.ProductBits, options.InputBits)}){revealed}"));
         }
 
         if (wide > 0)
@@ -250,7 +256,7 @@ internal static class DemoCommand
 
         var (maxError, withinBound) = RealError(left.Reals, right.Reals, reconstructed, leftResult.ProductFractionBits, options.FractionBits);
         return withinBound
-            ? (true, Units.Invariant($"verified: max abs error {maxError:0.##e+0} over {expected.Data.Length} entries (fixed-point product exact){revealed}"))
+            ? (true, Units.Invariant($"verified: max abs error {maxError:0.##e+0} over {Units.Count(expected.Data.Length, "entry", "entries")} (fixed-point product exact){revealed}"))
             : (false, Units.Invariant($"NOT verified: max abs error {maxError:0.##e+0} exceeds the fixed-point rounding bound"));
     }
 

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Text;
 using Duet.Crypto.Paillier;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 

@@ -3,6 +3,9 @@ using Akka.Configuration;
 using Duet.Actors;
 using Duet.Actors.Transport;
 using Duet.Actors.Cluster;
+using Duet.Host.Configuration;
+using Duet.Host.Networking;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 
@@ -21,7 +24,7 @@ internal static class NodeCommand
         var listen = new Option<string?>("--listen") { HelpName = "HOST:PORT", Description = "HOST:PORT this node listens on for its party (duet.party.listen) [default: an ephemeral port toward the seed]." };
         var seed = new Option<string[]>("--seed") { HelpName = "HOST:PORT", Description = $"HOST:PORT of the party's session node; repeatable ({SeedNodesKey})." };
         var cert = new Option<string?>("--cert") { HelpName = "FILE", Description = "This node's TLS certificate and key from 'duet certs' (duet.tls.certificate)." };
-        var pin = new Option<string[]>("--pin") { HelpName = "FINGERPRINT", Description = "SHA-256 fingerprint of another node of this party (its session node first); repeatable (duet.tls.party-pins)." };
+        var pin = new Option<string[]>("--party-pin", "--pin") { HelpName = "FINGERPRINT", Description = $"SHA-256 fingerprint of another node of this party (its session node first), as 'duet certs' printed it; repeatable ({LinkSecurity.PartyPinsKey}).", AllowMultipleArgumentsPerToken = false };
         var insecure = new Option<bool>("--insecure") { Description = "No TLS: plaintext, unauthenticated links; allowed only when every address is loopback." };
         var log = new Option<string?>("--log") { HelpName = "FILE", Description = "File for Akka's own log [default: duet-node-<pid>.log in the temporary directory]." };
         var verbose = new Option<bool>("--verbose") { Description = "Akka's own log on stderr instead of a file." };
@@ -75,10 +78,10 @@ internal static class NodeCommand
         IReadOnlyList<string> pins = pinOptions.Length > 0 ? pinOptions : [.. file.GetStringList(LinkSecurity.PartyPinsKey, [])];
         if (!insecure && pins.Count == 0)
         {
-            throw new UsageException($"pin the certificates of this party's session node (and other nodes) with --pin or {LinkSecurity.PartyPinsKey}");
+            throw new UsageException($"pin the certificates of this party's session node (and other nodes) with --party-pin or {LinkSecurity.PartyPinsKey}");
         }
 
-        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, listen, seeds[0]), file, configPath, certificate, insecure ? [] : pins, insecure);
+        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, listen, seeds[0]), file, configPath, certificate, insecure ? [] : pins, [], insecure);
         if (endpoint.Tls is { } tls)
         {
             endpoint = endpoint with { Tls = new PartyTls(tls.Certificate, pins, pins) };

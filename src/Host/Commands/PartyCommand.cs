@@ -9,7 +9,10 @@ using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Paillier;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Networking;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 
@@ -44,6 +47,7 @@ internal static class PartyCommand
         var name = new Option<string?>("--name") { HelpName = "NAME", Description = "This party's name in progress lines, logs and the peer's view (duet.party.name) [default: its side]." };
         var cert = new Option<string?>("--cert") { HelpName = "FILE", Description = $"This party's TLS certificate and key from 'duet certs' (duet.tls.certificate); its password, if any, from {CertificateFile.PasswordVariable}." };
         var pin = new Option<string[]>("--pin") { HelpName = "FINGERPRINT", Description = "SHA-256 fingerprint of the peer's certificate, as 'duet certs' printed it; repeatable (duet.tls.peer-pins).", AllowMultipleArgumentsPerToken = false };
+        var partyPin = new Option<string[]>("--party-pin") { HelpName = "FINGERPRINT", Description = $"SHA-256 fingerprint of one of this party's own worker nodes ('duet node'), as 'duet certs' printed it; repeatable ({LinkSecurity.PartyPinsKey}).", AllowMultipleArgumentsPerToken = false };
         var insecure = new Option<bool>("--insecure") { Description = "No TLS: plaintext, unauthenticated link; allowed only when every address is loopback." };
         var log = new Option<string?>("--log") { HelpName = "FILE", Description = "File for Akka's own log [default: duet-<name>-<pid>.log in the temporary directory]." };
         var verbose = new Option<bool>("--verbose") { Description = "Akka's own log on stderr instead of a file." };
@@ -53,7 +57,7 @@ internal static class PartyCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the interrupted streamed run of --output from its journal (<output>.duet-journal); both parties pass it." };
         var command = new Command("party", "Run one party of a session: wait for the peer (--listen) or call it (--peer), over mutual TLS with pinned certificates.")
         {
-            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, acceptFastKey, inputBits, fractionBits, header, name, cert, pin, insecure, log, verbose, statusFile, deliverTo, deliverPin, resume,
+            config, input, output, product, listen, peer, role, side, share, reveal, scheme, key, keyForm, acceptFastKey, inputBits, fractionBits, header, name, cert, pin, partyPin, insecure, log, verbose, statusFile, deliverTo, deliverPin, resume,
         };
         command.SetAction((parsed, cancellation) => RunAsync(
             console,
@@ -78,6 +82,7 @@ internal static class PartyCommand
                 parsed.GetValue(name),
                 parsed.GetValue(cert),
                 parsed.GetValue(pin) ?? [],
+                parsed.GetValue(partyPin) ?? [],
                 parsed.GetValue(insecure),
                 parsed.GetValue(log),
                 parsed.GetValue(verbose),
@@ -94,13 +99,13 @@ internal static class PartyCommand
         var file = LoadConfig(options.Config);
         var settings = Settings(file, options, console.Error);
         using var key = settings.Key;
-        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, options.Listen, options.Peer), file, options.Config, options.Certificate, options.Pins, options.Insecure);
+        var endpoint = LinkSecurity.Secure(PartyAddresses.Endpoint(file, options.Listen, options.Peer), file, options.Config, options.Certificate, options.Pins, options.PartyPins, options.Insecure);
         var delivery = DeliveryTarget.Read(file, options.DeliverTo, options.DeliverPins, endpoint);
         var (sharePath, productPath) = OutputPaths(options, settings, delivery);
 
         StatusFile.Check(options.StatusFile);
         // Read by blocks of rows: checked whole now, then read again only by the rows a tile needs (or whole when the session needs it).
-        using var operand = OperandFile.Open(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)", Outputs.ScratchDirectory(sharePath));
+        using var operand = OperandFile.Open(options.Input, options.Header, settings.InputBits, settings.FractionBits, "--frac-bits (or duet.party.frac-bits)", OutputFiles.ScratchDirectory(sharePath));
         // A run with --output streams its share to the file; a delivery then reads it back from there. Only a run that
         // delivers without --output holds its share in memory, and a delivery run keeps no journal.
         var streamed = sharePath is not null;
@@ -159,11 +164,11 @@ internal static class PartyCommand
         if (!Shares.IsExact(result.Domain, s.Plan.ProductBits))
         {
             console.Note("note", Units.Invariant(
-                $"{settings.Name}: the declared bounds allow |P| up to 2^{s.Plan.ProductBits}; ring64 shares give P exactly only where |P| < 2^{Shares.Ring64ExactBits} (--share integer is exact everywhere)"));
+                $"{settings.Name}: the declared bounds allow |P| up to 2^{s.Plan.ProductBits}, but ring64 shares give P exactly only where |P| < 2^{Shares.Ring64ExactBits}: {Ring64Bounds.ForParty(s.Plan.ProductBits, settings.InputBits)}"));
         }
 
         console.Out.WriteLine(Units.Invariant(
-            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Rows}x{operand.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {s.Plan.EncryptBlocks} blocks, result in {s.Plan.Tiles} tiles{PartyResume.Describe(s, settings)} ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
+            $"{settings.Name}: {(s.IsEncryptor ? "encryptor" : "evaluator")}, {Units.Words(settings.Side)} operand {operand.Rows}x{operand.Columns}, product {result.ProductShape.Rows}x{result.ProductShape.Columns} ({Units.Words(result.Domain)} shares), {Units.Duration(s.Total)}, {PlanText.Describe(s.Plan)}, operand in {Units.Count(s.Plan.EncryptBlocks, "block")}, result in {Units.Count(s.Plan.Tiles, "tile")}{PartyResume.Describe(s, settings)} ({result.ProductShape.Rows / Math.Max(s.Total.TotalSeconds, 1e-3):0.#} rows/s), {PlanText.Kernels(s)}, sent {Units.Bytes(s.BytesSent)}, received {Units.Bytes(s.BytesReceived)}{NodeCommand.Describe(s)}; {written}"));
         return ExitCodes.Success;
     }
 
@@ -182,11 +187,11 @@ internal static class PartyCommand
                 : (null, string.Empty);
         }
 
-        Outputs.CheckShare(options.Output, settings.Domain, "--output");
-        var productPath = options.Product ?? Outputs.ProductPathBeside(options.Output);
+        OutputFiles.CheckShare(options.Output, settings.Domain, "--output");
+        var productPath = options.Product ?? OutputFiles.ProductPathBeside(options.Output);
         if (settings.Reveal.ReachesSide(settings.Side))
         {
-            Outputs.Check(productPath, "--product");
+            OutputFiles.Check(productPath, "--product");
         }
 
         return (options.Output, productPath);
@@ -307,6 +312,7 @@ internal static class PartyCommand
         string? Name,
         string? Certificate,
         IReadOnlyList<string> Pins,
+        IReadOnlyList<string> PartyPins,
         bool Insecure,
         string? Log,
         bool Verbose,

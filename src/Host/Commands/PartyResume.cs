@@ -5,7 +5,9 @@ using System.Text;
 using Duet.Actors;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.Paillier;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 
@@ -92,7 +94,7 @@ internal static class PartyResume
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(settings);
-        return settings.Resume is null ? string.Empty : Units.Invariant($", resumed {s.ResumedTiles} blocks ({s.ResultTiles} tiles computed now)");
+        return settings.Resume is null ? string.Empty : Units.Invariant($", resumed {Units.Count(s.ResumedTiles, "tile")} ({Units.Count(s.ResultTiles, "tile")} computed now)");
     }
 
     /// <summary>A failed run whose journal was kept says how to continue it (before its error line).</summary>
@@ -102,7 +104,7 @@ internal static class PartyResume
         ArgumentNullException.ThrowIfNull(console);
         if (run.IsFaulted && kept is not null)
         {
-            console.Note("note", Units.Invariant($"{kept.Path} keeps {kept.CommittedTiles} committed blocks of this run: run both parties again with --resume to continue it"));
+            console.Note("note", Units.Invariant($"{kept.Path} keeps {Units.Count(kept.CommittedTiles, "committed tile")} of this run: run both parties again with --resume to continue it"));
         }
 
         return run;

@@ -3,7 +3,9 @@ using System.CommandLine;
 using Duet.Actors;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
+using Duet.Host.Outputs;
 
 namespace Duet.Host.Commands;
 
@@ -45,7 +47,7 @@ internal static class RevealCommand
 
     private static int Run(CommandConsole console, string a, string b, string output, ShareDomain? share, int? fractionBits, bool isUnchecked)
     {
-        Outputs.Check(output, "--out");
+        OutputFiles.Check(output, "--out");
         var metadata = isUnchecked ? null : Metadata(a, b, share, fractionBits);
         var domain = metadata?.ShareDomain ?? share ?? ShareDomain.Ring64;
         var bits = metadata?.FractionBits ?? fractionBits ?? 0;
@@ -74,7 +76,7 @@ internal static class RevealCommand
     internal static string WriteProduct(string output, Matrix<BigInteger> shareA, Matrix<BigInteger> shareB, ShareDomain domain, int fractionBits)
     {
         var product = Shares.Reconstruct(shareA, shareB, domain);
-        Outputs.WriteProduct(output, product, fractionBits);
+        OutputFiles.WriteProduct(output, product, fractionBits);
         var kind = fractionBits > 0 ? Units.Invariant($"reals (scale 2^-{fractionBits})") : "integers";
         return Units.Invariant($"the {product.Rows}x{product.Columns} product ({kind}, {Units.Words(domain)} shares)");
     }

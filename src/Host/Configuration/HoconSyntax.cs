@@ -1,4 +1,4 @@
-namespace Duet.Host.Commands;
+namespace Duet.Host.Configuration;
 
 /// <summary>
 /// A strict check of the HOCON structure a configuration file may use, made before Akka's parser, which accepts an

@@ -3,7 +3,7 @@ using Duet.Actors;
 using Duet.Actors.Protocol;
 using Duet.Host.Files;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Outputs;
 
 /// <summary>What a journaled run knows before it starts: the digests a resume compares, and the journal it resumes.</summary>
 internal sealed record JournalPlan(byte[] InputDigest, byte[] SettingsDigest, JournalContents? Resumed);

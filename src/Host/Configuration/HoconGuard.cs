@@ -1,6 +1,6 @@
 using Akka.Configuration.Hocon;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Configuration;
 
 /// <summary>
 /// A dry run of Akka's HOCON parser (Akka.Configuration.Hocon.Parser, 1.5) over its own public tokenizer, made before

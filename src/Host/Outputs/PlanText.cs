@@ -1,7 +1,7 @@
 using Duet.Actors;
 using Duet.Crypto.Schemes;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Outputs;
 
 /// <summary>One line about a session's plan for the summaries of <c>party</c> and <c>demo</c>, whichever the scheme.</summary>
 internal static class PlanText

@@ -3,8 +3,9 @@ using System.Net.Sockets;
 using Akka.Configuration;
 using Duet.Actors;
 using Duet.Actors.Cluster;
+using Duet.Host.Configuration;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Networking;
 
 /// <summary>
 /// Where <c>duet party</c> listens and whom it calls, from the options and the configuration, with what would only

@@ -1,8 +1,10 @@
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using Duet.Actors;
+using Duet.Host.Commands;
+using Duet.Host.Networking;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Configuration;
 
 /// <summary>
 /// The keys a configuration file may set under <c>duet.</c>: those of the runtime's defaults (duet.conf) and those
@@ -45,7 +47,7 @@ internal static class ConfigKeys
                 throw new UsageException($"{source}: {key} is a section ({key} {{ ... }}), not a value");
             }
 
-            var nearest = Known.Value.MinBy(k => Distance(k, key))!;
+            var nearest = NearestWord.Of(key, Known.Value);
             throw new UsageException($"{source}: unknown key {key} (did you mean {nearest}?)");
         }
     }
@@ -73,24 +75,5 @@ internal static class ConfigKeys
                 yield return leaf;
             }
         }
-    }
-
-    /// <summary>Levenshtein distance: edits from one key to the other.</summary>
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

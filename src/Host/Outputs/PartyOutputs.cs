@@ -4,7 +4,7 @@ using Duet.Actors.Delivery;
 using Duet.Crypto.MatMul;
 using Duet.Host.Files;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Outputs;
 
 /// <summary>
 /// A party's share, its metadata and the product, written in two phases around the session's close: prepared
@@ -84,7 +84,7 @@ internal sealed class PartyOutputs : IDisposable
             {
                 if (result.Product is not null)
                 {
-                    Outputs.WriteProduct(productPath, result.Product, result.ProductFractionBits);
+                    OutputFiles.WriteProduct(productPath, result.Product, result.ProductFractionBits);
                 }
                 else if (peerShare is not null && streamedShare is not null)
                 {
@@ -94,7 +94,7 @@ internal sealed class PartyOutputs : IDisposable
 
                 if (result.Share is { } share)
                 {
-                    Outputs.WriteShare(sharePath, share, result.Domain);
+                    OutputFiles.WriteShare(sharePath, share, result.Domain);
                 }
                 else
                 {

@@ -1,12 +1,14 @@
 using Akka.Configuration;
 using Duet.Actors;
 using Duet.Actors.Transport;
+using Duet.Host.Configuration;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Networking;
 
 /// <summary>
-/// How <c>duet party</c> secures its link: mutual TLS from its certificate and the peer's pinned fingerprints
-/// (configuration, overridden by --cert and --pin), or, with --insecure, plaintext on loopback addresses only.
+/// How <c>duet party</c> secures its link: mutual TLS from its certificate, the peer's pinned fingerprints and its own
+/// nodes' (configuration, overridden by --cert, --pin and --party-pin), or, with --insecure, plaintext on loopback
+/// addresses only.
 /// </summary>
 internal static class LinkSecurity
 {
@@ -14,13 +16,14 @@ internal static class LinkSecurity
     public const string PeerPinsKey = "duet.tls.peer-pins";
     public const string PartyPinsKey = "duet.tls.party-pins";
 
-    public static PartyEndpoint Secure(PartyEndpoint endpoint, Config file, string? configPath, string? certificate, IReadOnlyList<string> pins, bool insecure)
+    public static PartyEndpoint Secure(PartyEndpoint endpoint, Config file, string? configPath, string? certificate, IReadOnlyList<string> pins, IReadOnlyList<string> partyPins, bool insecure)
     {
+        ArgumentNullException.ThrowIfNull(partyPins);
         if (insecure)
         {
-            if (certificate is not null || pins.Count > 0)
+            if (certificate is not null || pins.Count > 0 || partyPins.Count > 0)
             {
-                throw new UsageException("--insecure runs without TLS; it cannot be combined with --cert or --pin");
+                throw new UsageException("--insecure runs without TLS; it cannot be combined with --cert, --pin or --party-pin");
             }
 
             try
@@ -47,7 +50,8 @@ internal static class LinkSecurity
         try
         {
             IEnumerable<string> peerPins = pins.Count > 0 ? pins : file.GetStringList(PeerPinsKey, []);
-            return endpoint with { Tls = new PartyTls(own, peerPins, file.GetStringList(PartyPinsKey, [])) };
+            IEnumerable<string> nodePins = partyPins.Count > 0 ? partyPins : file.GetStringList(PartyPinsKey, []);
+            return endpoint with { Tls = new PartyTls(own, peerPins, nodePins) };
         }
         catch (ArgumentException error)
         {

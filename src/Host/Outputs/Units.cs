@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Outputs;
 
 /// <summary>Sizes and durations as people read them in a summary line.</summary>
 internal static class Units
@@ -24,6 +24,10 @@ internal static class Units
     public static string KeySizes => string.Join(", ", Duet.Crypto.Paillier.PaillierKeyGenerator.SupportedBits);
 
     public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A count and its noun, singular for one: "1 run", "4 runs", "1 entry" (with the plural given, "entries").</summary>
+    public static string Count(long count, string noun, string? plural = null) =>
+        Invariant($"{count} {(count == 1 ? noun : plural ?? noun + "s")}");
 
     /// <summary>An enum member as words: PeerLost as "peer lost", RolePreference.Auto as "auto".</summary>
     public static string Words<T>(T value)

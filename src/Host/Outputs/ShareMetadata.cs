@@ -7,9 +7,10 @@ using Duet.Actors.Delivery;
 using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Outputs;
 
 /// <summary>
 /// What a share file is a share of, in a small JSON file beside it (<c>share.npy.duet.json</c>): the session, the

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Networking;
 
 /// <summary>
 /// A party's certificate and private key in a PKCS#12 file, created readable by its owner only. The password, if

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Duet.Crypto.Encoding;
-using Duet.Host.Files;
+using Duet.Host.Configuration;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Files;
 
 /// <summary>
 /// One party's matrix as the runtime takes it: integers within the declared bound, reals already in fixed point

@@ -2,12 +2,13 @@ using System.Numerics;
 using Duet.Actors.Protocol;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
+using Duet.Host.Configuration;
 using Duet.Host.Files;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Outputs;
 
 /// <summary>Share and product files: checked before a run starts, written (atomically, by MatrixFiles) after it ends.</summary>
-internal static class Outputs
+internal static class OutputFiles
 {
     /// <summary>
     /// Fails before any work when an output path cannot be written: unknown extension, missing directory, a

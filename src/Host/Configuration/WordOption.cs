@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Duet.Actors;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Configuration;
 
 /// <summary>Options that take one word of an enum (<c>--share ring64</c>, <c>--reveal left</c>): the same words as
 /// the HOCON keys, read by the runtime's one parser; absent means the value of duet.conf (or of the config file).</summary>

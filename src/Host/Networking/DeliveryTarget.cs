@@ -3,8 +3,11 @@ using Duet.Actors;
 using Duet.Actors.Delivery;
 using Duet.Actors.Transport;
 using Duet.Crypto.MatMul;
+using Duet.Host.Commands;
+using Duet.Host.Configuration;
+using Duet.Host.Outputs;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Networking;
 
 /// <summary>
 /// Where <c>duet party --deliver-to</c> sends its final share: the collector's address (--deliver-to or
@@ -93,6 +96,6 @@ internal sealed record DeliveryTarget(PartyEndpoint Endpoint, DeliverySettings S
     public static string Describe(DeliveryReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return $"share delivered to the collector at {report.Collector} ({report.Runs} runs, {Units.Bytes(report.Bytes)}, acknowledged after {Units.Duration(report.Elapsed)})";
+        return $"share delivered to the collector at {report.Collector} ({Units.Count(report.Runs, "run")}, {Units.Bytes(report.Bytes)}, acknowledged after {Units.Duration(report.Elapsed)})";
     }
 }

@@ -2,9 +2,8 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Duet.Actors;
 using Duet.Crypto.Encoding;
-using Duet.Host.Files;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Files;
 
 /// <summary>
 /// <c>duet party</c>'s input as the runtime reads it, by blocks of rows, never whole unless the session needs it whole.

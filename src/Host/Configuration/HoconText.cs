@@ -2,7 +2,7 @@ using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using Duet.Actors;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Configuration;
 
 /// <summary>The text of a configuration file parsed by Akka's HOCON parser, with its failures made one typed error.</summary>
 internal static class HoconText

@@ -1,7 +1,7 @@
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 
-namespace Duet.Host.Commands;
+namespace Duet.Host.Configuration;
 
 /// <summary>Substitutions that lead back to themselves (<c>a = ${a}</c>, <c>a = ${b}, b = [${a}]</c>): Akka resolves
 /// them by recursion when a value is read, so reading one overflows the stack and kills the process (found by
