@@ -56,6 +56,10 @@ public sealed record PartySettings
     /// (<c>duet.session.accept-fast-key</c>): the key owner's form shortens this party's re-randomisers.</summary>
     public required bool AcceptFastKey { get; init; }
 
+    /// <summary>The link's speed in Mbit/s as this party sees it (<c>duet.session.link-mbps</c>): BFV's plan weighs bytes by
+    /// the slower of the two parties' hints.</summary>
+    public int LinkMbps { get; init; } = ProductShape.DefaultLinkMbps;
+
     public required int Sigma { get; init; }
 
     public required TimeSpan Timeout { get; init; }
@@ -123,6 +127,7 @@ public sealed record PartySettings
             MinKeyBits = c.GetInt("duet.session.min-key-bits"),
             KeyForm = ParseEnum<KeyForm>(c.GetString("duet.session.key-form"), "duet.session.key-form"),
             AcceptFastKey = c.GetBoolean("duet.session.accept-fast-key"),
+            LinkMbps = c.GetInt("duet.session.link-mbps"),
             Sigma = c.GetInt("duet.session.sigma"),
             Timeout = c.GetTimeSpan("duet.session.timeout"),
             PeerWait = c.GetTimeSpan("duet.session.peer-wait"),
@@ -186,6 +191,11 @@ public sealed record PartySettings
         if (Timeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"duet.session.timeout must be longer than zero, got {Timeout}.");
+        }
+
+        if (LinkMbps is < 1 or > ProductShape.MaxLinkMbps)
+        {
+            throw new ArgumentException($"duet.session.link-mbps must lie in [1, {ProductShape.MaxLinkMbps}], got {LinkMbps}.");
         }
 
         if (BlockBytes < 1)

@@ -1,10 +1,13 @@
-using Duet.Crypto;
 using System.Runtime.Serialization;
 using Duet.Actors.Cluster;
 using Duet.Actors.Tiles;
 using Duet.Actors.Wire;
+using Duet.Crypto;
 using Duet.Crypto.Encoding;
+using Duet.Crypto.Lattice;
 using Duet.Crypto.MatMul;
+using Duet.Crypto.Paillier;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Tests;
 
@@ -43,6 +46,20 @@ public sealed class NodeCodecTests(RuntimeKeys keys) : IClassFixture<RuntimeKeys
         var bytes = DuetSerializer.Encode(new SetupPart(Session, 1, 2, [7]));
         BitConverter.GetBytes(2).CopyTo(bytes, PeerCodec.Header + sizeof(int));
         Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes, NodeCodec.SetupPartManifest));
+    }
+
+    [Fact]
+    public void ABfvSetUpCarriesTheLinkHintItsPlanWasMadeFor()
+    {
+        // At 20 Mbit/s this product's plan differs from the default's: a node must rebuild the same one.
+        var plan = CoefficientPlan.Create(2000, 100, 10, 16, 16, linkMbps: 20);
+        Assert.NotEqual(CoefficientPlan.Create(2000, 100, 10, 16, 16), plan);
+        var y = new Matrix<long>(100, 10, new long[1000]);
+        var kernels = MatrixSchemes.Of(Scheme.Bfv).CreateEncryptor(plan, y, new EncryptorKeying(RandomStream.NewSeed(), RandomStream.NewSeed(), null, KeyForm.Standard, 0));
+        var setup = NodeSetup.ForEncryptor(Session, kernels, y, EncryptionSeed) with { Capability = SessionCapability.New() };
+        var decoded = NodeCodec.DecodeSetup(NodeCodec.EncodeSetup(setup), long.MaxValue);
+        Assert.Equal(plan, decoded.Plan);
+        Assert.Equal(20, ((CoefficientPlan)decoded.Plan).LinkMbps);
     }
 
     [Fact]

@@ -21,7 +21,8 @@ public sealed class PartySettingsTests
         Assert.Equal(TimeSpan.FromSeconds(60), settings.Timeout);
         Assert.Equal(8, settings.Window);
         Assert.Equal(512L << 20, settings.TableMemoryBytes);
-        Assert.Equal((7, 262144), (settings.ProtocolVersion, settings.BlockBytes));
+        Assert.Equal((8, 262144), (settings.ProtocolVersion, settings.BlockBytes));
+        Assert.Equal(1000, settings.LinkMbps);
         Assert.Equal(Scheme.Bfv, settings.Scheme);
         Assert.Equal(settings, PartySettings.Defaults);
     }
@@ -41,7 +42,7 @@ public sealed class PartySettingsTests
     {
         var config = ConfigurationFactory.ParseString("""
             duet.party { name = bank, side = right, input-bits = 40, frac-bits = 16 }
-            duet.session { role = encryptor, share-domain = integer, reveal = left, key-bits = 2048, min-key-bits = 3072, sigma = 60, timeout = 5s, accept-fast-key = on }
+            duet.session { role = encryptor, share-domain = integer, reveal = left, key-bits = 2048, min-key-bits = 3072, sigma = 60, timeout = 5s, accept-fast-key = on, link-mbps = 250 }
             duet.flow { window = 3, block-bytes = 1000 }
             duet.protocol-version = 8
             duet.workers = 5
@@ -52,7 +53,7 @@ public sealed class PartySettingsTests
         Assert.Equal((RolePreference.Encryptor, ShareDomain.Integer, Reveal.Left), (s.Role, s.Domain, s.Reveal));
         Assert.Equal((2048, 3072, 60, TimeSpan.FromSeconds(5)), (s.KeyBits, s.MinKeyBits, s.Sigma, s.Timeout));
         Assert.Equal((3, 5, 1L << 20), (s.Window, s.Workers, s.TableMemoryBytes));
-        Assert.Equal((7, 1000), (s.ProtocolVersion, s.BlockBytes));
+        Assert.Equal((8, 1000, 250), (s.ProtocolVersion, s.BlockBytes, s.LinkMbps));
         Assert.True(s.AcceptFastKey);
         Assert.False(PartySettings.Defaults.AcceptFastKey);
     }
@@ -65,6 +66,7 @@ public sealed class PartySettingsTests
         Assert.Throws<ArgumentException>(() => PartySettings.FromConfig(ConfigurationFactory.ParseString("duet.party.side = 1")));
         Assert.Contains("duet.session.accept-fast-key", Assert.Throws<ArgumentException>(() => PartySettings.FromConfig(ConfigurationFactory.ParseString("duet.session.accept-fast-key = maybe"))).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => (PartySettings.Defaults with { Sigma = 39 }).Validate());
+        Assert.Contains("duet.session.link-mbps", Assert.Throws<ArgumentException>(() => (PartySettings.Defaults with { LinkMbps = 0 }).Validate()).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => (PartySettings.Defaults with { InputBits = 64 }).Validate());
         Assert.Throws<ArgumentException>(() => (PartySettings.Defaults with { KeyBits = 1024 }).Validate());
     }

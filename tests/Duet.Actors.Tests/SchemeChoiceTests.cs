@@ -1,6 +1,7 @@
 using Duet.Actors.Protocol;
 using Duet.Actors.Runtime;
 using Duet.Crypto.Encoding;
+using Duet.Crypto.Lattice;
 using Duet.Crypto.MatMul;
 using Duet.Crypto.Schemes;
 
@@ -36,6 +37,23 @@ public sealed class SchemeChoiceTests
         Assert.Equal(AbortReason.Incompatible, refused.Reason);
         Assert.Contains("--scheme paillier", refused.Message, StringComparison.Ordinal);
         Assert.Equal(Scheme.Paillier, Agree(autoLeft with { Scheme = Scheme.Paillier }, autoRight).Plan.Scheme);
+    }
+
+    [Fact]
+    public void The_plan_weighs_bytes_by_the_slower_of_the_two_link_hints()
+    {
+        // 10000x100·100x10 (the left's 60x4000 would not be a W1): a 20 Mbit/s hint on either side is the link.
+        Hello W1(OperandSide side, int mbps) => Hello(OperandSide.Left, Scheme.Bfv, 32, ShareDomain.Ring64) with
+        {
+            Side = side, Rows = side == OperandSide.Left ? 10_000 : 100, Columns = side == OperandSide.Left ? 100 : 10, LinkMbps = mbps,
+        };
+        var fast = (CoefficientPlan)Agree(W1(OperandSide.Left, 1000), W1(OperandSide.Right, 1000)).Plan;
+        var slow = (CoefficientPlan)Agree(W1(OperandSide.Left, 1000), W1(OperandSide.Right, 20)).Plan;
+        Assert.Equal((1000, 20), (fast.LinkMbps, slow.LinkMbps));
+        Assert.Equal(slow, (CoefficientPlan)Agree(W1(OperandSide.Right, 20), W1(OperandSide.Left, 1000)).Plan);
+        Assert.Equal(slow, (CoefficientPlan)Agree(W1(OperandSide.Left, 20), W1(OperandSide.Right, 1000)).Plan);
+        static long Bytes(CoefficientPlan p) => (p.EncryptedCount * p.SeededCiphertextBytes) + (p.ResultCount * p.ReplyBytes);
+        Assert.True(Bytes(slow) < Bytes(fast), $"{slow} moves {Bytes(slow)} bytes, {fast} {Bytes(fast)}");
     }
 
     [Fact]

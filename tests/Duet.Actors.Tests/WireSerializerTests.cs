@@ -242,6 +242,17 @@ public sealed class WireSerializerTests(WireSystemFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void A_hello_of_protocol_8_carries_its_link_hint_and_one_out_of_range_is_rejected()
+    {
+        var hello = WireSamples.Hello() with { ProtocolVersion = 8, LinkMbps = 20 };
+        var bytes = DuetSerializer.Encode(hello);
+        Assert.Equal(hello, DuetSerializer.Decode(bytes, "HE"));
+        bytes.AsSpan(bytes.Length - 4).Clear(); // the hint, the last field, becomes 0 Mbit/s
+        Assert.Contains("LinkMbps", Assert.Throws<SerializationException>(() => DuetSerializer.Decode(bytes, "HE")).Message, StringComparison.Ordinal);
+        Assert.Throws<SerializationException>(() => DuetSerializer.Encode(hello with { ProtocolVersion = 7 }));
+    }
+
+    [Fact]
     public void Malformed_revealed_values_are_rejected()
     {
         // Three rows of one column: 0x00 0x05 is a non-minimal 5.

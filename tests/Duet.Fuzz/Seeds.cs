@@ -64,6 +64,7 @@ public static class Seeds
         new Hello(Session, 4, OperandSide.Left, 3000, 100, 16, 0, ShareDomain.Ring64, Reveal.None, 2048, 40, RolePreference.Auto, "a", Scheme.Paillier, TileRanges.Of([0, 1, 2, 9, 30])),
         new Hello(Session, 6, OperandSide.Right, 100, 10, 32, 0, ShareDomain.Ring64, Reveal.None, 2048, 40, RolePreference.Encryptor, "b", Scheme.Paillier, null, KeyForm.Fast),
         new Hello(Session, 6, OperandSide.Left, 1000, 100, 32, 0, ShareDomain.Integer, Reveal.Both, 3072, 40, RolePreference.Evaluator, "a", Scheme.Paillier, TileRanges.Of([3]), KeyForm.Standard, AcceptFastKey: true),
+        new Hello(Session, 8, OperandSide.Left, 10000, 100, 32, 0, ShareDomain.Ring64, Reveal.None, 3072, 40, RolePreference.Auto, "a", Scheme.Bfv, LinkMbps: 20),
         new EncryptedBlock(Session, 4, 4, 2, 300, Bytes(600, 11)),
         new ResultBlock(Session, 2, 6, 3, 100, Bytes(300, 13)),
         new ShareOffer(Session, OperandSide.Left, ShareDomain.Ring64, 0, 1, 1, Bytes(ShareOffer.DigestBytes, 14), Bytes(ShareOffer.DigestBytes, 21)),

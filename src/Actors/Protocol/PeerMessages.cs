@@ -43,7 +43,8 @@ public sealed record Hello(
     Scheme Scheme = Scheme.Paillier,
     TileRanges? Resume = null,
     KeyForm KeyForm = KeyForm.Standard,
-    bool AcceptFastKey = false) : IProtocolMessage;
+    bool AcceptFastKey = false,
+    int LinkMbps = ProductShape.DefaultLinkMbps) : IProtocolMessage;
 
 /// <summary>Closes the session's exchange: what the sender of <c>Done</c> received, and its digest of the whole
 /// transcript, for the peer to check against its own (PROTOCOL.md §10).</summary>

@@ -85,7 +85,7 @@ public static class Handshake
         var (m, k, n) = orientation.Shape(left.Rows, left.Columns, right.Columns);
         try
         {
-            var plan = PlanOf(left.Scheme == Scheme.Auto ? right.Scheme : left.Scheme, new ProductShape(m, k, n, v.InputBits, e.InputBits, left.Sigma, left.Domain, e.KeyBits));
+            var plan = PlanOf(left.Scheme == Scheme.Auto ? right.Scheme : left.Scheme, new ProductShape(m, k, n, v.InputBits, e.InputBits, left.Sigma, left.Domain, e.KeyBits, Math.Min(left.LinkMbps, right.LinkMbps)));
 
             // The evaluator's own hello says whether it accepts a fast key: both sides refuse before the encryptor makes one.
             if (plan.Scheme == Scheme.Paillier && PaillierScheme.KeyFormRefusal(e.KeyForm, v.AcceptFastKey) is { } refusal)

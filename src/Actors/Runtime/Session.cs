@@ -58,7 +58,8 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
             settings.Scheme,
             settings.Resume?.Offer(),
             settings.Key?.PublicKey.Form ?? settings.KeyForm,
-            settings.AcceptFastKey);
+            settings.AcceptFastKey,
+            settings.LinkMbps);
         party = job.Party ?? Context.System;
         tiles = job.Tiles = TileContexts.For(party).Open(sessionId);
         Become(Handshaking);

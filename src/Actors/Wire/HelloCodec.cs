@@ -8,7 +8,7 @@ using Duet.Crypto.Paillier;
 namespace Duet.Actors.Wire;
 
 /// <summary>The binary layout of <see cref="Hello"/>, which grew fields with the protocol version (the scheme, the
-/// resume field, then the key form and the acceptance of a fast key); the other peer messages are in
+/// resume field, the key form and the acceptance of a fast key, then the link hint); the other peer messages are in
 /// <see cref="PeerCodec"/>. Never change it without bumping <see cref="WireLimits.FormatVersion"/>.</summary>
 internal static class HelloCodec
 {
@@ -21,6 +21,9 @@ internal static class HelloCodec
 
     /// <summary>The protocol version from which a Hello ends with its key form byte and its fast-key acceptance (0 or 1).</summary>
     internal const int KeyFormSinceVersion = 6;
+
+    /// <summary>The protocol version from which a Hello ends with the sender's link speed hint in Mbit/s.</summary>
+    internal const int LinkSinceVersion = 8;
 
     internal static byte[] EncodeHello(Hello m)
     {
@@ -41,7 +44,9 @@ internal static class HelloCodec
         var resumeBytes = !withResume ? 0 : m.Resume is null ? 1 : 1 + sizeof(int) + (m.Resume.Ranges.Count * 2 * sizeof(int));
         var withKeyForm = m.ProtocolVersion >= KeyFormSinceVersion;
         PeerCodec.CheckWrite("Hello", withKeyForm || (m.KeyForm == KeyForm.Standard && !m.AcceptFastKey), $"protocol version {m.ProtocolVersion} has no key form fields");
-        var bytes = new byte[PeerCodec.Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length) + (withScheme ? 1 : 0) + resumeBytes + (withKeyForm ? 2 : 0)];
+        var withLink = m.ProtocolVersion >= LinkSinceVersion;
+        PeerCodec.CheckWrite("Hello", withLink ? m.LinkMbps is >= 1 and <= ProductShape.MaxLinkMbps : m.LinkMbps == ProductShape.DefaultLinkMbps, $"LinkMbps = {m.LinkMbps} is out of range or needs protocol version {LinkSinceVersion}");
+        var bytes = new byte[PeerCodec.Header + (7 * sizeof(int)) + 4 + WireWriter.PrefixedBytes(name.Length) + (withScheme ? 1 : 0) + resumeBytes + (withKeyForm ? 2 : 0) + (withLink ? sizeof(int) : 0)];
         var w = new WireWriter(bytes);
         w.WriteGuid(m.SessionId);
         w.WriteInt32(m.ProtocolVersion);
@@ -79,6 +84,11 @@ internal static class HelloCodec
         {
             w.WriteByte((byte)m.KeyForm);
             w.WriteByte(m.AcceptFastKey ? (byte)1 : (byte)0);
+        }
+
+        if (withLink)
+        {
+            w.WriteInt32(m.LinkMbps);
         }
 
         return bytes;
@@ -133,6 +143,11 @@ internal static class HelloCodec
                 var other => throw r.Error($"{nameof(Hello.AcceptFastKey)} = {other} is not 0 or 1"),
             };
             hello = hello with { KeyForm = form, AcceptFastKey = accept };
+        }
+
+        if (hello.ProtocolVersion >= LinkSinceVersion)
+        {
+            hello = hello with { LinkMbps = r.ReadInt32(nameof(Hello.LinkMbps), 1, ProductShape.MaxLinkMbps) };
         }
 
         r.End();

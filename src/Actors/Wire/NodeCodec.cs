@@ -23,7 +23,7 @@ internal static class NodeCodec
     public const int MaxKeyFileBytes = 64 * 1024;
 
     // rows, inner, columns, x bits, y bits, key bits, sigma, then the domain byte
-    private const int PlanBytes = (7 * sizeof(int)) + 1;
+    private const int PlanBytes = (8 * sizeof(int)) + 1;
 
     public static string ManifestFor(INodeMessage message) => message switch
     {
@@ -80,7 +80,7 @@ internal static class NodeCodec
         w.WriteByte(setup.IsEncryptor ? (byte)1 : (byte)0);
         var shape = plan.Shape;
         w.WriteByte((byte)plan.Scheme);
-        foreach (var value in new[] { shape.Rows, shape.Inner, shape.Columns, shape.XBits, shape.YBits, shape.KeyBits, shape.Sigma })
+        foreach (var value in new[] { shape.Rows, shape.Inner, shape.Columns, shape.XBits, shape.YBits, shape.KeyBits, shape.Sigma, shape.LinkMbps })
         {
             w.WriteInt32(value);
         }
@@ -117,11 +117,12 @@ internal static class NodeCodec
         var scheme = r.ReadEnum<Scheme>("Scheme");
         var (rows, inner, columns) = (r.ReadInt32("Rows", 1), r.ReadInt32("Inner", 1), r.ReadInt32("Columns", 1));
         var (xBits, yBits, keyBits, sigma) = (r.ReadInt32("XBits", 1, 63), r.ReadInt32("YBits", 1, 63), r.ReadInt32("KeyBits", 0, WireLimits.MaxKeyBytes * 8), r.ReadInt32("Sigma", 0, 1024));
+        var linkMbps = r.ReadInt32("LinkMbps", 1, ProductShape.MaxLinkMbps);
         var domain = r.ReadEnum<ShareDomain>("Domain");
         IProductPlan plan;
         try
         {
-            plan = MatrixSchemes.Plan(scheme, new ProductShape(rows, inner, columns, xBits, yBits, sigma, domain, keyBits));
+            plan = MatrixSchemes.Plan(scheme, new ProductShape(rows, inner, columns, xBits, yBits, sigma, domain, keyBits, linkMbps));
         }
         catch (EncodingException error)
         {

@@ -17,7 +17,7 @@ public sealed class BfvScheme : IMatrixScheme
     public IProductPlan Plan(ProductShape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        return CoefficientPlan.Create(shape.Rows, shape.Inner, shape.Columns, shape.XBits, shape.YBits, shape.Sigma, shape.Domain);
+        return CoefficientPlan.Create(shape.Rows, shape.Inner, shape.Columns, shape.XBits, shape.YBits, shape.Sigma, shape.Domain, shape.LinkMbps);
     }
 
     public IEncryptorKernels CreateEncryptor(IProductPlan plan, Matrix<long> y, EncryptorKeying keying)

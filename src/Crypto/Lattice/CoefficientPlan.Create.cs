@@ -1,6 +1,7 @@
 using System.Numerics;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.MatMul;
+using Duet.Crypto.Schemes;
 
 namespace Duet.Crypto.Lattice;
 
@@ -13,8 +14,12 @@ public sealed partial record CoefficientPlan
     /// plan of a tall product would trade memory that grows with m for a few transforms.</summary>
     public const long OperandMemoryBytes = 256L << 20;
 
-    /// <summary>The plan for these shapes and parameters, or an <see cref="EncodingException"/> saying why none is safe.</summary>
-    public static CoefficientPlan Create(int rows, int inner, int columns, int xBits, int yBits, int sigma = PackingPlan.MinimumSigma, ShareDomain domain = ShareDomain.Ring64)
+    /// <summary>
+    /// The plan for these shapes and parameters, or an <see cref="EncodingException"/> saying why none is safe. Among
+    /// the safe plans it takes the cheapest by an estimate of CPU and of bytes on a link of <paramref name="linkMbps"/>.
+    /// </summary>
+    public static CoefficientPlan Create(
+        int rows, int inner, int columns, int xBits, int yBits, int sigma = PackingPlan.MinimumSigma, ShareDomain domain = ShareDomain.Ring64, int linkMbps = ProductShape.DefaultLinkMbps)
     {
         if (rows <= 0 || inner <= 0 || columns <= 0)
         {
@@ -24,6 +29,11 @@ public sealed partial record CoefficientPlan
         if (xBits is < 1 or > FixedPoint.MaxInputBits || yBits is < 1 or > FixedPoint.MaxInputBits)
         {
             throw new EncodingException($"Bit bounds must lie in [1, {FixedPoint.MaxInputBits}], got {xBits} and {yBits}.");
+        }
+
+        if (linkMbps is < 1 or > ProductShape.MaxLinkMbps)
+        {
+            throw new EncodingException($"The link speed must lie in [1, {ProductShape.MaxLinkMbps}] Mbit/s, got {linkMbps}.");
         }
 
         if (sigma < PackingPlan.MinimumSigma)
@@ -51,7 +61,7 @@ public sealed partial record CoefficientPlan
                     var mwMax = Math.Min(rows, degree / (kw * nw));
                     var rowBlocks = (rows + mwMax - 1) / mwMax;
                     var mw = (rows + rowBlocks - 1) / rowBlocks;
-                    var plan = Sized(rows, inner, columns, xBits, yBits, sigma, domain, productBits, plainBits, degree, mw, kw, nw);
+                    var plan = Sized(rows, inner, columns, xBits, yBits, sigma, domain, productBits, plainBits, degree, mw, kw, nw, linkMbps);
                     if (plan is null)
                     {
                         continue;
@@ -78,7 +88,7 @@ public sealed partial record CoefficientPlan
             throw new EncodingException($"Blocks {mw}x{kw}x{nw} do not fit N = {degree} or the shapes.");
         }
 
-        return Sized(rows, inner, columns, xBits, yBits, sigma, domain, productBits, plainBits, degree, mw, kw, nw)
+        return Sized(rows, inner, columns, xBits, yBits, sigma, domain, productBits, plainBits, degree, mw, kw, nw, ProductShape.DefaultLinkMbps)
             ?? throw new EncodingException("No prime chain within the standard fits these blocks.");
     }
 
@@ -98,7 +108,8 @@ public sealed partial record CoefficientPlan
     }
 
     /// <summary>The plan for these blocks with the smallest prime chain that decrypts, or null if none fits the standard.</summary>
-    private static CoefficientPlan? Sized(int rows, int inner, int columns, int xBits, int yBits, int sigma, ShareDomain domain, int productBits, int plainBits, int degree, int mw, int kw, int nw)
+    private static CoefficientPlan? Sized(
+        int rows, int inner, int columns, int xBits, int yBits, int sigma, ShareDomain domain, int productBits, int plainBits, int degree, int mw, int kw, int nw, int linkMbps)
     {
         var innerBlocks = (inner + kw - 1) / kw;
         var results = (long)((rows + mw - 1) / mw) * ((columns + nw - 1) / nw);
@@ -128,6 +139,7 @@ public sealed partial record CoefficientPlan
                 YBits = yBits,
                 Sigma = sigma,
                 Domain = domain,
+                LinkMbps = linkMbps,
                 ProductBits = productBits,
                 Degree = degree,
                 BlockRows = mw,
@@ -193,9 +205,6 @@ public sealed partial record CoefficientPlan
         return set;
     }
 
-    /// <summary>Nanoseconds a byte on the wire costs in the plan's estimate: a 1 Gbit/s link.</summary>
-    private const double ByteCost = 8;
-
     /// <summary>
     /// Estimated single-core nanoseconds of both parties plus bytes on the wire: transforms dominate (one per plaintext
     /// block, per ciphertext and per reply at each prime), then pointwise products, then traffic.
@@ -203,15 +212,16 @@ public sealed partial record CoefficientPlan
     private double Cost()
     {
         var levels = PrimeBits.Count;
+        var byteCost = 8000.0 / LinkMbps; // nanoseconds a byte takes on the link
         double n = Degree;
         var transform = 2.2 * n * Math.Log2(n) / 2;
         double bytesOut = SeededCiphertextBytes, bytesBack = ReplyBytes;
         double operands = EncryptedCount, plains = (double)RowBlocks * InnerBlocks, results = ResultCount;
         var products = plains * ColumnBlocks;
-        return (operands * ((levels * transform) + (bytesOut * ByteCost) + (2 * levels * n * 20)))
+        return (operands * ((levels * transform) + (bytesOut * byteCost) + (2 * levels * n * 20)))
             + (plains * levels * transform)
             + (products * 2 * levels * n * 2)
-            + (results * (((3 * levels) + (2 * ReplyPrimes)) * transform + (levels * n * 15) + (bytesBack * ByteCost) + (PositionsPerResult * 400)));
+            + (results * (((3 * levels) + (2 * ReplyPrimes)) * transform + (levels * n * 15) + (bytesBack * byteCost) + (PositionsPerResult * 400)));
     }
 
     private static int CeilLog2(long value)

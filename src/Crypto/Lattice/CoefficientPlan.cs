@@ -33,6 +33,9 @@ public sealed partial record CoefficientPlan : IProductPlan
 
     public ShareDomain Domain { get; private init; }
 
+    /// <summary>The link speed in Mbit/s by which the plan weighs a byte against CPU (see <see cref="Create"/>).</summary>
+    public int LinkMbps { get; private init; } = ProductShape.DefaultLinkMbps;
+
     /// <summary>bz = bx + by + ceil(log2 k): every |Z_ij| &lt; 2^bz.</summary>
     public int ProductBits { get; private init; }
 
@@ -165,7 +168,7 @@ public sealed partial record CoefficientPlan : IProductPlan
 
     public Scheme Scheme => Scheme.Bfv;
 
-    public ProductShape Shape => new(Rows, Inner, Columns, XBits, YBits, Sigma, Domain, 0);
+    public ProductShape Shape => new(Rows, Inner, Columns, XBits, YBits, Sigma, Domain, 0, LinkMbps);
 
     /// <summary>A share is below T = 2^τ.</summary>
     public int ShareBits => PlainBits;
@@ -189,6 +192,13 @@ public sealed partial record CoefficientPlan : IProductPlan
 
     public string Summary =>
         $"BFV N = {Degree}, blocks {BlockRows} x {BlockInner} x {BlockColumns} (rows x inner x columns per ciphertext), T = 2^{PlainBits}, q = {PrimeBits.Sum()} bits";
+
+    /// <summary>Plans are equal when their shapes, blocks and prime chains are (everything else follows from those).</summary>
+    public bool Equals(CoefficientPlan? other) =>
+        other is not null && Shape == other.Shape && (Degree, BlockRows, BlockInner, BlockColumns, PlainBits, ReplyPrimes) == (other.Degree, other.BlockRows, other.BlockInner, other.BlockColumns, other.PlainBits, other.ReplyPrimes)
+        && PrimeBits.SequenceEqual(other.PrimeBits);
+
+    public override int GetHashCode() => HashCode.Combine(Shape, Degree, BlockRows, BlockInner, BlockColumns);
 
     public override string ToString() =>
         $"{Rows}x{Inner}·{Inner}x{Columns}: N={Degree} blocks {BlockRows}x{BlockInner}x{BlockColumns}, T=2^{PlainBits}, " +
