@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Duet.Crypto.Lattice;
 
@@ -134,7 +135,11 @@ public sealed class BfvEvaluator
     }
 
     /// <summary>acc += x·w with acc kept lazily in [0, 2q): one comparison per product (q &lt; 2^62).</summary>
-    private static void MultiplyAdd(Modulus p, ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> w, ReadOnlySpan<ulong> wShoup, Span<ulong> acc)
+    private static void MultiplyAdd(Modulus p, ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> w, ReadOnlySpan<ulong> wShoup, Span<ulong> acc) =>
+        MultiplyAdd(p, x, w, wShoup, acc, Lanes.Supported);
+
+    /// <summary>As above, on vectors only if asked and the CPU has them (tests compare both paths).</summary>
+    internal static void MultiplyAdd(Modulus p, ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> w, ReadOnlySpan<ulong> wShoup, Span<ulong> acc, bool vectors)
     {
         var q = p.Value;
         var twoQ = 2 * q;
@@ -142,7 +147,19 @@ public sealed class BfvEvaluator
         ref var xs = ref MemoryMarshal.GetReference(x);
         ref var ws = ref MemoryMarshal.GetReference(w);
         ref var wq = ref MemoryMarshal.GetReference(wShoup);
-        for (var j = 0; j < acc.Length; j++)
+        var start = 0;
+        if (vectors && Lanes.Supported)
+        {
+            var (qv, twoQv) = (Vector512.Create(q), Vector512.Create(twoQ));
+            for (; start + Lanes.Width <= acc.Length; start += Lanes.Width)
+            {
+                var i = (nuint)start;
+                var product = Lanes.MulShoupLazy(Vector512.LoadUnsafe(ref ws, i), Vector512.LoadUnsafe(ref wq, i), Vector512.LoadUnsafe(ref xs, i), qv);
+                Lanes.ReduceOnce(Vector512.LoadUnsafe(ref a, i) + product, twoQv).StoreUnsafe(ref a, i);
+            }
+        }
+
+        for (var j = start; j < acc.Length; j++)
         {
             var s = Unsafe.Add(ref a, j) + Modulus.MulShoupLazy(Unsafe.Add(ref ws, j), Unsafe.Add(ref wq, j), Unsafe.Add(ref xs, j), q);
             Unsafe.Add(ref a, j) = s >= twoQ ? s - twoQ : s;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Duet.Crypto.Lattice;
 
@@ -7,9 +8,11 @@ namespace Duet.Crypto.Lattice;
 /// The negacyclic number-theoretic transform of Z_q[X]/(X^N + 1) for one prime: Cooley–Tukey forward and
 /// Gentleman–Sande inverse with the 2N-th root's powers in bit-reversed order (Longa–Naehrig), Harvey's lazy
 /// butterflies with Shoup products. Forward output is in bit-reversed order; pointwise products do not care.
+/// Stages whose butterflies span at least <see cref="Lanes.Width"/> values run on vectors where the CPU has them.
 /// </summary>
 public sealed class Ntt
 {
+    private readonly bool vectors;
     private readonly ulong[] roots;
     private readonly ulong[] rootsShoup;
     private readonly ulong[] inverseRoots;
@@ -18,7 +21,14 @@ public sealed class Ntt
     private readonly ulong degreeInverseShoup;
 
     public Ntt(int degree, Modulus modulus)
+        : this(degree, modulus, Lanes.Supported)
     {
+    }
+
+    /// <summary>A transform that uses vectors only if asked and the CPU has them (tests compare both paths).</summary>
+    internal Ntt(int degree, Modulus modulus, bool vectors)
+    {
+        this.vectors = vectors && Lanes.Supported;
         ArgumentNullException.ThrowIfNull(modulus);
         if (degree < 2 || !int.IsPow2(degree) || (modulus.Value - 1) % (2UL * (ulong)degree) != 0)
         {
@@ -86,6 +96,12 @@ public sealed class Ntt
                 var ws = rootsShoup[m + i];
                 ref var x = ref Unsafe.Add(ref a, 2 * i * t);
                 ref var y = ref Unsafe.Add(ref x, t);
+                if (vectors && t >= Lanes.Width)
+                {
+                    ForwardLanes(ref x, ref y, t, w, ws, q);
+                    continue;
+                }
+
                 for (var j = 0; j < t; j++)
                 {
                     var u = Unsafe.Add(ref x, j);
@@ -138,6 +154,12 @@ public sealed class Ntt
                 var ws = inverseRootsShoup[h + i];
                 ref var x = ref Unsafe.Add(ref a, 2 * i * t);
                 ref var y = ref Unsafe.Add(ref x, t);
+                if (vectors && t >= Lanes.Width)
+                {
+                    InverseLanes(ref x, ref y, t, w, ws, q);
+                    continue;
+                }
+
                 for (var j = 0; j < t; j++)
                 {
                     var u = Unsafe.Add(ref x, j);
@@ -151,10 +173,46 @@ public sealed class Ntt
             t <<= 1;
         }
 
-        for (var j = 0; j < n; j++)
+        var start = 0;
+        if (vectors)
+        {
+            var (d, ds, qv) = (Vector512.Create(degreeInverse), Vector512.Create(degreeInverseShoup), Vector512.Create(q));
+            for (; start + Lanes.Width <= n; start += Lanes.Width)
+            {
+                Lanes.ReduceOnce(Lanes.MulShoupLazy(d, ds, Vector512.LoadUnsafe(ref a, (nuint)start), qv), qv).StoreUnsafe(ref a, (nuint)start);
+            }
+        }
+
+        for (var j = start; j < n; j++)
         {
             var r = Modulus.MulShoupLazy(degreeInverse, degreeInverseShoup, Unsafe.Add(ref a, j), q);
             Unsafe.Add(ref a, j) = r >= q ? r - q : r;
+        }
+    }
+
+    /// <summary>The forward butterflies of one block on vectors (t a multiple of the width): as the scalar loop.</summary>
+    private static void ForwardLanes(ref ulong x, ref ulong y, int t, ulong w, ulong ws, ulong q)
+    {
+        var (wv, wsv, qv, twoQ) = (Vector512.Create(w), Vector512.Create(ws), Vector512.Create(q), Vector512.Create(2 * q));
+        for (var j = 0; j < t; j += Lanes.Width)
+        {
+            var u = Lanes.ReduceOnce(Vector512.LoadUnsafe(ref x, (nuint)j), twoQ);
+            var v = Lanes.MulShoupLazy(wv, wsv, Vector512.LoadUnsafe(ref y, (nuint)j), qv);
+            (u + v).StoreUnsafe(ref x, (nuint)j);
+            (u - v + twoQ).StoreUnsafe(ref y, (nuint)j);
+        }
+    }
+
+    /// <summary>The inverse butterflies of one block on vectors (t a multiple of the width): as the scalar loop.</summary>
+    private static void InverseLanes(ref ulong x, ref ulong y, int t, ulong w, ulong ws, ulong q)
+    {
+        var (wv, wsv, qv, twoQ) = (Vector512.Create(w), Vector512.Create(ws), Vector512.Create(q), Vector512.Create(2 * q));
+        for (var j = 0; j < t; j += Lanes.Width)
+        {
+            var u = Vector512.LoadUnsafe(ref x, (nuint)j);
+            var v = Vector512.LoadUnsafe(ref y, (nuint)j);
+            Lanes.ReduceOnce(u + v, twoQ).StoreUnsafe(ref x, (nuint)j);
+            Lanes.MulShoupLazy(wv, wsv, u - v + twoQ, qv).StoreUnsafe(ref y, (nuint)j);
         }
     }
 

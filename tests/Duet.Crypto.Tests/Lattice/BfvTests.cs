@@ -80,6 +80,28 @@ public sealed class BfvTests
     }
 
     [Fact]
+    public void ProductsAccumulateAlikeOnVectorsAndScalars()
+    {
+        var p = new Modulus(Primes.NttFriendly(8192, [61])[0]);
+        var random = new Random(13);
+        var length = 8192 + 5; // a tail the vectors leave to the scalar loop
+        var x = Enumerable.Range(0, length).Select(_ => (ulong)random.NextInt64((long)p.Value)).ToArray();
+        var w = Enumerable.Range(0, length).Select(_ => (ulong)random.NextInt64((long)p.Value)).ToArray();
+        w[0] = x[0] = p.Value - 1;
+        var wShoup = w.Select(p.Shoup).ToArray();
+        var start = Enumerable.Range(0, length).Select(_ => (ulong)random.NextInt64(2 * (long)p.Value)).ToArray();
+        var (vector, scalar) = ((ulong[])start.Clone(), (ulong[])start.Clone());
+        BfvEvaluator.MultiplyAdd(p, x, w, wShoup, vector, vectors: true);
+        BfvEvaluator.MultiplyAdd(p, x, w, wShoup, scalar, vectors: false);
+        Assert.Equal(scalar, vector);
+        for (var j = 0; j < length; j++)
+        {
+            Assert.True(scalar[j] < 2 * p.Value);
+            Assert.Equal(p.Add(p.Reduce(start[j]), p.Mul(x[j], w[j])), p.Reduce(scalar[j]));
+        }
+    }
+
+    [Fact]
     public void ReceivedValuesAreValidated()
     {
         var keys = new BfvKeyGenerator(Small);

@@ -18,12 +18,17 @@ public sealed class NttTests
         { 16384, 60 },
     };
 
+    /// <summary>Both paths where the CPU has vectors (AVX-512), the scalar one everywhere.</summary>
+    public static TheoryData<int, int, bool> CasesOnBothPaths => Both(Cases);
+
+    public static TheoryData<int, int, bool> SizesOnBothPaths => Both(Sizes);
+
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void ProductMatchesSchoolbookNegacyclic(int degree, int bits)
+    [MemberData(nameof(CasesOnBothPaths))]
+    public void ProductMatchesSchoolbookNegacyclic(int degree, int bits, bool vectors)
     {
         var p = new Modulus(Primes.NttFriendly(degree, [bits])[0]);
-        var ntt = new Ntt(degree, p);
+        var ntt = new Ntt(degree, p, vectors);
         var random = new Random(degree + bits);
         var a = RandomPoly(random, degree, p.Value);
         var b = RandomPoly(random, degree, p.Value);
@@ -46,11 +51,11 @@ public sealed class NttTests
     }
 
     [Theory]
-    [MemberData(nameof(Sizes))]
-    public void InverseUndoesForward(int degree, int bits)
+    [MemberData(nameof(SizesOnBothPaths))]
+    public void InverseUndoesForward(int degree, int bits, bool vectors)
     {
         var p = new Modulus(Primes.NttFriendly(degree, [bits])[0]);
-        var ntt = new Ntt(degree, p);
+        var ntt = new Ntt(degree, p, vectors);
         var a = RandomPoly(new Random(bits), degree, p.Value);
         var copy = (ulong[])a.Clone();
         ntt.Forward(copy);
@@ -58,6 +63,24 @@ public sealed class NttTests
         Assert.All(copy, v => Assert.True(v < p.Value));
         ntt.Inverse(copy);
         Assert.Equal(a, copy);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void VectorAndScalarPathsGiveTheSameValues(int degree, int bits)
+    {
+        var p = new Modulus(Primes.NttFriendly(degree, [bits])[0]);
+        var (vector, scalar) = (new Ntt(degree, p, vectors: true), new Ntt(degree, p, vectors: false));
+        var a = RandomPoly(new Random(degree), degree, p.Value);
+        a.AsSpan(0, degree / 4).Fill(p.Value - 1);
+        var (x, y) = ((ulong[])a.Clone(), (ulong[])a.Clone());
+        vector.Forward(x);
+        scalar.Forward(y);
+        Assert.Equal(y, x);
+        vector.Inverse(x);
+        scalar.Inverse(y);
+        Assert.Equal(y, x);
+        Assert.Equal(a, x);
     }
 
     [Fact]
@@ -103,5 +126,17 @@ public sealed class NttTests
         }
 
         return result;
+    }
+
+    private static TheoryData<int, int, bool> Both(TheoryData<int, int> cases)
+    {
+        var data = new TheoryData<int, int, bool>();
+        foreach (var row in cases)
+        {
+            data.Add((int)row[0], (int)row[1], false);
+            data.Add((int)row[0], (int)row[1], true);
+        }
+
+        return data;
     }
 }
