@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Duet.Crypto.Lattice;
 
@@ -90,6 +91,12 @@ public sealed class Ntt
         for (; t > 2; m <<= 1)
         {
             t >>= 1;
+            if (vectors && t < Lanes.Width && n >= 2 * Lanes.Width)
+            {
+                NeighbourStage(ref a, t, m, roots, rootsShoup, q, forward: true);
+                continue;
+            }
+
             for (var i = 0; i < m; i++)
             {
                 var w = roots[m + i];
@@ -114,6 +121,12 @@ public sealed class Ntt
         }
 
         // The last stage (t = 1) pairs neighbours; it also brings every value into [0, q).
+        if (vectors && n >= 2 * Lanes.Width)
+        {
+            NeighbourStage(ref a, 1, m, roots, rootsShoup, q, forward: true);
+            return;
+        }
+
         ref var r = ref MemoryMarshal.GetArrayDataReference(roots);
         ref var rs = ref MemoryMarshal.GetArrayDataReference(rootsShoup);
         for (var i = 0; i < m; i++)
@@ -148,6 +161,13 @@ public sealed class Ntt
         for (var m = n; m > 1; m >>= 1)
         {
             var h = m >> 1;
+            if (vectors && t < Lanes.Width && n >= 2 * Lanes.Width)
+            {
+                NeighbourStage(ref a, t, h, inverseRoots, inverseRootsShoup, q, forward: false);
+                t <<= 1;
+                continue;
+            }
+
             for (var i = 0; i < h; i++)
             {
                 var w = inverseRoots[h + i];
@@ -188,6 +208,65 @@ public sealed class Ntt
             var r = Modulus.MulShoupLazy(degreeInverse, degreeInverseShoup, Unsafe.Add(ref a, j), q);
             Unsafe.Add(ref a, j) = r >= q ? r - q : r;
         }
+    }
+
+    /// <summary>
+    /// A whole stage whose butterflies pair values closer than a vector (t = 4, 2, 1) on vectors: each 16 values are
+    /// split into the x and y halves of their blocks by two-source permutes, and put back after the butterflies. The
+    /// forward transform's last stage (t = 1) also brings every value into [0, q), as the scalar one does.
+    /// </summary>
+    private void NeighbourStage(ref ulong a, int t, int blocks, ulong[] stageRoots, ulong[] stageShoup, ulong q, bool forward)
+    {
+        var (gatherX, gatherY, scatterA, scatterB, spread) = NeighbourIndices(t);
+        var (qv, twoQ) = (Vector512.Create(q), Vector512.Create(2 * q));
+        ref var r = ref MemoryMarshal.GetArrayDataReference(stageRoots);
+        ref var rs = ref MemoryMarshal.GetArrayDataReference(stageShoup);
+        for (var j = 0; j < Degree; j += 2 * Lanes.Width)
+        {
+            var first = (nuint)(blocks + (j / (2 * t)));
+            var w = Avx512F.PermuteVar8x64(Vector512.LoadUnsafe(ref r, first), spread);
+            var ws = Avx512F.PermuteVar8x64(Vector512.LoadUnsafe(ref rs, first), spread);
+            var low = Vector512.LoadUnsafe(ref a, (nuint)j);
+            var high = Vector512.LoadUnsafe(ref a, (nuint)(j + Lanes.Width));
+            var u = Avx512F.PermuteVar8x64x2(low, gatherX, high);
+            var v = Avx512F.PermuteVar8x64x2(low, gatherY, high);
+            Vector512<ulong> x, y;
+            if (forward)
+            {
+                u = Lanes.ReduceOnce(u, twoQ);
+                v = Lanes.MulShoupLazy(w, ws, v, qv);
+                (x, y) = (u + v, u - v + twoQ);
+                if (t == 1)
+                {
+                    (x, y) = (Lanes.ReduceOnce(Lanes.ReduceOnce(x, twoQ), qv), Lanes.ReduceOnce(Lanes.ReduceOnce(y, twoQ), qv));
+                }
+            }
+            else
+            {
+                (x, y) = (Lanes.ReduceOnce(u + v, twoQ), Lanes.MulShoupLazy(w, ws, u - v + twoQ, qv));
+            }
+
+            Avx512F.PermuteVar8x64x2(x, scatterA, y).StoreUnsafe(ref a, (nuint)j);
+            Avx512F.PermuteVar8x64x2(x, scatterB, y).StoreUnsafe(ref a, (nuint)(j + Lanes.Width));
+        }
+    }
+
+    /// <summary>For 16 values in blocks of 2t (x then y): where the x and y lanes come from, where they go back, and which
+    /// of the 16/(2t) consecutive roots each lane takes.</summary>
+    private static (Vector512<ulong> GatherX, Vector512<ulong> GatherY, Vector512<ulong> ScatterA, Vector512<ulong> ScatterB, Vector512<ulong> Spread) NeighbourIndices(int t)
+    {
+        Span<ulong> gx = stackalloc ulong[8], gy = stackalloc ulong[8], back = stackalloc ulong[16], spread = stackalloc ulong[8];
+        for (var lane = 0; lane < 8; lane++)
+        {
+            var (block, offset) = (lane / t, lane % t);
+            gx[lane] = (ulong)((2 * t * block) + offset);
+            gy[lane] = gx[lane] + (ulong)t;
+            back[(int)gx[lane]] = (ulong)lane;
+            back[(int)gy[lane]] = (ulong)(8 + lane);
+            spread[lane] = (ulong)block;
+        }
+
+        return (Vector512.Create<ulong>(gx), Vector512.Create<ulong>(gy), Vector512.Create<ulong>(back[..8]), Vector512.Create<ulong>(back[8..]), Vector512.Create<ulong>(spread));
     }
 
     /// <summary>The forward butterflies of one block on vectors (t a multiple of the width): as the scalar loop.</summary>
