@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using Duet.Crypto.Encoding;
 
@@ -42,30 +43,43 @@ public static class BfvEvaluateKernel
         }
 
         var started = ThreadCpu.Seconds();
+        var multiplied = started;
         var words = evaluator.PolynomialWords;
-        var acc0 = new ulong[count * words];
-        var acc1 = new ulong[count * words];
-        var plain = new ulong[words];
-        var coefficients = new long[plan.Degree];
-        for (var innerBlock = 0; innerBlock < plan.InnerBlocks; innerBlock++)
+
+        // Pooled: a tile's accumulators are megabytes, and fresh ones cost page faults on every tile.
+        var pooled = ArrayPool<ulong>.Shared.Rent((2 * count * words) + words);
+        try
         {
-            Encode(plan, x, rowBlock, innerBlock, coefficients, xFirstRow);
-            evaluator.TransformPlain(coefficients, plain);
+            var acc0 = pooled.AsSpan(0, count * words);
+            var acc1 = pooled.AsSpan(count * words, count * words);
+            var plain = pooled.AsSpan(2 * count * words, words);
+            acc0.Clear();
+            acc1.Clear();
+            var coefficients = new long[plan.Degree];
+            for (var innerBlock = 0; innerBlock < plan.InnerBlocks; innerBlock++)
+            {
+                Encode(plan, x, rowBlock, innerBlock, coefficients, xFirstRow);
+                evaluator.TransformPlain(coefficients, plain);
+                for (var c = 0; c < count; c++)
+                {
+                    var operand = operands[plan.OperandIndex(innerBlock, firstColumnBlock + c)];
+                    evaluator.MultiplyAccumulate(plain, operand, acc0.Slice(c * words, words), acc1.Slice(c * words, words));
+                }
+            }
+
+            multiplied = ThreadCpu.Seconds();
+            var mask = new ulong[positions.Length * evaluator.MaskWords];
             for (var c = 0; c < count; c++)
             {
-                var operand = operands[plan.OperandIndex(innerBlock, firstColumnBlock + c)];
-                evaluator.MultiplyAccumulate(plain, operand, acc0.AsSpan(c * words, words), acc1.AsSpan(c * words, words));
+                using var maskStream = Stream(random);
+                using var replyStream = Stream(random);
+                BfvShares.DrawMask(plan, evaluator.Parameters, mask, positions, rowBlock, firstColumnBlock + c, evaluatorShare, firstRow, maskStream, firstColumn);
+                evaluator.Reply(acc0.Slice(c * words, words), acc1.Slice(c * words, words), mask, plan.FloodBits, positions, output.Slice(c * replyBytes, replyBytes), replyStream);
             }
         }
-
-        var multiplied = ThreadCpu.Seconds();
-        var mask = new ulong[positions.Length * evaluator.MaskWords];
-        for (var c = 0; c < count; c++)
+        finally
         {
-            using var maskStream = Stream(random);
-            using var replyStream = Stream(random);
-            BfvShares.DrawMask(plan, evaluator.Parameters, mask, positions, rowBlock, firstColumnBlock + c, evaluatorShare, firstRow, maskStream, firstColumn);
-            evaluator.Reply(acc0.AsSpan(c * words, words), acc1.AsSpan(c * words, words), mask, plan.FloodBits, positions, output.Slice(c * replyBytes, replyBytes), replyStream);
+            ArrayPool<ulong>.Shared.Return(pooled, clearArray: true); // it held X in transformed form
         }
 
         cpu?.Add(multiplied - started, ThreadCpu.Seconds() - multiplied);
