@@ -21,7 +21,7 @@ namespace Duet.Benchmarks;
 internal static partial class E2eCommand
 {
     public static readonly string[] ValueOptions =
-        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "scheme", "share", "key-form", "reveal", "table-memory", "build", BackendChoice.Option];
+        ["rows", "inner", "cols", "key-bits", "input-bits", "json", "baseline-rows", "keep", "seed", "compare-insecure", "scheme", "share", "key-form", "reveal", "table-memory", "build", "link-mbps", BackendChoice.Option];
 
     private const string Dotnet = "dotnet";
     private const string DuetDll = "src/Host/bin/Release/net10.0/duet.dll";
@@ -44,7 +44,7 @@ internal static partial class E2eCommand
 
         var baselineRows = KernelCommand.BaselineRows(options, rows, inner, columns);
         var seed = options.Int("seed", 1);
-        var link = new LinkChoice(options.String("scheme") ?? "paillier", options.String("share") ?? "integer", keyForm, options.String("reveal") ?? "none", options.String("table-memory"));
+        var link = new LinkChoice(options.String("scheme") ?? "paillier", options.String("share") ?? "integer", keyForm, options.String("reveal") ?? "none", options.String("table-memory"), options.Int("link-mbps", 1000, 1));
         var keep = options.String("keep");
         var directory = keep is null ? Directory.CreateTempSubdirectory("duet-e2e-").FullName : Directory.CreateDirectory(keep).FullName;
         try
@@ -65,7 +65,7 @@ internal static partial class E2eCommand
             PrintParties(session, verified);
             if (link.IsBfv)
             {
-                var lattice = Duet.Crypto.Lattice.CoefficientPlan.Create(rows, inner, columns, inputBits, inputBits, domain: link.Domain);
+                var lattice = Duet.Crypto.Lattice.CoefficientPlan.Create(rows, inner, columns, inputBits, inputBits, domain: link.Domain, linkMbps: link.LinkMbps);
                 Console.WriteLine($"  BFV plan {lattice}; the Paillier textbook baseline is not run for BFV");
 
                 // The floor start-up sets: a trivial session on the same link in the same run (issue 26's wall target is relative to it).
@@ -173,6 +173,7 @@ internal static partial class E2eCommand
             ["share"] = link.Share,
             ["reveal"] = link.Reveal,
             ["table_memory"] = link.TableMemory ?? "default",
+            ["link_mbps_hint"] = link.LinkMbps,
             ["rows"] = rows,
             ["inner"] = inner,
             ["cols"] = columns,
@@ -212,7 +213,8 @@ internal static partial class E2eCommand
         // The key size has no option of its own; a short configuration sets it for whichever party encrypts.
         var config = Path.Combine(directory, "e2e.hocon");
         File.WriteAllText(config, Report.KeyConfig(keyBits, link.KeyForm)
-            + (link.TableMemory is null ? string.Empty : $"duet.evaluator.table-memory = {link.TableMemory}\n"));
+            + (link.TableMemory is null ? string.Empty : $"duet.evaluator.table-memory = {link.TableMemory}\n")
+            + $"duet.session.link-mbps = {link.LinkMbps}\n");
         NpyFile.Write(Path.Combine(directory, "x.npy"), x);
         NpyFile.Write(Path.Combine(directory, "w.npy"), w);
         var address = $"127.0.0.1:{FreePort()}";
@@ -442,7 +444,7 @@ internal static partial class E2eCommand
 
     /// <summary>The scheme and share domain both parties are given (`--scheme`, `--share`).</summary>
     /// <param name="TableMemory">The evaluator's <c>duet.evaluator.table-memory</c>, or null for the default.</param>
-    private sealed record LinkChoice(string Scheme, string Share, string KeyForm, string Reveal, string? TableMemory)
+    private sealed record LinkChoice(string Scheme, string Share, string KeyForm, string Reveal, string? TableMemory, int LinkMbps)
     {
         public bool IsBfv => Scheme == "bfv";
 
