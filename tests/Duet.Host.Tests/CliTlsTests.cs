@@ -22,6 +22,15 @@ public sealed class CliTlsTests : IDisposable
         return outcome.OutLines[^1];
     }
 
+    /// <summary>Certificates a, b and a stranger's c, A's and B's operands, and a free port for A.</summary>
+    private (string PinA, string PinB, string Stranger, string X, string Y, int Port) TwoPartiesAndAStranger() => (
+        MakeCertificate(directory, "a"),
+        MakeCertificate(directory, "b"),
+        MakeCertificate(directory, "c"),
+        directory.WriteText("x.csv", "1,2\n3,4\n"),
+        directory.WriteText("y.csv", "1\n2\n"),
+        CliRunner.FreePort());
+
     [Fact]
     public void Certs_writes_an_owner_only_pkcs12_file_and_prints_its_sha256_fingerprint_last()
     {
@@ -79,12 +88,7 @@ public sealed class CliTlsTests : IDisposable
     [InlineData(true)]
     public async Task A_caller_pinning_another_fingerprint_exits_1_naming_what_it_saw_and_nobody_writes(bool verbose)
     {
-        var pinA = MakeCertificate(directory, "a");
-        var pinB = MakeCertificate(directory, "b");
-        var stranger = MakeCertificate(directory, "c");
-        var x = directory.WriteText("x.csv", "1,2\n3,4\n");
-        var y = directory.WriteText("y.csv", "1\n2\n");
-        var port = CliRunner.FreePort();
+        var (pinA, pinB, stranger, x, y, port) = TwoPartiesAndAStranger();
 
         using var a = DuetProcess.Start(directory.Path, "party", "--input", x, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a.pfx", "--pin", pinB);
         await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
@@ -120,12 +124,7 @@ public sealed class CliTlsTests : IDisposable
     [Fact]
     public async Task A_listener_that_does_not_pin_the_caller_says_so_at_once_and_the_caller_exits_1_naming_its_own_certificate()
     {
-        var pinA = MakeCertificate(directory, "a");
-        var pinB = MakeCertificate(directory, "b");
-        var stranger = MakeCertificate(directory, "c");
-        var x = directory.WriteText("x.csv", "1,2\n3,4\n");
-        var y = directory.WriteText("y.csv", "1\n2\n");
-        var port = CliRunner.FreePort();
+        var (pinA, pinB, stranger, x, y, port) = TwoPartiesAndAStranger();
 
         // A pins a stranger instead of B; B pins A.
         using var a = DuetProcess.Start(directory.Path, "party", "--input", x, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a.pfx", "--pin", stranger, "--log", "a.log");
