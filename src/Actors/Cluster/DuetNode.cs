@@ -7,7 +7,7 @@ namespace Duet.Actors.Cluster;
 
 /// <summary>
 /// The entry point of a worker node (<c>duet node</c>): a member of its party's cluster that computes the tiles of
-/// the party's sessions. It joins the session node, serves until cancelled (then leaves the cluster gracefully),
+/// the party's sessions. It joins the session node, serves until cancelled (then leaves the cluster if a member),
 /// and when the session node is gone (its <c>duet party</c> ended) starts over with a fresh actor system and joins
 /// the next one. It never holds a share and writes nothing.
 /// </summary>
@@ -77,7 +77,7 @@ public static class DuetNode
 
         // A node that never joined has nothing to hand over: its shutdown's cluster phases are not waited for.
         var shutdown = CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
-        await Task.WhenAny(shutdown, Task.Delay(member ? TimeSpan.FromSeconds(10) : LeaveBound)).ConfigureAwait(false);
+        await Task.WhenAny(shutdown, Task.Delay(member ? TimeSpan.FromSeconds(5) : LeaveBound)).ConfigureAwait(false);
         system.Dispose();
         return stop;
     }
