@@ -106,8 +106,16 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
             {
                 // Nothing is sent: a listener that accepted the link would wait for an association and this read
                 // would time out; one that requires a client certificate ends the link at once.
+                // The listener says why (a refusal, header -1), then ends the link.
                 await tls.AuthenticateAsClientAsync("party-a").WaitAsync(TimeSpan.FromSeconds(10));
-                refused = await tls.ReadAsync(new byte[64]).AsTask().WaitAsync(TimeSpan.FromSeconds(5)) == 0;
+                var said = new byte[4096];
+                var length = 0;
+                for (int read; (read = await tls.ReadAsync(said.AsMemory(length)).AsTask().WaitAsync(TimeSpan.FromSeconds(5))) > 0;)
+                {
+                    length += read;
+                }
+
+                refused = length == 0 || (BitConverter.ToInt32(said) == -1 && System.Text.Encoding.UTF8.GetString(said, 8, length - 8) == "it presented no certificate");
             }
             catch (Exception error) when (error is System.Security.Authentication.AuthenticationException or IOException)
             {
@@ -139,6 +147,52 @@ public sealed class TlsLinkTests(RuntimeKeys keys, TlsCertificates certs) : ICla
         Assert.False(a.IsCompleted);
         await stopA.CancelAsync();
         Assert.Equal(AbortReason.Cancelled, (await Assert.ThrowsAsync<SessionAbortedException>(() => a)).Reason);
+    }
+
+    [Fact]
+    public async Task ListenerThatDoesNotPinTheCallerSaysSoAndTheCallerStopsAtOnceKnowingWhy()
+    {
+        var (left, right) = Operands();
+        var port = TwoParties.FreePort();
+        using var stopA = new CancellationTokenSource();
+        var tlsA = new PartyTls(certs.A, [Fingerprint(certs.Stranger)]);
+        var refusedByA = new TaskCompletionSource<LinkRefusal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watch = tlsA.OnIncomingRefused(TimeSpan.FromSeconds(10), (refusal, _) => refusedByA.TrySetResult(refusal));
+        var a = DuetParty.RunAsync(TwoParties.Settings(OperandSide.Left, keys.Left), left, new PartyEndpoint("127.0.0.1", port) { Tls = tlsA }, null, stopA.Token);
+        await WaitForListener(port);
+
+        // Well below the session's 60 s timeout, which is all the caller could report before.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<LinkRefusedException>(() => RunB(port, right, certs.B, Fingerprint(certs.A)).WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the caller took {clock.Elapsed}");
+        Assert.True(error.Refusal.ByPeer);
+        Assert.Equal($"127.0.0.1:{port}", error.Refusal.Remote);
+        Assert.StartsWith($"TLS: the peer at 127.0.0.1:{port} refused this party's certificate ({Fingerprint(certs.B)}; ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not pinned", error.Message, StringComparison.Ordinal);
+
+        var refusal = await refusedByA.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(refusal.Outbound || refusal.ByPeer);
+        Assert.Equal($"its certificate {Fingerprint(certs.B)} is not pinned", refusal.Reason);
+        Assert.False(a.IsCompleted);
+        await stopA.CancelAsync();
+        Assert.Equal(AbortReason.Cancelled, (await Assert.ThrowsAsync<SessionAbortedException>(() => a)).Reason);
+    }
+
+    [Fact]
+    public void IncomingRefusalsAreReportedFirstAtOnceThenAtMostOncePerPeriodWithACount()
+    {
+        var tls = new PartyTls(certs.A, [Fingerprint(certs.B)]);
+        var lines = new List<(LinkRefusal Refusal, int LeftOut)>();
+        using (tls.OnIncomingRefused(TimeSpan.FromHours(1), (refusal, leftOut) => lines.Add((refusal, leftOut))))
+        {
+            tls.Report(new LinkRefusal("192.0.2.1:1", "first"));
+            tls.Report(new LinkRefusal("192.0.2.1:2", "second"));
+            tls.Report(new LinkRefusal("192.0.2.1:3", "outbound") { Outbound = true });
+        }
+
+        tls.Report(new LinkRefusal("192.0.2.1:4", "after"));
+        Assert.Equal("first", Assert.Single(lines).Refusal.Reason);
+        Assert.Equal(0, lines[0].LeftOut);
     }
 
     [Fact]

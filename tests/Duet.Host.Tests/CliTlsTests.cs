@@ -10,6 +10,9 @@ namespace Duet.Host.Tests;
 public sealed class CliTlsTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>A refused certificate ends the caller well before the session's 60 s timeout (process start included).</summary>
+    private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(20);
     private readonly FilesTestDirectory directory = new();
 
     public void Dispose() => directory.Dispose();
@@ -21,6 +24,15 @@ public sealed class CliTlsTests : IDisposable
         Assert.True(outcome.Code == 0, outcome.ToString());
         return outcome.OutLines[^1];
     }
+
+    /// <summary>Certificates a, b and a stranger's c, A's and B's operands, and a free port for A.</summary>
+    private (string PinA, string PinB, string Stranger, string X, string Y, int Port) TwoPartiesAndAStranger() => (
+        MakeCertificate(directory, "a"),
+        MakeCertificate(directory, "b"),
+        MakeCertificate(directory, "c"),
+        directory.WriteText("x.csv", "1,2\n3,4\n"),
+        directory.WriteText("y.csv", "1\n2\n"),
+        CliRunner.FreePort());
 
     [Fact]
     public void Certs_writes_an_owner_only_pkcs12_file_and_prints_its_sha256_fingerprint_last()
@@ -118,18 +130,13 @@ public sealed class CliTlsTests : IDisposable
     [InlineData(true)]
     public async Task A_caller_pinning_another_fingerprint_exits_1_naming_what_it_saw_and_nobody_writes(bool verbose)
     {
-        var pinA = MakeCertificate(directory, "a");
-        var pinB = MakeCertificate(directory, "b");
-        var stranger = MakeCertificate(directory, "c");
-        var x = directory.WriteText("x.csv", "1,2\n3,4\n");
-        var y = directory.WriteText("y.csv", "1\n2\n");
-        var port = CliRunner.FreePort();
+        var (pinA, pinB, stranger, x, y, port) = TwoPartiesAndAStranger();
 
         using var a = DuetProcess.Start(directory.Path, "party", "--input", x, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a.pfx", "--pin", pinB);
         await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
         string[] caller = ["party", "--input", y, "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", stranger];
         using var b = DuetProcess.Start(directory.Path, verbose ? [.. caller, "--verbose"] : caller);
-        var outcome = await b.WaitAsync(RunTimeout);
+        var outcome = await b.WaitAsync(RefusalTimeout);
 
         Assert.True(outcome.Code == 1, outcome.ToString());
         var line = Assert.Single(outcome.FailureLines);
@@ -154,5 +161,28 @@ public sealed class CliTlsTests : IDisposable
         Assert.Equal(string.Empty, outcome.Out);
         Assert.False(a.Exited.IsCompleted);
         Assert.Equal(["a.pfx", "b.pfx", "c.pfx", "x.csv", "y.csv"], directory.FileNames());
+    }
+
+    [Fact]
+    public async Task A_listener_that_does_not_pin_the_caller_says_so_at_once_and_the_caller_exits_1_naming_its_own_certificate()
+    {
+        var (pinA, pinB, stranger, x, y, port) = TwoPartiesAndAStranger();
+
+        // A pins a stranger instead of B; B pins A.
+        using var a = DuetProcess.Start(directory.Path, "party", "--input", x, "--output", "a.npy", "--listen", $"127.0.0.1:{port}", "--side", "left", "--cert", "a.pfx", "--pin", stranger, "--log", "a.log");
+        await CliRunner.WaitForListenerAsync(port, a.Exited, RunTimeout);
+        using var b = DuetProcess.Start(directory.Path, "party", "--input", y, "--output", "b.npy", "--peer", $"127.0.0.1:{port}", "--side", "right", "--cert", "b.pfx", "--pin", pinA, "--log", "b.log");
+        var outcome = await b.WaitAsync(RefusalTimeout);
+
+        Assert.True(outcome.Code == 1, outcome.ToString());
+        var line = Assert.Single(outcome.FailureLines);
+        Assert.StartsWith($"duet: TLS: the peer at 127.0.0.1:{port} refused this party's certificate ({pinB}; it says: its certificate {pinB} is not pinned)", line, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, outcome.Out);
+
+        // The listener says it too, and keeps waiting for its peer.
+        await a.WaitForErrorAsync("duet: warning: refused a connection from 127.0.0.1:", RefusalTimeout);
+        Assert.Contains(a.ErrorSoFar.Split('\n'), l => l.StartsWith("duet: warning: refused a connection from 127.0.0.1:", StringComparison.Ordinal) && l.TrimEnd().EndsWith($": its certificate {pinB} is not pinned", StringComparison.Ordinal));
+        Assert.False(a.Exited.IsCompleted);
+        Assert.DoesNotContain(directory.FileNames(), f => f.EndsWith(".npy", StringComparison.Ordinal));
     }
 }

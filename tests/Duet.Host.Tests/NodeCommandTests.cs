@@ -23,6 +23,21 @@ public sealed class NodeCommandTests
     }
 
     [Fact]
+    public async Task A_node_that_never_joined_stops_at_once_on_SIGTERM_and_says_so()
+    {
+        using var directory = new FilesTestDirectory();
+        using var node = DuetProcess.Start(directory.Path, "node", "--insecure", "--seed", $"127.0.0.1:{CliRunner.FreePort()}", "--log", "node.log");
+        await node.WaitForErrorAsync("[node] joining the party's session node", TimeSpan.FromSeconds(60));
+        node.Signal("TERM");
+
+        // It used to wait 10 s for a leave the cluster could never confirm, then say it left.
+        var outcome = await node.WaitAsync(TimeSpan.FromSeconds(8));
+        Assert.True(outcome.Code == 0, outcome.ToString());
+        Assert.Contains("[node] stopped before joining the cluster", outcome.ErrorLines);
+        Assert.DoesNotContain("[node] left the cluster", outcome.ErrorLines);
+    }
+
+    [Fact]
     public void A_misspelt_cluster_key_is_refused_with_the_nearest_one()
     {
         using var directory = new FilesTestDirectory();

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Event;
 
@@ -6,7 +7,7 @@ namespace Duet.Actors.Cluster;
 
 /// <summary>
 /// The entry point of a worker node (<c>duet node</c>): a member of its party's cluster that computes the tiles of
-/// the party's sessions. It joins the session node, serves until cancelled (then leaves the cluster gracefully),
+/// the party's sessions. It joins the session node, serves until cancelled (then leaves the cluster if a member),
 /// and when the session node is gone (its <c>duet party</c> ended) starts over with a fresh actor system and joins
 /// the next one. It never holds a share and writes nothing.
 /// </summary>
@@ -24,12 +25,16 @@ public static class DuetNode
         return system.ActorOf(TileNode.Props(), TileNode.Name);
     }
 
+    /// <summary>How long a node that is a member waits, when stopped, for the cluster to confirm that it left.</summary>
+    private static readonly TimeSpan LeaveBound = TimeSpan.FromSeconds(3);
+
     /// <summary>
     /// Serves until <paramref name="cancellationToken"/> is cancelled: joins one of the seeds ("host:port"),
     /// reporting one line each time it cannot within the join timeout (and trying again), and starts over when the
-    /// session node is gone.
+    /// session node is gone. Says how it stopped: a member leaves the cluster (for a few seconds at most), a node that
+    /// never joined just shuts down.
     /// </summary>
-    public static async Task ServeAsync(PartyEndpoint endpoint, IReadOnlyList<string> seeds, Config? extra, Action<string> report, CancellationToken cancellationToken)
+    public static async Task<NodeStop> ServeAsync(PartyEndpoint endpoint, IReadOnlyList<string> seeds, Config? extra, Action<string> report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -41,6 +46,7 @@ public static class DuetNode
 
         var addresses = seeds.Select(seed => PartyCluster.AddressOf(seed, endpoint.Tls is not null)).ToList();
         var joinTimeout = (extra ?? Config.Empty).WithFallback(DuetConfig.Defaults).GetTimeSpan("duet.cluster.join-timeout");
+        var stop = NodeStop.BeforeJoining;
         while (!cancellationToken.IsCancellationRequested)
         {
             var system = PartyCluster.StartWorkerNode(endpoint, extra);
@@ -50,11 +56,30 @@ public static class DuetNode
             }
             finally
             {
-                await Akka.Cluster.Cluster.Get(system).LeaveAsync().WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-                await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
-                system.Dispose();
+                stop = await Stop(system).ConfigureAwait(false);
             }
         }
+
+        return stop;
+    }
+
+    /// <summary>Leaves the cluster if this node is a member (within <see cref="LeaveBound"/>), then shuts down.</summary>
+    private static async Task<NodeStop> Stop(ActorSystem system)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var member = cluster.SelfMember.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining;
+        var stop = NodeStop.BeforeJoining;
+        if (member)
+        {
+            var leave = cluster.LeaveAsync();
+            stop = await Task.WhenAny(leave, Task.Delay(LeaveBound)).ConfigureAwait(false) == leave ? NodeStop.Left : NodeStop.LeaveUnconfirmed;
+        }
+
+        // A node that never joined has nothing to hand over: its shutdown's cluster phases are not waited for.
+        var shutdown = CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        await Task.WhenAny(shutdown, Task.Delay(member ? TimeSpan.FromSeconds(5) : LeaveBound)).ConfigureAwait(false);
+        system.Dispose();
+        return stop;
     }
 
     /// <summary>One membership: join, serve while a session node is a member, return when it is gone or on cancel.</summary>
@@ -103,4 +128,17 @@ public static class DuetNode
             Context.GetLogger().Debug("duet node: watching the session node");
         }
     }
+}
+
+/// <summary>How a worker node stopped.</summary>
+public enum NodeStop
+{
+    /// <summary>It was not a member of the party's cluster (it never reached the session node, or was removed).</summary>
+    BeforeJoining,
+
+    /// <summary>It left the cluster, which confirmed it.</summary>
+    Left,
+
+    /// <summary>It asked to leave, and the cluster did not confirm in time: the session node will remove it as unreachable.</summary>
+    LeaveUnconfirmed,
 }

@@ -41,8 +41,8 @@ public static class ShareDelivery
         var completion = new TaskCompletionSource<DeliveryReport>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var system = DuetParty.CreateSystem(endpoint, extraConfig);
 
-        // A collector whose certificate this party refuses ends the delivery at once; one that refuses this party's
-        // closes the link, and the sender waits out its timeout.
+        // A refused certificate ends the delivery at once: the collector's, refused here, or this party's, refused there
+        // (the collector says so before it closes the link).
         using var refused = endpoint.Tls?.OnCalleeRefused(endpoint.GatewayPath(), refusal => completion.TrySetException(new DeliveryFailedException($"TLS: {refusal}")));
         return await Run(system, completion, cancellationToken, () =>
             system.ActorOf(Props.Create(() => new ShareSender(share, offer, endpoint.GatewayPath(), collector, settings, completion)), "delivery")).ConfigureAwait(false);

@@ -138,6 +138,27 @@ public sealed class PartyTls
         return new Unsubscribe(() => Refused -= Match);
     }
 
+    /// <summary>
+    /// Calls <paramref name="refused"/> for the incoming links this party refuses, at most once per
+    /// <paramref name="period"/> (the first at once), with the number held back since the last call: anyone who can
+    /// reach the listener can cause one. Disposing the result stops it.
+    /// </summary>
+    public IDisposable OnIncomingRefused(TimeSpan period, Action<LinkRefusal, int> refused)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        var throttle = new Throttle(period);
+        void Match(LinkRefusal refusal)
+        {
+            if (!refusal.Outbound && throttle.Pass(out var leftOut))
+            {
+                refused(refusal, leftOut);
+            }
+        }
+
+        Refused += Match;
+        return new Unsubscribe(() => Refused -= Match);
+    }
+
     /// <summary>Records a refusal of the transport's (<see cref="LastRefusal"/>) and tells whoever listens.</summary>
     internal void Report(LinkRefusal refusal)
     {
@@ -163,7 +184,13 @@ public sealed record LinkRefusal(string Remote, string Reason)
     /// <summary>True when this party opened the link (it called the remote address), false for an incoming one.</summary>
     public bool Outbound { get; init; }
 
-    public override string ToString() => $"refused the TLS link with {Remote}: {Reason}";
+    /// <summary>True when the remote refused this party's certificate (and <see cref="Reason"/> names the certificate
+    /// and what the remote said), false when this party refused the remote's.</summary>
+    public bool ByPeer { get; init; }
+
+    public override string ToString() => ByPeer
+        ? $"the peer at {Remote} refused this party's certificate ({Reason})"
+        : $"refused the TLS link with {Remote}: {Reason}";
 }
 
 /// <summary>The run ended because this party refused the TLS link to its peer (an unpinned or expired certificate).</summary>

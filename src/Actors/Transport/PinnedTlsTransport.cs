@@ -126,7 +126,7 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
                     RemoteCertificateValidationCallback = (_, certificate, _, _) => (refusal = Check(certificate, remote, outbound: true)) is null,
                 },
                 limit.Token).ConfigureAwait(false);
-            var link = Open(stream, LocalAddress(socket), remoteAddress)
+            var link = Open(stream, LocalAddress(socket), remoteAddress, reason => RefusedByPeer(remote, reason))
                 ?? throw new OperationCanceledException("the transport is shutting down");
             handshakes.Trust(address);
             return link;
@@ -219,9 +219,26 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
                     EnabledSslProtocols = Protocols,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     CertificateChainPolicy = ChainPolicy(),
-                    RemoteCertificateValidationCallback = (_, certificate, _, _) => (refusal = Check(certificate, remote, outbound: false)) is null,
+                    // The pin check decides below, after the handshake, so that a refused caller can be told why: .NET
+                    // sends no TLS alert when this callback refuses, and the caller would see only a closed link.
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    {
+                        refusal = Check(certificate, remote, outbound: false);
+                        return true;
+                    },
+
+                    // Every link's certificate is checked on a full handshake, never carried over by a resumed session.
+                    AllowTlsResume = false,
                 },
                 limit.Token).ConfigureAwait(false);
+            if (refusal is not null)
+            {
+                // Nothing the caller sends is read or handed to Akka: it is told, and the link closes.
+                await TlsAssociation.RefuseAsync(stream, refusal, limit.Token).ConfigureAwait(false);
+                await stream.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+
             handshakes.Trust(from.Address);
             var local = LocalAddress(socket);
             if (Open(stream, local, new Address(SchemeIdentifier, System.Name, from.Address.ToString(), from.Port)) is { } handle)
@@ -301,10 +318,21 @@ internal sealed class PinnedTlsTransport : Akka.Remote.Transport.Transport
         return refusal;
     }
 
-    /// <summary>The link as Akka's handle, or null (and closed) when the transport is shutting down.</summary>
-    private TlsAssociation? Open(SslStream stream, Address local, Address remote)
+    /// <summary>The pinned listener this node called refused this node's certificate, and said why
+    /// (<see cref="TlsAssociation.RefuseAsync"/>): a configuration error that no retry mends.</summary>
+    private void RefusedByPeer(string remote, string reason)
     {
-        var association = new TlsAssociation(stream, local, remote, (int)MaximumPayloadBytes, connectionTimeout, log, closed => associations.TryRemove(closed, out _));
+        var refusal = new LinkRefusal(remote, $"{tls.Fingerprint}; it says: {reason}") { Outbound = true, ByPeer = true };
+        log.Error("TLS: {0}", refusal);
+        tls.Report(refusal);
+    }
+
+    /// <summary>The link as Akka's handle, or null (and closed) when the transport is shutting down.</summary>
+    /// <param name="refusedByPeer">On a link this node opened: called when the listener's first words are a refusal of
+    /// this node's certificate.</param>
+    private TlsAssociation? Open(SslStream stream, Address local, Address remote, Action<string>? refusedByPeer = null)
+    {
+        var association = new TlsAssociation(stream, local, remote, (int)MaximumPayloadBytes, connectionTimeout, log, closed => associations.TryRemove(closed, out _), refusedByPeer);
         associations[association] = 0;
         if (stopping.IsCancellationRequested)
         {
@@ -354,17 +382,27 @@ internal sealed class Throttle(TimeSpan period)
 
     public void Warn(ILoggingAdapter log, string line)
     {
+        if (Pass(out var leftOut))
+        {
+            log.Warning(leftOut == 0 ? line : $"{line} ({leftOut} more such lines left out in the last {period.TotalSeconds:0} s)");
+        }
+    }
+
+    /// <summary>True when a line may be written now; <paramref name="leftOut"/> counts those held back since the last.</summary>
+    public bool Pass(out int leftOut)
+    {
         lock (gate)
         {
             var now = DateTime.UtcNow;
             if (now < next)
             {
                 suppressed++;
-                return;
+                leftOut = 0;
+                return false;
             }
 
-            log.Warning(suppressed == 0 ? line : $"{line} ({suppressed} more such lines left out in the last {period.TotalSeconds:0} s)");
-            (next, suppressed) = (now + period, 0);
+            (leftOut, next, suppressed) = (suppressed, now + period, 0);
+            return true;
         }
     }
 }

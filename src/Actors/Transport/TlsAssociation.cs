@@ -23,11 +23,17 @@ internal sealed class TlsAssociation : AssociationHandle
     /// <summary>Room over the maximum frame for Akka's envelope: Akka.Remote checks a message's size before it wraps it
     /// (recipient, sender, sequence numbers), so a frame of a message at the limit is slightly over it.</summary>
     private const int EnvelopeBytes = 4096;
+
+    /// <summary>A header no frame has: a listener's refusal of the caller's certificate follows, as a length and at
+    /// most <see cref="RefusalBytes"/> of UTF-8, and the link closes (<see cref="RefuseAsync"/>).</summary>
+    private const int RefusalHeader = -1;
+    private const int RefusalBytes = 1024;
     private readonly SslStream stream;
     private readonly int maximumFrame;
     private readonly TimeSpan registration;
     private readonly ILoggingAdapter log;
     private readonly Action<TlsAssociation> onClosed;
+    private readonly Action<string>? refusedByPeer;
     private readonly Channel<ByteString> outgoing = Channel.CreateUnbounded<ByteString>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int ended;
@@ -35,7 +41,9 @@ internal sealed class TlsAssociation : AssociationHandle
     private Task reader = Task.CompletedTask;
 
     /// <param name="registration">How long Akka may take to register its reader; a link it never takes up is closed.</param>
-    public TlsAssociation(SslStream stream, Address local, Address remote, int maximumFrame, TimeSpan registration, ILoggingAdapter log, Action<TlsAssociation> onClosed)
+    /// <param name="refusedByPeer">On a link this node opened: called with the listener's reason when its first words
+    /// are a refusal of this node's certificate. Null on incoming links, where a refusal header is an oversized frame.</param>
+    public TlsAssociation(SslStream stream, Address local, Address remote, int maximumFrame, TimeSpan registration, ILoggingAdapter log, Action<TlsAssociation> onClosed, Action<string>? refusedByPeer = null)
         : base(local, remote)
     {
         this.stream = stream;
@@ -43,6 +51,38 @@ internal sealed class TlsAssociation : AssociationHandle
         this.registration = registration;
         this.log = log;
         this.onClosed = onClosed;
+        this.refusedByPeer = refusedByPeer;
+    }
+
+    /// <summary>
+    /// Tells a caller whose certificate the listener refused why, over the TLS link it authenticated the listener on,
+    /// then closes it: TLS's close, and the caller's close awaited (briefly) so that a reset cannot destroy the
+    /// refusal before it is read. What the caller sends is discarded unread.
+    /// </summary>
+    public static async Task RefuseAsync(SslStream stream, string reason, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(reason);
+        var text = System.Text.Encoding.UTF8.GetBytes(reason.Length > RefusalBytes / 4 ? reason[..(RefusalBytes / 4)] : reason);
+        var frame = new byte[2 * HeaderBytes + text.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(frame, RefusalHeader);
+        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(HeaderBytes), text.Length);
+        text.CopyTo(frame.AsSpan(2 * HeaderBytes));
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        limit.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await stream.WriteAsync(frame, limit.Token).ConfigureAwait(false);
+            await stream.ShutdownAsync().ConfigureAwait(false);
+            var discard = new byte[4096];
+            while (await stream.ReadAsync(discard, limit.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception error) when (error is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The caller went first, or never closed: the link ends either way.
+        }
     }
 
     public void Start()
@@ -120,6 +160,7 @@ internal sealed class TlsAssociation : AssociationHandle
         }
 
         var header = new byte[HeaderBytes];
+        var first = true;
         try
         {
             while (true)
@@ -130,6 +171,13 @@ internal sealed class TlsAssociation : AssociationHandle
                 }
 
                 var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+                if (first && length == RefusalHeader && refusedByPeer is not null)
+                {
+                    refusedByPeer(await ReadRefusal().ConfigureAwait(false));
+                    break;
+                }
+
+                first = false;
                 if (length < 0 || length > maximumFrame)
                 {
                     log.Warning("TLS: {0} sent a frame of {1} bytes, over the {2}-byte limit; closing the link", RemoteAddress, length, maximumFrame);
@@ -154,6 +202,17 @@ internal sealed class TlsAssociation : AssociationHandle
             End();
             listener.Notify(new Disassociated(DisassociateInfo.Unknown));
         }
+    }
+
+    /// <summary>The listener's reason for refusing this node's certificate, printable on one line.</summary>
+    private async Task<string> ReadRefusal()
+    {
+        var header = new byte[HeaderBytes];
+        var length = await ReadExactly(header).ConfigureAwait(false) ? BinaryPrimitives.ReadInt32LittleEndian(header) : 0;
+        var text = new byte[length is > 0 and <= RefusalBytes ? length : 0];
+        return text.Length > 0 && await ReadExactly(text).ConfigureAwait(false)
+            ? string.Concat(System.Text.Encoding.UTF8.GetString(text).Select(c => char.IsControl(c) ? '?' : c))
+            : "(no reason given)";
     }
 
     /// <summary>False when the link ended before the buffer was full.</summary>

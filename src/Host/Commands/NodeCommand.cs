@@ -97,8 +97,13 @@ internal static class NodeCommand
             akka.remote.dot-netty.tcp.port = {endpoint.Port}
             """)).WithFallback(AkkaLog.Configuration(console.LogFile)).WithFallback(file);
         console.Error.WriteLine(Units.Invariant($"[node] joining the party's session node at {string.Join(", ", seeds)}; Ctrl+C leaves"));
-        await DuetNode.ServeAsync(endpoint with { Peer = null }, seeds, extra, line => console.Error.WriteLine($"[node] {line}"), cancellation).ConfigureAwait(false);
-        console.Error.WriteLine("[node] left the cluster");
+        var stop = await DuetNode.ServeAsync(endpoint with { Peer = null }, seeds, extra, line => console.Error.WriteLine($"[node] {line}"), cancellation).ConfigureAwait(false);
+        console.Error.WriteLine(stop switch
+        {
+            NodeStop.Left => "[node] left the cluster",
+            NodeStop.LeaveUnconfirmed => "[node] stopped; the cluster did not confirm its leave in time (the session node removes it as unreachable)",
+            _ => "[node] stopped before joining the cluster",
+        });
         return 0;
     }
 }

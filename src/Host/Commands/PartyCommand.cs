@@ -131,6 +131,9 @@ internal static class PartyCommand
             ? Units.Invariant($"[{settings.Name}] {Units.Words(settings.Side)} operand {operand.Description}; waiting for the peer on {endpoint.Host}:{endpoint.Port} ({PeerWait(settings.PeerWait)})")
             : Units.Invariant($"[{settings.Name}] {Units.Words(settings.Side)} operand {operand.Description}; calling the peer at {endpoint.Peer}"));
 
+        // Said at once, not only in Akka's log; anyone who can reach the listener can be refused, so at most one line per 10 s.
+        using var refusals = endpoint.Tls?.OnIncomingRefused(TimeSpan.FromSeconds(10), (refusal, leftOut) => console.Note("warning", Units.Invariant(
+            $"refused a connection from {refusal.Remote}: {refusal.Reason}{(leftOut > 0 ? $" ({leftOut} more refused since the last such line)" : string.Empty)}")));
         console.LogFile = options.Verbose ? null : Path.GetFullPath(options.Log ?? AkkaLog.DefaultFile(settings.Name));
         var extra = ConfigurationFactory.ParseString(Units.Invariant($"""
             akka.remote.dot-netty.tcp.hostname = "{endpoint.Host}"
