@@ -36,6 +36,7 @@ internal sealed class AesCounter : IDisposable
     }
 
     /// <summary>Writes the next destination.Length / 16 keystream blocks (little-endian 64-bit counter, high half zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Next(Span<byte> destination)
     {
         if (keys is null)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Duet.Crypto.Paillier;
 
@@ -85,6 +86,7 @@ public sealed class BfvDecryptor(BfvSecretKey key)
     }
 
     /// <summary>c0 + c1·s mod 2^w at each position (words per position): c1·s computed exactly at the reply primes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong[] ReplyPhases(ReadOnlySpan<byte> reply, ReadOnlySpan<int> positions)
     {
         var n = Parameters.Degree;
@@ -172,6 +174,7 @@ public sealed class BfvDecryptor(BfvSecretKey key)
         return phases;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MultiplyBySecret(Span<ulong> values, int level)
     {
         var n = Parameters.Degree;

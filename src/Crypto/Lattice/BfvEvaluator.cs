@@ -31,6 +31,7 @@ public sealed class BfvEvaluator
     public int ReplyBytes(int positions) => Parameters.ReplyBytes(positions);
 
     /// <summary>A plaintext with small signed coefficients (at most N), in NTT form at every prime.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void TransformPlain(ReadOnlySpan<long> coefficients, Span<ulong> ntt)
     {
         var n = Parameters.Degree;
@@ -54,6 +55,7 @@ public sealed class BfvEvaluator
     }
 
     /// <summary>(acc0, acc1) += plain·(c0, a), everything in NTT form; accumulators start at zero and stay in [0, 2q).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MultiplyAccumulate(ReadOnlySpan<ulong> plain, BfvOperand operand, Span<ulong> acc0, Span<ulong> acc1)
     {
         ArgumentNullException.ThrowIfNull(operand);
@@ -79,6 +81,7 @@ public sealed class BfvEvaluator
     /// rounded to their top <see cref="BfvParameters.ResultBits"/> bits, then all of c1. Its randomness comes from
     /// <paramref name="random"/> when given, else from the CSPRNG.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reply(Span<ulong> acc0, Span<ulong> acc1, ReadOnlySpan<ulong> mask, int floodBits, ReadOnlySpan<int> positions, Span<byte> output, Xof? random = null)
     {
         var n = Parameters.Degree;
@@ -115,6 +118,7 @@ public sealed class BfvEvaluator
     }
 
     /// <summary>(acc0, acc1) + a public-key encryption of zero + flooding on the positions of c0, in the coefficient domain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Rerandomise(Span<ulong> acc0, Span<ulong> acc1, int floodBits, ReadOnlySpan<int> positions, Xof xof)
     {
         AddEncryptionOfZero(xof, acc0, acc1);
@@ -126,6 +130,7 @@ public sealed class BfvEvaluator
     }
 
     /// <summary>The residues of coefficient j at every prime.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Gather(ReadOnlySpan<ulong> polynomial, int j, Span<ulong> residues)
     {
         for (var i = 0; i < residues.Length; i++)
@@ -139,6 +144,7 @@ public sealed class BfvEvaluator
         MultiplyAdd(p, x, w, wShoup, acc, Lanes.Supported);
 
     /// <summary>As above, on vectors only if asked and the CPU has them (tests compare both paths).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MultiplyAdd(Modulus p, ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> w, ReadOnlySpan<ulong> wShoup, Span<ulong> acc, bool vectors)
     {
         var q = p.Value;
@@ -167,6 +173,7 @@ public sealed class BfvEvaluator
     }
 
     /// <summary>Brings lazily accumulated values from [0, 2q) into [0, q).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReduceLazy(Span<ulong> acc)
     {
         var n = Parameters.Degree;
@@ -181,6 +188,7 @@ public sealed class BfvEvaluator
     }
 
     /// <summary>(acc0, acc1) += (b·u, a·u) with u uniform ternary: NTT form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddEncryptionOfZero(Xof xof, Span<ulong> acc0, Span<ulong> acc1)
     {
         var n = Parameters.Degree;
@@ -207,6 +215,7 @@ public sealed class BfvEvaluator
     }
 
     /// <summary>Coefficient domain: c0 += e0 + flood at the positions (no other coefficient of c0 is sent), c1 += e1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddNoise(Xof xof, Span<ulong> c0, Span<ulong> c1, ReadOnlySpan<int> positions, int floodBits)
     {
         var n = Parameters.Degree;

@@ -74,6 +74,7 @@ public sealed class Ntt
     public Modulus Modulus { get; }
 
     /// <summary>In place: coefficients in [0, q) to evaluations in [0, q).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     public void Forward(Span<ulong> values)
     {
@@ -145,6 +146,7 @@ public sealed class Ntt
     }
 
     /// <summary>In place: evaluations in [0, q) back to coefficients in [0, q).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     public void Inverse(Span<ulong> values)
     {
@@ -215,6 +217,7 @@ public sealed class Ntt
     /// split into the x and y halves of their blocks by two-source permutes, and put back after the butterflies. The
     /// forward transform's last stage (t = 1) also brings every value into [0, q), as the scalar one does.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void NeighbourStage(ref ulong a, int t, int blocks, ulong[] stageRoots, ulong[] stageShoup, ulong q, bool forward)
     {
         var (gatherX, gatherY, scatterA, scatterB, spread) = NeighbourIndices(t);
@@ -270,6 +273,7 @@ public sealed class Ntt
     }
 
     /// <summary>The forward butterflies of one block on vectors (t a multiple of the width): as the scalar loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardLanes(ref ulong x, ref ulong y, int t, ulong w, ulong ws, ulong q)
     {
         var (wv, wsv, qv, twoQ) = (Vector512.Create(w), Vector512.Create(ws), Vector512.Create(q), Vector512.Create(2 * q));
@@ -283,6 +287,7 @@ public sealed class Ntt
     }
 
     /// <summary>The inverse butterflies of one block on vectors (t a multiple of the width): as the scalar loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InverseLanes(ref ulong x, ref ulong y, int t, ulong w, ulong ws, ulong q)
     {
         var (wv, wsv, qv, twoQ) = (Vector512.Create(w), Vector512.Create(ws), Vector512.Create(q), Vector512.Create(2 * q));

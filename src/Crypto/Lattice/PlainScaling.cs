@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Duet.Crypto.Lattice;
@@ -88,6 +89,7 @@ internal sealed class PlainScaling
     /// <summary>
     /// round(q·v/T) mod every prime, for v in [0, T): (q·v − r)/T with r = q·v mod T centered, so ≡ −r·T^{-1}.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Scale(ReadOnlySpan<ulong> v, Span<ulong> residues)
     {
         var words = Words;

@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 namespace Duet.Crypto.Lattice;
 
 /// <summary>RNS polynomials as flat arrays: prime i's residues at [i·N, (i+1)·N).</summary>
 internal static class Polynomials
 {
     /// <summary>The uniform polynomial a (NTT form) expanded from a public seed, identical on both sides.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong[] Uniform(BfvParameters parameters, ReadOnlySpan<byte> seed, int level)
     {
         var n = parameters.Degree;
@@ -22,6 +24,7 @@ internal static class Polynomials
         return a;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong[] ShoupOf(BfvParameters parameters, ulong[] values)
     {
         var n = parameters.Degree;
@@ -42,6 +45,7 @@ internal static class Polynomials
     /// c0 = NTT(Δ·m + e) − a·s at every prime, with a from the seed and e centered binomial from the noise stream:
     /// the first half of a secret-key encryption of m (zero when m is empty).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SymmetricEncrypt(BfvSecretKey key, ReadOnlySpan<byte> seed, Xof noise, ReadOnlySpan<long> message, Span<ulong> c0)
     {
         var parameters = key.Parameters;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Duet.Crypto.Lattice;
@@ -63,6 +64,7 @@ internal sealed class ReplyModulus
     public int Words { get; }
 
     /// <summary>round(2^w·x/q) mod 2^w from the residues of x at every prime; errs from the exact rounding by less than L·2^-127.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Switch(ReadOnlySpan<ulong> residues, Span<ulong> value)
     {
         value.Clear();
@@ -87,6 +89,7 @@ internal sealed class ReplyModulus
     }
 
     /// <summary>x mod 2^w for the x with |x| &lt; Q/4 (Q: the reply primes' product) whose residues these are.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Lift(ReadOnlySpan<ulong> residues, Span<ulong> value)
     {
         value.Clear();
@@ -115,6 +118,7 @@ internal sealed class ReplyModulus
     }
 
     /// <summary>value += addend·2^shift mod 2^w (addend: a plaintext of fewer bits, so that the shift stays below w).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddShifted(Span<ulong> value, ReadOnlySpan<ulong> addend, int shift)
     {
         var (wordShift, bitShift) = (shift / 64, shift % 64);
@@ -134,6 +138,7 @@ internal sealed class ReplyModulus
     }
 
     /// <summary>round(value / 2^drop) mod 2^(w − drop), in place (drop ≥ 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RoundDown(Span<ulong> value, int drop)
     {
         Span<ulong> half = stackalloc ulong[Words];

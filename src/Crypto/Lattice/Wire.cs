@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 
 namespace Duet.Crypto.Lattice;
@@ -8,6 +9,7 @@ internal static class Wire
     public static int Bytes(BfvParameters parameters, int level, int coefficients) =>
         checked((int)(((long)coefficients * parameters.Primes.Take(level).Sum(p => p.Bits) + 7) / 8));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteResidues(BfvParameters parameters, int level, ReadOnlySpan<ulong> values, Span<byte> output)
     {
         var count = values.Length / level;
@@ -45,6 +47,7 @@ internal static class Wire
     }
 
     /// <summary>Reads residues; false if any is not below its prime or the bits after the last are not zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool ReadResidues(BfvParameters parameters, int level, ReadOnlySpan<byte> input, Span<ulong> values)
     {
         var count = values.Length / level;
@@ -86,6 +89,7 @@ internal ref struct BitWriter(Span<byte> output)
     private int pendingBits;
 
     /// <summary>The low <paramref name="bits"/> bits of <paramref name="value"/> (the rest must be zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ulong value, int bits)
     {
         pending |= (UInt128)value << pendingBits;
@@ -137,6 +141,7 @@ internal ref struct BitReader(ReadOnlySpan<byte> input)
     public readonly bool AtCleanEnd => !overrun && offset == input.Length && pending == 0;
 
     /// <summary>The next <paramref name="bits"/> bits (1–64); zeros past the end, which <see cref="AtCleanEnd"/> then refuses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Read(int bits)
     {
         if (pendingBits < bits)

@@ -48,6 +48,7 @@ public sealed class Xof : IDisposable
         return seed;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(Span<byte> destination)
     {
         while (destination.Length > 0)
@@ -80,6 +81,7 @@ public sealed class Xof : IDisposable
     public UInt128 NextUInt128() => new(NextUInt64(), NextUInt64());
 
     /// <summary>Uniform in [0, 2^bits) for bits ≤ 128.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public UInt128 NextBits(int bits)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 128);
@@ -88,6 +90,7 @@ public sealed class Xof : IDisposable
     }
 
     /// <summary>Uniform in [0, q) by rejection on bitlen(q) bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong NextBelow(ulong q)
     {
         var mask = ulong.MaxValue >> BitOperations.LeadingZeroCount(q);
@@ -116,6 +119,7 @@ public sealed class Xof : IDisposable
     }
 
     /// <summary>Uniform in {−1, 0, 1}.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int NextTernary()
     {
         while (true)
@@ -137,6 +141,7 @@ public sealed class Xof : IDisposable
     }
 
     /// <summary>Centered binomial with parameter η: Σ of η coin differences, |e| ≤ η, variance η/2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int NextCenteredBinomial(int eta)
     {
         var mask = (1UL << eta) - 1;
@@ -146,6 +151,7 @@ public sealed class Xof : IDisposable
 
     public void Dispose() => cipher.Dispose();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Refill()
     {
         cipher.Next(buffer);
