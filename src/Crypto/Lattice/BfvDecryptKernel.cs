@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Duet.Crypto.Encoding;
 using Duet.Crypto.Paillier;
@@ -9,6 +10,7 @@ public static class BfvDecryptKernel
 {
     /// <summary>Decrypts replies [first, first + count) into the encryptor's share matrix, whose entry (0, 0) is Z's
     /// (<paramref name="firstRow"/>, <paramref name="firstColumn"/>) (blocks write disjoint entries).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DecryptBlock(
         CoefficientPlan plan, BfvDecryptor decryptor, ReadOnlySpan<byte> replies, int first, int count, Matrix<BigInteger> encryptorShare, int firstRow = 0, int firstColumn = 0)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Duet.Crypto.Encoding;
 
 namespace Duet.Crypto.Lattice;
@@ -6,6 +7,7 @@ namespace Duet.Crypto.Lattice;
 public static class BfvEncryptKernel
 {
     /// <summary>Writes seeded ciphertexts of operands [first, first + count) at fixed width into output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void EncryptBlock(CoefficientPlan plan, Matrix<long> y, BfvEncryptor encryptor, int first, int count, Span<byte> output)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -30,6 +32,7 @@ public static class BfvEncryptKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Encode(CoefficientPlan plan, Matrix<long> y, int innerBlock, int columnBlock, Span<long> message)
     {
         message.Clear();

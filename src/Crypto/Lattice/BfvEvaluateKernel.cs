@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using Duet.Crypto.Encoding;
@@ -18,6 +19,7 @@ public static class BfvEvaluateKernel
     /// that cover the tile (or all of X). operands[i] is encrypted operand i of the plan. Masks, re-randomisers and
     /// flooding come from <paramref name="random"/> when given (so the party can compute the tile again), else from the CSPRNG.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void EvaluateTile(
         CoefficientPlan plan, BfvEvaluator evaluator, IReadOnlyList<BfvOperand> operands, Matrix<long> x, int tile, Span<byte> output, Matrix<BigInteger> evaluatorShare,
         int firstRow = 0, int firstColumn = 0, int xFirstRow = 0, RandomStream? random = null, KernelCpu? cpu = null)
@@ -100,6 +102,7 @@ public static class BfvEvaluateKernel
         return xof;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Encode(CoefficientPlan plan, Matrix<long> x, int rowBlock, int innerBlock, Span<long> coefficients, int xFirstRow = 0)
     {
         coefficients.Clear();

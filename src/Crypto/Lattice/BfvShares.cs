@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Duet.Crypto.Encoding;
@@ -17,6 +18,7 @@ public static class BfvShares
     /// in-range results (entry (0, 0) of the share matrix is Z's (<paramref name="firstRow"/>, <paramref name="firstColumn"/>)),
     /// drawing from <paramref name="random"/> when given, else from the CSPRNG.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DrawMask(
         CoefficientPlan plan, BfvParameters parameters, Span<ulong> mask, ReadOnlySpan<int> positions, int rowBlock, int columnBlock, Matrix<BigInteger> evaluatorShare,
         int firstRow = 0, Xof? random = null, int firstColumn = 0)

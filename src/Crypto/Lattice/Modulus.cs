@@ -71,9 +71,11 @@ public sealed class Modulus
     public ulong Reduce(ulong x) => MulShoup(1, OneShoup, x);
 
     /// <summary>x mod q for a 128-bit x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Reduce(UInt128 x) => Add(MulShoup(TwoToThe64, TwoToThe64Shoup, (ulong)(x >> 64)), Reduce((ulong)x));
 
     /// <summary>A multiword value (little-endian words) mod q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong ReduceWords(ReadOnlySpan<ulong> words)
     {
         var reduced = Reduce(words[^1]);
@@ -86,6 +88,7 @@ public sealed class Modulus
     }
 
     /// <summary>A signed 64-bit value mod q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReduceSigned(long x) => x >= 0 ? Reduce((ulong)x) : Negate(Reduce((ulong)(-(x + 1)) + 1));
 
     public ulong Mul(ulong a, ulong b) => (ulong)((UInt128)a * b % Value);

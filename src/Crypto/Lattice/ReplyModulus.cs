@@ -173,6 +173,7 @@ internal sealed class ReplyModulus
     public ulong Reduce(ReadOnlySpan<ulong> value, int prime) => primes[prime].ReduceWords(value);
 
     /// <summary>acc += a·b mod 2^(64·acc.Length).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MultiplyAdd(Span<ulong> acc, ReadOnlySpan<ulong> a, ulong b)
     {
         ulong carry = 0;
@@ -185,6 +186,7 @@ internal sealed class ReplyModulus
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add(Span<ulong> acc, ulong b)
     {
         for (var w = 0; w < acc.Length && b != 0; w++)
