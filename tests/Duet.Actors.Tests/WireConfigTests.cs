@@ -16,7 +16,7 @@ public sealed class WireConfigTests
         Assert.Equal(8, config.GetInt("duet.protocol-version"));
         Assert.False(config.GetBoolean("duet.session.accept-fast-key"));
         Assert.Equal("bfv", config.GetString("duet.session.scheme"));
-        Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.remote.retry-gate-closed-for"));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), config.GetTimeSpan("akka.remote.retry-gate-closed-for"));
         Assert.Equal(TimeSpan.FromSeconds(60), config.GetTimeSpan("duet.session.timeout"));
         Assert.Equal(8, config.GetInt("duet.flow.window"));
         Assert.Equal(262144, config.GetInt("duet.flow.block-bytes"));

@@ -65,6 +65,10 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         Become(Handshaking);
     }
 
+    /// <summary>How often a caller repeats its hello until the listener answers: as often as Akka retries a refused link
+    /// (akka.remote.retry-gate-closed-for), so a caller that starts first waits a quarter of a second, not seconds.</summary>
+    private static readonly TimeSpan CallPeriod = TimeSpan.FromMilliseconds(250);
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(SessionJob job, Guid sessionId, string? peerGatewayPath) =>
@@ -81,7 +85,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
         if (peerGatewayPath is not null)
         {
             CallPeer();
-            Timers.StartPeriodicTimer("hello", CallAgain.Instance, TimeSpan.FromSeconds(1));
+            Timers.StartPeriodicTimer("hello", CallAgain.Instance, CallPeriod);
         }
     }
 
