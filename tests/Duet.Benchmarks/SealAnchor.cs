@@ -12,8 +12,11 @@ namespace Duet.Benchmarks;
 /// </summary>
 internal static class SealAnchor
 {
-    /// <summary>One run of the anchor: the script's JSON, and the CPU of the node process and of other processes meanwhile.</summary>
-    public sealed record Run(JsonObject Report, double Seconds, bool Verified, long BytesToEvaluator, long BytesToEncryptor, double? CpuSeconds, double? OtherCores);
+    /// <summary>
+    /// One run of the anchor: the script's JSON; wall and CPU seconds of its protocol steps (all of node's threads); CPU
+    /// seconds of the whole node process (start-up, matrices and the check included) and cores other processes used meanwhile.
+    /// </summary>
+    public sealed record Run(JsonObject Report, double Seconds, double? CpuSeconds, bool Verified, long BytesToEvaluator, long BytesToEncryptor, double? ProcessCpuSeconds, double? OtherCores);
 
     /// <summary>The anchor's run for this shape, or null with the reason when node or npm is missing or a step fails.</summary>
     public static (Run? Run, string? Problem) Measure(int rows, int inner, int columns, int inputBits, int seed)
@@ -39,7 +42,8 @@ internal static class SealAnchor
             var (code, _, errors) = Execute("npm", folder, ["ci", "--no-audit", "--no-fund"]);
             if (code != 0)
             {
-                return (null, $"npm ci failed (exit {code}): {LastLine(errors)}");
+                var reason = errors.Split('\n', StringSplitOptions.TrimEntries).FirstOrDefault(line => line.StartsWith("npm error", StringComparison.Ordinal));
+                return (null, $"npm ci failed (exit {code}): {reason ?? LastLine(errors)}");
             }
         }
 
@@ -68,7 +72,7 @@ internal static class SealAnchor
             return (null, $"node w1.mjs printed no anchor report: {LastLine(output)}");
         }
 
-        return (new Run(report, seconds, verified, toEvaluator, toEncryptor, cpu, others), null);
+        return (new Run(report, seconds, Field<double>(report, "cpu_s"), verified, toEvaluator, toEncryptor, cpu, others), null);
     }
 
     private static T? Field<T>(JsonObject report, string name)
