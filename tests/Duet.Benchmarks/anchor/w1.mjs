@@ -19,7 +19,8 @@ const y = randomMatrix(random, inner, cols, inputBits);
 // |Z| < inner·2^(2b), so moduli whose product exceeds 2·inner·2^(2b) give Z exactly by centered CRT.
 const needBits = 2 * inputBits + Math.ceil(Math.log2(inner)) + 1;
 const count = Math.max(2, Math.ceil(needBits / 59));
-const plainBits = Math.ceil(needBits / count) + 1;
+// At least 20 bits: the primes ≡ 1 (mod 2N) start at 65537.
+const plainBits = Math.max(20, Math.ceil(needBits / count) + 1);
 const plainModuli = nttPrimes(plainBits, count);
 
 const [mw, kw, nw] = args.string('blocks')?.split('x').map(Number) ?? chooseBlocks(rows, inner, cols);
@@ -133,25 +134,33 @@ function runProtocol(t, problem, plan, tally) {
   const sums = Array.from({ length: plan.nb }, () => seal.CipherText());
   const replies = [];
   for (let mb = 0; mb < plan.mb; mb++) {
+    let summed = false;
     for (let kb = 0; kb < plan.kb; kb++) {
       plain.clear();
       for (let i = 0; i < mw && mb * mw + i < rows; i++) {
         for (let j = 0; j < kw && kb * kw + j < inner; j++) plain.set(i * kw + kw - 1 - j, x[(mb * mw + i) * inner + kb * kw + j]);
       }
+      // A zero block adds nothing (and SEAL refuses the transparent product).
+      if (plain.isZero()) continue;
       evaluator.plainTransformToNtt(plain.load(), context.firstParmsId, xHat);
       for (let nb = 0; nb < plan.nb; nb++) {
-        if (kb === 0) {
+        if (!summed) {
           evaluator.multiplyPlain(operands[kb * plan.nb + nb], xHat, sums[nb]);
         } else {
           evaluator.multiplyPlain(operands[kb * plan.nb + nb], xHat, product);
           evaluator.add(sums[nb], product, sums[nb]);
         }
       }
+      summed = true;
     }
     for (let nb = 0; nb < plan.nb; nb++) {
-      evaluator.cipherTransformFromNtt(sums[nb], sums[nb]);
       zeroEncryptor.encryptZero(zero);
-      evaluator.add(sums[nb], zero, sums[nb]);
+      if (summed) {
+        evaluator.cipherTransformFromNtt(sums[nb], sums[nb]);
+        evaluator.add(sums[nb], zero, sums[nb]);
+      } else {
+        sums[nb].copy(zero);
+      }
       const bytes = sums[nb].saveArray(compression);
       tally.bytesToEncryptor += bytes.length;
       replies.push(bytes);
@@ -208,9 +217,16 @@ function PlainBuffer(seal, context, t) {
   this.words = new Uint32Array(this.bytes.buffer, offset, 2 * N);
   this.plaintext = seal.PlainText();
   const tLow = Number(t & 0xffffffffn), tHigh = Number(t >> 32n);
-  this.clear = () => this.words.fill(0);
+  let nonzero = false;
+  this.clear = () => {
+    this.words.fill(0);
+    nonzero = false;
+  };
+  this.isZero = () => !nonzero;
   // A signed value |v| < 2^53 as v mod t (SEAL lifts plaintext coefficients above t/2 to negative ones).
   this.set = (index, v) => {
+    if (v === 0) return;
+    nonzero = true;
     let low, high;
     if (v >= 0) {
       low = v % 4294967296; high = Math.floor(v / 4294967296);
@@ -292,6 +308,7 @@ function nttPrimes(bits, count) {
   for (let p = ((1n << BigInt(bits)) - 1n) / step * step + 1n; primes.length < count && p > step; p -= step) {
     if (isPrime(p)) primes.push(p);
   }
+  if (primes.length < count) fail(`fewer than ${count} primes ≡ 1 (mod ${step}) below 2^${bits}`);
   return primes;
 }
 
