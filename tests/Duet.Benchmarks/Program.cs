@@ -14,7 +14,8 @@ internal static class Program
                       [--seed 1] [--keep DIR] [--json FILE] [--backend native|managed]
                       two `duet party` processes on loopback against the textbook baseline
           lattice     [--rows 10000] [--inner 100] [--cols 10] [--input-bits 32] [--domain integer|ring64] [--repeat 2]
-                      [--seed 1] [--json FILE]   BFV with coefficient encoding in process, 1 thread and all cores
+                      [--seed 1] [--blocks N:MxKxW] [--anchor yes|no] [--json FILE]   BFV with coefficient encoding in process,
+                      1 thread and all cores, after the same product with SEAL via node-seal (the anchor, one thread)
           cluster     [--rows 20000] [--inner 100] [--cols 1] [--key-bits 2048] [--input-bits 32] [--kill-at 50]
                       [--scheme paillier|bfv] [--key-form standard|fast] [--link plaintext|tls] [--seed 1] [--keep DIR] [--json FILE] [--build r2r|il]   the evaluator as 1x1, 2x1 and 3 nodes with one killed
           wan         [--profiles lan,metro,region] [--schemes bfv,paillier] [--workloads w1,w3] [--share ring64|integer]
