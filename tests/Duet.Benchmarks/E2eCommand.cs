@@ -282,22 +282,71 @@ internal static partial class E2eCommand
     }
 
     /// <summary>Adds the two share files and compares the sum with the exact X·W (ring64: X·W mod 2^64, read as signed).</summary>
+    /// <summary>
+    /// Whether share-a.csv + share-b.csv reconstruct X·W in the domain, read a row at a time (a W4 run's product and
+    /// shares held whole took gigabytes): each row of the product is computed exactly as it is checked.
+    /// </summary>
     internal static bool Verify(string directory, Matrix<long> x, Matrix<long> w, ShareDomain domain)
     {
-        var product = Shares.Product(x, w);
-        var expected = Shares.Reconstruct(Shares.Reduce(product, domain), product.Map(_ => BigInteger.Zero), domain);
-        var a = ReadShare(Path.Combine(directory, "share-a.csv"), expected.Rows, expected.Columns);
-        var b = ReadShare(Path.Combine(directory, "share-b.csv"), expected.Rows, expected.Columns);
-        return Shares.Reconstruct(a, b, domain).Data.SequenceEqual(expected.Data);
+        using var a = File.OpenText(Path.Combine(directory, "share-a.csv"));
+        using var b = File.OpenText(Path.Combine(directory, "share-b.csv"));
+        var expected = new BigInteger[w.Columns];
+        for (var row = 0; row < x.Rows; row++)
+        {
+            var (lineA, lineB) = (a.ReadLine(), b.ReadLine());
+            if (lineA is null || lineB is null)
+            {
+                throw new BenchmarkFailure($"{directory}: a share has fewer than {x.Rows} rows");
+            }
+
+            ProductRow(x.Row(row), w, expected);
+            var (valuesA, valuesB) = (lineA.Split(','), lineB.Split(','));
+            if (valuesA.Length != w.Columns || valuesB.Length != w.Columns)
+            {
+                throw new BenchmarkFailure($"{directory}: row {row} of a share does not have {w.Columns} entries");
+            }
+
+            for (var l = 0; l < w.Columns; l++)
+            {
+                var sum = Shares.Reconstruct(Parse(valuesA[l]), Parse(valuesB[l]), domain);
+                if (sum != Shares.Reconstruct(Shares.Reduce(expected[l], domain), BigInteger.Zero, domain))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return a.ReadLine() is null && b.ReadLine() is null;
+
+        static BigInteger Parse(string value) => BigInteger.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
     }
 
-    private static Matrix<BigInteger> ReadShare(string path, int rows, int columns)
+    /// <summary>One row of X·W exactly: in Int128 unless a sum overflows it (entries near 63 bits), then in BigInteger.</summary>
+    private static void ProductRow(ReadOnlySpan<long> xRow, Matrix<long> w, BigInteger[] result)
     {
-        var lines = File.ReadAllLines(path);
-        var data = lines.SelectMany(l => l.Split(',')).Select(v => BigInteger.Parse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)).ToArray();
-        return lines.Length == rows && data.Length == (long)rows * columns
-            ? new Matrix<BigInteger>(rows, columns, data)
-            : throw new BenchmarkFailure($"{path}: expected a {rows}x{columns} share, got {lines.Length} lines and {data.Length} entries");
+        for (var l = 0; l < w.Columns; l++)
+        {
+            try
+            {
+                Int128 sum = 0;
+                for (var j = 0; j < xRow.Length; j++)
+                {
+                    sum = checked(sum + ((Int128)xRow[j] * w[j, l]));
+                }
+
+                result[l] = sum;
+            }
+            catch (OverflowException)
+            {
+                var sum = BigInteger.Zero;
+                for (var j = 0; j < xRow.Length; j++)
+                {
+                    sum += (BigInteger)xRow[j] * w[j, l];
+                }
+
+                result[l] = sum;
+            }
+        }
     }
 
     private static void PrintParties(Session session, bool verified)
