@@ -87,7 +87,7 @@ public sealed record PartyResult(Matrix<BigInteger>? Share, Matrix<BigInteger>? 
     /// <summary>The shape of P = L·R.</summary>
     public (int Rows, int Columns) ProductShape { get; init; }
 
-    /// <summary>The SHA-256 digest of the session's transcript (PROTOCOL.md §10) that both parties' <c>Done</c> carried
+    /// <summary>The SHA-256 digest of the session's transcript (docs/protocol.md §10) that both parties' <c>Done</c> carried
     /// and checked: the same on both sides of one session, so a third party can tell that two shares belong together.</summary>
     public byte[] TranscriptDigest { get; init; } = [];
 }

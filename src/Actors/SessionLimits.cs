@@ -4,7 +4,7 @@ using Duet.Crypto.Schemes;
 namespace Duet.Actors;
 
 /// <summary>
-/// This party's own limits on what a peer may announce (PROTOCOL.md §9), checked at the handshake before anything
+/// This party's own limits on what a peer may announce (docs/protocol.md §9), checked at the handshake before anything
 /// is allocated: key sizes, rows, columns, product entries, and an estimate of the memory the plan needs. Every
 /// count is 64-bit, so an announced size cannot overflow into a small one. Defaults in duet.conf (<c>duet.limits</c>).
 /// </summary>

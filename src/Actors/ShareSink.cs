@@ -36,7 +36,7 @@ public sealed record ShareRegion(int FirstRow, int FirstColumn, int Rows, int Co
 /// before the host's prepare step runs. A sink that throws aborts the session on both sides. Committing (renaming
 /// into place) or discarding is the host's, after <c>DuetParty.RunAsync</c> returns or throws. A party whose share is
 /// revealed to the peer reads it back (<see cref="Read"/>) after its last write; a second sink receives the peer's
-/// revealed share, which is read back too (PROTOCOL.md §7).
+/// revealed share, which is read back too (docs/protocol.md §7).
 /// </summary>
 public interface IShareSink
 {

@@ -18,7 +18,7 @@ public sealed class FastKey : IDisposable
     public void Dispose() => Key.Dispose();
 }
 
-/// <summary>The evaluator decides about fast keys (PROTOCOL.md §8, §9): the hellos carry the encryptor's key form and
+/// <summary>The evaluator decides about fast keys (docs/protocol.md §8, §9): the hellos carry the encryptor's key form and
 /// the evaluator's acceptance (<c>duet.session.accept-fast-key</c>), so both sides refuse a fast key at the handshake
 /// unless the evaluator opted in, and the evaluator checks again when the public key arrives. With the opt-in a session
 /// completes exactly: <see cref="FastKeyFormSessionTests"/>.</summary>

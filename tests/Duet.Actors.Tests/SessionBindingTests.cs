@@ -13,7 +13,7 @@ namespace Duet.Actors.Tests;
 [CollectionDefinition(nameof(SessionBindingTests), DisableParallelization = true)]
 public sealed class SessionBindingCollection;
 
-/// <summary>Every message is bound to its session and its peer (PROTOCOL.md §10), and a hello is checked against
+/// <summary>Every message is bound to its session and its peer (docs/protocol.md §10), and a hello is checked against
 /// this party's limits before anything is allocated (§9).</summary>
 [Collection(nameof(SessionBindingTests))]
 public sealed class SessionBindingTests(RuntimeKeys keys) : TestKit(TwoParties.SerializeAll.WithFallback(DuetConfig.Defaults)), IClassFixture<RuntimeKeys>

@@ -18,7 +18,7 @@ public sealed class SessionPhaseTests(RuntimeKeys keys) : TestKit(TwoParties.Ser
     [Fact]
     public void HandshakingDropsACreditBeforeAnyHelloAndThenRefusesOneFromThePeer()
     {
-        // Before a hello nobody is the peer: the credit is dropped, never a reason to abort (PROTOCOL.md §10).
+        // Before a hello nobody is the peer: the credit is dropped, never a reason to abort (docs/protocol.md §10).
         var job = Job(RolePreference.Auto);
         var session = Sys.ActorOf(Session.Props(job, id, null));
         session.Tell(new Credit(id, 1), TestActor);

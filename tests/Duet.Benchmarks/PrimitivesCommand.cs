@@ -59,7 +59,7 @@ internal static class PrimitivesCommand
             ownerEncryptor.Encrypt(plaintexts[i], ciphertexts[i]);
         }
 
-        // The re-randomiser as it was before PROTOCOL.md §5.4 asked for |n| + σ bits: α of |n|/2 bits, window 8.
+        // The re-randomiser as it was before docs/protocol.md §5.4 asked for |n| + σ bits: α of |n|/2 bits, window 8.
         using var halfTable = new FixedBaseTable(context, publicKey.HsResidue, publicKey.Key.RandomiserBits, 8);
         using var destination = context.NewResidue();
         using var randomiser = context.NewResidue();

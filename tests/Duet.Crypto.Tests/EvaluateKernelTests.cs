@@ -6,7 +6,7 @@ using Duet.Crypto.Paillier;
 
 namespace Duet.Crypto.Tests;
 
-/// <summary>The evaluator's tile kernel re-randomises every result inside its multi-exponentiation (PROTOCOL.md §5.4).</summary>
+/// <summary>The evaluator's tile kernel re-randomises every result inside its multi-exponentiation (docs/protocol.md §5.4).</summary>
 public sealed class EvaluateKernelTests(KeyFixture fixture) : IClassFixture<KeyFixture>
 {
     private readonly PaillierPrivateKey key = fixture.Key;

@@ -7,7 +7,7 @@ using BcInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace Duet.Crypto.Tests;
 
-/// <summary>The public-key checks on h_s and the checks of a loaded private key (PROTOCOL.md §8, §9).</summary>
+/// <summary>The public-key checks on h_s and the checks of a loaded private key (docs/protocol.md §8, §9).</summary>
 public sealed class KeyCheckTests(KeyFixture fixture) : IClassFixture<KeyFixture>
 {
     private const int Bits = 1024;

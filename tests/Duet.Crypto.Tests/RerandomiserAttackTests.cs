@@ -4,7 +4,7 @@ using Duet.Crypto.Paillier;
 namespace Duet.Crypto.Tests;
 
 /// <summary>
-/// Plays the curious key owner of PROTOCOL.md §5.4 on a toy key (16-bit primes, so n² fits in 64 bits and discrete
+/// Plays the curious key owner of docs/protocol.md §5.4 on a toy key (16-bit primes, so n² fits in 64 bits and discrete
 /// logarithms to base h_s take a baby-step giant-step search). The key owner encrypts y = 1 with its own exponent β,
 /// the evaluator returns Enc(x + mask) re-randomised by h_s^α, and the key owner decrypts, strips g^m to get
 /// h_s^(x·β + α), takes its logarithm γ and guesses x = ⌊γ/β⌋. With the old |n|/2-bit α this recovers x every time;

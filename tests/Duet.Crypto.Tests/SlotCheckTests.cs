@@ -5,7 +5,7 @@ using Duet.Crypto.Paillier;
 
 namespace Duet.Crypto.Tests;
 
-/// <summary>Mask width t (PROTOCOL.md §4) and the encryptor's check that nothing but the used slots decrypts non-zero (§9).</summary>
+/// <summary>Mask width t (docs/protocol.md §4) and the encryptor's check that nothing but the used slots decrypts non-zero (§9).</summary>
 public sealed class SlotCheckTests(KeyFixture fixture) : IClassFixture<KeyFixture>
 {
     private const int KeyBits = 1024;

@@ -6,7 +6,7 @@ using Duet.Crypto.Paillier;
 
 namespace Duet.Reference;
 
-/// <summary>What both parties agree on before a product (PROTOCOL.md §3, §4, §7).</summary>
+/// <summary>What both parties agree on before a product (docs/protocol.md §3, §4, §7).</summary>
 public sealed record ProtocolParameters(int LeftBits, int RightBits, int KeyBits = 2048, int Sigma = PackingPlan.MinimumSigma, ShareDomain Domain = ShareDomain.Ring64);
 
 /// <summary>Both parties' shares of L·R, each in the agreed domain, and how the product was computed.</summary>

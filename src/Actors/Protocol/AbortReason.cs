@@ -11,7 +11,7 @@ public enum AbortReason
     /// <summary>Both parties forced the same role.</summary>
     RoleConflict = 1,
 
-    /// <summary>The public key failed validation (PROTOCOL.md §9).</summary>
+    /// <summary>The public key failed validation (docs/protocol.md §9).</summary>
     InvalidKey = 2,
 
     /// <summary>A ciphertext is out of range or not a unit.</summary>
@@ -40,7 +40,7 @@ public enum AbortReason
     Internal = 11,
 
     /// <summary>The encryptor's key is of the experimental fast form and the evaluator did not opt in to it
-    /// (<c>duet.session.accept-fast-key</c>, PROTOCOL.md §8).</summary>
+    /// (<c>duet.session.accept-fast-key</c>, docs/protocol.md §8).</summary>
     FastKeyRefused = 12,
 
     /// <summary>A resumed session is not the journaled one: its encrypted operand, a share band on disk, or tiles

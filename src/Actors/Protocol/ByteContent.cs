@@ -3,7 +3,7 @@ using System.Text;
 namespace Duet.Actors.Protocol;
 
 /// <summary>Content equality for the byte arrays inside messages, so that equal messages compare equal
-/// (a duplicate of an index is ignored only if identical, PROTOCOL.md §9).</summary>
+/// (a duplicate of an index is ignored only if identical, docs/protocol.md §9).</summary>
 internal static class ByteContent
 {
     public static bool Equal(byte[]? left, byte[]? right) =>

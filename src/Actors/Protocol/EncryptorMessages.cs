@@ -4,7 +4,7 @@ namespace Duet.Actors.Protocol;
 
 // Sent by the Encryptor (the key owner) to the Evaluator.
 
-/// <summary>The Encryptor's public key in its scheme's bytes (PROTOCOL.md §8, docs/lattice.md), with the parameters
+/// <summary>The Encryptor's public key in its scheme's bytes (docs/protocol.md §8, docs/lattice.md), with the parameters
 /// it was made for, which the evaluator checks against the plan both derived from the hellos.</summary>
 public sealed record KeyMessage(Guid SessionId, byte[] Key) : IProtocolMessage
 {
@@ -62,6 +62,6 @@ public abstract record CiphertextBlock(Guid SessionId, int BlockIndex, int First
     }
 }
 
-/// <summary>A run of the Encryptor's ciphertexts Y[k,a] (PROTOCOL.md §4), in the plan's flat ordering of encrypted operands.</summary>
+/// <summary>A run of the Encryptor's ciphertexts Y[k,a] (docs/protocol.md §4), in the plan's flat ordering of encrypted operands.</summary>
 public sealed record EncryptedBlock(Guid SessionId, int BlockIndex, int FirstIndex, int Count, int Width, byte[] Ciphertexts)
     : CiphertextBlock(SessionId, BlockIndex, FirstIndex, Count, Width, Ciphertexts);

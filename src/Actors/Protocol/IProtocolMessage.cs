@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace Duet.Actors.Protocol;
 
-/// <summary>A message of the two-party protocol (PROTOCOL.md §10). Every one names its session.</summary>
+/// <summary>A message of the two-party protocol (docs/protocol.md §10). Every one names its session.</summary>
 public interface IProtocolMessage
 {
     /// <summary>The 128-bit random id of the session, chosen by the party that opens it.</summary>

@@ -24,7 +24,7 @@ namespace Duet.Actors.Protocol;
 /// carries), the result tiles it committed. Both parties resume or neither; they skip the tiles both committed.</param>
 /// <param name="KeyForm">The form of the Paillier key the sender uses if it encrypts.</param>
 /// <param name="AcceptFastKey">Whether the sender, if it evaluates, accepts a key of the fast form. The evaluator decides
-/// (PROTOCOL.md §8): both parties refuse a fast key at the handshake, before any key is made, unless the evaluator's
+/// (docs/protocol.md §8): both parties refuse a fast key at the handshake, before any key is made, unless the evaluator's
 /// hello accepts it.</param>
 public sealed record Hello(
     Guid SessionId,
@@ -47,7 +47,7 @@ public sealed record Hello(
     int LinkMbps = ProductShape.DefaultLinkMbps) : IProtocolMessage;
 
 /// <summary>Closes the session's exchange: what the sender of <c>Done</c> received, and its digest of the whole
-/// transcript, for the peer to check against its own (PROTOCOL.md §10).</summary>
+/// transcript, for the peer to check against its own (docs/protocol.md §10).</summary>
 /// <param name="Count">Number of ciphertexts received.</param>
 /// <param name="Digest">SHA-256 (32 bytes) of the whole transcript as the sender saw it: both hellos, the public key,
 /// every block both ways and every revealed share (see <c>State.Transcript</c>).</param>

@@ -2,10 +2,10 @@ using System.Text;
 
 namespace Duet.Actors.Protocol;
 
-// Sent by a party that holds a share, to a party that is to receive the revealed product (PROTOCOL.md §7).
+// Sent by a party that holds a share, to a party that is to receive the revealed product (docs/protocol.md §7).
 
 /// <summary>A run of the sender's share of P, in P's orientation (rows of L, columns of R) and row-major order: a
-/// run may hold several rows or part of one, so every message stays under the transport frame (PROTOCOL.md §10).</summary>
+/// run may hold several rows or part of one, so every message stays under the transport frame (docs/protocol.md §10).</summary>
 /// <param name="First">Row-major index in P of the first entry of this run.</param>
 /// <param name="Count">Entries in this run.</param>
 /// <param name="Values">Count signed integers in the encoding of <see cref="Wire.SignedIntegerCodec"/>.</param>

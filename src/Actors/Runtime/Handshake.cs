@@ -30,7 +30,7 @@ public sealed class HandshakeException(AbortReason reason, string message) : Exc
     public AbortReason Reason { get; } = reason;
 }
 
-/// <summary>The one function both parties call on the two hellos (PROTOCOL.md §2, §4, §9).</summary>
+/// <summary>The one function both parties call on the two hellos (docs/protocol.md §2, §4, §9).</summary>
 public static class Handshake
 {
     /// <summary>
@@ -132,7 +132,7 @@ public static class Handshake
         }
     }
 
-    /// <summary>The checks of a hello on its own (PROTOCOL.md §9): shape and key size within the limits (the entry count
+    /// <summary>The checks of a hello on its own (docs/protocol.md §9): shape and key size within the limits (the entry count
     /// for a matrix held whole: the evaluator reads a Paillier X that is its file's own rows by tiles), fraction bits in range.</summary>
     private static void CheckOwn(Hello hello, SessionLimits limits, bool heldWhole)
     {
@@ -163,7 +163,7 @@ public static class Handshake
         };
     }
 
-    /// <summary>Both parties resume or neither (PROTOCOL.md §10 as extended by resume): a resumed session skips the
+    /// <summary>Both parties resume or neither (docs/protocol.md §10 as extended by resume): a resumed session skips the
     /// tiles both committed, the intersection, since a band committed by one side only has no partner on the other.</summary>
     private static TileRanges Skipped(Hello left, Hello right, IProductPlan plan)
     {

@@ -4,7 +4,7 @@ using Duet.Actors.Tiles;
 
 namespace Duet.Actors.Runtime;
 
-/// <summary>Streaming as the encryptor: encrypt Y block by block as the peer's credit allows (PROTOCOL.md §4), and
+/// <summary>Streaming as the encryptor: encrypt Y block by block as the peer's credit allows (docs/protocol.md §4), and
 /// decrypt every result block into this party's share (§6).</summary>
 internal sealed partial class Session
 {

@@ -8,7 +8,7 @@ using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Runtime;
 
-/// <summary>Streaming as the evaluator: validate and keep the encrypted operand off the session thread (PROTOCOL.md
+/// <summary>Streaming as the evaluator: validate and keep the encrypted operand off the session thread (docs/protocol.md
 /// §9), prepare it once complete, then evaluate tile by tile as the peer's credit allows (§5).</summary>
 internal sealed partial class Session
 {

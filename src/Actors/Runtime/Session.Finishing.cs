@@ -8,7 +8,7 @@ using Duet.Crypto.MatMul;
 
 namespace Duet.Actors.Runtime;
 
-/// <summary>Finishing (PROTOCOL.md §7, §10): this side's share in P's orientation, the reveal both ways (Session.Reveal), then Done
+/// <summary>Finishing (docs/protocol.md §7, §10): this side's share in P's orientation, the reveal both ways (Session.Reveal), then Done
 /// both ways with the digest of the whole transcript, then Confirm both ways. The session completes, and its
 /// host may commit output, only when the peer's Done matched this side's transcript and the peer confirmed this
 /// side's Done: neither party finishes unless both checked.</summary>

@@ -9,7 +9,7 @@ using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Runtime;
 
-/// <summary>Keying (PROTOCOL.md §8, docs/lattice.md), the same for every scheme: the encryptor makes or loads its
+/// <summary>Keying (docs/protocol.md §8, docs/lattice.md), the same for every scheme: the encryptor makes or loads its
 /// key in the background and sends the public part; the evaluator has its scheme validate it. Either then starts streaming.</summary>
 internal sealed partial class Session
 {

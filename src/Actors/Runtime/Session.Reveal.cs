@@ -5,7 +5,7 @@ using Duet.Actors.State;
 
 namespace Duet.Actors.Runtime;
 
-/// <summary>The reveal (PROTOCOL.md §7): this side's share goes to a peer entitled to the product as runs read back
+/// <summary>The reveal (docs/protocol.md §7): this side's share goes to a peer entitled to the product as runs read back
 /// lazily in P's row-major order, a few per turn of the mailbox, hashed for the transcript as they go, at most
 /// <c>duet.flow.window</c> runs ahead of the peer's <see cref="RevealCredit"/> (so the transport never holds more than
 /// that); the peer's share, when the product is revealed to this side, is collected into the host's second sink (or

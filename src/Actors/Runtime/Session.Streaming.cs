@@ -8,7 +8,7 @@ using Duet.Crypto.Schemes;
 
 namespace Duet.Actors.Runtime;
 
-/// <summary>What both streaming behaviours share (PROTOCOL.md §9, §10): credit both ways, the check of every
+/// <summary>What both streaming behaviours share (docs/protocol.md §9, §10): credit both ways, the check of every
 /// received block, sending a block, the peer's Done and its revealed share.</summary>
 internal sealed partial class Session
 {

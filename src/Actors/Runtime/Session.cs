@@ -13,7 +13,7 @@ using Duet.Crypto.Schemes;
 namespace Duet.Actors.Runtime;
 
 /// <summary>
-/// One session of the protocol (PROTOCOL.md §2–§10), either role, either operand side, as one behaviour per phase:
+/// One session of the protocol (docs/protocol.md §2–§10), either role, either operand side, as one behaviour per phase:
 /// Handshaking → Keying → EncryptorStreaming | EvaluatorStreaming → Finishing → Ended. A phase's data is handed to
 /// its behaviour; the bookkeeping lives in the plain objects of Duet.Actors.State; CPU work goes as tiles to the
 /// session's <see cref="TileCoordinator"/>; a message no phase expects falls through to <see cref="Unexpected"/>.
@@ -208,7 +208,7 @@ internal sealed partial class Session : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Every message of a session comes from its peer (PROTOCOL.md §10): before the handshake only a hello, from
+    /// Every message of a session comes from its peer (docs/protocol.md §10): before the handshake only a hello, from
     /// whoever calls first, or the abort of the party this one called; after it only what the peer's session sends.
     /// </summary>
     private bool FromPeer(IProtocolMessage message) =>

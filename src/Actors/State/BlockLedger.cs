@@ -8,7 +8,7 @@ internal enum BlockArrival
 {
     New,
 
-    /// <summary>Seen before with the same bytes: ignored (PROTOCOL.md §9).</summary>
+    /// <summary>Seen before with the same bytes: ignored (docs/protocol.md §9).</summary>
     Duplicate,
 
     /// <summary>Seen before with different bytes: the session aborts.</summary>

@@ -1,7 +1,7 @@
 namespace Duet.Actors.State;
 
 /// <summary>
-/// The sending side of credit-based flow control (PROTOCOL.md §10): the peer grants cumulative credit, this party
+/// The sending side of credit-based flow control (docs/protocol.md §10): the peer grants cumulative credit, this party
 /// computes and sends blocks below it. Tracks how far ahead of the peer's acknowledgements it ever ran.
 /// </summary>
 internal sealed class OutgoingWindow(int blocks, int window)

@@ -9,7 +9,7 @@ using Duet.Crypto.Encoding;
 namespace Duet.Actors.State;
 
 /// <summary>
-/// Collects the peer's share of P from <see cref="RevealedShare"/> runs (PROTOCOL.md §7, §9) into a sink (the host's
+/// Collects the peer's share of P from <see cref="RevealedShare"/> runs (docs/protocol.md §7, §9) into a sink (the host's
 /// file of a streamed run, or a matrix in memory): checks each against P's entries and every value against its
 /// domain's range (ring64: [0, 2^64); integer: |v| &lt; 2^w, w the slot width, which bounds both parties' shares),
 /// ignores identical repeats of entries and refuses different ones (repeated entries are read back from the sink to

@@ -8,7 +8,7 @@ using Duet.Crypto.Encoding;
 namespace Duet.Actors.State;
 
 /// <summary>
-/// The digest of a whole session that each party's <c>Done</c> carries (PROTOCOL.md §10): both hellos, the public
+/// The digest of a whole session that each party's <c>Done</c> carries (docs/protocol.md §10): both hellos, the public
 /// key, every block both ways (per block, in block order) and every revealed share. Both parties compute it from
 /// what they sent and received; equal digests mean both saw the same session.
 /// </summary>

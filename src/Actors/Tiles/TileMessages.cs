@@ -33,13 +33,13 @@ public abstract record Tile(Guid SessionId, int Index, int Attempt) : ITileMessa
     public Tile Retry() => this with { Attempt = Attempt + 1 };
 }
 
-/// <summary>Encrypt the encryptor's operands [First, First + Count) (PROTOCOL.md §4) of block <see cref="Tile.Index"/>.</summary>
+/// <summary>Encrypt the encryptor's operands [First, First + Count) (docs/protocol.md §4) of block <see cref="Tile.Index"/>.</summary>
 public sealed record EncryptTile(Guid SessionId, int Index, int Attempt, int First, int Count) : Tile(SessionId, Index, Attempt)
 {
     public override TileKind Kind => TileKind.Encrypt;
 }
 
-/// <summary>Evaluate, mask and re-randomise the results of evaluation tile <see cref="Tile.Index"/> (PROTOCOL.md §5).
+/// <summary>Evaluate, mask and re-randomise the results of evaluation tile <see cref="Tile.Index"/> (docs/protocol.md §5).
 /// Under Paillier it carries the rows of X the tile covers (its band: the tile's rows × <see cref="XColumns"/>, row-major);
 /// under BFV none (<see cref="XColumns"/> 0; the kit holds X).</summary>
 public sealed record EvaluateTile(Guid SessionId, int Index, int Attempt, int XColumns, long[] X) : Tile(SessionId, Index, Attempt)
@@ -48,7 +48,7 @@ public sealed record EvaluateTile(Guid SessionId, int Index, int Attempt, int XC
 }
 
 /// <summary>Validate and decrypt results [First, First + Count) of tile <see cref="Tile.Index"/>: the ciphertexts as
-/// received, fixed-width (PROTOCOL.md §6).</summary>
+/// received, fixed-width (docs/protocol.md §6).</summary>
 public sealed record DecryptTile(Guid SessionId, int Index, int Attempt, int First, int Count, byte[] Ciphertexts) : Tile(SessionId, Index, Attempt)
 {
     public override TileKind Kind => TileKind.Decrypt;

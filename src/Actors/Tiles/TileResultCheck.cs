@@ -6,7 +6,7 @@ namespace Duet.Actors.Tiles;
 /// <summary>
 /// The check of a tile result computed on another node of the party, before the session uses it: the tile exists in
 /// the plan, the share band is exactly the tile's, and every ciphertext has the key's width and passes the key's
-/// range and coprimality checks (PROTOCOL.md §9). Results of this node's own workers need none of it.
+/// range and coprimality checks (docs/protocol.md §9). Results of this node's own workers need none of it.
 /// </summary>
 internal static class TileResultCheck
 {

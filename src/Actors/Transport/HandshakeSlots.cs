@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Duet.Actors.Transport;
 
 /// <summary>
-/// The incoming TLS handshakes a listener lets be in progress (PROTOCOL.md §12): each holds a socket until it ends, and
+/// The incoming TLS handshakes a listener lets be in progress (docs/protocol.md §12): each holds a socket until it ends, and
 /// anyone may open them. At most <see cref="PerSource"/> from one source, <see cref="Shared"/> in all, and
 /// <see cref="Reserved"/> more that only trusted sources may take: those this party expects links from
 /// (<c>duet.tls.expected-addresses</c>) and those a pinned certificate has already come from, in either direction. So

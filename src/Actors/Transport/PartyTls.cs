@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Duet.Actors.Transport;
 
 /// <summary>
-/// Mutual TLS of a party's links (PROTOCOL.md §12): its own certificate, and the SHA-256 fingerprints it accepts from
+/// Mutual TLS of a party's links (docs/protocol.md §12): its own certificate, and the SHA-256 fingerprints it accepts from
 /// the other side. Both ends of every link present a certificate and each checks the other's against its pins and
 /// validity dates; no CA, no host names. The peer-facing system accepts the peer's pins only; the party's own cluster
 /// (<see cref="ForNodes"/>) accepts its nodes' pins only, so neither listener takes the other's certificates.

@@ -12,7 +12,7 @@ using Akka.Remote.Transport;
 namespace Duet.Actors.Transport;
 
 /// <summary>
-/// The Akka.Remote transport of a party that uses TLS (PROTOCOL.md §12): TCP, mutual TLS 1.2/1.3 with every
+/// The Akka.Remote transport of a party that uses TLS (docs/protocol.md §12): TCP, mutual TLS 1.2/1.3 with every
 /// certificate checked against the party's pins (<see cref="PartyTls.Refusal"/>), and length-prefixed frames.
 /// It reads the keys of <c>akka.remote.dot-netty.tcp</c> that a party sets (hostname, port, public-hostname,
 /// maximum-frame-size, connection-timeout, socket buffer sizes) and keeps Akka's <c>akka.ssl.tcp</c> addresses; of

@@ -3,7 +3,7 @@ using System.Numerics;
 
 namespace Duet.Crypto.Encoding;
 
-/// <summary>Signed integer entries with declared bit bounds, and reals as fixed point round(v·2^f) (PROTOCOL.md §3).</summary>
+/// <summary>Signed integer entries with declared bit bounds, and reals as fixed point round(v·2^f) (docs/protocol.md §3).</summary>
 public static class FixedPoint
 {
     /// <summary>The largest bound an entry may declare: entries are 64-bit integers.</summary>

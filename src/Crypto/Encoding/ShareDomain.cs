@@ -1,6 +1,6 @@
 namespace Duet.Crypto.Encoding;
 
-/// <summary>How the two additive shares of the product are expressed (PROTOCOL.md §7). The values are part of the
+/// <summary>How the two additive shares of the product are expressed (docs/protocol.md §7). The values are part of the
 /// wire format (Hello): never renumber.</summary>
 public enum ShareDomain
 {

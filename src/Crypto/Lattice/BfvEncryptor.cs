@@ -55,7 +55,7 @@ public sealed class BfvOperand
 
     internal ulong[] AShoup { get; }
 
-    /// <summary>Reads a ciphertext from the peer: exact size and every residue below its prime (PROTOCOL.md §9).</summary>
+    /// <summary>Reads a ciphertext from the peer: exact size and every residue below its prime (docs/protocol.md §9).</summary>
     public static BfvOperand Read(BfvParameters parameters, ReadOnlySpan<byte> bytes)
     {
         ArgumentNullException.ThrowIfNull(parameters);

@@ -68,7 +68,7 @@ public sealed class BfvPublicKey
 
     internal ulong[] BShoup { get; }
 
-    /// <summary>Reads and validates a received key: exact size, every residue below its prime (PROTOCOL.md §9).</summary>
+    /// <summary>Reads and validates a received key: exact size, every residue below its prime (docs/protocol.md §9).</summary>
     public static BfvPublicKey Read(BfvParameters parameters, ReadOnlySpan<byte> bytes)
     {
         ArgumentNullException.ThrowIfNull(parameters);

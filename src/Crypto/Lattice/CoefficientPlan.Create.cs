@@ -43,7 +43,7 @@ public sealed partial record CoefficientPlan
 
         var productBits = xBits + yBits + CeilLog2(inner);
         // ring64: T = 2^64, shares are exactly uniform mod 2^64. integer: the mask leaves 2^(σ+λ) room above the
-        // offset product, as Paillier's slots do (PROTOCOL.md §4), so the lift to the integers never wraps.
+        // offset product, as Paillier's slots do (docs/protocol.md §4), so the lift to the integers never wraps.
         var plainBits = domain == ShareDomain.Ring64 ? 64 : productBits + 1 + sigma + CeilLog2((long)rows * columns);
         if (plainBits > BfvParameters.MaxPlainBits)
         {

@@ -27,7 +27,7 @@ public enum MultiExpStrategy
 /// <summary>
 /// The evaluator's read-only state: every encrypted operand Y[k, a] of every column group, with either a comb over
 /// each column group's operands (and one over h_s's powers for the re-randomisers), or each operand's fixed-base table
-/// or its digit-shifted powers and their inverses beside the signed fixed-base table of h_s (PROTOCOL.md §5.4). Built
+/// or its digit-shifted powers and their inverses beside the signed fixed-base table of h_s (docs/protocol.md §5.4). Built
 /// once per session, then shared by all tiles.
 /// </summary>
 public sealed partial class EvaluationBases : IDisposable

@@ -4,7 +4,7 @@ using Duet.Crypto.Encoding;
 namespace Duet.Crypto.MatMul;
 
 /// <summary>
-/// The canonical orientation of one product (PROTOCOL.md §2, §4): the evaluator holds X (m×k), the encryptor
+/// The canonical orientation of one product (docs/protocol.md §2, §4): the evaluator holds X (m×k), the encryptor
 /// Y (k×n), and Z = X·Y. When the encryptor holds the left operand, both operands and Z are transposed
 /// (Pᵀ = Rᵀ·Lᵀ). Both parties and the reference protocol derive every shape and transposition from this type.
 /// </summary>

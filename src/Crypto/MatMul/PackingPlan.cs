@@ -6,7 +6,7 @@ namespace Duet.Crypto.MatMul;
 
 /// <summary>
 /// The layout of one product Z = X·Y (X: m×k held by the evaluator, Y: k×n held by the encryptor) in packed
-/// Paillier plaintexts, PROTOCOL.md §4. Both parties compute it with <see cref="Create"/> from the same handshake.
+/// Paillier plaintexts, docs/protocol.md §4. Both parties compute it with <see cref="Create"/> from the same handshake.
 /// </summary>
 public sealed record PackingPlan : IProductPlan
 {
@@ -49,7 +49,7 @@ public sealed record PackingPlan : IProductPlan
     public int ProductBits { get; private init; }
 
     /// <summary>
-    /// t: masks are uniform in [0, 2^t); t = bz + 1 + σ + ceil(log2(m·n)), at least 64 in ring64 (PROTOCOL.md §4).
+    /// t: masks are uniform in [0, 2^t); t = bz + 1 + σ + ceil(log2(m·n)), at least 64 in ring64 (docs/protocol.md §4).
     /// </summary>
     public int MaskBits { get; private init; }
 
@@ -114,7 +114,7 @@ public sealed record PackingPlan : IProductPlan
     private int TilesPerRowGroupRange => (ColumnGroups + ColumnGroupsPerTile - 1) / ColumnGroupsPerTile;
 
     /// <summary>Evaluation tiles; each holds at most <see cref="ResultsPerTile"/> results, so a result block stays
-    /// far below any transport frame whatever the shapes (PROTOCOL.md §10).</summary>
+    /// far below any transport frame whatever the shapes (docs/protocol.md §10).</summary>
     public int Tiles => ((RowGroups + RowGroupsPerTile - 1) / RowGroupsPerTile) * TilesPerRowGroupRange;
 
     /// <summary>The plan for these shapes and parameters, or an <see cref="EncodingException"/> saying why none is safe.</summary>
@@ -177,7 +177,7 @@ public sealed record PackingPlan : IProductPlan
     }
 
     /// <summary>
-    /// t = bz + 1 + σ + ceil(log2(entries)) (PROTOCOL.md §4): each of the product's entries is masked within 2^−(σ + λ)
+    /// t = bz + 1 + σ + ceil(log2(entries)) (docs/protocol.md §4): each of the product's entries is masked within 2^−(σ + λ)
     /// of uniform, so the encryptor's whole view is within 2^−σ; in ring64 at least 64, so that the evaluator's share
     /// −r mod 2^64 is exactly uniform.
     /// </summary>

@@ -5,7 +5,7 @@ using Duet.Crypto.Paillier;
 
 namespace Duet.Crypto.MatMul;
 
-/// <summary>The encryptor's finish (PROTOCOL.md §6): decrypt, unpack slots, subtract the offset.</summary>
+/// <summary>The encryptor's finish (docs/protocol.md §6): decrypt, unpack slots, subtract the offset.</summary>
 public static class PaillierDecryptKernel
 {
     /// <summary>

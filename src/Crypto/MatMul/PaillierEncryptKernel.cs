@@ -4,7 +4,7 @@ using Duet.Crypto.Paillier;
 
 namespace Duet.Crypto.MatMul;
 
-/// <summary>The encryptor's first step: its operand Y packed into slots and encrypted (PROTOCOL.md §4).</summary>
+/// <summary>The encryptor's first step: its operand Y packed into slots and encrypted (docs/protocol.md §4).</summary>
 public static class PaillierEncryptKernel
 {
     /// <summary>Writes ciphertexts of operands [first, first + count) at fixed width into output.</summary>

@@ -5,7 +5,7 @@ using Duet.Crypto.Paillier;
 
 namespace Duet.Crypto.MatMul;
 
-/// <summary>The evaluator's work on one tile of row groups (PROTOCOL.md §5). Tiles are independent.</summary>
+/// <summary>The evaluator's work on one tile of row groups (docs/protocol.md §5). Tiles are independent.</summary>
 public static class PaillierEvaluateKernel
 {
     /// <summary>
@@ -50,7 +50,7 @@ public static class PaillierEvaluateKernel
                 context.SetOne(negative);
             }
 
-            // h_s^α is one more term of each result's multi-exponentiation: the re-randomiser (PROTOCOL.md §5.4), α fresh
+            // h_s^α is one more term of each result's multi-exponentiation: the re-randomiser (docs/protocol.md §5.4), α fresh
             // and uniform of |n| + σ bits.
             var alphaBits = bases.Key.RerandomiserBits(plan.Sigma);
             if (bases.Strategy == MultiExpStrategy.SubsetComb)

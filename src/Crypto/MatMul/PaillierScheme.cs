@@ -6,7 +6,7 @@ using Duet.Crypto.Schemes;
 
 namespace Duet.Crypto.MatMul;
 
-/// <summary>Paillier with slot packing (PROTOCOL.md §4–§8) behind the scheme seam.</summary>
+/// <summary>Paillier with slot packing (docs/protocol.md §4–§8) behind the scheme seam.</summary>
 public sealed class PaillierScheme : IMatrixScheme
 {
     public Scheme Id => Scheme.Paillier;
@@ -17,7 +17,7 @@ public sealed class PaillierScheme : IMatrixScheme
         return PackingPlan.Create(shape.Rows, shape.Inner, shape.Columns, shape.XBits, shape.YBits, shape.KeyBits, shape.Sigma, shape.Domain);
     }
 
-    /// <summary>Why the encryptor's key form is refused, or null (PROTOCOL.md §8): a fast key shortens the evaluator's
+    /// <summary>Why the encryptor's key form is refused, or null (docs/protocol.md §8): a fast key shortens the evaluator's
     /// re-randomisers on the key owner's word, so only the evaluator's own opt-in admits it.</summary>
     public static string? KeyFormRefusal(KeyForm form, bool acceptFastKey) =>
         form == KeyForm.Fast && !acceptFastKey

@@ -5,7 +5,7 @@ namespace Duet.Crypto.Paillier;
 
 // The numeric values are part of the wire format (PublicKey) and the key file: never renumber, only append.
 
-/// <summary>How a Paillier key's primes and randomiser base are made (PROTOCOL.md §8).</summary>
+/// <summary>How a Paillier key's primes and randomiser base are made (docs/protocol.md §8).</summary>
 public enum KeyForm
 {
     /// <summary>p, q random primes; h_s = (−x²)^n; DCR assumption only. The default.</summary>

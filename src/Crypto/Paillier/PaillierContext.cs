@@ -7,7 +7,7 @@ namespace Duet.Crypto.Paillier;
 /// <summary>
 /// The arithmetic of one Paillier public key, beside the passive key as SEAL keeps keys beside a context: Montgomery
 /// arithmetic modulo n², h_s as a residue and the cache of its fixed-base tables, and the reading of ciphertexts with
-/// the checks of PROTOCOL.md §9. Shared by all threads; disposing it releases the native memory.
+/// the checks of docs/protocol.md §9. Shared by all threads; disposing it releases the native memory.
 /// </summary>
 public sealed class PaillierContext : IDisposable
 {

@@ -8,7 +8,7 @@ public enum RandomiserMode
 {
     /// <summary>
     /// DJN: h_s^α from a fixed-base table, α uniform of |n|/2 bits for the key owner's own encryptions and of |n| + σ
-    /// bits for everyone else's (PROTOCOL.md §5.4, §8).
+    /// bits for everyone else's (docs/protocol.md §5.4, §8).
     /// </summary>
     Djn,
 
@@ -91,7 +91,7 @@ public sealed class PaillierEncryptor
 
     /// <summary>
     /// destination = a fresh encryption of zero. Without the private key, α has |n| + σ bits, so that even the key owner,
-    /// who can take discrete logarithms of powers of h_s, learns nothing about what it multiplies (PROTOCOL.md §5.4);
+    /// who can take discrete logarithms of powers of h_s, learns nothing about what it multiplies (docs/protocol.md §5.4);
     /// the key owner's own encryptions keep the short |n|/2-bit α (σ does not apply to them).
     /// </summary>
     public void EncryptZero(Residue destination, int sigma)

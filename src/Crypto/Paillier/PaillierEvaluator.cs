@@ -61,7 +61,7 @@ public sealed class PaillierEvaluator
 
     /// <summary>
     /// Multiplies by a fresh encryption of zero, so the result is unlinkable to its inputs, even for the key owner: the
-    /// DJN exponent is uniform of |n| + σ bits (PROTOCOL.md §5.4).
+    /// DJN exponent is uniform of |n| + σ bits (docs/protocol.md §5.4).
     /// </summary>
     public void Rerandomize(Residue a, Residue destination, int sigma = PaillierPublicKey.MinimumSigma)
     {

@@ -5,7 +5,7 @@ using BcInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace Duet.Crypto.Paillier;
 
-/// <summary>Generates Paillier keys as PROTOCOL.md §8 requires.</summary>
+/// <summary>Generates Paillier keys as docs/protocol.md §8 requires.</summary>
 public static class PaillierKeyGenerator
 {
     public static readonly IReadOnlyList<int> SupportedBits = [2048, 3072, 4096];

@@ -163,7 +163,7 @@ public sealed partial class PaillierPrivateKey : IDisposable
     }
 
     /// <summary>
-    /// The checks of a loaded key (PROTOCOL.md §8): n = p·q has the bits the file declares, p ≠ q, gcd(n, φ(n)) = 1,
+    /// The checks of a loaded key (docs/protocol.md §8): n = p·q has the bits the file declares, p ≠ q, gcd(n, φ(n)) = 1,
     /// |p − q| &gt; 2^(|n|/2 − 100), and both are probable primes of |n|/2 bits. A tampered, corrupted or badly made
     /// file fails one of them.
     /// </summary>
@@ -206,10 +206,10 @@ public sealed partial class PaillierPrivateKey : IDisposable
         }
     }
 
-    /// <summary>gcd(n, φ(n)) = 1 for n = p·q, which Paillier with g = n + 1 needs (PROTOCOL.md §8).</summary>
+    /// <summary>gcd(n, φ(n)) = 1 for n = p·q, which Paillier with g = n + 1 needs (docs/protocol.md §8).</summary>
     internal static bool CoprimeToTotient(BigInteger p, BigInteger q) => BigInteger.GreatestCommonDivisor(p * q, (p - 1) * (q - 1)).IsOne;
 
-    /// <summary>|p − q| &gt; 2^(|n|/2 − 100) (PROTOCOL.md §8): closer factors fall to Fermat's method.</summary>
+    /// <summary>|p − q| &gt; 2^(|n|/2 − 100) (docs/protocol.md §8): closer factors fall to Fermat's method.</summary>
     internal static bool FarApart(BigInteger p, BigInteger q, int modulusBits) => BigInteger.Abs(p - q) > BigInteger.One << MinimumDistanceBits(modulusBits);
 
     private static int MinimumDistanceBits(int modulusBits) => Math.Max((modulusBits / 2) - 100, 1);

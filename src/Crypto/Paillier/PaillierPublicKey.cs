@@ -5,14 +5,14 @@ namespace Duet.Crypto.Paillier;
 
 /// <summary>
 /// A Paillier public key n with g = n + 1 and the DJN randomiser base h_s = (−x²)^n mod n²: passive data, validated
-/// when made (PROTOCOL.md §9) and immutable after. The arithmetic on it lives in a <see cref="PaillierContext"/>.
+/// when made (docs/protocol.md §9) and immutable after. The arithmetic on it lives in a <see cref="PaillierContext"/>.
 /// </summary>
 public sealed class PaillierPublicKey
 {
     /// <summary>The smallest modulus accepted in production.</summary>
     public const int MinimumBits = 2048;
 
-    /// <summary>The statistical security parameter's floor (PROTOCOL.md §4, §5.4).</summary>
+    /// <summary>The statistical security parameter's floor (docs/protocol.md §4, §5.4).</summary>
     public const int MinimumSigma = 40;
 
     private static readonly byte[] Magic = "DPK1"u8.ToArray();
@@ -47,7 +47,7 @@ public sealed class PaillierPublicKey
     public KeyForm Form => OrderBits is null ? KeyForm.Standard : KeyForm.Fast;
 
     /// <summary>
-    /// Bit length of the DJN exponent α of the key owner's own encryptions: |n|/2, or l for a fast key (PROTOCOL.md
+    /// Bit length of the DJN exponent α of the key owner's own encryptions: |n|/2, or l for a fast key (docs/protocol.md
     /// §8). Nobody but the key owner may use it: the key owner can take discrete logarithms of powers of h_s.
     /// </summary>
     public int RandomiserBits => OrderBits ?? Bits / 2;
@@ -59,7 +59,7 @@ public sealed class PaillierPublicKey
 
     /// <summary>
     /// Bit length of the exponent α of an encryption of zero made without the private key, i.e. the evaluator's
-    /// re-randomiser: |n| + σ, so that α mod ord(h_s) is within 2^−σ of uniform even to the key owner (PROTOCOL.md §5.4);
+    /// re-randomiser: |n| + σ, so that α mod ord(h_s) is within 2^−σ of uniform even to the key owner (docs/protocol.md §5.4);
     /// for a fast key l + 1 + σ, since the order of h_s divides 2·p·q &lt; 2^(l+1).
     /// </summary>
     public int RerandomiserBits(int sigma)
@@ -68,7 +68,7 @@ public sealed class PaillierPublicKey
         return (OrderBits is { } l ? l + 1 : Bits) + sigma;
     }
 
-    /// <summary>Makes a key from its parts, running every check of PROTOCOL.md §9; <paramref name="orderBits"/> is l
+    /// <summary>Makes a key from its parts, running every check of docs/protocol.md §9; <paramref name="orderBits"/> is l
     /// of a <see cref="KeyForm.Fast"/> key, which must be the form's value for the key size.</summary>
     public static PaillierPublicKey Create(BigInteger n, BigInteger hs, int minimumBits = MinimumBits, int? orderBits = null)
     {
@@ -86,7 +86,7 @@ public sealed class PaillierPublicKey
     }
 
     /// <summary>
-    /// A key made WITHOUT the checks of PROTOCOL.md §9, for tests that attack toy keys (e.g. 32-bit moduli whose discrete
+    /// A key made WITHOUT the checks of docs/protocol.md §9, for tests that attack toy keys (e.g. 32-bit moduli whose discrete
     /// logarithms a test can take). Internal: production code only ever uses <see cref="Create"/>.
     /// </summary>
     internal static PaillierPublicKey CreateUncheckedForTests(BigInteger n, BigInteger hs, int? orderBits = null) => new(n, hs, orderBits);

@@ -5,7 +5,7 @@ namespace Duet.Crypto.Schemes;
 /// <summary>The homomorphic scheme of a session (<c>duet.session.scheme</c>), agreed in the handshake.</summary>
 public enum Scheme
 {
-    /// <summary>Paillier with slot packing (PROTOCOL.md §4–§8).</summary>
+    /// <summary>Paillier with slot packing (docs/protocol.md §4–§8).</summary>
     Paillier = 0,
 
     /// <summary>BFV with coefficient encoding (docs/lattice.md).</summary>
