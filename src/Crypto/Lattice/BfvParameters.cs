@@ -50,10 +50,10 @@ public sealed class BfvParameters
     public int ReplyBits => ReplyBitsFor(Degree, PlainBits);
 
     /// <summary>w0: a reply's result coefficients of c0 keep their top τ + 4 of w bits.</summary>
-    public int ResultBits => PlainBits + 4;
+    public int ResultBits => ResultBitsFor(PlainBits);
 
-    /// <summary>Bytes of a reply: the result coefficients of c0 at <see cref="ResultBits"/> each, then c1 at <see cref="ReplyBits"/>.</summary>
-    public int ReplyBytes(int positions) => checked((int)((((long)positions * ResultBits) + ((long)Degree * ReplyBits) + 7) / 8));
+    /// <summary>Bytes of a reply: its <see cref="ReplyPayloadBits"/>, the last byte zero-padded.</summary>
+    public int ReplyBytes(int positions) => checked((int)((ReplyPayloadBits(Degree, PlainBits, positions) + 7) / 8));
 
     internal ReplyModulus Reply { get; }
 
@@ -79,6 +79,13 @@ public sealed class BfvParameters
 
     /// <summary>w for a degree and τ: the rounding of c1 times ‖s‖₁ ≤ N stays 2^5 below the reply's message scale.</summary>
     public static int ReplyBitsFor(int degree, int plainBits) => plainBits + BitOperations.Log2((uint)degree) + 5;
+
+    /// <summary>Bits a reply carries: the result coefficients of c0 at τ + 4 bits each, then c1 at w bits.</summary>
+    public static long ReplyPayloadBits(int degree, int plainBits, int positions) =>
+        ((long)positions * ResultBitsFor(plainBits)) + ((long)degree * ReplyBitsFor(degree, plainBits));
+
+    /// <summary>w0 for a τ: the rounding of c0 to its top bits stays 2^4 below the reply's message scale.</summary>
+    public static int ResultBitsFor(int plainBits) => plainBits + 4;
 
     /// <summary>Bits the reply primes' product must reach: c1·s is below N·2^w in magnitude, and the lift needs 4 times it.</summary>
     public static int ReplyPrimeBitsFor(int degree, int plainBits) => ReplyBitsFor(degree, plainBits) + BitOperations.Log2((uint)degree) + 2;

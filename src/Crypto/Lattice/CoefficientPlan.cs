@@ -161,7 +161,7 @@ public sealed partial record CoefficientPlan : IProductPlan
     public long SeededCiphertextBytes => Xof.SeedBytes + ((long)Degree * PrimeBits.Sum() / 8);
 
     /// <summary>Bytes of one reply on the wire, as <see cref="BfvParameters.ReplyBytes"/>: c0 at τ + 4 bits per result, c1 at w bits.</summary>
-    public long ReplyBytes => (((long)PositionsPerResult * (PlainBits + 4)) + ((long)Degree * BfvParameters.ReplyBitsFor(Degree, PlainBits)) + 7) / 8;
+    public long ReplyBytes => (BfvParameters.ReplyPayloadBits(Degree, PlainBits, PositionsPerResult) + 7) / 8;
 
     /// <summary>The BFV parameters of this plan (deterministic primes), validated against the standard.</summary>
     public BfvParameters CreateParameters() => BfvParameters.Create(Degree, PrimeBits, ReplyPrimes, PlainBits);

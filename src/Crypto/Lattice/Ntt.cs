@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -13,6 +14,10 @@ namespace Duet.Crypto.Lattice;
 /// </summary>
 public sealed class Ntt
 {
+    /// <summary>The permutes of <see cref="NeighbourStage"/> for t = 1, 2, 4, made once.</summary>
+    private static readonly (Vector512<ulong> GatherX, Vector512<ulong> GatherY, Vector512<ulong> ScatterA, Vector512<ulong> ScatterB, Vector512<ulong> Spread)[] Neighbours =
+        [NeighbourIndices(1), NeighbourIndices(2), NeighbourIndices(4)];
+
     private readonly bool vectors;
     private readonly ulong[] roots;
     private readonly ulong[] rootsShoup;
@@ -220,7 +225,7 @@ public sealed class Ntt
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void NeighbourStage(ref ulong a, int t, int blocks, ulong[] stageRoots, ulong[] stageShoup, ulong q, bool forward)
     {
-        var (gatherX, gatherY, scatterA, scatterB, spread) = NeighbourIndices(t);
+        var (gatherX, gatherY, scatterA, scatterB, spread) = Neighbours[BitOperations.Log2((uint)t)];
         var (qv, twoQ) = (Vector512.Create(q), Vector512.Create(2 * q));
         ref var r = ref MemoryMarshal.GetArrayDataReference(stageRoots);
         ref var rs = ref MemoryMarshal.GetArrayDataReference(stageShoup);

@@ -6,9 +6,6 @@ namespace Duet.Crypto.Lattice;
 /// <summary>Residues on the wire: each at exactly bits(q_i) bits, prime-major, in one little-endian bit stream.</summary>
 internal static class Wire
 {
-    public static int Bytes(BfvParameters parameters, int level, int coefficients) =>
-        checked((int)(((long)coefficients * parameters.Primes.Take(level).Sum(p => p.Bits) + 7) / 8));
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteResidues(BfvParameters parameters, int level, ReadOnlySpan<ulong> values, Span<byte> output)
     {
@@ -75,7 +72,7 @@ internal static class Wire
             return false;
         }
 
-        var padding = (reply.Length * 8) - (((long)positions * parameters.ResultBits) + ((long)parameters.Degree * parameters.ReplyBits));
+        var padding = (reply.Length * 8) - BfvParameters.ReplyPayloadBits(parameters.Degree, parameters.PlainBits, positions);
         return padding == 0 || reply[^1] >> (int)(8 - padding) == 0;
     }
 }
